@@ -1,0 +1,128 @@
+//! The HTML shell, `<App/>` and THE route table.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
+use crate::i18n::{Locale, use_t};
+use crate::orgs::pages::{OrgPage, OrgTreePage};
+
+/// The document around the app, rendered on the server only. It decides the language from
+/// the request and sets the Content-Security-Policy with this response's nonce.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let locale = {
+        set_csp_header();
+        crate::auth::session::request_locale()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let locale = Locale::default();
+    provide_context(locale);
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#c8161d" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="stylesheet" id="leptos" href="/pkg/qnej.css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Scripts only from our origin or with this response's nonce (the hydration bootstrap);
+/// WebAssembly may be compiled; nothing may frame the portal.
+#[cfg(feature = "ssr")]
+fn set_csp_header() {
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&csp) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The language of this page load: provided by the shell on the server, read back from
+/// `<html lang>` in the browser so that hydration renders the same words.
+fn page_locale() -> Locale {
+    if let Some(locale) = use_context::<Locale>() {
+        return locale;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let lang = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"));
+        if let Some(locale) = lang.as_deref().and_then(Locale::parse) {
+            return locale;
+        }
+    }
+    Locale::default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(page_locale());
+    // Effects run only in the browser: this marks the page as hydrated (the end-to-end
+    // tests wait for it before they tap).
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=|| view! { <Redirect path="/me" /> } />
+                <Route path=path!("/signin") view=SignInPage />
+                <Route path=path!("/signup") view=SignUpPage />
+                <Route path=path!("/me") view=MePage />
+                <Route path=path!("/me/password") view=PasswordPage />
+                <Route path=path!("/admin/orgs") view=OrgTreePage />
+                <Route path=path!("/admin/orgs/:id") view=OrgPage />
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let t = use_t();
+    view! {
+        <leptos_meta::Title text=t.not_found_title />
+        <main class="auth">
+            <section class="card center">
+                <div class="big-code" aria-hidden="true">"404"</div>
+                <h1>{t.not_found_title}</h1>
+                <p>{t.not_found_body}</p>
+                <a class="btn primary" href="/me">{t.back_to_me}</a>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,10 @@
+//! Accounts and access: sign-up with invitation codes, sign-in, sessions, the current user,
+//! language preference, and the role checks every server function uses.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod store;

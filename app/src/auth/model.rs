@@ -1,0 +1,477 @@
+//! Accounts and access, as plain rules: what a valid phone number, user name, password and
+//! invitation code are, and which roles reach which organizations. No I/O.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FieldError, Msg};
+use crate::i18n::Strings;
+use crate::orgs::model::{OrgKind, OrgPath};
+
+/// A mainland mobile number, 11 digits starting 13 to 19; `+86`, spaces and dashes dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let digits: String = input
+            .trim()
+            .trim_start_matches("+86")
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
+        if digits.is_empty() {
+            return Err(Msg::Required);
+        }
+        let b = digits.as_bytes();
+        if b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && b[1] >= b'3' {
+            Ok(Self(digits))
+        } else {
+            Err(Msg::PhoneInvalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A user name: 3 to 32 of a-z, 0-9, `_`, `.`, `-`, starting with a letter; stored lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let name = input.trim().to_ascii_lowercase();
+        if name.is_empty() {
+            return Err(Msg::Required);
+        }
+        let ok = (3..=32).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')
+            });
+        if ok {
+            Ok(Self(name))
+        } else {
+            Err(Msg::UsernameInvalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How a person signs in: a phone number or a user name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    Phone(Phone),
+    Username(Username),
+}
+
+impl Login {
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        if input.trim().is_empty() {
+            return Err(Msg::Required);
+        }
+        if let Ok(phone) = Phone::parse(input) {
+            return Ok(Login::Phone(phone));
+        }
+        Username::parse(input)
+            .map(Login::Username)
+            .map_err(|_| Msg::LoginInvalid)
+    }
+
+    /// The key rate limits count sign-in attempts under.
+    pub fn key(&self) -> &str {
+        match self {
+            Login::Phone(p) => p.as_str(),
+            Login::Username(u) => u.as_str(),
+        }
+    }
+}
+
+/// A person's name as shown to others: 1 to 32 characters, no control characters.
+pub fn parse_display_name(input: &str) -> Result<String, Msg> {
+    let name = input.trim();
+    match name.chars().count() {
+        0 => Err(Msg::Required),
+        33.. => Err(Msg::TooLong),
+        _ if name.chars().any(char::is_control) => Err(Msg::NameInvalid),
+        _ => Ok(name.to_owned()),
+    }
+}
+
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// A new password: 8 to 128 characters and not one of the most common passwords. The
+/// plain text never leaves the server's memory; only its argon2id hash is stored.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let len = input.chars().count();
+        if len == 0 {
+            return Err(Msg::Required);
+        }
+        if len < 8 {
+            return Err(Msg::PasswordTooShort);
+        }
+        if len > 128 {
+            return Err(Msg::TooLong);
+        }
+        let lower = input.to_lowercase();
+        if COMMON_PASSWORDS.lines().any(|p| p.trim() == lower) {
+            return Err(Msg::PasswordTooCommon);
+        }
+        Ok(Self(input.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(..)")
+    }
+}
+
+/// Invitation codes: 8 characters without look-alikes (no 0/O, 1/I/L), typed case-free.
+pub const INVITATION_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+pub const INVITATION_LEN: usize = 8;
+/// How long an invitation may be valid, in days, and how many sign-ups it may admit.
+pub const INVITATION_MAX_DAYS: u32 = 90;
+pub const INVITATION_MAX_USES: u32 = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationCode(String);
+
+impl InvitationCode {
+    pub fn parse(input: &str) -> Result<Self, Msg> {
+        let code: String = input
+            .trim()
+            .chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if code.is_empty() {
+            return Err(Msg::Required);
+        }
+        if code.len() == INVITATION_LEN && code.bytes().all(|b| INVITATION_ALPHABET.contains(&b)) {
+            Ok(Self(code))
+        } else {
+            Err(Msg::InvitationUnknown)
+        }
+    }
+
+    /// Builds a code from random indexes into the alphabet.
+    pub fn from_indexes(idx: [u8; INVITATION_LEN]) -> Self {
+        Self(
+            idx.iter()
+                .map(|i| INVITATION_ALPHABET[*i as usize % INVITATION_ALPHABET.len()] as char)
+                .collect(),
+        )
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why an existing invitation code cannot be used (right now), or `Ok` if it can.
+pub fn invitation_usable(expired: bool, used: u32, max_uses: u32) -> Result<(), Msg> {
+    if expired {
+        Err(Msg::InvitationExpired)
+    } else if used >= max_uses {
+        Err(Msg::InvitationUsedUp)
+    } else {
+        Ok(())
+    }
+}
+
+/// The terms of a new invitation, as typed by its issuer.
+pub fn parse_invitation_terms(days: &str, uses: &str) -> Result<(u32, u32), Vec<FieldError>> {
+    let days = days
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=INVITATION_MAX_DAYS).contains(d));
+    let uses = uses
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|u| (1..=INVITATION_MAX_USES).contains(u));
+    match (days, uses) {
+        (Some(d), Some(u)) => Ok((d, u)),
+        (d, u) => {
+            let mut errors = Vec::new();
+            if d.is_none() {
+                errors.push(FieldError::new("days", Msg::InvitationValidity));
+            }
+            if u.is_none() {
+                errors.push(FieldError::new("uses", Msg::InvitationUses));
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// A role held over an organization and everything under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// 支部书记: runs one branch.
+    Secretary,
+    /// 支委: serves on a branch committee.
+    CommitteeMember,
+    /// An organization admin (党委 / 团委 admin): the organization and its subtree.
+    OrgAdmin,
+    /// Runs the installation; held over the whole platform.
+    PlatformAdmin,
+}
+
+impl Role {
+    pub const ASSIGNABLE: [Role; 3] = [Role::Secretary, Role::CommitteeMember, Role::OrgAdmin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Secretary => "secretary",
+            Role::CommitteeMember => "committee_member",
+            Role::OrgAdmin => "org_admin",
+            Role::PlatformAdmin => "platform_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Role::Secretary,
+            Role::CommitteeMember,
+            Role::OrgAdmin,
+            Role::PlatformAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Role::Secretary => t.role_secretary,
+            Role::CommitteeMember => t.role_committee_member,
+            Role::OrgAdmin => t.role_org_admin,
+            Role::PlatformAdmin => t.role_platform_admin,
+        }
+    }
+
+    /// Secretaries and committee members serve branches; admins serve any organization.
+    pub fn fits(self, kind: OrgKind) -> bool {
+        match self {
+            Role::Secretary | Role::CommitteeMember => {
+                kind.is_branch() || kind == OrgKind::GeneralBranch
+            }
+            Role::OrgAdmin => true,
+            Role::PlatformAdmin => false,
+        }
+    }
+}
+
+/// A role over an organization (its path), or over the platform (`path` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub path: Option<OrgPath>,
+}
+
+/// Who is asking and what they hold: the input of every authorization decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    pub fn is_platform_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::PlatformAdmin)
+    }
+
+    /// Administers `target`: a platform admin, or an organization admin at or above it.
+    pub fn can_administer(&self, target: &OrgPath) -> bool {
+        self.grants.iter().any(|g| match (g.role, &g.path) {
+            (Role::PlatformAdmin, _) => true,
+            (Role::OrgAdmin, Some(p)) => target.is_within(p),
+            _ => false,
+        })
+    }
+
+    /// Manages the branch at or above `target` (its roster, invitations): its secretary or
+    /// committee members, or anyone who administers it.
+    pub fn can_manage(&self, target: &OrgPath) -> bool {
+        self.can_administer(target)
+            || self.grants.iter().any(|g| match (g.role, &g.path) {
+                (Role::Secretary | Role::CommitteeMember, Some(p)) => target.is_within(p),
+                _ => false,
+            })
+    }
+
+    /// Holds any role that opens the organization pages.
+    pub fn manages_anything(&self) -> bool {
+        !self.grants.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> OrgPath {
+        OrgPath::parse(s).unwrap()
+    }
+
+    fn actor(grants: &[(Role, Option<&str>)]) -> Actor {
+        Actor {
+            user_id: 1,
+            grants: grants
+                .iter()
+                .map(|(role, p)| Grant {
+                    role: *role,
+                    path: p.map(path),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_normalised_and_checked() {
+        assert_eq!(
+            Phone::parse("+86 138-0013-8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(Phone::parse(""), Err(Msg::Required));
+        assert_eq!(Phone::parse("12800138000"), Err(Msg::PhoneInvalid));
+        assert_eq!(Phone::parse("1380013800"), Err(Msg::PhoneInvalid));
+        assert_eq!(Phone::parse("1380013800x"), Err(Msg::PhoneInvalid));
+    }
+
+    #[test]
+    fn user_names_are_lower_case_and_start_with_a_letter() {
+        assert_eq!(
+            Username::parse(" Wang.Fang ").unwrap().as_str(),
+            "wang.fang"
+        );
+        assert_eq!(Username::parse("9lives"), Err(Msg::UsernameInvalid));
+        assert_eq!(Username::parse("ab"), Err(Msg::UsernameInvalid));
+        assert_eq!(Username::parse("王芳"), Err(Msg::UsernameInvalid));
+    }
+
+    #[test]
+    fn a_login_is_a_phone_number_or_else_a_user_name() {
+        assert!(matches!(Login::parse("13800138000"), Ok(Login::Phone(_))));
+        assert!(matches!(Login::parse("admin"), Ok(Login::Username(_))));
+        assert_eq!(Login::parse("  "), Err(Msg::Required));
+        assert_eq!(Login::parse("王芳"), Err(Msg::LoginInvalid));
+    }
+
+    #[test]
+    fn short_and_common_passwords_are_refused() {
+        assert_eq!(NewPassword::parse("").unwrap_err(), Msg::Required);
+        assert_eq!(
+            NewPassword::parse("abc123").unwrap_err(),
+            Msg::PasswordTooShort
+        );
+        assert_eq!(
+            NewPassword::parse("password").unwrap_err(),
+            Msg::PasswordTooCommon
+        );
+        assert_eq!(
+            NewPassword::parse("Qwerty123").unwrap_err(),
+            Msg::PasswordTooCommon
+        );
+        assert_eq!(
+            NewPassword::parse("12345678").unwrap_err(),
+            Msg::PasswordTooCommon
+        );
+        assert!(NewPassword::parse("青年学习2026春").is_ok());
+        assert!(NewPassword::parse("horse-battery-staple").is_ok());
+    }
+
+    #[test]
+    fn invitation_codes_are_typed_case_free_and_without_look_alikes() {
+        assert_eq!(
+            InvitationCode::parse("abcd-ef23").unwrap().as_str(),
+            "ABCDEF23"
+        );
+        assert_eq!(InvitationCode::parse(""), Err(Msg::Required));
+        assert_eq!(
+            InvitationCode::parse("ABCDEF2O"),
+            Err(Msg::InvitationUnknown)
+        );
+        assert_eq!(
+            InvitationCode::parse("ABCDEF2"),
+            Err(Msg::InvitationUnknown)
+        );
+        let code = InvitationCode::from_indexes([0, 1, 2, 3, 30, 31, 200, 7]);
+        assert_eq!(InvitationCode::parse(code.as_str()), Ok(code));
+    }
+
+    #[test]
+    fn an_invitation_is_refused_when_expired_or_used_up() {
+        assert_eq!(invitation_usable(false, 0, 1), Ok(()));
+        assert_eq!(invitation_usable(true, 0, 1), Err(Msg::InvitationExpired));
+        assert_eq!(invitation_usable(false, 1, 1), Err(Msg::InvitationUsedUp));
+    }
+
+    #[test]
+    fn invitation_terms_are_bounded() {
+        assert_eq!(parse_invitation_terms("30", "50"), Ok((30, 50)));
+        let errors = parse_invitation_terms("0", "x").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(parse_invitation_terms("91", "1").is_err());
+        assert!(parse_invitation_terms("1", "501").is_err());
+    }
+
+    #[test]
+    fn an_org_admin_reaches_the_subtree_and_nothing_beside_it() {
+        let a = actor(&[(Role::OrgAdmin, Some("1.5"))]);
+        assert!(a.can_administer(&path("1.5")));
+        assert!(a.can_administer(&path("1.5.23.40")));
+        assert!(!a.can_administer(&path("1")));
+        assert!(!a.can_administer(&path("1.6.23")));
+        assert!(a.can_manage(&path("1.5.23")));
+    }
+
+    #[test]
+    fn a_secretary_manages_the_own_branch_but_not_another() {
+        let a = actor(&[(Role::Secretary, Some("1.5.23"))]);
+        assert!(a.can_manage(&path("1.5.23")));
+        assert!(a.can_manage(&path("1.5.23.77")));
+        assert!(!a.can_manage(&path("1.5.24")));
+        assert!(!a.can_manage(&path("1.5")));
+        assert!(!a.can_administer(&path("1.5.23")));
+    }
+
+    #[test]
+    fn a_member_without_roles_manages_nothing() {
+        let a = actor(&[]);
+        assert!(!a.can_manage(&path("1")));
+        assert!(!a.can_administer(&path("1")));
+        assert!(!a.manages_anything());
+    }
+
+    #[test]
+    fn a_platform_admin_reaches_everything() {
+        let a = actor(&[(Role::PlatformAdmin, None)]);
+        assert!(a.is_platform_admin());
+        assert!(a.can_administer(&path("9.8.7")));
+        assert!(a.can_manage(&path("9")));
+    }
+
+    #[test]
+    fn secretaries_serve_branches_and_admins_any_level() {
+        assert!(Role::Secretary.fits(OrgKind::Branch));
+        assert!(Role::Secretary.fits(OrgKind::JointBranch));
+        assert!(!Role::Secretary.fits(OrgKind::Committee));
+        assert!(!Role::Secretary.fits(OrgKind::Group));
+        assert!(Role::OrgAdmin.fits(OrgKind::Committee));
+        assert!(!Role::PlatformAdmin.fits(OrgKind::Committee));
+    }
+}

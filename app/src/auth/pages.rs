@@ -1,0 +1,198 @@
+//! Sign-in, sign-up, 我的 and the password page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{ChangePassword, ProfileView, SignIn, SignOut, SignUp, my_profile};
+use crate::error::AppError;
+use crate::i18n::use_t;
+use crate::ui::{
+    AppLayout, AuthLayout, ErrorState, Field, FormError, FormOk, LanguageSwitch, Loading,
+};
+
+/// The error of an action's last run, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let value = action.value();
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let t = use_t();
+    let action = ServerAction::<SignIn>::new();
+    let error = action_error(action);
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    view! {
+        <AuthLayout title=t.sign_in_title>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError error />
+                <Field label=t.field_login name="login" autocomplete="username" hint=t.hint_login error />
+                <Field label=t.field_password name="password" kind="password" autocomplete="current-password" error />
+                <input type="hidden" name="next" value=next />
+                <button type="submit" class="btn primary block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { t.signing_in } else { t.sign_in }}
+                </button>
+            </ActionForm>
+            <p class="alt">{t.no_account} " " <A href="/signup">{t.sign_up_with_code}</A></p>
+        </AuthLayout>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let t = use_t();
+    let action = ServerAction::<SignUp>::new();
+    let error = action_error(action);
+    let query = use_query_map();
+    let code = Signal::derive(move || query.read().get("code").unwrap_or_default());
+    view! {
+        <AuthLayout title=t.sign_up_title>
+            <p class="lead">{t.sign_up_lead}</p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError error />
+                <Field label=t.field_code name="code" value=code autocomplete="off" hint=t.hint_code error />
+                <Field label=t.field_display_name name="display_name" autocomplete="name" error />
+                <Field label=t.field_phone name="phone" kind="tel" inputmode="numeric" autocomplete="tel" error />
+                <Field label=t.field_username name="username" autocomplete="username" hint=t.hint_username error />
+                <Field label=t.field_password name="password" kind="password" autocomplete="new-password" hint=t.hint_password error />
+                <Field label=t.field_password_confirm name="password_confirm" kind="password" autocomplete="new-password" error />
+                <button type="submit" class="btn primary block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { t.signing_up } else { t.sign_up }}
+                </button>
+            </ActionForm>
+            <p class="alt">{t.have_account} " " <A href="/signin">{t.sign_in}</A></p>
+        </AuthLayout>
+    }
+}
+
+/// 我的: who I am, my organizations and roles, language, password and sign-out.
+#[component]
+pub fn MePage() -> impl IntoView {
+    let t = use_t();
+    let profile = Resource::new(|| (), |_| my_profile());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <AppLayout title=t.tab_me>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Ok(p) => view! { <Profile p /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="card">
+                <h2>{t.settings}</h2>
+                <div class="row">
+                    <span>{t.language}</span>
+                    <LanguageSwitch />
+                </div>
+                <A href="/me/password" attr:class="row link">{t.change_password}<span aria-hidden="true">"›"</span></A>
+                <ActionForm action=sign_out attr:class="row">
+                    <button type="submit" class="btn danger block">{t.sign_out}</button>
+                </ActionForm>
+            </section>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn Profile(p: ProfileView) -> impl IntoView {
+    let t = use_t();
+    let initial = p.display_name.chars().next().unwrap_or('?');
+    let account = [p.phone.clone(), p.username.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let manages = !p.roles.is_empty();
+    view! {
+        <section class="card profile">
+            <div class="avatar" aria-hidden="true">{initial.to_string()}</div>
+            <div>
+                <div class="profile-name">{p.display_name.clone()}</div>
+                <div class="muted">{account}</div>
+            </div>
+        </section>
+        <section class="card">
+            <h2>{t.my_orgs}</h2>
+            {if p.memberships.is_empty() {
+                view! { <p class="empty">{t.no_orgs}</p> }.into_any()
+            } else {
+                p.memberships
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <div class="org-line">
+                                <span class=format!("tag {}", m.tree.as_str())>{m.tree.label(t)}</span>
+                                <div>
+                                    <div class="org-name">{m.org_name}</div>
+                                    <div class="muted small">{m.above.join(" › ")}</div>
+                                    <div class="muted small">
+                                        {m.status.label(t)} " · " {t.since} " " {m.since}
+                                    </div>
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </section>
+        <section class="card">
+            <h2>{t.my_roles}</h2>
+            {if p.roles.is_empty() {
+                view! { <p class="empty">{t.no_roles}</p> }.into_any()
+            } else {
+                p.roles
+                    .into_iter()
+                    .map(|r| {
+                        let (href, place) = match r.org {
+                            Some((id, name, kind, tree)) => (format!("/admin/orgs/{id}"), format!("{} · {}", name, kind.label(tree, t))),
+                            None => ("/admin/orgs".to_owned(), t.whole_platform.to_owned()),
+                        };
+                        view! {
+                            <A href=href attr:class="row link">
+                                <span>
+                                    <strong>{r.role.label(t)}</strong>
+                                    <span class="muted small block">{place}</span>
+                                </span>
+                                <span aria-hidden="true">"›"</span>
+                            </A>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+            {manages.then(|| view! { <A href="/admin/orgs" attr:class="btn block">{t.org_admin_entry}</A> })}
+        </section>
+    }
+}
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let t = use_t();
+    let action = ServerAction::<ChangePassword>::new();
+    let error = action_error(action);
+    let done = Signal::derive(move || matches!(action.value().get(), Some(Ok(()))));
+    view! {
+        <AppLayout title=t.change_password back="/me">
+            <section class="card">
+                <ActionForm action=action attr:class="form" attr:novalidate=true>
+                    <FormOk show=done text=t.password_changed />
+                    <FormError error />
+                    <Field label=t.field_current_password name="current" kind="password" autocomplete="current-password" error />
+                    <Field label=t.field_new_password name="password" kind="password" autocomplete="new-password" hint=t.hint_password error />
+                    <Field label=t.field_password_confirm name="password_confirm" kind="password" autocomplete="new-password" error />
+                    <button type="submit" class="btn primary block" disabled=move || action.pending().get()>{t.save}</button>
+                </ActionForm>
+            </section>
+        </AppLayout>
+    }
+}

@@ -1,0 +1,280 @@
+//! SQL for accounts, invitations, role grants and rate limits.
+
+use sqlx::{PgConnection, Row};
+
+use super::model::{Actor, Grant, InvitationCode, Login, Role};
+use crate::error::{AppError, Msg};
+use crate::i18n::Locale;
+use crate::orgs::model::{MemberStatus, OrgPath};
+
+/// What sign-in needs to know about an account.
+pub struct Credentials {
+    pub user_id: i64,
+    pub password_hash: String,
+    pub locale: Locale,
+}
+
+pub async fn credentials(
+    conn: &mut PgConnection,
+    login: &Login,
+) -> sqlx::Result<Option<Credentials>> {
+    let sql = match login {
+        Login::Phone(_) => "SELECT id, password_hash, locale FROM users WHERE phone = $1",
+        Login::Username(_) => "SELECT id, password_hash, locale FROM users WHERE username = $1",
+    };
+    let row = sqlx::query(sql)
+        .bind(login.key())
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| Credentials {
+        user_id: r.get("id"),
+        password_hash: r.get("password_hash"),
+        locale: Locale::parse(r.get::<&str, _>("locale")).unwrap_or_default(),
+    }))
+}
+
+pub async fn password_hash(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_password_hash(
+    conn: &mut PgConnection,
+    user_id: i64,
+    hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
+        .bind(user_id)
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_locale(conn: &mut PgConnection, user_id: i64, locale: Locale) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1")
+        .bind(user_id)
+        .bind(locale.tag())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A new account, before its password is hashed away.
+pub struct NewUser<'a> {
+    pub username: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub locale: Locale,
+}
+
+/// Inserts the account; a taken phone number or user name comes back as a field error.
+pub async fn insert_user(conn: &mut PgConnection, user: &NewUser<'_>) -> Result<i64, AppError> {
+    let result = sqlx::query_scalar(
+        "INSERT INTO users (username, phone, display_name, password_hash, locale)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user.username)
+    .bind(user.phone)
+    .bind(user.display_name)
+    .bind(user.password_hash)
+    .bind(user.locale.tag())
+    .fetch_one(conn)
+    .await;
+    result.map_err(
+        |err| match crate::error::unique_violation(&err).as_deref() {
+            Some("users_phone_key") => AppError::invalid("phone", Msg::PhoneTaken),
+            Some("users_username_key") => AppError::invalid("username", Msg::UsernameTaken),
+            _ => AppError::from(err),
+        },
+    )
+}
+
+/// The user's id, if the account still exists.
+pub async fn user_exists(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Loads what the user holds: the input of every authorization check.
+pub async fn actor(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<Actor>> {
+    if !user_exists(conn, user_id).await? {
+        return Ok(None);
+    }
+    let rows = sqlx::query(
+        "SELECT g.role, o.path::text AS path
+         FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
+         WHERE g.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    let grants = rows
+        .iter()
+        .filter_map(|r| {
+            Some(Grant {
+                role: Role::parse(r.get("role"))?,
+                path: r.get::<Option<&str>, _>("path").and_then(OrgPath::parse),
+            })
+        })
+        .collect();
+    Ok(Some(Actor { user_id, grants }))
+}
+
+/// The organization an invitation places its user in, and the status it gives.
+pub struct Placement {
+    pub org_id: i64,
+    pub status: MemberStatus,
+}
+
+/// Uses one admission of an invitation, atomically: two sign-ups racing for the last use
+/// cannot both get it. On failure says why (unknown, expired or used up).
+pub async fn use_invitation(
+    conn: &mut PgConnection,
+    code: &InvitationCode,
+) -> Result<Placement, AppError> {
+    let row = sqlx::query(
+        "UPDATE invitations SET used = used + 1
+         WHERE code = $1 AND expires_at > now() AND used < max_uses
+         RETURNING org_id, status",
+    )
+    .bind(code.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(r) = row {
+        let status = MemberStatus::parse(r.get("status"))
+            .ok_or_else(|| AppError::internal("invitation with an unknown status"))?;
+        return Ok(Placement {
+            org_id: r.get("org_id"),
+            status,
+        });
+    }
+    let why = sqlx::query(
+        "SELECT expires_at <= now() AS expired, used, max_uses FROM invitations WHERE code = $1",
+    )
+    .bind(code.as_str())
+    .fetch_optional(conn)
+    .await?;
+    let msg = match why {
+        None => Msg::InvitationUnknown,
+        Some(r) => super::model::invitation_usable(
+            r.get("expired"),
+            r.get::<i32, _>("used") as u32,
+            r.get::<i32, _>("max_uses") as u32,
+        )
+        .err()
+        .unwrap_or(Msg::InvitationUsedUp),
+    };
+    Err(AppError::invalid("code", msg))
+}
+
+/// Counts one attempt under `key` in the current fixed window of `window_secs`. Returns the
+/// seconds until the window ends when the attempt is over `limit`.
+pub async fn hit_rate_limit(
+    conn: &mut PgConnection,
+    key: &str,
+    window_secs: i64,
+    limit: i32,
+) -> sqlx::Result<Option<u64>> {
+    let row = sqlx::query(
+        "WITH w AS (
+             SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start
+         ), cleaned AS (
+             DELETE FROM rate_limits WHERE key = $1 AND window_start < (SELECT start FROM w)
+         )
+         INSERT INTO rate_limits (key, window_start, hits)
+         SELECT $1, start, 1 FROM w
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+         RETURNING hits, extract(epoch FROM (window_start + make_interval(secs => $2) - now()))::float8 AS left_secs",
+    )
+    .bind(key)
+    .bind(window_secs as f64)
+    .fetch_one(conn)
+    .await?;
+    let hits: i32 = row.get("hits");
+    let left: f64 = row.get("left_secs");
+    Ok((hits > limit).then(|| left.ceil().max(1.0) as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orgs::model::{OrgKind, Tree};
+    use crate::orgs::store::{NewOrg, create_org};
+    use sqlx::PgPool;
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn concurrent_sign_ups_never_use_an_invitation_more_than_allowed(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        let org = create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::League,
+                kind: OrgKind::Committee,
+                name: "甲公司团委",
+                parent: None,
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO invitations (code, org_id, status, expires_at, max_uses) VALUES ('RACE2345', $1, 'league_member', now() + interval '1 day', 3)")
+            .bind(org)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        let code = InvitationCode::parse("RACE2345").unwrap();
+        let attempts = (0..12).map(|_| {
+            let pool = pool.clone();
+            let code = code.clone();
+            tokio::spawn(async move {
+                let mut tx = pool.begin().await.unwrap();
+                let result = use_invitation(&mut tx, &code).await;
+                tx.commit().await.unwrap();
+                result
+            })
+        });
+        let mut admitted = 0;
+        let mut refused = Vec::new();
+        for a in attempts.collect::<Vec<_>>() {
+            match a.await.unwrap() {
+                Ok(p) => {
+                    assert_eq!(p.org_id, org);
+                    admitted += 1;
+                }
+                Err(e) => refused.push(e),
+            }
+        }
+        assert_eq!(admitted, 3);
+        assert!(
+            refused
+                .iter()
+                .all(|e| *e == AppError::invalid("code", Msg::InvitationUsedUp)),
+            "{refused:?}"
+        );
+        let used: i32 = sqlx::query_scalar("SELECT used FROM invitations WHERE code = 'RACE2345'")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(used, 3);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn a_rate_limit_counts_attempts_within_a_window(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        for _ in 0..3 {
+            assert_eq!(hit_rate_limit(&mut c, "k", 600, 3).await.unwrap(), None);
+        }
+        let wait = hit_rate_limit(&mut c, "k", 600, 3)
+            .await
+            .unwrap()
+            .expect("over the limit");
+        assert!((1..=600).contains(&wait));
+        assert_eq!(hit_rate_limit(&mut c, "other", 600, 3).await.unwrap(), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! `AppError`: the one error type that crosses the wire, and the message keys it carries.
+//!
+//! The server never sends prose: it sends a [`Msg`] key, and the browser renders it in the
+//! reader's language. The HTTP status of every error is decided by [`AppError::status`], in
+//! this one place.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Strings;
+
+/// What went wrong, as a key the UI renders in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Msg {
+    Required,
+    TooLong,
+    PasswordTooShort,
+    PasswordTooCommon,
+    PasswordMismatch,
+    PhoneInvalid,
+    UsernameInvalid,
+    LoginInvalid,
+    NameInvalid,
+    PhoneTaken,
+    UsernameTaken,
+    InvitationUnknown,
+    InvitationExpired,
+    InvitationUsedUp,
+    InvitationValidity,
+    InvitationUses,
+    BadCredentials,
+    WrongCurrentPassword,
+    CreditCodeInvalid,
+    CreditCodeTaken,
+    EnterpriseUnknown,
+    KindNotAllowedHere,
+    StatusNotInTree,
+    MoveIntoOwnSubtree,
+    UserUnknown,
+    RoleNotForKind,
+    RoleAlreadyHeld,
+    AlreadyInTree,
+    BadRequest,
+    Network,
+}
+
+/// A message about one form field (or about the whole form when `field` is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub msg: Msg,
+}
+
+impl FieldError {
+    pub fn new(field: &str, msg: Msg) -> Self {
+        Self {
+            field: field.to_owned(),
+            msg,
+        }
+    }
+
+    /// An error about the whole form rather than one field.
+    pub fn form(msg: Msg) -> Self {
+        Self::new("", msg)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("conflict: {0:?}")]
+    Conflict(Msg),
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// A request the server could not even decode: missing or malformed arguments.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The browser could not reach the server.
+    #[error("network: {0}")]
+    Network(String),
+    /// Something unexpected; the details are in the server log under `request_id`.
+    #[error("internal error, request {request_id}")]
+    Internal { request_id: String },
+}
+
+/// Keeps a parsed value, or records its message under `field` and gives `None`; for
+/// forms that report every bad field at once.
+pub fn field_ok<T>(errors: &mut Vec<FieldError>, field: &str, parsed: Result<T, Msg>) -> Option<T> {
+    parsed
+        .map_err(|msg| errors.push(FieldError::new(field, msg)))
+        .ok()
+}
+
+impl AppError {
+    /// One invalid field.
+    pub fn invalid(field: &str, msg: Msg) -> Self {
+        Self::Invalid(vec![FieldError::new(field, msg)])
+    }
+
+    /// Turns a list of field errors into `Err(Invalid)` when it is not empty.
+    pub fn check(errors: Vec<FieldError>) -> Result<(), Self> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::Invalid(errors))
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Invalid(_) => 422,
+            Self::Conflict(_) => 409,
+            Self::RateLimited { .. } => 429,
+            Self::BadRequest(_) => 400,
+            Self::Network(_) => 503,
+            Self::Internal { .. } => 500,
+        }
+    }
+
+    /// The message for one field, if any.
+    pub fn field(&self, name: &str) -> Option<Msg> {
+        match self {
+            Self::Invalid(errors) => errors.iter().find(|e| e.field == name).map(|e| e.msg),
+            _ => None,
+        }
+    }
+
+    /// The text shown above a form or in place of a page: everything but field messages.
+    pub fn summary(&self, t: &Strings) -> String {
+        match self {
+            Self::Unauthenticated => t.err_unauthenticated.to_owned(),
+            Self::Forbidden => t.err_forbidden.to_owned(),
+            Self::NotFound => t.err_not_found.to_owned(),
+            Self::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field.is_empty())
+                .map(|e| e.msg.text(t).to_owned())
+                .unwrap_or_else(|| t.err_invalid.to_owned()),
+            Self::Conflict(msg) => msg.text(t).to_owned(),
+            Self::RateLimited { retry_after_secs } => t.err_rate_limited.replace(
+                "{minutes}",
+                &retry_after_secs.div_ceil(60).max(1).to_string(),
+            ),
+            Self::BadRequest(_) => t.err_bad_request.to_owned(),
+            Self::Network(_) => t.err_network.to_owned(),
+            Self::Internal { request_id } => t.err_internal.replace("{id}", request_id),
+        }
+    }
+}
+
+impl Msg {
+    pub fn text(self, t: &Strings) -> &'static str {
+        match self {
+            Msg::Required => t.msg_required,
+            Msg::TooLong => t.msg_too_long,
+            Msg::PasswordTooShort => t.msg_password_too_short,
+            Msg::PasswordTooCommon => t.msg_password_too_common,
+            Msg::PasswordMismatch => t.msg_password_mismatch,
+            Msg::PhoneInvalid => t.msg_phone_invalid,
+            Msg::UsernameInvalid => t.msg_username_invalid,
+            Msg::LoginInvalid => t.msg_login_invalid,
+            Msg::NameInvalid => t.msg_name_invalid,
+            Msg::PhoneTaken => t.msg_phone_taken,
+            Msg::UsernameTaken => t.msg_username_taken,
+            Msg::InvitationUnknown => t.msg_invitation_unknown,
+            Msg::InvitationExpired => t.msg_invitation_expired,
+            Msg::InvitationUsedUp => t.msg_invitation_used_up,
+            Msg::InvitationValidity => t.msg_invitation_validity,
+            Msg::InvitationUses => t.msg_invitation_uses,
+            Msg::BadCredentials => t.msg_bad_credentials,
+            Msg::WrongCurrentPassword => t.msg_wrong_current_password,
+            Msg::CreditCodeInvalid => t.msg_credit_code_invalid,
+            Msg::CreditCodeTaken => t.msg_credit_code_taken,
+            Msg::EnterpriseUnknown => t.msg_enterprise_unknown,
+            Msg::KindNotAllowedHere => t.msg_kind_not_allowed,
+            Msg::StatusNotInTree => t.msg_status_not_in_tree,
+            Msg::MoveIntoOwnSubtree => t.msg_move_into_own_subtree,
+            Msg::UserUnknown => t.msg_user_unknown,
+            Msg::RoleNotForKind => t.msg_role_not_for_kind,
+            Msg::RoleAlreadyHeld => t.msg_role_already_held,
+            Msg::AlreadyInTree => t.msg_already_in_tree,
+            Msg::BadRequest => t.err_bad_request,
+            Msg::Network => t.err_network,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => Self::Network(e),
+            ServerFnErrorErr::Args(e)
+            | ServerFnErrorErr::Deserialization(e)
+            | ServerFnErrorErr::MissingArg(e)
+            | ServerFnErrorErr::UnsupportedRequestMethod(e) => Self::BadRequest(e),
+            other => Self::internal(other),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::{AppError, Msg};
+
+    tokio::task_local! {
+        /// The id of the request being served, set by the server's request-id layer.
+        pub static REQUEST_ID: String;
+    }
+
+    impl AppError {
+        /// Logs an unexpected error with the request id and returns the opaque error the user
+        /// sees. Outside a request (a spawned render task) a fresh id is logged instead.
+        pub fn internal(err: impl std::fmt::Display) -> Self {
+            let request_id = REQUEST_ID
+                .try_with(Clone::clone)
+                .unwrap_or_else(|_| uuid::Uuid::new_v4().simple().to_string()[..12].to_owned());
+            tracing::error!(request_id = %request_id, error = %err, "unexpected error");
+            Self::Internal { request_id }
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            // 23505 unique_violation, 23503 foreign_key_violation, 23514 check_violation:
+            // expected when two requests race; callers map the ones they expect by
+            // constraint name through `unique_violation`.
+            if let Some(db) = err.as_database_error() {
+                if db.code().as_deref() == Some("23505") {
+                    return Self::Conflict(Msg::BadRequest);
+                }
+            }
+            Self::internal(err)
+        }
+    }
+
+    /// The constraint name when `err` is a unique violation (SQLSTATE 23505).
+    pub fn unique_violation(err: &sqlx::Error) -> Option<String> {
+        let db = err.as_database_error()?;
+        (db.code().as_deref() == Some("23505"))
+            .then(|| db.constraint().unwrap_or_default().to_owned())
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::{REQUEST_ID, unique_violation};
+
+#[cfg(not(feature = "ssr"))]
+impl AppError {
+    /// In the browser an unexpected error has no server log to point to.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Self::Internal {
+            request_id: err.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_input_maps_to_a_client_status_never_500() {
+        for e in [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::invalid("x", Msg::Required),
+            AppError::Conflict(Msg::PhoneTaken),
+            AppError::RateLimited {
+                retry_after_secs: 5,
+            },
+            AppError::BadRequest("junk".into()),
+        ] {
+            assert!((400..500).contains(&e.status()), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn undecodable_arguments_are_a_bad_request() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing".into()));
+        assert_eq!(e.status(), 400);
+    }
+
+    #[test]
+    fn rate_limit_message_says_when_to_try_again() {
+        let t = crate::i18n::Locale::ZhCn.strings();
+        let text = AppError::RateLimited {
+            retry_after_secs: 125,
+        }
+        .summary(t);
+        assert!(text.contains('3'), "{text}");
+    }
+}

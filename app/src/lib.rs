@@ -1,0 +1,19 @@
+//! 青年e家: the isomorphic Leptos app. Rendered on the server (feature `ssr`) and hydrated
+//! in the browser (feature `hydrate`).
+
+pub mod app;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod orgs;
+pub mod ui;
+
+pub use app::{App, shell};
+
+/// The browser entry: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,759 @@
+//! SQL for the organization tree, memberships, enterprises, roles and invitations.
+
+use sqlx::{PgConnection, Row, postgres::PgRow};
+
+use super::api::{InvitationView, OrgNodeView, RoleHolderView, RosterRow};
+use super::model::{MemberStatus, OrgKind, OrgPath, Tree};
+use crate::auth::api::{MembershipView, ProfileView, RoleView};
+use crate::auth::model::{InvitationCode, Login, Role};
+use crate::error::{AppError, Msg};
+
+/// One organization as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Org {
+    pub id: i64,
+    pub tree: Tree,
+    pub kind: OrgKind,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub path: OrgPath,
+}
+
+fn org_from_row(r: &PgRow) -> Result<Org, AppError> {
+    let bad = || AppError::internal("organization row out of shape");
+    Ok(Org {
+        id: r.get("id"),
+        tree: Tree::parse(r.get("tree")).ok_or_else(bad)?,
+        kind: OrgKind::parse(r.get("kind")).ok_or_else(bad)?,
+        name: r.get("name"),
+        parent_id: r.get("parent_id"),
+        path: OrgPath::parse(r.get("path")).ok_or_else(bad)?,
+    })
+}
+
+const ORG_COLUMNS: &str = "id, tree, kind, name, parent_id, path::text AS path";
+
+pub async fn org(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
+    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(org_from_row).transpose()
+}
+
+/// Like [`org`], but for a row the caller is about to change: locks it.
+pub async fn org_for_update(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(org_from_row).transpose()
+}
+
+/// A new organization: under `parent`, or at the top of `tree` when there is none.
+pub struct NewOrg<'a> {
+    pub tree: Tree,
+    pub kind: OrgKind,
+    pub name: &'a str,
+    pub parent: Option<&'a Org>,
+    pub enterprise_id: Option<i64>,
+}
+
+/// Inserts an organization after checking that its level may sit where it is put.
+pub async fn create_org(conn: &mut PgConnection, new: &NewOrg<'_>) -> Result<i64, AppError> {
+    if !new.kind.allowed_under(new.parent.map(|p| p.kind)) {
+        return Err(AppError::invalid("kind", Msg::KindNotAllowedHere));
+    }
+    if new.parent.is_some_and(|p| p.tree != new.tree) {
+        return Err(AppError::invalid("kind", Msg::KindNotAllowedHere));
+    }
+    let parent_path = new.parent.map(|p| p.path.to_string());
+    let id = sqlx::query_scalar(
+        "INSERT INTO orgs (id, tree, kind, name, parent_id, path, enterprise_id)
+         SELECT n, $1, $2, $3, $4,
+                CASE WHEN $5::text IS NULL THEN n::text::ltree ELSE ($5::text || '.' || n)::ltree END,
+                $6
+         FROM (SELECT nextval('orgs_id_seq') AS n) s
+         RETURNING id",
+    )
+    .bind(new.tree.as_str())
+    .bind(new.kind.as_str())
+    .bind(new.name)
+    .bind(new.parent.map(|p| p.id))
+    .bind(parent_path)
+    .bind(new.enterprise_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn rename_org(conn: &mut PgConnection, id: i64, name: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE orgs SET name = $2 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves an organization and its whole subtree under `new_parent`, rewriting every path
+/// below it in one statement. Refuses a move into its own subtree, across trees, or to a
+/// level that may not sit there.
+pub async fn move_org(
+    conn: &mut PgConnection,
+    org: &Org,
+    new_parent: &Org,
+) -> Result<(), AppError> {
+    if new_parent.path.is_within(&org.path) {
+        return Err(AppError::invalid("parent_id", Msg::MoveIntoOwnSubtree));
+    }
+    if new_parent.tree != org.tree || !org.kind.allowed_under(Some(new_parent.kind)) {
+        return Err(AppError::invalid("parent_id", Msg::KindNotAllowedHere));
+    }
+    let old = org.path.to_string();
+    let depth = org.path.0.len() as i32 - 1;
+    sqlx::query(
+        "UPDATE orgs SET path = $2::ltree || subpath(path, $3)
+         WHERE path <@ $1::ltree",
+    )
+    .bind(&old)
+    .bind(new_parent.path.to_string())
+    .bind(depth)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE orgs SET parent_id = $2 WHERE id = $1")
+        .bind(org.id)
+        .bind(new_parent.id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+const NODE_SELECT: &str = "
+    SELECT o.id, o.parent_id, o.kind, o.name, nlevel(o.path) AS depth,
+           (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
+           e.name AS enterprise
+    FROM orgs o LEFT JOIN enterprises e ON e.id = o.enterprise_id";
+
+fn node_from_row(r: &PgRow) -> Result<OrgNodeView, AppError> {
+    Ok(OrgNodeView {
+        id: r.get("id"),
+        parent_id: r.get("parent_id"),
+        kind: OrgKind::parse(r.get("kind")).ok_or_else(|| AppError::internal("bad kind"))?,
+        name: r.get("name"),
+        depth: r.get::<i32, _>("depth") as u32,
+        members: r.get::<i64, _>("members") as u32,
+        enterprise: r.get("enterprise"),
+    })
+}
+
+/// The organizations of a tree within any of `roots` (all of the tree when `None`), in
+/// tree order: each parent before its children, siblings by name.
+pub async fn tree_nodes(
+    conn: &mut PgConnection,
+    tree: Tree,
+    roots: Option<&[OrgPath]>,
+) -> Result<Vec<OrgNodeView>, AppError> {
+    let roots: Option<Vec<String>> = roots.map(|r| r.iter().map(ToString::to_string).collect());
+    let rows = sqlx::query(&format!(
+        "{NODE_SELECT}
+         WHERE o.tree = $1 AND ($2::text[] IS NULL OR o.path <@ ANY ($2::text[]::ltree[]))
+         ORDER BY o.path"
+    ))
+    .bind(tree.as_str())
+    .bind(roots)
+    .fetch_all(&mut *conn)
+    .await?;
+    let nodes = rows
+        .iter()
+        .map(node_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(sort_siblings_by_name(nodes))
+}
+
+/// Orders a parent-before-children list so that siblings come by name (ids in the path
+/// give creation order, not a readable one).
+fn sort_siblings_by_name(nodes: Vec<OrgNodeView>) -> Vec<OrgNodeView> {
+    use std::collections::{HashMap, HashSet};
+    let ids: HashSet<i64> = nodes.iter().map(|n| n.id).collect();
+    let mut children: HashMap<Option<i64>, Vec<OrgNodeView>> = HashMap::new();
+    for n in nodes {
+        let key = n.parent_id.filter(|p| ids.contains(p));
+        children.entry(key).or_default().push(n);
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<OrgNodeView> = children.remove(&None).unwrap_or_default();
+    stack.reverse();
+    while let Some(n) = stack.pop() {
+        if let Some(mut kids) = children.remove(&Some(n.id)) {
+            kids.reverse();
+            stack.extend(kids);
+        }
+        out.push(n);
+    }
+    out
+}
+
+pub async fn node(conn: &mut PgConnection, id: i64) -> Result<Option<OrgNodeView>, AppError> {
+    let row = sqlx::query(&format!("{NODE_SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(node_from_row).transpose()
+}
+
+pub async fn children(conn: &mut PgConnection, id: i64) -> Result<Vec<OrgNodeView>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{NODE_SELECT} WHERE o.parent_id = $1 ORDER BY o.name"
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(node_from_row).collect()
+}
+
+/// (id, name) of every organization above `path`, top first.
+pub async fn ancestors(
+    conn: &mut PgConnection,
+    path: &OrgPath,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let above: Vec<i64> = path.0[..path.0.len() - 1].to_vec();
+    let rows = sqlx::query("SELECT id, name FROM orgs WHERE id = ANY ($1) ORDER BY nlevel(path)")
+        .bind(&above)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+}
+
+/// Places a person in a branch of a tree; the status must belong to that tree.
+pub async fn join(
+    conn: &mut PgConnection,
+    user_id: i64,
+    org_id: i64,
+    status: MemberStatus,
+) -> Result<(), AppError> {
+    let org = org(conn, org_id).await?.ok_or(AppError::NotFound)?;
+    if !org.kind.is_branch() {
+        return Err(AppError::invalid("org_id", Msg::KindNotAllowedHere));
+    }
+    if status.tree() != org.tree {
+        return Err(AppError::invalid("status", Msg::StatusNotInTree));
+    }
+    let result = sqlx::query(
+        "INSERT INTO memberships (user_id, org_id, tree, status, start_reason)
+         VALUES ($1, $2, $3, $4, 'joined')",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .bind(org.tree.as_str())
+    .bind(status.as_str())
+    .execute(conn)
+    .await;
+    match result {
+        Err(e) if crate::error::unique_violation(&e).is_some() => {
+            Err(AppError::Conflict(Msg::AlreadyInTree))
+        }
+        other => other.map(|_| ()).map_err(AppError::from),
+    }
+}
+
+/// Moves a person's current membership in the target's tree to another branch: the old
+/// row ends as "moved", a new one starts; both are kept.
+pub async fn move_member(
+    conn: &mut PgConnection,
+    user_id: i64,
+    to_org: &Org,
+) -> Result<(), AppError> {
+    if !to_org.kind.is_branch() {
+        return Err(AppError::invalid("org_id", Msg::KindNotAllowedHere));
+    }
+    let status: Option<String> = sqlx::query_scalar(
+        "UPDATE memberships SET ended_at = now(), end_reason = 'moved'
+         WHERE user_id = $1 AND tree = $2 AND ended_at IS NULL
+         RETURNING status",
+    )
+    .bind(user_id)
+    .bind(to_org.tree.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let status = status.ok_or(AppError::NotFound)?;
+    sqlx::query(
+        "INSERT INTO memberships (user_id, org_id, tree, status, start_reason)
+         VALUES ($1, $2, $3, $4, 'moved')",
+    )
+    .bind(user_id)
+    .bind(to_org.id)
+    .bind(to_org.tree.as_str())
+    .bind(status)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends a person's current membership in a tree.
+pub async fn leave(conn: &mut PgConnection, user_id: i64, tree: Tree) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE memberships SET ended_at = now(), end_reason = 'left'
+         WHERE user_id = $1 AND tree = $2 AND ended_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(tree.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The current members of a branch (and of its groups).
+pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.phone, m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since
+         FROM memberships m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id
+         WHERE o.path <@ $1::ltree AND m.ended_at IS NULL
+         ORDER BY convert_to(u.display_name, 'UTF8')",
+    )
+    .bind(org.path.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RosterRow {
+                user_id: r.get("id"),
+                display_name: r.get("display_name"),
+                phone: r.get::<Option<String>, _>("phone").map(|p| mask_phone(&p)),
+                status: MemberStatus::parse(r.get("status"))
+                    .ok_or_else(|| AppError::internal("bad status"))?,
+                since: r.get("since"),
+            })
+        })
+        .collect()
+}
+
+/// 138****8000: enough to tell members apart, not enough to call them.
+fn mask_phone(phone: &str) -> String {
+    if phone.len() == 11 {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "****".to_owned()
+    }
+}
+
+pub async fn display_name(conn: &mut PgConnection, user_id: i64) -> Result<String, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+pub async fn find_user(conn: &mut PgConnection, login: &Login) -> Result<Option<i64>, AppError> {
+    let sql = match login {
+        Login::Phone(_) => "SELECT id FROM users WHERE phone = $1",
+        Login::Username(_) => "SELECT id FROM users WHERE username = $1",
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(login.key())
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn profile(conn: &mut PgConnection, user_id: i64) -> Result<ProfileView, AppError> {
+    let user = sqlx::query("SELECT display_name, username, phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let rows = sqlx::query(&format!(
+        "SELECT m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since,
+                {ORG_COLUMNS}
+         FROM memberships m JOIN orgs o ON o.id = m.org_id
+         WHERE m.user_id = $1 AND m.ended_at IS NULL ORDER BY o.tree DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut memberships = Vec::new();
+    for r in &rows {
+        let org = org_from_row(r)?;
+        let above = ancestors(conn, &org.path)
+            .await?
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        memberships.push(MembershipView {
+            tree: org.tree,
+            org_id: org.id,
+            org_name: org.name,
+            org_kind: org.kind,
+            above,
+            status: MemberStatus::parse(r.get("status"))
+                .ok_or_else(|| AppError::internal("bad status"))?,
+            since: r.get("since"),
+        });
+    }
+    let grants = sqlx::query(
+        "SELECT g.role, o.id, o.name, o.kind, o.tree
+         FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
+         WHERE g.user_id = $1 ORDER BY g.role = 'platform_admin' DESC, o.path",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let roles = grants
+        .iter()
+        .filter_map(|r| {
+            let role = Role::parse(r.get("role"))?;
+            let org = match r.get::<Option<i64>, _>("id") {
+                Some(id) => Some((
+                    id,
+                    r.get::<String, _>("name"),
+                    OrgKind::parse(r.get("kind"))?,
+                    Tree::parse(r.get("tree"))?,
+                )),
+                None => None,
+            };
+            Some(RoleView { role, org })
+        })
+        .collect();
+    Ok(ProfileView {
+        display_name: user.get("display_name"),
+        username: user.get("username"),
+        phone: user.get("phone"),
+        memberships,
+        roles,
+    })
+}
+
+pub async fn enterprise_by_code(
+    conn: &mut PgConnection,
+    code: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM enterprises WHERE credit_code = $1")
+            .bind(code)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn role_holders(
+    conn: &mut PgConnection,
+    org_id: i64,
+) -> Result<Vec<RoleHolderView>, AppError> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.role, u.display_name FROM role_grants g JOIN users u ON u.id = g.user_id
+         WHERE g.org_id = $1 ORDER BY g.role, g.created_at",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(RoleHolderView {
+                grant_id: r.get("id"),
+                role: Role::parse(r.get("role"))?,
+                display_name: r.get("display_name"),
+            })
+        })
+        .collect())
+}
+
+pub async fn grant_role(
+    conn: &mut PgConnection,
+    user_id: i64,
+    role: Role,
+    org_id: Option<i64>,
+    granted_by: Option<i64>,
+) -> Result<(), AppError> {
+    let result = sqlx::query(
+        "INSERT INTO role_grants (user_id, role, org_id, granted_by) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(org_id)
+    .bind(granted_by)
+    .execute(conn)
+    .await;
+    match result {
+        Err(e) if crate::error::unique_violation(&e).is_some() => {
+            Err(AppError::invalid("login", Msg::RoleAlreadyHeld))
+        }
+        other => other.map(|_| ()).map_err(AppError::from),
+    }
+}
+
+/// The organization a grant is over, if the grant exists.
+pub async fn grant_org(
+    conn: &mut PgConnection,
+    grant_id: i64,
+) -> Result<Option<Option<i64>>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT org_id FROM role_grants WHERE id = $1")
+            .bind(grant_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn revoke_role(conn: &mut PgConnection, grant_id: i64) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM role_grants WHERE id = $1")
+        .bind(grant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new invitation; the caller makes the random code and retries on a clash.
+pub async fn create_invitation(
+    conn: &mut PgConnection,
+    org_id: i64,
+    code: &InvitationCode,
+    status: MemberStatus,
+    days: u32,
+    max_uses: u32,
+    created_by: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "INSERT INTO invitations (code, org_id, status, expires_at, max_uses, created_by)
+         VALUES ($1, $2, $3, now() + make_interval(days => $4), $5, $6)
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code.as_str())
+    .bind(org_id)
+    .bind(status.as_str())
+    .bind(days as i32)
+    .bind(max_uses as i32)
+    .bind(created_by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn invitations(
+    conn: &mut PgConnection,
+    org_id: i64,
+) -> Result<Vec<InvitationView>, AppError> {
+    let rows = sqlx::query(
+        "SELECT code, status, used, max_uses, expires_at <= now() AS expired,
+                to_char(expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS expires
+         FROM invitations WHERE org_id = $1 ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(InvitationView {
+                code: r.get("code"),
+                status: MemberStatus::parse(r.get("status"))
+                    .ok_or_else(|| AppError::internal("bad status"))?,
+                used: r.get::<i32, _>("used") as u32,
+                max_uses: r.get::<i32, _>("max_uses") as u32,
+                expired: r.get("expired"),
+                expires: r.get("expires"),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::PgPool;
+
+    async fn add(
+        conn: &mut PgConnection,
+        tree: Tree,
+        kind: OrgKind,
+        name: &str,
+        parent: Option<&Org>,
+    ) -> Org {
+        let id = create_org(
+            conn,
+            &NewOrg {
+                tree,
+                kind,
+                name,
+                parent,
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        org(conn, id).await.unwrap().unwrap()
+    }
+
+    async fn user(conn: &mut PgConnection, phone: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO users (phone, display_name, password_hash) VALUES ($1, '测试', 'x') RETURNING id",
+        )
+        .bind(phone)
+        .fetch_one(conn)
+        .await
+        .unwrap()
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn moving_a_subtree_rewrites_every_path_below_it(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        let city = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::IndustryCommittee,
+            "市互联网行业党委",
+            None,
+        )
+        .await;
+        let a = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::Committee,
+            "甲公司党委",
+            Some(&city),
+        )
+        .await;
+        let b = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::Committee,
+            "乙公司党委",
+            Some(&city),
+        )
+        .await;
+        let gb = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::GeneralBranch,
+            "研发党总支",
+            Some(&a),
+        )
+        .await;
+        let br = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::Branch,
+            "前端党支部",
+            Some(&gb),
+        )
+        .await;
+        let grp = add(&mut c, Tree::Party, OrgKind::Group, "第一党小组", Some(&br)).await;
+
+        move_org(&mut c, &gb, &b).await.unwrap();
+
+        let gb2 = org(&mut c, gb.id).await.unwrap().unwrap();
+        let br2 = org(&mut c, br.id).await.unwrap().unwrap();
+        let grp2 = org(&mut c, grp.id).await.unwrap().unwrap();
+        assert_eq!(gb2.parent_id, Some(b.id));
+        assert_eq!(gb2.path, b.path.child(gb.id));
+        assert_eq!(br2.path, b.path.child(gb.id).child(br.id));
+        assert_eq!(grp2.path, br2.path.child(grp.id));
+        assert_eq!(br2.parent_id, Some(gb.id));
+        // Nothing is left under the old parent, and the subtree query sees the move.
+        let under_a = tree_nodes(&mut c, Tree::Party, Some(std::slice::from_ref(&a.path)))
+            .await
+            .unwrap();
+        assert_eq!(under_a.iter().map(|n| n.id).collect::<Vec<_>>(), vec![a.id]);
+        let under_b = tree_nodes(&mut c, Tree::Party, Some(std::slice::from_ref(&b.path)))
+            .await
+            .unwrap();
+        assert_eq!(under_b.len(), 4);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn a_subtree_cannot_move_into_itself_or_to_a_wrong_level(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        let a = add(&mut c, Tree::Party, OrgKind::Committee, "甲公司党委", None).await;
+        let gb = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::GeneralBranch,
+            "研发党总支",
+            Some(&a),
+        )
+        .await;
+        let br = add(
+            &mut c,
+            Tree::Party,
+            OrgKind::Branch,
+            "前端党支部",
+            Some(&gb),
+        )
+        .await;
+        let league = add(&mut c, Tree::League, OrgKind::Committee, "甲公司团委", None).await;
+        assert_eq!(
+            move_org(&mut c, &gb, &br).await,
+            Err(AppError::invalid("parent_id", Msg::MoveIntoOwnSubtree))
+        );
+        assert_eq!(
+            move_org(&mut c, &a, &a).await,
+            Err(AppError::invalid("parent_id", Msg::MoveIntoOwnSubtree))
+        );
+        assert!(move_org(&mut c, &br, &league).await.is_err());
+        assert!(move_org(&mut c, &gb, &br).await.is_err());
+        let unchanged = org(&mut c, br.id).await.unwrap().unwrap();
+        assert_eq!(unchanged.path, br.path);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn membership_history_keeps_every_branch_a_member_was_in(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        let a = add(&mut c, Tree::League, OrgKind::Committee, "甲公司团委", None).await;
+        let b1 = add(&mut c, Tree::League, OrgKind::Branch, "一团支部", Some(&a)).await;
+        let b2 = add(&mut c, Tree::League, OrgKind::Branch, "二团支部", Some(&a)).await;
+        let u = user(&mut c, "13800000001").await;
+
+        join(&mut c, u, b1.id, MemberStatus::LeagueMember)
+            .await
+            .unwrap();
+        assert_eq!(
+            join(&mut c, u, b2.id, MemberStatus::LeagueMember).await,
+            Err(AppError::Conflict(Msg::AlreadyInTree))
+        );
+        move_member(&mut c, u, &b2).await.unwrap();
+        assert!(leave(&mut c, u, Tree::League).await.unwrap());
+        assert!(!leave(&mut c, u, Tree::League).await.unwrap());
+
+        let history: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT org_id, start_reason, end_reason FROM memberships WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(u)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        assert_eq!(
+            history,
+            vec![
+                (b1.id, "joined".into(), Some("moved".into())),
+                (b2.id, "moved".into(), Some("left".into())),
+            ]
+        );
+        assert!(roster(&mut c, &b2).await.unwrap().is_empty());
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn a_party_status_cannot_be_recorded_in_a_league_branch(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        let a = add(&mut c, Tree::League, OrgKind::Committee, "甲公司团委", None).await;
+        let b = add(&mut c, Tree::League, OrgKind::Branch, "一团支部", Some(&a)).await;
+        let u = user(&mut c, "13800000002").await;
+        assert_eq!(
+            join(&mut c, u, b.id, MemberStatus::Full).await,
+            Err(AppError::invalid("status", Msg::StatusNotInTree))
+        );
+        assert_eq!(
+            join(&mut c, u, a.id, MemberStatus::LeagueMember).await,
+            Err(AppError::invalid("org_id", Msg::KindNotAllowedHere))
+        );
+    }
+
+    #[test]
+    fn phones_in_rosters_are_masked() {
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+    }
+}

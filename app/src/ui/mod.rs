@@ -1,0 +1,216 @@
+//! Shared presentational pieces: page layouts, the tab bar, form fields, and the loading,
+//! empty and error states.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::error::AppError;
+use crate::i18n::{Locale, use_locale, use_t};
+
+/// A signed-in page: a title bar on top, the content, the tab bar at the bottom.
+#[component]
+pub fn AppLayout(
+    title: &'static str,
+    #[prop(optional)] back: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <Title text=format!("{title} · {}", t.app_name) />
+        <header class="topbar">
+            {back.map(|href| view! { <A href=href attr:class="topbar-back" attr:aria-label=t.back>"‹"</A> })}
+            <h1>{title}</h1>
+        </header>
+        <main class="page">{children()}</main>
+        <TabBar />
+    }
+}
+
+/// The bottom tab bar. Only the tabs whose features exist are shown.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let t = use_t();
+    let location = use_location();
+    let current = move |prefix: &'static str| {
+        let path = location.pathname.get();
+        if path == prefix || path.starts_with(&format!("{prefix}/")) {
+            "page"
+        } else {
+            "false"
+        }
+    };
+    view! {
+        <nav class="tabbar" aria-label=t.tabs_label>
+            <A href="/me" attr:class="tab" attr:aria-current=move || current("/me")>
+                <span class="tab-icon" aria-hidden="true">"👤"</span>
+                <span>{t.tab_me}</span>
+            </A>
+        </nav>
+    }
+}
+
+/// A page for signed-out visitors: the brand on top, a card with the form.
+#[component]
+pub fn AuthLayout(title: &'static str, children: Children) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <Title text=format!("{title} · {}", t.app_name) />
+        <main class="auth">
+            <div class="brand">
+                <img src="/logo.svg" alt="" width="56" height="56" />
+                <div class="brand-name">{t.app_name}</div>
+                <div class="brand-tagline">{t.tagline}</div>
+            </div>
+            <section class="card">
+                <h1>{title}</h1>
+                {children()}
+            </section>
+            <LanguageSwitch />
+        </main>
+    }
+}
+
+/// An input with its label and its error message, if the last submit had one for it.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(default = false)] required: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let t = use_t();
+    let id = format!("f-{name}");
+    let msg = move || error.get().and_then(|e| e.field(name)).map(|m| m.text(t));
+    let err_id = format!("{id}-err");
+    view! {
+        <div class="field" class:invalid=move || msg().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                value=move || value.get()
+                aria-invalid=move || if msg().is_some() { "true" } else { "false" }
+                aria-describedby=err_id.clone()
+            />
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <p class="field-error" id=err_id role="alert">{msg}</p>
+        </div>
+    }
+}
+
+/// The message above a form: everything that is not about one field.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_t();
+    move || {
+        error.get().map(|e| {
+            let text = match &e {
+                AppError::Invalid(errors) if errors.iter().all(|f| !f.field.is_empty()) => {
+                    t.err_fix_fields.to_owned()
+                }
+                other => other.summary(t),
+            };
+            view! { <div class="alert error" role="alert">{text}</div> }
+        })
+    }
+}
+
+/// A success message, shown once an action has succeeded.
+#[component]
+pub fn FormOk(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl IntoView {
+    move || {
+        show.get()
+            .then(|| view! { <div class="alert ok" role="status">{text}</div> })
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            {t.loading}
+        </div>
+    }
+}
+
+#[component]
+pub fn Empty(text: &'static str) -> impl IntoView {
+    view! { <p class="empty">{text}</p> }
+}
+
+/// A whole-page error: what happened, and a way on (sign in, or back to 我的).
+#[component]
+pub fn ErrorState(error: AppError) -> impl IntoView {
+    let t = use_t();
+    let signed_out = error == AppError::Unauthenticated;
+    let location = use_location();
+    let next = location.pathname.get_untracked();
+    view! {
+        <div class="error-state" role="alert">
+            <p>{error.summary(t)}</p>
+            {if signed_out {
+                view! { <a class="btn primary" href=format!("/signin?next={next}")>{t.sign_in}</a> }.into_any()
+            } else {
+                view! { <a class="btn" href="/me">{t.back_to_me}</a> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// Chooses the language. A plain form, so it works without JavaScript; the server sets the
+/// cookie (and the account's preference) and sends the browser back to this page.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let t = use_t();
+    let current = use_locale();
+    let location = use_location();
+    // Back to this page, without a previous form's error parameters.
+    let next = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let kept: Vec<&str> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("__"))
+            .collect();
+        if kept.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        }
+    };
+    view! {
+        <form class="lang-switch" method="post" action="/api/set_locale" aria-label=t.language>
+            <input type="hidden" name="next" value=next />
+            {Locale::ALL
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <button
+                            type="submit"
+                            name="locale"
+                            value=l.tag()
+                            lang=l.tag()
+                            aria-pressed=if l == current { "true" } else { "false" }
+                        >
+                            {l.native_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </form>
+    }
+}

@@ -1,0 +1,134 @@
+# Shared by scripts/run and scripts/test: tool installation (idempotent) and the
+# project-local Postgres cluster. Source it; do not run it.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Build cache outside the clone, so that a fresh clone (and CI) reuses earlier builds.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/qnej/target}
+export PATH="$HOME/.cargo/bin:$ROOT/scripts/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# The wasm target, cargo-leptos, wasm-bindgen at the version in Cargo.lock, and
+# wasm-opt from npm: each installed only when missing.
+ensure_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+    log "installing cargo-leptos 0.3.10 (about 5 minutes, once)"
+    CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-leptos@0.3.10 --locked --features no_downloads --debug
+  fi
+  local wbg
+  wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
+    log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+  if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ]; then
+    log "installing wasm-opt (binaryen) from npm"
+    (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Chromium from Debian and playwright-core from npm, for the end-to-end tests.
+ensure_test_tools() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Chromium from apt"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -d "$ROOT/end2end/node_modules/playwright-core" ]; then
+    log "installing playwright-core from npm"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Runs a Postgres command as the cluster's owner: the `postgres` user when we are root
+# (Postgres refuses to run as root), else ourselves.
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The cluster's folder: .data/<name> in the project, or, when we are root and the
+# postgres user cannot reach the project (a clone in a private temporary folder), a folder
+# of its own under /var/tmp named after the project's path.
+pg_dir() {
+  local name=$1 dir="$ROOT/.data/$1"
+  mkdir -p "$ROOT/.data"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$ROOT/.data"
+    if ! runuser -u postgres -- test -w "$ROOT/.data"; then
+      dir="/var/tmp/qnej-$(printf '%s' "$ROOT" | md5sum | cut -c1-10)/$name"
+      mkdir -p "$(dirname "$dir")"
+      chown postgres "$(dirname "$dir")"
+    fi
+  fi
+  printf '%s\n' "$dir"
+}
+
+PG_STARTED_DIR=""
+
+stop_pg() {
+  if [ -n "$PG_STARTED_DIR" ]; then
+    log "stopping the local database"
+    as_pg pg_ctl -D "$PG_STARTED_DIR" -m fast -w stop >/dev/null 2>&1 || true
+    PG_STARTED_DIR=""
+  fi
+}
+
+# Sets DATABASE_URL. When it is already set, uses that database and starts nothing.
+# Otherwise starts (creating if needed) the project-local cluster NAME on a free port,
+# creates database DB in it, and stops the cluster when the calling script exits.
+# Extra arguments are server settings (for example fsync=off for tests).
+start_pg() {
+  local name=$1 db=$2; shift 2
+  if [ -n "${DATABASE_URL:-}" ]; then
+    log "using the database in DATABASE_URL"
+    return
+  fi
+  command -v initdb >/dev/null || die "initdb not found: install PostgreSQL 15 (apt-get install postgresql postgresql-contrib)"
+  local dir port opts=""
+  dir=$(pg_dir "$name")
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    log "creating a local database cluster in $dir"
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+    as_pg initdb -D "$dir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if as_pg pg_ctl -D "$dir" status >/dev/null 2>&1; then
+    port=$(sed -n 4p "$dir/postmaster.pid")
+    log "the local database is already running on port $port; using it"
+  else
+    port=$(free_port)
+    for setting in "$@"; do opts="$opts -c $setting"; done
+    log "starting the local database on port $port"
+    as_pg pg_ctl -D "$dir" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $opts" start >/dev/null \
+      || { tail -20 "$dir/server.log" >&2; die "the local database did not start"; }
+    PG_STARTED_DIR=$dir
+    trap stop_pg EXIT
+  fi
+  if ! as_pg psql -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    as_pg createdb -h 127.0.0.1 -p "$port" -U postgres "$db"
+  fi
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/$db"
+}
+
+# Waits until the server answers /healthz, or fails after $2 seconds.
+wait_healthy() {
+  local url=$1 secs=${2:-60}
+  for _ in $(seq "$secs"); do
+    curl -fsS "$url/healthz" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  die "the server did not become healthy at $url"
+}

@@ -1,0 +1,456 @@
+//! Demo data: a city's internet-industry committee with three companies in both trees,
+//! a joint branch for small firms, about 300 members with Chinese names, a secretary per
+//! branch, an organization admin, a city admin and a platform admin.
+//!
+//! Loading is idempotent: when the demo accounts exist it only renews the demo invitation
+//! codes. Every account shares one password (and so one argon2 hash, computed once).
+
+use app::auth::model::{InvitationCode, Role};
+use app::orgs::model::{CreditCode, MemberStatus, OrgKind, Tree};
+use app::orgs::store::{NewOrg, Org, create_org, grant_role, join, org};
+use sqlx::{PgConnection, PgPool};
+
+use crate::BoxError;
+
+pub const PASSWORD: &str = "qnej-demo-2026";
+/// Sign-up codes printed in the README: a Party branch and a League branch.
+pub const PARTY_CODE: &str = "QNEJ6688";
+pub const LEAGUE_CODE: &str = "QNEJ7799";
+
+/// The demo sign-ins, as the run script prints them.
+pub const LOGINS: &[(&str, &str)] = &[
+    ("admin", "平台管理员 platform admin"),
+    (
+        "cityadmin",
+        "市互联网行业党委/团委管理员 city industry committee admin",
+    ),
+    (
+        "orgadmin",
+        "星云科技党委/团委管理员 company committee admin",
+    ),
+    ("secretary", "星云科技前端开发党支部书记 branch secretary"),
+    ("member", "普通党员、团员 member"),
+];
+
+struct Company {
+    name: &'static str,
+    short: &'static str,
+    code17: &'static str,
+    district: &'static str,
+    street: &'static str,
+    /// Party: (general branch, its branches), then branches directly under the committee.
+    party: (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
+    league: (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
+}
+
+const COMPANIES: &[Company] = &[
+    Company {
+        name: "星云科技有限公司",
+        short: "星云科技",
+        code17: "91440300MA5F3XK2Q",
+        district: "南山区",
+        street: "粤海街道",
+        party: (
+            "研发党总支",
+            &["前端开发党支部", "后端开发党支部", "测试与质量党支部"],
+            &["产品运营党支部", "职能部门党支部"],
+        ),
+        league: (
+            "研发团总支",
+            &["前端开发团支部", "后端开发团支部"],
+            &["产品运营团支部"],
+        ),
+    },
+    Company {
+        name: "极光网络科技有限公司",
+        short: "极光网络",
+        code17: "91440300MA5G7PL8R",
+        district: "南山区",
+        street: "西丽街道",
+        party: (
+            "技术党总支",
+            &["平台研发党支部", "数据智能党支部"],
+            &["市场销售党支部", "客户服务党支部"],
+        ),
+        league: ("技术团总支", &["平台研发团支部"], &["市场销售团支部"]),
+    },
+    Company {
+        name: "青禾数据服务有限公司",
+        short: "青禾数据",
+        code17: "91440304MA5H2WN6T",
+        district: "福田区",
+        street: "沙头街道",
+        party: ("", &[], &["第一党支部", "第二党支部", "第三党支部"]),
+        league: ("", &[], &["青禾数据团支部"]),
+    },
+];
+
+/// Small firms in one park, together in joint branches.
+const SMALL_FIRMS: &[(&str, &str)] = &[
+    ("微光互动网络工作室", "92440300MA5J1AB3C"),
+    ("云杉软件有限公司", "91440300MA5K2CD4E"),
+    ("拾光文化传媒有限公司", "91440300MA5L3EF5G"),
+    ("小满科技有限公司", "91440300MA5M4GH6J"),
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "萧", "田",
+];
+const GIVEN: &[&str] = &[
+    "子涵", "欣怡", "梓萱", "浩然", "宇轩", "雨桐", "思远", "佳琪", "俊杰", "诗涵", "一鸣", "晓彤",
+    "泽宇", "雅静", "明轩", "若曦", "嘉懿", "博文", "芷若", "天佑", "可馨", "书瑶", "志强", "海燕",
+    "文博", "静怡", "晨阳", "梦琪", "建国", "丽娜", "鹏飞", "婉清", "瑞霖", "紫萱", "昊天", "佳怡",
+];
+
+/// Loads the demo data unless it is there already.
+pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
+    let mut tx = pool.begin().await?;
+    // Two servers starting at once must not both load.
+    sqlx::query("SELECT pg_advisory_xact_lock(20261123)")
+        .execute(&mut *tx)
+        .await?;
+    let loaded: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = 'admin')")
+            .fetch_one(&mut *tx)
+            .await?;
+    if loaded {
+        renew_codes(&mut tx).await?;
+        tx.commit().await?;
+        tracing::info!("demo data already present; invitation codes renewed");
+        return Ok(());
+    }
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let mut d = Demo {
+        conn: &mut tx,
+        hash,
+        next_phone: 0,
+    };
+    d.build().await?;
+    renew_codes(&mut tx).await?;
+    tx.commit().await?;
+    tracing::info!("demo data loaded");
+    Ok(())
+}
+
+async fn renew_codes(conn: &mut PgConnection) -> Result<(), BoxError> {
+    sqlx::query(
+        "UPDATE invitations SET expires_at = now() + interval '90 days', used = 0
+         WHERE code = ANY ($1)",
+    )
+    .bind([PARTY_CODE, LEAGUE_CODE])
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+struct Demo<'a> {
+    conn: &'a mut PgConnection,
+    hash: String,
+    next_phone: u32,
+}
+
+/// The branches of one tree, in creation order.
+#[derive(Default)]
+struct Branches(Vec<Org>);
+
+impl Demo<'_> {
+    async fn org(
+        &mut self,
+        tree: Tree,
+        kind: OrgKind,
+        name: &str,
+        parent: Option<&Org>,
+        enterprise_id: Option<i64>,
+    ) -> Result<Org, BoxError> {
+        let id = create_org(
+            self.conn,
+            &NewOrg {
+                tree,
+                kind,
+                name,
+                parent,
+                enterprise_id,
+            },
+        )
+        .await
+        .map_err(|e| format!("{name}: {e:?}"))?;
+        Ok(org(self.conn, id)
+            .await
+            .map_err(|e| format!("{e:?}"))?
+            .ok_or("org vanished")?)
+    }
+
+    async fn enterprise(
+        &mut self,
+        name: &str,
+        code17: &str,
+        district: &str,
+        street: &str,
+    ) -> Result<i64, BoxError> {
+        let code = CreditCode::with_check_char(code17).ok_or("bad demo credit code")?;
+        Ok(sqlx::query_scalar(
+            "INSERT INTO enterprises (name, credit_code, district, street) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(name)
+        .bind(code.as_str())
+        .bind(district)
+        .bind(street)
+        .fetch_one(&mut *self.conn)
+        .await?)
+    }
+
+    async fn user(&mut self, name: &str, username: Option<&str>) -> Result<i64, BoxError> {
+        self.next_phone += 1;
+        let phone = format!("1390000{:04}", self.next_phone);
+        Ok(sqlx::query_scalar(
+            "INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(username)
+        .bind(phone)
+        .bind(name)
+        .bind(&self.hash)
+        .fetch_one(&mut *self.conn)
+        .await?)
+    }
+
+    async fn join(
+        &mut self,
+        user: i64,
+        branch: &Org,
+        status: MemberStatus,
+    ) -> Result<(), BoxError> {
+        join(self.conn, user, branch.id, status)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(())
+    }
+
+    async fn grant(&mut self, user: i64, role: Role, org: Option<&Org>) -> Result<(), BoxError> {
+        grant_role(self.conn, user, role, org.map(|o| o.id), None)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(())
+    }
+
+    async fn invitation(
+        &mut self,
+        code: &str,
+        branch: &Org,
+        status: MemberStatus,
+    ) -> Result<(), BoxError> {
+        let code = InvitationCode::parse(code).map_err(|e| format!("{e:?}"))?;
+        sqlx::query(
+            "INSERT INTO invitations (code, org_id, status, expires_at, max_uses)
+             VALUES ($1, $2, $3, now() + interval '90 days', 500)",
+        )
+        .bind(code.as_str())
+        .bind(branch.id)
+        .bind(status.as_str())
+        .execute(&mut *self.conn)
+        .await?;
+        Ok(())
+    }
+
+    async fn build(&mut self) -> Result<(), BoxError> {
+        let city_party = self
+            .org(
+                Tree::Party,
+                OrgKind::IndustryCommittee,
+                "市互联网行业党委",
+                None,
+                None,
+            )
+            .await?;
+        let city_league = self
+            .org(
+                Tree::League,
+                OrgKind::IndustryCommittee,
+                "市互联网行业团委",
+                None,
+                None,
+            )
+            .await?;
+        let mut party = Branches::default();
+        let mut league = Branches::default();
+        let mut company_orgs = Vec::new();
+
+        for c in COMPANIES {
+            let ent = self
+                .enterprise(c.name, c.code17, c.district, c.street)
+                .await?;
+            for (tree, top, spec, out) in [
+                (Tree::Party, &city_party, &c.party, &mut party),
+                (Tree::League, &city_league, &c.league, &mut league),
+            ] {
+                let suffix = if tree == Tree::Party {
+                    "党委"
+                } else {
+                    "团委"
+                };
+                let committee = self
+                    .org(
+                        tree,
+                        OrgKind::Committee,
+                        &format!("{}{suffix}", c.short),
+                        Some(top),
+                        Some(ent),
+                    )
+                    .await?;
+                if !spec.0.is_empty() {
+                    let general = self
+                        .org(
+                            tree,
+                            OrgKind::GeneralBranch,
+                            spec.0,
+                            Some(&committee),
+                            Some(ent),
+                        )
+                        .await?;
+                    for name in spec.1 {
+                        let b = self
+                            .org(tree, OrgKind::Branch, name, Some(&general), Some(ent))
+                            .await?;
+                        out.0.push(b);
+                    }
+                }
+                for name in spec.2 {
+                    let b = self
+                        .org(tree, OrgKind::Branch, name, Some(&committee), Some(ent))
+                        .await?;
+                    out.0.push(b);
+                }
+                company_orgs.push(committee);
+            }
+        }
+        for (name, code17) in SMALL_FIRMS {
+            self.enterprise(name, code17, "南山区", "粤海街道").await?;
+        }
+        let joint_party = self
+            .org(
+                Tree::Party,
+                OrgKind::JointBranch,
+                "科创园联合党支部",
+                Some(&city_party),
+                None,
+            )
+            .await?;
+        let joint_league = self
+            .org(
+                Tree::League,
+                OrgKind::JointBranch,
+                "科创园联合团支部",
+                Some(&city_league),
+                None,
+            )
+            .await?;
+        party.0.push(joint_party);
+        league.0.push(joint_league);
+        // A group inside the first branch, as the biggest branches have.
+        let first = party.0[0].clone();
+        self.org(
+            Tree::Party,
+            OrgKind::Group,
+            "第一党小组",
+            Some(&first),
+            None,
+        )
+        .await?;
+        self.org(
+            Tree::Party,
+            OrgKind::Group,
+            "第二党小组",
+            Some(&first),
+            None,
+        )
+        .await?;
+
+        // The named demo accounts.
+        let admin = self.user("平台管理员", Some("admin")).await?;
+        self.grant(admin, Role::PlatformAdmin, None).await?;
+        let city = self.user("陈立群", Some("cityadmin")).await?;
+        self.grant(city, Role::OrgAdmin, Some(&city_party)).await?;
+        self.grant(city, Role::OrgAdmin, Some(&city_league)).await?;
+        let company_admin = self.user("周建华", Some("orgadmin")).await?;
+        self.grant(company_admin, Role::OrgAdmin, Some(&company_orgs[0]))
+            .await?;
+        self.grant(company_admin, Role::OrgAdmin, Some(&company_orgs[1]))
+            .await?;
+        self.join(company_admin, &party.0[0], MemberStatus::Full)
+            .await?;
+        let secretary = self.user("李晓燕", Some("secretary")).await?;
+        self.join(secretary, &party.0[0], MemberStatus::Full)
+            .await?;
+        self.grant(secretary, Role::Secretary, Some(&party.0[0]))
+            .await?;
+        let member = self.user("王小明", Some("member")).await?;
+        self.join(member, &party.0[0], MemberStatus::Full).await?;
+        self.join(member, &league.0[0], MemberStatus::LeagueMember)
+            .await?;
+
+        // About 300 members spread over the branches; the first in each branch is its
+        // secretary (the demo secretary already holds the first Party branch).
+        let mut has_secretary = vec![false; party.0.len()];
+        has_secretary[0] = true;
+        let mut league_secretary = vec![false; league.0.len()];
+        let mut seed: u64 = 0x5eed_2026;
+        for i in 0..300usize {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = (seed >> 33) as usize;
+            let name = format!(
+                "{}{}",
+                SURNAMES[r % SURNAMES.len()],
+                GIVEN[(r / 7) % GIVEN.len()]
+            );
+            let uid = self.user(&name, None).await?;
+            if i % 5 < 2 {
+                let b = i % party.0.len();
+                let status = match r % 20 {
+                    0 => MemberStatus::Applicant,
+                    1 => MemberStatus::Activist,
+                    2 => MemberStatus::Candidate,
+                    3 | 4 => MemberStatus::Probationary,
+                    _ => MemberStatus::Full,
+                };
+                let branch = party.0[b].clone();
+                self.join(uid, &branch, status).await?;
+                if !has_secretary[b] && status == MemberStatus::Full {
+                    self.grant(uid, Role::Secretary, Some(&branch)).await?;
+                    has_secretary[b] = true;
+                }
+            }
+            if i % 10 < 7 {
+                let b = (i / 3) % league.0.len();
+                let status = match r % 10 {
+                    0 => MemberStatus::YoungEmployee,
+                    1 => MemberStatus::LeagueActivist,
+                    _ => MemberStatus::LeagueMember,
+                };
+                let branch = league.0[b].clone();
+                self.join(uid, &branch, status).await?;
+                if !league_secretary[b] && status == MemberStatus::LeagueMember {
+                    self.grant(uid, Role::Secretary, Some(&branch)).await?;
+                    league_secretary[b] = true;
+                }
+            }
+        }
+        self.invitation(PARTY_CODE, &party.0[0], MemberStatus::Full)
+            .await?;
+        self.invitation(LEAGUE_CODE, &league.0[0], MemberStatus::LeagueMember)
+            .await?;
+        Ok(())
+    }
+}

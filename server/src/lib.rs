@@ -1,0 +1,142 @@
+//! The 青年e家 server: configuration, the database, sessions, the security layers and the
+//! router. `main.rs` only reads the environment and serves what [`router`] builds, so that
+//! the tests drive the very same router.
+
+pub mod demo;
+pub mod security;
+
+use std::time::Duration;
+
+use app::auth::session::AuthSettings;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::PostgresStore;
+
+/// What the handlers share.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+}
+
+/// Settings that vary between installations.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Mark the session cookie `Secure` (when served over https).
+    pub secure_cookies: bool,
+    /// Believe `X-Forwarded-For` for the client address (behind a reverse proxy).
+    pub trust_proxy: bool,
+    pub auth: AuthSettings,
+}
+
+/// A pool that fails fast: a request waits at most 3 s for a connection, so a database
+/// outage gives quick errors, and the pool reconnects by itself when it is back.
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(3))
+        .idle_timeout(Duration::from_secs(600))
+}
+
+/// Applies the schema migrations and the session store's table.
+pub async fn migrate(pool: &PgPool) -> Result<(), BoxError> {
+    sqlx::migrate!("./migrations").run(pool).await?;
+    PostgresStore::new(pool.clone()).migrate().await?;
+    Ok(())
+}
+
+/// Any error, for start-up code that only reports and exits.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The whole application: pages, server functions, static files, health check, and the
+/// layers around them.
+pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Router {
+    let routes = generate_route_list(App);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        pool: pool.clone(),
+    };
+    let context = {
+        let pool = pool.clone();
+        let auth = settings.auth.clone();
+        move || {
+            provide_context(pool.clone());
+            provide_context(auth.clone());
+        }
+    };
+
+    let store = PostgresStore::new(pool.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("qnej_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(14),
+        ));
+
+    let trust = security::TrustProxy(settings.trust_proxy);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(from_fn(security::page_gate))
+        .layer(sessions)
+        .layer(from_fn(security::server_fn_status))
+        .layer(from_fn(security::same_origin))
+        .layer(from_fn(security::security_headers))
+        .layer(from_fn(security::request_id))
+        .layer(from_fn_with_state(trust, add_trust))
+        .with_state(state)
+}
+
+async fn add_trust(
+    State(trust): State<security::TrustProxy>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    req.extensions_mut().insert(trust);
+    next.run(req).await
+}
+
+/// 200 when the database answers within 2 s, else 503.
+async fn healthz(State(pool): State<PgPool>) -> impl IntoResponse {
+    let check = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query("SELECT 1").execute(&pool),
+    )
+    .await;
+    match check {
+        Ok(Ok(_)) => (http::StatusCode::OK, "ok\n"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check: database error");
+            (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable\n",
+            )
+        }
+        Err(_) => {
+            tracing::error!("health check: database timed out");
+            (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable\n",
+            )
+        }
+    }
+}

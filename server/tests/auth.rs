@@ -1,0 +1,446 @@
+//! Accounts through the real router: sign-up with invitation codes, sign-in, sessions,
+//! rate limits and the same-origin rule.
+
+mod common;
+
+use common::{ORIGIN, PASSWORD, client, invitation, world};
+use http::{Request, StatusCode, header};
+use serde_json::json;
+use sqlx::PgPool;
+
+const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+fn sign_up_fields<'a>(code: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("code", code),
+        ("display_name", "赵新"),
+        ("phone", phone),
+        ("username", ""),
+        ("password", "a-long-pass-2026"),
+        ("password_confirm", "a-long-pass-2026"),
+    ]
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+async fn used(pool: &PgPool, code: &str) -> i32 {
+    sqlx::query_scalar("SELECT used FROM invitations WHERE code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_up_with_a_good_code_joins_the_branch_and_signs_in(pool: PgPool) {
+    let w = world(&pool).await;
+    invitation(&pool, "ABCD2345", w.branch_a, 30, 10, 0).await;
+    let mut c = client(&pool).await;
+
+    let r = c
+        .call("sign_up", &sign_up_fields("abcd-2345", "13811112222"))
+        .await;
+
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(used(&pool, "ABCD2345").await, 1);
+    let user = c.current_user().await;
+    assert_eq!(user["display_name"], "赵新");
+    let branch: i64 = sqlx::query_scalar(
+        "SELECT m.org_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.phone = '13811112222' AND m.ended_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(branch, w.branch_a);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_up_with_an_expired_code_is_refused_and_writes_nothing(pool: PgPool) {
+    let w = world(&pool).await;
+    invitation(&pool, "EXPD2345", w.branch_a, -1, 10, 0).await;
+    let mut c = client(&pool).await;
+    let users = count(&pool, "SELECT count(*) FROM users").await;
+
+    let r = c
+        .call("sign_up", &sign_up_fields("EXPD2345", "13811112222"))
+        .await;
+
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json(),
+        json!({"Invalid": [{"field": "code", "msg": "InvitationExpired"}]})
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM users").await, users);
+    assert_eq!(used(&pool, "EXPD2345").await, 0);
+    assert!(c.cookie.is_none());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_up_with_a_used_up_code_is_refused(pool: PgPool) {
+    let w = world(&pool).await;
+    invitation(&pool, "USED2345", w.branch_a, 30, 2, 2).await;
+    let mut c = client(&pool).await;
+    let r = c
+        .call("sign_up", &sign_up_fields("USED2345", "13811112222"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json(),
+        json!({"Invalid": [{"field": "code", "msg": "InvitationUsedUp"}]})
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_up_with_an_unknown_code_is_refused(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let r = c
+        .call("sign_up", &sign_up_fields("NNNE2345", "13811112222"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json(),
+        json!({"Invalid": [{"field": "code", "msg": "InvitationUnknown"}]})
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_up_with_a_taken_phone_keeps_the_code_unused(pool: PgPool) {
+    let w = world(&pool).await;
+    invitation(&pool, "ABCD2345", w.branch_a, 30, 10, 0).await;
+    let mut c = client(&pool).await;
+    let r = c
+        .call("sign_up", &sign_up_fields("ABCD2345", "13900000002"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json(),
+        json!({"Invalid": [{"field": "phone", "msg": "PhoneTaken"}]})
+    );
+    assert_eq!(used(&pool, "ABCD2345").await, 0);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_up_reports_every_bad_field_at_once(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let r = c
+        .call(
+            "sign_up",
+            &[
+                ("code", ""),
+                ("display_name", " "),
+                ("phone", "12345"),
+                ("username", "9x"),
+                ("password", "password"),
+                ("password_confirm", "password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json(),
+        json!({"Invalid": [
+            {"field": "code", "msg": "Required"},
+            {"field": "display_name", "msg": "Required"},
+            {"field": "phone", "msg": "PhoneInvalid"},
+            {"field": "username", "msg": "UsernameInvalid"},
+            {"field": "password", "msg": "PasswordTooCommon"},
+        ]})
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_wrong_password_and_an_unknown_account_get_the_same_answer(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let wrong_password = c.sign_in("member", "not-the-password").await;
+    let unknown = c.sign_in("nobody-here", PASSWORD).await;
+    let unknown_phone = c.sign_in("13700000000", PASSWORD).await;
+    assert_eq!(wrong_password.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        wrong_password.json(),
+        json!({"Invalid": [{"field": "", "msg": "BadCredentials"}]})
+    );
+    assert_eq!(unknown.body, wrong_password.body);
+    assert_eq!(unknown_phone.body, wrong_password.body);
+    assert!(c.cookie.is_none());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_in_works_by_user_name_and_by_phone(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    assert_eq!(c.sign_in("Member", PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(c.current_user().await["display_name"], "member");
+    let mut c = client(&pool).await;
+    assert_eq!(
+        c.sign_in("139 0000 0002", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(c.current_user().await["display_name"], "member");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn too_many_sign_in_attempts_are_answered_429_with_a_wait(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    for _ in 0..5 {
+        assert_eq!(
+            c.sign_in("member", "wrong-password").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let r = c.sign_in("member", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait));
+    assert_eq!(r.json()["RateLimited"]["retry_after_secs"], json!(wait));
+    assert!(c.cookie.is_none(), "even the right password waits");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_session_id_changes_at_sign_in(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    assert_eq!(c.sign_in("member", PASSWORD).await.status, StatusCode::OK);
+    let first = c.cookie.clone().expect("a session cookie");
+    assert_eq!(
+        c.sign_in("secretary", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    let second = c.cookie.clone().expect("a session cookie");
+    assert_ne!(first, second);
+    assert_eq!(c.current_user().await["display_name"], "secretary");
+    // The id from before sign-in is worth nothing now.
+    c.cookie = Some(first);
+    assert_eq!(c.current_user().await, json!(null));
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_session_cookie_is_http_only_and_same_site_lax(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let r = c.sign_in("member", PASSWORD).await;
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("qnej_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn sign_out_destroys_the_session(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    let before = c.cookie.clone();
+    assert_eq!(c.call("sign_out", &[]).await.status, StatusCode::OK);
+    c.cookie = before;
+    assert_eq!(c.current_user().await, json!(null));
+    assert_eq!(
+        c.call("my_profile", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_tampered_session_cookie_counts_as_signed_out(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.cookie = Some("qnej_session=not-a-real-id%00'; DROP TABLE users".to_owned());
+    assert_eq!(c.current_user().await, json!(null));
+    let page = c.get("/me").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers[header::LOCATION], "/signin?next=/me");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_cross_origin_post_is_refused(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let req = Request::post("/api/sign_in")
+        .header(header::HOST, common::HOST)
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let r = c
+        .send(req, format!("login=member&password={PASSWORD}&next="))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("跨站请求已被拒绝"));
+    assert!(c.cookie.is_none());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_post_without_origin_or_referer_is_refused_but_a_same_site_referer_passes(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let bare = Request::post("/api/sign_in")
+        .header(header::HOST, common::HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    assert_eq!(
+        c.send(bare, String::new()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let referred = Request::post("/api/sign_in")
+        .header(header::HOST, common::HOST)
+        .header(header::REFERER, format!("{ORIGIN}/signin"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let r = c
+        .send(referred, format!("login=member&password={PASSWORD}&next="))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_form_post_without_javascript_redirects_with_the_session_or_the_error(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let form = |body: &str| {
+        (
+            Request::post("/api/sign_in")
+                .header(header::HOST, common::HOST)
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::REFERER, format!("{ORIGIN}/signin"))
+                .header(header::ACCEPT, "text/html,application/xhtml+xml")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            body.to_owned(),
+        )
+    };
+    let (req, body) = form("login=member&password=wrong-one&next=");
+    let r = c.send(req, body).await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let back = r.headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        back.starts_with(&format!("{ORIGIN}/signin?")) && back.contains("__err="),
+        "{back}"
+    );
+
+    let (req, body) = form(&format!(
+        "login=member&password={PASSWORD}&next=%2Fadmin%2Forgs"
+    ));
+    let r = c.send(req, body).await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.headers[header::LOCATION], "/admin/orgs");
+    assert!(c.cookie.is_some());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_sign_in_may_only_send_the_browser_to_this_site(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    let r = c
+        .call(
+            "sign_in",
+            &[
+                ("login", "member"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers[header::LOCATION], "/me");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn changing_the_password_needs_the_current_one(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    let wrong = c
+        .call(
+            "change_password",
+            &[
+                ("current", "nope-nope"),
+                ("password", "new-pass-2026!"),
+                ("password_confirm", "new-pass-2026!"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        wrong.json(),
+        json!({"Invalid": [{"field": "current", "msg": "WrongCurrentPassword"}]})
+    );
+    let ok = c
+        .call(
+            "change_password",
+            &[
+                ("current", PASSWORD),
+                ("password", "new-pass-2026!"),
+                ("password_confirm", "new-pass-2026!"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let mut fresh = client(&pool).await;
+    assert_eq!(
+        fresh.sign_in("member", PASSWORD).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        fresh.sign_in("member", "new-pass-2026!").await.status,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_undecodable_request_is_a_400_not_a_500(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    let r = c.call("org_detail", &[("id", "not-a-number")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = c.call("sign_up", &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_language_switch_sets_the_cookie_and_the_account_preference(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    let r = c
+        .call("set_locale", &[("locale", "en"), ("next", "/me")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .starts_with("lang=en")
+    );
+    let saved: String = sqlx::query_scalar("SELECT locale FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(saved, "en");
+    // The next sign-in, on any device, brings the language back.
+    let mut other = client(&pool).await;
+    let r = other.sign_in("member", PASSWORD).await;
+    let cookies: Vec<_> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("lang=en")),
+        "{cookies:?}"
+    );
+    assert_eq!(
+        c.call("set_locale", &[("locale", "xx"), ("next", "/")])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}

@@ -1,0 +1,279 @@
+//! Drives the real router (every layer, every server function) with in-process requests,
+//! keeping the session cookie like a browser would.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of this helper"
+)]
+
+use app::auth::session::AuthSettings;
+use axum::Router;
+use axum::body::Body;
+use http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+pub const HOST: &str = "portal.test";
+pub const ORIGIN: &str = "http://portal.test";
+
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+pub fn settings() -> server::Settings {
+    server::Settings {
+        auth: AuthSettings {
+            signin_per_account: 5,
+            signin_per_ip: 1000,
+            signup_per_ip: 1000,
+            window_secs: 900,
+        },
+        ..Default::default()
+    }
+}
+
+pub async fn client(pool: &PgPool) -> Client {
+    client_with(pool, settings()).await
+}
+
+pub async fn client_with(pool: &PgPool, settings: server::Settings) -> Client {
+    server::migrate(pool).await.expect("session store table");
+    let options = LeptosOptions::builder().output_name("qnej").build();
+    Client {
+        router: server::router(pool.clone(), options, settings),
+        cookie: None,
+    }
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Client {
+    /// Calls a server function the way the hydrated page does.
+    pub async fn call(&mut self, name: &str, fields: &[(&str, &str)]) -> Reply {
+        let req = Request::post(format!("/api/{name}"))
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        self.send(req, form_body(fields)).await
+    }
+
+    /// Sends a request built by the test, with the kept cookie.
+    pub async fn send(&mut self, mut req: http::request::Builder, body: String) -> Reply {
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let v = value.to_str().unwrap();
+            if let Some(pair) = v
+                .split(';')
+                .next()
+                .filter(|p| p.starts_with("qnej_session="))
+            {
+                self.cookie = if v.contains("Max-Age=0") {
+                    None
+                } else {
+                    Some(pair.to_owned())
+                };
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let req = Request::get(path)
+            .header(header::HOST, HOST)
+            .header(header::ACCEPT, "text/html");
+        self.send(req, String::new()).await
+    }
+
+    pub async fn sign_in(&mut self, login: &str, password: &str) -> Reply {
+        self.call(
+            "sign_in",
+            &[("login", login), ("password", password), ("next", "")],
+        )
+        .await
+    }
+
+    pub async fn current_user(&mut self) -> Value {
+        let r = self.call("current_user", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()
+    }
+}
+
+/// A small world: a company committee with two Party branches, a secretary of the first,
+/// a plain member of the first, an admin of the committee, and a platform admin. All share
+/// the password `PASSWORD`.
+pub struct World {
+    pub committee: i64,
+    pub branch_a: i64,
+    pub branch_b: i64,
+}
+
+pub const PASSWORD: &str = "correct-horse-7";
+
+pub async fn world(pool: &PgPool) -> World {
+    use app::auth::model::Role;
+    use app::orgs::model::{MemberStatus, OrgKind, Tree};
+    use app::orgs::store::{NewOrg, create_org, grant_role, join, org};
+
+    let mut c = pool.acquire().await.unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let committee = create_org(
+        &mut c,
+        &NewOrg {
+            tree: Tree::Party,
+            kind: OrgKind::Committee,
+            name: "甲公司党委",
+            parent: None,
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let top = org(&mut c, committee).await.unwrap().unwrap();
+    let branch_a = create_org(
+        &mut c,
+        &NewOrg {
+            tree: Tree::Party,
+            kind: OrgKind::Branch,
+            name: "研发党支部",
+            parent: Some(&top),
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let branch_b = create_org(
+        &mut c,
+        &NewOrg {
+            tree: Tree::Party,
+            kind: OrgKind::Branch,
+            name: "运营党支部",
+            parent: Some(&top),
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    let mut user = async |username: &str, phone: &str| -> i64 {
+        sqlx::query_scalar("INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $1, $3) RETURNING id")
+            .bind(username)
+            .bind(phone)
+            .bind(&hash)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let secretary = user("secretary", "13900000001").await;
+    let member = user("member", "13900000002").await;
+    let admin = user("orgadmin", "13900000003").await;
+    let platform = user("admin", "13900000004").await;
+    let other_secretary = user("secretary2", "13900000005").await;
+
+    join(&mut c, secretary, branch_a, MemberStatus::Full)
+        .await
+        .unwrap();
+    join(&mut c, member, branch_a, MemberStatus::Full)
+        .await
+        .unwrap();
+    join(&mut c, other_secretary, branch_b, MemberStatus::Full)
+        .await
+        .unwrap();
+    grant_role(&mut c, secretary, Role::Secretary, Some(branch_a), None)
+        .await
+        .unwrap();
+    grant_role(
+        &mut c,
+        other_secretary,
+        Role::Secretary,
+        Some(branch_b),
+        None,
+    )
+    .await
+    .unwrap();
+    grant_role(&mut c, admin, Role::OrgAdmin, Some(committee), None)
+        .await
+        .unwrap();
+    grant_role(&mut c, platform, Role::PlatformAdmin, None, None)
+        .await
+        .unwrap();
+    World {
+        committee,
+        branch_a,
+        branch_b,
+    }
+}
+
+/// Adds an invitation to a branch: valid for `days` (negative: already expired).
+pub async fn invitation(
+    pool: &PgPool,
+    code: &str,
+    org_id: i64,
+    days: i32,
+    max_uses: i32,
+    used: i32,
+) {
+    sqlx::query(
+        "INSERT INTO invitations (code, org_id, status, expires_at, max_uses, used)
+         VALUES ($1, $2, 'full', now() + make_interval(days => $3), $4, $5)",
+    )
+    .bind(code)
+    .bind(org_id)
+    .bind(days)
+    .bind(max_uses)
+    .bind(used)
+    .execute(pool)
+    .await
+    .unwrap();
+}
