@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
@@ -98,10 +98,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/me" /> } />
                 <Route path=path!("/signin") view=SignInPage />
                 <Route path=path!("/signup") view=SignUpPage />
-                <Route path=path!("/me") view=MePage />
+                // Pages with data render whole on the server (async mode), so that they read
+                // the same with JavaScript off or still loading on a slow phone.
+                <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
-                <Route path=path!("/admin/orgs") view=OrgTreePage />
-                <Route path=path!("/admin/orgs/:id") view=OrgPage />
+                <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orgs/:id") view=OrgPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -11,7 +11,7 @@ after(async () => { await browser?.close(); });
 test('a company admin finds a branch in the tree, reads its roster and issues a code', async () => {
   const { context, page } = await phone(browser);
   await signIn(page, 'orgadmin');
-  await page.getByRole('link', { name: '组织管理' }).click();
+  await page.getByRole('link', { name: '组织管理', exact: true }).click();
   await page.waitForURL('**/admin/orgs');
   await page.getByText('星云科技党委').first().waitFor();
   await shot(page, 'tree');
@@ -48,7 +48,7 @@ test('the League tree is one tap away', async () => {
 test('a plain member is told the organization pages are not theirs', async () => {
   const { context, page } = await phone(browser);
   await signIn(page, 'member');
-  assert.equal(await page.getByRole('link', { name: '组织管理' }).count(), 0);
+  assert.equal(await page.getByRole('link', { name: '组织管理', exact: true }).count(), 0);
   await go(page, '/admin/orgs');
   await page.getByText('你没有查看或操作此内容的权限').waitFor();
   await context.close();

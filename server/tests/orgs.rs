@@ -222,7 +222,11 @@ async fn a_secretary_issues_invitations_only_for_the_own_branch(pool: PgPool) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let profile = newcomer.call("my_profile", &[]).await.json();
-    assert_eq!(profile["memberships"][0]["org_id"], json!(w.branch_a));
+    assert_eq!(
+        profile["memberships"][0]["org_id"],
+        json!(w.branch_a),
+        "{profile}"
+    );
     assert_eq!(profile["memberships"][0]["status"], json!("Probationary"));
 }
 

@@ -31,10 +31,10 @@ fn org_from_row(r: &PgRow) -> Result<Org, AppError> {
     })
 }
 
-const ORG_COLUMNS: &str = "id, tree, kind, name, parent_id, path::text AS path";
+const ORG_COLUMNS: &str = "o.id, o.tree, o.kind, o.name, o.parent_id, o.path::text AS path";
 
 pub async fn org(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
-    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
+    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -44,7 +44,7 @@ pub async fn org(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppErr
 /// Like [`org`], but for a row the caller is about to change: locks it.
 pub async fn org_for_update(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1 FOR UPDATE"
+        "SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1 FOR UPDATE"
     ))
     .bind(id)
     .fetch_optional(conn)

@@ -53,6 +53,11 @@ pub async fn client(pool: &PgPool) -> Client {
 }
 
 pub async fn client_with(pool: &PgPool, settings: server::Settings) -> Client {
+    // Server logs go to the test's output, shown when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn,server=info,app=info")
+        .try_init();
     server::migrate(pool).await.expect("session store table");
     let options = LeptosOptions::builder().output_name("qnej").build();
     Client {
