@@ -35,12 +35,13 @@ ensure_build_tools() {
 
 # Chromium from Debian and playwright-core from npm, for the end-to-end tests.
 ensure_test_tools() {
-  if [ ! -x /usr/bin/chromium ]; then
-    log "installing Chromium from apt"
+  # Chinese fonts too, so that the screenshots the tests take are legible.
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then
+    log "installing Chromium and Chinese fonts from apt"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   fi
   if [ ! -d "$ROOT/end2end/node_modules/playwright-core" ]; then
     log "installing playwright-core from npm"

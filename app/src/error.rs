@@ -41,6 +41,7 @@ pub enum Msg {
     RoleNotForKind,
     RoleAlreadyHeld,
     AlreadyInTree,
+    Duplicate,
     BadRequest,
     Network,
 }
@@ -191,6 +192,7 @@ impl Msg {
             Msg::RoleNotForKind => t.msg_role_not_for_kind,
             Msg::RoleAlreadyHeld => t.msg_role_already_held,
             Msg::AlreadyInTree => t.msg_already_in_tree,
+            Msg::Duplicate => t.msg_duplicate,
             Msg::BadRequest => t.err_bad_request,
             Msg::Network => t.err_network,
         }
@@ -235,13 +237,12 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
-            // 23505 unique_violation, 23503 foreign_key_violation, 23514 check_violation:
-            // expected when two requests race; callers map the ones they expect by
-            // constraint name through `unique_violation`.
-            if let Some(db) = err.as_database_error() {
-                if db.code().as_deref() == Some("23505") {
-                    return Self::Conflict(Msg::BadRequest);
-                }
+            // A unique violation (SQLSTATE 23505) is a race two requests can lose, not a
+            // fault; callers that expect one map it by constraint name (`unique_violation`).
+            if let Some(db) = err.as_database_error()
+                && db.code().as_deref() == Some("23505")
+            {
+                return Self::Conflict(Msg::Duplicate);
             }
             Self::internal(err)
         }

@@ -18,6 +18,9 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::PostgresStore;
 
@@ -86,8 +89,18 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         ));
 
     let trust = security::TrustProxy(settings.trust_proxy);
+    // The bundle, compressed ahead of time when the release build made .br/.gz files,
+    // revalidated on every load (the file names carry no hash).
+    let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    let pkg = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-cache"),
+        ))
+        .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
     Router::new()
         .route("/healthz", get(healthz))
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -101,6 +114,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         .layer(from_fn(security::server_fn_status))
         .layer(from_fn(security::same_origin))
         .layer(from_fn(security::security_headers))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(from_fn(security::request_id))
         .layer(from_fn_with_state(trust, add_trust))
         .with_state(state)

@@ -244,5 +244,5 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 pub async fn my_profile() -> Result<ProfileView, AppError> {
     let mut conn = super::session::pool()?.acquire().await?;
     let actor = super::session::require_actor(&mut conn).await?;
-    Ok(crate::orgs::store::profile(&mut conn, actor.user_id).await?)
+    crate::orgs::store::profile(&mut conn, actor.user_id).await
 }

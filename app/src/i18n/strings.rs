@@ -96,6 +96,7 @@ strings! {
     msg_user_unknown: "没有找到这个成员。", "No member with this phone number or user name.";
     msg_role_not_for_kind: "这一职务不适用于该层级的组织。", "This role does not apply at this level.";
     msg_role_already_held: "该成员已担任此职务。", "This member already holds this role.";
+    msg_duplicate: "该内容已存在，可能已被他人添加。", "This already exists; someone may have added it just now.";
     msg_already_in_tree: "该成员已在这个组织体系中，请办理组织关系转接。", "This member already belongs to this tree; use a transfer instead.";
 
     err_unauthenticated: "请先登录。", "Please sign in first.";

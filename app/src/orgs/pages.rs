@@ -89,7 +89,7 @@ fn TreeList(
         let searching = !q.trim().is_empty();
         view! {
             <ul class="tree" role="tree">
-                {build_forest(&shown).into_iter().map(|item| tree_item(item, tree, t, searching)).collect_view()}
+                {build_forest(&shown).into_iter().map(|item| tree_item(item, tree, t, searching, 0)).collect_view()}
             </ul>
         }
         .into_any()
@@ -106,12 +106,13 @@ fn TreeList(
 }
 
 /// One organization in the tree with, in a `<details>` that opens without JavaScript, the
-/// ones under it. The top two levels start open, and everything does while searching.
+/// ones under it. The top two levels shown start open, and everything does while searching.
 fn tree_item(
     item: TreeItem<OrgNodeView>,
     tree: Tree,
     t: &'static Strings,
     searching: bool,
+    level: u32,
 ) -> AnyView {
     let n = item.node;
     let label = format!("{} ({})", n.name, item.children.len());
@@ -127,13 +128,13 @@ fn tree_item(
     if item.children.is_empty() {
         return view! { <li role="treeitem" class="leaf">{line}</li> }.into_any();
     }
-    let open = searching || n.depth <= 2;
+    let open = searching || level < 2;
     view! {
         <li role="treeitem">
             <details open=open>
                 <summary aria-label=label>{line}</summary>
                 <ul role="group">
-                    {item.children.into_iter().map(|c| tree_item(c, tree, t, searching)).collect_view()}
+                    {item.children.into_iter().map(|c| tree_item(c, tree, t, searching, level + 1)).collect_view()}
                 </ul>
             </details>
         </li>

@@ -44,7 +44,10 @@ pub fn TabBar() -> impl IntoView {
     view! {
         <nav class="tabbar" aria-label=t.tabs_label>
             <A href="/me" attr:class="tab" attr:aria-current=move || current("/me")>
-                <span class="tab-icon" aria-hidden="true">"👤"</span>
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <circle cx="12" cy="8" r="4" />
+                    <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
+                </svg>
                 <span>{t.tab_me}</span>
             </A>
         </nav>
