@@ -8,6 +8,7 @@ use leptos_router::{SsrMode, path};
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
+use crate::points::pages::PointsPage;
 
 /// The document around the app, rendered on the server only. It decides the language from
 /// the request and sets the Content-Security-Policy with this response's nonce.
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignUpPage />
                 // Pages with data render whole on the server (async mode), so that they read
                 // the same with JavaScript off or still loading on a slow phone.
+                <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod orgs;
+pub mod points;
 pub mod ui;
 
 pub use app::{App, shell};

@@ -3,6 +3,7 @@
 //! the tests drive the very same router.
 
 pub mod demo;
+pub mod jobs;
 pub mod security;
 
 use std::time::Duration;

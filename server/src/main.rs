@@ -42,6 +42,7 @@ async fn main() -> Result<(), BoxError> {
         ..Settings::default()
     };
     let app = router(pool.clone(), options, settings);
+    server::jobs::spawn(pool.clone());
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");

@@ -143,7 +143,9 @@ pub async fn page_gate(session: Session, req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let path = req.uri().path();
-    let protected = is_under(path, "/me") || is_under(path, "/admin");
+    let protected = ["/me", "/points", "/admin"]
+        .iter()
+        .any(|p| is_under(path, p));
     let auth_page = path == "/signin" || path == "/signup";
     if !protected && !auth_page {
         return next.run(req).await;

@@ -145,6 +145,9 @@ pub async fn sign_in(login: String, password: String, next: String) -> Result<()
         return Err(generic());
     };
     session::sign_in_session(found.user_id).await?;
+    let mut tx = session::begin().await?;
+    crate::points::store::award_sign_in(&mut tx, found.user_id, chrono::Utc::now()).await?;
+    tx.commit().await?;
     session::set_locale_cookie(found.locale);
     tracing::info!(user_id = found.user_id, "signed in");
     leptos_axum::redirect(&session::local_path(&next, "/me"));
@@ -242,7 +245,11 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "my_profile")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn my_profile() -> Result<ProfileView, AppError> {
-    let mut conn = super::session::pool()?.acquire().await?;
-    let actor = super::session::require_actor(&mut conn).await?;
-    crate::orgs::store::profile(&mut conn, actor.user_id).await
+    let mut tx = super::session::begin().await?;
+    let actor = super::session::require_actor(&mut tx).await?;
+    // Opening the app counts as the day's sign-in, also for a session kept from yesterday.
+    crate::points::store::award_sign_in(&mut tx, actor.user_id, chrono::Utc::now()).await?;
+    let profile = crate::orgs::store::profile(&mut tx, actor.user_id).await?;
+    tx.commit().await?;
+    Ok(profile)
 }

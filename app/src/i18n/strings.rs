@@ -30,6 +30,7 @@ strings! {
     language: "语言", "Language";
     tabs_label: "主导航", "Main navigation";
     tab_me: "我的", "Me";
+    tab_points: "积分", "Points";
 
     sign_in: "登录", "Sign in";
     signing_in: "正在登录…", "Signing in…";
@@ -176,4 +177,35 @@ strings! {
     role_holders: "书记、委员和管理员", "Secretaries, committee and admins";
     no_role_holders: "尚未任命。", "Nobody appointed yet.";
     assign_role: "任命", "Appoint";
+
+    points_today: "今日积分", "Today";
+    points_week: "本周", "This week";
+    points_month: "本月", "This month";
+    points_year: "本年", "This year";
+    points_all: "累计", "All time";
+    points_progress: "今日进度", "Today's progress";
+    points_progress_lead: "积分是学习的记录，不是任务：想学多少就学多少。", "Points record your learning; they are not a quota. Learn as much as you like.";
+    points_history: "积分明细", "Points history";
+    points_history_empty: "还没有积分记录。", "No points yet.";
+    load_more: "加载更多", "Load more";
+    per_time: "每次 {n} 分", "{n} point(s) each time";
+    per_minute: "每分钟 {n} 分", "{n} point(s) per minute";
+    per_correct_answer: "每答对一题 {n} 分", "{n} point(s) per correct answer";
+    per_score_band: "按得分档计分", "Scored by band";
+    cap_day: "，每日上限 {n} 分", ", up to {n} a day";
+    cap_week: "，每周上限 {n} 分", ", up to {n} a week";
+    cap_item: "，每项上限 {n} 分", ", up to {n} each";
+    source_sign_in: "{id} 登录", "signed in on {id}";
+    source_week: "{id} 起的一周", "the week from {id}";
+    rule_daily_sign_in: "每日登录", "Daily sign-in";
+    rule_article_read: "阅读文章", "Read an article";
+    rule_reading_time: "文章学习时长", "Reading time";
+    rule_video_watch: "观看视频", "Watch a video";
+    rule_video_time: "视频学习时长", "Video time";
+    rule_daily_quiz: "每日答题", "Daily quiz";
+    rule_weekly_quiz: "每周答题", "Weekly quiz";
+    rule_special_quiz: "专项答题", "Special quiz";
+    rule_meeting_attend: "参加组织生活并签到", "Attend a meeting and check in";
+    rule_notice_ack: "按时签阅通知", "Acknowledge a notice in time";
+    rule_no_sign_in_week: "一周未登录", "A week without signing in";
 }

@@ -43,6 +43,12 @@ pub fn TabBar() -> impl IntoView {
     };
     view! {
         <nav class="tabbar" aria-label=t.tabs_label>
+            <A href="/points" attr:class="tab" attr:aria-current=move || current("/points")>
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z" />
+                </svg>
+                <span>{t.tab_points}</span>
+            </A>
             <A href="/me" attr:class="tab" attr:aria-current=move || current("/me")>
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <circle cx="12" cy="8" r="4" />

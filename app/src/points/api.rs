@@ -1,0 +1,135 @@
+//! Server functions for the 积分 tab: today's progress per rule, totals, the ledger history;
+//! and for platform admins, the rules and their versions.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{CapPeriod, RuleCode};
+use crate::error::AppError;
+
+/// One rule's row on the 积分 tab: what it gives, and what has been earned against its cap
+/// in the current period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressRow {
+    pub code: RuleCode,
+    pub points: i32,
+    pub cap_period: CapPeriod,
+    pub cap: Option<i32>,
+    pub earned: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointsView {
+    /// Today, this week, this month, this year, all time.
+    pub totals: [i32; 5],
+    pub rows: Vec<ProgressRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerView {
+    pub id: i64,
+    pub code: RuleCode,
+    pub version: i32,
+    pub points: i32,
+    pub source_kind: String,
+    pub source_id: String,
+    /// Asia/Shanghai, `2026-11-23 09:30`.
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerPage {
+    pub rows: Vec<LedgerView>,
+    /// Pass as `before` for the next page; `None` on the last page.
+    pub next: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleView {
+    pub code: RuleCode,
+    pub version: i32,
+    pub points: i32,
+    pub cap_period: CapPeriod,
+    pub cap: Option<i32>,
+    pub effective_from: String,
+}
+
+/// The size of one page of the ledger history.
+pub const LEDGER_PAGE: i64 = 20;
+
+/// The 积分 tab's summary. Opening it counts as the day's first sign-in, if it is.
+#[server(endpoint = "my_points")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn my_points() -> Result<PointsView, AppError> {
+    use crate::auth::session;
+    let now = chrono::Utc::now();
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::store::award_sign_in(&mut tx, actor.user_id, now).await?;
+    let rules = super::store::rules_at(&mut tx, now).await?;
+    let progress = super::store::cap_progress(&mut tx, actor.user_id, now).await?;
+    let totals = super::store::totals(&mut tx, actor.user_id, now).await?;
+    tx.commit().await?;
+    let keys = super::model::period_keys(now);
+    let rows = RuleCode::ALL
+        .into_iter()
+        .filter_map(|code| rules.iter().find(|r| r.code == code))
+        .map(|r| {
+            let key = match r.cap_period {
+                CapPeriod::Week => &keys[1],
+                _ => &keys[0],
+            };
+            let earned = progress
+                .iter()
+                .find(|(c, k, _)| c == r.code.as_str() && k == key)
+                .map(|(_, _, e)| *e)
+                .unwrap_or(0);
+            ProgressRow {
+                code: r.code,
+                points: r.points,
+                cap_period: r.cap_period,
+                cap: r.cap,
+                earned,
+            }
+        })
+        .collect();
+    Ok(PointsView { totals, rows })
+}
+
+/// A page of the caller's ledger, newest first.
+#[server(endpoint = "my_ledger")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn my_ledger(before: Option<i64>) -> Result<LedgerPage, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let mut rows =
+        super::store::ledger_page(&mut conn, actor.user_id, before, LEDGER_PAGE + 1).await?;
+    let more = rows.len() as i64 > LEDGER_PAGE;
+    rows.truncate(LEDGER_PAGE as usize);
+    let next = if more {
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    let shanghai = super::model::shanghai();
+    Ok(LedgerPage {
+        rows: rows
+            .into_iter()
+            .map(|r| LedgerView {
+                id: r.id,
+                code: r.code,
+                version: r.version,
+                points: r.points,
+                source_kind: r.source_kind,
+                source_id: r.source_id,
+                at: r
+                    .at
+                    .with_timezone(&shanghai)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string(),
+            })
+            .collect(),
+        next,
+    })
+}

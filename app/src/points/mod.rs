@@ -1,0 +1,9 @@
+//! Points (学习积分): versioned rules, the append-only ledger with caps and idempotent
+//! awards, running totals per member and branch, the weekly no-sign-in deduction, and the
+//! 积分 tab.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,318 @@
+//! Points as plain rules: the rule codes and their caps, which version of a rule applies
+//! at a moment, how much of an award a cap still allows, score bands, and the Asia/Shanghai
+//! days and Monday weeks that caps and totals are counted in. No I/O.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Strings;
+
+/// What a rule rewards (or, for `NoSignInWeek`, deducts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RuleCode {
+    DailySignIn,
+    ArticleRead,
+    ReadingTime,
+    VideoWatch,
+    VideoTime,
+    DailyQuiz,
+    WeeklyQuiz,
+    SpecialQuiz,
+    MeetingAttend,
+    NoticeAck,
+    NoSignInWeek,
+}
+
+impl RuleCode {
+    pub const ALL: [RuleCode; 11] = [
+        RuleCode::DailySignIn,
+        RuleCode::ArticleRead,
+        RuleCode::ReadingTime,
+        RuleCode::VideoWatch,
+        RuleCode::VideoTime,
+        RuleCode::DailyQuiz,
+        RuleCode::WeeklyQuiz,
+        RuleCode::SpecialQuiz,
+        RuleCode::MeetingAttend,
+        RuleCode::NoticeAck,
+        RuleCode::NoSignInWeek,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCode::DailySignIn => "daily_sign_in",
+            RuleCode::ArticleRead => "article_read",
+            RuleCode::ReadingTime => "reading_time",
+            RuleCode::VideoWatch => "video_watch",
+            RuleCode::VideoTime => "video_time",
+            RuleCode::DailyQuiz => "daily_quiz",
+            RuleCode::WeeklyQuiz => "weekly_quiz",
+            RuleCode::SpecialQuiz => "special_quiz",
+            RuleCode::MeetingAttend => "meeting_attend",
+            RuleCode::NoticeAck => "notice_ack",
+            RuleCode::NoSignInWeek => "no_sign_in_week",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            RuleCode::DailySignIn => t.rule_daily_sign_in,
+            RuleCode::ArticleRead => t.rule_article_read,
+            RuleCode::ReadingTime => t.rule_reading_time,
+            RuleCode::VideoWatch => t.rule_video_watch,
+            RuleCode::VideoTime => t.rule_video_time,
+            RuleCode::DailyQuiz => t.rule_daily_quiz,
+            RuleCode::WeeklyQuiz => t.rule_weekly_quiz,
+            RuleCode::SpecialQuiz => t.rule_special_quiz,
+            RuleCode::MeetingAttend => t.rule_meeting_attend,
+            RuleCode::NoticeAck => t.rule_notice_ack,
+            RuleCode::NoSignInWeek => t.rule_no_sign_in_week,
+        }
+    }
+}
+
+/// The span a cap counts over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CapPeriod {
+    Day,
+    Week,
+    /// Per source item (one quiz, one meeting).
+    Item,
+    None,
+}
+
+impl CapPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapPeriod::Day => "day",
+            CapPeriod::Week => "week",
+            CapPeriod::Item => "item",
+            CapPeriod::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            CapPeriod::Day,
+            CapPeriod::Week,
+            CapPeriod::Item,
+            CapPeriod::None,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// One version of a rule: points per unit, its cap, and when it applies
+/// (`effective_from` inclusive, `effective_to` exclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: i64,
+    pub code: RuleCode,
+    pub version: i32,
+    pub points: i32,
+    pub cap_period: CapPeriod,
+    pub cap: Option<i32>,
+    pub effective_from: DateTime<Utc>,
+    pub effective_to: Option<DateTime<Utc>>,
+}
+
+impl Rule {
+    pub fn applies_at(&self, at: DateTime<Utc>) -> bool {
+        self.effective_from <= at && self.effective_to.is_none_or(|to| at < to)
+    }
+}
+
+/// The version of `code` in force at `at`, if any.
+pub fn rule_at(rules: &[Rule], code: RuleCode, at: DateTime<Utc>) -> Option<&Rule> {
+    rules.iter().find(|r| r.code == code && r.applies_at(at))
+}
+
+/// How many of `want` points a cap still allows when `earned` have been earned in its
+/// period. Deductions (negative) are never capped here: their rule allows one per period
+/// through the award's idempotency key.
+pub fn allowed(want: i32, earned: i32, cap: Option<i32>) -> i32 {
+    match cap {
+        Some(cap) if want > 0 => want.min(cap - earned).max(0),
+        _ => want,
+    }
+}
+
+/// Weekly and special quizzes: 100% gives 5, 80% 3, 60% 1, less nothing.
+pub fn score_band(correct: u32, total: u32) -> i32 {
+    if total == 0 {
+        return 0;
+    }
+    match correct * 100 / total {
+        100.. => 5,
+        80.. => 3,
+        60.. => 1,
+        _ => 0,
+    }
+}
+
+/// China Standard Time: UTC+8 all year (no daylight saving).
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("a valid offset")
+}
+
+/// The Asia/Shanghai calendar day of a moment.
+pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&shanghai()).date_naive()
+}
+
+/// The Monday that starts the Asia/Shanghai week of a day.
+pub fn week_start(day: NaiveDate) -> NaiveDate {
+    day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+/// The keys a moment's points are totalled under: day, ISO week, month, year, all time.
+pub fn period_keys(at: DateTime<Utc>) -> [String; 5] {
+    let day = day_of(at);
+    let week = day.iso_week();
+    [
+        format!("d:{day}"),
+        format!("w:{}-W{:02}", week.year(), week.week()),
+        format!("m:{}-{:02}", day.year(), day.month()),
+        format!("y:{}", day.year()),
+        "all".to_owned(),
+    ]
+}
+
+/// The key a cap counts under for this rule at this moment (the item for per-item caps).
+pub fn cap_key(period: CapPeriod, at: DateTime<Utc>, item: &str) -> String {
+    let keys = period_keys(at);
+    match period {
+        CapPeriod::Day => keys[0].clone(),
+        CapPeriod::Week => keys[1].clone(),
+        CapPeriod::Item => format!("i:{item}"),
+        CapPeriod::None => "all".to_owned(),
+    }
+}
+
+/// Study hours a year: 32 for members, 56 for secretaries and committee members.
+pub fn study_hours_target(serves_a_branch: bool) -> u32 {
+    if serves_a_branch { 56 } else { 32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    fn rule(version: i32, from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> Rule {
+        Rule {
+            id: version as i64,
+            code: RuleCode::ArticleRead,
+            version,
+            points: 1,
+            cap_period: CapPeriod::Day,
+            cap: Some(6),
+            effective_from: from,
+            effective_to: to,
+        }
+    }
+
+    #[test]
+    fn the_day_turns_at_shanghai_midnight_not_utc_midnight() {
+        // 15:59 UTC is 23:59 in Shanghai; 16:00 UTC is the next day there.
+        assert_eq!(day_of(utc(2026, 11, 23, 15, 59)).to_string(), "2026-11-23");
+        assert_eq!(day_of(utc(2026, 11, 23, 16, 0)).to_string(), "2026-11-24");
+    }
+
+    #[test]
+    fn weeks_start_on_monday_in_shanghai() {
+        // Sunday 2026-11-29 23:30 Shanghai is still week 48; Monday 00:30 is week 49.
+        assert_eq!(period_keys(utc(2026, 11, 29, 15, 30))[1], "w:2026-W48");
+        assert_eq!(period_keys(utc(2026, 11, 29, 16, 30))[1], "w:2026-W49");
+        assert_eq!(
+            week_start(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()).to_string(),
+            "2026-11-23"
+        );
+        assert_eq!(
+            week_start(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).to_string(),
+            "2026-11-23"
+        );
+    }
+
+    #[test]
+    fn a_year_end_week_belongs_to_its_iso_year() {
+        // Thursday 2026-12-31 is in ISO week 53 of 2026; the month and year keys are 2026's.
+        let keys = period_keys(utc(2026, 12, 31, 4, 0));
+        assert_eq!(
+            keys,
+            ["d:2026-12-31", "w:2026-W53", "m:2026-12", "y:2026", "all"].map(String::from)
+        );
+    }
+
+    #[test]
+    fn a_daily_cap_fills_and_starts_again_after_shanghai_midnight() {
+        let before = cap_key(CapPeriod::Day, utc(2026, 11, 23, 15, 59), "a1");
+        let after = cap_key(CapPeriod::Day, utc(2026, 11, 23, 16, 1), "a1");
+        assert_ne!(before, after);
+        assert_eq!(allowed(1, 6, Some(6)), 0);
+        assert_eq!(allowed(1, 0, Some(6)), 1);
+        assert_eq!(
+            cap_key(CapPeriod::Item, utc(2026, 11, 23, 1, 0), "quiz:7"),
+            "i:quiz:7"
+        );
+    }
+
+    #[test]
+    fn an_award_is_cut_to_what_the_cap_still_allows() {
+        assert_eq!(allowed(4, 3, Some(6)), 3);
+        assert_eq!(allowed(4, 0, Some(6)), 4);
+        assert_eq!(allowed(10, 0, Some(5)), 5);
+        assert_eq!(allowed(3, 7, Some(6)), 0);
+        assert_eq!(allowed(9, 100, None), 9);
+        assert_eq!(allowed(-1, 0, Some(1)), -1);
+    }
+
+    #[test]
+    fn score_bands_follow_the_domain_rules() {
+        assert_eq!(score_band(5, 5), 5);
+        assert_eq!(score_band(4, 5), 3);
+        assert_eq!(score_band(3, 5), 1);
+        assert_eq!(score_band(2, 5), 0);
+        assert_eq!(score_band(8, 10), 3);
+        assert_eq!(score_band(0, 0), 0);
+    }
+
+    #[test]
+    fn the_rule_version_in_force_is_chosen_by_time() {
+        let cut = utc(2026, 1, 1, 0, 0);
+        let rules = vec![
+            rule(1, utc(2020, 1, 1, 0, 0), Some(cut)),
+            rule(2, cut, None),
+        ];
+        assert_eq!(
+            rule_at(&rules, RuleCode::ArticleRead, utc(2025, 12, 31, 23, 59))
+                .unwrap()
+                .version,
+            1
+        );
+        assert_eq!(
+            rule_at(&rules, RuleCode::ArticleRead, cut).unwrap().version,
+            2
+        );
+        assert!(rule_at(&rules, RuleCode::ArticleRead, utc(2019, 1, 1, 0, 0)).is_none());
+        assert!(rule_at(&rules, RuleCode::VideoWatch, cut).is_none());
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in RuleCode::ALL {
+            assert_eq!(RuleCode::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(study_hours_target(false), 32);
+        assert_eq!(study_hours_target(true), 56);
+    }
+}

@@ -1,0 +1,152 @@
+//! The 积分 tab: today's points and totals, a progress row per rule, and the ledger.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{LedgerPage, PointsView, ProgressRow, my_ledger, my_points};
+use super::model::{CapPeriod, RuleCode};
+use crate::i18n::{Strings, use_t};
+use crate::ui::{AppLayout, Empty, ErrorState, Loading};
+
+#[component]
+pub fn PointsPage() -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let before = Memo::new(move |_| {
+        query
+            .read()
+            .get("before")
+            .and_then(|s| s.parse::<i64>().ok())
+    });
+    let summary = Resource::new(|| (), |_| my_points());
+    let ledger = Resource::new(move || before.get(), my_ledger);
+    view! {
+        <AppLayout title=t.tab_points>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match summary.await {
+                        Ok(v) => view! { <Summary v /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="card">
+                <h2>{t.points_history}</h2>
+                <Suspense fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match ledger.await {
+                            Ok(page) => view! { <History page /> }.into_any(),
+                            Err(error) => view! { <ErrorState error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn Summary(v: PointsView) -> impl IntoView {
+    let t = use_t();
+    let [today, week, month, year, all] = v.totals;
+    view! {
+        <section class="card points-hero">
+            <div class="points-today">
+                <span class="muted small">{t.points_today}</span>
+                <strong>{today}</strong>
+            </div>
+            <dl class="points-periods">
+                <div><dt>{t.points_week}</dt><dd>{week}</dd></div>
+                <div><dt>{t.points_month}</dt><dd>{month}</dd></div>
+                <div><dt>{t.points_year}</dt><dd>{year}</dd></div>
+                <div><dt>{t.points_all}</dt><dd>{all}</dd></div>
+            </dl>
+        </section>
+        <section class="card">
+            <h2>{t.points_progress}</h2>
+            <p class="muted small">{t.points_progress_lead}</p>
+            {v.rows.into_iter().filter(|r| r.points > 0).map(|r| view! { <Progress r t /> }).collect_view()}
+        </section>
+    }
+}
+
+/// What one rule gives, in words: "每篇 1 分，每日上限 6 分".
+fn describe(r: &ProgressRow, t: &Strings) -> String {
+    let each = match r.code {
+        RuleCode::ReadingTime | RuleCode::VideoTime => t.per_minute,
+        RuleCode::DailyQuiz => t.per_correct_answer,
+        RuleCode::WeeklyQuiz | RuleCode::SpecialQuiz => t.per_score_band,
+        _ => t.per_time,
+    };
+    let cap = match (r.cap_period, r.cap) {
+        (CapPeriod::Day, Some(c)) => t.cap_day.replace("{n}", &c.to_string()),
+        (CapPeriod::Week, Some(c)) => t.cap_week.replace("{n}", &c.to_string()),
+        (CapPeriod::Item, Some(c)) => t.cap_item.replace("{n}", &c.to_string()),
+        _ => String::new(),
+    };
+    format!("{}{}", each.replace("{n}", &r.points.to_string()), cap)
+}
+
+#[component]
+fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
+    let description = describe(&r, t);
+    // Per-item caps have no daily progress to show.
+    let shown_cap = r
+        .cap
+        .filter(|_| matches!(r.cap_period, CapPeriod::Day | CapPeriod::Week));
+    let percent = shown_cap
+        .map(|c| (r.earned.max(0) * 100 / c.max(1)).min(100))
+        .unwrap_or(0);
+    let done = shown_cap.is_some_and(|c| r.earned >= c);
+    view! {
+        <div class="progress-row" class:done=done>
+            <div class="progress-text">
+                <span class="progress-name">{r.code.label(t)}</span>
+                <span class="muted small block">{description}</span>
+            </div>
+            {shown_cap.map(|c| view! {
+                <div class="progress-meter">
+                    <span class="progress-count">{format!("{}/{}", r.earned, c)}</span>
+                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax=c aria-valuenow=r.earned>
+                        <span style=format!("width:{percent}%")></span>
+                    </span>
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// Where a ledger row's points came from, in words.
+fn source_text(kind: &str, id: &str, t: &Strings) -> String {
+    match kind {
+        "sign_in" => t.source_sign_in.replace("{id}", id),
+        "week" => t.source_week.replace("{id}", id),
+        other => format!("{other} #{id}"),
+    }
+}
+
+#[component]
+fn History(page: LedgerPage) -> impl IntoView {
+    let t = use_t();
+    if page.rows.is_empty() {
+        return view! { <Empty text=t.points_history_empty /> }.into_any();
+    }
+    view! {
+        <ul class="ledger">
+            {page.rows.into_iter().map(|r| {
+                let sign = if r.points > 0 { "plus" } else { "minus" };
+                view! {
+                    <li class="ledger-row">
+                        <div>
+                            <span class="ledger-rule">{r.code.label(t)}</span>
+                            <span class="muted small block">{source_text(&r.source_kind, &r.source_id, t)} " · " {r.at}</span>
+                        </div>
+                        <span class=format!("ledger-points {sign}")>{format!("{:+}", r.points)}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {page.next.map(|n| view! { <a class="btn block" href=format!("/points?before={n}")>{t.load_more}</a> })}
+    }
+    .into_any()
+}

@@ -1,0 +1,803 @@
+//! SQL for the points ledger: rule versions, awards with caps and idempotency, running
+//! totals, and the weekly no-sign-in deduction.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, Row, postgres::PgRow};
+
+use super::model::{CapPeriod, Rule, RuleCode, allowed, cap_key, day_of, period_keys};
+use crate::error::AppError;
+
+fn rule_from_row(r: &PgRow) -> Result<Rule, AppError> {
+    let bad = || AppError::internal("point rule row out of shape");
+    Ok(Rule {
+        id: r.get("id"),
+        code: RuleCode::parse(r.get("code")).ok_or_else(bad)?,
+        version: r.get("version"),
+        points: r.get("points"),
+        cap_period: CapPeriod::parse(r.get("cap_period")).ok_or_else(bad)?,
+        cap: r.get("cap"),
+        effective_from: r.get("effective_from"),
+        effective_to: r.get("effective_to"),
+    })
+}
+
+const RULE_COLUMNS: &str =
+    "id, code, version, points, cap_period, cap, effective_from, effective_to";
+
+/// The version of a rule in force at `at`.
+pub async fn rule_at(
+    conn: &mut PgConnection,
+    code: RuleCode,
+    at: DateTime<Utc>,
+) -> Result<Option<Rule>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RULE_COLUMNS} FROM point_rules
+         WHERE code = $1 AND effective_from <= $2 AND (effective_to IS NULL OR effective_to > $2)"
+    ))
+    .bind(code.as_str())
+    .bind(at)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(rule_from_row).transpose()
+}
+
+/// Every rule version in force at `at`.
+pub async fn rules_at(conn: &mut PgConnection, at: DateTime<Utc>) -> Result<Vec<Rule>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {RULE_COLUMNS} FROM point_rules
+         WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to > $1)"
+    ))
+    .bind(at)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(rule_from_row).collect()
+}
+
+/// Closes the version of `code` in force at `from` and adds a new one from then on.
+pub async fn add_rule_version(
+    conn: &mut PgConnection,
+    code: RuleCode,
+    points: i32,
+    cap: Option<i32>,
+    from: DateTime<Utc>,
+    by: Option<i64>,
+) -> Result<Rule, AppError> {
+    let current = sqlx::query(&format!(
+        "SELECT {RULE_COLUMNS} FROM point_rules WHERE code = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE"
+    ))
+    .bind(code.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let current = current.as_ref().map(rule_from_row).transpose()?;
+    let (version, cap_period) = match &current {
+        Some(r) => (r.version + 1, r.cap_period),
+        None => (1, CapPeriod::None),
+    };
+    if let Some(r) = &current {
+        sqlx::query("UPDATE point_rules SET effective_to = $2 WHERE id = $1 AND (effective_to IS NULL OR effective_to > $2)")
+            .bind(r.id)
+            .bind(from)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let row = sqlx::query(&format!(
+        "INSERT INTO point_rules (code, version, points, cap_period, cap, effective_from, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {RULE_COLUMNS}"
+    ))
+    .bind(code.as_str())
+    .bind(version)
+    .bind(points)
+    .bind(cap_period.as_str())
+    .bind(cap)
+    .bind(from)
+    .bind(by)
+    .fetch_one(conn)
+    .await?;
+    rule_from_row(&row)
+}
+
+/// An award to make: `units` of the rule (minutes, correct answers, or 1), for a source.
+#[derive(Debug, Clone)]
+pub struct NewAward<'a> {
+    pub user_id: i64,
+    pub rule: RuleCode,
+    pub units: i32,
+    /// What earned it: `("article", "17")`, `("sign_in", "2026-11-23")`.
+    pub source_kind: &'a str,
+    pub source_id: &'a str,
+    /// One award per key, ever: a replay of the same key awards nothing.
+    pub idempotency_key: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Awarded {
+        points: i32,
+    },
+    /// This key was awarded before.
+    Duplicate,
+    /// The cap for the period is full.
+    Capped,
+    /// No version of the rule is in force.
+    NoRule,
+}
+
+/// Awards points in the caller's transaction. The cap row is locked first, so awards that
+/// share a cap (and replays of one key) run one after the other: a cap is never passed and
+/// a key never pays twice. The ledger row, the cap and every running total change together.
+pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome, AppError> {
+    let Some(rule) = rule_at(conn, a.rule, a.at).await? else {
+        return Ok(Outcome::NoRule);
+    };
+    let cap_key = cap_key(
+        rule.cap_period,
+        a.at,
+        &format!("{}:{}", a.source_kind, a.source_id),
+    );
+    sqlx::query(
+        "INSERT INTO point_caps (user_id, rule_code, period_key, earned) VALUES ($1, $2, $3, 0)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(a.user_id)
+    .bind(rule.code.as_str())
+    .bind(&cap_key)
+    .execute(&mut *conn)
+    .await?;
+    let earned: i32 = sqlx::query_scalar(
+        "SELECT earned FROM point_caps WHERE user_id = $1 AND rule_code = $2 AND period_key = $3 FOR UPDATE",
+    )
+    .bind(a.user_id)
+    .bind(rule.code.as_str())
+    .bind(&cap_key)
+    .fetch_one(&mut *conn)
+    .await?;
+    let seen: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM point_ledger WHERE idempotency_key = $1)")
+            .bind(a.idempotency_key)
+            .fetch_one(&mut *conn)
+            .await?;
+    if seen {
+        return Ok(Outcome::Duplicate);
+    }
+    let points = allowed(rule.points.saturating_mul(a.units), earned, rule.cap);
+    if points == 0 {
+        return Ok(Outcome::Capped);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
+                                   party_branch_id, league_branch_id, day, created_at)
+         SELECT $1, $2, $3, $4, $5, $6,
+                (SELECT org_id FROM memberships WHERE user_id = $1 AND tree = 'party' AND ended_at IS NULL),
+                (SELECT org_id FROM memberships WHERE user_id = $1 AND tree = 'league' AND ended_at IS NULL),
+                $7, $8
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING party_branch_id, league_branch_id",
+    )
+    .bind(a.user_id)
+    .bind(rule.id)
+    .bind(points)
+    .bind(a.source_kind)
+    .bind(a.source_id)
+    .bind(a.idempotency_key)
+    .bind(day_of(a.at))
+    .bind(a.at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = inserted else {
+        return Ok(Outcome::Duplicate);
+    };
+    sqlx::query("UPDATE point_caps SET earned = earned + $4 WHERE user_id = $1 AND rule_code = $2 AND period_key = $3")
+        .bind(a.user_id)
+        .bind(rule.code.as_str())
+        .bind(&cap_key)
+        .bind(points)
+        .execute(&mut *conn)
+        .await?;
+    let periods: Vec<String> = period_keys(a.at).into();
+    sqlx::query(
+        "INSERT INTO point_totals (user_id, period, points)
+         SELECT $1, p, $3 FROM unnest($2::text[]) AS p
+         ON CONFLICT (user_id, period) DO UPDATE SET points = point_totals.points + EXCLUDED.points",
+    )
+    .bind(a.user_id)
+    .bind(&periods)
+    .bind(points)
+    .execute(&mut *conn)
+    .await?;
+    let branches: Vec<i64> = [row.get::<Option<i64>, _>(0), row.get::<Option<i64>, _>(1)]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !branches.is_empty() {
+        sqlx::query(
+            "INSERT INTO branch_point_totals (org_id, period, points)
+             SELECT b, p, $3 FROM unnest($1::bigint[]) AS b CROSS JOIN unnest($2::text[]) AS p
+             ON CONFLICT (org_id, period) DO UPDATE SET points = branch_point_totals.points + EXCLUDED.points",
+        )
+        .bind(&branches)
+        .bind(&periods)
+        .bind(points)
+        .execute(conn)
+        .await?;
+    }
+    Ok(Outcome::Awarded { points })
+}
+
+/// Points earned today per rule code, and each rule's weekly earnings, for progress rows.
+pub async fn cap_progress(
+    conn: &mut PgConnection,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Vec<(String, String, i32)>, AppError> {
+    let keys = period_keys(at);
+    let rows = sqlx::query(
+        "SELECT rule_code, period_key, earned FROM point_caps
+         WHERE user_id = $1 AND period_key = ANY ($2)",
+    )
+    .bind(user_id)
+    .bind(&keys[..2])
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("rule_code"), r.get("period_key"), r.get("earned")))
+        .collect())
+}
+
+/// A member's totals for the periods of `at`: [day, week, month, year, all time].
+pub async fn totals(
+    conn: &mut PgConnection,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<[i32; 5], AppError> {
+    let keys: Vec<String> = period_keys(at).into();
+    let rows = sqlx::query(
+        "SELECT period, points FROM point_totals WHERE user_id = $1 AND period = ANY ($2)",
+    )
+    .bind(user_id)
+    .bind(&keys)
+    .fetch_all(conn)
+    .await?;
+    let mut out = [0; 5];
+    for r in rows {
+        if let Some(i) = keys.iter().position(|k| k == r.get::<&str, _>("period")) {
+            out[i] = r.get("points");
+        }
+    }
+    Ok(out)
+}
+
+/// One ledger row as the history shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerRow {
+    pub id: i64,
+    pub code: RuleCode,
+    pub version: i32,
+    pub points: i32,
+    pub source_kind: String,
+    pub source_id: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A page of a member's ledger, newest first, starting below `before_id` when given.
+pub async fn ledger_page(
+    conn: &mut PgConnection,
+    user_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<LedgerRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id, l.created_at
+         FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+         WHERE l.user_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
+         ORDER BY l.id DESC LIMIT $3",
+    )
+    .bind(user_id)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LedgerRow {
+                id: r.get("id"),
+                code: RuleCode::parse(r.get("code"))
+                    .ok_or_else(|| AppError::internal("bad rule code"))?,
+                version: r.get("version"),
+                points: r.get("points"),
+                source_kind: r.get("source_kind"),
+                source_id: r.get("source_id"),
+                at: r.get("created_at"),
+            })
+        })
+        .collect()
+}
+
+/// Deducts the no-sign-in rule's points from every member (anyone with a current
+/// membership, registered before the week began) who did not sign in during the
+/// Asia/Shanghai week starting on `monday`. Safe to run twice and from several processes at
+/// once: the job takes an advisory lock, records its run, and each deduction has its key.
+/// Returns how many members were deducted, or `None` if this week was done before.
+pub async fn deduct_week_without_sign_in(
+    conn: &mut PgConnection,
+    monday: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, AppError> {
+    let run_key = monday.to_string();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('job:no_sign_in_week'))")
+        .execute(&mut *conn)
+        .await?;
+    let done: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM job_runs WHERE job = 'no_sign_in_week' AND run_key = $1)",
+    )
+    .bind(&run_key)
+    .fetch_one(&mut *conn)
+    .await?;
+    if done {
+        return Ok(None);
+    }
+    let sunday = monday + chrono::Days::new(6);
+    let week_begins = monday
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(super::model::shanghai()).single())
+        .ok_or_else(|| AppError::internal("bad week start"))?
+        .with_timezone(&Utc);
+    let users: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u
+         WHERE u.created_at < $1
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.ended_at IS NULL)
+           AND NOT EXISTS (
+               SELECT 1 FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+               WHERE l.user_id = u.id AND r.code = 'daily_sign_in' AND l.day BETWEEN $2 AND $3)
+         ORDER BY u.id",
+    )
+    .bind(week_begins)
+    .bind(monday)
+    .bind(sunday)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut deducted = 0;
+    for user_id in users {
+        let key = format!("no_sign_in:{user_id}:{monday}");
+        let outcome = award(
+            conn,
+            &NewAward {
+                user_id,
+                rule: RuleCode::NoSignInWeek,
+                units: 1,
+                source_kind: "week",
+                source_id: &run_key,
+                idempotency_key: &key,
+                at: now,
+            },
+        )
+        .await?;
+        if matches!(outcome, Outcome::Awarded { .. }) {
+            deducted += 1;
+        }
+    }
+    sqlx::query("INSERT INTO job_runs (job, run_key, affected) VALUES ('no_sign_in_week', $1, $2)")
+        .bind(&run_key)
+        .bind(deducted as i32)
+        .execute(conn)
+        .await?;
+    Ok(Some(deducted))
+}
+
+/// The day's first sign-in point: once per member and Asia/Shanghai day.
+pub async fn award_sign_in(
+    conn: &mut PgConnection,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let day = day_of(at).to_string();
+    award(
+        conn,
+        &NewAward {
+            user_id,
+            rule: RuleCode::DailySignIn,
+            units: 1,
+            source_kind: "sign_in",
+            source_id: &day,
+            idempotency_key: &format!("sign_in:{user_id}:{day}"),
+            at,
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orgs::model::{MemberStatus, OrgKind, Tree};
+    use crate::orgs::store::{NewOrg, create_org, join};
+    use chrono::TimeZone;
+    use sqlx::PgPool;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    /// A member in a Party branch and a League branch; returns (user, party branch, league branch).
+    async fn member(pool: &PgPool) -> (i64, i64, i64) {
+        let mut c = pool.acquire().await.unwrap();
+        let p = create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::Party,
+                kind: OrgKind::Committee,
+                name: "甲公司党委",
+                parent: None,
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let l = create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::League,
+                kind: OrgKind::Committee,
+                name: "甲公司团委",
+                parent: None,
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let p_org = crate::orgs::store::org(&mut c, p).await.unwrap().unwrap();
+        let l_org = crate::orgs::store::org(&mut c, l).await.unwrap().unwrap();
+        let pb = create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::Party,
+                kind: OrgKind::Branch,
+                name: "研发党支部",
+                parent: Some(&p_org),
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let lb = create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::League,
+                kind: OrgKind::Branch,
+                name: "研发团支部",
+                parent: Some(&l_org),
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let user = new_user(&mut c, "13800000001").await;
+        join(&mut c, user, pb, MemberStatus::Full).await.unwrap();
+        join(&mut c, user, lb, MemberStatus::LeagueMember)
+            .await
+            .unwrap();
+        (user, pb, lb)
+    }
+
+    async fn new_user(c: &mut PgConnection, phone: &str) -> i64 {
+        sqlx::query_scalar("INSERT INTO users (phone, display_name, password_hash, created_at) VALUES ($1, '学员', 'x', '2020-01-01') RETURNING id")
+            .bind(phone)
+            .fetch_one(c)
+            .await
+            .unwrap()
+    }
+
+    async fn give(
+        pool: &PgPool,
+        user: i64,
+        rule: RuleCode,
+        units: i32,
+        source: &str,
+        at: DateTime<Utc>,
+    ) -> Outcome {
+        let mut tx = pool.begin().await.unwrap();
+        let key = format!("{}:{user}:{source}", rule.as_str());
+        let outcome = award(
+            &mut tx,
+            &NewAward {
+                user_id: user,
+                rule,
+                units,
+                source_kind: "test",
+                source_id: source,
+                idempotency_key: &key,
+                at,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        outcome
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn the_ledger_and_the_running_totals_agree_after_a_mixed_sequence(pool: PgPool) {
+        let (user, pb, lb) = member(&pool).await;
+        // Across a Shanghai midnight and a week boundary, with caps reached on the way.
+        let moments = [
+            utc(2026, 11, 22, 15),
+            utc(2026, 11, 22, 16),
+            utc(2026, 11, 23, 2),
+            utc(2026, 11, 29, 17),
+        ];
+        for (i, at) in moments.iter().enumerate() {
+            for n in 0..8 {
+                give(
+                    &pool,
+                    user,
+                    RuleCode::ArticleRead,
+                    1,
+                    &format!("a{i}-{n}"),
+                    *at,
+                )
+                .await;
+            }
+            give(&pool, user, RuleCode::ReadingTime, 4, &format!("r{i}"), *at).await;
+            give(&pool, user, RuleCode::DailySignIn, 1, &format!("s{i}"), *at).await;
+            give(&pool, user, RuleCode::WeeklyQuiz, 3, &format!("w{i}"), *at).await;
+        }
+        let mut c = pool.acquire().await.unwrap();
+        let from_ledger: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT p, sum(points)::bigint FROM (
+                 SELECT points, unnest(ARRAY['d:' || day, 'w:' || to_char(day, 'IYYY-\"W\"IW'), 'm:' || to_char(day, 'YYYY-MM'),
+                                             'y:' || to_char(day, 'YYYY'), 'all']) AS p
+                 FROM point_ledger WHERE user_id = $1) x
+             GROUP BY p ORDER BY p",
+        )
+        .bind(user)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        let totals: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT period, points::bigint FROM point_totals WHERE user_id = $1 ORDER BY period",
+        )
+        .bind(user)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        assert_eq!(totals, from_ledger);
+        for branch in [pb, lb] {
+            let b: Vec<(String, i64)> = sqlx::query_as("SELECT period, points::bigint FROM branch_point_totals WHERE org_id = $1 ORDER BY period")
+                .bind(branch)
+                .fetch_all(&mut *c)
+                .await
+                .unwrap();
+            assert_eq!(b, from_ledger);
+        }
+        // Day caps: 6 articles a day; 22 Nov (Shanghai) got moments 0 only, 23 Nov got 1 and 2.
+        let articles_23: i64 = sqlx::query_scalar(
+            "SELECT sum(l.points) FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id WHERE r.code = 'article_read' AND l.day = '2026-11-23'",
+        )
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        assert_eq!(articles_23, 6);
+        // Week cap: 3 + 3 weekly-quiz points asked for in week 48 (23 Nov 00:00 and 10:00
+        // Shanghai) give 5; the weeks either side keep their own 3.
+        let weekly: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT to_char(l.day, 'IYYY-IW'), sum(l.points)::bigint FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+             WHERE r.code = 'weekly_quiz' GROUP BY 1 ORDER BY 1",
+        )
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        assert_eq!(
+            weekly,
+            vec![
+                ("2026-47".to_owned(), 3),
+                ("2026-48".to_owned(), 5),
+                ("2026-49".to_owned(), 3)
+            ]
+        );
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn a_hundred_concurrent_duplicate_awards_give_exactly_one(pool: PgPool) {
+        let (user, _, _) = member(&pool).await;
+        let at = utc(2026, 11, 23, 3);
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let mut tx = pool.begin().await.unwrap();
+                    let o = award(
+                        &mut tx,
+                        &NewAward {
+                            user_id: user,
+                            rule: RuleCode::ArticleRead,
+                            units: 1,
+                            source_kind: "article",
+                            source_id: "17",
+                            idempotency_key: "article:17",
+                            at,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                    tx.commit().await.unwrap();
+                    o
+                })
+            })
+            .collect();
+        let mut awarded = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Outcome::Awarded { points } => {
+                    assert_eq!(points, 1);
+                    awarded += 1;
+                }
+                other => assert_eq!(other, Outcome::Duplicate),
+            }
+        }
+        assert_eq!(awarded, 1);
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM point_ledger")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1);
+        let total: i32 = sqlx::query_scalar("SELECT points FROM point_totals WHERE period = 'all'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(total, 1);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn concurrent_awards_of_different_sources_never_pass_a_cap(pool: PgPool) {
+        let (user, _, _) = member(&pool).await;
+        let at = utc(2026, 11, 23, 3);
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let rule = if i % 2 == 0 {
+                        RuleCode::ArticleRead
+                    } else {
+                        RuleCode::ReadingTime
+                    };
+                    give(&pool, user, rule, 2, &format!("src{i}"), at).await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let per_rule: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT r.code, sum(l.points)::bigint FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id GROUP BY r.code ORDER BY r.code",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            per_rule,
+            vec![
+                ("article_read".to_owned(), 6),
+                ("reading_time".to_owned(), 6)
+            ]
+        );
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn the_weekly_deduction_run_twice_and_from_two_connections_deducts_once(pool: PgPool) {
+        let (active, _, _) = member(&pool).await;
+        let mut c = pool.acquire().await.unwrap();
+        let idle = new_user(&mut c, "13800000002").await;
+        let org: i64 = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '研发党支部'")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        join(&mut c, idle, org, MemberStatus::Full).await.unwrap();
+        drop(c);
+        // The active member signed in on Wednesday of the week from Monday 2026-11-16.
+        give(
+            &pool,
+            active,
+            RuleCode::DailySignIn,
+            1,
+            "wed",
+            utc(2026, 11, 18, 2),
+        )
+        .await;
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+        let now = utc(2026, 11, 23, 1);
+        let run = |pool: PgPool| async move {
+            let mut tx = pool.begin().await.unwrap();
+            let r = deduct_week_without_sign_in(&mut tx, monday, now)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            r
+        };
+        let (a, b) = tokio::join!(run(pool.clone()), run(pool.clone()));
+        let mut results = [a, b];
+        results.sort();
+        assert_eq!(results, [None, Some(1)]);
+        assert_eq!(run(pool.clone()).await, None);
+        let deductions: Vec<(i64, i32)> = sqlx::query_as(
+            "SELECT l.user_id, l.points FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id WHERE r.code = 'no_sign_in_week'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(deductions, vec![(idle, -1)]);
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn a_new_rule_version_applies_from_its_start_and_history_keeps_the_old(pool: PgPool) {
+        let (user, _, _) = member(&pool).await;
+        let before = utc(2026, 11, 23, 1);
+        assert_eq!(
+            give(&pool, user, RuleCode::ArticleRead, 1, "old", before).await,
+            Outcome::Awarded { points: 1 }
+        );
+        let mut tx = pool.begin().await.unwrap();
+        let v2 = add_rule_version(
+            &mut tx,
+            RuleCode::ArticleRead,
+            2,
+            Some(8),
+            utc(2026, 11, 23, 2),
+            None,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(v2.version, 2);
+        assert_eq!(
+            give(
+                &pool,
+                user,
+                RuleCode::ArticleRead,
+                1,
+                "new",
+                utc(2026, 11, 23, 3)
+            )
+            .await,
+            Outcome::Awarded { points: 2 }
+        );
+        let mut c = pool.acquire().await.unwrap();
+        let history = ledger_page(&mut c, user, None, 10).await.unwrap();
+        let versions: Vec<(i32, i32)> = history.iter().map(|r| (r.version, r.points)).collect();
+        assert_eq!(versions, vec![(2, 2), (1, 1)]);
+        assert_eq!(
+            rule_at(&mut c, RuleCode::ArticleRead, before)
+                .await
+                .unwrap()
+                .unwrap()
+                .version,
+            1
+        );
+    }
+
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn the_ledger_refuses_updates_and_deletes(pool: PgPool) {
+        let (user, _, _) = member(&pool).await;
+        give(
+            &pool,
+            user,
+            RuleCode::DailySignIn,
+            1,
+            "d",
+            utc(2026, 11, 23, 1),
+        )
+        .await;
+        assert!(
+            sqlx::query("UPDATE point_ledger SET points = 100")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
+        assert!(
+            sqlx::query("DELETE FROM point_ledger")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
+    }
+}

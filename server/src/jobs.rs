@@ -1,0 +1,36 @@
+//! Scheduled work, run by every server process: each job is idempotent and takes a lock in
+//! the database, so that several processes running it at once do it once.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sqlx::PgPool;
+
+/// Every hour, deducts the no-sign-in point for the last complete Asia/Shanghai week (a
+/// no-op once that week is done).
+pub fn spawn(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = weekly_deduction(&pool).await {
+                tracing::error!(error = %e, "weekly no-sign-in deduction failed; will retry");
+            }
+        }
+    });
+}
+
+pub async fn weekly_deduction(pool: &PgPool) -> Result<(), crate::BoxError> {
+    use app::points::model::{day_of, week_start};
+    let now = Utc::now();
+    let last_monday = week_start(day_of(now)) - chrono::Days::new(7);
+    let mut tx = pool.begin().await?;
+    let done = app::points::store::deduct_week_without_sign_in(&mut tx, last_monday, now)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    tx.commit().await?;
+    if let Some(n) = done {
+        tracing::info!(week = %last_monday, deducted = n, "weekly no-sign-in deduction");
+    }
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! The 积分 tab's server functions through the real router.
+
+mod common;
+
+use common::{PASSWORD, client, world};
+use http::StatusCode;
+use serde_json::json;
+use sqlx::PgPool;
+
+const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn signing_in_twice_a_day_gives_the_sign_in_point_once(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    c.sign_in("member", PASSWORD).await;
+    let points = c.call("my_points", &[]).await;
+    assert_eq!(points.status, StatusCode::OK, "{}", points.body);
+    let v = points.json();
+    assert_eq!(v["totals"], json!([1, 1, 1, 1, 1]));
+    let sign_in = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "DailySignIn")
+        .unwrap()
+        .clone();
+    assert_eq!(sign_in["earned"], 1);
+    assert_eq!(sign_in["cap"], 1);
+    let ledger = c.call("my_ledger", &[]).await.json();
+    assert_eq!(ledger["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(ledger["rows"][0]["source_kind"], "sign_in");
+    assert_eq!(ledger["next"], json!(null));
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn points_are_only_for_the_signed_in_member(pool: PgPool) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    assert_eq!(
+        c.call("my_points", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.call("my_ledger", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = c.get("/points").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_ledger_pages_newest_first(pool: PgPool) {
+    world(&pool).await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..25 {
+        let key = format!("test:{i}");
+        let source = i.to_string();
+        let at = chrono::Utc::now() - chrono::Duration::days(30 - i);
+        app::points::store::award(
+            &mut tx,
+            &app::points::store::NewAward {
+                user_id: user,
+                rule: app::points::model::RuleCode::ArticleRead,
+                units: 1,
+                source_kind: "article",
+                source_id: &source,
+                idempotency_key: &key,
+                at,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    let first = c.call("my_ledger", &[]).await.json();
+    let rows = first["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 20);
+    assert_eq!(rows[0]["source_kind"], "sign_in");
+    let next = first["next"].as_i64().expect("a next page");
+    let second = c
+        .call("my_ledger", &[("before", &next.to_string())])
+        .await
+        .json();
+    assert_eq!(second["rows"].as_array().unwrap().len(), 6);
+    assert_eq!(second["next"], json!(null));
+    let bad = c.call("my_ledger", &[("before", "soon")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
