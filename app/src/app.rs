@@ -8,7 +8,7 @@ use leptos_router::{SsrMode, path};
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
-use crate::points::pages::PointsPage;
+use crate::points::pages::{PointsPage, RulesPage};
 
 /// The document around the app, rendered on the server only. It decides the language from
 /// the request and sets the Content-Security-Policy with this response's nonce.
@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs/:id") view=OrgPage ssr=SsrMode::Async />
             </Routes>
         </Router>

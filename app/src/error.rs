@@ -42,6 +42,10 @@ pub enum Msg {
     RoleAlreadyHeld,
     AlreadyInTree,
     Duplicate,
+    PointsInvalid,
+    CapInvalid,
+    DateInvalid,
+    RuleStartTooEarly,
     BadRequest,
     Network,
 }
@@ -193,6 +197,10 @@ impl Msg {
             Msg::RoleAlreadyHeld => t.msg_role_already_held,
             Msg::AlreadyInTree => t.msg_already_in_tree,
             Msg::Duplicate => t.msg_duplicate,
+            Msg::PointsInvalid => t.msg_points_invalid,
+            Msg::CapInvalid => t.msg_cap_invalid,
+            Msg::DateInvalid => t.msg_date_invalid,
+            Msg::RuleStartTooEarly => t.msg_rule_start_too_early,
             Msg::BadRequest => t.err_bad_request,
             Msg::Network => t.err_network,
         }

@@ -94,3 +94,117 @@ async fn the_ledger_pages_newest_first(pool: PgPool) {
     let bad = c.call("my_ledger", &[("before", "soon")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn only_a_platform_admin_changes_rules_and_only_from_today_on(pool: PgPool) {
+    world(&pool).await;
+    let today = app::points::model::day_of(chrono::Utc::now());
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    let yesterday = (today - chrono::Days::new(1)).to_string();
+
+    let mut member = client(&pool).await;
+    member.sign_in("member", PASSWORD).await;
+    assert_eq!(
+        member.call("point_rules", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = member
+        .call(
+            "add_rule_version",
+            &[
+                ("code", "article_read"),
+                ("points", "2"),
+                ("cap", "8"),
+                ("from", &tomorrow),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let mut admin = client(&pool).await;
+    admin.sign_in("admin", PASSWORD).await;
+    let bad = admin
+        .call(
+            "add_rule_version",
+            &[
+                ("code", "article_read"),
+                ("points", "0"),
+                ("cap", "-3"),
+                ("from", &yesterday),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        bad.json(),
+        json!({"Invalid": [
+            {"field": "points", "msg": "PointsInvalid"},
+            {"field": "cap", "msg": "CapInvalid"},
+            {"field": "from", "msg": "RuleStartTooEarly"},
+        ]})
+    );
+    let ok = admin
+        .call(
+            "add_rule_version",
+            &[
+                ("code", "article_read"),
+                ("points", "2"),
+                ("cap", "8"),
+                ("from", &tomorrow),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let again = admin
+        .call(
+            "add_rule_version",
+            &[
+                ("code", "article_read"),
+                ("points", "3"),
+                ("cap", "9"),
+                ("from", &tomorrow),
+            ],
+        )
+        .await;
+    assert_eq!(
+        again.json(),
+        json!({"Invalid": [{"field": "from", "msg": "RuleStartTooEarly"}]})
+    );
+    let unknown = admin
+        .call(
+            "add_rule_version",
+            &[
+                ("code", "free_lunch"),
+                ("points", "3"),
+                ("cap", ""),
+                ("from", &tomorrow),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+
+    let rules = admin.call("point_rules", &[]).await.json();
+    let article: Vec<_> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == "ArticleRead")
+        .collect();
+    assert_eq!(article.len(), 2);
+    assert_eq!(article[0]["version"], 2);
+    assert_eq!(article[0]["points"], 2);
+    assert_eq!(article[0]["effective_from"], json!(tomorrow));
+    // Today the first version still applies.
+    let now = member.call("my_points", &[]).await.json();
+    let row = now["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "ArticleRead")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["points"].clone(), row["cap"].clone()),
+        (json!(1), json!(6))
+    );
+}

@@ -112,6 +112,10 @@ fn Profile(p: ProfileView) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let manages = !p.roles.is_empty();
+    let platform_admin = p
+        .roles
+        .iter()
+        .any(|r| r.role == super::model::Role::PlatformAdmin);
     view! {
         <section class="card profile">
             <div class="avatar" aria-hidden="true">{initial.to_string()}</div>
@@ -171,6 +175,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
                     .into_any()
             }}
             {manages.then(|| view! { <A href="/admin/orgs" attr:class="btn block">{t.org_admin_entry}</A> })}
+            {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
         </section>
     }
 }

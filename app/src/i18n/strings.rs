@@ -98,6 +98,10 @@ strings! {
     msg_role_not_for_kind: "这一职务不适用于该层级的组织。", "This role does not apply at this level.";
     msg_role_already_held: "该成员已担任此职务。", "This member already holds this role.";
     msg_duplicate: "该内容已存在，可能已被他人添加。", "This already exists; someone may have added it just now.";
+    msg_points_invalid: "分值应为 1 到 100 的整数（扣分规则为负数）。", "Points must be a whole number from 1 to 100 (negative for a deduction).";
+    msg_cap_invalid: "上限应为 1 到 1000 的整数，或留空表示不设上限。", "The cap must be a whole number from 1 to 1000, or empty for none.";
+    msg_date_invalid: "请按 年-月-日 填写日期，例如 2026-12-01。", "Please give the date as year-month-day, e.g. 2026-12-01.";
+    msg_rule_start_too_early: "新版本只能从今天或以后、并晚于当前版本的生效日开始。", "A new version can only start today or later, after the current version's start.";
     msg_already_in_tree: "该成员已在这个组织体系中，请办理组织关系转接。", "This member already belongs to this tree; use a transfer instead.";
 
     err_unauthenticated: "请先登录。", "Please sign in first.";
@@ -208,4 +212,14 @@ strings! {
     rule_meeting_attend: "参加组织生活并签到", "Attend a meeting and check in";
     rule_notice_ack: "按时签阅通知", "Acknowledge a notice in time";
     rule_no_sign_in_week: "一周未登录", "A week without signing in";
+    rules_title: "积分规则", "Point rules";
+    rules_lead: "修改规则会新增一个版本，从生效日起使用；此前获得的积分仍按原版本记录。", "A change adds a version that applies from its start day; points earned before keep their version.";
+    rules_version: "第 {n} 版", "version {n}";
+    rules_from: "起", "on";
+    rules_change: "修改", "Change";
+    field_points: "每单位分值", "Points per unit";
+    field_cap: "上限（留空为不设）", "Cap (empty for none)";
+    field_from: "生效日期", "Start date";
+    rule_version_added: "已新增规则版本。", "New rule version added.";
+    no_cap: "不设上限", "no cap";
 }

@@ -40,9 +40,9 @@ pub fn OrgTreePage() -> impl IntoView {
                     .into_iter()
                     .map(|tr| {
                         view! {
-                            <A href=format!("/admin/orgs?tree={}", tr.as_str()) attr:aria-current=move || if tree.get() == tr { "page" } else { "false" }>
+                            <a href=format!("/admin/orgs?tree={}", tr.as_str()) aria-current=move || if tree.get() == tr { "page" } else { "false" }>
                                 {tr.label(t)}
-                            </A>
+                            </a>
                         }
                     })
                     .collect_view()}

@@ -133,3 +133,82 @@ pub async fn my_ledger(before: Option<i64>) -> Result<LedgerPage, AppError> {
         next,
     })
 }
+
+/// Every version of every rule, newest first: platform admins only.
+#[server(endpoint = "point_rules")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn point_rules() -> Result<Vec<RuleView>, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let shanghai = super::model::shanghai();
+    Ok(super::store::all_rules(&mut conn)
+        .await?
+        .into_iter()
+        .map(|r| RuleView {
+            code: r.code,
+            version: r.version,
+            points: r.points,
+            cap_period: r.cap_period,
+            cap: r.cap,
+            effective_from: r
+                .effective_from
+                .with_timezone(&shanghai)
+                .format("%Y-%m-%d")
+                .to_string(),
+        })
+        .collect())
+}
+
+/// Changes a rule by adding a version that applies from the start of `from` (a date,
+/// Asia/Shanghai, today or later); points earned before keep their version.
+#[server(endpoint = "add_rule_version")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn add_rule_version(
+    code: String,
+    points: String,
+    cap: String,
+    from: String,
+) -> Result<(), AppError> {
+    use crate::auth::session;
+    use crate::error::{Msg, field_ok};
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let code = RuleCode::parse(&code).ok_or_else(|| AppError::BadRequest("code".into()))?;
+    let today = super::model::day_of(chrono::Utc::now());
+    let mut errors = Vec::new();
+    let points = field_ok(
+        &mut errors,
+        "points",
+        super::model::parse_points(&points, code),
+    );
+    let cap = field_ok(&mut errors, "cap", super::model::parse_cap(&cap));
+    let from = field_ok(
+        &mut errors,
+        "from",
+        super::model::parse_start_day(&from, today),
+    );
+    AppError::check(errors)?;
+    let (Some(points), Some(cap), Some(from)) = (points, cap, from) else {
+        return Err(AppError::internal("checked fields missing"));
+    };
+    let current = super::store::latest_rule(&mut tx, code).await?;
+    if current.as_ref().is_some_and(|r| r.effective_from >= from) {
+        return Err(AppError::invalid("from", Msg::RuleStartTooEarly));
+    }
+    super::store::add_rule_version(&mut tx, code, points, cap, from, Some(actor.user_id)).await?;
+    tx.commit().await?;
+    tracing::info!(
+        code = code.as_str(),
+        points,
+        by = actor.user_id,
+        "point rule version added"
+    );
+    Ok(())
+}

@@ -199,6 +199,45 @@ pub fn study_hours_target(serves_a_branch: bool) -> u32 {
     if serves_a_branch { 56 } else { 32 }
 }
 
+/// Points per unit for a new rule version: a whole number from -100 to 100, not 0; a
+/// deduction rule stays negative and a reward positive.
+pub fn parse_points(input: &str, code: RuleCode) -> Result<i32, crate::error::Msg> {
+    use crate::error::Msg;
+    let points: i32 = input.trim().parse().map_err(|_| Msg::PointsInvalid)?;
+    let deduction = code == RuleCode::NoSignInWeek;
+    if points == 0 || !(-100..=100).contains(&points) || (points < 0) != deduction {
+        return Err(Msg::PointsInvalid);
+    }
+    Ok(points)
+}
+
+/// A cap: empty for none, else a whole number from 1 to 1000.
+pub fn parse_cap(input: &str) -> Result<Option<i32>, crate::error::Msg> {
+    match input.trim() {
+        "" => Ok(None),
+        s => s
+            .parse::<i32>()
+            .ok()
+            .filter(|c| (1..=1000).contains(c))
+            .map(Some)
+            .ok_or(crate::error::Msg::CapInvalid),
+    }
+}
+
+/// The first day (YYYY-MM-DD, Asia/Shanghai) a new version applies: today or later, so that
+/// nothing already earned changes. Returns the moment that day starts.
+pub fn parse_start_day(input: &str, today: NaiveDate) -> Result<DateTime<Utc>, crate::error::Msg> {
+    use crate::error::Msg;
+    let day = NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").map_err(|_| Msg::DateInvalid)?;
+    if day < today {
+        return Err(Msg::RuleStartTooEarly);
+    }
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(shanghai()).single())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or(Msg::DateInvalid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +344,38 @@ mod tests {
         );
         assert!(rule_at(&rules, RuleCode::ArticleRead, utc(2019, 1, 1, 0, 0)).is_none());
         assert!(rule_at(&rules, RuleCode::VideoWatch, cut).is_none());
+    }
+
+    #[test]
+    fn a_new_rule_version_is_checked_before_it_is_saved() {
+        use crate::error::Msg;
+        assert_eq!(parse_points("2", RuleCode::ArticleRead), Ok(2));
+        assert_eq!(
+            parse_points("-1", RuleCode::ArticleRead),
+            Err(Msg::PointsInvalid)
+        );
+        assert_eq!(parse_points("-2", RuleCode::NoSignInWeek), Ok(-2));
+        assert_eq!(
+            parse_points("0", RuleCode::ArticleRead),
+            Err(Msg::PointsInvalid)
+        );
+        assert_eq!(
+            parse_points("1.5", RuleCode::ArticleRead),
+            Err(Msg::PointsInvalid)
+        );
+        assert_eq!(parse_cap(""), Ok(None));
+        assert_eq!(parse_cap("8"), Ok(Some(8)));
+        assert_eq!(parse_cap("0"), Err(Msg::CapInvalid));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            parse_start_day("2026-11-23", today),
+            Ok(utc(2026, 11, 22, 16, 0))
+        );
+        assert_eq!(
+            parse_start_day("2026-11-22", today),
+            Err(Msg::RuleStartTooEarly)
+        );
+        assert_eq!(parse_start_day("23/11/2026", today), Err(Msg::DateInvalid));
     }
 
     #[test]

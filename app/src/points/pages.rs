@@ -3,10 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{LedgerPage, PointsView, ProgressRow, my_ledger, my_points};
+use super::api::{
+    AddRuleVersion, LedgerPage, PointsView, ProgressRow, RuleView, my_ledger, my_points,
+    point_rules,
+};
 use super::model::{CapPeriod, RuleCode};
+use crate::auth::pages::action_error;
 use crate::i18n::{Strings, use_t};
-use crate::ui::{AppLayout, Empty, ErrorState, Loading};
+use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading};
 
 #[component]
 pub fn PointsPage() -> impl IntoView {
@@ -149,4 +153,85 @@ fn History(page: LedgerPage) -> impl IntoView {
         {page.next.map(|n| view! { <a class="btn block" href=format!("/points?before={n}")>{t.load_more}</a> })}
     }
     .into_any()
+}
+
+/// Platform admins: the rules with their versions, and a form to change one.
+#[component]
+pub fn RulesPage() -> impl IntoView {
+    let t = use_t();
+    let add = ServerAction::<AddRuleVersion>::new();
+    let rules = Resource::new(move || add.version().get(), |_| point_rules());
+    view! {
+        <AppLayout title=t.rules_title back="/me">
+            <p class="muted small lead-pad">{t.rules_lead}</p>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match rules.await {
+                        Ok(list) => view! { <RuleList list add /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn RuleList(list: Vec<RuleView>, add: ServerAction<AddRuleVersion>) -> impl IntoView {
+    let t = use_t();
+    let error = action_error(add);
+    let done = Signal::derive(move || matches!(add.value().get(), Some(Ok(()))));
+    view! {
+        <FormOk show=done text=t.rule_version_added />
+        <FormError error />
+        {RuleCode::ALL.into_iter().map(|code| {
+            let versions: Vec<RuleView> = list.iter().filter(|r| r.code == code).cloned().collect();
+            let Some(current) = versions.first().cloned() else { return ().into_any() };
+            let history = versions.into_iter().skip(1).map(|r| view! {
+                <li class="muted small">{version_line(&r, t)}</li>
+            }).collect_view();
+            view! {
+                <section class="card">
+                    <h2>{code.label(t)}</h2>
+                    <p>{version_line(&current, t)}</p>
+                    <ul class="plain">{history}</ul>
+                    <details class="change">
+                        <summary class="btn small">{t.rules_change}</summary>
+                        <ActionForm action=add attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="code" value=code.as_str() />
+                            <Field label=t.field_points name="points" inputmode="numeric" value=current.points.to_string() error />
+                            <Field label=t.field_cap name="cap" inputmode="numeric" value=current.cap.map(|c| c.to_string()).unwrap_or_default() error />
+                            <Field label=t.field_from name="from" kind="date" error />
+                            <button type="submit" class="btn primary block">{t.save}</button>
+                        </ActionForm>
+                    </details>
+                </section>
+            }
+            .into_any()
+        }).collect_view()}
+    }
+}
+
+/// "第 2 版 · 2026-12-01 起 · 每次 2 分，每日上限 8 分"
+fn version_line(r: &RuleView, t: &Strings) -> String {
+    let row = ProgressRow {
+        code: r.code,
+        points: r.points,
+        cap_period: r.cap_period,
+        cap: r.cap,
+        earned: 0,
+    };
+    let cap = if r.cap.is_none() {
+        format!("，{}", t.no_cap)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} · {} {} · {}{}",
+        t.rules_version.replace("{n}", &r.version.to_string()),
+        r.effective_from,
+        t.rules_from,
+        describe(&row, t),
+        cap
+    )
 }

@@ -53,6 +53,30 @@ pub async fn rules_at(conn: &mut PgConnection, at: DateTime<Utc>) -> Result<Vec<
     rows.iter().map(rule_from_row).collect()
 }
 
+/// Every version of every rule, by code and newest version first.
+pub async fn all_rules(conn: &mut PgConnection) -> Result<Vec<Rule>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {RULE_COLUMNS} FROM point_rules ORDER BY code, version DESC"
+    ))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(rule_from_row).collect()
+}
+
+/// The newest version of a rule, locked for a change.
+pub async fn latest_rule(
+    conn: &mut PgConnection,
+    code: RuleCode,
+) -> Result<Option<Rule>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {RULE_COLUMNS} FROM point_rules WHERE code = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE"
+    ))
+    .bind(code.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(rule_from_row).transpose()
+}
+
 /// Closes the version of `code` in force at `from` and adds a new one from then on.
 pub async fn add_rule_version(
     conn: &mut PgConnection,
@@ -62,13 +86,7 @@ pub async fn add_rule_version(
     from: DateTime<Utc>,
     by: Option<i64>,
 ) -> Result<Rule, AppError> {
-    let current = sqlx::query(&format!(
-        "SELECT {RULE_COLUMNS} FROM point_rules WHERE code = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE"
-    ))
-    .bind(code.as_str())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let current = current.as_ref().map(rule_from_row).transpose()?;
+    let current = latest_rule(conn, code).await?;
     let (version, cap_period) = match &current {
         Some(r) => (r.version + 1, r.cap_period),
         None => (1, CapPeriod::None),

@@ -28,7 +28,8 @@ pub fn AppLayout(
     }
 }
 
-/// The bottom tab bar. Only the tabs whose features exist are shown.
+/// The bottom tab bar. Only the tabs whose features exist are shown. Plain links (the
+/// router still navigates them in place) so that `aria-current` is ours alone.
 #[component]
 pub fn TabBar() -> impl IntoView {
     let t = use_t();
@@ -43,19 +44,19 @@ pub fn TabBar() -> impl IntoView {
     };
     view! {
         <nav class="tabbar" aria-label=t.tabs_label>
-            <A href="/points" attr:class="tab" attr:aria-current=move || current("/points")>
+            <a href="/points" class="tab" aria-current=move || current("/points")>
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z" />
                 </svg>
                 <span>{t.tab_points}</span>
-            </A>
-            <A href="/me" attr:class="tab" attr:aria-current=move || current("/me")>
+            </a>
+            <a href="/me" class="tab" aria-current=move || current("/me")>
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <circle cx="12" cy="8" r="4" />
                     <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
                 </svg>
                 <span>{t.tab_me}</span>
-            </A>
+            </a>
         </nav>
     }
 }
