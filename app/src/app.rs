@@ -9,6 +9,7 @@ use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
+use crate::study::pages::{ItemPage, StudyPage};
 
 /// The document around the app, rendered on the server only. It decides the language from
 /// the request and sets the Content-Security-Policy with this response's nonce.
@@ -96,11 +97,13 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=|| view! { <Redirect path="/me" /> } />
+                <Route path=path!("/") view=|| view! { <Redirect path="/study" /> } />
                 <Route path=path!("/signin") view=SignInPage />
                 <Route path=path!("/signup") view=SignUpPage />
                 // Pages with data render whole on the server (async mode), so that they read
                 // the same with JavaScript off or still loading on a slow phone.
+                <Route path=path!("/study") view=StudyPage ssr=SsrMode::Async />
+                <Route path=path!("/study/:id") view=ItemPage ssr=SsrMode::Async />
                 <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />

@@ -7,6 +7,7 @@ pub mod error;
 pub mod i18n;
 pub mod orgs;
 pub mod points;
+pub mod study;
 pub mod ui;
 
 pub use app::{App, shell};

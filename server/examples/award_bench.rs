@@ -100,7 +100,7 @@ async fn setup(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO orgs (id, tree, kind, name, parent_id, path)
          SELECT n, 'party', 'branch', '测试支部' || g, $1, ($1::text || '.' || n)::ltree
-         FROM generate_series(1, 50) g, LATERAL (SELECT nextval('orgs_id_seq') n) s",
+         FROM (SELECT nextval('orgs_id_seq') AS n, g FROM generate_series(1, 50) g) s",
     )
     .bind(committee)
     .execute(pool)

@@ -125,6 +125,7 @@ pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
             .await?;
     if loaded {
         renew_codes(&mut tx).await?;
+        articles(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -139,6 +140,7 @@ pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
     };
     d.build().await?;
     renew_codes(&mut tx).await?;
+    articles(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -152,6 +154,87 @@ async fn renew_codes(conn: &mut PgConnection) -> Result<(), BoxError> {
     .bind([PARTY_CODE, LEAGUE_CODE])
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Demo articles: (title, scope organization by name or none for the platform, required,
+/// tags, Markdown). Loaded when there is no study content yet.
+const ARTICLES: &[(&str, Option<&str>, bool, &str, &str)] = &[
+    (
+        "青年e家使用指南",
+        None,
+        true,
+        "入门",
+        "# 欢迎来到青年e家\n\n青年e家是团员青年和党员在手机上**学习、积分、参加组织生活**的地方。\n\n- 在“学习”里阅读文章、观看视频，学习时间由系统按页面实际停留计算；\n- 在“积分”里查看今天每项任务的进度和积分明细；\n- 在“我的”里查看所在组织、切换语言。\n\n积分是学习的记录，不是任务。按自己的节奏来就好。",
+    ),
+    (
+        "三会一课是什么",
+        None,
+        false,
+        "组织生活,党支部",
+        "## 三会一课\n\n“三会”指支部党员大会、支部委员会和党小组会，“一课”指党课。\n\n支部党员大会一般每季度召开一次，支部委员会和党小组会一般每月召开一次，党课一般每季度一次。团组织的对应制度是“三会两制一课”。\n\n按时开好组织生活会，记录完整、签到真实，是支部建设的基本功。",
+    ),
+    (
+        "组织关系转接怎么办",
+        None,
+        false,
+        "转接",
+        "## 换了工作，组织关系也要跟着走\n\n1. 在平台上发起转接，选择接收组织，写明原因和党费交至月份；\n2. 转出支部确认，上级党委审批；\n3. 接收支部接收后，本人按时报到。\n\n介绍信默认有效期 30 天，最长不超过 3 个月，过期需要重新开具。",
+    ),
+    (
+        "星云科技青年学习月安排",
+        Some("星云科技党委"),
+        true,
+        "星云科技,学习月",
+        "## 本月学习安排\n\n本月为公司青年学习月，请各支部党员在月底前完成必修内容的学习。\n\n每周三中午在三楼多功能厅举行读书分享，欢迎报名分享自己的读书心得。",
+    ),
+    (
+        "极光网络支部书记工作手册",
+        Some("极光网络党委"),
+        false,
+        "极光网络,书记",
+        "## 支部书记每月要做的事\n\n- 召开支部委员会，研究本月工作；\n- 组织主题党日活动；\n- 检查党员学习情况，提醒未完成必修内容的同志。",
+    ),
+];
+
+/// Loads the demo articles once (when there is no study content at all).
+async fn articles(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM study_items)")
+        .fetch_one(&mut *conn)
+        .await?;
+    if any {
+        return Ok(());
+    }
+    for (title, scope, required, tags, body) in ARTICLES {
+        let scope_org_id: Option<i64> = match scope {
+            Some(name) => Some(
+                sqlx::query_scalar("SELECT id FROM orgs WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&mut *conn)
+                    .await?,
+            ),
+            None => None,
+        };
+        let (html, text) = app::study::markdown::render(body);
+        let tags = app::study::model::parse_tags(tags).map_err(|e| format!("{e:?}"))?;
+        app::study::store::insert_article(
+            conn,
+            &app::study::store::NewArticle {
+                title,
+                body_md: body,
+                body_html: &html,
+                body_text: &text,
+                length_secs: app::study::model::estimated_reading_secs(&text) as i32,
+                tags: &tags,
+                scope_org_id,
+                required: *required,
+                author_id: None,
+                publish: true,
+            },
+        )
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    }
     Ok(())
 }
 

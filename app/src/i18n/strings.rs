@@ -31,6 +31,7 @@ strings! {
     tabs_label: "主导航", "Main navigation";
     tab_me: "我的", "Me";
     tab_points: "积分", "Points";
+    tab_study: "学习", "Study";
 
     sign_in: "登录", "Sign in";
     signing_in: "正在登录…", "Signing in…";
@@ -222,4 +223,24 @@ strings! {
     field_from: "生效日期", "Start date";
     rule_version_added: "已新增规则版本。", "New rule version added.";
     no_cap: "不设上限", "no cap";
+    search_study: "搜索文章、视频、标签", "Search articles, videos, tags";
+    study_hours_year: "本年学时", "Study hours this year";
+    hours_unit: "学时", "h";
+    study_required: "必修", "Required";
+    study_continue: "继续学习", "Continue";
+    study_recent: "最新内容", "Newest";
+    study_results: "搜索结果", "Results";
+    study_empty: "还没有可学习的内容。", "Nothing to study yet.";
+    study_no_results: "没有找到相关内容，换个关键词试试。", "Nothing matches; try other words.";
+    study_done: "已完成", "Done";
+    study_studied: "已学 {n} 分钟", "{n} min studied";
+    study_minutes: "约 {n} 分钟", "about {n} min";
+    study_progress: "已学习 {m}:{s}（约 {total} 分钟）", "Studied {m}:{s} (about {total} min)";
+    required_tag: "必修", "Required";
+    due: "截止", "due";
+    points_unit: "分", "pts";
+    kind_article: "文章", "Article";
+    kind_video: "视频", "Video";
+    kind_audio: "音频", "Audio";
+    kind_micro_lesson: "微课", "Micro-lesson";
 }

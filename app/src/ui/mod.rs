@@ -44,6 +44,13 @@ pub fn TabBar() -> impl IntoView {
     };
     view! {
         <nav class="tabbar" aria-label=t.tabs_label>
+            <a href="/study" class="tab" aria-current=move || current("/study")>
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M4 5.5C6.5 4 9.5 4 12 6c2.5-2 5.5-2 8-.5V19c-2.5-1.5-5.5-1.5-8 .5-2.5-2-5.5-2-8-.5z" />
+                    <path d="M12 6v13.5" />
+                </svg>
+                <span>{t.tab_study}</span>
+            </a>
             <a href="/points" class="tab" aria-current=move || current("/points")>
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M12 3l2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z" />
@@ -222,5 +229,35 @@ pub fn LanguageSwitch() -> impl IntoView {
                 })
                 .collect_view()}
         </form>
+    }
+}
+
+/// What only a browser can do: timers and whether the page is being looked at. On the
+/// server these do nothing (effects never run there).
+#[cfg(feature = "hydrate")]
+pub mod browser {
+    /// A repeating timer; dropping it stops it.
+    pub type Timer = gloo::timers::callback::Interval;
+
+    pub fn every(millis: u32, f: impl FnMut() + 'static) -> Timer {
+        gloo::timers::callback::Interval::new(millis, f)
+    }
+
+    /// The page is visible and has the focus.
+    pub fn page_is_seen() -> bool {
+        let document = leptos::prelude::document();
+        document.visibility_state() == web_sys::VisibilityState::Visible
+            && document.has_focus().unwrap_or(false)
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub mod browser {
+    pub type Timer = ();
+
+    pub fn every(_millis: u32, _f: impl FnMut() + 'static) -> Timer {}
+
+    pub fn page_is_seen() -> bool {
+        false
     }
 }

@@ -1,0 +1,188 @@
+//! The 学习 tab: required items, where I left off, the newest, search; and the item page,
+//! which sends heartbeats while it is seen.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{ItemCard, ItemView, StudyBeat, StudyHomeView, study_home, study_item};
+use super::model::{BEAT_INTERVAL_SECS, hours};
+use crate::error::AppError;
+use crate::i18n::use_t;
+use crate::ui::{AppLayout, Empty, ErrorState, Loading, browser};
+
+#[component]
+pub fn StudyPage() -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let home = Resource::new(move || q.get(), study_home);
+    view! {
+        <AppLayout title=t.tab_study>
+            <form class="search" method="get" role="search" action="/study">
+                <input type="search" name="q" placeholder=t.search_study aria-label=t.search_study value=move || q.get() />
+            </form>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(v) => view! { <Home v searching=!q.get_untracked().trim().is_empty() /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn Home(v: StudyHomeView, searching: bool) -> impl IntoView {
+    let t = use_t();
+    let percent = (v.year_secs as f64 / (f64::from(v.target_hours) * 3600.0) * 100.0).min(100.0);
+    view! {
+        {(!searching).then(|| view! {
+            <section class="card hours">
+                <div class="row-between">
+                    <span>{t.study_hours_year}</span>
+                    <strong>{format!("{} / {} {}", hours(v.year_secs), v.target_hours, t.hours_unit)}</strong>
+                </div>
+                <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.round()>
+                    <span style=format!("width:{percent:.1}%")></span>
+                </span>
+            </section>
+        })}
+        {(!v.required.is_empty()).then(|| view! { <Section title=t.study_required items=v.required.clone() /> })}
+        {(!v.continue_items.is_empty()).then(|| view! { <Section title=t.study_continue items=v.continue_items.clone() /> })}
+        {if v.recent.is_empty() {
+            view! { <Empty text=if searching { t.study_no_results } else { t.study_empty } /> }.into_any()
+        } else {
+            view! { <Section title=if searching { t.study_results } else { t.study_recent } items=v.recent /> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn Section(title: &'static str, items: Vec<ItemCard>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            <ul class="items">{items.into_iter().map(|item| view! { <Card item /> }).collect_view()}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Card(item: ItemCard) -> impl IntoView {
+    let t = use_t();
+    let status = if item.done {
+        t.study_done.to_owned()
+    } else if item.credited_secs > 0 {
+        t.study_studied
+            .replace("{n}", &item.credited_secs.div_ceil(60).to_string())
+    } else {
+        t.study_minutes.replace("{n}", &item.minutes.to_string())
+    };
+    view! {
+        <li>
+            <A href=format!("/study/{}", item.id) attr:class="item-card">
+                <span class="item-title">
+                    {item.required.then(|| view! { <span class="tag required">{t.required_tag}</span> })}
+                    {item.title}
+                </span>
+                <span class="muted small">
+                    {item.kind.label(t)} " · " {status}
+                    {item.due_on.map(|d| format!(" · {} {d}", t.due))}
+                </span>
+            </A>
+        </li>
+    }
+}
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let t = use_t();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let item = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => study_item(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <AppLayout title=t.tab_study back="/study">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match item.await {
+                        Ok(v) => view! { <Reader v /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+/// The item and its study meter. While the page is visible and focused it sends a heartbeat
+/// every few seconds; the server's answer moves the meter.
+#[component]
+fn Reader(v: ItemView) -> impl IntoView {
+    let t = use_t();
+    let beat = ServerAction::<StudyBeat>::new();
+    let credited = RwSignal::new(v.credited_secs);
+    let done = RwSignal::new(v.done);
+    let earned = RwSignal::new(0);
+    Effect::new(move |_| {
+        if let Some(Ok(b)) = beat.value().get() {
+            credited.set(b.credited_secs);
+            done.set(b.done);
+            earned.update(|e| *e += b.points);
+        }
+    });
+    let item_id = v.id;
+    let timer = StoredValue::new_local(None::<browser::Timer>);
+    Effect::new(move |_| {
+        beat.dispatch(StudyBeat { id: item_id });
+        let every = browser::every(BEAT_INTERVAL_SECS * 1000, move || {
+            if browser::page_is_seen() {
+                beat.dispatch(StudyBeat { id: item_id });
+            }
+        });
+        timer.set_value(Some(every));
+    });
+    on_cleanup(move || timer.set_value(None));
+
+    let length = v.length_secs;
+    let meter = move || {
+        let secs = credited.get();
+        let text = if done.get() {
+            t.study_done.to_owned()
+        } else {
+            t.study_progress
+                .replace("{m}", &(secs / 60).to_string())
+                .replace("{s}", &format!("{:02}", secs % 60))
+                .replace("{total}", &length.div_ceil(60).to_string())
+        };
+        view! {
+            <div class="meter" class:done=done.get() role="status" aria-live="polite">
+                <span>{text}</span>
+                {move || (earned.get() > 0).then(|| view! { <span class="earned">{format!("+{} {}", earned.get(), t.points_unit)}</span> })}
+            </div>
+        }
+    };
+    view! {
+        <article class="card reader">
+            <h2 class="reader-title">{v.title}</h2>
+            <p class="muted small">
+                {v.kind.label(t)}
+                {v.required.then(|| format!(" · {}", t.required_tag))}
+                {v.due_on.map(|d| format!(" · {} {d}", t.due))}
+                {(!v.tags.is_empty()).then(|| format!(" · {}", v.tags.join(" / ")))}
+            </p>
+            {meter}
+            <div class="prose" inner_html=v.html></div>
+        </article>
+    }
+}

@@ -1,0 +1,358 @@
+//! SQL for study content, what a member may see of it, and effective study time.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, Row, postgres::PgRow};
+
+use super::api::ItemCard;
+use super::model::{Beat, Clock, ItemKind, credit, is_done, minutes_crossed};
+use crate::error::AppError;
+use crate::points::model::{RuleCode, day_of};
+use crate::points::store::{NewAward, Outcome, award};
+
+/// An item as the study pages need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub title: String,
+    pub body_html: String,
+    pub length_secs: i32,
+    pub tags: Vec<String>,
+    pub required: bool,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// Published and in the member's scope: for the platform, or for an organization above
+/// (or at) one of the member's current branches.
+const VISIBLE: &str = "i.status = 'published' AND (
+        i.scope_org_id IS NULL OR EXISTS (
+            SELECT 1 FROM memberships m
+            JOIN orgs b ON b.id = m.org_id
+            JOIN orgs s ON s.id = i.scope_org_id
+            WHERE m.user_id = $1 AND m.ended_at IS NULL AND b.path <@ s.path))";
+
+fn item_from_row(r: &PgRow) -> Result<Item, AppError> {
+    Ok(Item {
+        id: r.get("id"),
+        kind: ItemKind::parse(r.get("kind")).ok_or_else(|| AppError::internal("bad item kind"))?,
+        title: r.get("title"),
+        body_html: r.get("body_html"),
+        length_secs: r.get("length_secs"),
+        tags: r.get("tags"),
+        required: r.get("required"),
+        due_on: r.get("due_on"),
+    })
+}
+
+/// The item, if the member may study it. Out of scope and unpublished look the same as
+/// missing, so that nothing reveals what another organization publishes.
+pub async fn visible_item(
+    conn: &mut PgConnection,
+    user_id: i64,
+    item_id: i64,
+) -> Result<Option<Item>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT i.id, i.kind, i.title, i.body_html, i.length_secs, i.tags, i.required, i.due_on
+         FROM study_items i WHERE i.id = $2 AND {VISIBLE}"
+    ))
+    .bind(user_id)
+    .bind(item_id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(item_from_row).transpose()
+}
+
+/// What has been credited to the member for an item, and whether it is done.
+pub async fn progress(
+    conn: &mut PgConnection,
+    user_id: i64,
+    item_id: i64,
+) -> Result<(i32, bool), AppError> {
+    let row = sqlx::query("SELECT credited_secs, completed_at IS NOT NULL AS done FROM study_progress WHERE user_id = $1 AND item_id = $2")
+        .bind(user_id)
+        .bind(item_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row
+        .map(|r| (r.get("credited_secs"), r.get("done")))
+        .unwrap_or((0, false)))
+}
+
+/// Which list of the study page a query fills.
+pub enum Listing<'a> {
+    /// Required items, those not yet done first.
+    Required,
+    /// Started and not finished, most recent first.
+    Continue,
+    /// Newest first, optionally matching a search in titles and text.
+    Recent(&'a str),
+}
+
+pub async fn list(
+    conn: &mut PgConnection,
+    user_id: i64,
+    listing: Listing<'_>,
+    limit: i64,
+) -> Result<Vec<ItemCard>, AppError> {
+    let (filter, order, search) = match listing {
+        Listing::Required => (
+            "i.required",
+            "done, i.due_on NULLS LAST, i.published_at DESC",
+            None,
+        ),
+        Listing::Continue => (
+            "p.credited_secs > 0 AND p.completed_at IS NULL",
+            "p.last_at DESC",
+            None,
+        ),
+        Listing::Recent(q) if !q.trim().is_empty() => (
+            "(i.title ILIKE $3 OR i.body_text ILIKE $3 OR $4 = ANY (i.tags))",
+            "i.published_at DESC",
+            Some(q.trim().to_owned()),
+        ),
+        Listing::Recent(_) => ("true", "i.published_at DESC", None),
+    };
+    let sql = format!(
+        "SELECT i.id, i.kind, i.title, i.length_secs, i.required, i.tags,
+                to_char(i.due_on, 'YYYY-MM-DD') AS due_on,
+                COALESCE(p.credited_secs, 0) AS credited_secs, p.completed_at IS NOT NULL AS done
+         FROM study_items i
+         LEFT JOIN study_progress p ON p.item_id = i.id AND p.user_id = $1
+         WHERE {VISIBLE} AND {filter}
+         ORDER BY {order} LIMIT $2"
+    );
+    let mut query = sqlx::query(&sql).bind(user_id).bind(limit);
+    if let Some(q) = &search {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.bind(format!("%{escaped}%")).bind(q.clone());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ItemCard {
+                id: r.get("id"),
+                kind: ItemKind::parse(r.get("kind"))
+                    .ok_or_else(|| AppError::internal("bad item kind"))?,
+                title: r.get("title"),
+                minutes: (r.get::<i32, _>("length_secs") as u32).div_ceil(60),
+                required: r.get("required"),
+                due_on: r.get("due_on"),
+                tags: r.get("tags"),
+                credited_secs: r.get::<i32, _>("credited_secs") as u32,
+                done: r.get("done"),
+            })
+        })
+        .collect()
+}
+
+/// What one heartbeat did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeatResult {
+    pub beat: Beat,
+    pub credited_secs: u32,
+    pub done: bool,
+    pub points: i32,
+}
+
+/// Takes a heartbeat for an item the caller has checked the member may study. Locks the
+/// member's clock, so that beats are credited one at a time; credits the time the model
+/// allows; awards the per-minute time points and, once, the read/watched point.
+pub async fn beat(
+    conn: &mut PgConnection,
+    user_id: i64,
+    item: &Item,
+    now: DateTime<Utc>,
+) -> Result<BeatResult, AppError> {
+    let started: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO study_clocks (user_id, item_id, beat_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO NOTHING RETURNING user_id",
+    )
+    .bind(user_id)
+    .bind(item.id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let clock = if started.is_some() {
+        None
+    } else {
+        let r =
+            sqlx::query("SELECT item_id, beat_at FROM study_clocks WHERE user_id = $1 FOR UPDATE")
+                .bind(user_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        Some(Clock {
+            item_id: r.get("item_id"),
+            at: epoch(r.get("beat_at")),
+        })
+    };
+    sqlx::query(
+        "INSERT INTO study_progress (user_id, item_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(item.id)
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query(
+        "SELECT credited_secs, completed_at IS NOT NULL AS done FROM study_progress
+         WHERE user_id = $1 AND item_id = $2 FOR UPDATE",
+    )
+    .bind(user_id)
+    .bind(item.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let before = row.get::<i32, _>("credited_secs") as u32;
+    let was_done: bool = row.get("done");
+    let length = item.length_secs as u32;
+    let outcome = credit(clock, item.id, epoch(now), length, before);
+    let mut result = BeatResult {
+        beat: outcome,
+        credited_secs: before,
+        done: was_done,
+        points: 0,
+    };
+    let secs = match outcome {
+        Beat::TooFast => return Ok(result),
+        Beat::Started => 0,
+        Beat::Credited(s) => s,
+    };
+    sqlx::query("UPDATE study_clocks SET item_id = $2, beat_at = $3 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(item.id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    if secs == 0 {
+        return Ok(result);
+    }
+    let after = before + secs;
+    let done = was_done || is_done(item.kind, after, length);
+    sqlx::query(
+        "UPDATE study_progress SET credited_secs = $3, last_at = $4,
+                completed_at = CASE WHEN $5 THEN COALESCE(completed_at, $4) END
+         WHERE user_id = $1 AND item_id = $2",
+    )
+    .bind(user_id)
+    .bind(item.id)
+    .bind(after as i32)
+    .bind(now)
+    .bind(done)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO study_time (user_id, day, secs) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, day) DO UPDATE SET secs = study_time.secs + EXCLUDED.secs",
+    )
+    .bind(user_id)
+    .bind(day_of(now))
+    .bind(secs as i32)
+    .execute(&mut *conn)
+    .await?;
+    result.credited_secs = after;
+    result.done = done;
+
+    let (time_rule, done_rule) = if item.kind.is_media() {
+        (RuleCode::VideoTime, RuleCode::VideoWatch)
+    } else {
+        (RuleCode::ReadingTime, RuleCode::ArticleRead)
+    };
+    let item_id = item.id.to_string();
+    for minute in minutes_crossed(before, after) {
+        let key = format!("time:{user_id}:{}:{minute}", item.id);
+        result.points += points_of(
+            award(
+                conn,
+                &NewAward {
+                    user_id,
+                    rule: time_rule,
+                    units: 1,
+                    source_kind: "study_item",
+                    source_id: &item_id,
+                    idempotency_key: &key,
+                    at: now,
+                },
+            )
+            .await?,
+        );
+    }
+    if done && !was_done {
+        let key = format!("done:{user_id}:{}", item.id);
+        result.points += points_of(
+            award(
+                conn,
+                &NewAward {
+                    user_id,
+                    rule: done_rule,
+                    units: 1,
+                    source_kind: "study_item",
+                    source_id: &item_id,
+                    idempotency_key: &key,
+                    at: now,
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(result)
+}
+
+fn points_of(outcome: Outcome) -> i32 {
+    match outcome {
+        Outcome::Awarded { points } => points,
+        _ => 0,
+    }
+}
+
+fn epoch(at: DateTime<Utc>) -> f64 {
+    at.timestamp_micros() as f64 / 1_000_000.0
+}
+
+/// Seconds of effective study in an Asia/Shanghai calendar year.
+pub async fn year_secs(conn: &mut PgConnection, user_id: i64, year: i32) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(sum(secs), 0)::bigint FROM study_time
+         WHERE user_id = $1 AND day >= make_date($2, 1, 1) AND day < make_date($2 + 1, 1, 1)",
+    )
+    .bind(user_id)
+    .bind(year)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A new article, its Markdown already rendered and sanitised.
+pub struct NewArticle<'a> {
+    pub title: &'a str,
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+    pub body_text: &'a str,
+    pub length_secs: i32,
+    pub tags: &'a [String],
+    pub scope_org_id: Option<i64>,
+    pub required: bool,
+    pub author_id: Option<i64>,
+    pub publish: bool,
+}
+
+pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO study_items (kind, title, body_md, body_html, body_text, length_secs, tags, scope_org_id,
+                                  required, status, author_id, published_at)
+         VALUES ('article', $1, $2, $3, $4, $5, $6, $7, $8,
+                 CASE WHEN $9 THEN 'published' ELSE 'draft' END, $10, CASE WHEN $9 THEN now() END)
+         RETURNING id",
+    )
+    .bind(a.title)
+    .bind(a.body_md)
+    .bind(a.body_html)
+    .bind(a.body_text)
+    .bind(a.length_secs)
+    .bind(a.tags)
+    .bind(a.scope_org_id)
+    .bind(a.required)
+    .bind(a.publish)
+    .bind(a.author_id)
+    .fetch_one(conn)
+    .await?)
+}
