@@ -91,6 +91,9 @@ pub enum AppError {
     /// The browser could not reach the server.
     #[error("network: {0}")]
     Network(String),
+    /// The database cannot be reached right now; try again shortly.
+    #[error("service unavailable")]
+    Unavailable,
     /// Something unexpected; the details are in the server log under `request_id`.
     #[error("internal error, request {request_id}")]
     Internal { request_id: String },
@@ -129,7 +132,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::RateLimited { .. } => 429,
             Self::BadRequest(_) => 400,
-            Self::Network(_) => 503,
+            Self::Network(_) | Self::Unavailable => 503,
             Self::Internal { .. } => 500,
         }
     }
@@ -160,6 +163,7 @@ impl AppError {
             ),
             Self::BadRequest(_) => t.err_bad_request.to_owned(),
             Self::Network(_) => t.err_network.to_owned(),
+            Self::Unavailable => t.err_unavailable.to_owned(),
             Self::Internal { request_id } => t.err_internal.replace("{id}", request_id),
         }
     }
@@ -251,6 +255,13 @@ mod ssr {
                 && db.code().as_deref() == Some("23505")
             {
                 return Self::Conflict(Msg::Duplicate);
+            }
+            if matches!(
+                err,
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+            ) {
+                tracing::error!(error = %err, "database unavailable");
+                return Self::Unavailable;
             }
             Self::internal(err)
         }

@@ -46,8 +46,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     setup(&pool).await?;
 
     println!("awards on {bench_url} ({USERS} members, {AWARDS_PER_RUN} award requests per run)");
-    for clients in [8u64, 32] {
-        let (secs, outcomes) = run(&pool, clients).await?;
+    for (run_index, clients) in [8u64, 32].into_iter().enumerate() {
+        // Each run on a day of its own, so that it starts with empty daily caps.
+        let day = chrono::Utc::now() + chrono::Duration::days(run_index as i64);
+        let (secs, outcomes) = run(&pool, clients, day).await?;
         let [awarded, capped, duplicate] = outcomes;
         println!(
             "{clients:>2} clients: {:>7.0} award transactions/s, {:>7.0} durable awards/s ({awarded} awarded, {capped} capped, {duplicate} duplicate) in {secs:.2} s",
@@ -118,6 +120,7 @@ async fn setup(pool: &PgPool) -> Result<(), sqlx::Error> {
 async fn run(
     pool: &PgPool,
     clients: u64,
+    day: chrono::DateTime<chrono::Utc>,
 ) -> Result<(f64, [u64; 3]), Box<dyn std::error::Error + Send + Sync>> {
     let next = Arc::new(AtomicU64::new(0));
     let counts = Arc::new([AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)]);
@@ -135,7 +138,7 @@ async fn run(
                 // earlier key to exercise idempotency under load.
                 let seq = if n % 10 == 9 { n - 5 } else { n } + clients * 1_000_000;
                 let user = (seq.wrapping_mul(2_654_435_761) % USERS as u64) as i64 + 1;
-                let rule = RULES[(seq % RULES.len() as u64) as usize];
+                let rule = RULES[((seq / 7) % RULES.len() as u64) as usize];
                 let key = format!("bench:{seq}");
                 let source = seq.to_string();
                 let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
@@ -148,7 +151,7 @@ async fn run(
                         source_kind: "bench",
                         source_id: &source,
                         idempotency_key: &key,
-                        at: chrono::Utc::now(),
+                        at: day,
                     },
                 )
                 .await

@@ -503,3 +503,16 @@ async fn the_demo_data_loads_once(pool: PgPool) {
         StatusCode::OK
     );
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_database_outage_answers_503_not_500(pool: PgPool) {
+    let mut c = client(&pool).await;
+    pool.close().await;
+    let r = c.call("my_profile", &[]).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert_eq!(r.json(), json!("Unavailable"));
+    assert_eq!(
+        c.get("/healthz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+}

@@ -205,24 +205,15 @@ pub async fn hit_rate_limit(
 mod tests {
     use super::*;
     use crate::orgs::model::{OrgKind, Tree};
-    use crate::orgs::store::{NewOrg, create_org};
+    use crate::orgs::store::test_support::add_org;
     use sqlx::PgPool;
 
     #[sqlx::test(migrations = "../server/migrations")]
     async fn concurrent_sign_ups_never_use_an_invitation_more_than_allowed(pool: PgPool) {
         let mut c = pool.acquire().await.unwrap();
-        let org = create_org(
-            &mut c,
-            &NewOrg {
-                tree: Tree::League,
-                kind: OrgKind::Committee,
-                name: "甲公司团委",
-                parent: None,
-                enterprise_id: None,
-            },
-        )
-        .await
-        .unwrap();
+        let org = add_org(&mut c, Tree::League, OrgKind::Committee, "甲公司团委", None)
+            .await
+            .id;
         sqlx::query("INSERT INTO invitations (code, org_id, status, expires_at, max_uses) VALUES ('RACE2345', $1, 'league_member', now() + interval '1 day', 3)")
             .bind(org)
             .execute(&mut *c)

@@ -112,6 +112,7 @@ strings! {
     err_fix_fields: "请按提示修改下面标红的内容。", "Please correct the fields marked below.";
     err_rate_limited: "尝试次数过多，请在 {minutes} 分钟后再试。", "Too many attempts. Please try again in {minutes} minutes.";
     err_bad_request: "请求不完整或格式不正确，请刷新页面后重试。", "The request was incomplete or malformed; please reload the page and try again.";
+    err_unavailable: "服务暂时不可用，请稍后再试。", "The service is briefly unavailable; please try again in a moment.";
     err_network: "网络连接失败，请检查网络后重试。", "Could not reach the server; please check your connection and try again.";
     err_internal: "出了点问题，请稍后再试。如需求助，请提供编号 {id}。", "Something went wrong. Please try again later. If you ask for help, quote {id}.";
     not_found_title: "页面不存在", "Page not found";

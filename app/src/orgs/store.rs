@@ -562,42 +562,48 @@ pub async fn invitations(
         .collect()
 }
 
+/// Fixtures for the database tests of every feature.
 #[cfg(test)]
-mod tests {
+pub mod test_support {
     use super::*;
-    use sqlx::PgPool;
 
-    async fn add(
+    pub async fn add_org(
         conn: &mut PgConnection,
         tree: Tree,
         kind: OrgKind,
         name: &str,
         parent: Option<&Org>,
     ) -> Org {
-        let id = create_org(
-            conn,
-            &NewOrg {
-                tree,
-                kind,
-                name,
-                parent,
-                enterprise_id: None,
-            },
-        )
-        .await
-        .unwrap();
+        let new = NewOrg {
+            tree,
+            kind,
+            name,
+            parent,
+            enterprise_id: None,
+        };
+        let id = create_org(conn, &new).await.unwrap();
         org(conn, id).await.unwrap().unwrap()
     }
 
-    async fn user(conn: &mut PgConnection, phone: &str) -> i64 {
+    /// A user registered long ago (before any week a test looks at).
+    pub async fn add_user(conn: &mut PgConnection, phone: &str) -> i64 {
         sqlx::query_scalar(
-            "INSERT INTO users (phone, display_name, password_hash) VALUES ($1, '测试', 'x') RETURNING id",
+            "INSERT INTO users (phone, display_name, password_hash, created_at)
+             VALUES ($1, '测试', 'x', '2020-01-01') RETURNING id",
         )
         .bind(phone)
         .fetch_one(conn)
         .await
         .unwrap()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::PgPool;
+
+    use test_support::{add_org as add, add_user as user};
 
     #[sqlx::test(migrations = "../server/migrations")]
     async fn moving_a_subtree_rewrites_every_path_below_it(pool: PgPool) {

@@ -429,7 +429,8 @@ pub async fn award_sign_in(
 mod tests {
     use super::*;
     use crate::orgs::model::{MemberStatus, OrgKind, Tree};
-    use crate::orgs::store::{NewOrg, create_org, join};
+    use crate::orgs::store::join;
+    use crate::orgs::store::test_support::{add_org, add_user};
     use chrono::TimeZone;
     use sqlx::PgPool;
 
@@ -440,70 +441,26 @@ mod tests {
     /// A member in a Party branch and a League branch; returns (user, party branch, league branch).
     async fn member(pool: &PgPool) -> (i64, i64, i64) {
         let mut c = pool.acquire().await.unwrap();
-        let p = create_org(
+        let p = add_org(&mut c, Tree::Party, OrgKind::Committee, "甲公司党委", None).await;
+        let l = add_org(&mut c, Tree::League, OrgKind::Committee, "甲公司团委", None).await;
+        let pb = add_org(&mut c, Tree::Party, OrgKind::Branch, "研发党支部", Some(&p))
+            .await
+            .id;
+        let lb = add_org(
             &mut c,
-            &NewOrg {
-                tree: Tree::Party,
-                kind: OrgKind::Committee,
-                name: "甲公司党委",
-                parent: None,
-                enterprise_id: None,
-            },
+            Tree::League,
+            OrgKind::Branch,
+            "研发团支部",
+            Some(&l),
         )
         .await
-        .unwrap();
-        let l = create_org(
-            &mut c,
-            &NewOrg {
-                tree: Tree::League,
-                kind: OrgKind::Committee,
-                name: "甲公司团委",
-                parent: None,
-                enterprise_id: None,
-            },
-        )
-        .await
-        .unwrap();
-        let p_org = crate::orgs::store::org(&mut c, p).await.unwrap().unwrap();
-        let l_org = crate::orgs::store::org(&mut c, l).await.unwrap().unwrap();
-        let pb = create_org(
-            &mut c,
-            &NewOrg {
-                tree: Tree::Party,
-                kind: OrgKind::Branch,
-                name: "研发党支部",
-                parent: Some(&p_org),
-                enterprise_id: None,
-            },
-        )
-        .await
-        .unwrap();
-        let lb = create_org(
-            &mut c,
-            &NewOrg {
-                tree: Tree::League,
-                kind: OrgKind::Branch,
-                name: "研发团支部",
-                parent: Some(&l_org),
-                enterprise_id: None,
-            },
-        )
-        .await
-        .unwrap();
-        let user = new_user(&mut c, "13800000001").await;
+        .id;
+        let user = add_user(&mut c, "13800000001").await;
         join(&mut c, user, pb, MemberStatus::Full).await.unwrap();
         join(&mut c, user, lb, MemberStatus::LeagueMember)
             .await
             .unwrap();
         (user, pb, lb)
-    }
-
-    async fn new_user(c: &mut PgConnection, phone: &str) -> i64 {
-        sqlx::query_scalar("INSERT INTO users (phone, display_name, password_hash, created_at) VALUES ($1, '学员', 'x', '2020-01-01') RETURNING id")
-            .bind(phone)
-            .fetch_one(c)
-            .await
-            .unwrap()
     }
 
     async fn give(
@@ -705,7 +662,7 @@ mod tests {
     async fn the_weekly_deduction_run_twice_and_from_two_connections_deducts_once(pool: PgPool) {
         let (active, _, _) = member(&pool).await;
         let mut c = pool.acquire().await.unwrap();
-        let idle = new_user(&mut c, "13800000002").await;
+        let idle = add_user(&mut c, "13800000002").await;
         let org: i64 = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '研发党支部'")
             .fetch_one(&mut *c)
             .await

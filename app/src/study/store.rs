@@ -259,41 +259,23 @@ pub async fn beat(
         (RuleCode::ReadingTime, RuleCode::ArticleRead)
     };
     let item_id = item.id.to_string();
+    let mut give = async |rule: RuleCode, key: String| -> Result<i32, AppError> {
+        let a = NewAward {
+            user_id,
+            rule,
+            units: 1,
+            source_kind: "study_item",
+            source_id: &item_id,
+            idempotency_key: &key,
+            at: now,
+        };
+        Ok(points_of(award(conn, &a).await?))
+    };
     for minute in minutes_crossed(before, after) {
-        let key = format!("time:{user_id}:{}:{minute}", item.id);
-        result.points += points_of(
-            award(
-                conn,
-                &NewAward {
-                    user_id,
-                    rule: time_rule,
-                    units: 1,
-                    source_kind: "study_item",
-                    source_id: &item_id,
-                    idempotency_key: &key,
-                    at: now,
-                },
-            )
-            .await?,
-        );
+        result.points += give(time_rule, format!("time:{user_id}:{}:{minute}", item.id)).await?;
     }
     if done && !was_done {
-        let key = format!("done:{user_id}:{}", item.id);
-        result.points += points_of(
-            award(
-                conn,
-                &NewAward {
-                    user_id,
-                    rule: done_rule,
-                    units: 1,
-                    source_kind: "study_item",
-                    source_id: &item_id,
-                    idempotency_key: &key,
-                    at: now,
-                },
-            )
-            .await?,
-        );
+        result.points += give(done_rule, format!("done:{user_id}:{}", item.id)).await?;
     }
     Ok(result)
 }

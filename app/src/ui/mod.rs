@@ -253,9 +253,12 @@ pub mod browser {
 
 #[cfg(not(feature = "hydrate"))]
 pub mod browser {
-    pub type Timer = ();
+    /// Stands in for the browser's timer; nothing ever fires on the server.
+    pub struct Timer;
 
-    pub fn every(_millis: u32, _f: impl FnMut() + 'static) -> Timer {}
+    pub fn every(_millis: u32, _f: impl FnMut() + 'static) -> Timer {
+        Timer
+    }
 
     pub fn page_is_seen() -> bool {
         false
