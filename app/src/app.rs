@@ -9,6 +9,7 @@ use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
+use crate::study::authoring::{ContentListPage, EditorPage};
 use crate::study::pages::{ItemPage, StudyPage};
 
 /// The document around the app, rendered on the server only. It decides the language from
@@ -109,6 +110,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/content/:id") view=EditorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs/:id") view=OrgPage ssr=SsrMode::Async />
             </Routes>
         </Router>

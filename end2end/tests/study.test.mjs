@@ -34,3 +34,27 @@ test('a member reads a demo article until it counts, and the 积分 tab shows it
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a secretary writes an article for the branch, previews it and publishes it', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'secretary');
+  await page.getByRole('link', { name: '学习内容管理' }).click();
+  await page.waitForURL('**/admin/content');
+  await page.getByRole('link', { name: '新建文章' }).click();
+  await page.waitForURL('**/admin/content/new');
+  await hydrated(page);
+  await page.fill('#f-title', '');
+  await page.click('form.form button[type=submit]');
+  await page.locator('#f-title-err').filter({ hasText: '请填写此项' }).waitFor();
+  await page.fill('#f-title', '前端支部本周学习');
+  await page.fill('#f-body', '## 本周\n\n请阅读**开发规范**。');
+  await page.fill('#f-tags', '支部, 规范');
+  await Promise.all([page.waitForURL(/\/admin\/content\/\d+$/), page.click('form.form button[type=submit]')]);
+  await page.getByRole('heading', { name: '预览（已保存的版本）' }).waitFor();
+  assert.equal(await page.locator('.prose strong').innerText(), '开发规范');
+  await page.getByRole('button', { name: '发布' }).click();
+  await page.getByRole('button', { name: '下架' }).waitFor();
+  await shot(page, 'editor');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -192,3 +192,111 @@ async fn an_article_reaches_the_browser_sanitised(pool: PgPool) {
         "{html}"
     );
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_secretary_writes_publishes_and_unpublishes_for_the_own_branch_only(pool: PgPool) {
+    let w = world(&pool).await;
+    let a = w.branch_a.to_string();
+    let mut sec = client(&pool).await;
+    sec.sign_in("secretary", PASSWORD).await;
+    let form = |scope: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("id", String::new()),
+            ("title", "支部学习通知".into()),
+            (
+                "body",
+                "## 本周学习\n\n请大家阅读<script>x()</script>。".into(),
+            ),
+            ("tags", "通知, 学习".into()),
+            ("scope", scope.into()),
+            ("required", "on".into()),
+            ("due_on", "2026-12-31".into()),
+        ]
+    };
+    let own_form = form(&a);
+    let own: Vec<(&str, &str)> = own_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = sec.call("save_article", &own).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = r.json().as_i64().unwrap().to_string();
+
+    // A draft is not offered to members yet.
+    let mut member = client(&pool).await;
+    member.sign_in("member", PASSWORD).await;
+    assert_eq!(
+        member.call("study_item", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    assert_eq!(
+        sec.call("set_item_status", &[("id", &id), ("publish", "true")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let item = member.call("study_item", &[("id", &id)]).await.json();
+    assert_eq!(item["required"], json!(true));
+    assert_eq!(item["due_on"], json!("2026-12-31"));
+    assert!(!item["html"].as_str().unwrap().contains("<script"));
+
+    assert_eq!(
+        sec.call("set_item_status", &[("id", &id), ("publish", "false")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        member.call("study_item", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Not for another branch, not for the platform, and not by a member.
+    for scope in [w.branch_b.to_string(), String::new()] {
+        let f = form(&scope);
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            sec.call("save_article", &fields).await.status,
+            StatusCode::FORBIDDEN,
+            "scope {scope:?}"
+        );
+    }
+    assert_eq!(
+        member.call("save_article", &own).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        member
+            .call("set_item_status", &[("id", &id), ("publish", "true")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        member.call("content_list", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let bad = sec
+        .call(
+            "save_article",
+            &[
+                ("id", ""),
+                ("title", ""),
+                ("body", " "),
+                ("tags", ""),
+                ("scope", &a),
+                ("due_on", "明天"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        bad.json(),
+        json!({"Invalid": [
+            {"field": "title", "msg": "Required"},
+            {"field": "body", "msg": "Required"},
+            {"field": "due_on", "msg": "DateInvalid"},
+        ]})
+    );
+    let list = sec.call("content_list", &[]).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["status"], "unpublished");
+}

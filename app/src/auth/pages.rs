@@ -175,6 +175,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
                     .into_any()
             }}
             {manages.then(|| view! { <A href="/admin/orgs" attr:class="btn block">{t.org_admin_entry}</A> })}
+            {manages.then(|| view! { <A href="/admin/content" attr:class="btn block">{t.content_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
         </section>
     }

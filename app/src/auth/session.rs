@@ -70,6 +70,28 @@ pub async fn require_actor(conn: &mut PgConnection) -> Result<Actor, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
+/// Content for a scope (the platform when `None`, else an organization and everything
+/// under it) may be published or changed by platform admins, and for an organization by
+/// anyone who manages it.
+pub async fn require_scope(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: Option<i64>,
+) -> Result<(), AppError> {
+    let allowed = match scope {
+        None => actor.is_platform_admin(),
+        Some(org_id) => match crate::orgs::store::org(conn, org_id).await? {
+            Some(org) => actor.can_manage(&org.path),
+            None => false,
+        },
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn client_ip() -> String {
     use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<ClientIp>().cloned())

@@ -244,4 +244,24 @@ strings! {
     kind_video: "视频", "Video";
     kind_audio: "音频", "Audio";
     kind_micro_lesson: "微课", "Micro-lesson";
+    content_title: "学习内容管理", "Study content";
+    content_empty: "还没有内容。", "No content yet.";
+    new_article: "新建文章", "New article";
+    edit_article: "编辑文章", "Edit article";
+    status_label: "状态", "Status";
+    status_draft: "草稿", "Draft";
+    status_published: "已发布", "Published";
+    status_unpublished: "已下架", "Unpublished";
+    publish: "发布", "Publish";
+    unpublish: "下架", "Unpublish";
+    field_title: "标题", "Title";
+    field_scope: "发布范围", "Audience";
+    field_body: "正文（Markdown）", "Text (Markdown)";
+    hint_markdown: "支持标题、加粗、列表、链接和表格；脚本和样式会被去除。", "Headings, bold, lists, links and tables work; scripts and styles are removed.";
+    field_tags: "标签", "Tags";
+    hint_tags: "用逗号或空格分隔，最多 8 个", "Separated by commas or spaces, at most 8";
+    field_required: "设为必修", "Required";
+    field_due_on: "完成期限（选填）", "Due date (optional)";
+    save_draft: "保存", "Save";
+    preview: "预览（已保存的版本）", "Preview (the saved version)";
 }

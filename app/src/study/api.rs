@@ -134,3 +134,233 @@ pub async fn study_beat(id: i64) -> Result<BeatView, AppError> {
         points: r.points,
     })
 }
+
+/// An item in the authors' list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentRow {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    /// `None`: the whole platform.
+    pub scope: Option<String>,
+    pub required: bool,
+    pub updated: String,
+}
+
+/// Where the caller may publish: the platform (platform admins) and the organizations they
+/// serve (each with everything under it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeOption {
+    pub org_id: Option<i64>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditorView {
+    pub id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub tags: String,
+    pub scope_org_id: Option<i64>,
+    pub required: bool,
+    pub due_on: String,
+    pub status: String,
+    /// The saved version, rendered and sanitised: the preview.
+    pub preview_html: String,
+    pub scopes: Vec<ScopeOption>,
+}
+
+/// The items the caller may edit.
+#[server(endpoint = "content_list")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn content_list() -> Result<Vec<ContentRow>, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    if !actor.manages_anything() {
+        return Err(AppError::Forbidden);
+    }
+    let roots: Vec<String> = actor
+        .grants
+        .iter()
+        .filter_map(|g| g.path.as_ref().map(ToString::to_string))
+        .collect();
+    let rows = super::store::authored(&mut conn, actor.is_platform_admin(), &roots).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, status, scope, required, updated)| ContentRow {
+            id,
+            title,
+            status,
+            scope,
+            required,
+            updated,
+        })
+        .collect())
+}
+
+/// The editor: an existing item (`id`), or a blank one.
+#[server(endpoint = "content_editor")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn content_editor(id: Option<i64>) -> Result<EditorView, AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if !actor.manages_anything() {
+        return Err(AppError::Forbidden);
+    }
+    let mut scopes = Vec::new();
+    if actor.is_platform_admin() {
+        scopes.push(ScopeOption {
+            org_id: None,
+            name: String::new(),
+        });
+    }
+    for g in &actor.grants {
+        if let Some(path) = &g.path {
+            let org = crate::orgs::store::org(&mut tx, path.id())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !scopes.iter().any(|s| s.org_id == Some(org.id)) {
+                scopes.push(ScopeOption {
+                    org_id: Some(org.id),
+                    name: org.name,
+                });
+            }
+        }
+    }
+    let Some(id) = id else {
+        return Ok(EditorView {
+            id: None,
+            title: String::new(),
+            body: String::new(),
+            tags: String::new(),
+            scope_org_id: scopes.first().and_then(|s| s.org_id),
+            required: false,
+            due_on: String::new(),
+            status: "draft".into(),
+            preview_html: String::new(),
+            scopes,
+        });
+    };
+    let d = super::store::draft(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    session::require_scope(&mut tx, &actor, d.scope_org_id).await?;
+    Ok(EditorView {
+        id: Some(d.id),
+        title: d.title,
+        body: d.body_md,
+        tags: d.tags.join(", "),
+        scope_org_id: d.scope_org_id,
+        required: d.required,
+        due_on: d.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        status: d.status,
+        preview_html: d.body_html,
+        scopes,
+    })
+}
+
+/// Saves an article (new when `id` is empty) as Markdown, rendered and sanitised on the
+/// server. A new article starts as a draft.
+#[server(endpoint = "save_article")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn save_article(
+    id: String,
+    title: String,
+    body: String,
+    tags: String,
+    scope: String,
+    required: Option<String>,
+    due_on: String,
+) -> Result<i64, AppError> {
+    use super::model::{estimated_reading_secs, parse_body, parse_tags, parse_title};
+    use crate::auth::session;
+    use crate::error::{Msg, field_ok};
+    let id = match id.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("id".into()))?,
+        ),
+    };
+    let scope = match scope.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("scope".into()))?,
+        ),
+    };
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if let Some(id) = id {
+        let existing = super::store::draft(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        session::require_scope(&mut tx, &actor, existing.scope_org_id).await?;
+    }
+    session::require_scope(&mut tx, &actor, scope).await?;
+
+    let mut errors = Vec::new();
+    let title = field_ok(&mut errors, "title", parse_title(&title));
+    let body = field_ok(&mut errors, "body", parse_body(&body));
+    let tags = field_ok(&mut errors, "tags", parse_tags(&tags));
+    let due = match due_on.trim() {
+        "" => Some(None),
+        s => field_ok(
+            &mut errors,
+            "due_on",
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| Msg::DateInvalid),
+        ),
+    };
+    AppError::check(errors)?;
+    let (Some(title), Some(body), Some(tags), Some(due)) = (title, body, tags, due) else {
+        return Err(AppError::internal("checked fields missing"));
+    };
+    let (html, text) = super::markdown::render(&body);
+    let article = super::store::NewArticle {
+        title: &title,
+        body_md: &body,
+        body_html: &html,
+        body_text: &text,
+        length_secs: estimated_reading_secs(&text) as i32,
+        tags: &tags,
+        scope_org_id: scope,
+        required: required.is_some(),
+        author_id: Some(actor.user_id),
+        publish: false,
+    };
+    let id = match id {
+        Some(id) => {
+            super::store::update_article(&mut tx, id, &article, due).await?;
+            id
+        }
+        None => {
+            let id = super::store::insert_article(&mut tx, &article).await?;
+            super::store::update_article(&mut tx, id, &article, due).await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    tracing::info!(item_id = id, by = actor.user_id, "article saved");
+    leptos_axum::redirect(&format!("/admin/content/{id}"));
+    Ok(id)
+}
+
+/// Publishes or unpublishes an item.
+#[server(endpoint = "set_item_status")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn set_item_status(id: i64, publish: bool) -> Result<(), AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let d = super::store::draft(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    session::require_scope(&mut tx, &actor, d.scope_org_id).await?;
+    super::store::set_status(&mut tx, id, publish).await?;
+    tx.commit().await?;
+    Ok(())
+}

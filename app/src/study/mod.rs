@@ -3,6 +3,7 @@
 //! from heartbeats, which earns time and completion points and study hours.
 
 pub mod api;
+pub mod authoring;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;

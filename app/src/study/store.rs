@@ -338,3 +338,111 @@ pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Resu
     .fetch_one(conn)
     .await?)
 }
+
+/// An item as its authors see it, any status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub id: i64,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub tags: Vec<String>,
+    pub scope_org_id: Option<i64>,
+    pub required: bool,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub status: String,
+}
+
+pub async fn draft(conn: &mut PgConnection, id: i64) -> Result<Option<Draft>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, title, body_md, body_html, tags, scope_org_id, required, due_on, status
+         FROM study_items WHERE id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| Draft {
+        id: r.get("id"),
+        title: r.get("title"),
+        body_md: r.get("body_md"),
+        body_html: r.get("body_html"),
+        tags: r.get("tags"),
+        scope_org_id: r.get("scope_org_id"),
+        required: r.get("required"),
+        due_on: r.get("due_on"),
+        status: r.get("status"),
+    }))
+}
+
+/// Items published to the platform (when `platform`) or to an organization within one of
+/// `roots` (ltree paths), newest change first, with their scope's name.
+pub async fn authored(
+    conn: &mut PgConnection,
+    platform: bool,
+    roots: &[String],
+) -> Result<Vec<(i64, String, String, Option<String>, bool, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.title, i.status, o.name AS scope, i.required,
+                to_char(i.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS updated
+         FROM study_items i LEFT JOIN orgs o ON o.id = i.scope_org_id
+         WHERE ($1 AND i.scope_org_id IS NULL) OR o.path <@ ANY ($2::text[]::ltree[])
+         ORDER BY i.updated_at DESC LIMIT 200",
+    )
+    .bind(platform)
+    .bind(roots)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("id"),
+                r.get("title"),
+                r.get("status"),
+                r.get("scope"),
+                r.get("required"),
+                r.get("updated"),
+            )
+        })
+        .collect())
+}
+
+pub async fn update_article(
+    conn: &mut PgConnection,
+    id: i64,
+    a: &NewArticle<'_>,
+    due_on: Option<chrono::NaiveDate>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE study_items SET title = $2, body_md = $3, body_html = $4, body_text = $5, length_secs = $6,
+                tags = $7, scope_org_id = $8, required = $9, due_on = $10, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(a.title)
+    .bind(a.body_md)
+    .bind(a.body_html)
+    .bind(a.body_text)
+    .bind(a.length_secs)
+    .bind(a.tags)
+    .bind(a.scope_org_id)
+    .bind(a.required)
+    .bind(due_on)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_status(conn: &mut PgConnection, id: i64, publish: bool) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE study_items SET status = CASE WHEN $2 THEN 'published' ELSE 'unpublished' END,
+                published_at = CASE WHEN $2 THEN COALESCE(published_at, now()) ELSE published_at END,
+                updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(publish)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
