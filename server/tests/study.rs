@@ -300,3 +300,56 @@ async fn a_secretary_writes_publishes_and_unpublishes_for_the_own_branch_only(po
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["status"], "unpublished");
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_secretary_sees_who_has_not_finished_the_required_items(pool: PgPool) {
+    let w = world(&pool).await;
+    let required = article(&pool, "支部必修", Some(w.branch_a), "必读内容", true).await;
+    article(
+        &pool,
+        "别的支部必修",
+        Some(w.branch_b),
+        "与本支部无关",
+        true,
+    )
+    .await;
+    // The member finishes it (60 s article: three beats 15 s apart and a long one).
+    let mut member = client(&pool).await;
+    member.sign_in("member", PASSWORD).await;
+    let id = required.to_string();
+    member.call("study_beat", &[("id", &id)]).await;
+    for _ in 0..2 {
+        wait(&pool, 20).await;
+        member.call("study_beat", &[("id", &id)]).await;
+    }
+    let mut sec = client(&pool).await;
+    sec.sign_in("secretary", PASSWORD).await;
+    let progress = sec
+        .call(
+            "branch_required_progress",
+            &[("id", &w.branch_a.to_string())],
+        )
+        .await;
+    assert_eq!(progress.status, StatusCode::OK, "{}", progress.body);
+    assert_eq!(
+        progress.json(),
+        json!([{"item_id": required, "title": "支部必修", "due_on": null, "done": 1, "total": 2, "missing": ["secretary"]}])
+    );
+    let other = sec
+        .call(
+            "branch_required_progress",
+            &[("id", &w.branch_b.to_string())],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        member
+            .call(
+                "branch_required_progress",
+                &[("id", &w.branch_a.to_string())]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

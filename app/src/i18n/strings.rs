@@ -264,4 +264,8 @@ strings! {
     field_due_on: "完成期限（选填）", "Due date (optional)";
     save_draft: "保存", "Save";
     preview: "预览（已保存的版本）", "Preview (the saved version)";
+    required_completion: "必修完成情况", "Required study";
+    no_required_items: "本支部目前没有必修内容。", "No required items for this branch.";
+    everyone_done: "全员已完成", "Everyone has finished";
+    not_yet_done: "未完成：", "Not yet: ";
 }

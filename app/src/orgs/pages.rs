@@ -265,9 +265,46 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
             </section>
         })}
         {is_branch.then(|| view! { <Roster id=org.id /> })}
+        {is_branch.then(|| view! { <RequiredCompletion id=org.id /> })}
         {is_branch.then(|| view! { <Invitations d=d.clone() action=actions.invite /> })}
         <Roles d=d.clone() assign=actions.assign revoke=actions.revoke />
         {d.can_administer.then(|| view! { <AdminForms d=d.clone() actions /> })}
+    }
+}
+
+/// Which members have not yet completed the branch's required study items.
+#[component]
+fn RequiredCompletion(id: i64) -> impl IntoView {
+    let t = use_t();
+    let progress = Resource::new(move || id, crate::study::api::branch_required_progress);
+    view! {
+        <section class="card">
+            <h2>{t.required_completion}</h2>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match progress.await {
+                        Ok(rows) if rows.is_empty() => view! { <Empty text=t.no_required_items /> }.into_any(),
+                        Ok(rows) => rows.into_iter().map(|r| {
+                            let percent = if r.total == 0 { 100 } else { r.done * 100 / r.total };
+                            let missing = if r.missing.is_empty() { t.everyone_done.to_owned() } else { format!("{}{}", t.not_yet_done, r.missing.join("、")) };
+                            view! {
+                                <div class="progress-row">
+                                    <div class="progress-text">
+                                        <span class="progress-name">{r.title}</span>
+                                        <span class="muted small block">{r.due_on.map(|d| format!("{} {d} · ", t.due))}{missing}</span>
+                                    </div>
+                                    <div class="progress-meter">
+                                        <span class="progress-count">{format!("{}/{}", r.done, r.total)}</span>
+                                        <span class="bar"><span style=format!("width:{percent}%")></span></span>
+                                    </div>
+                                </div>
+                            }
+                        }).collect_view().into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

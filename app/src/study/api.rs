@@ -364,3 +364,45 @@ pub async fn set_item_status(id: i64, publish: bool) -> Result<(), AppError> {
     tx.commit().await?;
     Ok(())
 }
+
+/// One required item and a branch's completion of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequiredProgress {
+    pub item_id: i64,
+    pub title: String,
+    pub due_on: Option<String>,
+    pub done: u32,
+    pub total: u32,
+    /// Members who have not completed it yet.
+    pub missing: Vec<String>,
+}
+
+/// The required items of a branch and who has not completed them: for its secretary,
+/// committee and administrators.
+#[server(endpoint = "branch_required_progress")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn branch_required_progress(id: i64) -> Result<Vec<RequiredProgress>, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let org = crate::orgs::store::org(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&org.path) {
+        return Err(AppError::Forbidden);
+    }
+    let rows = super::store::required_progress(&mut conn, &org.path).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(item_id, title, due_on, total, missing)| RequiredProgress {
+                item_id,
+                title,
+                due_on,
+                done: (total as u32).saturating_sub(missing.len() as u32),
+                total: total as u32,
+                missing,
+            },
+        )
+        .collect())
+}

@@ -446,3 +446,41 @@ pub async fn set_status(conn: &mut PgConnection, id: i64, publish: bool) -> Resu
     .await?;
     Ok(())
 }
+
+/// For a branch: each required item its members must study, with how many of its current
+/// members have completed it and the names of those who have not.
+pub async fn required_progress(
+    conn: &mut PgConnection,
+    branch_path: &crate::orgs::model::OrgPath,
+) -> Result<Vec<(i64, String, Option<String>, i64, Vec<String>)>, AppError> {
+    let rows = sqlx::query(
+        "WITH members AS (
+             SELECT m.user_id, u.display_name FROM memberships m
+             JOIN orgs b ON b.id = m.org_id JOIN users u ON u.id = m.user_id
+             WHERE b.path <@ $1::ltree AND m.ended_at IS NULL)
+         SELECT i.id, i.title, to_char(i.due_on, 'YYYY-MM-DD') AS due_on,
+                (SELECT count(*) FROM members) AS total,
+                ARRAY(SELECT mb.display_name FROM members mb
+                      LEFT JOIN study_progress p ON p.user_id = mb.user_id AND p.item_id = i.id
+                      WHERE p.completed_at IS NULL
+                      ORDER BY convert_to(mb.display_name, 'UTF8')) AS missing
+         FROM study_items i LEFT JOIN orgs s ON s.id = i.scope_org_id
+         WHERE i.status = 'published' AND i.required AND (i.scope_org_id IS NULL OR $1::ltree <@ s.path)
+         ORDER BY i.due_on NULLS LAST, i.published_at DESC",
+    )
+    .bind(branch_path.to_string())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("id"),
+                r.get("title"),
+                r.get("due_on"),
+                r.get("total"),
+                r.get("missing"),
+            )
+        })
+        .collect())
+}
