@@ -285,7 +285,7 @@ fn RequiredCompletion(id: i64) -> impl IntoView {
                     match progress.await {
                         Ok(rows) if rows.is_empty() => view! { <Empty text=t.no_required_items /> }.into_any(),
                         Ok(rows) => rows.into_iter().map(|r| {
-                            let percent = if r.total == 0 { 100 } else { r.done * 100 / r.total };
+                            let percent = (r.done * 100).checked_div(r.total).unwrap_or(100);
                             let missing = if r.missing.is_empty() { t.everyone_done.to_owned() } else { format!("{}{}", t.not_yet_done, r.missing.join("、")) };
                             view! {
                                 <div class="progress-row">
