@@ -228,6 +228,7 @@ async fn articles(conn: &mut PgConnection) -> Result<(), BoxError> {
                 tags: &tags,
                 scope_org_id,
                 required: *required,
+                due_on: None,
                 author_id: None,
                 publish: true,
             },

@@ -29,6 +29,7 @@ async fn article(
             tags: &["测试".to_owned()],
             scope_org_id: scope,
             required: scope.is_some(),
+            due_on: None,
             author_id: None,
             publish,
         },

@@ -112,26 +112,7 @@ pub async fn my_ledger(before: Option<i64>) -> Result<LedgerPage, AppError> {
     } else {
         None
     };
-    let shanghai = super::model::shanghai();
-    Ok(LedgerPage {
-        rows: rows
-            .into_iter()
-            .map(|r| LedgerView {
-                id: r.id,
-                code: r.code,
-                version: r.version,
-                points: r.points,
-                source_kind: r.source_kind,
-                source_id: r.source_id,
-                at: r
-                    .at
-                    .with_timezone(&shanghai)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
-            })
-            .collect(),
-        next,
-    })
+    Ok(LedgerPage { rows, next })
 }
 
 /// Every version of every rule, newest first: platform admins only.

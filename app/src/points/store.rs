@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
+use super::api::LedgerView;
 use super::model::{CapPeriod, Rule, RuleCode, allowed, cap_key, day_of, period_keys};
 use crate::error::AppError;
 
@@ -286,27 +287,16 @@ pub async fn totals(
     Ok(out)
 }
 
-/// One ledger row as the history shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LedgerRow {
-    pub id: i64,
-    pub code: RuleCode,
-    pub version: i32,
-    pub points: i32,
-    pub source_kind: String,
-    pub source_id: String,
-    pub at: DateTime<Utc>,
-}
-
 /// A page of a member's ledger, newest first, starting below `before_id` when given.
 pub async fn ledger_page(
     conn: &mut PgConnection,
     user_id: i64,
     before_id: Option<i64>,
     limit: i64,
-) -> Result<Vec<LedgerRow>, AppError> {
+) -> Result<Vec<LedgerView>, AppError> {
     let rows = sqlx::query(
-        "SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id, l.created_at
+        "SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id,
+                to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
          FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
          WHERE l.user_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
          ORDER BY l.id DESC LIMIT $3",
@@ -318,7 +308,7 @@ pub async fn ledger_page(
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(LedgerRow {
+            Ok(LedgerView {
                 id: r.get("id"),
                 code: RuleCode::parse(r.get("code"))
                     .ok_or_else(|| AppError::internal("bad rule code"))?,
@@ -326,7 +316,7 @@ pub async fn ledger_page(
                 points: r.get("points"),
                 source_kind: r.get("source_kind"),
                 source_id: r.get("source_id"),
-                at: r.get("created_at"),
+                at: r.get("at"),
             })
         })
         .collect()

@@ -329,19 +329,16 @@ pub async fn save_article(
         tags: &tags,
         scope_org_id: scope,
         required: required.is_some(),
+        due_on: due,
         author_id: Some(actor.user_id),
         publish: false,
     };
     let id = match id {
         Some(id) => {
-            super::store::update_article(&mut tx, id, &article, due).await?;
+            super::store::update_article(&mut tx, id, &article).await?;
             id
         }
-        None => {
-            let id = super::store::insert_article(&mut tx, &article).await?;
-            super::store::update_article(&mut tx, id, &article, due).await?;
-            id
-        }
+        None => super::store::insert_article(&mut tx, &article).await?,
     };
     tx.commit().await?;
     tracing::info!(item_id = id, by = actor.user_id, "article saved");

@@ -313,6 +313,7 @@ pub struct NewArticle<'a> {
     pub tags: &'a [String],
     pub scope_org_id: Option<i64>,
     pub required: bool,
+    pub due_on: Option<chrono::NaiveDate>,
     pub author_id: Option<i64>,
     pub publish: bool,
 }
@@ -320,8 +321,8 @@ pub struct NewArticle<'a> {
 pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO study_items (kind, title, body_md, body_html, body_text, length_secs, tags, scope_org_id,
-                                  required, status, author_id, published_at)
-         VALUES ('article', $1, $2, $3, $4, $5, $6, $7, $8,
+                                  required, due_on, status, author_id, published_at)
+         VALUES ('article', $1, $2, $3, $4, $5, $6, $7, $8, $11,
                  CASE WHEN $9 THEN 'published' ELSE 'draft' END, $10, CASE WHEN $9 THEN now() END)
          RETURNING id",
     )
@@ -335,6 +336,7 @@ pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Resu
     .bind(a.required)
     .bind(a.publish)
     .bind(a.author_id)
+    .bind(a.due_on)
     .fetch_one(conn)
     .await?)
 }
@@ -407,11 +409,11 @@ pub async fn authored(
         .collect())
 }
 
+/// Rewrites an article's text and settings; its status and author stay.
 pub async fn update_article(
     conn: &mut PgConnection,
     id: i64,
     a: &NewArticle<'_>,
-    due_on: Option<chrono::NaiveDate>,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE study_items SET title = $2, body_md = $3, body_html = $4, body_text = $5, length_secs = $6,
@@ -427,7 +429,7 @@ pub async fn update_article(
     .bind(a.tags)
     .bind(a.scope_org_id)
     .bind(a.required)
-    .bind(due_on)
+    .bind(a.due_on)
     .execute(conn)
     .await?;
     Ok(())
