@@ -1,5 +1,6 @@
-//! Awards per second on a real Postgres, at 8 and 32 concurrent clients, and the cap
-//! violations counted afterwards (there must be none). Run by `bench/points`.
+//! Awards and study heartbeats per second on a real Postgres, at 8 and 32 concurrent
+//! clients, and the cap violations counted afterwards (there must be none). Run by
+//! `bench/points`.
 //!
 //! Uses the database in DATABASE_URL: it creates (and afterwards drops) a database of its
 //! own beside it.
@@ -57,6 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             awarded as f64 / secs,
         );
     }
+    heartbeats(&pool).await?;
     let violations: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM (
              SELECT l.user_id, r.code, l.day, sum(l.points) AS s, max(r.cap) AS cap
@@ -171,4 +173,62 @@ async fn run(
     }
     let secs = started.elapsed().as_secs_f64();
     Ok((secs, [0, 1, 2].map(|i| counts[i].load(Ordering::Relaxed))))
+}
+
+/// Heartbeats: every member studies an article, one beat every 12 simulated seconds; each
+/// client takes its own members in time order, as their browsers would. Accepted beats
+/// credit time (and, on the way, time and read points under the caps).
+async fn heartbeats(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    const ROUNDS: i64 = 4;
+    let item_id: i64 = sqlx::query_scalar(
+        "INSERT INTO study_items (kind, title, body_html, length_secs, status, published_at)
+         VALUES ('article', '基准测试文章', '<p>x</p>', 600, 'published', now()) RETURNING id",
+    )
+    .fetch_one(pool)
+    .await?;
+    let mut conn = pool.acquire().await?;
+    let item = app::study::store::visible_item(&mut conn, 1, item_id)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .ok_or("no item")?;
+    drop(conn);
+    for (run_index, clients) in [8i64, 32].into_iter().enumerate() {
+        sqlx::query("DELETE FROM study_clocks")
+            .execute(pool)
+            .await?;
+        let start = chrono::Utc::now() + chrono::Duration::days(10 + run_index as i64);
+        let accepted = Arc::new(AtomicU64::new(0));
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let (pool, item, accepted) = (pool.clone(), item.clone(), accepted.clone());
+            tasks.push(tokio::spawn(async move {
+                for round in 0..ROUNDS {
+                    let now = start + chrono::Duration::seconds(12 * round);
+                    for user in (1..=USERS).filter(|u| u % clients == c) {
+                        let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
+                        let r = app::study::store::beat(&mut tx, user, &item, now)
+                            .await
+                            .map_err(|e| format!("{e:?}"))?;
+                        tx.commit().await.map_err(|e| e.to_string())?;
+                        if !matches!(r.beat, app::study::model::Beat::TooFast) {
+                            accepted.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                Ok::<_, String>(())
+            }));
+        }
+        for t in tasks {
+            t.await??;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let n = accepted.load(Ordering::Relaxed);
+        println!(
+            "{clients:>2} clients: {:>7.0} accepted heartbeats/s ({n} of {} in {secs:.2} s)",
+            n as f64 / secs,
+            USERS * ROUNDS
+        );
+    }
+    Ok(())
 }
