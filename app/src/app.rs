@@ -9,6 +9,8 @@ use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
+use crate::quiz::admin::{QuestionBankPage, SpecialQuizNewPage};
+use crate::quiz::pages::{ContestPage, QuizHomePage, QuizPage, WrongBookPage};
 use crate::study::authoring::{ContentListPage, EditorPage};
 use crate::study::pages::{ItemPage, StudyPage};
 
@@ -104,12 +106,19 @@ pub fn App() -> impl IntoView {
                 // Pages with data render whole on the server (async mode), so that they read
                 // the same with JavaScript off or still loading on a slow phone.
                 <Route path=path!("/study") view=StudyPage ssr=SsrMode::Async />
+                <Route path=path!("/study/quiz") view=QuizHomePage ssr=SsrMode::Async />
+                <Route path=path!("/study/quiz/wrong") view=WrongBookPage ssr=SsrMode::Async />
+                <Route path=path!("/study/quiz/special/:id") view=QuizPage ssr=SsrMode::Async />
+                <Route path=path!("/study/quiz/special/:id/board") view=ContestPage ssr=SsrMode::Async />
+                <Route path=path!("/study/quiz/:kind") view=QuizPage ssr=SsrMode::Async />
                 <Route path=path!("/study/:id") view=ItemPage ssr=SsrMode::Async />
                 <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/questions") view=QuestionBankPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/:id") view=EditorPage ssr=SsrMode::Async />

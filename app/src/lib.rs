@@ -7,8 +7,10 @@ pub mod error;
 pub mod i18n;
 pub mod orgs;
 pub mod points;
+pub mod quiz;
 pub mod study;
 pub mod ui;
+pub mod uploads;
 
 pub use app::{App, shell};
 

@@ -126,6 +126,7 @@ pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
     if loaded {
         renew_codes(&mut tx).await?;
         articles(&mut tx).await?;
+        questions(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -141,6 +142,7 @@ pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
     d.build().await?;
     renew_codes(&mut tx).await?;
     articles(&mut tx).await?;
+    questions(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -198,6 +200,27 @@ const ARTICLES: &[(&str, Option<&str>, bool, &str, &str)] = &[
 ];
 
 /// Loads the demo articles once (when there is no study content at all).
+/// The example question bank (the file shipped for admins to copy), when the bank is empty.
+async fn questions(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM questions)")
+        .fetch_one(&mut *conn)
+        .await?;
+    if any {
+        return Ok(());
+    }
+    let text = include_str!("../../public/examples/question-bank.csv");
+    let rows = app::uploads::sheet::csv_text_rows(text).map_err(|e| format!("{e:?}"))?;
+    let parsed = app::quiz::model::parse_sheet(&rows).map_err(|e| format!("{e:?}"))?;
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+        .fetch_one(&mut *conn)
+        .await?;
+    app::quiz::store::import_questions(conn, &parsed, "question-bank.csv", admin)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
 async fn articles(conn: &mut PgConnection) -> Result<(), BoxError> {
     let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM study_items)")
         .fetch_one(&mut *conn)

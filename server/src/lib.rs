@@ -5,10 +5,12 @@
 pub mod demo;
 pub mod jobs;
 pub mod security;
+pub mod uploads;
 
 use std::time::Duration;
 
 use app::auth::session::AuthSettings;
+use app::uploads::store::UploadDir;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, State};
@@ -30,6 +32,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    pub uploads: UploadDir,
 }
 
 /// Settings that vary between installations.
@@ -40,6 +43,8 @@ pub struct Settings {
     /// Believe `X-Forwarded-For` for the client address (behind a reverse proxy).
     pub trust_proxy: bool,
     pub auth: AuthSettings,
+    /// Where uploads are kept (`UPLOAD_DIR`); `uploads` in the working folder when empty.
+    pub upload_dir: std::path::PathBuf,
 }
 
 /// A pool that fails fast: a request waits at most 3 s for a connection, so a database
@@ -66,16 +71,24 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// layers around them.
 pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Router {
     let routes = generate_route_list(App);
+    let upload_dir = UploadDir(if settings.upload_dir.as_os_str().is_empty() {
+        "uploads".into()
+    } else {
+        settings.upload_dir.clone()
+    });
     let state = AppState {
         leptos_options: leptos_options.clone(),
         pool: pool.clone(),
+        uploads: upload_dir.clone(),
     };
     let context = {
         let pool = pool.clone();
         let auth = settings.auth.clone();
+        let upload_dir = upload_dir.clone();
         move || {
             provide_context(pool.clone());
             provide_context(auth.clone());
+            provide_context(upload_dir.clone());
         }
     };
 
@@ -99,8 +112,18 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             http::HeaderValue::from_static("no-cache"),
         ))
         .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
+    // Uploaded media: named by id, so never changed; ranges for seeking (ServeDir answers
+    // `Range` requests with 206).
+    let media = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, max-age=31536000, immutable"),
+        ))
+        .service(ServeDir::new(upload_dir.files()));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/uploads", axum::routing::post(uploads::upload))
+        .nest_service("/media", media)
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();

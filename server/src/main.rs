@@ -39,6 +39,9 @@ async fn main() -> Result<(), BoxError> {
     let settings = Settings {
         secure_cookies: env_flag("SECURE_COOKIES"),
         trust_proxy: env_flag("TRUST_PROXY"),
+        upload_dir: std::env::var_os("UPLOAD_DIR")
+            .map(Into::into)
+            .unwrap_or_default(),
         ..Settings::default()
     };
     let app = router(pool.clone(), options, settings);

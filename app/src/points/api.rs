@@ -33,6 +33,8 @@ pub struct LedgerView {
     pub points: i32,
     pub source_kind: String,
     pub source_id: String,
+    /// The title of the item or quiz that earned it, when it has one.
+    pub source_title: Option<String>,
     /// Asia/Shanghai, `2026-11-23 09:30`.
     pub at: String,
 }

@@ -58,6 +58,23 @@ impl RuleCode {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// The page where a member earns this rule's points, if there is one to go to.
+    pub fn earn_at(self) -> Option<&'static str> {
+        match self {
+            RuleCode::ArticleRead
+            | RuleCode::ReadingTime
+            | RuleCode::VideoWatch
+            | RuleCode::VideoTime => Some("/study"),
+            RuleCode::DailyQuiz => Some("/study/quiz/daily"),
+            RuleCode::WeeklyQuiz => Some("/study/quiz/weekly"),
+            RuleCode::SpecialQuiz => Some("/study/quiz"),
+            RuleCode::DailySignIn
+            | RuleCode::MeetingAttend
+            | RuleCode::NoticeAck
+            | RuleCode::NoSignInWeek => None,
+        }
+    }
+
     pub fn label(self, t: &Strings) -> &'static str {
         match self {
             RuleCode::DailySignIn => t.rule_daily_sign_in,

@@ -1,11 +1,12 @@
 //! The 积分 tab: today's points and totals, a progress row per rule, and the ledger.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AddRuleVersion, LedgerPage, PointsView, ProgressRow, RuleView, my_ledger, my_points,
-    point_rules,
+    AddRuleVersion, LedgerPage, LedgerView, PointsView, ProgressRow, RuleView, my_ledger,
+    my_points, point_rules,
 };
 use super::model::{CapPeriod, RuleCode};
 use crate::auth::pages::action_error;
@@ -108,6 +109,7 @@ fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
                 <span class="progress-name">{r.code.label(t)}</span>
                 <span class="muted small block">{description}</span>
             </div>
+            {r.code.earn_at().filter(|_| !done).map(|href| view! { <A href=href attr:class="earn-link">{t.go_earn}</A> })}
             {shown_cap.map(|c| view! {
                 <div class="progress-meter">
                     <span class="progress-count">{format!("{}/{}", r.earned, c)}</span>
@@ -121,11 +123,15 @@ fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
 }
 
 /// Where a ledger row's points came from, in words.
-fn source_text(kind: &str, id: &str, t: &Strings) -> String {
-    match kind {
-        "sign_in" => t.source_sign_in.replace("{id}", id),
-        "week" => t.source_week.replace("{id}", id),
-        other => format!("{other} #{id}"),
+fn source_text(r: &LedgerView, t: &Strings) -> String {
+    let id = r.source_id.as_str();
+    match (r.source_kind.as_str(), &r.source_title) {
+        (_, Some(title)) => title.clone(),
+        ("sign_in", _) => t.source_sign_in.replace("{id}", id),
+        ("week", _) => t.source_week.replace("{id}", id),
+        ("daily_quiz", _) => t.quiz_daily.to_owned(),
+        ("weekly_quiz", _) => t.quiz_weekly.to_owned(),
+        (other, None) => format!("{other} #{id}"),
     }
 }
 
@@ -143,7 +149,7 @@ fn History(page: LedgerPage) -> impl IntoView {
                     <li class="ledger-row">
                         <div>
                             <span class="ledger-rule">{r.code.label(t)}</span>
-                            <span class="muted small block">{source_text(&r.source_kind, &r.source_id, t)} " · " {r.at}</span>
+                            <span class="muted small block">{source_text(&r, t)} " · " {r.at}</span>
                         </div>
                         <span class=format!("ledger-points {sign}")>{format!("{:+}", r.points)}</span>
                     </li>

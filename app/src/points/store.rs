@@ -296,6 +296,10 @@ pub async fn ledger_page(
 ) -> Result<Vec<LedgerView>, AppError> {
     let rows = sqlx::query(
         "SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id,
+                CASE l.source_kind
+                    WHEN 'study_item' THEN (SELECT title FROM study_items WHERE id::text = l.source_id)
+                    WHEN 'special_quiz' THEN (SELECT title FROM quiz_sets WHERE id::text = l.source_id)
+                END AS source_title,
                 to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
          FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
          WHERE l.user_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
@@ -316,6 +320,7 @@ pub async fn ledger_page(
                 points: r.get("points"),
                 source_kind: r.get("source_kind"),
                 source_id: r.get("source_id"),
+                source_title: r.get("source_title"),
                 at: r.get("at"),
             })
         })

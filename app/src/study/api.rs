@@ -209,26 +209,7 @@ pub async fn content_editor(id: Option<i64>) -> Result<EditorView, AppError> {
     if !actor.manages_anything() {
         return Err(AppError::Forbidden);
     }
-    let mut scopes = Vec::new();
-    if actor.is_platform_admin() {
-        scopes.push(ScopeOption {
-            org_id: None,
-            name: String::new(),
-        });
-    }
-    for g in &actor.grants {
-        if let Some(path) = &g.path {
-            let org = crate::orgs::store::org(&mut tx, path.id())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !scopes.iter().any(|s| s.org_id == Some(org.id)) {
-                scopes.push(ScopeOption {
-                    org_id: Some(org.id),
-                    name: org.name,
-                });
-            }
-        }
-    }
+    let scopes = super::store::publish_scopes(&mut tx, &actor).await?;
     let Some(id) = id else {
         return Ok(EditorView {
             id: None,

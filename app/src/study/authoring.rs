@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
-    ContentRow, EditorView, SaveArticle, SetItemStatus, content_editor, content_list,
+    ContentRow, EditorView, SaveArticle, ScopeOption, SetItemStatus, content_editor, content_list,
 };
 use crate::auth::pages::action_error;
 use crate::i18n::{Strings, use_t};
@@ -109,16 +109,7 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
                 <FormError error />
                 <input type="hidden" name="id" value=v.id.map(|i| i.to_string()).unwrap_or_default() />
                 <Field label=t.field_title name="title" value=v.title.clone() error />
-                <div class="field">
-                    <label for="f-scope">{t.field_scope}</label>
-                    <select id="f-scope" name="scope">
-                        {v.scopes.iter().map(|s| {
-                            let value = s.org_id.map(|i| i.to_string()).unwrap_or_default();
-                            let name = if s.org_id.is_none() { t.whole_platform.to_owned() } else { s.name.clone() };
-                            view! { <option value=value selected=s.org_id == v.scope_org_id>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ScopeSelect scopes=v.scopes.clone() selected=v.scope_org_id />
                 <div class="field">
                     <label for="f-body">{t.field_body}</label>
                     <textarea id="f-body" name="body" rows="12">{v.body.clone()}</textarea>
@@ -140,5 +131,23 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
                 <div class="prose" inner_html=v.preview_html.clone()></div>
             </section>
         })}
+    }
+}
+
+/// Where content goes: the platform or one of the caller's organizations (`scope`).
+#[component]
+pub fn ScopeSelect(scopes: Vec<ScopeOption>, selected: Option<i64>) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="field">
+            <label for="f-scope">{t.field_scope}</label>
+            <select id="f-scope" name="scope">
+                {scopes.into_iter().map(|s| {
+                    let value = s.org_id.map(|i| i.to_string()).unwrap_or_default();
+                    let name = if s.org_id.is_none() { t.whole_platform.to_owned() } else { s.name };
+                    view! { <option value=value selected=s.org_id == selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }

@@ -50,6 +50,13 @@ fn Home(v: StudyHomeView, searching: bool) -> impl IntoView {
                 </span>
             </section>
         })}
+        {(!searching).then(|| view! {
+            <A href="/study/quiz" attr:class="card quiz-entry">
+                <span class="item-title">{t.quiz_title}</span>
+                <span class="muted small">{t.quiz_entry}</span>
+                <span class="chev" aria-hidden="true">"›"</span>
+            </A>
+        })}
         {(!v.required.is_empty()).then(|| view! { <Section title=t.study_required items=v.required.clone() /> })}
         {(!v.continue_items.is_empty()).then(|| view! { <Section title=t.study_continue items=v.continue_items.clone() /> })}
         {if v.recent.is_empty() {

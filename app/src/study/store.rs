@@ -486,3 +486,33 @@ pub async fn required_progress(
         })
         .collect())
 }
+
+/// Where `actor` may publish: the platform (platform admins, shown with an empty name) and
+/// the organizations they serve, each with everything under it.
+pub async fn publish_scopes(
+    conn: &mut PgConnection,
+    actor: &crate::auth::model::Actor,
+) -> Result<Vec<super::api::ScopeOption>, AppError> {
+    use super::api::ScopeOption;
+    let mut scopes = Vec::new();
+    if actor.is_platform_admin() {
+        scopes.push(ScopeOption {
+            org_id: None,
+            name: String::new(),
+        });
+    }
+    for g in &actor.grants {
+        if let Some(path) = &g.path {
+            let org = crate::orgs::store::org(conn, path.id())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !scopes.iter().any(|s| s.org_id == Some(org.id)) {
+                scopes.push(ScopeOption {
+                    org_id: Some(org.id),
+                    name: org.name,
+                });
+            }
+        }
+    }
+    Ok(scopes)
+}

@@ -232,6 +232,70 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
+/// A file picker that uploads at once, with a progress bar and the outcome in words.
+/// `on_done` gets the stored file. Uploading needs JavaScript; without it the picker says so.
+#[component]
+pub fn Uploader(
+    label: &'static str,
+    purpose: crate::uploads::model::Purpose,
+    #[prop(into)] on_done: Callback<crate::uploads::model::UploadedFile>,
+) -> impl IntoView {
+    use crate::uploads::model::megabytes;
+    let t = use_t();
+    let progress = RwSignal::new(None::<f64>);
+    let error = RwSignal::new(None::<AppError>);
+    let stored = RwSignal::new(None::<String>);
+    let id = format!("upload-{}", purpose.as_str());
+    let on_change = move |ev: leptos::ev::Event| {
+        error.set(None);
+        stored.set(None);
+        progress.set(Some(0.0));
+        browser::upload_chosen(
+            &ev,
+            purpose,
+            move |f| progress.set(Some(f)),
+            move |r| {
+                progress.set(None);
+                match r {
+                    Ok(file) => {
+                        stored.set(Some(format!(
+                            "{} ({})",
+                            file.file_name,
+                            megabytes(file.size)
+                        )));
+                        on_done.run(file);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            },
+        );
+    };
+    let msg = move || {
+        error.get().map(|e| match e.field("file") {
+            Some(m) => m.text(t).to_owned(),
+            None => e.summary(t),
+        })
+    };
+    view! {
+        <div class="field uploader">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="file" accept=purpose.accept() on:change=on_change />
+            <p class="hint">
+                {t.upload_limit.replace("{types}", &purpose.extensions().join(" / ")).replace("{size}", &megabytes(purpose.max_bytes()))}
+            </p>
+            {move || progress.get().map(|f| view! {
+                <div class="upload-progress" role="status" aria-live="polite">
+                    <progress max="100" value=(f * 100.0).round()></progress>
+                    <span>{format!("{} {:.0}%", t.uploading, f * 100.0)}</span>
+                </div>
+            })}
+            {move || stored.get().map(|s| view! { <p class="ok-text" role="status">{t.uploaded} " " {s}</p> })}
+            <p class="field-error" role="alert">{msg}</p>
+            <noscript><p class="hint">{t.upload_needs_js}</p></noscript>
+        </div>
+    }
+}
+
 /// What only a browser can do: timers and whether the page is being looked at. On the
 /// server these do nothing (effects never run there).
 #[cfg(feature = "hydrate")]
@@ -249,6 +313,24 @@ pub mod browser {
         document.visibility_state() == web_sys::VisibilityState::Visible
             && document.has_focus().unwrap_or(false)
     }
+
+    /// Sends the file chosen in the `<input type=file>` that fired `ev`.
+    pub fn upload_chosen(
+        ev: &leptos::ev::Event,
+        purpose: crate::uploads::model::Purpose,
+        on_progress: impl Fn(f64) + 'static,
+        on_done: impl Fn(Result<crate::uploads::model::UploadedFile, crate::error::AppError>) + 'static,
+    ) {
+        use wasm_bindgen::JsCast;
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        if let Some(file) = file {
+            crate::uploads::send::send(file, purpose, on_progress, on_done);
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -262,5 +344,14 @@ pub mod browser {
 
     pub fn page_is_seen() -> bool {
         false
+    }
+
+    /// Uploads happen in the browser only.
+    pub fn upload_chosen(
+        _ev: &leptos::ev::Event,
+        _purpose: crate::uploads::model::Purpose,
+        _on_progress: impl Fn(f64) + 'static,
+        _on_done: impl Fn(Result<crate::uploads::model::UploadedFile, crate::error::AppError>) + 'static,
+    ) {
     }
 }

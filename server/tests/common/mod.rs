@@ -36,8 +36,18 @@ impl Reply {
     }
 }
 
+/// One upload folder per test process, shared by its clients like one server's.
+fn upload_dir() -> std::path::PathBuf {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        std::env::temp_dir().join(format!("qnej-test-uploads-{}", std::process::id()))
+    })
+    .clone()
+}
+
 pub fn settings() -> server::Settings {
     server::Settings {
+        upload_dir: upload_dir(),
         auth: AuthSettings {
             signin_per_account: 5,
             signin_per_ip: 1000,
@@ -97,14 +107,14 @@ impl Client {
     }
 
     /// Sends a request built by the test, with the kept cookie.
-    pub async fn send(&mut self, mut req: http::request::Builder, body: String) -> Reply {
+    pub async fn send(&mut self, mut req: http::request::Builder, body: impl Into<Body>) -> Reply {
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
         }
         let res = self
             .router
             .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
+            .oneshot(req.body(body.into()).unwrap())
             .await
             .unwrap();
         let status = res.status();
@@ -136,6 +146,16 @@ impl Client {
             .header(header::HOST, HOST)
             .header(header::ACCEPT, "text/html");
         self.send(req, String::new()).await
+    }
+
+    /// Uploads a file the way the page's file picker does.
+    pub async fn upload(&mut self, purpose: &str, name: &str, bytes: Vec<u8>) -> Reply {
+        let req = Request::post(format!("/api/uploads?purpose={purpose}&name={}", enc(name)))
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_LENGTH, bytes.len())
+            .header(header::CONTENT_TYPE, "application/octet-stream");
+        self.send(req, bytes).await
     }
 
     pub async fn sign_in(&mut self, login: &str, password: &str) -> Reply {

@@ -1,0 +1,608 @@
+//! Quizzes as plain rules: question kinds, reading a question bank sheet (every bad row
+//! reported), the answers a member picked, grading, and the points a score earns. No I/O.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Msg;
+use crate::i18n::Strings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum QuestionKind {
+    Single,
+    Multiple,
+    TrueFalse,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 3] = [
+        QuestionKind::Single,
+        QuestionKind::Multiple,
+        QuestionKind::TrueFalse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+            QuestionKind::TrueFalse => "true_false",
+        }
+    }
+
+    /// The code, or what a sheet's 题型 column says (单选题, 多选, 判断题, ...).
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().trim_end_matches('题').to_ascii_lowercase();
+        match s.as_str() {
+            "single" | "单选" => Some(QuestionKind::Single),
+            "multiple" | "多选" => Some(QuestionKind::Multiple),
+            "true_false" | "truefalse" | "判断" => Some(QuestionKind::TrueFalse),
+            _ => None,
+        }
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            QuestionKind::Single => t.quiz_kind_single,
+            QuestionKind::Multiple => t.quiz_kind_multiple,
+            QuestionKind::TrueFalse => t.quiz_kind_true_false,
+        }
+    }
+}
+
+/// Which quiz an attempt belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum QuizKind {
+    /// 每日答题: five questions drawn for the member each day.
+    Daily,
+    /// 每周答题: one set for everybody each week.
+    Weekly,
+    /// 专项答题: a set with a window and a time limit.
+    Special,
+    /// The questions after a micro-lesson.
+    Lesson,
+}
+
+impl QuizKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuizKind::Daily => "daily",
+            QuizKind::Weekly => "weekly",
+            QuizKind::Special => "special",
+            QuizKind::Lesson => "lesson",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            QuizKind::Daily,
+            QuizKind::Weekly,
+            QuizKind::Special,
+            QuizKind::Lesson,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// Questions in a daily quiz.
+pub const DAILY_QUESTIONS: usize = 5;
+/// Questions in a weekly quiz.
+pub const WEEKLY_QUESTIONS: usize = 10;
+/// A daily quiz avoids the questions the member was given in this many days.
+pub const REPEAT_WINDOW_DAYS: i32 = 30;
+/// A timed answer sheet is still accepted this long after its deadline (the network).
+pub const GRACE_SECS: i64 = 5;
+
+/// The options of every true/false question.
+pub const TRUE_FALSE_OPTIONS: [&str; 2] = ["正确", "错误"];
+
+/// A question ready to go into the bank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewQuestion {
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<String>,
+    /// Indices into `options`, sorted, without repeats.
+    pub answer: Vec<i16>,
+    pub explanation: String,
+    pub tags: Vec<String>,
+}
+
+/// What is wrong with one row of an import, by its row number in the sheet (the header is
+/// row 1) and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: u32,
+    pub column: String,
+    pub msg: Msg,
+}
+
+const OPTION_COLUMNS: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+
+/// Where each column is in the header row. Chinese and English names are both accepted;
+/// options are `选项A`..`选项F` or `A`..`F`.
+struct Columns {
+    kind: usize,
+    stem: usize,
+    options: Vec<(usize, usize)>,
+    answer: usize,
+    explanation: Option<usize>,
+    tags: Option<usize>,
+}
+
+fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
+    header.iter().position(|h| {
+        let h = h.trim().to_ascii_lowercase();
+        names.iter().any(|n| h == n.to_ascii_lowercase())
+    })
+}
+
+fn columns(header: &[String]) -> Result<Columns, Vec<RowError>> {
+    let missing = |name: &str| RowError {
+        row: 1,
+        column: name.to_owned(),
+        msg: Msg::ImportColumnMissing,
+    };
+    let kind = find_column(header, &["题型", "kind", "type"]);
+    let stem = find_column(header, &["题干", "stem", "question"]);
+    let answer = find_column(header, &["答案", "answer"]);
+    let options: Vec<(usize, usize)> = OPTION_COLUMNS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, letter)| {
+            find_column(
+                header,
+                &[
+                    &format!("选项{letter}"),
+                    letter,
+                    &format!("option_{letter}"),
+                ],
+            )
+            .map(|c| (i, c))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    if kind.is_none() {
+        errors.push(missing("题型"));
+    }
+    if stem.is_none() {
+        errors.push(missing("题干"));
+    }
+    if answer.is_none() {
+        errors.push(missing("答案"));
+    }
+    if options.len() < 2 {
+        errors.push(missing("选项A"));
+    }
+    match (kind, stem, answer) {
+        (Some(kind), Some(stem), Some(answer)) if errors.is_empty() => Ok(Columns {
+            kind,
+            stem,
+            options,
+            answer,
+            explanation: find_column(header, &["解析", "explanation"]),
+            tags: find_column(header, &["标签", "tags"]),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Reads answer letters ("A", "AC", "A,C", "a c") or, for true/false, 对/错 and the like,
+/// into sorted option indices. `None` when it does not name options that exist.
+pub fn parse_answer(kind: QuestionKind, input: &str, options: usize) -> Option<Vec<i16>> {
+    let s = input.trim();
+    if kind == QuestionKind::TrueFalse {
+        return match s.to_ascii_lowercase().as_str() {
+            "对" | "正确" | "是" | "√" | "t" | "true" | "y" | "a" => Some(vec![0]),
+            "错" | "错误" | "否" | "×" | "f" | "false" | "n" | "b" => Some(vec![1]),
+            _ => None,
+        };
+    }
+    let mut picked = Vec::new();
+    for c in s.chars() {
+        if matches!(c, ',' | '，' | ' ' | '、' | ';' | '；') {
+            continue;
+        }
+        let i = OPTION_COLUMNS
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(&c.to_string()))?;
+        if i >= options {
+            return None;
+        }
+        picked.push(i as i16);
+    }
+    picked.sort_unstable();
+    picked.dedup();
+    (!picked.is_empty()).then_some(picked)
+}
+
+fn cell(row: &[String], i: usize) -> &str {
+    row.get(i).map(|s| s.trim()).unwrap_or("")
+}
+
+/// One data row (its sheet row number is `row`), or every problem with it.
+fn parse_row(cols: &Columns, cells: &[String], row: u32) -> Result<NewQuestion, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut bad = |column: &str, msg: Msg| {
+        errors.push(RowError {
+            row,
+            column: column.to_owned(),
+            msg,
+        })
+    };
+    let kind = QuestionKind::parse(cell(cells, cols.kind));
+    if kind.is_none() {
+        bad("题型", Msg::QuestionKindUnknown);
+    }
+    let stem = cell(cells, cols.stem).to_owned();
+    match stem.chars().count() {
+        0 => bad("题干", Msg::Required),
+        1 => bad("题干", Msg::NameInvalid),
+        501.. => bad("题干", Msg::TooLong),
+        _ => {}
+    }
+    let options: Vec<String> = match kind {
+        Some(QuestionKind::TrueFalse) => TRUE_FALSE_OPTIONS.map(String::from).to_vec(),
+        _ => {
+            // Options are the filled option columns, which must come without gaps (A, B, C).
+            let filled: Vec<(usize, &str)> = cols
+                .options
+                .iter()
+                .map(|&(i, c)| (i, cell(cells, c)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            if filled.iter().enumerate().any(|(n, (i, _))| n != *i) {
+                bad("选项", Msg::OptionsGap);
+            }
+            if filled.iter().any(|(_, v)| v.chars().count() > 200) {
+                bad("选项", Msg::TooLong);
+            }
+            filled.into_iter().map(|(_, v)| v.to_owned()).collect()
+        }
+    };
+    if kind.is_some_and(|k| k != QuestionKind::TrueFalse) && options.len() < 2 {
+        bad("选项", Msg::OptionsTooFew);
+    }
+    let answer = kind.and_then(|k| parse_answer(k, cell(cells, cols.answer), options.len()));
+    match (kind, &answer) {
+        (Some(_), None) => bad("答案", Msg::AnswerInvalid),
+        (Some(QuestionKind::Single), Some(a)) if a.len() != 1 => bad("答案", Msg::AnswerSingle),
+        (Some(QuestionKind::Multiple), Some(a)) if a.len() < 2 => bad("答案", Msg::AnswerMultiple),
+        _ => {}
+    }
+    let explanation = cols
+        .explanation
+        .map(|c| cell(cells, c).to_owned())
+        .unwrap_or_default();
+    if explanation.chars().count() > 1000 {
+        bad("解析", Msg::TooLong);
+    }
+    let tags = match cols.tags.map(|c| cell(cells, c)) {
+        Some(t) => match crate::study::model::parse_tags(&t.replace(['；', ';', '|'], ",")) {
+            Ok(tags) => tags,
+            Err(msg) => {
+                bad("标签", msg);
+                vec![]
+            }
+        },
+        None => vec![],
+    };
+    match (kind, answer) {
+        (Some(kind), Some(answer)) if errors.is_empty() => Ok(NewQuestion {
+            kind,
+            stem,
+            options,
+            answer,
+            explanation,
+            tags,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Reads a whole sheet (the header first). Either every row is a question (with its row
+/// number), or the answer is every problem found, by row number; blank rows are skipped; a
+/// stem that comes twice is reported on its second row.
+pub fn parse_sheet(rows: &[Vec<String>]) -> Result<Vec<(u32, NewQuestion)>, Vec<RowError>> {
+    let Some((header, data)) = rows.split_first() else {
+        return Err(vec![RowError {
+            row: 1,
+            column: String::new(),
+            msg: Msg::ImportEmpty,
+        }]);
+    };
+    let cols = columns(header)?;
+    let mut questions = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for (i, cells) in data.iter().enumerate() {
+        let row = i as u32 + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        match parse_row(&cols, cells, row) {
+            Ok(q) => {
+                if seen.insert(q.stem.clone(), row).is_some() {
+                    errors.push(RowError {
+                        row,
+                        column: "题干".into(),
+                        msg: Msg::QuestionDuplicate,
+                    });
+                } else {
+                    questions.push((row, q));
+                }
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if questions.is_empty() && errors.is_empty() {
+        errors.push(RowError {
+            row: 2,
+            column: String::new(),
+            msg: Msg::ImportEmpty,
+        });
+    }
+    if errors.is_empty() {
+        Ok(questions)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The answers on a submitted sheet: `"12:0,12:2,13:1"` (question id and option index).
+/// Questions without a pick are simply absent.
+pub fn parse_picks(input: &str) -> Option<Vec<(i64, i16)>> {
+    input
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (q, o) = p.split_once(':')?;
+            Some((q.trim().parse().ok()?, o.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// The picks for one question, sorted and without repeats.
+pub fn chosen_for(picks: &[(i64, i16)], question_id: i64) -> Vec<i16> {
+    let mut chosen: Vec<i16> = picks
+        .iter()
+        .filter(|(q, _)| *q == question_id)
+        .map(|(_, o)| *o)
+        .collect();
+    chosen.sort_unstable();
+    chosen.dedup();
+    chosen
+}
+
+/// Right when exactly the right options were chosen (a multiple-choice question is right
+/// only with all of its answers and none other).
+pub fn is_right(answer: &[i16], chosen: &[i16]) -> bool {
+    let mut a = answer.to_vec();
+    a.sort_unstable();
+    a.dedup();
+    !chosen.is_empty() && a == chosen
+}
+
+/// The units a score earns under its rule: one per right answer in the daily quiz; the
+/// score band in the weekly quiz; twice the band in a special quiz (100% gives 10, the
+/// special quiz's cap); nothing after a micro-lesson.
+pub fn units(kind: QuizKind, correct: u32, total: u32) -> i32 {
+    match kind {
+        QuizKind::Daily => correct as i32,
+        QuizKind::Weekly => crate::points::model::score_band(correct, total),
+        QuizKind::Special => 2 * crate::points::model::score_band(correct, total),
+        QuizKind::Lesson => 0,
+    }
+}
+
+/// Whether a sheet submitted at `now` (seconds) is in time for `deadline`.
+pub fn in_time(deadline: Option<i64>, now: i64) -> bool {
+    deadline.is_none_or(|d| now <= d + GRACE_SECS)
+}
+
+/// A special quiz's title: 2 to 80 characters.
+pub fn parse_quiz_title(input: &str) -> Result<String, Msg> {
+    crate::study::model::parse_title(input)
+}
+
+/// Minutes to answer a special quiz: 1 to 120.
+pub fn parse_time_limit(input: &str) -> Result<i32, Msg> {
+    match input.trim().parse::<i32>() {
+        Ok(m @ 1..=120) => Ok(m * 60),
+        _ => Err(Msg::TimeLimitInvalid),
+    }
+}
+
+/// Questions in a special quiz: 1 to 50.
+pub fn parse_question_count(input: &str) -> Result<i64, Msg> {
+    match input.trim().parse::<i64>() {
+        Ok(n @ 1..=50) => Ok(n),
+        _ => Err(Msg::QuestionCountInvalid),
+    }
+}
+
+/// A moment given in Asia/Shanghai time as a browser's `datetime-local` field sends it
+/// ("2026-11-23T09:30", seconds optional).
+pub fn parse_shanghai_datetime(input: &str) -> Result<chrono::DateTime<chrono::Utc>, Msg> {
+    let s = input.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .map_err(|_| Msg::DateTimeInvalid)?;
+    naive
+        .and_local_timezone(crate::points::model::shanghai())
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or(Msg::DateTimeInvalid)
+}
+
+/// A 参学率-style rate in whole percent.
+pub fn percent(part: i64, whole: i64) -> u32 {
+    if whole <= 0 {
+        0
+    } else {
+        (part * 100 / whole) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect()
+    }
+
+    const HEADER: &[&str] = &[
+        "题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "标签",
+    ];
+
+    #[test]
+    fn a_good_sheet_gives_every_question() {
+        let rows = sheet(&[
+            HEADER,
+            &[
+                "单选题",
+                "党的最高理想是什么？",
+                "实现共产主义",
+                "发展经济",
+                "",
+                "",
+                "A",
+                "党章总纲",
+                "党章；理论",
+            ],
+            &[
+                "多选",
+                "以下属于三会一课的是",
+                "支部党员大会",
+                "党小组会",
+                "党课",
+                "茶话会",
+                "A,B,C",
+                "",
+                "",
+            ],
+            &[
+                "判断题",
+                "团员年龄为14至28周岁。",
+                "",
+                "",
+                "",
+                "",
+                "对",
+                "",
+                "",
+            ],
+            &["", "", "", "", "", "", "", "", ""],
+        ]);
+        let qs = parse_sheet(&rows).unwrap();
+        assert_eq!(qs.len(), 3);
+        assert_eq!(qs[2].0, 4);
+        let qs: Vec<NewQuestion> = qs.into_iter().map(|(_, q)| q).collect();
+        assert_eq!(qs[0].options.len(), 2);
+        assert_eq!(qs[0].tags, vec!["党章".to_owned(), "理论".to_owned()]);
+        assert_eq!(qs[1].answer, vec![0, 1, 2]);
+        assert_eq!(qs[2].answer, vec![0]);
+        assert_eq!(qs[2].options, vec!["正确".to_owned(), "错误".to_owned()]);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_by_its_row_number() {
+        let rows = sheet(&[
+            HEADER,
+            &["单选", "好的题目", "甲", "乙", "", "", "A", "", ""],
+            &["填空", "题型不对", "甲", "乙", "", "", "A", "", ""],
+            &["单选", "答案不在选项里", "甲", "乙", "", "", "D", "", ""],
+            &["单选", "单选两个答案", "甲", "乙", "丙", "", "AB", "", ""],
+            &["多选", "多选一个答案", "甲", "乙", "丙", "", "A", "", ""],
+            &["单选", "选项有空缺", "甲", "", "丙", "", "A", "", ""],
+            &["单选", "好的题目", "甲", "乙", "", "", "B", "", ""],
+        ]);
+        let errors = parse_sheet(&rows).unwrap_err();
+        let got: Vec<(u32, Msg)> = errors.iter().map(|e| (e.row, e.msg)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, Msg::QuestionKindUnknown),
+                (4, Msg::AnswerInvalid),
+                (5, Msg::AnswerSingle),
+                (6, Msg::AnswerMultiple),
+                (7, Msg::OptionsGap),
+                (8, Msg::QuestionDuplicate),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sheet_without_the_needed_columns_says_which() {
+        let errors = parse_sheet(&sheet(&[&["题干", "选项A", "选项B"]])).unwrap_err();
+        let missing: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(missing, vec!["题型", "答案"]);
+        assert_eq!(parse_sheet(&[]).unwrap_err()[0].msg, Msg::ImportEmpty);
+        assert_eq!(
+            parse_sheet(&sheet(&[HEADER])).unwrap_err()[0].msg,
+            Msg::ImportEmpty
+        );
+    }
+
+    #[test]
+    fn answers_are_letters_or_true_false_words() {
+        assert_eq!(
+            parse_answer(QuestionKind::Multiple, "c、a", 4),
+            Some(vec![0, 2])
+        );
+        assert_eq!(parse_answer(QuestionKind::Single, "E", 4), None);
+        assert_eq!(parse_answer(QuestionKind::Single, "", 4), None);
+        assert_eq!(parse_answer(QuestionKind::TrueFalse, "×", 2), Some(vec![1]));
+        assert_eq!(parse_answer(QuestionKind::TrueFalse, "maybe", 2), None);
+    }
+
+    #[test]
+    fn grading_needs_exactly_the_right_options() {
+        assert!(is_right(&[0, 2], &[0, 2]));
+        assert!(!is_right(&[0, 2], &[0]));
+        assert!(!is_right(&[0, 2], &[0, 1, 2]));
+        assert!(!is_right(&[1], &[]));
+        let picks = parse_picks("12:2, 12:0,13:1,12:2").unwrap();
+        assert_eq!(chosen_for(&picks, 12), vec![0, 2]);
+        assert_eq!(chosen_for(&picks, 14), Vec::<i16>::new());
+        assert_eq!(parse_picks(""), Some(vec![]));
+        assert_eq!(parse_picks("12-1"), None);
+    }
+
+    #[test]
+    fn scores_earn_units_by_quiz_kind() {
+        assert_eq!(units(QuizKind::Daily, 4, 5), 4);
+        assert_eq!(units(QuizKind::Weekly, 10, 10), 5);
+        assert_eq!(units(QuizKind::Weekly, 8, 10), 3);
+        assert_eq!(units(QuizKind::Special, 10, 10), 10);
+        assert_eq!(units(QuizKind::Special, 5, 10), 0);
+        assert_eq!(units(QuizKind::Lesson, 3, 3), 0);
+    }
+
+    #[test]
+    fn a_sheet_is_in_time_until_the_deadline_and_its_grace() {
+        assert!(in_time(None, 1_000_000));
+        assert!(in_time(Some(100), 100 + GRACE_SECS));
+        assert!(!in_time(Some(100), 101 + GRACE_SECS));
+    }
+
+    #[test]
+    fn special_quiz_settings_are_checked() {
+        assert_eq!(parse_time_limit("10"), Ok(600));
+        assert!(parse_time_limit("0").is_err());
+        assert!(parse_time_limit("abc").is_err());
+        assert_eq!(parse_question_count("20"), Ok(20));
+        assert!(parse_question_count("51").is_err());
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(
+            parse_shanghai_datetime("2026-11-23T08:30").map(|t| t.to_rfc3339()),
+            Ok("2026-11-23T00:30:00+00:00".to_owned())
+        );
+        assert!(parse_shanghai_datetime("tomorrow").is_err());
+        assert_eq!(percent(1, 0), 0);
+    }
+}

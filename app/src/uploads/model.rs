@@ -1,0 +1,348 @@
+//! Uploads as plain rules: what may be uploaded for what purpose, how large, and how a
+//! file's first bytes say what it really is (the name and the browser's type are only
+//! hints). No I/O; the browser uses the same limits to warn before sending.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Msg;
+
+/// What an upload is for; decides the accepted types and the size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Purpose {
+    Video,
+    Audio,
+    Image,
+    /// A CSV or XLSX sheet to import (question bank, enterprise ledger).
+    Sheet,
+}
+
+const MIB: u64 = 1024 * 1024;
+
+impl Purpose {
+    pub const ALL: [Purpose; 4] = [
+        Purpose::Video,
+        Purpose::Audio,
+        Purpose::Image,
+        Purpose::Sheet,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Video => "video",
+            Purpose::Audio => "audio",
+            Purpose::Image => "image",
+            Purpose::Sheet => "sheet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The largest file accepted, in bytes.
+    pub fn max_bytes(self) -> u64 {
+        match self {
+            Purpose::Video => 500 * MIB,
+            Purpose::Audio => 100 * MIB,
+            Purpose::Image => 5 * MIB,
+            Purpose::Sheet => 30 * MIB,
+        }
+    }
+
+    /// The file types accepted, as extensions (for the file picker's `accept`).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Purpose::Video => &["mp4", "webm", "mov"],
+            Purpose::Audio => &["mp3", "m4a", "ogg", "wav"],
+            Purpose::Image => &["jpg", "jpeg", "png", "webp"],
+            Purpose::Sheet => &["csv", "xlsx"],
+        }
+    }
+
+    pub fn accept(self) -> String {
+        self.extensions()
+            .iter()
+            .map(|e| format!(".{e}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// A file type recognised from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileType {
+    Mp4,
+    Webm,
+    Mp3,
+    M4a,
+    Ogg,
+    Wav,
+    Jpeg,
+    Png,
+    Webp,
+    Xlsx,
+    Csv,
+}
+
+impl FileType {
+    /// The extension the stored file gets.
+    pub fn ext(self) -> &'static str {
+        match self {
+            FileType::Mp4 => "mp4",
+            FileType::Webm => "webm",
+            FileType::Mp3 => "mp3",
+            FileType::M4a => "m4a",
+            FileType::Ogg => "ogg",
+            FileType::Wav => "wav",
+            FileType::Jpeg => "jpg",
+            FileType::Png => "png",
+            FileType::Webp => "webp",
+            FileType::Xlsx => "xlsx",
+            FileType::Csv => "csv",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileType::Mp4 => "video/mp4",
+            FileType::Webm => "video/webm",
+            FileType::Mp3 => "audio/mpeg",
+            FileType::M4a => "audio/mp4",
+            FileType::Ogg => "audio/ogg",
+            FileType::Wav => "audio/wav",
+            FileType::Jpeg => "image/jpeg",
+            FileType::Png => "image/png",
+            FileType::Webp => "image/webp",
+            FileType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileType::Csv => "text/csv",
+        }
+    }
+
+    fn purposes(self) -> &'static [Purpose] {
+        match self {
+            FileType::Mp4 => &[Purpose::Video, Purpose::Audio],
+            FileType::Webm => &[Purpose::Video],
+            FileType::Mp3 | FileType::M4a | FileType::Ogg | FileType::Wav => &[Purpose::Audio],
+            FileType::Jpeg | FileType::Png | FileType::Webp => &[Purpose::Image],
+            FileType::Xlsx | FileType::Csv => &[Purpose::Sheet],
+        }
+    }
+}
+
+/// Bytes needed to recognise a file.
+pub const SNIFF_LEN: usize = 16;
+
+/// What the first bytes of a file are, given the name's extension for the two formats that
+/// have no magic number of their own (CSV is text; an XLSX is a ZIP file).
+pub fn sniff(head: &[u8], file_name: &str) -> Option<FileType> {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let at = |offset: usize, magic: &[u8]| head.get(offset..offset + magic.len()) == Some(magic);
+    if at(4, b"ftyp") {
+        let brand = head.get(8..12).unwrap_or_default();
+        return Some(if brand == b"M4A " {
+            FileType::M4a
+        } else {
+            FileType::Mp4
+        });
+    }
+    if at(0, &[0x1a, 0x45, 0xdf, 0xa3]) {
+        return Some(FileType::Webm);
+    }
+    if at(0, b"ID3") || (head.len() >= 2 && head[0] == 0xff && head[1] & 0xe0 == 0xe0) {
+        return Some(FileType::Mp3);
+    }
+    if at(0, b"OggS") {
+        return Some(FileType::Ogg);
+    }
+    if at(0, b"RIFF") && at(8, b"WAVE") {
+        return Some(FileType::Wav);
+    }
+    if at(0, b"RIFF") && at(8, b"WEBP") {
+        return Some(FileType::Webp);
+    }
+    if at(0, &[0xff, 0xd8, 0xff]) {
+        return Some(FileType::Jpeg);
+    }
+    if at(0, &[0x89, b'P', b'N', b'G']) {
+        return Some(FileType::Png);
+    }
+    if at(0, b"PK\x03\x04") && ext == "xlsx" {
+        return Some(FileType::Xlsx);
+    }
+    // Text without control characters other than tabs and line ends. The head may end in
+    // the middle of a UTF-8 character, so only its valid prefix is looked at.
+    let text = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let texty = !head.is_empty()
+        && text.len() + 4 > head.len()
+        && !text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    (ext == "csv" && texty).then_some(FileType::Csv)
+}
+
+/// Checks an upload for its purpose: the size first (the browser knows it before sending),
+/// then the type its bytes show.
+pub fn check(purpose: Purpose, size: u64, file_type: Option<FileType>) -> Result<FileType, Msg> {
+    if size == 0 {
+        return Err(Msg::FileEmpty);
+    }
+    if size > purpose.max_bytes() {
+        return Err(Msg::FileTooLarge);
+    }
+    match file_type {
+        Some(t) if t.purposes().contains(&purpose) => Ok(t),
+        _ => Err(Msg::FileTypeNotAllowed),
+    }
+}
+
+/// A file name to keep for display: its last path part, at most 100 characters.
+pub fn display_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let base: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    if base.is_empty() {
+        "file".to_owned()
+    } else {
+        base
+    }
+}
+
+/// "12.5 MB", for limits and progress.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / MIB as f64)
+}
+
+/// What the upload endpoint answers with once a file is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFile {
+    pub id: String,
+    pub url: String,
+    pub file_name: String,
+    pub size: u64,
+}
+
+/// The endpoint's address for a file: `/api/uploads?purpose=video&name=...`, the name
+/// percent-encoded.
+pub fn endpoint(purpose: Purpose, file_name: &str) -> String {
+    let mut name = String::new();
+    for b in file_name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            name.push(b as char);
+        } else {
+            name.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("/api/uploads?purpose={}&name={name}", purpose.as_str())
+}
+
+/// The browser's check before sending: the size and the name's extension (the server then
+/// checks the bytes).
+pub fn precheck(purpose: Purpose, file_name: &str, size: u64) -> Result<(), Msg> {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !purpose.extensions().contains(&ext.as_str()) {
+        return Err(Msg::FileTypeNotAllowed);
+    }
+    if size == 0 {
+        return Err(Msg::FileEmpty);
+    }
+    if size > purpose.max_bytes() {
+        return Err(Msg::FileTooLarge);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_known_by_their_first_bytes_not_their_names() {
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypmp42\0\0\0\0", "a.mp4"),
+            Some(FileType::Mp4)
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypmp42\0\0\0\0", "a.txt"),
+            Some(FileType::Mp4)
+        );
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypM4A \0\0\0\0", "a.m4a"),
+            Some(FileType::M4a)
+        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n", "x.jpg"), Some(FileType::Png));
+        assert_eq!(sniff(b"ID3\x04", "song.mp3"), Some(FileType::Mp3));
+        assert_eq!(sniff(b"PK\x03\x04rest", "bank.xlsx"), Some(FileType::Xlsx));
+        assert_eq!(sniff(b"PK\x03\x04rest", "bank.zip"), None);
+        assert_eq!(
+            sniff("题型,题干\n".as_bytes(), "bank.csv"),
+            Some(FileType::Csv)
+        );
+        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0", "bank.csv"), None);
+        assert_eq!(sniff(b"<script>", "clip.mp4"), None);
+    }
+
+    #[test]
+    fn a_csv_cut_inside_a_chinese_character_is_still_text() {
+        let head = &"题型题干答案".as_bytes()[..SNIFF_LEN];
+        assert_eq!(sniff(head, "a.csv"), Some(FileType::Csv));
+    }
+
+    #[test]
+    fn uploads_are_checked_for_size_and_type_by_purpose() {
+        assert_eq!(
+            check(Purpose::Video, 10, Some(FileType::Mp4)),
+            Ok(FileType::Mp4)
+        );
+        assert_eq!(
+            check(Purpose::Audio, 10, Some(FileType::Mp4)),
+            Ok(FileType::Mp4)
+        );
+        assert_eq!(
+            check(Purpose::Video, 10, Some(FileType::Png)),
+            Err(Msg::FileTypeNotAllowed)
+        );
+        assert_eq!(
+            check(Purpose::Image, 6 * MIB, Some(FileType::Png)),
+            Err(Msg::FileTooLarge)
+        );
+        assert_eq!(
+            check(Purpose::Sheet, 0, Some(FileType::Csv)),
+            Err(Msg::FileEmpty)
+        );
+        assert_eq!(check(Purpose::Sheet, 5, None), Err(Msg::FileTypeNotAllowed));
+    }
+
+    #[test]
+    fn display_names_lose_paths_and_control_characters() {
+        assert_eq!(display_name("C:\\Users\\me\\题库.xlsx"), "题库.xlsx");
+        assert_eq!(display_name("../../etc/passwd"), "passwd");
+        assert_eq!(display_name("a\nb.csv"), "ab.csv");
+        assert_eq!(display_name(""), "file");
+        assert_eq!(megabytes(5 * MIB), "5.0 MB");
+    }
+
+    #[test]
+    fn the_browser_checks_name_and_size_before_sending() {
+        assert_eq!(precheck(Purpose::Sheet, "题库.XLSX", 10), Ok(()));
+        assert_eq!(
+            precheck(Purpose::Sheet, "题库.xls", 10),
+            Err(Msg::FileTypeNotAllowed)
+        );
+        assert_eq!(
+            precheck(Purpose::Image, "a.png", 6 * MIB),
+            Err(Msg::FileTooLarge)
+        );
+        assert_eq!(
+            endpoint(Purpose::Sheet, "题 a.csv"),
+            "/api/uploads?purpose=sheet&name=%E9%A2%98%20a.csv"
+        );
+    }
+}
