@@ -7,12 +7,13 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
+use crate::notices::pages::NoticesPage;
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
 use crate::quiz::admin::{QuestionBankPage, SpecialQuizNewPage};
 use crate::quiz::pages::{ContestPage, QuizHomePage, QuizPage, WrongBookPage};
 use crate::study::authoring::{ContentListPage, EditorPage};
-use crate::study::pages::{ItemPage, StudyPage};
+use crate::study::pages::{ColumnPage, ItemPage, StudyPage};
 
 /// The document around the app, rendered on the server only. It decides the language from
 /// the request and sets the Content-Security-Policy with this response's nonce.
@@ -111,10 +112,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/study/quiz/special/:id") view=QuizPage ssr=SsrMode::Async />
                 <Route path=path!("/study/quiz/special/:id/board") view=ContestPage ssr=SsrMode::Async />
                 <Route path=path!("/study/quiz/:kind") view=QuizPage ssr=SsrMode::Async />
+                <Route path=path!("/study/column/:id") view=ColumnPage ssr=SsrMode::Async />
+                <Route path=path!("/study/:item/quiz") view=QuizPage ssr=SsrMode::Async />
                 <Route path=path!("/study/:id") view=ItemPage ssr=SsrMode::Async />
                 <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
+                <Route path=path!("/me/notices") view=NoticesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/questions") view=QuestionBankPage ssr=SsrMode::Async />

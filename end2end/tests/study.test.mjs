@@ -40,7 +40,7 @@ test('a secretary writes an article for the branch, previews it and publishes it
   await signIn(page, 'secretary');
   await page.getByRole('link', { name: '学习内容管理' }).click();
   await page.waitForURL('**/admin/content');
-  await page.getByRole('link', { name: '新建文章' }).click();
+  await page.getByRole('link', { name: '新建内容' }).click();
   await page.waitForURL('**/admin/content/new');
   await hydrated(page);
   await page.fill('#f-title', '');

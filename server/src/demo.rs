@@ -8,6 +8,7 @@
 use app::auth::model::{InvitationCode, Role};
 use app::orgs::model::{CreditCode, MemberStatus, OrgKind, Tree};
 use app::orgs::store::{NewOrg, Org, create_org, grant_role, join, org};
+use app::uploads::store::UploadDir;
 use sqlx::{PgConnection, PgPool};
 
 use crate::BoxError;
@@ -113,7 +114,7 @@ const GIVEN: &[&str] = &[
 ];
 
 /// Loads the demo data unless it is there already.
-pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
+pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     let mut tx = pool.begin().await?;
     // Two servers starting at once must not both load.
     sqlx::query("SELECT pg_advisory_xact_lock(20261123)")
@@ -127,6 +128,7 @@ pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
         renew_codes(&mut tx).await?;
         articles(&mut tx).await?;
         questions(&mut tx).await?;
+        media(&mut tx, uploads).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -143,6 +145,7 @@ pub async fn load(pool: &PgPool) -> Result<(), BoxError> {
     renew_codes(&mut tx).await?;
     articles(&mut tx).await?;
     questions(&mut tx).await?;
+    media(&mut tx, uploads).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -200,6 +203,100 @@ const ARTICLES: &[(&str, Option<&str>, bool, &str, &str)] = &[
 ];
 
 /// Loads the demo articles once (when there is no study content at all).
+/// A 30-second demo video (a test pattern with a tone), as a video item and a micro-lesson
+/// with two questions, in a column with two of the demo articles; when there is no video yet.
+/// The file goes into the upload folder like an author's upload.
+async fn media(conn: &mut PgConnection, dir: &UploadDir) -> Result<(), BoxError> {
+    use app::study::model::ItemKind;
+    use app::study::store::{NewColumn, NewItem, insert_column, insert_item, set_lesson_questions};
+    let any: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM study_items WHERE kind = 'video')")
+            .fetch_one(&mut *conn)
+            .await?;
+    if any {
+        return Ok(());
+    }
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+        .fetch_one(&mut *conn)
+        .await?;
+    let bytes = include_bytes!("../demo/intro.webm");
+    let id = uuid::Uuid::new_v4();
+    let file_type = app::uploads::model::FileType::Webm;
+    std::fs::create_dir_all(dir.files())?;
+    std::fs::write(dir.file(id, file_type.ext()), bytes)?;
+    app::uploads::store::insert(
+        conn,
+        id,
+        admin,
+        app::uploads::model::Purpose::Video,
+        "青年e家演示.webm",
+        file_type,
+        bytes.len() as i64,
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+    let column = insert_column(
+        conn,
+        &NewColumn {
+            title: "新时代青年学习专栏",
+            description: "视频、微课和文章：组织生活和组织关系的基本功。",
+            cover_upload: None,
+            scope_org_id: None,
+            required: false,
+            due_on: None,
+            by: admin,
+        },
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+    for (kind, title, body) in [
+        (
+            ItemKind::Video,
+            "青年e家功能演示（视频）",
+            "看一看青年e家里的学习、积分和组织生活。",
+        ),
+        (
+            ItemKind::MicroLesson,
+            "微课：三会一课入门",
+            "看完短片后，回答两道小题巩固一下。",
+        ),
+    ] {
+        let (html, text) = app::study::markdown::render(body);
+        let item = insert_item(
+            conn,
+            &NewItem {
+                kind,
+                title,
+                body_md: body,
+                body_html: &html,
+                body_text: &text,
+                length_secs: 30,
+                tags: &["视频".to_owned()],
+                scope_org_id: None,
+                required: false,
+                due_on: None,
+                author_id: Some(admin),
+                publish: true,
+                media_upload: Some(id),
+                cover_upload: None,
+                column_id: Some(column),
+            },
+        )
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+        if kind == ItemKind::MicroLesson {
+            set_lesson_questions(conn, item, "三会一课", 2)
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+        }
+    }
+    sqlx::query("UPDATE study_items SET column_id = $1 WHERE title IN ('三会一课是什么', '组织关系转接怎么办')")
+        .bind(column)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// The example question bank (the file shipped for admins to copy), when the bank is empty.
 async fn questions(conn: &mut PgConnection) -> Result<(), BoxError> {
     let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM questions)")
@@ -240,9 +337,10 @@ async fn articles(conn: &mut PgConnection) -> Result<(), BoxError> {
         };
         let (html, text) = app::study::markdown::render(body);
         let tags = app::study::model::parse_tags(tags).map_err(|e| format!("{e:?}"))?;
-        app::study::store::insert_article(
+        app::study::store::insert_item(
             conn,
-            &app::study::store::NewArticle {
+            &app::study::store::NewItem {
+                kind: app::study::model::ItemKind::Article,
                 title,
                 body_md: body,
                 body_html: &html,
@@ -254,6 +352,9 @@ async fn articles(conn: &mut PgConnection) -> Result<(), BoxError> {
                 due_on: None,
                 author_id: None,
                 publish: true,
+                media_upload: None,
+                cover_upload: None,
+                column_id: None,
             },
         )
         .await

@@ -25,12 +25,15 @@ async fn main() -> Result<(), BoxError> {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
 
+    let upload_dir: std::path::PathBuf = std::env::var_os("UPLOAD_DIR")
+        .map(Into::into)
+        .unwrap_or_else(|| "uploads".into());
     let database_url = std::env::var("DATABASE_URL")
         .map_err(|_| "DATABASE_URL is not set; start the portal with scripts/run, which provides a local database")?;
     let pool = connect(&database_url).await?;
     migrate(&pool).await?;
     if env_flag("DEMO_DATA") {
-        demo::load(&pool).await?;
+        demo::load(&pool, &app::uploads::store::UploadDir(upload_dir.clone())).await?;
     }
 
     let conf = get_configuration(None)?;

@@ -476,7 +476,9 @@ async fn the_health_check_answers_when_the_database_does(pool: PgPool) {
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn the_demo_data_loads_once(pool: PgPool) {
     server::migrate(&pool).await.unwrap();
-    server::demo::load(&pool).await.unwrap();
+    server::demo::load(&pool, &common::upload_dir())
+        .await
+        .unwrap();
     let count = |sql: &'static str| {
         let pool = pool.clone();
         async move { common_count(&pool, sql).await }
@@ -485,7 +487,9 @@ async fn the_demo_data_loads_once(pool: PgPool) {
     let orgs = count("SELECT count(*) FROM orgs").await;
     let members = count("SELECT count(*) FROM memberships").await;
     assert!(users >= 300, "{users}");
-    server::demo::load(&pool).await.unwrap();
+    server::demo::load(&pool, &common::upload_dir())
+        .await
+        .unwrap();
     assert_eq!(count("SELECT count(*) FROM users").await, users);
     assert_eq!(count("SELECT count(*) FROM orgs").await, orgs);
     assert_eq!(count("SELECT count(*) FROM memberships").await, members);

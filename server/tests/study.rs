@@ -18,9 +18,10 @@ async fn article(
 ) -> i64 {
     let (html, text) = app::study::markdown::render(markdown);
     let mut c = pool.acquire().await.unwrap();
-    app::study::store::insert_article(
+    app::study::store::insert_item(
         &mut c,
-        &app::study::store::NewArticle {
+        &app::study::store::NewItem {
+            kind: app::study::model::ItemKind::Article,
             title,
             body_md: markdown,
             body_html: &html,
@@ -32,6 +33,9 @@ async fn article(
             due_on: None,
             author_id: None,
             publish,
+            media_upload: None,
+            cover_upload: None,
+            column_id: None,
         },
     )
     .await
@@ -212,11 +216,18 @@ async fn a_secretary_writes_publishes_and_unpublishes_for_the_own_branch_only(po
             ("scope", scope.into()),
             ("required", "on".into()),
             ("due_on", "2026-12-31".into()),
+            ("kind", "article".into()),
+            ("media", String::new()),
+            ("cover", String::new()),
+            ("length", String::new()),
+            ("column", String::new()),
+            ("quiz_tag", String::new()),
+            ("quiz_count", String::new()),
         ]
     };
     let own_form = form(&a);
     let own: Vec<(&str, &str)> = own_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = sec.call("save_article", &own).await;
+    let r = sec.call("save_item", &own).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let id = r.json().as_i64().unwrap().to_string();
 
@@ -255,13 +266,13 @@ async fn a_secretary_writes_publishes_and_unpublishes_for_the_own_branch_only(po
         let f = form(&scope);
         let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
-            sec.call("save_article", &fields).await.status,
+            sec.call("save_item", &fields).await.status,
             StatusCode::FORBIDDEN,
             "scope {scope:?}"
         );
     }
     assert_eq!(
-        member.call("save_article", &own).await.status,
+        member.call("save_item", &own).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -278,7 +289,7 @@ async fn a_secretary_writes_publishes_and_unpublishes_for_the_own_branch_only(po
 
     let bad = sec
         .call(
-            "save_article",
+            "save_item",
             &[
                 ("id", ""),
                 ("title", ""),
@@ -286,6 +297,13 @@ async fn a_secretary_writes_publishes_and_unpublishes_for_the_own_branch_only(po
                 ("tags", ""),
                 ("scope", &a),
                 ("due_on", "明天"),
+                ("kind", "article"),
+                ("media", ""),
+                ("cover", ""),
+                ("length", ""),
+                ("column", ""),
+                ("quiz_tag", ""),
+                ("quiz_count", ""),
             ],
         )
         .await;

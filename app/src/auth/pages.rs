@@ -88,6 +88,9 @@ pub fn MePage() -> impl IntoView {
                 })}
             </Suspense>
             <section class="card">
+                <crate::notices::pages::NoticesLink />
+            </section>
+            <section class="card">
                 <h2>{t.settings}</h2>
                 <div class="row">
                     <span>{t.language}</span>

@@ -277,9 +277,17 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
 fn RequiredCompletion(id: i64) -> impl IntoView {
     let t = use_t();
     let progress = Resource::new(move || id, crate::study::api::branch_required_progress);
+    let remind = ServerAction::<crate::notices::api::RemindRequired>::new();
+    let remind_error = crate::auth::pages::action_error(remind);
     view! {
         <section class="card">
             <h2>{t.required_completion}</h2>
+            <FormError error=remind_error />
+            {move || remind.value().get().and_then(Result::ok).map(|n| view! {
+                <div class="alert ok" role="status">
+                    {if n > 0 { t.reminded.replace("{n}", &n.to_string()) } else { t.reminded_already.to_owned() }}
+                </div>
+            })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match progress.await {
@@ -292,6 +300,13 @@ fn RequiredCompletion(id: i64) -> impl IntoView {
                                     <div class="progress-text">
                                         <span class="progress-name">{r.title}</span>
                                         <span class="muted small block">{r.due_on.map(|d| format!("{} {d} · ", t.due))}{missing}</span>
+                                        {(!r.missing.is_empty()).then(|| view! {
+                                            <ActionForm action=remind>
+                                                <input type="hidden" name="org_id" value=id />
+                                                <input type="hidden" name="item_id" value=r.item_id />
+                                                <button type="submit" class="btn small" disabled=move || remind.pending().get()>{t.remind}</button>
+                                            </ActionForm>
+                                        })}
                                     </div>
                                     <div class="progress-meter">
                                         <span class="progress-count">{format!("{}/{}", r.done, r.total)}</span>

@@ -159,7 +159,8 @@ pub async fn quiz_home() -> Result<QuizHomeView, AppError> {
     })
 }
 
-/// Starts (or reopens) a quiz: `daily`, `weekly`, or `special` with its id. A quiz already
+/// Starts (or reopens) a quiz: `daily`, `weekly`, `special` with its id, or `lesson`
+/// with the micro-lesson's item id. A quiz already
 /// submitted comes back with its result.
 #[server(endpoint = "start_quiz")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(kind, set_id)))]
@@ -169,9 +170,7 @@ pub async fn start_quiz(kind: String, set_id: Option<i64>) -> Result<QuizView, A
     use crate::auth::session;
     use crate::error::Msg;
     use crate::i18n::use_t;
-    let kind = QuizKind::parse(&kind)
-        .filter(|k| *k != QuizKind::Lesson)
-        .ok_or_else(|| AppError::BadRequest("kind".into()))?;
+    let kind = QuizKind::parse(&kind).ok_or_else(|| AppError::BadRequest("kind".into()))?;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
     let u = actor.user_id;
@@ -226,7 +225,25 @@ pub async fn start_quiz(kind: String, set_id: Option<i64>) -> Result<QuizView, A
             };
             (a, title)
         }
-        QuizKind::Special | QuizKind::Lesson => {
+        QuizKind::Lesson => {
+            let item_id = set_id.ok_or_else(|| AppError::BadRequest("set_id".into()))?;
+            let item = crate::study::store::visible_item(&mut tx, u, item_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let key = item.id.to_string();
+            let a = match store::find_attempt(&mut tx, u, kind, &key).await? {
+                Some(a) => a,
+                None => {
+                    let ids = crate::study::store::lesson_questions(&mut tx, item.id).await?;
+                    if ids.is_empty() {
+                        return Err(AppError::NotFound);
+                    }
+                    store::start_attempt(&mut tx, u, kind, &key, None, &ids, now, None).await?
+                }
+            };
+            (a, format!("{} · {}", t.lesson_quiz, item.title))
+        }
+        QuizKind::Special => {
             let set_id = set_id.ok_or_else(|| AppError::BadRequest("set_id".into()))?;
             let set = store::visible_special(&mut tx, u, set_id)
                 .await?

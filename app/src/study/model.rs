@@ -173,6 +173,60 @@ pub fn parse_tags(input: &str) -> Result<Vec<String>, Msg> {
     Ok(unique)
 }
 
+/// A media length as the author types it: "12:30" (minutes and seconds), "1:02:03", or
+/// whole minutes ("15"). 10 seconds to 6 hours.
+pub fn parse_length(input: &str) -> Result<u32, Msg> {
+    let parts: Vec<&str> = input.trim().split([':', '：']).collect();
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.trim().parse::<u32>().ok()).collect();
+    let secs = match nums.as_deref() {
+        Some([m]) => m.checked_mul(60),
+        Some([m, s]) if *s < 60 => m.checked_mul(60).and_then(|x| x.checked_add(*s)),
+        Some([h, m, s]) if *m < 60 && *s < 60 => {
+            h.checked_mul(3600).and_then(|x| x.checked_add(m * 60 + s))
+        }
+        _ => None,
+    };
+    match secs {
+        None if input.trim().is_empty() => Err(Msg::Required),
+        Some(s @ 10..=21_600) => Ok(s),
+        _ => Err(Msg::LengthInvalid),
+    }
+}
+
+/// Formats a length for the length field ("12:05").
+pub fn format_length(secs: u32) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// A media item's description: optional, at most 100,000 characters.
+pub fn parse_description(input: &str) -> Result<String, Msg> {
+    match input.trim().chars().count() {
+        100_001.. => Err(Msg::TooLong),
+        _ => Ok(input.trim().to_owned()),
+    }
+}
+
+/// Which upload a kind of item plays: video for videos and micro-lessons, audio for audio.
+pub fn media_purpose(kind: ItemKind) -> Option<crate::uploads::model::Purpose> {
+    use crate::uploads::model::Purpose;
+    match kind {
+        ItemKind::Video | ItemKind::MicroLesson => Some(Purpose::Video),
+        ItemKind::Audio => Some(Purpose::Audio),
+        ItemKind::Article => None,
+    }
+}
+
+/// Questions after a micro-lesson: 0 to 10.
+pub fn parse_lesson_questions(input: &str) -> Result<i64, Msg> {
+    match input.trim() {
+        "" => Ok(0),
+        s => match s.parse::<i64>() {
+            Ok(n @ 0..=10) => Ok(n),
+            _ => Err(Msg::QuestionCountInvalid),
+        },
+    }
+}
+
 /// Formats seconds as 学时 with one decimal ("12.5").
 pub fn hours(secs: i64) -> String {
     format!("{:.1}", secs as f64 / 3600.0)
@@ -273,5 +327,20 @@ mod tests {
         assert_eq!(parse_tags(&"a,".repeat(9)), Ok(vec!["a".into()]));
         assert!(parse_tags("a b c d e f g h i").is_err());
         assert_eq!(hours(5400), "1.5");
+    }
+
+    #[test]
+    fn media_lengths_read_as_minutes_and_seconds() {
+        assert_eq!(parse_length("12:30"), Ok(750));
+        assert_eq!(parse_length("1:02:03"), Ok(3723));
+        assert_eq!(parse_length("15"), Ok(900));
+        assert_eq!(parse_length("0:05"), Err(Msg::LengthInvalid));
+        assert_eq!(parse_length("7:00:00"), Err(Msg::LengthInvalid));
+        assert_eq!(parse_length("3:75"), Err(Msg::LengthInvalid));
+        assert_eq!(parse_length("abc"), Err(Msg::LengthInvalid));
+        assert_eq!(parse_length(""), Err(Msg::Required));
+        assert_eq!(format_length(750), "12:30");
+        assert_eq!(parse_lesson_questions(""), Ok(0));
+        assert!(parse_lesson_questions("11").is_err());
     }
 }

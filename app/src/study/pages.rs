@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{ItemCard, ItemView, StudyBeat, StudyHomeView, study_home, study_item};
-use super::model::{BEAT_INTERVAL_SECS, hours};
+use super::api::{
+    ColumnCard, ItemCard, ItemView, StudyBeat, StudyHomeView, study_column, study_home, study_item,
+};
+use super::model::{BEAT_INTERVAL_SECS, ItemKind, hours};
 use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::ui::{AppLayout, Empty, ErrorState, Loading, browser};
@@ -57,6 +59,12 @@ fn Home(v: StudyHomeView, searching: bool) -> impl IntoView {
                 <span class="chev" aria-hidden="true">"›"</span>
             </A>
         })}
+        {(!v.columns.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{t.study_columns}</h2>
+                <ul class="columns">{v.columns.clone().into_iter().map(|c| view! { <li><ColumnTile c /></li> }).collect_view()}</ul>
+            </section>
+        })}
         {(!v.required.is_empty()).then(|| view! { <Section title=t.study_required items=v.required.clone() /> })}
         {(!v.continue_items.is_empty()).then(|| view! { <Section title=t.study_continue items=v.continue_items.clone() /> })}
         {if v.recent.is_empty() {
@@ -88,9 +96,16 @@ fn Card(item: ItemCard) -> impl IntoView {
     } else {
         t.study_minutes.replace("{n}", &item.minutes.to_string())
     };
+    let card_class = if item.cover.is_some() {
+        "item-card with-cover"
+    } else {
+        "item-card"
+    };
+    let cover = item.cover.clone();
     view! {
         <li>
-            <A href=format!("/study/{}", item.id) attr:class="item-card">
+            <A href=format!("/study/{}", item.id) attr:class=card_class>
+                {cover.map(|src| view! { <img class="thumb" src=src alt="" loading="lazy" width="96" height="64" /> })}
                 <span class="item-title">
                     {item.required.then(|| view! { <span class="tag required">{t.required_tag}</span> })}
                     {item.title}
@@ -149,11 +164,13 @@ fn Reader(v: ItemView) -> impl IntoView {
         }
     });
     let item_id = v.id;
+    // Watched media counts only while it plays.
+    let plays = v.media_url.is_some();
     let timer = StoredValue::new_local(None::<browser::Timer>);
     Effect::new(move |_| {
         beat.dispatch(StudyBeat { id: item_id });
         let every = browser::every(BEAT_INTERVAL_SECS * 1000, move || {
-            if browser::page_is_seen() {
+            if browser::page_is_seen() && (!plays || browser::media_playing()) {
                 beat.dispatch(StudyBeat { id: item_id });
             }
         });
@@ -189,7 +206,92 @@ fn Reader(v: ItemView) -> impl IntoView {
                 {(!v.tags.is_empty()).then(|| format!(" · {}", v.tags.join(" / ")))}
             </p>
             {meter}
+            {v.media_url.clone().map(|src| {
+                let poster = v.cover_url.clone();
+                if v.kind == ItemKind::Audio {
+                    view! {
+                        {poster.map(|p| view! { <img class="cover" src=p alt="" /> })}
+                        <audio class="player" src=src controls preload="metadata">{t.media_unsupported}</audio>
+                        <p class="muted small">{t.media_play_hint}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <video class="player" src=src poster=poster controls preload="metadata" playsinline>{t.media_unsupported}</video>
+                        <p class="muted small">{t.media_play_hint}</p>
+                    }.into_any()
+                }
+            })}
+            {(v.media_url.is_none()).then(|| v.cover_url.clone().map(|p| view! { <img class="cover" src=p alt="" /> }))}
             <div class="prose" inner_html=v.html></div>
         </article>
+        {(v.lesson_questions > 0).then(|| view! {
+            <section class="card">
+                <h2>{t.lesson_quiz}</h2>
+                <A href=format!("/study/{}/quiz", v.id) attr:class="btn primary block">
+                    {t.lesson_quiz_go.replace("{n}", &v.lesson_questions.to_string())}
+                </A>
+            </section>
+        })}
+        {v.column.clone().map(|(id, title)| view! {
+            <A href=format!("/study/column/{id}") attr:class="card quiz-entry">
+                <span class="item-title">{title}</span>
+                <span class="muted small">{t.study_columns}</span>
+                <span class="chev" aria-hidden="true">"›"</span>
+            </A>
+        })}
+    }
+}
+
+#[component]
+fn ColumnTile(c: ColumnCard) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <A href=format!("/study/column/{}", c.id) attr:class="column-tile">
+            {match c.cover.clone() {
+                Some(src) => view! { <img src=src alt="" loading="lazy" /> }.into_any(),
+                None => view! { <span class="column-blank" aria-hidden="true">{c.title.chars().next().map(String::from).unwrap_or_default()}</span> }.into_any(),
+            }}
+            <span class="column-title">
+                {c.required.then(|| view! { <span class="tag required">{t.required_tag}</span> })}
+                {c.title.clone()}
+            </span>
+            <span class="muted small">{t.column_progress.replace("{done}", &c.done.to_string()).replace("{items}", &c.items.to_string())}</span>
+        </A>
+    }
+}
+
+/// `/study/column/:id`: a column's description and items.
+#[component]
+pub fn ColumnPage() -> impl IntoView {
+    let t = use_t();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let column = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => study_column(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <AppLayout title=t.study_columns back="/study">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match column.await {
+                        Ok(v) => view! {
+                            <section class="card">
+                                <h2 class="reader-title">{v.column.title.clone()}</h2>
+                                {(!v.column.description.is_empty()).then(|| view! { <p>{v.column.description.clone()}</p> })}
+                                <p class="muted small">{t.column_progress.replace("{done}", &v.column.done.to_string()).replace("{items}", &v.column.items.to_string())}</p>
+                            </section>
+                            <Section title=t.study_recent items=v.items />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppLayout>
     }
 }

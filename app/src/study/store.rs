@@ -20,6 +20,16 @@ pub struct Item {
     pub tags: Vec<String>,
     pub required: bool,
     pub due_on: Option<chrono::NaiveDate>,
+    pub media_url: Option<String>,
+    pub cover_url: Option<String>,
+    pub column: Option<(i64, String)>,
+}
+
+/// `/media/...` of an upload joined as `alias` (its id and extension), or NULL.
+fn media_sql(alias: &str) -> String {
+    format!(
+        "CASE WHEN {alias}.id IS NOT NULL THEN '/media/' || replace({alias}.id::text, '-', '') || '.' || {alias}.ext END"
+    )
 }
 
 /// Published and in the member's scope: for the platform, or for an organization above
@@ -41,6 +51,15 @@ fn item_from_row(r: &PgRow) -> Result<Item, AppError> {
         tags: r.get("tags"),
         required: r.get("required"),
         due_on: r.get("due_on"),
+        media_url: r.get("media_url"),
+        cover_url: r.get("cover_url"),
+        column: r.get::<Option<i64>, _>("column_id").map(|id| {
+            (
+                id,
+                r.get::<Option<String>, _>("column_title")
+                    .unwrap_or_default(),
+            )
+        }),
     })
 }
 
@@ -52,8 +71,16 @@ pub async fn visible_item(
     item_id: i64,
 ) -> Result<Option<Item>, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT i.id, i.kind, i.title, i.body_html, i.length_secs, i.tags, i.required, i.due_on
-         FROM study_items i WHERE i.id = $2 AND {VISIBLE}"
+        "SELECT i.id, i.kind, i.title, i.body_html, i.length_secs, i.tags,
+                i.required OR COALESCE(c.required, false) AS required, COALESCE(i.due_on, c.due_on) AS due_on,
+                {media} AS media_url, {cover} AS cover_url, c.id AS column_id, c.title AS column_title
+         FROM study_items i
+         LEFT JOIN uploads mu ON mu.id = i.media_upload
+         LEFT JOIN uploads cu ON cu.id = i.cover_upload
+         LEFT JOIN study_columns c ON c.id = i.column_id
+         WHERE i.id = $2 AND {VISIBLE}",
+        media = media_sql("mu"),
+        cover = media_sql("cu"),
     ))
     .bind(user_id)
     .bind(item_id)
@@ -86,6 +113,8 @@ pub enum Listing<'a> {
     Continue,
     /// Newest first, optionally matching a search in titles and text.
     Recent(&'a str),
+    /// The items of one column, in the order they were published.
+    Column(i64),
 }
 
 pub async fn list(
@@ -96,7 +125,7 @@ pub async fn list(
 ) -> Result<Vec<ItemCard>, AppError> {
     let (filter, order, search) = match listing {
         Listing::Required => (
-            "i.required",
+            "(i.required OR COALESCE(c.required, false))",
             "done, i.due_on NULLS LAST, i.published_at DESC",
             None,
         ),
@@ -111,15 +140,19 @@ pub async fn list(
             Some(q.trim().to_owned()),
         ),
         Listing::Recent(_) => ("true", "i.published_at DESC", None),
+        Listing::Column(_) => ("i.column_id = $3", "i.published_at, i.id", None),
     };
     let sql = format!(
-        "SELECT i.id, i.kind, i.title, i.length_secs, i.required, i.tags,
-                to_char(i.due_on, 'YYYY-MM-DD') AS due_on,
+        "SELECT i.id, i.kind, i.title, i.length_secs, i.required OR COALESCE(c.required, false) AS required, i.tags,
+                to_char(COALESCE(i.due_on, c.due_on), 'YYYY-MM-DD') AS due_on, {cover} AS cover_url,
                 COALESCE(p.credited_secs, 0) AS credited_secs, p.completed_at IS NOT NULL AS done
          FROM study_items i
+         LEFT JOIN study_columns c ON c.id = i.column_id
+         LEFT JOIN uploads cu ON cu.id = i.cover_upload
          LEFT JOIN study_progress p ON p.item_id = i.id AND p.user_id = $1
          WHERE {VISIBLE} AND {filter}
-         ORDER BY {order} LIMIT $2"
+         ORDER BY {order} LIMIT $2",
+        cover = media_sql("cu"),
     );
     let mut query = sqlx::query(&sql).bind(user_id).bind(limit);
     if let Some(q) = &search {
@@ -128,6 +161,9 @@ pub async fn list(
             .replace('%', "\\%")
             .replace('_', "\\_");
         query = query.bind(format!("%{escaped}%")).bind(q.clone());
+    }
+    if let Listing::Column(id) = listing {
+        query = query.bind(id);
     }
     let rows = query.fetch_all(conn).await?;
     rows.iter()
@@ -143,6 +179,7 @@ pub async fn list(
                 tags: r.get("tags"),
                 credited_secs: r.get::<i32, _>("credited_secs") as u32,
                 done: r.get("done"),
+                cover: r.get("cover_url"),
             })
         })
         .collect()
@@ -303,8 +340,9 @@ pub async fn year_secs(conn: &mut PgConnection, user_id: i64, year: i32) -> Resu
     .await?)
 }
 
-/// A new article, its Markdown already rendered and sanitised.
-pub struct NewArticle<'a> {
+/// A new item, its Markdown already rendered and sanitised.
+pub struct NewItem<'a> {
+    pub kind: ItemKind,
     pub title: &'a str,
     pub body_md: &'a str,
     pub body_html: &'a str,
@@ -316,14 +354,19 @@ pub struct NewArticle<'a> {
     pub due_on: Option<chrono::NaiveDate>,
     pub author_id: Option<i64>,
     pub publish: bool,
+    pub media_upload: Option<uuid::Uuid>,
+    pub cover_upload: Option<uuid::Uuid>,
+    pub column_id: Option<i64>,
 }
 
-pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Result<i64, AppError> {
+pub async fn insert_item(conn: &mut PgConnection, a: &NewItem<'_>) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO study_items (kind, title, body_md, body_html, body_text, length_secs, tags, scope_org_id,
-                                  required, due_on, status, author_id, published_at)
-         VALUES ('article', $1, $2, $3, $4, $5, $6, $7, $8, $11,
-                 CASE WHEN $9 THEN 'published' ELSE 'draft' END, $10, CASE WHEN $9 THEN now() END)
+                                  required, due_on, status, author_id, published_at,
+                                  media_upload, cover_upload, column_id)
+         VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $11,
+                 CASE WHEN $9 THEN 'published' ELSE 'draft' END, $10, CASE WHEN $9 THEN now() END,
+                 $13, $14, $15)
          RETURNING id",
     )
     .bind(a.title)
@@ -337,6 +380,10 @@ pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Resu
     .bind(a.publish)
     .bind(a.author_id)
     .bind(a.due_on)
+    .bind(a.kind.as_str())
+    .bind(a.media_upload)
+    .bind(a.cover_upload)
+    .bind(a.column_id)
     .fetch_one(conn)
     .await?)
 }
@@ -345,6 +392,7 @@ pub async fn insert_article(conn: &mut PgConnection, a: &NewArticle<'_>) -> Resu
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub id: i64,
+    pub kind: ItemKind,
     pub title: String,
     pub body_md: String,
     pub body_html: String,
@@ -353,27 +401,51 @@ pub struct Draft {
     pub required: bool,
     pub due_on: Option<chrono::NaiveDate>,
     pub status: String,
+    pub length_secs: i32,
+    pub media_upload: Option<uuid::Uuid>,
+    pub media_url: Option<String>,
+    pub cover_upload: Option<uuid::Uuid>,
+    pub cover_url: Option<String>,
+    pub column_id: Option<i64>,
 }
 
 pub async fn draft(conn: &mut PgConnection, id: i64) -> Result<Option<Draft>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, title, body_md, body_html, tags, scope_org_id, required, due_on, status
-         FROM study_items WHERE id = $1 FOR UPDATE",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT i.id, i.kind, i.title, i.body_md, i.body_html, i.tags, i.scope_org_id, i.required, i.due_on,
+                i.status, i.length_secs, i.media_upload, i.cover_upload, i.column_id,
+                {media} AS media_url, {cover} AS cover_url
+         FROM study_items i
+         LEFT JOIN uploads mu ON mu.id = i.media_upload
+         LEFT JOIN uploads cu ON cu.id = i.cover_upload
+         WHERE i.id = $1 FOR UPDATE OF i",
+        media = media_sql("mu"),
+        cover = media_sql("cu"),
+    ))
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| Draft {
-        id: r.get("id"),
-        title: r.get("title"),
-        body_md: r.get("body_md"),
-        body_html: r.get("body_html"),
-        tags: r.get("tags"),
-        scope_org_id: r.get("scope_org_id"),
-        required: r.get("required"),
-        due_on: r.get("due_on"),
-        status: r.get("status"),
-    }))
+    row.map(|r| {
+        Ok(Draft {
+            id: r.get("id"),
+            kind: ItemKind::parse(r.get("kind"))
+                .ok_or_else(|| AppError::internal("bad item kind"))?,
+            title: r.get("title"),
+            body_md: r.get("body_md"),
+            body_html: r.get("body_html"),
+            tags: r.get("tags"),
+            scope_org_id: r.get("scope_org_id"),
+            required: r.get("required"),
+            due_on: r.get("due_on"),
+            status: r.get("status"),
+            length_secs: r.get("length_secs"),
+            media_upload: r.get("media_upload"),
+            media_url: r.get("media_url"),
+            cover_upload: r.get("cover_upload"),
+            cover_url: r.get("cover_url"),
+            column_id: r.get("column_id"),
+        })
+    })
+    .transpose()
 }
 
 /// Items published to the platform (when `platform`) or to an organization within one of
@@ -409,15 +481,16 @@ pub async fn authored(
         .collect())
 }
 
-/// Rewrites an article's text and settings; its status and author stay.
-pub async fn update_article(
+/// Rewrites an item's text, files and settings; its status and author stay.
+pub async fn update_item(
     conn: &mut PgConnection,
     id: i64,
-    a: &NewArticle<'_>,
+    a: &NewItem<'_>,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE study_items SET title = $2, body_md = $3, body_html = $4, body_text = $5, length_secs = $6,
-                tags = $7, scope_org_id = $8, required = $9, due_on = $10, updated_at = now()
+                tags = $7, scope_org_id = $8, required = $9, due_on = $10, kind = $11,
+                media_upload = $12, cover_upload = $13, column_id = $14, updated_at = now()
          WHERE id = $1",
     )
     .bind(id)
@@ -430,6 +503,10 @@ pub async fn update_article(
     .bind(a.scope_org_id)
     .bind(a.required)
     .bind(a.due_on)
+    .bind(a.kind.as_str())
+    .bind(a.media_upload)
+    .bind(a.cover_upload)
+    .bind(a.column_id)
     .execute(conn)
     .await?;
     Ok(())
@@ -460,15 +537,17 @@ pub async fn required_progress(
              SELECT m.user_id, u.display_name FROM memberships m
              JOIN orgs b ON b.id = m.org_id JOIN users u ON u.id = m.user_id
              WHERE b.path <@ $1::ltree AND m.ended_at IS NULL)
-         SELECT i.id, i.title, to_char(i.due_on, 'YYYY-MM-DD') AS due_on,
+         SELECT i.id, i.title, to_char(COALESCE(i.due_on, c.due_on), 'YYYY-MM-DD') AS due_on,
                 (SELECT count(*) FROM members) AS total,
                 ARRAY(SELECT mb.display_name FROM members mb
                       LEFT JOIN study_progress p ON p.user_id = mb.user_id AND p.item_id = i.id
                       WHERE p.completed_at IS NULL
                       ORDER BY convert_to(mb.display_name, 'UTF8')) AS missing
          FROM study_items i LEFT JOIN orgs s ON s.id = i.scope_org_id
-         WHERE i.status = 'published' AND i.required AND (i.scope_org_id IS NULL OR $1::ltree <@ s.path)
-         ORDER BY i.due_on NULLS LAST, i.published_at DESC",
+         LEFT JOIN study_columns c ON c.id = i.column_id
+         WHERE i.status = 'published' AND (i.required OR COALESCE(c.required, false))
+           AND (i.scope_org_id IS NULL OR $1::ltree <@ s.path)
+         ORDER BY COALESCE(i.due_on, c.due_on) NULLS LAST, i.published_at DESC",
     )
     .bind(branch_path.to_string())
     .fetch_all(conn)
@@ -515,4 +594,148 @@ pub async fn publish_scopes(
         }
     }
     Ok(scopes)
+}
+
+/// A new column (专栏).
+pub struct NewColumn<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub cover_upload: Option<uuid::Uuid>,
+    pub scope_org_id: Option<i64>,
+    pub required: bool,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub by: i64,
+}
+
+pub async fn insert_column(conn: &mut PgConnection, c: &NewColumn<'_>) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO study_columns (title, description, cover_upload, scope_org_id, required, due_on, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(c.title)
+    .bind(c.description)
+    .bind(c.cover_upload)
+    .bind(c.scope_org_id)
+    .bind(c.required)
+    .bind(c.due_on)
+    .bind(c.by)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A column's scope (`Some(None)`: the platform), or `None` when there is no such column.
+pub async fn column_scope(
+    conn: &mut PgConnection,
+    id: i64,
+) -> Result<Option<Option<i64>>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT scope_org_id FROM study_columns WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?,
+    )
+}
+
+/// Columns an author may file items in: the platform's (for platform admins) and those of
+/// organizations within `roots`.
+pub async fn editable_columns(
+    conn: &mut PgConnection,
+    platform: bool,
+    roots: &[String],
+) -> Result<Vec<(i64, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.title FROM study_columns c LEFT JOIN orgs o ON o.id = c.scope_org_id
+         WHERE ($1 AND c.scope_org_id IS NULL) OR o.path <@ ANY ($2::text[]::ltree[])
+         ORDER BY c.created_at DESC LIMIT 100",
+    )
+    .bind(platform)
+    .bind(roots)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get("id"), r.get("title"))).collect())
+}
+
+/// The columns a member sees (their scope is the member's), with how many of their published
+/// items the member has completed; one column when `only` is given. Empty columns are left out.
+pub async fn visible_columns(
+    conn: &mut PgConnection,
+    user_id: i64,
+    only: Option<i64>,
+) -> Result<Vec<super::api::ColumnCard>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT c.id, c.title, c.description, c.required, {cover} AS cover_url,
+                count(i.id) AS items, count(p.completed_at) AS done
+         FROM study_columns c
+         LEFT JOIN uploads cu ON cu.id = c.cover_upload
+         JOIN study_items i ON i.column_id = c.id AND {VISIBLE}
+         LEFT JOIN study_progress p ON p.item_id = i.id AND p.user_id = $1
+         WHERE ($2::bigint IS NULL OR c.id = $2)
+         GROUP BY c.id, cu.id
+         ORDER BY c.required DESC, c.created_at DESC LIMIT 20",
+        cover = media_sql("cu"),
+    ))
+    .bind(user_id)
+    .bind(only)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| super::api::ColumnCard {
+            id: r.get("id"),
+            title: r.get("title"),
+            description: r.get("description"),
+            required: r.get("required"),
+            cover: r.get("cover_url"),
+            items: r.get::<i64, _>("items") as u32,
+            done: r.get::<i64, _>("done") as u32,
+        })
+        .collect())
+}
+
+/// Draws the questions after a micro-lesson from the bank (with `tag`, when given),
+/// replacing any it had; 0 clears them. Refuses when the bank has too few.
+pub async fn set_lesson_questions(
+    conn: &mut PgConnection,
+    item_id: i64,
+    tag: &str,
+    count: i64,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM study_item_questions WHERE item_id = $1")
+        .bind(item_id)
+        .execute(&mut *conn)
+        .await?;
+    if count == 0 {
+        return Ok(());
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO study_item_questions (item_id, question_id, position)
+         SELECT $1, id, row_number() OVER () FROM (
+             SELECT id FROM questions WHERE active AND ($2 = '' OR $2 = ANY (tags))
+             ORDER BY random() LIMIT $3) q",
+    )
+    .bind(item_id)
+    .bind(tag)
+    .bind(count)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if (inserted as i64) < count {
+        return Err(AppError::invalid(
+            "quiz_count",
+            crate::error::Msg::QuestionsTooFew,
+        ));
+    }
+    Ok(())
+}
+
+/// The questions after a micro-lesson, in order.
+pub async fn lesson_questions(conn: &mut PgConnection, item_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT question_id FROM study_item_questions WHERE item_id = $1 ORDER BY position",
+    )
+    .bind(item_id)
+    .fetch_all(conn)
+    .await?)
 }

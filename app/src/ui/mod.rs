@@ -314,6 +314,28 @@ pub mod browser {
             && document.has_focus().unwrap_or(false)
     }
 
+    /// The whole seconds of the `<video>` or `<audio>` that fired `ev`, once known.
+    pub fn media_duration(ev: &leptos::ev::Event) -> Option<u32> {
+        use wasm_bindgen::JsCast;
+        let d = ev
+            .target()?
+            .dyn_into::<web_sys::HtmlMediaElement>()
+            .ok()?
+            .duration();
+        (d.is_finite() && d > 0.0).then(|| d.round() as u32)
+    }
+
+    /// Whether the `<video>` or `<audio>` of this page is playing.
+    pub fn media_playing() -> bool {
+        use wasm_bindgen::JsCast;
+        leptos::prelude::document()
+            .query_selector("video.player, audio.player")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlMediaElement>().ok())
+            .is_some_and(|m| !m.paused() && !m.ended())
+    }
+
     /// Sends the file chosen in the `<input type=file>` that fired `ev`.
     pub fn upload_chosen(
         ev: &leptos::ev::Event,
@@ -343,6 +365,14 @@ pub mod browser {
     }
 
     pub fn page_is_seen() -> bool {
+        false
+    }
+
+    pub fn media_duration(_ev: &leptos::ev::Event) -> Option<u32> {
+        None
+    }
+
+    pub fn media_playing() -> bool {
         false
     }
 

@@ -117,3 +117,28 @@ pub async fn own_upload(
         _ => Err(bad()),
     }
 }
+
+/// The upload named in the form field `name` (its value `field`): the caller's own new
+/// upload for `purpose`, or `kept` (the one the record already has) when the field still
+/// names that; `None` when the field is empty. Anything else reads as "upload the file
+/// again", on that field.
+pub async fn own_or_kept(
+    conn: &mut PgConnection,
+    user_id: i64,
+    (name, field): (&str, &str),
+    purpose: Purpose,
+    kept: Option<Uuid>,
+) -> Result<Option<Uuid>, AppError> {
+    let field = field.trim();
+    if field.is_empty() {
+        return Ok(None);
+    }
+    if kept.is_some_and(|k| Uuid::parse_str(field) == Ok(k)) {
+        return Ok(kept);
+    }
+    match own_upload(conn, user_id, field, purpose).await {
+        Ok(u) => Ok(Some(u.id)),
+        Err(AppError::Invalid(_)) => Err(AppError::invalid(name, crate::error::Msg::UploadMissing)),
+        Err(e) => Err(e),
+    }
+}

@@ -37,7 +37,7 @@ impl Reply {
 }
 
 /// One upload folder per test process, shared by its clients like one server's.
-fn upload_dir() -> std::path::PathBuf {
+pub fn upload_dir_path() -> std::path::PathBuf {
     static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         std::env::temp_dir().join(format!("qnej-test-uploads-{}", std::process::id()))
@@ -45,9 +45,14 @@ fn upload_dir() -> std::path::PathBuf {
     .clone()
 }
 
+/// The upload folder, as the app sees it.
+pub fn upload_dir() -> app::uploads::store::UploadDir {
+    app::uploads::store::UploadDir(upload_dir_path())
+}
+
 pub fn settings() -> server::Settings {
     server::Settings {
-        upload_dir: upload_dir(),
+        upload_dir: upload_dir_path(),
         auth: AuthSettings {
             signin_per_account: 5,
             signin_per_ip: 1000,

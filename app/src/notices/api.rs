@@ -1,0 +1,71 @@
+//! Server functions for messages: a secretary's reminder, and the member's list.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    /// Read before this visit.
+    pub read: bool,
+    pub at: String,
+}
+
+/// Reminds the branch's members who have not completed a required item. For the branch's
+/// secretary, committee and administrators; the item must be one of the branch's required
+/// items. Returns how many were reminded (0 when all were reminded today already).
+#[server(endpoint = "remind_required")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(org_id, item_id))
+)]
+pub async fn remind_required(org_id: i64, item_id: i64) -> Result<u32, AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let org = crate::orgs::store::org(&mut tx, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&org.path) {
+        return Err(AppError::Forbidden);
+    }
+    let required = crate::study::store::required_progress(&mut tx, &org.path).await?;
+    let Some((_, title, ..)) = required.into_iter().find(|r| r.0 == item_id) else {
+        return Err(AppError::NotFound);
+    };
+    let t = crate::i18n::use_t();
+    let text = t.reminder_title.replace("{title}", &title);
+    let day = crate::points::model::day_of(chrono::Utc::now());
+    let n = super::store::remind_required(&mut tx, &org.path, item_id, &text, day).await?;
+    tx.commit().await?;
+    tracing::info!(reminded = n, by = actor.user_id, "study reminder sent");
+    Ok(n as u32)
+}
+
+/// The member's messages, newest first; opening the list marks them read.
+#[server(endpoint = "my_notices")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn my_notices() -> Result<Vec<NoticeView>, AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let list = super::store::recent(&mut tx, actor.user_id).await?;
+    super::store::mark_all_read(&mut tx, actor.user_id).await?;
+    tx.commit().await?;
+    Ok(list)
+}
+
+/// Unread messages, for the badge on 我的.
+#[server(endpoint = "unread_notices")]
+pub async fn unread_notices() -> Result<i64, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    super::store::unread(&mut conn, actor.user_id).await
+}
