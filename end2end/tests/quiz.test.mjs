@@ -85,3 +85,49 @@ test('an admin imports a question sheet: bad rows are listed by number and nothi
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a member watches the demo video until it counts, then answers the micro-lesson', { timeout: 120_000 }, async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'member');
+  await go(page, '/study');
+  await page.getByRole('heading', { name: '专栏' }).waitFor();
+  await page.locator('a.column-tile', { hasText: '新时代青年学习专栏' }).click();
+  await page.waitForURL(/\/study\/column\/\d+$/);
+  await hydrated(page);
+  await shot(page, 'column');
+  await page.getByRole('link', { name: /青年e家功能演示/ }).click();
+  await page.waitForURL(/\/study\/\d+$/);
+  await hydrated(page);
+  await page.bringToFront();
+  const video = page.locator('video.player');
+  await video.waitFor();
+  // Nothing counts before it plays.
+  await page.waitForTimeout(1500);
+  assert.match(await page.locator('.meter').innerText(), /已学习 0:00/);
+  await video.evaluate((v) => { v.muted = true; return v.play(); });
+  await page.locator('.meter.done').waitFor({ timeout: 80_000 });
+  await shot(page, 'video');
+
+  await page.getByRole('link', { name: '积分' }).click();
+  await page.waitForURL('**/points');
+  const watched = page.locator('.progress-row', { hasText: '观看视频' });
+  assert.equal(await watched.locator('.progress-count').innerText(), '1/6');
+
+  await go(page, '/study');
+  await page.locator('a.column-tile', { hasText: '新时代青年学习专栏' }).click();
+  await page.waitForURL(/\/study\/column\/\d+$/);
+  await hydrated(page);
+  await page.getByRole('link', { name: /微课：三会一课入门/ }).click();
+  await page.waitForURL(/\/study\/\d+$/);
+  await hydrated(page);
+  await page.getByRole('link', { name: /开始答题（2 题）/ }).click();
+  await page.waitForURL(/\/study\/\d+\/quiz$/);
+  await hydrated(page);
+  assert.equal(await page.locator('fieldset.question').count(), 2);
+  await page.locator('fieldset.question').nth(0).locator('label.option').first().click();
+  await page.locator('fieldset.question').nth(1).locator('label.option').first().click();
+  await page.getByRole('button', { name: /交卷/ }).click();
+  await page.locator('.big-score').waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

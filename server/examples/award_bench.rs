@@ -207,7 +207,7 @@ async fn heartbeats(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Sen
                     let now = start + chrono::Duration::seconds(12 * round);
                     for user in (1..=USERS).filter(|u| u % clients == c) {
                         let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-                        let r = app::study::store::beat(&mut tx, user, &item, now)
+                        let r = app::study::store::beat(&mut tx, user, &item, now, false)
                             .await
                             .map_err(|e| format!("{e:?}"))?;
                         tx.commit().await.map_err(|e| e.to_string())?;

@@ -107,6 +107,29 @@ async fn a_member_studies_platform_and_own_branch_items_but_not_another_branchs(
 }
 
 #[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_start_beat_restarts_the_clock_so_paused_time_never_counts(pool: PgPool) {
+    world(&pool).await;
+    let id = article(&pool, "一段视频的替身", None, "正文", true)
+        .await
+        .to_string();
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+    let credited = |v: serde_json::Value| v["credited_secs"].as_u64().unwrap();
+    c.call("study_beat", &[("id", &id), ("start", "true")])
+        .await;
+    wait(&pool, 12).await;
+    let played = credited(c.call("study_beat", &[("id", &id)]).await.json());
+    assert!((12..=13).contains(&played), "{played}");
+    // Paused for 15 s, then playing again: the resume beat starts the clock afresh.
+    wait(&pool, 15).await;
+    let resumed = c
+        .call("study_beat", &[("id", &id), ("start", "true")])
+        .await
+        .json();
+    assert_eq!(credited(resumed), played, "paused time never counts");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
 async fn heartbeats_credit_server_time_and_replays_credit_nothing(pool: PgPool) {
     world(&pool).await;
     let id = article(&pool, "一篇文章", None, "正文", true)

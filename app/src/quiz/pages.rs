@@ -115,12 +115,11 @@ pub fn QuizPage() -> impl IntoView {
     let params = use_params_map();
     let which = Memo::new(move |_| {
         let p = params.read();
-        match (
-            p.get("kind"),
-            p.get("id").and_then(|s| s.parse::<i64>().ok()),
-        ) {
-            (_, Some(id)) => Some(("special".to_owned(), Some(id))),
-            (Some(k), None) if k == "daily" || k == "weekly" => Some((k, None)),
+        let number = |name: &str| p.get(name).and_then(|s| s.parse::<i64>().ok());
+        match (p.get("kind"), number("id"), number("item")) {
+            (_, _, Some(item)) => Some(("lesson".to_owned(), Some(item))),
+            (_, Some(id), None) => Some(("special".to_owned(), Some(id))),
+            (Some(k), None, None) if k == "daily" || k == "weekly" => Some((k, None)),
             _ => None,
         }
     });

@@ -175,16 +175,17 @@ pub async fn study_column(id: i64) -> Result<ColumnView, AppError> {
 }
 
 /// A heartbeat from an open, visible and focused item page. The server decides what it is
-/// worth; the browser only says which item.
+/// worth; the browser only says which item, and with `start` that the clock starts now (the
+/// page opened, the video started or resumed playing), so that time before it never counts.
 #[server(endpoint = "study_beat")]
-pub async fn study_beat(id: i64) -> Result<BeatView, AppError> {
+pub async fn study_beat(id: i64, #[server(default)] start: bool) -> Result<BeatView, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
     let item = super::store::visible_item(&mut tx, actor.user_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let r = super::store::beat(&mut tx, actor.user_id, &item, chrono::Utc::now()).await?;
+    let r = super::store::beat(&mut tx, actor.user_id, &item, chrono::Utc::now(), start).await?;
     tx.commit().await?;
     Ok(BeatView {
         credited_secs: r.credited_secs,
@@ -480,16 +481,11 @@ mod save {
             },
         );
         let tags = field_ok(&mut errors, "tags", parse_tags(&tags));
-        let due = match due_on.trim() {
-            "" => Some(None),
-            s => field_ok(
-                &mut errors,
-                "due_on",
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| Msg::DateInvalid),
-            ),
-        };
+        let due = field_ok(
+            &mut errors,
+            "due_on",
+            crate::study::model::parse_due_on(&due_on),
+        );
         // A file is the caller's own new upload, or the one the item already had.
         let kept_media = existing.as_ref().and_then(|d| d.media_upload);
         let kept_cover = existing.as_ref().and_then(|d| d.cover_upload);
@@ -618,16 +614,11 @@ mod save {
         if description.chars().count() > 500 {
             errors.push(crate::error::FieldError::new("description", Msg::TooLong));
         }
-        let due = match due_on.trim() {
-            "" => Some(None),
-            s => field_ok(
-                &mut errors,
-                "due_on",
-                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| Msg::DateInvalid),
-            ),
-        };
+        let due = field_ok(
+            &mut errors,
+            "due_on",
+            crate::study::model::parse_due_on(&due_on),
+        );
         let cover = match cover.trim() {
             "" => None,
             c => own_or_kept(&mut tx, actor.user_id, ("cover", c), Purpose::Image, None).await?,

@@ -143,7 +143,10 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
                 <Field label=t.field_title name="title" value=v.title.clone() error />
                 <ScopeSelect scopes=v.scopes.clone() selected=v.scope_org_id />
                 <input type="hidden" name="media" prop:value=move || media.get() />
-                <Show when=move || media_purpose(kind.get()).is_some()>
+                <Show
+                    when=move || media_purpose(kind.get()).is_some()
+                    fallback=|| view! { <input type="hidden" name="length" value="" /> }
+                >
                     {move || {
                         let purpose = media_purpose(kind.get()).unwrap_or(Purpose::Video);
                         view! {

@@ -227,6 +227,16 @@ pub fn parse_lesson_questions(input: &str) -> Result<i64, Msg> {
     }
 }
 
+/// An optional due date, as a date field sends it ("2026-12-31").
+pub fn parse_due_on(input: &str) -> Result<Option<chrono::NaiveDate>, Msg> {
+    match input.trim() {
+        "" => Ok(None),
+        s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| Msg::DateInvalid),
+    }
+}
+
 /// Formats seconds as 学时 with one decimal ("12.5").
 pub fn hours(secs: i64) -> String {
     format!("{:.1}", secs as f64 / 3600.0)

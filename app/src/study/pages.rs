@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{
     ColumnCard, ItemCard, ItemView, StudyBeat, StudyHomeView, study_column, study_home, study_item,
 };
-use super::model::{BEAT_INTERVAL_SECS, ItemKind, hours};
+use super::model::{BEAT_INTERVAL_SECS, ItemKind, MIN_BEAT_GAP_SECS, hours};
 use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::ui::{AppLayout, Empty, ErrorState, Loading, browser};
@@ -168,16 +168,51 @@ fn Reader(v: ItemView) -> impl IntoView {
     let plays = v.media_url.is_some();
     let timer = StoredValue::new_local(None::<browser::Timer>);
     Effect::new(move |_| {
-        beat.dispatch(StudyBeat { id: item_id });
+        // Text starts its clock when it is opened; media when it starts playing.
+        if !plays {
+            beat.dispatch(StudyBeat {
+                id: item_id,
+                start: true,
+            });
+        }
         let every = browser::every(BEAT_INTERVAL_SECS * 1000, move || {
             if browser::page_is_seen() && (!plays || browser::media_playing()) {
-                beat.dispatch(StudyBeat { id: item_id });
+                beat.dispatch(StudyBeat {
+                    id: item_id,
+                    start: false,
+                });
             }
         });
         timer.set_value(Some(every));
     });
     on_cleanup(move || timer.set_value(None));
 
+    // Playing (re)starts the clock; pausing closes the stretch just played. The server
+    // ignores a beat that comes too soon after the last one, so at the end of the media the
+    // last stretch is sent once more after that gap.
+    let flush = StoredValue::new_local(None::<browser::Once>);
+    let on_play = move |_| {
+        flush.set_value(None);
+        beat.dispatch(StudyBeat {
+            id: item_id,
+            start: true,
+        });
+    };
+    let on_pause = move |_| {
+        beat.dispatch(StudyBeat {
+            id: item_id,
+            start: false,
+        });
+    };
+    let on_ended = move |_| {
+        let later = browser::after((MIN_BEAT_GAP_SECS * 1000.0) as u32 + 500, move || {
+            beat.dispatch(StudyBeat {
+                id: item_id,
+                start: false,
+            });
+        });
+        flush.set_value(Some(later));
+    };
     let length = v.length_secs;
     let meter = move || {
         let secs = credited.get();
@@ -211,12 +246,12 @@ fn Reader(v: ItemView) -> impl IntoView {
                 if v.kind == ItemKind::Audio {
                     view! {
                         {poster.map(|p| view! { <img class="cover" src=p alt="" /> })}
-                        <audio class="player" src=src controls preload="metadata">{t.media_unsupported}</audio>
+                        <audio class="player" src=src controls preload="metadata" on:play=on_play on:pause=on_pause on:ended=on_ended>{t.media_unsupported}</audio>
                         <p class="muted small">{t.media_play_hint}</p>
                     }.into_any()
                 } else {
                     view! {
-                        <video class="player" src=src poster=poster controls preload="metadata" playsinline>{t.media_unsupported}</video>
+                        <video class="player" src=src poster=poster controls preload="metadata" playsinline on:play=on_play on:pause=on_pause on:ended=on_ended>{t.media_unsupported}</video>
                         <p class="muted small">{t.media_play_hint}</p>
                     }.into_any()
                 }

@@ -202,6 +202,7 @@ pub async fn beat(
     user_id: i64,
     item: &Item,
     now: DateTime<Utc>,
+    restart: bool,
 ) -> Result<BeatResult, AppError> {
     let started: Option<i64> = sqlx::query_scalar(
         "INSERT INTO study_clocks (user_id, item_id, beat_at) VALUES ($1, $2, $3)
@@ -213,6 +214,13 @@ pub async fn beat(
     .fetch_optional(&mut *conn)
     .await?;
     let clock = if started.is_some() {
+        None
+    } else if restart {
+        // Lock the clock row all the same: concurrent beats queue behind this one.
+        sqlx::query("SELECT 1 FROM study_clocks WHERE user_id = $1 FOR UPDATE")
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
         None
     } else {
         let r =

@@ -307,6 +307,13 @@ pub mod browser {
         gloo::timers::callback::Interval::new(millis, f)
     }
 
+    /// A one-off timer; dropping it cancels it.
+    pub type Once = gloo::timers::callback::Timeout;
+
+    pub fn after(millis: u32, f: impl FnOnce() + 'static) -> Once {
+        gloo::timers::callback::Timeout::new(millis, f)
+    }
+
     /// The page is visible and has the focus.
     pub fn page_is_seen() -> bool {
         let document = leptos::prelude::document();
@@ -362,6 +369,13 @@ pub mod browser {
 
     pub fn every(_millis: u32, _f: impl FnMut() + 'static) -> Timer {
         Timer
+    }
+
+    /// Stands in for the browser's one-off timer.
+    pub struct Once;
+
+    pub fn after(_millis: u32, _f: impl FnOnce() + 'static) -> Once {
+        Once
     }
 
     pub fn page_is_seen() -> bool {
