@@ -256,6 +256,20 @@ async fn a_required_column_makes_its_items_required_for_its_scope_only(pool: PgP
     assert_eq!(home["columns"][0]["title"], "研发支部专栏");
     assert_eq!(home["columns"][0]["items"], 1);
     assert_eq!(home["required"][0]["due_on"], "2026-12-31");
+    assert_eq!(
+        home["suggested"].as_array().unwrap().len(),
+        1,
+        "not opened yet"
+    );
+    let item = home["suggested"][0]["id"].to_string();
+    member
+        .call("study_beat", &[("id", &item), ("start", "true")])
+        .await;
+    let home = member.call("study_home", &[("q", "")]).await.json();
+    assert!(
+        home["suggested"].as_array().unwrap().is_empty(),
+        "opened items are not suggested"
+    );
     let col = member.call("study_column", &[("id", &column)]).await;
     assert_eq!(col.status, StatusCode::OK);
     assert_eq!(col.json()["items"].as_array().unwrap().len(), 1);

@@ -407,4 +407,5 @@ strings! {
     reminded: "已提醒 {n} 人。", "{n} members reminded.";
     reminded_already: "今天已经提醒过了，未完成的成员会在“消息”中看到。", "They were reminded today already; they see it in Messages.";
     reminder_title: "支部提醒：请完成必修学习《{title}》", "Your branch reminds you to finish the required item \"{title}\"";
+    study_suggested: "今日推荐", "Suggested today";
 }

@@ -42,6 +42,8 @@ pub struct ColumnView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StudyHomeView {
+    /// Today's suggestions (今日推荐): a few items not opened yet.
+    pub suggested: Vec<ItemCard>,
     pub columns: Vec<ColumnCard>,
     pub required: Vec<ItemCard>,
     pub continue_items: Vec<ItemCard>,
@@ -100,7 +102,13 @@ pub async fn study_home(q: String) -> Result<StudyHomeView, AppError> {
             crate::auth::model::Role::Secretary | crate::auth::model::Role::CommitteeMember
         )
     });
+    let today = crate::points::model::day_of(chrono::Utc::now()).to_string();
     Ok(StudyHomeView {
+        suggested: if searching {
+            vec![]
+        } else {
+            list(&mut conn, u, Listing::Suggested(&today), 3).await?
+        },
         columns: if searching {
             vec![]
         } else {

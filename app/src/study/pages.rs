@@ -59,6 +59,7 @@ fn Home(v: StudyHomeView, searching: bool) -> impl IntoView {
                 <span class="chev" aria-hidden="true">"›"</span>
             </A>
         })}
+        {(!v.suggested.is_empty()).then(|| view! { <Section title=t.study_suggested items=v.suggested.clone() /> })}
         {(!v.columns.is_empty()).then(|| view! {
             <section class="card">
                 <h2>{t.study_columns}</h2>

@@ -115,6 +115,9 @@ pub enum Listing<'a> {
     Recent(&'a str),
     /// The items of one column, in the order they were published.
     Column(i64),
+    /// Today's suggestions: items the member has not opened yet, in an order that changes
+    /// every Asia/Shanghai day (the day's key is the parameter).
+    Suggested(&'a str),
 }
 
 pub async fn list(
@@ -141,6 +144,11 @@ pub async fn list(
         ),
         Listing::Recent(_) => ("true", "i.published_at DESC", None),
         Listing::Column(_) => ("i.column_id = $3", "i.published_at, i.id", None),
+        Listing::Suggested(_) => (
+            "p.user_id IS NULL",
+            "md5(i.id::text || $3 || $1::text)",
+            None,
+        ),
     };
     let sql = format!(
         "SELECT i.id, i.kind, i.title, i.length_secs, i.required OR COALESCE(c.required, false) AS required, i.tags,
@@ -162,8 +170,10 @@ pub async fn list(
             .replace('_', "\\_");
         query = query.bind(format!("%{escaped}%")).bind(q.clone());
     }
-    if let Listing::Column(id) = listing {
-        query = query.bind(id);
+    match listing {
+        Listing::Column(id) => query = query.bind(id),
+        Listing::Suggested(day) => query = query.bind(day.to_owned()),
+        _ => {}
     }
     let rows = query.fetch_all(conn).await?;
     rows.iter()
