@@ -9,6 +9,7 @@ pub mod notices;
 pub mod orgs;
 pub mod points;
 pub mod quiz;
+pub mod rankings;
 pub mod study;
 pub mod ui;
 pub mod uploads;

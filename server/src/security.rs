@@ -143,7 +143,7 @@ pub async fn page_gate(session: Session, req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let path = req.uri().path();
-    let protected = ["/me", "/study", "/points", "/admin", "/media"]
+    let protected = ["/me", "/study", "/points", "/rankings", "/admin", "/media"]
         .iter()
         .any(|p| is_under(path, p));
     let auth_page = path == "/signin" || path == "/signup";

@@ -58,6 +58,20 @@ impl RuleCode {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// Points for studying (reading, watching, quizzes): what 参学率 counts.
+    pub fn is_study(self) -> bool {
+        matches!(
+            self,
+            RuleCode::ArticleRead
+                | RuleCode::ReadingTime
+                | RuleCode::VideoWatch
+                | RuleCode::VideoTime
+                | RuleCode::DailyQuiz
+                | RuleCode::WeeklyQuiz
+                | RuleCode::SpecialQuiz
+        )
+    }
+
     /// The page where a member earns this rule's points, if there is one to go to.
     pub fn earn_at(self) -> Option<&'static str> {
         match self {

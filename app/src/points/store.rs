@@ -237,8 +237,20 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
         .bind(&branches)
         .bind(&periods)
         .bind(points)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+        if rule.code.is_study() && points > 0 {
+            sqlx::query(
+                "INSERT INTO branch_participants (org_id, period, user_id)
+                 SELECT b, p, $3 FROM unnest($1::bigint[]) AS b CROSS JOIN unnest($2::text[]) AS p
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&branches)
+            .bind(&periods)
+            .bind(a.user_id)
+            .execute(conn)
+            .await?;
+        }
     }
     Ok(Outcome::Awarded { points })
 }

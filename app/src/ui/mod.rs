@@ -57,6 +57,12 @@ pub fn TabBar() -> impl IntoView {
                 </svg>
                 <span>{t.tab_points}</span>
             </a>
+            <a href="/rankings" class="tab" aria-current=move || current("/rankings")>
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M4 20V12h4v8M10 20V6h4v14M16 20v-9h4v9" />
+                </svg>
+                <span>{t.tab_rankings}</span>
+            </a>
             <a href="/me" class="tab" aria-current=move || current("/me")>
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <circle cx="12" cy="8" r="4" />
@@ -343,6 +349,19 @@ pub mod browser {
             .is_some_and(|m| !m.paused() && !m.ended())
     }
 
+    /// Submits the form of the control that fired `ev` (a filter that applies on change).
+    pub fn submit_form_of(ev: &leptos::ev::Event) {
+        use wasm_bindgen::JsCast;
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("form").ok().flatten())
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            let _ = form.submit();
+        }
+    }
+
     /// Sends the file chosen in the `<input type=file>` that fired `ev`.
     pub fn upload_chosen(
         ev: &leptos::ev::Event,
@@ -389,6 +408,8 @@ pub mod browser {
     pub fn media_playing() -> bool {
         false
     }
+
+    pub fn submit_form_of(_ev: &leptos::ev::Event) {}
 
     /// Uploads happen in the browser only.
     pub fn upload_chosen(

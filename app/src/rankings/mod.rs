@@ -1,0 +1,8 @@
+//! Rankings (排行): member boards by scope and period with "my rank" and its neighbours,
+//! organization boards compared per member and by participation, privacy, and star ratings.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;

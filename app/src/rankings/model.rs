@@ -1,0 +1,569 @@
+//! Rankings as plain rules: board periods, competition ranks with ties, neighbours, fair
+//! organization scores (per member, participation, the weakest week, roll-up), and star
+//! ratings with their quotas. No I/O.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Strings;
+
+/// The span a board counts over, in Asia/Shanghai days and Monday weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Year,
+    All,
+}
+
+impl Period {
+    pub const ALL: [Period; 5] = [
+        Period::Day,
+        Period::Week,
+        Period::Month,
+        Period::Year,
+        Period::All,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+            Period::All => "all",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Period::Day => t.period_day,
+            Period::Week => t.period_week,
+            Period::Month => t.period_month,
+            Period::Year => t.period_year,
+            Period::All => t.period_all,
+        }
+    }
+
+    /// The running-total key of this period at `at` (`d:2026-11-23`, `w:2026-W48`, ...).
+    pub fn key(self, at: chrono::DateTime<chrono::Utc>) -> String {
+        let keys = crate::points::model::period_keys(at);
+        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(4);
+        keys[i].clone()
+    }
+}
+
+/// Members on a board page.
+pub const PAGE_SIZE: i64 = 50;
+/// Neighbours shown above and below "my rank".
+pub const NEIGHBOURS: i64 = 2;
+
+/// Competition ranks (1, 2, 2, 4) for points sorted from high to low.
+pub fn competition_ranks(points: &[i32]) -> Vec<u32> {
+    let mut ranks = Vec::with_capacity(points.len());
+    for (i, p) in points.iter().enumerate() {
+        let rank = match i {
+            0 => 1,
+            _ if points[i - 1] == *p => ranks[i - 1],
+            _ => i as u32 + 1,
+        };
+        ranks.push(rank);
+    }
+    ranks
+}
+
+/// The rank of `points` among others: one more than the number of members with more.
+pub fn rank_of(higher: i64) -> u32 {
+    higher as u32 + 1
+}
+
+/// The window of a sorted board around position `at` (0-based): up to `n` before and after.
+pub fn neighbours(len: usize, at: usize, n: usize) -> std::ops::Range<usize> {
+    at.saturating_sub(n)..(at + n + 1).min(len)
+}
+
+/// Points per member, in tenths (so that it sorts and compares exactly); 0 for no members.
+pub fn per_member_tenths(points: i64, members: i64) -> i64 {
+    if members <= 0 {
+        0
+    } else {
+        (points * 10 + members / 2) / members
+    }
+}
+
+/// 参学率 in whole percent: members who earned study points / members; 0 for no members.
+pub fn participation(studied: i64, members: i64) -> u32 {
+    if members <= 0 {
+        0
+    } else {
+        ((studied.min(members) * 100) / members) as u32
+    }
+}
+
+/// A general branch's score: its own plus the average of its branches' (tenths).
+pub fn rollup(own: i64, children: &[i64]) -> i64 {
+    if children.is_empty() {
+        own
+    } else {
+        own + children.iter().sum::<i64>() / children.len() as i64
+    }
+}
+
+/// One organization on a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgScore {
+    pub org_id: i64,
+    pub name: String,
+    pub members: i64,
+    /// Points per member in tenths, rolled up for general branches.
+    pub score: i64,
+    pub participation: u32,
+    /// The lowest weekly points per member (tenths) among the period's weeks.
+    pub weakest_week: i64,
+}
+
+/// Orders an organization board: by score, ties by the weakest week (the steadier first),
+/// then by name so that the order is stable.
+pub fn order_orgs(rows: &mut [OrgScore]) {
+    rows.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(b.weakest_week.cmp(&a.weakest_week))
+            .then(a.name.cmp(&b.name))
+    });
+}
+
+/// A scope the viewer may choose: `platform` or `org:<id>`; the platform has no name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeChoice {
+    pub key: String,
+    pub name: String,
+}
+
+/// Which of the viewer's scopes `key` names (the first, their own branch, when empty). A
+/// well-formed organization key that is not one of theirs is refused as forbidden, whether
+/// the organization exists or not; anything else is an unknown scope.
+pub fn choose<P: Clone>(
+    choices: &[(ScopeChoice, P)],
+    key: &str,
+) -> Result<(String, P), crate::error::AppError> {
+    use crate::error::{AppError, Msg};
+    let key = key.trim();
+    let found = if key.is_empty() {
+        choices.first()
+    } else {
+        choices.iter().find(|(c, _)| c.key == key)
+    };
+    match found {
+        Some((c, p)) => Ok((c.key.clone(), p.clone())),
+        None => match key.strip_prefix("org:").map(str::parse::<i64>) {
+            Some(Ok(_)) => Err(AppError::Forbidden),
+            _ => Err(AppError::invalid("scope", Msg::BoardScopeUnknown)),
+        },
+    }
+}
+
+/// A period from a request: empty means this week.
+pub fn parse_period(input: &str) -> Result<Period, crate::error::AppError> {
+    match input.trim() {
+        "" => Ok(Period::Week),
+        p => Period::parse(p).ok_or_else(|| {
+            crate::error::AppError::invalid("period", crate::error::Msg::BoardPeriodUnknown)
+        }),
+    }
+}
+
+/// The week keys whose weakest decides ties in a period: the current week for a day or a
+/// week; the Monday weeks from the start of the month or year to now; for all time, the
+/// weeks of the current year.
+pub fn week_keys(period: Period, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    use chrono::Datelike;
+    let today = crate::points::model::day_of(now);
+    let start = match period {
+        Period::Day | Period::Week => today,
+        Period::Month => today.with_day(1).unwrap_or(today),
+        Period::Year | Period::All => today.with_ordinal(1).unwrap_or(today),
+    };
+    let mut keys = Vec::new();
+    let mut monday = crate::points::model::week_start(start);
+    while monday <= today {
+        let w = monday.iso_week();
+        keys.push(format!("w:{}-W{:02}", w.year(), w.week()));
+        monday += chrono::Duration::days(7);
+    }
+    keys
+}
+
+/// An organization's own figures for a period (its direct members only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub members: i64,
+    pub points: i64,
+    pub participants: i64,
+    /// Points in each week of the period.
+    pub weekly: Vec<i64>,
+}
+
+/// One organization on an organization board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgBoardRow {
+    pub rank: u32,
+    pub org_id: i64,
+    pub name: String,
+    /// Members in the organization and everything under it.
+    pub members: i64,
+    /// Points per member, one decimal ("2.5"), rolled up for general branches.
+    pub per_member: String,
+    /// 参学率 in whole percent.
+    pub participation: u32,
+}
+
+/// The organization board under `root`: each organization directly under it, scored per
+/// member (an organization with organizations under it adds the average of theirs to its
+/// own), ordered by score and then by the weakest week, ranked with ties.
+pub fn org_board(root: i64, all: &[Figures]) -> Vec<OrgBoardRow> {
+    struct Total {
+        score: i64,
+        weakest: i64,
+        members: i64,
+        participants: i64,
+    }
+    fn total(id: i64, all: &[Figures]) -> Total {
+        let Some(me) = all.iter().find(|f| f.id == id) else {
+            return Total {
+                score: 0,
+                weakest: 0,
+                members: 0,
+                participants: 0,
+            };
+        };
+        let children: Vec<Total> = all
+            .iter()
+            .filter(|f| f.parent_id == Some(id))
+            .map(|f| total(f.id, all))
+            .collect();
+        let own = per_member_tenths(me.points, me.members);
+        let own_weakest = me
+            .weekly
+            .iter()
+            .map(|w| per_member_tenths(*w, me.members))
+            .min()
+            .unwrap_or(0);
+        let scored: Vec<&Total> = children.iter().filter(|c| c.members > 0).collect();
+        let avg = |f: fn(&Total) -> i64| {
+            if scored.is_empty() {
+                0
+            } else {
+                scored.iter().map(|c| f(c)).sum::<i64>() / scored.len() as i64
+            }
+        };
+        Total {
+            score: own + avg(|c| c.score),
+            weakest: own_weakest + avg(|c| c.weakest),
+            members: me.members + children.iter().map(|c| c.members).sum::<i64>(),
+            participants: me.participants + children.iter().map(|c| c.participants).sum::<i64>(),
+        }
+    }
+    let mut rows: Vec<OrgScore> = all
+        .iter()
+        .filter(|f| f.parent_id == Some(root))
+        .map(|f| {
+            let t = total(f.id, all);
+            OrgScore {
+                org_id: f.id,
+                name: f.name.clone(),
+                members: t.members,
+                score: t.score,
+                participation: participation(t.participants, t.members),
+                weakest_week: t.weakest,
+            }
+        })
+        .collect();
+    order_orgs(&mut rows);
+    let mut out: Vec<OrgBoardRow> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let tied =
+            i > 0 && rows[i - 1].score == r.score && rows[i - 1].weakest_week == r.weakest_week;
+        let rank = if tied { out[i - 1].rank } else { i as u32 + 1 };
+        out.push(OrgBoardRow {
+            rank,
+            org_id: r.org_id,
+            name: r.name.clone(),
+            members: r.members,
+            per_member: format!("{}.{}", r.score / 10, r.score % 10),
+            participation: r.participation,
+        });
+    }
+    out
+}
+
+/// A star rating (星级) of a branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Stars {
+    /// Below 60: flagged for rectification (整改).
+    Rectify,
+    Two,
+    Three,
+    Four,
+    Five,
+}
+
+impl Stars {
+    pub fn from_score(score: u32) -> Self {
+        match score {
+            90.. => Stars::Five,
+            80..=89 => Stars::Four,
+            70..=79 => Stars::Three,
+            60..=69 => Stars::Two,
+            _ => Stars::Rectify,
+        }
+    }
+
+    pub fn count(self) -> u8 {
+        match self {
+            Stars::Rectify => 0,
+            Stars::Two => 2,
+            Stars::Three => 3,
+            Stars::Four => 4,
+            Stars::Five => 5,
+        }
+    }
+
+    fn lower(self) -> Self {
+        match self {
+            Stars::Five => Stars::Four,
+            Stars::Four => Stars::Three,
+            Stars::Three => Stars::Two,
+            Stars::Two | Stars::Rectify => Stars::Rectify,
+        }
+    }
+}
+
+/// Stars for branches under one superior from their scores, within the quotas: at most 20%
+/// five-star and 60% four-star (of the branches rated). A branch above a line but over its
+/// quota drops one star, lowest scores first; a drop can push the next level over its quota,
+/// so the levels are settled from the top down. Returns stars in the order given.
+pub fn rate_with_quotas(scores: &[u32]) -> Vec<Stars> {
+    let n = scores.len();
+    let mut stars: Vec<Stars> = scores.iter().map(|s| Stars::from_score(*s)).collect();
+    for (level, quota) in [(Stars::Five, n / 5), (Stars::Four, n * 3 / 5)] {
+        let mut at_level: Vec<usize> = (0..n).filter(|i| stars[*i] == level).collect();
+        // Highest scores keep the level; ties keep the order given.
+        at_level.sort_by(|a, b| scores[*b].cmp(&scores[*a]).then(a.cmp(b)));
+        for i in at_level.into_iter().skip(quota) {
+            stars[i] = level.lower();
+        }
+    }
+    stars
+}
+
+/// Only branches founded at least six months before the rating are rated.
+pub fn old_enough(founded: chrono::NaiveDate, rated_on: chrono::NaiveDate) -> bool {
+    founded
+        .checked_add_months(chrono::Months::new(6))
+        .is_some_and(|d| d <= rated_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn equal_points_share_a_rank_and_the_next_rank_skips() {
+        assert_eq!(
+            competition_ranks(&[9, 7, 7, 3, 3, 3, 1]),
+            vec![1, 2, 2, 4, 4, 4, 7]
+        );
+        assert_eq!(competition_ranks(&[]), Vec::<u32>::new());
+        assert_eq!(competition_ranks(&[0, 0]), vec![1, 1]);
+        assert_eq!(rank_of(0), 1);
+        assert_eq!(rank_of(3), 4);
+    }
+
+    #[test]
+    fn neighbours_stop_at_the_edges_of_the_board() {
+        assert_eq!(neighbours(10, 0, 2), 0..3);
+        assert_eq!(neighbours(10, 1, 2), 0..4);
+        assert_eq!(neighbours(10, 9, 2), 7..10);
+        assert_eq!(neighbours(10, 5, 2), 3..8);
+        assert_eq!(neighbours(1, 0, 2), 0..1);
+    }
+
+    #[test]
+    fn organizations_are_compared_per_member_and_by_participation() {
+        assert_eq!(per_member_tenths(25, 10), 25);
+        assert_eq!(per_member_tenths(1, 3), 3);
+        assert_eq!(per_member_tenths(100, 0), 0);
+        assert_eq!(participation(3, 4), 75);
+        assert_eq!(participation(5, 0), 0);
+        assert_eq!(participation(9, 4), 100);
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_branch_with_the_stronger_weakest_week() {
+        let row = |id: i64, score: i64, weakest: i64| OrgScore {
+            org_id: id,
+            name: format!("b{id}"),
+            members: 10,
+            score,
+            participation: 50,
+            weakest_week: weakest,
+        };
+        let mut rows = vec![row(1, 30, 2), row(2, 30, 8), row(3, 40, 0)];
+        order_orgs(&mut rows);
+        let ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
+        assert_eq!(ids, vec![3, 2, 1]);
+    }
+
+    #[test]
+    fn a_general_branch_adds_the_average_of_its_branches() {
+        assert_eq!(rollup(10, &[20, 40]), 40);
+        assert_eq!(rollup(10, &[]), 10);
+    }
+
+    fn fig(
+        id: i64,
+        parent: i64,
+        members: i64,
+        points: i64,
+        participants: i64,
+        weekly: &[i64],
+    ) -> Figures {
+        Figures {
+            id,
+            parent_id: Some(parent),
+            name: format!("o{id}"),
+            members,
+            points,
+            participants,
+            weekly: weekly.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_org_board_rolls_general_branches_up_and_ranks_fairly() {
+        // Root 1: a big branch 2 (100 members, 100 points), a small branch 3 (4 members,
+        // 8 points), an empty branch 4, and a general branch 5 with branches 6 and 7.
+        let all = vec![
+            fig(2, 1, 100, 100, 50, &[50, 50]),
+            fig(3, 1, 4, 8, 4, &[8, 0]),
+            fig(4, 1, 0, 0, 0, &[0, 0]),
+            fig(5, 1, 0, 0, 0, &[0, 0]),
+            fig(6, 5, 10, 30, 10, &[15, 15]),
+            fig(7, 5, 10, 10, 5, &[5, 5]),
+        ];
+        let board = org_board(1, &all);
+        let names: Vec<(&str, &str, u32)> = board
+            .iter()
+            .map(|r| (r.name.as_str(), r.per_member.as_str(), r.participation))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("o5", "2.0", 75),
+                ("o3", "2.0", 100),
+                ("o2", "1.0", 50),
+                ("o4", "0.0", 0)
+            ]
+        );
+        // o5 and o3 tie on score; o5's weakest week (1.0) beats o3's (0.0).
+        assert_eq!(
+            board.iter().map(|r| r.rank).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4]
+        );
+        assert_eq!(board[0].members, 20);
+    }
+
+    #[test]
+    fn the_weeks_of_a_period_start_on_mondays() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-23T02:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(week_keys(Period::Week, at), vec!["w:2026-W48".to_owned()]);
+        assert_eq!(week_keys(Period::Month, at).len(), 5);
+        assert_eq!(week_keys(Period::Month, at)[0], "w:2026-W44");
+        assert_eq!(week_keys(Period::Year, at).len(), 48);
+    }
+
+    #[test]
+    fn scopes_are_chosen_from_the_viewers_own() {
+        let choices = vec![
+            (
+                ScopeChoice {
+                    key: "org:7".into(),
+                    name: "支部".into(),
+                },
+                7,
+            ),
+            (
+                ScopeChoice {
+                    key: "platform".into(),
+                    name: String::new(),
+                },
+                0,
+            ),
+        ];
+        assert_eq!(choose(&choices, "").unwrap(), ("org:7".to_owned(), 7));
+        assert_eq!(choose(&choices, "platform").unwrap().1, 0);
+        assert_eq!(
+            choose(&choices, "org:8").unwrap_err(),
+            crate::error::AppError::Forbidden
+        );
+        assert_eq!(choose(&choices, "moon").unwrap_err().status(), 422);
+        assert_eq!(parse_period("").unwrap(), Period::Week);
+        assert_eq!(parse_period("decade").unwrap_err().status(), 422);
+    }
+
+    #[test]
+    fn stars_follow_the_score_lines() {
+        assert_eq!(Stars::from_score(90), Stars::Five);
+        assert_eq!(Stars::from_score(89), Stars::Four);
+        assert_eq!(Stars::from_score(70), Stars::Three);
+        assert_eq!(Stars::from_score(60), Stars::Two);
+        assert_eq!(Stars::from_score(59), Stars::Rectify);
+    }
+
+    #[test]
+    fn quotas_drop_the_lowest_scores_over_the_line_by_one_star() {
+        // Ten branches, all above 90: two keep five stars, six get four, two drop to three.
+        let scores = [99, 98, 97, 96, 95, 94, 93, 92, 91, 90];
+        let stars = rate_with_quotas(&scores);
+        let count = |s: Stars| stars.iter().filter(|x| **x == s).count();
+        assert_eq!(
+            (count(Stars::Five), count(Stars::Four), count(Stars::Three)),
+            (2, 6, 2)
+        );
+        assert_eq!(stars[0], Stars::Five);
+        assert_eq!(stars[9], Stars::Three);
+        // Five branches: 20% of 5 is one five-star.
+        let stars = rate_with_quotas(&[95, 92, 85, 70, 50]);
+        assert_eq!(
+            stars,
+            vec![
+                Stars::Five,
+                Stars::Four,
+                Stars::Four,
+                Stars::Three,
+                Stars::Rectify
+            ]
+        );
+        // Too few branches for any five-star quota: the best drops to four.
+        assert_eq!(rate_with_quotas(&[95, 80]), vec![Stars::Four, Stars::Three]);
+    }
+
+    #[test]
+    fn only_branches_older_than_six_months_are_rated() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert!(old_enough(d(2026, 5, 23), d(2026, 11, 23)));
+        assert!(!old_enough(d(2026, 5, 24), d(2026, 11, 23)));
+        assert!(old_enough(d(2025, 8, 31), d(2026, 2, 28)));
+    }
+}

@@ -1,0 +1,245 @@
+//! SQL for the boards: members of a scope ranked by their running totals, "my rank" with
+//! its neighbours, and the branches under an organization with their period figures.
+
+use sqlx::{PgConnection, Row, postgres::PgRow};
+
+use super::api::BoardRow;
+use super::model::{Figures, ScopeChoice};
+use crate::error::AppError;
+use crate::orgs::model::OrgPath;
+
+/// The members of a scope (everyone with a current membership under `path`, or on the
+/// platform when `None`), ranked by points in a period: competition rank for display,
+/// a row number for paging and neighbours. Whether the viewer shares a branch with each
+/// member decides whether an anonymous member's name shows.
+const BOARD: &str = "WITH members AS (
+        SELECT DISTINCT m.user_id FROM memberships m JOIN orgs b ON b.id = m.org_id
+        WHERE m.ended_at IS NULL AND ($1::ltree IS NULL OR b.path <@ $1::ltree)),
+    board AS (
+        SELECT mb.user_id, COALESCE(t.points, 0) AS points,
+               rank() OVER (ORDER BY COALESCE(t.points, 0) DESC) AS rank,
+               row_number() OVER (ORDER BY COALESCE(t.points, 0) DESC, mb.user_id) AS rn
+        FROM members mb LEFT JOIN point_totals t ON t.user_id = mb.user_id AND t.period = $2)";
+
+const BOARD_COLUMNS: &str = "b.user_id, b.points, b.rank, b.rn, u.display_name, u.rank_anonymous,
+        EXISTS (SELECT 1 FROM memberships x JOIN memberships y ON y.org_id = x.org_id
+                WHERE x.user_id = b.user_id AND x.ended_at IS NULL
+                  AND y.user_id = $3 AND y.ended_at IS NULL) AS shares_branch";
+
+fn board_row(r: &PgRow, viewer: i64, anonymous: &str) -> BoardRow {
+    let user_id: i64 = r.get("user_id");
+    let hidden = user_id != viewer
+        && r.get::<bool, _>("rank_anonymous")
+        && !r.get::<bool, _>("shares_branch");
+    BoardRow {
+        rank: r.get::<i64, _>("rank") as u32,
+        name: if hidden {
+            anonymous.to_owned()
+        } else {
+            r.get("display_name")
+        },
+        points: r.get("points"),
+        me: user_id == viewer,
+    }
+}
+
+/// A page of a member board, and how many members it has.
+pub async fn board_page(
+    conn: &mut PgConnection,
+    scope: Option<&OrgPath>,
+    period_key: &str,
+    viewer: i64,
+    offset: i64,
+    limit: i64,
+    anonymous: &str,
+) -> Result<(i64, Vec<BoardRow>), AppError> {
+    let path = scope.map(ToString::to_string);
+    let rows = sqlx::query(&format!(
+        "{BOARD}
+         SELECT {BOARD_COLUMNS}, (SELECT count(*) FROM board) AS total
+         FROM board b JOIN users u ON u.id = b.user_id
+         WHERE b.rn > $4 AND b.rn <= $4 + $5
+         ORDER BY b.rn"
+    ))
+    .bind(&path)
+    .bind(period_key)
+    .bind(viewer)
+    .bind(offset)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = match rows.first() {
+        Some(r) => r.get("total"),
+        None => member_count(conn, scope).await?,
+    };
+    Ok((
+        total,
+        rows.iter()
+            .map(|r| board_row(r, viewer, anonymous))
+            .collect(),
+    ))
+}
+
+async fn member_count(conn: &mut PgConnection, scope: Option<&OrgPath>) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(DISTINCT m.user_id) FROM memberships m JOIN orgs b ON b.id = m.org_id
+         WHERE m.ended_at IS NULL AND ($1::ltree IS NULL OR b.path <@ $1::ltree)",
+    )
+    .bind(scope.map(ToString::to_string))
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The viewer's place on a board with `n` neighbours above and below; empty when the
+/// viewer is not a member of the scope.
+pub async fn around_me(
+    conn: &mut PgConnection,
+    scope: Option<&OrgPath>,
+    period_key: &str,
+    viewer: i64,
+    n: i64,
+    anonymous: &str,
+) -> Result<Vec<BoardRow>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{BOARD}, me AS (SELECT rn FROM board WHERE user_id = $3)
+         SELECT {BOARD_COLUMNS}
+         FROM board b JOIN users u ON u.id = b.user_id, me
+         WHERE b.rn BETWEEN me.rn - $4 AND me.rn + $4
+         ORDER BY b.rn"
+    ))
+    .bind(scope.map(ToString::to_string))
+    .bind(period_key)
+    .bind(viewer)
+    .bind(n)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| board_row(r, viewer, anonymous))
+        .collect())
+}
+
+/// A member's wish to appear as 匿名成员 outside their branch.
+pub async fn set_anonymous(
+    conn: &mut PgConnection,
+    user_id: i64,
+    on: bool,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET rank_anonymous = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(on)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn anonymous(conn: &mut PgConnection, user_id: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT rank_anonymous FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Every organization strictly under `root` with its own members, points, participants and
+/// weekly points for the period.
+pub async fn org_figures(
+    conn: &mut PgConnection,
+    root: &OrgPath,
+    period_key: &str,
+    week_keys: &[String],
+) -> Result<Vec<Figures>, AppError> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.parent_id, o.name,
+                (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
+                COALESCE((SELECT points FROM branch_point_totals t WHERE t.org_id = o.id AND t.period = $2), 0)::bigint AS points,
+                (SELECT count(*) FROM branch_participants p WHERE p.org_id = o.id AND p.period = $2) AS participants,
+                ARRAY(SELECT COALESCE(t.points, 0)::bigint FROM unnest($3::text[]) WITH ORDINALITY AS w (key, i)
+                      LEFT JOIN branch_point_totals t ON t.org_id = o.id AND t.period = w.key
+                      ORDER BY w.i) AS weekly
+         FROM orgs o
+         WHERE o.path <@ $1::ltree AND o.path <> $1::ltree AND o.kind <> 'group'",
+    )
+    .bind(root.to_string())
+    .bind(period_key)
+    .bind(week_keys)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Figures {
+            id: r.get("id"),
+            parent_id: r.get("parent_id"),
+            name: r.get("name"),
+            members: r.get("members"),
+            points: r.get("points"),
+            participants: r.get("participants"),
+            weekly: r.get("weekly"),
+        })
+        .collect())
+}
+
+/// The organizations whose boards a member may see: their branches and everything above
+/// them, the Party tree first, nearest first.
+pub async fn my_orgs(
+    conn: &mut PgConnection,
+    user_id: i64,
+) -> Result<Vec<(i64, String, OrgPath)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT o.id, o.name, o.path::text AS path, o.tree, nlevel(o.path) AS depth
+         FROM memberships m JOIN orgs b ON b.id = m.org_id JOIN orgs o ON b.path <@ o.path
+         WHERE m.user_id = $1 AND m.ended_at IS NULL
+         ORDER BY o.tree = 'league', depth DESC",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let path =
+                OrgPath::parse(r.get("path")).ok_or_else(|| AppError::internal("bad org path"))?;
+            Ok((r.get("id"), r.get("name"), path))
+        })
+        .collect()
+}
+
+/// The scopes a viewer may see, with their paths: their branches and every organization
+/// above them, the organizations they serve, and the platform (no path), in that order.
+pub async fn scope_choices(
+    conn: &mut PgConnection,
+    actor: &crate::auth::model::Actor,
+) -> Result<Vec<(ScopeChoice, Option<OrgPath>)>, AppError> {
+    let mut out = Vec::new();
+    for (id, name, path) in my_orgs(conn, actor.user_id).await? {
+        out.push((
+            ScopeChoice {
+                key: format!("org:{id}"),
+                name,
+            },
+            Some(path),
+        ));
+    }
+    for g in &actor.grants {
+        if let Some(path) = &g.path
+            && !out.iter().any(|(_, p)| p.as_ref() == Some(path))
+            && let Some(org) = crate::orgs::store::org(conn, path.id()).await?
+        {
+            out.push((
+                ScopeChoice {
+                    key: format!("org:{}", org.id),
+                    name: org.name,
+                },
+                Some(org.path),
+            ));
+        }
+    }
+    out.push((
+        ScopeChoice {
+            key: "platform".into(),
+            name: String::new(),
+        },
+        None,
+    ));
+    Ok(out)
+}

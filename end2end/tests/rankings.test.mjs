@@ -1,0 +1,59 @@
+// The 排行 tab on a phone: a member finds their rank, earns points, and sees it move; the
+// organization board compares branches per member.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, phone, signIn, shot, go, hydrated, assertNoSidewaysScroll } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function myRow(page) {
+  const row = page.locator('.card', { hasText: '我的排名' }).locator('tr.me');
+  await row.waitFor();
+  const cells = await row.locator('td').allInnerTexts();
+  return { rank: Number(cells[0]), points: Number(cells[2]) };
+}
+
+test('a member sees the company board and their rank move after earning points', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'member');
+  await page.getByRole('link', { name: '排行' }).click();
+  await page.waitForURL('**/rankings');
+  await hydrated(page);
+  // Today's board of the company committee: the member and 300 demo colleagues.
+  await page.selectOption('select[name=period]', 'day');
+  await page.waitForURL(/period=day/);
+  await hydrated(page);
+  const scope = await page.locator('select[name=scope] option', { hasText: '星云科技党委' }).getAttribute('value');
+  await page.selectOption('select[name=scope]', scope);
+  await page.waitForURL(/scope=org/);
+  await hydrated(page);
+  const before = await myRow(page);
+  await shot(page, 'rankings-members');
+
+  // Earn points: the daily quiz, all answers picked.
+  await go(page, '/study/quiz/daily');
+  const questions = page.locator('fieldset.question');
+  for (let i = 0; i < await questions.count(); i++) {
+    await questions.nth(i).locator('label.option').first().click();
+  }
+  await page.getByRole('button', { name: /交卷/ }).click();
+  await page.locator('.big-score').waitFor();
+  const correct = Number((await page.locator('.big-score').innerText()).split('/')[0].trim());
+
+  await go(page, `/rankings?scope=${scope}&period=day`);
+  const after = await myRow(page);
+  assert.equal(after.points, before.points + correct);
+  if (correct > 0) assert.ok(after.rank <= before.rank, `${after.rank} <= ${before.rank}`);
+  await assertNoSidewaysScroll(page, assert);
+
+  await page.getByRole('link', { name: '组织榜' }).click();
+  await page.waitForURL(/view=orgs/);
+  await hydrated(page);
+  await page.locator('table.board tbody tr').first().waitFor();
+  assert.ok(await page.locator('table.board tbody tr').count() >= 1);
+  await shot(page, 'rankings-orgs');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
