@@ -27,9 +27,14 @@ ensure_build_tools() {
     log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
     cargo install wasm-bindgen-cli --version "$wbg"
   fi
-  if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ]; then
-    log "installing wasm-opt (binaryen) from npm"
+  if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] || [ ! -f "$ROOT/scripts/node_modules/echarts/dist/echarts.min.js" ]; then
+    log "installing wasm-opt (binaryen) and ECharts from npm"
     (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  # ECharts is served from our own origin; cargo-leptos copies public/ into the site.
+  if ! cmp -s "$ROOT/scripts/node_modules/echarts/dist/echarts.min.js" "$ROOT/public/vendor/echarts.min.js"; then
+    mkdir -p "$ROOT/public/vendor"
+    cp "$ROOT/scripts/node_modules/echarts/dist/echarts.min.js" "$ROOT/public/vendor/echarts.min.js"
   fi
 }
 

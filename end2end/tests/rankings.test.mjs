@@ -30,6 +30,9 @@ test('a member sees the company board and their rank move after earning points',
   await page.waitForURL(/scope=org/);
   await hydrated(page);
   const before = await myRow(page);
+  // My charts, drawn by ECharts from our own origin, with their numbers beside.
+  await page.locator('figure.chart-card', { hasText: '近 30 天我的积分' }).locator('.chart svg').waitFor();
+  assert.equal(await page.locator('figure.chart-card', { hasText: '近 30 天我的积分' }).locator('tbody tr').count(), 30);
   await shot(page, 'rankings-members');
 
   // Earn points: the daily quiz, all answers picked.
@@ -52,8 +55,23 @@ test('a member sees the company board and their rank move after earning points',
   await page.waitForURL(/view=orgs/);
   await hydrated(page);
   await page.locator('table.board tbody tr').first().waitFor();
+  await page.locator('figure.chart-card .chart svg').waitFor();
   assert.ok(await page.locator('table.board tbody tr').count() >= 1);
   await shot(page, 'rankings-orgs');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a secretary sees the branch participation chart and its table', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'secretary');
+  await go(page, '/rankings');
+  const figure = page.locator('figure.chart-card', { hasText: '支部近 12 周参学率' });
+  await figure.locator('.chart svg').waitFor();
+  await figure.locator('summary').click();
+  assert.equal(await figure.locator('tbody tr').count(), 12);
+  await figure.scrollIntoViewIfNeeded();
+  await shot(page, 'rankings-branch-chart');
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -436,4 +436,10 @@ strings! {
     members_col: "人数", "Members";
     org_board_lead: "按人均积分比较，不比总分；同分时看最弱的一周。参学率 = 本期有学习积分的成员 / 成员数。", "Compared per member, never by raw sums; ties go to the steadier weakest week. Participation = members who earned study points in the period / members.";
     org_board_empty: "这个组织下面没有可比较的组织。", "Nothing to compare under this organization.";
+    chart_my_days: "近 30 天我的积分", "My points, last 30 days";
+    chart_my_rules: "本月积分来源", "This month's points by rule";
+    chart_branch_weeks: "支部近 12 周参学率", "Branch participation, last 12 weeks";
+    chart_branch_spread: "本月成员积分分布（人数）", "Members by points this month";
+    chart_orgs: "人均积分与参学率", "Points per member and participation";
+    chart_table: "图表数据", "Chart data";
 }

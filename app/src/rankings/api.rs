@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{OrgBoardRow, Period, ScopeChoice};
+use super::model::{ChartView, OrgBoardRow, Period, ScopeChoice};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +28,8 @@ pub struct BoardView {
     /// The viewer and the neighbours around them (empty when not on this board).
     pub mine: Vec<BoardRow>,
     pub anonymous: bool,
+    /// The member's own charts, and the branch's for those who run it.
+    pub charts: Vec<ChartView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +38,7 @@ pub struct OrgBoardView {
     pub period: Period,
     pub scopes: Vec<ScopeChoice>,
     pub rows: Vec<OrgBoardRow>,
+    pub chart: Option<ChartView>,
 }
 
 /// A member board: `scope` is `platform`, `org:<id>` (one of the viewer's) or empty (their
@@ -73,7 +76,15 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
         anonymous_name,
     )
     .await?;
+    let mut charts = super::store::my_charts(&mut conn, actor.user_id).await?;
+    if let Some(p) = &path
+        && actor.can_manage(p)
+        && super::store::is_branch(&mut conn, p.id()).await?
+    {
+        charts.extend(super::store::branch_charts(&mut conn, p.id()).await?);
+    }
     Ok(BoardView {
+        charts,
         scope,
         period,
         scopes: choices.into_iter().map(|(c, _)| c).collect(),
@@ -126,11 +137,14 @@ pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, Ap
     let now = chrono::Utc::now();
     let weeks = super::model::week_keys(period, now);
     let figures = super::store::org_figures(&mut conn, &path, &period.key(now), &weeks).await?;
+    let rows = super::model::org_board(path.id(), &figures);
+    let chart = (!rows.is_empty()).then(|| super::store::orgs_chart(&rows));
     Ok(OrgBoardView {
         scope,
         period,
         scopes: choices.into_iter().map(|(c, _)| c).collect(),
-        rows: super::model::org_board(path.id(), &figures),
+        rows,
+        chart,
     })
 }
 

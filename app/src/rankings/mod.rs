@@ -2,6 +2,8 @@
 //! organization boards compared per member and by participation, privacy, and star ratings.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod charts;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

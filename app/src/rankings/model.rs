@@ -304,6 +304,35 @@ pub fn org_board(root: i64, all: &[Figures]) -> Vec<OrgBoardRow> {
     out
 }
 
+/// A chart for the page: ECharts options (JSON, built on the server) and the same numbers
+/// as a table, for screen readers and pages without JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartView {
+    pub title: String,
+    pub option: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The buckets of a distribution of points: 0, 1 to 9, 10 to 29, 30 to 59, 60 and more.
+pub const BUCKETS: [(i64, &str); 5] = [
+    (0, "0"),
+    (1, "1–9"),
+    (10, "10–29"),
+    (30, "30–59"),
+    (60, "60+"),
+];
+
+/// How many values fall in each of [`BUCKETS`].
+pub fn distribution(values: &[i64]) -> [i64; 5] {
+    let mut counts = [0; 5];
+    for v in values {
+        let i = BUCKETS.iter().rposition(|(low, _)| v >= low).unwrap_or(0);
+        counts[i] += 1;
+    }
+    counts
+}
+
 /// A star rating (星级) of a branch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Stars {
@@ -520,6 +549,14 @@ mod tests {
         assert_eq!(choose(&choices, "moon").unwrap_err().status(), 422);
         assert_eq!(parse_period("").unwrap(), Period::Week);
         assert_eq!(parse_period("decade").unwrap_err().status(), 422);
+    }
+
+    #[test]
+    fn points_fall_into_their_buckets() {
+        assert_eq!(
+            distribution(&[0, 0, 1, 9, 10, 45, 60, 300, -1]),
+            [3, 2, 1, 1, 2]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{BoardView, OrgBoardView, SetRankAnonymous, member_board, org_board};
-use super::model::{Period, ScopeChoice};
+use super::model::{ChartView, Period, ScopeChoice};
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
 use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, browser};
@@ -161,8 +161,39 @@ fn MemberBoard(v: BoardView) -> impl IntoView {
                 </nav>
             })}
         </section>
+        <Charts charts=v.charts.clone() />
         <Privacy on=v.anonymous />
     }
+}
+
+/// Charts drawn by ECharts in the browser, each with its numbers in a table under it. The
+/// scripts come only with pages that show charts.
+#[component]
+fn Charts(charts: Vec<ChartView>) -> impl IntoView {
+    let t = use_t();
+    (!charts.is_empty()).then(|| {
+        view! {
+            <script src="/vendor/echarts.min.js" defer></script>
+            <script src="/charts.js" defer></script>
+            {charts.into_iter().map(|c| view! {
+                <figure class="card chart-card">
+                    <figcaption>{c.title.clone()}</figcaption>
+                    <div class="chart" data-chart=c.option role="img" aria-label=c.title.clone()></div>
+                    <details>
+                        <summary>{t.chart_table}</summary>
+                        <table class="table">
+                            <thead><tr>{c.headers.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}</tr></thead>
+                            <tbody>
+                                {c.rows.iter().map(|r| view! {
+                                    <tr>{r.iter().map(|cell| view! { <td>{cell.clone()}</td> }).collect_view()}</tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </details>
+                </figure>
+            }).collect_view()}
+        }
+    })
 }
 
 #[component]
@@ -220,5 +251,6 @@ fn OrgBoard(v: OrgBoardView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <Charts charts=v.chart.clone().into_iter().collect() />
     }
 }

@@ -4,7 +4,7 @@
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::api::BoardRow;
-use super::model::{Figures, ScopeChoice};
+use super::model::{ChartView, Figures, ScopeChoice};
 use crate::error::AppError;
 use crate::orgs::model::OrgPath;
 
@@ -187,10 +187,10 @@ pub async fn my_orgs(
     user_id: i64,
 ) -> Result<Vec<(i64, String, OrgPath)>, AppError> {
     let rows = sqlx::query(
-        "SELECT DISTINCT o.id, o.name, o.path::text AS path, o.tree, nlevel(o.path) AS depth
+        "SELECT DISTINCT o.id, o.name, o.path::text AS path, o.tree = 'league' AS league, nlevel(o.path) AS depth
          FROM memberships m JOIN orgs b ON b.id = m.org_id JOIN orgs o ON b.path <@ o.path
          WHERE m.user_id = $1 AND m.ended_at IS NULL
-         ORDER BY o.tree = 'league', depth DESC",
+         ORDER BY league, depth DESC",
     )
     .bind(user_id)
     .fetch_all(conn)
@@ -242,4 +242,184 @@ pub async fn scope_choices(
         None,
     ));
     Ok(out)
+}
+
+/// A member's points on each of the given day keys (0 where none).
+pub async fn points_on(
+    conn: &mut PgConnection,
+    user_id: i64,
+    keys: &[String],
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(t.points, 0)::bigint FROM unnest($2::text[]) WITH ORDINALITY AS k (key, i)
+         LEFT JOIN point_totals t ON t.user_id = $1 AND t.period = k.key ORDER BY k.i",
+    )
+    .bind(user_id)
+    .bind(keys)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A member's points by rule since `from` (their own ledger rows of this month).
+pub async fn points_by_rule(
+    conn: &mut PgConnection,
+    user_id: i64,
+    from: chrono::NaiveDate,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT r.code, sum(l.points)::bigint AS points FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+         WHERE l.user_id = $1 AND l.day >= $2 GROUP BY r.code ORDER BY points DESC",
+    )
+    .bind(user_id)
+    .bind(from)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("code"), r.get("points")))
+        .collect())
+}
+
+/// A branch's participants in each of the given week keys, and its current members.
+pub async fn branch_weeks(
+    conn: &mut PgConnection,
+    org_id: i64,
+    keys: &[String],
+) -> Result<(Vec<i64>, i64), AppError> {
+    let counts: Vec<i64> = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM branch_participants p WHERE p.org_id = $1 AND p.period = k.key)
+         FROM unnest($2::text[]) WITH ORDINALITY AS k (key, i) ORDER BY k.i",
+    )
+    .bind(org_id)
+    .bind(keys)
+    .fetch_all(&mut *conn)
+    .await?;
+    let members: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM memberships WHERE org_id = $1 AND ended_at IS NULL",
+    )
+    .bind(org_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((counts, members))
+}
+
+/// The period points of each current member of a branch.
+pub async fn member_points(
+    conn: &mut PgConnection,
+    org_id: i64,
+    period_key: &str,
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(t.points, 0)::bigint FROM memberships m
+         LEFT JOIN point_totals t ON t.user_id = m.user_id AND t.period = $2
+         WHERE m.org_id = $1 AND m.ended_at IS NULL",
+    )
+    .bind(org_id)
+    .bind(period_key)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Whether an organization is a branch (members belong to it directly).
+pub async fn is_branch(conn: &mut PgConnection, org_id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM orgs WHERE id = $1 AND kind IN ('branch', 'joint_branch'))",
+    )
+    .bind(org_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The member's charts: points a day over the last 30 days, and points by rule this month.
+pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<ChartView>, AppError> {
+    use chrono::Datelike;
+    let t = crate::i18n::use_t();
+    let today = crate::points::model::day_of(chrono::Utc::now());
+    let days: Vec<chrono::NaiveDate> = (0..30)
+        .rev()
+        .map(|n| today - chrono::Duration::days(n))
+        .collect();
+    let keys: Vec<String> = days.iter().map(|d| format!("d:{d}")).collect();
+    let labels: Vec<String> = days.iter().map(|d| d.format("%m-%d").to_string()).collect();
+    let daily = points_on(conn, user_id, &keys).await?;
+    let month_start = today.with_day(1).unwrap_or(today);
+    let by_rule = points_by_rule(conn, user_id, month_start).await?;
+    let (rule_labels, rule_points): (Vec<String>, Vec<i64>) = by_rule
+        .into_iter()
+        .map(|(code, p)| {
+            let label = crate::points::model::RuleCode::parse(&code)
+                .map(|c| c.label(t).to_owned())
+                .unwrap_or(code);
+            (label, p)
+        })
+        .unzip();
+    Ok(vec![
+        super::charts::line(t.chart_my_days, t.points_col, &labels, &daily, false),
+        super::charts::bars(t.chart_my_rules, t.points_col, &rule_labels, &rule_points),
+    ])
+}
+
+/// A branch's charts: 参学率 over the last 12 weeks, and how its members' points this month
+/// are spread.
+pub async fn branch_charts(
+    conn: &mut PgConnection,
+    org_id: i64,
+) -> Result<Vec<ChartView>, AppError> {
+    use chrono::Datelike;
+    let t = crate::i18n::use_t();
+    let now = chrono::Utc::now();
+    let monday = crate::points::model::week_start(crate::points::model::day_of(now));
+    let weeks: Vec<chrono::NaiveDate> = (0..12)
+        .rev()
+        .map(|n| monday - chrono::Duration::days(7 * n))
+        .collect();
+    let keys: Vec<String> = weeks
+        .iter()
+        .map(|d| {
+            let w = d.iso_week();
+            format!("w:{}-W{:02}", w.year(), w.week())
+        })
+        .collect();
+    let labels: Vec<String> = weeks
+        .iter()
+        .map(|d| d.format("%m-%d").to_string())
+        .collect();
+    let (counts, members) = branch_weeks(conn, org_id, &keys).await?;
+    let rates: Vec<i64> = counts
+        .iter()
+        .map(|c| i64::from(super::model::participation(*c, members)))
+        .collect();
+    let month = super::model::Period::Month.key(now);
+    let spread = super::model::distribution(&member_points(conn, org_id, &month).await?);
+    let bucket_labels: Vec<String> = super::model::BUCKETS
+        .iter()
+        .map(|(_, l)| (*l).to_owned())
+        .collect();
+    Ok(vec![
+        super::charts::line(t.chart_branch_weeks, t.participation, &labels, &rates, true),
+        super::charts::bars(
+            t.chart_branch_spread,
+            t.members_col,
+            &bucket_labels,
+            &spread,
+        ),
+    ])
+}
+
+/// The organizations of a board side by side: points per member and 参学率.
+pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> ChartView {
+    let t = crate::i18n::use_t();
+    let labels: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    let per_member: Vec<f64> = rows
+        .iter()
+        .map(|r| r.per_member.parse().unwrap_or(0.0))
+        .collect();
+    let rates: Vec<i64> = rows.iter().map(|r| i64::from(r.participation)).collect();
+    super::charts::side_by_side(
+        t.chart_orgs,
+        (t.per_member, t.participation),
+        &labels,
+        &per_member,
+        &rates,
+    )
 }
