@@ -12,7 +12,7 @@ use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
 use crate::quiz::admin::{QuestionBankPage, SpecialQuizNewPage};
 use crate::quiz::pages::{ContestPage, QuizHomePage, QuizPage, WrongBookPage};
-use crate::rankings::pages::RankingsPage;
+use crate::rankings::pages::{RankingsPage, RatingsPage};
 use crate::study::authoring::{ContentListPage, EditorPage};
 use crate::study::pages::{ColumnPage, ItemPage, StudyPage};
 
@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/study/:id") view=ItemPage ssr=SsrMode::Async />
                 <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
                 <Route path=path!("/rankings") view=RankingsPage ssr=SsrMode::Async />
+                <Route path=path!("/rankings/ratings") view=RatingsPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/me/notices") view=NoticesPage ssr=SsrMode::Async />

@@ -75,3 +75,45 @@ test('a secretary sees the branch participation chart and its table', async () =
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a company admin computes, adjusts and publishes the branches\' star ratings', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'orgadmin');
+  await go(page, '/rankings?view=orgs');
+  await page.getByRole('link', { name: '星级评定' }).click();
+  await page.waitForURL(/\/rankings\/ratings\?org=\d+/);
+  await hydrated(page);
+  await page.getByRole('button', { name: '按平台数据计算' }).click();
+  await page.getByText(/已计算 \d+ 个支部/).waitFor();
+  const rows = page.locator('table.ratings tbody tr');
+  await rows.first().waitFor();
+  const n = await rows.count();
+  assert.ok(n >= 2, `${n} branches rated`);
+  // The branch founded two months ago is not rated.
+  assert.equal(await page.locator('table.ratings', { hasText: '测试与质量党支部' }).count(), 0);
+  // Publishing before every rating is confirmed is refused with a reason.
+  await page.getByRole('button', { name: '发布本期评定' }).click();
+  await page.getByText('还有未确认的评定').waitFor();
+  // Adjusting without a reason is refused; with one it is kept.
+  const first = rows.first();
+  await first.locator('select[name=stars]').selectOption('5');
+  await first.getByRole('button', { name: '确认' }).click();
+  await page.getByText('调整星级时请写明理由').waitFor();
+  await first.locator('input[name=reason]').fill('组织生活开展扎实');
+  await first.getByRole('button', { name: '确认' }).click();
+  await page.locator('table.ratings').getByText('组织生活开展扎实').waitFor();
+  assert.equal(await page.locator('table.ratings tbody tr').first().locator('.stars').innerText(), '★★★★★');
+  for (let i = 0; i < n; i++) {
+    const row = page.locator('table.ratings tbody tr').nth(i);
+    if (await row.getByText('待确认').count()) {
+      await row.getByRole('button', { name: '确认' }).click();
+      await row.getByText('已确认').waitFor();
+    }
+  }
+  await page.getByRole('button', { name: '发布本期评定' }).click();
+  await page.getByText(/已发布 \d+ 个支部的评定/).waitFor();
+  await page.locator('figure.chart-card .chart svg').waitFor();
+  await shot(page, 'ratings');
+  assert.deepEqual(page.errors.filter((e) => !/status of 409/.test(e)), []);
+  await context.close();
+});

@@ -129,6 +129,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         articles(&mut tx).await?;
         questions(&mut tx).await?;
         media(&mut tx, uploads).await?;
+        founding_dates(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -146,6 +147,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     articles(&mut tx).await?;
     questions(&mut tx).await?;
     media(&mut tx, uploads).await?;
+    founding_dates(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -294,6 +296,21 @@ async fn media(conn: &mut PgConnection, dir: &UploadDir) -> Result<(), BoxError>
         .bind(column)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// The demo organizations were founded in 2024, so that their branches can be star-rated
+/// (six months old at least); 测试与质量党支部 was founded two months ago and is not rated yet.
+/// Only the organizations the demo loader made (in its first minutes) are touched.
+async fn founding_dates(conn: &mut PgConnection) -> Result<(), BoxError> {
+    sqlx::query(
+        "UPDATE orgs SET founded_on = CASE WHEN name = '测试与质量党支部' THEN current_date - 60
+                                           ELSE DATE '2024-03-01' END
+         WHERE created_at < (SELECT min(created_at) FROM orgs) + interval '5 minutes'
+           AND founded_on = created_at::date",
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -260,3 +260,93 @@ async fn branches_are_compared_per_member_where_members_were_on_the_day(pool: Pg
     assert_eq!(rows[1]["per_member"], "2.5");
     assert_eq!(rows[1]["participation"], 0);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_superior_computes_adjusts_and_publishes_star_ratings(pool: PgPool) {
+    let w = world(&pool).await;
+    // Branch A is old enough; branch B was founded last month and is not rated.
+    sqlx::query("UPDATE orgs SET founded_on = CASE WHEN id = $1 THEN DATE '2024-01-01' ELSE current_date - 30 END")
+        .bind(w.branch_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let me = user_id(&pool, "member").await;
+    give(&pool, me, 1, true, "q").await;
+    let org = w.committee.to_string();
+    let mut member = signed_in(&pool, "member").await;
+    let r = member
+        .call("compute_ratings", &[("org", &org), ("period", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let r = admin
+        .call("compute_ratings", &[("org", &org), ("period", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), 1, "only the branch older than six months");
+    let r = admin
+        .call("compute_ratings", &[("org", &org), ("period", "2026-Q9")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let view = admin
+        .call("star_ratings", &[("org", &org), ("period", "")])
+        .await
+        .json();
+    let row = &view["rows"][0];
+    // Participation 50% (1 of 2 members), per member the best under the superior (100):
+    // (30 * 50 + 20 * 100) / 50 = 70, three stars.
+    assert_eq!(row["participation"], 50);
+    assert_eq!(row["per_member"], 100);
+    assert_eq!(row["score"], 70);
+    assert_eq!(row["stars"], 3);
+    let id = row["id"].to_string();
+
+    let r = admin
+        .call("publish_ratings", &[("org", &org), ("period", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "unconfirmed");
+    let r = admin
+        .call(
+            "confirm_rating",
+            &[("id", &id), ("stars", "4"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an adjustment needs a reason"
+    );
+    let r = admin
+        .call(
+            "confirm_rating",
+            &[("id", &id), ("stars", "1"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .call(
+            "confirm_rating",
+            &[("id", &id), ("stars", "4"), ("reason", "组织生活开展扎实")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = admin
+        .call("publish_ratings", &[("org", &org), ("period", "")])
+        .await;
+    assert_eq!(r.json(), 1);
+    let r = admin
+        .call(
+            "confirm_rating",
+            &[("id", &id), ("stars", "5"), ("reason", "再调")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "published ratings stay");
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM star_rating_history ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(actions, vec!["computed", "adjusted", "published"]);
+}

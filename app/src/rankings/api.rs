@@ -39,6 +39,8 @@ pub struct OrgBoardView {
     pub scopes: Vec<ScopeChoice>,
     pub rows: Vec<OrgBoardRow>,
     pub chart: Option<ChartView>,
+    /// The organization whose branches the viewer may rate, when they administer it.
+    pub rate_org: Option<i64>,
 }
 
 /// A member board: `scope` is `platform`, `org:<id>` (one of the viewer's) or empty (their
@@ -138,6 +140,7 @@ pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, Ap
     let weeks = super::model::week_keys(period, now);
     let figures = super::store::org_figures(&mut conn, &path, &period.key(now), &weeks).await?;
     let rows = super::model::org_board(path.id(), &figures);
+    let rate_org = actor.can_administer(&path).then(|| path.id());
     let chart = (!rows.is_empty()).then(|| super::store::orgs_chart(&rows));
     Ok(OrgBoardView {
         scope,
@@ -145,6 +148,7 @@ pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, Ap
         scopes: choices.into_iter().map(|(c, _)| c).collect(),
         rows,
         chart,
+        rate_org,
     })
 }
 
@@ -158,4 +162,198 @@ pub async fn set_rank_anonymous(anonymous: Option<String>) -> Result<bool, AppEr
     let on = anonymous.is_some();
     super::store::set_anonymous(&mut conn, actor.user_id, on).await?;
     Ok(on)
+}
+
+/// A branch's rating as its superior sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRow {
+    pub id: i64,
+    pub name: String,
+    /// Component scores, 0 to 100 (`None`: not measured).
+    pub participation: Option<u32>,
+    pub per_member: Option<u32>,
+    pub score: u32,
+    pub computed_stars: u8,
+    pub stars: u8,
+    pub status: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingsView {
+    pub org_id: i64,
+    pub org_name: String,
+    pub period: String,
+    pub rows: Vec<RatingRow>,
+    /// Components and weights, with whether the platform measures them yet.
+    pub weights: Vec<(super::model::Component, i32, bool)>,
+    pub chart: Option<ChartView>,
+}
+
+/// The superior's rating page: `org` is an organization the caller administers; `period`
+/// a quarter (2026-Q4) or a year (empty: this quarter).
+#[server(endpoint = "star_ratings")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
+pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppError> {
+    use super::model::Component;
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let o = crate::orgs::store::org(&mut conn, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_administer(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
+    let rows = super::store::ratings(&mut conn, o.id, &period.to_string()).await?;
+    let weights = super::store::rating_weights(&mut conn)
+        .await?
+        .into_iter()
+        .map(|(c, w)| {
+            let measured = matches!(c, Component::Participation | Component::PerMember);
+            (c, w, measured)
+        })
+        .collect();
+    let chart = (!rows.is_empty()).then(|| super::store::stars_chart(&rows));
+    Ok(RatingsView {
+        org_id: o.id,
+        org_name: o.name,
+        period: period.to_string(),
+        rows,
+        weights,
+        chart,
+    })
+}
+
+/// Computes the ratings of the branches under `org` for a period from the platform's data:
+/// the weighted components, stars by the score lines and within the quotas, only for
+/// branches founded six months before the period ends. Published ratings stay as they are.
+#[server(endpoint = "compute_ratings")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
+pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> {
+    use super::model::{
+        Component, old_enough, participation, per_member_tenths, rate_with_quotas, rating_score,
+        relative,
+    };
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let o = crate::orgs::store::org(&mut tx, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_administer(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
+    let weights = super::store::rating_weights(&mut tx).await?;
+    let inputs: Vec<_> = super::store::rating_inputs(&mut tx, &o.path, &period.month_keys())
+        .await?
+        .into_iter()
+        .filter(|i| old_enough(i.founded_on, period.end()))
+        .collect();
+    let per_member: Vec<i64> = inputs
+        .iter()
+        .map(|i| per_member_tenths(i.points, i.members))
+        .collect();
+    let best = per_member.iter().copied().max().unwrap_or(0);
+    let parts: Vec<(u32, u32)> = inputs
+        .iter()
+        .zip(&per_member)
+        .map(|(i, pm)| {
+            (
+                participation(i.participants, i.members),
+                relative(*pm, best),
+            )
+        })
+        .collect();
+    let scores: Vec<u32> = parts
+        .iter()
+        .map(|(p, m)| {
+            rating_score(
+                &weights,
+                &[
+                    (Component::Participation, Some(*p)),
+                    (Component::PerMember, Some(*m)),
+                ],
+            )
+        })
+        .collect();
+    let stars = rate_with_quotas(&scores);
+    let key = period.to_string();
+    for (i, input) in inputs.iter().enumerate() {
+        super::store::save_computed(
+            &mut tx,
+            &super::store::NewRating {
+                superior_id: o.id,
+                org_id: input.org_id,
+                period: &key,
+                participation: parts[i].0,
+                per_member: parts[i].1,
+                score: scores[i],
+                stars: stars[i].count(),
+            },
+            actor.user_id,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(inputs.len() as u32)
+}
+
+/// Confirms a computed rating, or adjusts its stars (0 for rectification, 2 to 5) with a
+/// reason.
+#[server(endpoint = "confirm_rating")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn confirm_rating(id: i64, stars: String, reason: String) -> Result<(), AppError> {
+    use crate::auth::session;
+    use crate::error::Msg;
+    let stars: u8 = match stars.trim().parse() {
+        Ok(s @ (0 | 2..=5)) => s,
+        _ => return Err(AppError::invalid("stars", Msg::StarsInvalid)),
+    };
+    let reason: String = reason.trim().chars().take(200).collect();
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let (superior, status, computed) = super::store::rating_for_update(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sup = crate::orgs::store::org(&mut tx, superior)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_administer(&sup.path) {
+        return Err(AppError::Forbidden);
+    }
+    if status == "published" {
+        return Err(AppError::Conflict(Msg::RatingPublished));
+    }
+    let adjusted = stars != computed;
+    if adjusted && reason.is_empty() {
+        return Err(AppError::invalid("reason", Msg::ReasonRequired));
+    }
+    super::store::confirm(&mut tx, id, stars, &reason, adjusted, actor.user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Publishes the confirmed ratings under `org` for a period; refused while any is still
+/// unconfirmed.
+#[server(endpoint = "publish_ratings")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
+pub async fn publish_ratings(org: i64, period: String) -> Result<u32, AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let o = crate::orgs::store::org(&mut tx, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_administer(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
+    let n = super::store::publish(&mut tx, o.id, &period.to_string(), actor.user_id)
+        .await?
+        .ok_or(AppError::Conflict(crate::error::Msg::RatingsUnconfirmed))?;
+    tx.commit().await?;
+    Ok(n as u32)
 }

@@ -400,6 +400,152 @@ pub fn old_enough(founded: chrono::NaiveDate, rated_on: chrono::NaiveDate) -> bo
         .is_some_and(|d| d <= rated_on)
 }
 
+/// A rating period: a quarter ("2026-Q4") or a year ("2026").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingPeriod {
+    pub year: i32,
+    pub quarter: Option<u32>,
+}
+
+impl RatingPeriod {
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let (year, quarter) = match s.split_once("-Q") {
+            Some((y, q)) => (
+                y,
+                Some(q.parse::<u32>().ok().filter(|q| (1..=4).contains(q))?),
+            ),
+            None => (s, None),
+        };
+        let year = year
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))?;
+        Some(Self { year, quarter })
+    }
+
+    /// The quarter a day is in.
+    pub fn quarter_of(day: chrono::NaiveDate) -> Self {
+        use chrono::Datelike;
+        Self {
+            year: day.year(),
+            quarter: Some((day.month() - 1) / 3 + 1),
+        }
+    }
+
+    /// The month keys of the running totals it covers (`m:2026-10`, ...).
+    pub fn month_keys(self) -> Vec<String> {
+        let months = match self.quarter {
+            Some(q) => (q * 3 - 2)..=(q * 3),
+            None => 1..=12,
+        };
+        months.map(|m| format!("m:{}-{m:02}", self.year)).collect()
+    }
+
+    /// The day after it ends: branches founded six months before this are rated.
+    pub fn end(self) -> chrono::NaiveDate {
+        let (y, m) = match self.quarter {
+            Some(4) | None => (self.year + 1, 1),
+            Some(q) => (self.year, q * 3 + 1),
+        };
+        chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for RatingPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.quarter {
+            Some(q) => write!(f, "{}-Q{q}", self.year),
+            None => write!(f, "{}", self.year),
+        }
+    }
+}
+
+/// A rating period from a request: empty means the quarter of `now`.
+pub fn parse_rating_period(
+    input: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<RatingPeriod, crate::error::AppError> {
+    match input.trim() {
+        "" => Ok(RatingPeriod::quarter_of(crate::points::model::day_of(now))),
+        p => RatingPeriod::parse(p).ok_or_else(|| {
+            crate::error::AppError::invalid("period", crate::error::Msg::RatingPeriodUnknown)
+        }),
+    }
+}
+
+/// The components of a branch's score. Only those the platform measures get a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Component {
+    Participation,
+    PerMember,
+    Meetings,
+    Records,
+    Transfers,
+}
+
+impl Component {
+    pub const ALL: [Component; 5] = [
+        Component::Participation,
+        Component::PerMember,
+        Component::Meetings,
+        Component::Records,
+        Component::Transfers,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Component::Participation => "participation",
+            Component::PerMember => "per_member",
+            Component::Meetings => "meetings",
+            Component::Records => "records",
+            Component::Transfers => "transfers",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Component::Participation => t.component_participation,
+            Component::PerMember => t.component_per_member,
+            Component::Meetings => t.component_meetings,
+            Component::Records => t.component_records,
+            Component::Transfers => t.component_transfers,
+        }
+    }
+}
+
+/// The 100-point score from the components that have a value, weighted by their weights
+/// (the others are left out, so the weights of what is measured count in full).
+pub fn rating_score(weights: &[(Component, i32)], values: &[(Component, Option<u32>)]) -> u32 {
+    let mut sum = 0i64;
+    let mut total = 0i64;
+    for (c, w) in weights {
+        if let Some(Some(v)) = values.iter().find(|(x, _)| x == c).map(|(_, v)| *v) {
+            sum += i64::from(*w) * i64::from(v.min(100));
+            total += i64::from(*w);
+        }
+    }
+    if total == 0 {
+        0
+    } else {
+        ((sum + total / 2) / total) as u32
+    }
+}
+
+/// Points per member as a 0 to 100 component: relative to the best branch under the
+/// same superior.
+pub fn relative(value: i64, best: i64) -> u32 {
+    if best <= 0 {
+        0
+    } else {
+        ((value.max(0) * 100 + best / 2) / best).min(100) as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -594,6 +740,43 @@ mod tests {
         );
         // Too few branches for any five-star quota: the best drops to four.
         assert_eq!(rate_with_quotas(&[95, 80]), vec![Stars::Four, Stars::Three]);
+    }
+
+    #[test]
+    fn scores_weigh_only_the_components_that_are_measured() {
+        let w = [
+            (Component::Participation, 30),
+            (Component::PerMember, 20),
+            (Component::Meetings, 50),
+        ];
+        let v = [
+            (Component::Participation, Some(90)),
+            (Component::PerMember, Some(40)),
+            (Component::Meetings, None),
+        ];
+        assert_eq!(rating_score(&w, &v), 70);
+        assert_eq!(rating_score(&w, &[]), 0);
+        assert_eq!(relative(5, 10), 50);
+        assert_eq!(relative(5, 0), 0);
+    }
+
+    #[test]
+    fn rating_periods_are_quarters_or_years() {
+        let q = RatingPeriod::parse("2026-Q4").unwrap();
+        assert_eq!(q.to_string(), "2026-Q4");
+        assert_eq!(q.month_keys(), vec!["m:2026-10", "m:2026-11", "m:2026-12"]);
+        assert_eq!(q.end(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(RatingPeriod::parse("2026").unwrap().month_keys().len(), 12);
+        assert_eq!(
+            RatingPeriod::parse("2026-Q2").unwrap().end(),
+            NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()
+        );
+        assert!(RatingPeriod::parse("2026-Q5").is_none());
+        assert!(RatingPeriod::parse("soon").is_none());
+        assert_eq!(
+            RatingPeriod::quarter_of(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).to_string(),
+            "2026-Q4"
+        );
     }
 
     #[test]

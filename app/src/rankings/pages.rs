@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{BoardView, OrgBoardView, SetRankAnonymous, member_board, org_board};
+use super::api::{
+    BoardView, ComputeRatings, ConfirmRating, OrgBoardView, PublishRatings, RatingRow, RatingsView,
+    SetRankAnonymous, member_board, org_board, star_ratings,
+};
 use super::model::{ChartView, Period, ScopeChoice};
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
@@ -252,5 +255,175 @@ fn OrgBoard(v: OrgBoardView) -> impl IntoView {
             }}
         </section>
         <Charts charts=v.chart.clone().into_iter().collect() />
+        {v.rate_org.map(|id| view! {
+            <a class="btn block" href=format!("/rankings/ratings?org={id}")>{t.ratings_entry}</a>
+        })}
+    }
+}
+
+/// `/rankings/ratings?org=..&period=..`: a superior computes, confirms or adjusts, and
+/// publishes the star ratings of the branches under it.
+#[component]
+pub fn RatingsPage() -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let args = Memo::new(move |_| {
+        let q = query.read();
+        (
+            q.get("org")
+                .and_then(|s| s.parse::<i64>().ok())
+                .unwrap_or(0),
+            q.get("period").unwrap_or_default(),
+        )
+    });
+    let compute = ServerAction::<ComputeRatings>::new();
+    let confirm = ServerAction::<ConfirmRating>::new();
+    let publish = ServerAction::<PublishRatings>::new();
+    // Reload after a change that went through only: a refused one keeps what was chosen.
+    let changed = RwSignal::new(0u32);
+    let bump = move |ok: bool| {
+        if ok {
+            changed.update(|n| *n += 1);
+        }
+    };
+    Effect::new(move |_| bump(matches!(compute.value().get(), Some(Ok(_)))));
+    Effect::new(move |_| bump(matches!(confirm.value().get(), Some(Ok(_)))));
+    Effect::new(move |_| bump(matches!(publish.value().get(), Some(Ok(_)))));
+    let ratings = Resource::new(
+        move || (args.get(), changed.get()),
+        |((org, period), _)| star_ratings(org, period),
+    );
+    view! {
+        <AppLayout title=t.ratings_title back="/rankings?view=orgs">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match ratings.await {
+                        Ok(v) => view! { <Ratings v compute confirm publish /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn Ratings(
+    v: RatingsView,
+    compute: ServerAction<ComputeRatings>,
+    confirm: ServerAction<ConfirmRating>,
+    publish: ServerAction<PublishRatings>,
+) -> impl IntoView {
+    let t = use_t();
+    let compute_error = action_error(compute);
+    let confirm_error = action_error(confirm);
+    let publish_error = action_error(publish);
+    let (period_compute, period_publish) = (v.period.clone(), v.period.clone());
+    let org_id = v.org_id;
+    view! {
+        <section class="card">
+            <h2>{v.org_name.clone()} " · " {v.period.clone()}</h2>
+            <p class="muted small">{t.ratings_lead}</p>
+            <form class="filters" method="get" action="/rankings/ratings">
+                <input type="hidden" name="org" value=v.org_id />
+                <label>
+                    <span>{t.period_label}</span>
+                    <input name="period" value=v.period.clone() inputmode="text" />
+                </label>
+                <button type="submit" class="btn small">{t.board_show}</button>
+            </form>
+            <h3 class="small">{t.ratings_weights}</h3>
+            <ul class="plain small">
+                {v.weights.iter().map(|(c, w, measured)| view! {
+                    <li>{c.label(t)} " " {format!("{w}%")} {(!measured).then(|| format!(" {}", t.not_measured))}</li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=compute>
+                <input type="hidden" name="org" value=org_id />
+                <input type="hidden" name="period" value=period_compute />
+                <FormError error=compute_error />
+                {move || compute.value().get().and_then(Result::ok).map(|n| view! {
+                    <div class="alert ok" role="status">{t.ratings_computed.replace("{n}", &n.to_string())}</div>
+                })}
+                <button type="submit" class="btn block" disabled=move || compute.pending().get()>{t.ratings_compute}</button>
+            </ActionForm>
+        </section>
+        {if v.rows.is_empty() {
+            view! { <Empty text=t.ratings_empty /> }.into_any()
+        } else {
+            view! {
+                <section class="card">
+                    // One form per row shares this message: the field's words, not "fix the fields".
+                    {move || confirm_error.get().map(|e| {
+                        let text = e.field("reason").or_else(|| e.field("stars")).map(|m| m.text(t).to_owned()).unwrap_or_else(|| e.summary(t));
+                        view! { <div class="alert error" role="alert">{text}</div> }
+                    })}
+                    <table class="table ratings">
+                        <thead>
+                            <tr><th>{t.branch}</th><th class="num">{t.score_col}</th><th>{t.stars_col}</th></tr>
+                        </thead>
+                        <tbody>
+                            {v.rows.iter().cloned().map(|r| view! { <RatingLine r confirm /> }).collect_view()}
+                        </tbody>
+                    </table>
+                    <ActionForm action=publish>
+                        <input type="hidden" name="org" value=org_id />
+                        <input type="hidden" name="period" value=period_publish />
+                        <FormError error=publish_error />
+                        {move || publish.value().get().and_then(Result::ok).map(|n| view! {
+                            <div class="alert ok" role="status">{t.ratings_published.replace("{n}", &n.to_string())}</div>
+                        })}
+                        <button type="submit" class="btn primary block" disabled=move || publish.pending().get()>{t.ratings_publish}</button>
+                    </ActionForm>
+                </section>
+            }.into_any()
+        }}
+        <Charts charts=v.chart.clone().into_iter().collect() />
+    }
+}
+
+fn stars_text(n: u8, t: &crate::i18n::Strings) -> String {
+    match n {
+        0 => t.stars_rectify.to_owned(),
+        n => "★".repeat(n as usize),
+    }
+}
+
+#[component]
+fn RatingLine(r: RatingRow, confirm: ServerAction<ConfirmRating>) -> impl IntoView {
+    let t = use_t();
+    let status = match r.status.as_str() {
+        "published" => t.status_published_rating,
+        "confirmed" => t.status_confirmed,
+        _ => t.status_computed,
+    };
+    let measured = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+    view! {
+        <tr>
+            <td>
+                {r.name.clone()}
+                <span class="muted small block">
+                    {t.component_participation} " " {measured(r.participation)} " · "
+                    {t.component_per_member} " " {measured(r.per_member)}
+                </span>
+                <span class="muted small block">{status}{(!r.reason.is_empty()).then(|| format!(" · {}", r.reason))}</span>
+            </td>
+            <td class="num">{r.score}</td>
+            <td>
+                <span class="stars" class:rectify=r.stars == 0>{stars_text(r.stars, t)}</span>
+                {(r.status != "published").then(|| view! {
+                    <ActionForm action=confirm attr:class="rating-form">
+                        <input type="hidden" name="id" value=r.id />
+                        <select name="stars" aria-label=t.stars_col>
+                            {[5u8, 4, 3, 2, 0].into_iter().map(|s| view! {
+                                <option value=s selected=s == r.stars>{stars_text(s, t)}</option>
+                            }).collect_view()}
+                        </select>
+                        <input name="reason" placeholder=t.ratings_reason aria-label=t.ratings_reason value=r.reason.clone() />
+                        <button type="submit" class="btn small">{t.ratings_confirm}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
     }
 }

@@ -423,3 +423,241 @@ pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> ChartView {
         &rates,
     )
 }
+
+/// The weights of the rating components.
+pub async fn rating_weights(
+    conn: &mut PgConnection,
+) -> Result<Vec<(super::model::Component, i32)>, AppError> {
+    let rows = sqlx::query("SELECT component, weight FROM rating_weights")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            super::model::Component::parse(r.get("component")).map(|c| (c, r.get("weight")))
+        })
+        .collect())
+}
+
+/// A branch under a superior with its figures over a rating period's months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingInput {
+    pub org_id: i64,
+    pub founded_on: chrono::NaiveDate,
+    pub members: i64,
+    pub points: i64,
+    pub participants: i64,
+}
+
+/// The branches under `superior` with their members, points and participants (distinct
+/// members who studied in any of the months).
+pub async fn rating_inputs(
+    conn: &mut PgConnection,
+    superior: &OrgPath,
+    month_keys: &[String],
+) -> Result<Vec<RatingInput>, AppError> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.founded_on,
+                (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
+                COALESCE((SELECT sum(points) FROM branch_point_totals t WHERE t.org_id = o.id AND t.period = ANY ($2)), 0)::bigint AS points,
+                (SELECT count(DISTINCT p.user_id) FROM branch_participants p WHERE p.org_id = o.id AND p.period = ANY ($2)) AS participants
+         FROM orgs o
+         WHERE o.path <@ $1::ltree AND o.kind IN ('branch', 'joint_branch')",
+    )
+    .bind(superior.to_string())
+    .bind(month_keys)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| RatingInput {
+            org_id: r.get("id"),
+            founded_on: r.get("founded_on"),
+            members: r.get("members"),
+            points: r.get("points"),
+            participants: r.get("participants"),
+        })
+        .collect())
+}
+
+/// A computed rating, saved unless the branch's rating for the period is published.
+pub struct NewRating<'a> {
+    pub superior_id: i64,
+    pub org_id: i64,
+    pub period: &'a str,
+    pub participation: u32,
+    pub per_member: u32,
+    pub score: u32,
+    pub stars: u8,
+}
+
+pub async fn save_computed(
+    conn: &mut PgConnection,
+    r: &NewRating<'_>,
+    by: i64,
+) -> Result<(), AppError> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO star_ratings (superior_id, org_id, period, participation, per_member, score, computed_stars, stars)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+         ON CONFLICT (org_id, period) DO UPDATE
+            SET superior_id = $1, participation = $4, per_member = $5, score = $6, computed_stars = $7,
+                stars = $7, status = 'computed', reason = '', computed_at = now()
+            WHERE star_ratings.status <> 'published'
+         RETURNING id",
+    )
+    .bind(r.superior_id)
+    .bind(r.org_id)
+    .bind(r.period)
+    .bind(r.participation as i32)
+    .bind(r.per_member as i32)
+    .bind(r.score as i32)
+    .bind(i32::from(r.stars))
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = id {
+        history(conn, id, "computed", i32::from(r.stars), "", by).await?;
+    }
+    Ok(())
+}
+
+async fn history(
+    conn: &mut PgConnection,
+    rating_id: i64,
+    action: &str,
+    stars: i32,
+    reason: &str,
+    by: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO star_rating_history (rating_id, action, stars, reason, by_user) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(rating_id)
+    .bind(action)
+    .bind(stars)
+    .bind(reason)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The ratings under a superior for a period, best score first.
+pub async fn ratings(
+    conn: &mut PgConnection,
+    superior_id: i64,
+    period: &str,
+) -> Result<Vec<super::api::RatingRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT r.id, o.name, r.participation, r.per_member, r.score, r.computed_stars, r.stars, r.status, r.reason
+         FROM star_ratings r JOIN orgs o ON o.id = r.org_id
+         WHERE r.superior_id = $1 AND r.period = $2 ORDER BY r.score DESC, o.name",
+    )
+    .bind(superior_id)
+    .bind(period)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| super::api::RatingRow {
+            id: r.get("id"),
+            name: r.get("name"),
+            participation: r.get::<Option<i32>, _>("participation").map(|v| v as u32),
+            per_member: r.get::<Option<i32>, _>("per_member").map(|v| v as u32),
+            score: r.get::<i32, _>("score") as u32,
+            computed_stars: r.get::<i32, _>("computed_stars") as u8,
+            stars: r.get::<i32, _>("stars") as u8,
+            status: r.get("status"),
+            reason: r.get("reason"),
+        })
+        .collect())
+}
+
+/// A rating's superior, status and computed stars, locked for a change.
+pub async fn rating_for_update(
+    conn: &mut PgConnection,
+    id: i64,
+) -> Result<Option<(i64, String, u8)>, AppError> {
+    let row = sqlx::query(
+        "SELECT superior_id, status, computed_stars FROM star_ratings WHERE id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            r.get("superior_id"),
+            r.get("status"),
+            r.get::<i32, _>("computed_stars") as u8,
+        )
+    }))
+}
+
+/// Confirms a rating with the stars the superior settled on (an adjustment has a reason).
+pub async fn confirm(
+    conn: &mut PgConnection,
+    id: i64,
+    stars: u8,
+    reason: &str,
+    adjusted: bool,
+    by: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE star_ratings SET stars = $2, reason = $3, status = 'confirmed' WHERE id = $1",
+    )
+    .bind(id)
+    .bind(i32::from(stars))
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    let action = if adjusted { "adjusted" } else { "confirmed" };
+    history(conn, id, action, i32::from(stars), reason, by).await
+}
+
+/// Publishes a superior's confirmed ratings of a period; `None` while some are unconfirmed.
+pub async fn publish(
+    conn: &mut PgConnection,
+    superior_id: i64,
+    period: &str,
+    by: i64,
+) -> Result<Option<u64>, AppError> {
+    let open: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM star_ratings WHERE superior_id = $1 AND period = $2 AND status = 'computed'",
+    )
+    .bind(superior_id)
+    .bind(period)
+    .fetch_one(&mut *conn)
+    .await?;
+    if open > 0 {
+        return Ok(None);
+    }
+    let ids: Vec<(i64, i32)> = sqlx::query_as(
+        "UPDATE star_ratings SET status = 'published', published_at = now()
+         WHERE superior_id = $1 AND period = $2 AND status = 'confirmed' RETURNING id, stars",
+    )
+    .bind(superior_id)
+    .bind(period)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, stars) in &ids {
+        history(conn, *id, "published", *stars, "", by).await?;
+    }
+    Ok(Some(ids.len() as u64))
+}
+
+/// How many branches got each number of stars.
+pub fn stars_chart(rows: &[super::api::RatingRow]) -> ChartView {
+    let t = crate::i18n::use_t();
+    let levels = [5u8, 4, 3, 2, 0];
+    let labels: Vec<String> = levels
+        .iter()
+        .map(|s| match s {
+            0 => t.stars_rectify.to_owned(),
+            n => t.stars_n.replace("{n}", &n.to_string()),
+        })
+        .collect();
+    let counts: Vec<i64> = levels
+        .iter()
+        .map(|l| rows.iter().filter(|r| r.stars == *l).count() as i64)
+        .collect();
+    super::charts::bars(t.chart_stars, t.members_col_branches, &labels, &counts)
+}
