@@ -92,6 +92,23 @@ pub async fn require_scope(
     }
 }
 
+/// An organization the caller administers (its admins and the platform's), or
+/// `Forbidden`; `NotFound` when there is no such organization.
+pub async fn administered_org(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org_id: i64,
+) -> Result<crate::orgs::store::Org, AppError> {
+    let org = crate::orgs::store::org(conn, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if actor.can_administer(&org.path) {
+        Ok(org)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn client_ip() -> String {
     use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<ClientIp>().cloned())

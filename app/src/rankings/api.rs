@@ -199,12 +199,7 @@ pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppEr
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let o = crate::orgs::store::org(&mut conn, org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&o.path) {
-        return Err(AppError::Forbidden);
-    }
+    let o = session::administered_org(&mut conn, &actor, org).await?;
     let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
     let rows = super::store::ratings(&mut conn, o.id, &period.to_string()).await?;
     let weights = super::store::rating_weights(&mut conn)
@@ -239,12 +234,7 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let o = crate::orgs::store::org(&mut tx, org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&o.path) {
-        return Err(AppError::Forbidden);
-    }
+    let o = session::administered_org(&mut tx, &actor, org).await?;
     let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
     let weights = super::store::rating_weights(&mut tx).await?;
     let inputs: Vec<_> = super::store::rating_inputs(&mut tx, &o.path, &period.month_keys())
@@ -318,12 +308,7 @@ pub async fn confirm_rating(id: i64, stars: String, reason: String) -> Result<()
     let (superior, status, computed) = super::store::rating_for_update(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let sup = crate::orgs::store::org(&mut tx, superior)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&sup.path) {
-        return Err(AppError::Forbidden);
-    }
+    session::administered_org(&mut tx, &actor, superior).await?;
     if status == "published" {
         return Err(AppError::Conflict(Msg::RatingPublished));
     }
@@ -344,12 +329,7 @@ pub async fn publish_ratings(org: i64, period: String) -> Result<u32, AppError> 
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let o = crate::orgs::store::org(&mut tx, org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&o.path) {
-        return Err(AppError::Forbidden);
-    }
+    let o = session::administered_org(&mut tx, &actor, org).await?;
     let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
     let n = super::store::publish(&mut tx, o.id, &period.to_string(), actor.user_id)
         .await?
