@@ -28,8 +28,6 @@ pub struct BoardView {
     /// The viewer and the neighbours around them (empty when not on this board).
     pub mine: Vec<BoardRow>,
     pub anonymous: bool,
-    /// The member's own charts, and the branch's for those who run it.
-    pub charts: Vec<ChartView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,15 +76,7 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
         anonymous_name,
     )
     .await?;
-    let mut charts = super::store::my_charts(&mut conn, actor.user_id).await?;
-    if let Some(p) = &path
-        && actor.can_manage(p)
-        && super::store::is_branch(&mut conn, p.id()).await?
-    {
-        charts.extend(super::store::branch_charts(&mut conn, p.id()).await?);
-    }
     Ok(BoardView {
-        charts,
         scope,
         period,
         scopes: choices.into_iter().map(|(c, _)| c).collect(),
@@ -97,6 +87,27 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
         mine,
         anonymous: super::store::anonymous(&mut conn, actor.user_id).await?,
     })
+}
+
+/// The member's charts (points a day, points by rule this month), and, when `scope` is a
+/// branch the viewer runs, the branch's (participation by week, members by points). Apart
+/// from the board, so that paging a board does not redraw them.
+#[server(endpoint = "board_charts")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn board_charts(scope: String) -> Result<Vec<ChartView>, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let choices = super::store::scope_choices(&mut conn, &actor).await?;
+    let (_, path) = super::model::choose(&choices, &scope)?;
+    let mut charts = super::store::my_charts(&mut conn, actor.user_id).await?;
+    if let Some(p) = &path
+        && actor.can_manage(p)
+        && super::store::is_branch(&mut conn, p.id()).await?
+    {
+        charts.extend(super::store::branch_charts(&mut conn, p.id()).await?);
+    }
+    Ok(charts)
 }
 
 /// The organizations directly under one of the viewer's organizations, compared fairly:

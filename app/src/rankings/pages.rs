@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{
     BoardView, ComputeRatings, ConfirmRating, OrgBoardView, PublishRatings, RatingRow, RatingsView,
-    SetRankAnonymous, member_board, org_board, star_ratings,
+    SetRankAnonymous, board_charts, member_board, org_board, star_ratings,
 };
 use super::model::{ChartView, Period, ScopeChoice};
 use crate::auth::pages::action_error;
@@ -164,8 +164,24 @@ fn MemberBoard(v: BoardView) -> impl IntoView {
                 </nav>
             })}
         </section>
-        <Charts charts=v.charts.clone() />
+        <BoardCharts scope=v.scope.clone() />
         <Privacy on=v.anonymous />
+    }
+}
+
+/// The member's (and their branch's) charts, loaded beside the board.
+#[component]
+fn BoardCharts(scope: String) -> impl IntoView {
+    let charts = Resource::new(move || scope.clone(), board_charts);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match charts.await {
+                    Ok(charts) => view! { <Charts charts /> }.into_any(),
+                    Err(error) => view! { <ErrorState error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
