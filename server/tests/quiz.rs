@@ -600,6 +600,22 @@ async fn a_contest_ranks_members_by_score_then_time_and_branches_by_participatio
     let ops = branches.iter().find(|b| b["name"] == "运营党支部").unwrap();
     assert_eq!(ops["rate"], 0);
 
+    // A member who asked for privacy is 匿名成员 to another branch's viewer.
+    member
+        .call("set_rank_anonymous", &[("anonymous", "on")])
+        .await;
+    let mut outsider = signed_in(&pool, "secretary2").await;
+    let seen = outsider
+        .call("contest_board", &[("set_id", &set.to_string())])
+        .await
+        .json();
+    assert_eq!(seen["members"][0]["name"], "匿名成员");
+    let seen = member
+        .call("contest_board", &[("set_id", &set.to_string())])
+        .await
+        .json();
+    assert_eq!(seen["members"][0]["name"], "member");
+
     let points: i32 =
         sqlx::query_scalar("SELECT points FROM point_ledger WHERE source_kind = 'special_quiz'")
             .fetch_one(&pool)

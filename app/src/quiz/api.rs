@@ -380,7 +380,14 @@ pub async fn contest_board(set_id: i64) -> Result<ContestView, AppError> {
         return Err(AppError::NotFound);
     }
     Ok(ContestView {
-        members: super::store::contest_members(&mut conn, set.id, 100).await?,
+        members: super::store::contest_members(
+            &mut conn,
+            set.id,
+            100,
+            actor.user_id,
+            crate::i18n::use_t().anonymous_member,
+        )
+        .await?,
         branches: super::store::contest_branches(&mut conn, &set).await?,
         title: set.title,
     })

@@ -675,30 +675,50 @@ pub async fn contest_members(
     conn: &mut PgConnection,
     set_id: i64,
     limit: i64,
+    viewer: i64,
+    anonymous: &str,
 ) -> Result<Vec<ContestMember>, AppError> {
     let rows = sqlx::query(
         "SELECT rank() OVER (ORDER BY a.correct DESC, a.submitted_at - a.started_at) AS rank,
-                u.display_name, a.correct, a.total,
+                u.id AS user_id, u.display_name, u.rank_anonymous, a.correct, a.total,
                 extract(epoch FROM a.submitted_at - a.started_at)::int AS secs,
                 (SELECT o.name FROM memberships m JOIN orgs o ON o.id = m.org_id
-                 WHERE m.user_id = a.user_id AND m.ended_at IS NULL ORDER BY m.tree LIMIT 1) AS branch
+                 WHERE m.user_id = a.user_id AND m.ended_at IS NULL ORDER BY m.tree LIMIT 1) AS branch,
+                EXISTS (SELECT 1 FROM memberships x JOIN memberships y ON y.org_id = x.org_id
+                        WHERE x.user_id = a.user_id AND x.ended_at IS NULL
+                          AND y.user_id = $3 AND y.ended_at IS NULL) AS shares_branch
          FROM quiz_attempts a JOIN users u ON u.id = a.user_id
          WHERE a.set_id = $1 AND a.kind = 'special' AND a.submitted_at IS NOT NULL
          ORDER BY rank, u.id LIMIT $2",
     )
     .bind(set_id)
     .bind(limit)
+    .bind(viewer)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .iter()
-        .map(|r| ContestMember {
-            rank: r.get::<i64, _>("rank") as u32,
-            name: r.get("display_name"),
-            branch: r.get::<Option<String>, _>("branch").unwrap_or_default(),
-            correct: r.get::<Option<i32>, _>("correct").unwrap_or(0) as u32,
-            total: r.get::<i32, _>("total") as u32,
-            secs: r.get::<Option<i32>, _>("secs").unwrap_or(0) as u32,
+        .map(|r| {
+            // The board's privacy rule: 匿名成员 outside the member's own branch.
+            let hidden = r.get::<i64, _>("user_id") != viewer
+                && r.get::<bool, _>("rank_anonymous")
+                && !r.get::<bool, _>("shares_branch");
+            ContestMember {
+                rank: r.get::<i64, _>("rank") as u32,
+                name: if hidden {
+                    anonymous.to_owned()
+                } else {
+                    r.get("display_name")
+                },
+                branch: if hidden {
+                    String::new()
+                } else {
+                    r.get::<Option<String>, _>("branch").unwrap_or_default()
+                },
+                correct: r.get::<Option<i32>, _>("correct").unwrap_or(0) as u32,
+                total: r.get::<i32, _>("total") as u32,
+                secs: r.get::<Option<i32>, _>("secs").unwrap_or(0) as u32,
+            }
         })
         .collect())
 }
