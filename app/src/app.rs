@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
+use crate::league::pages::LedgerPage;
 use crate::notices::pages::NoticesPage;
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/questions") view=QuestionBankPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/ledger") view=LedgerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod league;
 pub mod notices;
 pub mod orgs;
 pub mod points;

@@ -181,6 +181,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {manages.then(|| view! { <A href="/admin/content" attr:class="btn block">{t.content_title}</A> })}
             {manages.then(|| view! { <A href="/admin/quizzes/new" attr:class="btn block">{t.special_new}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/questions" attr:class="btn block">{t.bank_entry}</A> })}
+            {platform_admin.then(|| view! { <A href="/admin/ledger" attr:class="btn block">{t.ledger_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
         </section>
     }

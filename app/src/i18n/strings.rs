@@ -123,6 +123,9 @@ strings! {
     msg_question_count_invalid: "题目数量应为 1 到 50。", "The number of questions must be 1 to 50.";
     msg_questions_too_few: "题库中符合条件的题目不够。", "The bank has too few matching questions.";
     msg_window_invalid: "结束时间应晚于开始时间。", "The end must come after the start.";
+    msg_count_invalid: "人数应为 0 或正整数。", "A count must be 0 or a whole number.";
+    msg_status_unknown: "经营状态应为“存续”或“注销”。", "The status must be operating (存续) or deregistered (注销).";
+    msg_credit_code_twice: "同一统一社会信用代码在文件中出现了两次。", "This credit code appears twice in the file.";
     msg_stars_invalid: "星级应为 5、4、3、2 星或“整改”。", "Stars must be 5, 4, 3, 2 or rectification.";
     msg_reason_required: "调整星级时请写明理由。", "Please give a reason for changing the stars.";
     msg_rating_published: "该评定已发布，不能再修改。", "This rating is published and can no longer change.";
@@ -474,4 +477,21 @@ strings! {
     component_transfers: "转接及时", "Transfers in time";
     ratings_entry: "星级评定", "Star ratings";
     period_label: "期间", "Period";
+    ledger_title: "企业台账", "Enterprise ledger";
+    ledger_import: "导入台账", "Import a ledger";
+    ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";
+    ledger_file: "台账文件", "Ledger file";
+    ledger_imported: "导入完成：新增 {added}，更新 {updated}（其中注销 {retired}），未变 {unchanged}。", "Imported: {added} added, {updated} updated ({retired} retired), {unchanged} unchanged.";
+    ledger_search: "企业名称或信用代码", "Name or credit code";
+    ledger_district: "区", "District";
+    ledger_filter: "筛选", "Filter";
+    ledger_all: "全部", "All";
+    ledger_eligible: "可建团组织（尚未建立）", "Could found (none yet)";
+    ledger_without_org: "尚无组织", "No organization";
+    ledger_with_org: "已建组织", "Has an organization";
+    ledger_deregistered: "已注销", "Deregistered";
+    ledger_has_org: "已建", "Has org";
+    ledger_count: "共 {n} 家企业", "{n} enterprises";
+    ledger_empty: "没有符合条件的企业。", "No enterprises match.";
+    ledger_people: "职工 {employees} · 青年 {young} · 党员 {party} · 团员 {league}", "Staff {employees} · young {young} · Party {party} · League {league}";
 }

@@ -1,0 +1,131 @@
+//! Server functions for the enterprise ledger: importing a sheet, and the list.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::quiz::model::RowError;
+
+/// What an import did, or every bad row (and then nothing changed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerImportView {
+    pub added: u32,
+    pub updated: u32,
+    pub retired: u32,
+    pub unchanged: u32,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    pub name: String,
+    pub credit_code: String,
+    pub district: String,
+    pub street: String,
+    pub employees: i32,
+    pub young_employees: i32,
+    pub party_members: i32,
+    pub league_members: i32,
+    pub deregistered: bool,
+    pub has_org: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerView {
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub rows: Vec<LedgerEntry>,
+    pub districts: Vec<String>,
+}
+
+/// Imports an uploaded ledger sheet (CSV or XLSX) and merges it by credit code: all rows or
+/// none, every bad row reported. For platform administrators.
+#[server(endpoint = "import_ledger")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn import_ledger(upload: String) -> Result<LedgerImportView, AppError> {
+    use crate::auth::session;
+    use crate::uploads::{model::Purpose, sheet, store as uploads};
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let file = uploads::own_upload(&mut tx, actor.user_id, &upload, Purpose::Sheet).await?;
+    let path = file.path(&uploads::upload_dir()?);
+    let ext = file.ext.clone();
+    let rows = tokio::task::spawn_blocking(move || sheet::read_rows(&path, &ext))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|msg| AppError::invalid("file", msg))?;
+    let parsed = match super::model::parse_ledger(&rows) {
+        Ok(p) => p,
+        Err(errors) => {
+            return Ok(LedgerImportView {
+                added: 0,
+                updated: 0,
+                retired: 0,
+                unchanged: 0,
+                errors,
+            });
+        }
+    };
+    let rows: Vec<_> = parsed.into_iter().map(|(_, r)| r).collect();
+    let view = super::store::merge(&mut tx, &rows, &file.file_name, actor.user_id).await?;
+    tx.commit().await?;
+    tracing::info!(
+        added = view.added,
+        updated = view.updated,
+        retired = view.retired,
+        "ledger imported"
+    );
+    Ok(view)
+}
+
+/// The ledger, 50 to a page, searchable by name or credit code and filtered by district
+/// and by organization. For administrators.
+#[server(endpoint = "enterprise_ledger")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn enterprise_ledger(
+    q: String,
+    district: String,
+    filter: String,
+    page: i64,
+) -> Result<LedgerView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let administers = actor.grants.iter().any(|g| {
+        matches!(
+            g.role,
+            crate::auth::model::Role::PlatformAdmin | crate::auth::model::Role::OrgAdmin
+        )
+    });
+    if !administers {
+        return Err(AppError::Forbidden);
+    }
+    let filter = match filter.trim() {
+        f @ ("" | "with_org" | "without_org" | "eligible" | "deregistered") => f.to_owned(),
+        _ => return Err(AppError::invalid("filter", crate::error::Msg::BadRequest)),
+    };
+    let page = page.clamp(1, 100_000);
+    let q: String = q.trim().chars().take(60).collect();
+    let (total, rows) = super::store::ledger(
+        &mut conn,
+        &super::store::LedgerQuery {
+            q: &q,
+            district: district.trim(),
+            filter: &filter,
+            limit: 50,
+            offset: (page - 1) * 50,
+        },
+    )
+    .await?;
+    Ok(LedgerView {
+        total,
+        page,
+        pages: (total + 49) / 50,
+        rows,
+        districts: super::store::districts(&mut conn).await?,
+    })
+}

@@ -1,0 +1,330 @@
+//! The enterprise ledger as plain rules: reading a registry sheet (every bad row reported),
+//! normalising names for matching, and who may found what. No I/O.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Msg;
+use crate::orgs::model::CreditCode;
+use crate::quiz::model::RowError;
+
+/// One enterprise as a ledger sheet gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    pub name: String,
+    pub name_key: String,
+    pub credit_code: String,
+    pub district: String,
+    pub street: String,
+    pub address: String,
+    pub employees: i32,
+    pub young_employees: i32,
+    pub party_members: i32,
+    pub league_members: i32,
+    pub deregistered: bool,
+}
+
+/// A name for matching: without spaces and punctuation, full-width letters and digits made
+/// half-width, Latin letters lower-cased, and the common legal suffixes dropped.
+pub fn name_key(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for suffix in ["股份有限公司", "有限责任公司", "有限公司", "公司"] {
+        if let Some(stripped) = s.strip_suffix(suffix) {
+            s = stripped.to_owned();
+            break;
+        }
+    }
+    s
+}
+
+struct Columns {
+    name: usize,
+    code: usize,
+    district: Option<usize>,
+    street: Option<usize>,
+    address: Option<usize>,
+    employees: Option<usize>,
+    young: Option<usize>,
+    party: Option<usize>,
+    league: Option<usize>,
+    status: Option<usize>,
+}
+
+fn find(header: &[String], names: &[&str]) -> Option<usize> {
+    header.iter().position(|h| {
+        let h = h.trim().to_ascii_lowercase();
+        names.iter().any(|n| h == *n)
+    })
+}
+
+fn columns(header: &[String]) -> Result<Columns, Vec<RowError>> {
+    let name = find(header, &["企业名称", "名称", "name"]);
+    let code = find(header, &["统一社会信用代码", "信用代码", "credit_code"]);
+    let missing = |c: &str| RowError {
+        row: 1,
+        column: c.to_owned(),
+        msg: Msg::ImportColumnMissing,
+    };
+    match (name, code) {
+        (Some(name), Some(code)) => Ok(Columns {
+            name,
+            code,
+            district: find(header, &["区", "所在区", "district"]),
+            street: find(header, &["街道", "街道/乡镇", "street"]),
+            address: find(header, &["地址", "address"]),
+            employees: find(header, &["职工人数", "employees"]),
+            young: find(header, &["青年职工人数", "35岁以下职工", "young_employees"]),
+            party: find(header, &["党员人数", "party_members"]),
+            league: find(header, &["团员人数", "league_members"]),
+            status: find(header, &["经营状态", "状态", "status"]),
+        }),
+        (n, c) => Err(
+            [(n.is_none(), "企业名称"), (c.is_none(), "统一社会信用代码")]
+                .into_iter()
+                .filter(|(m, _)| *m)
+                .map(|(_, c)| missing(c))
+                .collect(),
+        ),
+    }
+}
+
+fn count(
+    cells: &[String],
+    col: Option<usize>,
+    column: &str,
+    row: u32,
+    errors: &mut Vec<RowError>,
+) -> i32 {
+    let text = col
+        .and_then(|c| cells.get(c))
+        .map(|s| s.trim())
+        .unwrap_or("");
+    if text.is_empty() {
+        return 0;
+    }
+    match text.parse::<i32>() {
+        Ok(n @ 0..=10_000_000) => n,
+        _ => {
+            errors.push(RowError {
+                row,
+                column: column.to_owned(),
+                msg: Msg::CountInvalid,
+            });
+            0
+        }
+    }
+}
+
+/// Reads a whole ledger sheet (the header first): every row, or every problem by row
+/// number. A credit code twice in the file is reported on its second row.
+pub fn parse_ledger(rows: &[Vec<String>]) -> Result<Vec<(u32, LedgerRow)>, Vec<RowError>> {
+    let Some((header, data)) = rows.split_first() else {
+        return Err(vec![RowError {
+            row: 1,
+            column: String::new(),
+            msg: Msg::ImportEmpty,
+        }]);
+    };
+    let cols = columns(header)?;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, cells) in data.iter().enumerate() {
+        let row = i as u32 + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let before = errors.len();
+        let name = cell(Some(cols.name));
+        match name.chars().count() {
+            0 => errors.push(RowError {
+                row,
+                column: "企业名称".into(),
+                msg: Msg::Required,
+            }),
+            1 | 101.. => errors.push(RowError {
+                row,
+                column: "企业名称".into(),
+                msg: Msg::NameInvalid,
+            }),
+            _ => {}
+        }
+        let code = match CreditCode::parse(&cell(Some(cols.code))) {
+            Ok(c) => c.as_str().to_owned(),
+            Err(msg) => {
+                errors.push(RowError {
+                    row,
+                    column: "统一社会信用代码".into(),
+                    msg,
+                });
+                String::new()
+            }
+        };
+        if !code.is_empty() && !seen.insert(code.clone()) {
+            errors.push(RowError {
+                row,
+                column: "统一社会信用代码".into(),
+                msg: Msg::CreditCodeTwice,
+            });
+        }
+        let employees = count(cells, cols.employees, "职工人数", row, &mut errors);
+        let young_employees = count(cells, cols.young, "青年职工人数", row, &mut errors);
+        let party_members = count(cells, cols.party, "党员人数", row, &mut errors);
+        let league_members = count(cells, cols.league, "团员人数", row, &mut errors);
+        let deregistered = match cell(cols.status).as_str() {
+            "" | "存续" | "在业" | "开业" | "正常" | "operating" => false,
+            "注销" | "吊销" | "已注销" | "deregistered" => true,
+            _ => {
+                errors.push(RowError {
+                    row,
+                    column: "经营状态".into(),
+                    msg: Msg::StatusUnknown,
+                });
+                false
+            }
+        };
+        if errors.len() == before {
+            out.push((
+                row,
+                LedgerRow {
+                    name_key: name_key(&name),
+                    name,
+                    credit_code: code,
+                    district: cell(cols.district),
+                    street: cell(cols.street),
+                    address: cell(cols.address),
+                    employees,
+                    young_employees,
+                    party_members,
+                    league_members,
+                    deregistered,
+                },
+            ));
+        }
+    }
+    if out.is_empty() && errors.is_empty() {
+        errors.push(RowError {
+            row: 2,
+            column: String::new(),
+            msg: Msg::ImportEmpty,
+        });
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Founding thresholds: 3 or more League members found their own branch; fewer, with at
+/// least one young employee, join or found a joint branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Founding {
+    OwnBranch,
+    JointBranch,
+    NotYet,
+}
+
+pub fn founding(league_members: i32, young_employees: i32) -> Founding {
+    if league_members >= 3 {
+        Founding::OwnBranch
+    } else if young_employees >= 1 {
+        Founding::JointBranch
+    } else {
+        Founding::NotYet
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect()
+    }
+
+    fn code(seed: u32) -> String {
+        CreditCode::with_check_char(&format!("91440300MA5{seed:06}"))
+            .unwrap()
+            .as_str()
+            .to_owned()
+    }
+
+    #[test]
+    fn names_are_normalised_for_matching() {
+        assert_eq!(name_key(" 星云科技 有限公司 "), "星云科技");
+        assert_eq!(name_key("ＡＢＣ网络（深圳）有限责任公司"), "abc网络深圳");
+        assert_eq!(name_key("小满科技股份有限公司"), name_key("小满科技公司"));
+    }
+
+    #[test]
+    fn a_good_ledger_reads_whole_and_a_bad_one_names_every_row() {
+        let (a, b) = (code(1), code(2));
+        let header: &[&str] = &[
+            "企业名称",
+            "统一社会信用代码",
+            "区",
+            "街道",
+            "职工人数",
+            "青年职工人数",
+            "团员人数",
+            "经营状态",
+        ];
+        let good = parse_ledger(&sheet(&[
+            header,
+            &[
+                "星云科技有限公司",
+                &a,
+                "南山区",
+                "粤海街道",
+                "120",
+                "80",
+                "12",
+                "存续",
+            ],
+            &["微光工作室", &b, "南山区", "粤海街道", "", "2", "", "注销"],
+        ]))
+        .unwrap();
+        assert_eq!(good.len(), 2);
+        assert_eq!(good[0].1.name_key, "星云科技");
+        assert!(good[1].1.deregistered);
+        let bad = parse_ledger(&sheet(&[
+            header,
+            &["好企业", &a, "", "", "", "", "", ""],
+            &["坏代码", "91440300MA500000IO", "", "", "", "", "", ""],
+            &["重复", &a, "", "", "", "", "", ""],
+            &["人数不对", &b, "", "", "很多", "", "", ""],
+            &["状态不对", &code(3), "", "", "", "", "", "休眠中"],
+            &["", &code(4), "", "", "", "", "", ""],
+        ]))
+        .unwrap_err();
+        let rows: Vec<u32> = bad.iter().map(|e| e.row).collect();
+        assert_eq!(rows, vec![3, 4, 5, 6, 7]);
+        assert_eq!(
+            parse_ledger(&sheet(&[&["名称"]])).unwrap_err()[0].column,
+            "统一社会信用代码"
+        );
+    }
+
+    #[test]
+    fn founding_follows_the_league_thresholds() {
+        assert_eq!(founding(3, 0), Founding::OwnBranch);
+        assert_eq!(founding(2, 5), Founding::JointBranch);
+        assert_eq!(founding(0, 0), Founding::NotYet);
+    }
+}

@@ -1,0 +1,160 @@
+//! The ledger page (台账): import a registry sheet, then search and filter the enterprises.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{ImportLedger, LedgerView, enterprise_ledger};
+use crate::auth::pages::action_error;
+use crate::i18n::use_t;
+use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, Uploader};
+use crate::uploads::model::{Purpose, UploadedFile};
+
+/// `/admin/ledger?q=..&district=..&filter=..&page=..`.
+#[component]
+pub fn LedgerPage() -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let import = ServerAction::<ImportLedger>::new();
+    let error = action_error(import);
+    let ledger = Resource::new(
+        move || {
+            (
+                get("q"),
+                get("district"),
+                get("filter"),
+                get("page").parse::<i64>().unwrap_or(1),
+                import.version().get(),
+            )
+        },
+        |(q, district, filter, page, _)| enterprise_ledger(q, district, filter, page),
+    );
+    view! {
+        <AppLayout title=t.ledger_title back="/me">
+            <section class="card">
+                <h2>{t.ledger_import}</h2>
+                <p class="muted small">
+                    {t.ledger_import_lead} " "
+                    <a href="/examples/enterprise-ledger.csv" download>{t.example_csv}</a>
+                </p>
+                <Uploader
+                    label=t.ledger_file
+                    purpose=Purpose::Sheet
+                    on_done=move |f: UploadedFile| {
+                        import.dispatch(ImportLedger { upload: f.id });
+                    }
+                />
+                {move || import.pending().get().then(|| view! { <p class="muted" role="status">{t.bank_importing}</p> })}
+                <FormError error />
+                {move || import.value().get().and_then(Result::ok).map(|r| {
+                    if r.errors.is_empty() {
+                        view! {
+                            <div class="alert ok" role="status">
+                                {t.ledger_imported
+                                    .replace("{added}", &r.added.to_string())
+                                    .replace("{updated}", &r.updated.to_string())
+                                    .replace("{retired}", &r.retired.to_string())
+                                    .replace("{unchanged}", &r.unchanged.to_string())}
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class="alert error" role="alert">{t.bank_import_failed.replace("{n}", &r.errors.len().to_string())}</div>
+                            <table class="table import-errors">
+                                <thead><tr><th>{t.row}</th><th>{t.column}</th><th>{t.problem}</th></tr></thead>
+                                <tbody>
+                                    {r.errors.into_iter().take(200).map(|e| view! {
+                                        <tr><td>{e.row}</td><td>{e.column}</td><td>{e.msg.text(t)}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                })}
+            </section>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match ledger.await {
+                        Ok(v) => view! { <Ledger v q=get("q") district=get("district") filter=get("filter") /> }.into_any(),
+                        Err(error) => view! { <ErrorState error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl IntoView {
+    let t = use_t();
+    let link = {
+        let (q, district, filter) = (q.clone(), district.clone(), filter.clone());
+        move |page: i64| {
+            format!("/admin/ledger?q={q}&district={district}&filter={filter}&page={page}")
+        }
+    };
+    let filters = [
+        ("", t.ledger_all),
+        ("eligible", t.ledger_eligible),
+        ("without_org", t.ledger_without_org),
+        ("with_org", t.ledger_with_org),
+        ("deregistered", t.ledger_deregistered),
+    ];
+    view! {
+        <form class="filters card" method="get" action="/admin/ledger">
+            <label>
+                <span>{t.ledger_search}</span>
+                <input type="search" name="q" value=q />
+            </label>
+            <label>
+                <span>{t.ledger_district}</span>
+                <select name="district">
+                    <option value="">{t.ledger_all}</option>
+                    {v.districts.iter().map(|d| view! { <option value=d.clone() selected=*d == district>{d.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>{t.ledger_filter}</span>
+                <select name="filter">
+                    {filters.into_iter().map(|(value, label)| view! { <option value=value selected=value == filter>{label}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="btn small">{t.board_show}</button>
+        </form>
+        <section class="card">
+            <h2>{t.ledger_count.replace("{n}", &v.total.to_string())}</h2>
+            {if v.rows.is_empty() {
+                view! { <Empty text=t.ledger_empty /> }.into_any()
+            } else {
+                view! {
+                    <ul class="items">
+                        {v.rows.into_iter().map(|e| view! {
+                            <li class="item-card">
+                                <span class="item-title">
+                                    {e.has_org.then(|| view! { <span class="tag league">{t.ledger_has_org}</span> })}
+                                    {e.deregistered.then(|| view! { <span class="tag kind">{t.ledger_deregistered}</span> })}
+                                    {e.name}
+                                </span>
+                                <span class="muted small">{e.credit_code} " · " {e.district} " " {e.street}</span>
+                                <span class="small">
+                                    {t.ledger_people
+                                        .replace("{employees}", &e.employees.to_string())
+                                        .replace("{young}", &e.young_employees.to_string())
+                                        .replace("{party}", &e.party_members.to_string())
+                                        .replace("{league}", &e.league_members.to_string())}
+                                </span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(v.pages > 1).then(|| view! {
+                <nav class="pager" aria-label=t.pages>
+                    {(v.page > 1).then(|| view! { <a href=link(v.page - 1)>{t.prev_page}</a> })}
+                    <span>{format!("{} / {}", v.page, v.pages)}</span>
+                    {(v.page < v.pages).then(|| view! { <a href=link(v.page + 1)>{t.next_page}</a> })}
+                </nav>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,184 @@
+//! SQL for the enterprise ledger: the merge of an imported sheet, and the ledger list.
+
+use sqlx::{PgConnection, Row};
+
+use super::api::{LedgerEntry, LedgerImportView};
+use super::model::LedgerRow;
+use crate::error::AppError;
+
+/// Merges a parsed sheet into the ledger in one statement: new credit codes are added;
+/// rows that differ are updated, their old values kept in the history; deregistered ones
+/// are retired (status), never deleted. Returns the counts.
+pub async fn merge(
+    conn: &mut PgConnection,
+    rows: &[LedgerRow],
+    file_name: &str,
+    by: i64,
+) -> Result<LedgerImportView, AppError> {
+    let import_id: i64 = sqlx::query_scalar(
+        "INSERT INTO ledger_imports (file_name, added, updated, retired, unchanged, by_user)
+         VALUES ($1, 0, 0, 0, 0, $2) RETURNING id",
+    )
+    .bind(file_name)
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?;
+    let col = |f: fn(&LedgerRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let num = |f: fn(&LedgerRow) -> i32| rows.iter().map(f).collect::<Vec<i32>>();
+    let status: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            if r.deregistered {
+                "deregistered"
+            } else {
+                "operating"
+            }
+            .to_owned()
+        })
+        .collect();
+    let row = sqlx::query(
+        "WITH incoming AS (
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                  $7::int[], $8::int[], $9::int[], $10::int[], $11::text[])
+                 AS x (name, name_key, credit_code, district, street, address,
+                       employees, young_employees, party_members, league_members, status)),
+         old AS (
+             SELECT e.* FROM enterprises e JOIN incoming i ON i.credit_code = e.credit_code),
+         differs AS (
+             SELECT o.id, o.status AS old_status, i.status AS new_status, to_jsonb(o) AS before
+             FROM old o JOIN incoming i ON i.credit_code = o.credit_code
+             WHERE (o.name, o.district, o.street, o.address, o.employees, o.young_employees,
+                    o.party_members, o.league_members, o.status)
+                   IS DISTINCT FROM
+                   (i.name, i.district, i.street, i.address, i.employees, i.young_employees,
+                    i.party_members, i.league_members, i.status)),
+         history AS (
+             INSERT INTO enterprise_history (enterprise_id, import_id, before)
+             SELECT id, $12, before FROM differs),
+         upsert AS (
+             INSERT INTO enterprises (name, name_key, credit_code, district, street, address,
+                                      employees, young_employees, party_members, league_members, status)
+             SELECT name, name_key, credit_code, district, street, address,
+                    employees, young_employees, party_members, league_members, status FROM incoming
+             ON CONFLICT (credit_code) DO UPDATE SET
+                 name = EXCLUDED.name, name_key = EXCLUDED.name_key, district = EXCLUDED.district,
+                 street = EXCLUDED.street, address = EXCLUDED.address, employees = EXCLUDED.employees,
+                 young_employees = EXCLUDED.young_employees, party_members = EXCLUDED.party_members,
+                 league_members = EXCLUDED.league_members, status = EXCLUDED.status, updated_at = now()
+             WHERE (enterprises.name, enterprises.district, enterprises.street, enterprises.address,
+                    enterprises.employees, enterprises.young_employees, enterprises.party_members,
+                    enterprises.league_members, enterprises.status)
+                   IS DISTINCT FROM
+                   (EXCLUDED.name, EXCLUDED.district, EXCLUDED.street, EXCLUDED.address,
+                    EXCLUDED.employees, EXCLUDED.young_employees, EXCLUDED.party_members,
+                    EXCLUDED.league_members, EXCLUDED.status)
+             RETURNING (xmax = 0) AS inserted)
+         SELECT (SELECT count(*) FROM upsert WHERE inserted) AS added,
+                (SELECT count(*) FROM differs) AS updated,
+                (SELECT count(*) FROM differs WHERE old_status = 'operating' AND new_status = 'deregistered') AS retired",
+    )
+    .bind(col(|r| r.name.clone()))
+    .bind(col(|r| r.name_key.clone()))
+    .bind(col(|r| r.credit_code.clone()))
+    .bind(col(|r| r.district.clone()))
+    .bind(col(|r| r.street.clone()))
+    .bind(col(|r| r.address.clone()))
+    .bind(num(|r| r.employees))
+    .bind(num(|r| r.young_employees))
+    .bind(num(|r| r.party_members))
+    .bind(num(|r| r.league_members))
+    .bind(&status)
+    .bind(import_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let added: i64 = row.get("added");
+    let updated: i64 = row.get("updated");
+    let retired: i64 = row.get("retired");
+    let unchanged = rows.len() as i64 - added - updated;
+    sqlx::query(
+        "UPDATE ledger_imports SET added = $2, updated = $3, retired = $4, unchanged = $5 WHERE id = $1",
+    )
+    .bind(import_id)
+    .bind(added as i32)
+    .bind(updated as i32)
+    .bind(retired as i32)
+    .bind(unchanged as i32)
+    .execute(conn)
+    .await?;
+    Ok(LedgerImportView {
+        added: added as u32,
+        updated: updated as u32,
+        retired: retired as u32,
+        unchanged: unchanged as u32,
+        errors: vec![],
+    })
+}
+
+/// Filters for the ledger list.
+pub struct LedgerQuery<'a> {
+    pub q: &'a str,
+    pub district: &'a str,
+    /// `with_org`, `without_org`, `eligible` (could found, has none), `deregistered`, or "".
+    pub filter: &'a str,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of the ledger, and how many rows match.
+pub async fn ledger(
+    conn: &mut PgConnection,
+    f: &LedgerQuery<'_>,
+) -> Result<(i64, Vec<LedgerEntry>), AppError> {
+    let pattern = format!("%{}%", f.q.replace(['%', '_', '\\'], ""));
+    let rows = sqlx::query(
+        "WITH matched AS (
+             SELECT e.*, EXISTS (SELECT 1 FROM orgs o WHERE o.enterprise_id = e.id) AS has_org
+             FROM enterprises e
+             WHERE ($1 = '%%' OR e.name ILIKE $1 OR e.credit_code = upper($2))
+               AND ($3 = '' OR e.district = $3))
+         SELECT m.*, count(*) OVER () AS total FROM matched m
+         WHERE CASE $4
+                 WHEN 'with_org' THEN m.has_org
+                 WHEN 'without_org' THEN NOT m.has_org AND m.status = 'operating'
+                 WHEN 'eligible' THEN NOT m.has_org AND m.status = 'operating'
+                                      AND (m.league_members >= 3 OR m.young_employees >= 1)
+                 WHEN 'deregistered' THEN m.status = 'deregistered'
+                 ELSE true END
+         ORDER BY m.district, m.street, m.name LIMIT $5 OFFSET $6",
+    )
+    .bind(&pattern)
+    .bind(f.q.trim())
+    .bind(f.district)
+    .bind(f.filter)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(conn)
+    .await?;
+    let total = rows.first().map(|r| r.get::<i64, _>("total")).unwrap_or(0);
+    Ok((
+        total,
+        rows.iter()
+            .map(|r| LedgerEntry {
+                name: r.get("name"),
+                credit_code: r.get("credit_code"),
+                district: r.get("district"),
+                street: r.get("street"),
+                employees: r.get("employees"),
+                young_employees: r.get("young_employees"),
+                party_members: r.get("party_members"),
+                league_members: r.get("league_members"),
+                deregistered: r.get::<String, _>("status") == "deregistered",
+                has_org: r.get("has_org"),
+            })
+            .collect(),
+    ))
+}
+
+/// The districts in the ledger, for the filter.
+pub async fn districts(conn: &mut PgConnection) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT district FROM enterprises WHERE district <> '' ORDER BY district",
+    )
+    .fetch_all(conn)
+    .await?)
+}

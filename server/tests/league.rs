@@ -1,0 +1,151 @@
+//! The enterprise ledger through the real router: the example imports whole, a bad sheet
+//! changes nothing and names every bad row, and a second ledger merges by credit code.
+
+mod common;
+
+use common::{Client, PASSWORD, client, world};
+use http::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+
+const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+async fn signed_in(pool: &PgPool, login: &str) -> Client {
+    let mut c = client(pool).await;
+    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
+    c
+}
+
+async fn import(c: &mut Client, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let up = c.upload("sheet", name, bytes).await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
+    let id = up.json()["id"].as_str().unwrap().to_owned();
+    let r = c.call("import_ledger", &[("upload", &id)]).await;
+    let json = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+    (r.status, json)
+}
+
+fn example() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../public/examples/enterprise-ledger.csv"),
+    )
+    .unwrap()
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_ledger_imports_whole_or_not_at_all_and_merges_by_credit_code(pool: PgPool) {
+    world(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    let (status, r) = import(&mut admin, "ledger.csv", example().into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["added"].as_u64(), r["updated"].as_u64()),
+        (Some(8), Some(0))
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM enterprises").await, 8);
+
+    // A broken second sheet changes nothing and names each bad row.
+    let mut lines: Vec<String> = example().lines().map(str::to_owned).collect();
+    lines[1] = lines[1].replace("180", "很多");
+    lines[3] = lines[3].replacen(",9244", ",0000", 1);
+    let (_, r) = import(&mut admin, "bad.csv", lines.join("\n").into_bytes()).await;
+    let rows: Vec<u64> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, vec![2, 4]);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM enterprise_history").await,
+        0
+    );
+
+    // The next ledger: one firm grew, one was deregistered, one is new, the rest unchanged.
+    let mut lines: Vec<String> = example().lines().map(str::to_owned).collect();
+    lines[2] = lines[2].replace(",64,40,3,2,", ",70,45,3,4,");
+    lines[3] = lines[3].replace("存续", "注销");
+    lines.push(
+        lines[1]
+            .replace("星海互动科技有限公司", "新来的科技有限公司")
+            .replace("MA5N100014", "MA5N20001X"),
+    );
+    let new_code = app::orgs::model::CreditCode::with_check_char("91440300MA5N20001").unwrap();
+    let last = lines.len() - 1;
+    lines[last] = lines[last].replace("91440300MA5N20001X", new_code.as_str());
+    let (status, r) = import(&mut admin, "ledger-2.csv", lines.join("\n").into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(
+        (
+            r["added"].as_u64(),
+            r["updated"].as_u64(),
+            r["retired"].as_u64(),
+            r["unchanged"].as_u64()
+        ),
+        (Some(1), Some(2), Some(1), Some(6)),
+        "{r}"
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM enterprises").await, 9);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM enterprises WHERE status = 'deregistered'"
+        )
+        .await,
+        2,
+        "retired, not deleted"
+    );
+    let before: i64 = sqlx::query_scalar(
+        "SELECT (before ->> 'league_members')::bigint FROM enterprise_history h
+         JOIN enterprises e ON e.id = h.enterprise_id WHERE e.name = '云帆数据服务有限公司'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(before, 2, "the old values are kept");
+
+    let list = admin
+        .call(
+            "enterprise_ledger",
+            &[
+                ("q", ""),
+                ("district", "南山区"),
+                ("filter", "eligible"),
+                ("page", "1"),
+            ],
+        )
+        .await
+        .json();
+    let names: Vec<&str> = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"星海互动科技有限公司"), "{names:?}");
+    assert!(
+        !names.contains(&"小岛游戏有限公司"),
+        "deregistered firms are not eligible"
+    );
+
+    let mut member = signed_in(&pool, "member").await;
+    let r = member
+        .call(
+            "enterprise_ledger",
+            &[("q", ""), ("district", ""), ("filter", ""), ("page", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .call(
+            "enterprise_ledger",
+            &[("q", ""), ("district", ""), ("filter", "x"), ("page", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
