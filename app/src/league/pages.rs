@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{ImportLedger, LedgerView, enterprise_ledger};
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
-use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, Uploader};
+use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, Pager, Uploader};
 use crate::uploads::model::{Purpose, UploadedFile};
 
 /// `/admin/ledger?q=..&district=..&filter=..&page=..`.
@@ -148,13 +148,7 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
                     </ul>
                 }.into_any()
             }}
-            {(v.pages > 1).then(|| view! {
-                <nav class="pager" aria-label=t.pages>
-                    {(v.page > 1).then(|| view! { <a href=link(v.page - 1)>{t.prev_page}</a> })}
-                    <span>{format!("{} / {}", v.page, v.pages)}</span>
-                    {(v.page < v.pages).then(|| view! { <a href=link(v.page + 1)>{t.next_page}</a> })}
-                </nav>
-            })}
+            <Pager page=v.page pages=v.pages link />
         </section>
     }
 }

@@ -7,7 +7,7 @@ use super::api::{BankView, CreateSpecialQuiz, ImportQuestions, question_bank, sp
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
 use crate::study::authoring::ScopeSelect;
-use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, Loading, Uploader};
+use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, Loading, Pager, Uploader};
 use crate::uploads::model::Purpose;
 
 /// `/admin/questions`: import a sheet, then browse and search the bank.
@@ -117,13 +117,7 @@ fn Bank(v: BankView, q: String) -> impl IntoView {
                     </ol>
                 }.into_any()
             }}
-            {(v.pages > 1).then(|| view! {
-                <nav class="pager" aria-label=t.pages>
-                    {(v.page > 1).then(|| view! { <a href=link(v.page - 1)>{t.prev_page}</a> })}
-                    <span>{format!("{} / {}", v.page, v.pages)}</span>
-                    {(v.page < v.pages).then(|| view! { <a href=link(v.page + 1)>{t.next_page}</a> })}
-                </nav>
-            })}
+            <Pager page=v.page pages=v.pages link />
         </section>
     }
 }

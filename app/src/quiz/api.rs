@@ -420,19 +420,13 @@ pub async fn question_bank(q: String, page: i64) -> Result<BankView, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn import_questions(upload: String) -> Result<ImportView, AppError> {
     use crate::auth::session;
-    use crate::uploads::{model::Purpose, sheet, store as uploads};
+    use crate::uploads::sheet;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
     if !actor.is_platform_admin() {
         return Err(AppError::Forbidden);
     }
-    let file = uploads::own_upload(&mut tx, actor.user_id, &upload, Purpose::Sheet).await?;
-    let path = file.path(&uploads::upload_dir()?);
-    let ext = file.ext.clone();
-    let rows = tokio::task::spawn_blocking(move || sheet::read_rows(&path, &ext))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(|msg| AppError::invalid("file", msg))?;
+    let (file, rows) = sheet::read_upload(&mut tx, actor.user_id, &upload).await?;
     let parsed = match super::model::parse_sheet(&rows) {
         Ok(p) => p,
         Err(errors) => {

@@ -12,7 +12,7 @@ use super::api::{
 use super::model::{ChartView, Period, ScopeChoice};
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
-use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, browser};
+use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager, browser};
 
 /// `/rankings?view=members|orgs&scope=..&period=..&page=..`.
 #[component]
@@ -156,13 +156,7 @@ fn MemberBoard(v: BoardView) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
-            {(v.pages > 1).then(|| view! {
-                <nav class="pager" aria-label=t.pages>
-                    {(v.page > 1).then(|| view! { <a href=link(v.page - 1)>{t.prev_page}</a> })}
-                    <span>{format!("{} / {}", v.page, v.pages)}</span>
-                    {(v.page < v.pages).then(|| view! { <a href=link(v.page + 1)>{t.next_page}</a> })}
-                </nav>
-            })}
+            <Pager page=v.page pages=v.pages link />
         </section>
         <BoardCharts scope=v.scope.clone() />
         <Privacy on=v.anonymous />

@@ -158,6 +158,21 @@ pub fn FormOk(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl Into
     }
 }
 
+/// Previous and next links under a paged list; `link` makes a page's address.
+#[component]
+pub fn Pager(page: i64, pages: i64, link: impl Fn(i64) -> String + 'static) -> impl IntoView {
+    let t = use_t();
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=t.pages>
+                {(page > 1).then(|| view! { <a href=link(page - 1)>{t.prev_page}</a> })}
+                <span>{format!("{page} / {pages}")}</span>
+                {(page < pages).then(|| view! { <a href=link(page + 1)>{t.next_page}</a> })}
+            </nav>
+        }
+    })
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     let t = use_t();

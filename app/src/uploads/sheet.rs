@@ -4,6 +4,27 @@ use std::path::Path;
 
 use crate::error::Msg;
 
+/// The caller's uploaded sheet `upload` (its id from the form) and its rows, read off the
+/// async threads. A missing or foreign upload, or an unreadable file, is a message on the
+/// `file` field.
+pub async fn read_upload(
+    conn: &mut sqlx::PgConnection,
+    user_id: i64,
+    upload: &str,
+) -> Result<(super::store::Upload, Vec<Vec<String>>), crate::error::AppError> {
+    use super::model::Purpose;
+    use super::store::{own_upload, upload_dir};
+    use crate::error::AppError;
+    let file = own_upload(conn, user_id, upload, Purpose::Sheet).await?;
+    let path = file.path(&upload_dir()?);
+    let ext = file.ext.clone();
+    let rows = tokio::task::spawn_blocking(move || read_rows(&path, &ext))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|msg| AppError::invalid("file", msg))?;
+    Ok((file, rows))
+}
+
 /// The rows of the first worksheet of an XLSX file, or of a CSV file in UTF-8 (with or
 /// without a byte-order mark). Numbers that are whole come out without a decimal point.
 pub fn read_rows(path: &Path, ext: &str) -> Result<Vec<Vec<String>>, Msg> {
