@@ -49,6 +49,10 @@ test('a member sees the company board and their rank move after earning points',
   const after = await myRow(page);
   assert.equal(after.points, before.points + earned);
   if (earned > 0) assert.ok(after.rank <= before.rank, `${after.rank} <= ${before.rank}`);
+  // The day's board shows exactly what the 积分 tab counts for today.
+  await go(page, '/points');
+  assert.equal(Number(await page.locator('.points-today strong').innerText()), after.points);
+  await go(page, `/rankings?scope=${scope}&period=day`);
   await assertNoSidewaysScroll(page, assert);
 
   await page.getByRole('link', { name: '组织榜' }).click();
