@@ -133,6 +133,27 @@ async fn a_ledger_imports_whole_or_not_at_all_and_merges_by_credit_code(pool: Pg
         "deregistered firms are not eligible"
     );
 
+    // 新来的科技 is not 星海互动科技: no duplicates yet. A third ledger adds 星海互动科技 again
+    // under another code and a full-width name: it is listed as a probable duplicate.
+    let dup = app::orgs::model::CreditCode::with_check_char("91440300MA5N30001").unwrap();
+    let third = format!(
+        "{}\n星海互动科技 有限公司,{},宝安区,新安街道,,1,1,0,0,存续\n",
+        example().trim_end(),
+        dup.as_str()
+    );
+    let (status, _) = import(&mut admin, "ledger-3.csv", third.into_bytes()).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = admin
+        .call(
+            "enterprise_ledger",
+            &[("q", ""), ("district", ""), ("filter", ""), ("page", "1")],
+        )
+        .await
+        .json();
+    let group = &list["duplicates"][0];
+    assert_eq!(group.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(group[1][1], dup.as_str());
+
     let mut member = signed_in(&pool, "member").await;
     let r = member
         .call(

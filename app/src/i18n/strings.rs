@@ -494,4 +494,6 @@ strings! {
     ledger_count: "共 {n} 家企业", "{n} enterprises";
     ledger_empty: "没有符合条件的企业。", "No enterprises match.";
     ledger_people: "职工 {employees} · 青年 {young} · 党员 {party} · 团员 {league}", "Staff {employees} · young {young} · Party {party} · League {league}";
+    ledger_duplicates: "疑似重复企业", "Probable duplicates";
+    ledger_duplicates_lead: "名称相同（忽略空格、全角和“有限公司”等后缀）但信用代码不同的在营企业，请核实。", "Operating firms with the same name (ignoring spaces, full-width letters and suffixes such as 有限公司) but different credit codes; please check them.";
 }

@@ -37,6 +37,9 @@ pub struct LedgerView {
     pub pages: i64,
     pub rows: Vec<LedgerEntry>,
     pub districts: Vec<String>,
+    /// Probable duplicates (the same normalised name under different credit codes): each a
+    /// group of (name, credit code, district).
+    pub duplicates: Vec<Vec<(String, String, String)>>,
 }
 
 /// Imports an uploaded ledger sheet (CSV or XLSX) and merges it by credit code: all rows or
@@ -121,5 +124,6 @@ pub async fn enterprise_ledger(
         pages: (total + 49) / 50,
         rows,
         districts: super::store::districts(&mut conn).await?,
+        duplicates: super::store::probable_duplicates(&mut conn, 20).await?,
     })
 }

@@ -150,5 +150,20 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
             }}
             <Pager page=v.page pages=v.pages link />
         </section>
+        {(!v.duplicates.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{t.ledger_duplicates}</h2>
+                <p class="muted small">{t.ledger_duplicates_lead}</p>
+                <ul class="items">
+                    {v.duplicates.iter().map(|group| view! {
+                        <li class="item-card">
+                            {group.iter().map(|(name, code, district)| view! {
+                                <span class="small">{name.clone()} " · " {code.clone()} " · " {district.clone()}</span>
+                            }).collect_view()}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }

@@ -182,3 +182,35 @@ pub async fn districts(conn: &mut PgConnection) -> Result<Vec<String>, AppError>
     .fetch_all(conn)
     .await?)
 }
+
+/// Probable duplicates: operating enterprises that share a normalised name under different
+/// credit codes, as groups of (name, credit code, district), largest groups first.
+pub async fn probable_duplicates(
+    conn: &mut PgConnection,
+    limit: i64,
+) -> Result<Vec<Vec<(String, String, String)>>, AppError> {
+    let rows = sqlx::query(
+        "SELECT name_key, array_agg(name ORDER BY id) AS names, array_agg(credit_code ORDER BY id) AS codes,
+                array_agg(district ORDER BY id) AS districts
+         FROM enterprises WHERE status = 'operating' AND name_key <> ''
+         GROUP BY name_key HAVING count(*) > 1
+         ORDER BY count(*) DESC, name_key LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let names: Vec<String> = r.get("names");
+            let codes: Vec<String> = r.get("codes");
+            let districts: Vec<String> = r.get("districts");
+            names
+                .into_iter()
+                .zip(codes)
+                .zip(districts)
+                .map(|((n, c), d)| (n, c, d))
+                .collect()
+        })
+        .collect())
+}
