@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::quiz::model::RowError;
+use crate::uploads::model::RowError;
 
 /// What an import did, or every bad row (and then nothing changed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

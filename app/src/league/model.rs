@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Msg;
 use crate::orgs::model::CreditCode;
-use crate::quiz::model::RowError;
+use crate::uploads::model::{RowError, find_column, split_sheet};
 
 /// One enterprise as a ledger sheet gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,16 +58,9 @@ struct Columns {
     status: Option<usize>,
 }
 
-fn find(header: &[String], names: &[&str]) -> Option<usize> {
-    header.iter().position(|h| {
-        let h = h.trim().to_ascii_lowercase();
-        names.iter().any(|n| h == *n)
-    })
-}
-
 fn columns(header: &[String]) -> Result<Columns, Vec<RowError>> {
-    let name = find(header, &["企业名称", "名称", "name"]);
-    let code = find(header, &["统一社会信用代码", "信用代码", "credit_code"]);
+    let name = find_column(header, &["企业名称", "名称", "name"]);
+    let code = find_column(header, &["统一社会信用代码", "信用代码", "credit_code"]);
     let missing = |c: &str| RowError {
         row: 1,
         column: c.to_owned(),
@@ -77,14 +70,14 @@ fn columns(header: &[String]) -> Result<Columns, Vec<RowError>> {
         (Some(name), Some(code)) => Ok(Columns {
             name,
             code,
-            district: find(header, &["区", "所在区", "district"]),
-            street: find(header, &["街道", "街道/乡镇", "street"]),
-            address: find(header, &["地址", "address"]),
-            employees: find(header, &["职工人数", "employees"]),
-            young: find(header, &["青年职工人数", "35岁以下职工", "young_employees"]),
-            party: find(header, &["党员人数", "party_members"]),
-            league: find(header, &["团员人数", "league_members"]),
-            status: find(header, &["经营状态", "状态", "status"]),
+            district: find_column(header, &["区", "所在区", "district"]),
+            street: find_column(header, &["街道", "街道/乡镇", "street"]),
+            address: find_column(header, &["地址", "address"]),
+            employees: find_column(header, &["职工人数", "employees"]),
+            young: find_column(header, &["青年职工人数", "35岁以下职工", "young_employees"]),
+            party: find_column(header, &["党员人数", "party_members"]),
+            league: find_column(header, &["团员人数", "league_members"]),
+            status: find_column(header, &["经营状态", "状态", "status"]),
         }),
         (n, c) => Err(
             [(n.is_none(), "企业名称"), (c.is_none(), "统一社会信用代码")]
@@ -126,22 +119,12 @@ fn count(
 /// Reads a whole ledger sheet (the header first): every row, or every problem by row
 /// number. A credit code twice in the file is reported on its second row.
 pub fn parse_ledger(rows: &[Vec<String>]) -> Result<Vec<(u32, LedgerRow)>, Vec<RowError>> {
-    let Some((header, data)) = rows.split_first() else {
-        return Err(vec![RowError {
-            row: 1,
-            column: String::new(),
-            msg: Msg::ImportEmpty,
-        }]);
-    };
+    let (header, data) = split_sheet(rows)?;
     let cols = columns(header)?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (i, cells) in data.iter().enumerate() {
-        let row = i as u32 + 2;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for (row, cells) in data {
         let cell = |c: Option<usize>| {
             c.and_then(|c| cells.get(c))
                 .map(|s| s.trim().to_owned())

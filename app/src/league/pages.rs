@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{ImportLedger, LedgerView, enterprise_ledger};
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
-use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, Pager, Uploader};
+use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, Pager, RowErrors, Uploader};
 use crate::uploads::model::{Purpose, UploadedFile};
 
 /// `/admin/ledger?q=..&district=..&filter=..&page=..`.
@@ -59,15 +59,7 @@ pub fn LedgerPage() -> impl IntoView {
                         }.into_any()
                     } else {
                         view! {
-                            <div class="alert error" role="alert">{t.bank_import_failed.replace("{n}", &r.errors.len().to_string())}</div>
-                            <table class="table import-errors">
-                                <thead><tr><th>{t.row}</th><th>{t.column}</th><th>{t.problem}</th></tr></thead>
-                                <tbody>
-                                    {r.errors.into_iter().take(200).map(|e| view! {
-                                        <tr><td>{e.row}</td><td>{e.column}</td><td>{e.msg.text(t)}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <RowErrors errors=r.errors />
                         }.into_any()
                     }
                 })}

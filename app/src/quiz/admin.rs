@@ -7,7 +7,9 @@ use super::api::{BankView, CreateSpecialQuiz, ImportQuestions, question_bank, sp
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
 use crate::study::authoring::ScopeSelect;
-use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, Loading, Pager, Uploader};
+use crate::ui::{
+    AppLayout, Empty, ErrorState, Field, FormError, Loading, Pager, RowErrors, Uploader,
+};
 use crate::uploads::model::Purpose;
 
 /// `/admin/questions`: import a sheet, then browse and search the bank.
@@ -74,15 +76,7 @@ fn ImportOutcome(import: ServerAction<ImportQuestions>) -> impl IntoView {
                 view! { <div class="alert ok" role="status">{t.bank_imported.replace("{n}", &r.imported.to_string())}</div> }.into_any()
             } else {
                 view! {
-                    <div class="alert error" role="alert">{t.bank_import_failed.replace("{n}", &r.errors.len().to_string())}</div>
-                    <table class="table import-errors">
-                        <thead><tr><th>{t.row}</th><th>{t.column}</th><th>{t.problem}</th></tr></thead>
-                        <tbody>
-                            {r.errors.into_iter().map(|e| view! {
-                                <tr><td>{e.row}</td><td>{e.column}</td><td>{e.msg.text(t)}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <RowErrors errors=r.errors />
                 }.into_any()
             }
         })}

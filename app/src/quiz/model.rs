@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Msg;
 use crate::i18n::Strings;
+pub use crate::uploads::model::RowError;
+use crate::uploads::model::{find_column, split_sheet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum QuestionKind {
@@ -107,15 +109,6 @@ pub struct NewQuestion {
     pub tags: Vec<String>,
 }
 
-/// What is wrong with one row of an import, by its row number in the sheet (the header is
-/// row 1) and column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowError {
-    pub row: u32,
-    pub column: String,
-    pub msg: Msg,
-}
-
 const OPTION_COLUMNS: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
 
 /// Where each column is in the header row. Chinese and English names are both accepted;
@@ -127,13 +120,6 @@ struct Columns {
     answer: usize,
     explanation: Option<usize>,
     tags: Option<usize>,
-}
-
-fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
-    header.iter().position(|h| {
-        let h = h.trim().to_ascii_lowercase();
-        names.iter().any(|n| h == n.to_ascii_lowercase())
-    })
 }
 
 fn columns(header: &[String]) -> Result<Columns, Vec<RowError>> {
@@ -303,22 +289,12 @@ fn parse_row(cols: &Columns, cells: &[String], row: u32) -> Result<NewQuestion, 
 /// number), or the answer is every problem found, by row number; blank rows are skipped; a
 /// stem that comes twice is reported on its second row.
 pub fn parse_sheet(rows: &[Vec<String>]) -> Result<Vec<(u32, NewQuestion)>, Vec<RowError>> {
-    let Some((header, data)) = rows.split_first() else {
-        return Err(vec![RowError {
-            row: 1,
-            column: String::new(),
-            msg: Msg::ImportEmpty,
-        }]);
-    };
+    let (header, data) = split_sheet(rows)?;
     let cols = columns(header)?;
     let mut questions = Vec::new();
     let mut errors = Vec::new();
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    for (i, cells) in data.iter().enumerate() {
-        let row = i as u32 + 2;
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for (row, cells) in data {
         match parse_row(&cols, cells, row) {
             Ok(q) => {
                 if seen.insert(q.stem.clone(), row).is_some() {

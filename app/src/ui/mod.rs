@@ -158,6 +158,24 @@ pub fn FormOk(#[prop(into)] show: Signal<bool>, text: &'static str) -> impl Into
     }
 }
 
+/// The refusal of an imported sheet: how many problems, and the first 200 by row, column
+/// and reason, in the reader's language.
+#[component]
+pub fn RowErrors(errors: Vec<crate::uploads::model::RowError>) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="alert error" role="alert">{t.bank_import_failed.replace("{n}", &errors.len().to_string())}</div>
+        <table class="table import-errors">
+            <thead><tr><th>{t.row}</th><th>{t.column}</th><th>{t.problem}</th></tr></thead>
+            <tbody>
+                {errors.into_iter().take(200).map(|e| view! {
+                    <tr><td>{e.row}</td><td>{e.column}</td><td>{e.msg.text(t)}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// Previous and next links under a paged list; `link` makes a page's address.
 #[component]
 pub fn Pager(page: i64, pages: i64, link: impl Fn(i64) -> String + 'static) -> impl IntoView {

@@ -259,6 +259,45 @@ pub fn precheck(purpose: Purpose, file_name: &str, size: u64) -> Result<(), Msg>
     Ok(())
 }
 
+/// What is wrong with one row of an imported sheet, by its row number in the sheet (the
+/// header is row 1) and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: u32,
+    pub column: String,
+    pub msg: Msg,
+}
+
+/// Where a column is in a header row, by any of its names (case and spaces ignored).
+pub fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
+    header.iter().position(|h| {
+        let h = h.trim().to_ascii_lowercase();
+        names.iter().any(|n| h == n.to_ascii_lowercase())
+    })
+}
+
+/// A sheet's header row, and its data rows with their row numbers in the sheet.
+pub type SplitSheet<'a> = (&'a [String], Vec<(u32, &'a [String])>);
+
+/// A sheet's header and its data rows with their sheet row numbers (the header is row 1),
+/// blank rows left out; an empty sheet is an error on row 1.
+pub fn split_sheet(rows: &[Vec<String>]) -> Result<SplitSheet<'_>, Vec<RowError>> {
+    let Some((header, data)) = rows.split_first() else {
+        return Err(vec![RowError {
+            row: 1,
+            column: String::new(),
+            msg: Msg::ImportEmpty,
+        }]);
+    };
+    let data = data
+        .iter()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|(i, cells)| (i as u32 + 2, cells.as_slice()))
+        .collect();
+    Ok((header, data))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
