@@ -207,6 +207,18 @@ pub fn Empty(text: &'static str) -> impl IntoView {
     view! { <p class="empty">{text}</p> }
 }
 
+/// What a whole-page error says. A page has no form fields to mark, so a refused request
+/// (an unknown period in the address, say) shows its own message, not "fix the fields".
+fn page_message(error: &AppError, t: &crate::i18n::Strings) -> String {
+    match error {
+        AppError::Invalid(errors) => errors
+            .first()
+            .map(|e| e.msg.text(t).to_owned())
+            .unwrap_or_else(|| error.summary(t)),
+        other => other.summary(t),
+    }
+}
+
 /// A whole-page error: what happened, and a way on (sign in, or back to 我的).
 #[component]
 pub fn ErrorState(error: AppError) -> impl IntoView {
@@ -216,7 +228,7 @@ pub fn ErrorState(error: AppError) -> impl IntoView {
     let next = location.pathname.get_untracked();
     view! {
         <div class="error-state" role="alert">
-            <p>{error.summary(t)}</p>
+            <p>{page_message(&error, t)}</p>
             {if signed_out {
                 view! { <a class="btn primary" href=format!("/signin?next={next}")>{t.sign_in}</a> }.into_any()
             } else {
