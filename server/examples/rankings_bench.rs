@@ -5,7 +5,8 @@
 //! "my rank" for members at the top, the middle and the tail, and organization boards.
 //! Prints p50/p95/p99 per kind of request and the throughput. Run by `bench/rankings`.
 //!
-//! Sizes come from the environment (defaults: the issue's 1,000,000 / 20,000 / 50,000,000).
+//! Sizes come from the environment (defaults: the issue's 1,000,000 / 20,000 / 50,000,000);
+//! GENERATE_ONLY=1 stops after generating.
 //! Uses the database in DATABASE_URL: it creates a database of its own beside it and keeps
 //! it (generating takes long), reusing it when it already holds the same sizes.
 
@@ -74,6 +75,9 @@ async fn main() -> Result<(), BoxError> {
         generate(&pool, members, branches, events).await?;
     }
 
+    if std::env::var("GENERATE_ONLY").is_ok_and(|v| v == "1") {
+        return Ok(());
+    }
     let addr = serve(pool.clone()).await?;
     let plan = plan(&pool, &addr).await?;
     println!(
@@ -151,6 +155,10 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
         .execute(pool)
         .await?;
     println!("  members: {:.1} s", t.elapsed().as_secs_f64());
+    // The boards' scope tables are filled in bulk below rather than a member at a time.
+    sqlx::query("ALTER TABLE memberships DISABLE TRIGGER memberships_scopes")
+        .execute(pool)
+        .await?;
     step(
         pool,
         "memberships",
@@ -158,6 +166,29 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
         INSERT INTO memberships (user_id, org_id, tree, status, start_reason)
         SELECT g, 2 + $2 + (g % $3), 'party', 'full', 'joined' FROM generate_series(1, $1) g",
         &[members, companies, branches],
+    )
+    .await?;
+    sqlx::query("ALTER TABLE memberships ENABLE TRIGGER memberships_scopes")
+        .execute(pool)
+        .await?;
+    step(
+        pool,
+        "member scopes",
+        "
+        INSERT INTO member_scopes (scope_id, user_id)
+        SELECT DISTINCT unnest(string_to_array(o.path::text, '.'))::bigint, m.user_id
+        FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.ended_at IS NULL
+        UNION
+        SELECT 0, user_id FROM memberships WHERE ended_at IS NULL",
+        &[],
+    )
+    .await?;
+    step(
+        pool,
+        "scope member counts",
+        "INSERT INTO scope_member_counts (scope_id, members)
+         SELECT scope_id, count(*) FROM member_scopes GROUP BY scope_id",
+        &[],
     )
     .await?;
     // Events: skewed so that some members earn much and most a little; 1 to 5 points each,
@@ -193,7 +224,20 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
         INSERT INTO branch_participants (org_id, period, user_id)
         SELECT DISTINCT l.party_branch_id, 'm:' || to_char(l.day, 'YYYY-MM'), l.user_id FROM point_ledger l",
         &[]).await?;
-    step(pool, "analyze", "ANALYZE", &[]).await?;
+    step(
+        pool,
+        "board totals (current periods, per scope)",
+        "
+        INSERT INTO board_totals (period, scope_id, user_id, points)
+        SELECT t.period, s.scope_id, t.user_id, t.points
+        FROM point_totals t JOIN member_scopes s ON s.user_id = t.user_id
+        WHERE t.period = ANY (board_periods())",
+        &[],
+    )
+    .await?;
+    let t = Instant::now();
+    sqlx::raw_sql("VACUUM ANALYZE").execute(pool).await?;
+    println!("  vacuum analyze: {:.1} s", t.elapsed().as_secs_f64());
     sqlx::query("CREATE TABLE bench_ready ()")
         .execute(pool)
         .await?;

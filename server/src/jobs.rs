@@ -7,7 +7,7 @@ use chrono::Utc;
 use sqlx::PgPool;
 
 /// Every hour, deducts the no-sign-in point for the last complete Asia/Shanghai week (a
-/// no-op once that week is done).
+/// no-op once that week is done) and drops the boards' copies of ended periods.
 pub fn spawn(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -15,6 +15,9 @@ pub fn spawn(pool: PgPool) {
             tick.tick().await;
             if let Err(e) = weekly_deduction(&pool).await {
                 tracing::error!(error = %e, "weekly no-sign-in deduction failed; will retry");
+            }
+            if let Err(e) = prune_boards(&pool).await {
+                tracing::error!(error = %e, "pruning ended board periods failed; will retry");
             }
         }
     });
@@ -31,6 +34,17 @@ pub async fn weekly_deduction(pool: &PgPool) -> Result<(), crate::BoxError> {
     tx.commit().await?;
     if let Some(n) = done {
         tracing::info!(week = %last_monday, deducted = n, "weekly no-sign-in deduction");
+    }
+    Ok(())
+}
+
+pub async fn prune_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
+    let mut conn = pool.acquire().await?;
+    let n = app::rankings::store::prune_board_totals(&mut conn)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if n > 0 {
+        tracing::info!(rows = n, "pruned board totals of ended periods");
     }
     Ok(())
 }

@@ -70,6 +70,36 @@ async fn give(pool: &PgPool, user: i64, meetings: i32, study: bool, tag: &str) {
     tx.commit().await.unwrap();
 }
 
+/// `n` new members named `{prefix}00`, `{prefix}01`, ..., the i-th in branch `branch(i)`.
+async fn add_members(
+    pool: &PgPool,
+    prefix: &str,
+    n: usize,
+    branch: impl Fn(usize) -> i64,
+) -> Vec<i64> {
+    let mut c = pool.acquire().await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, phone, display_name, password_hash)
+             VALUES ($1, $2, $1, 'x') RETURNING id",
+        )
+        .bind(format!("{prefix}{i:02}"))
+        .bind(format!(
+            "13{:09}",
+            u32::from(prefix.as_bytes()[0]) * 1000 + i as u32
+        ))
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        app::orgs::store::join(&mut c, id, branch(i), app::orgs::model::MemberStatus::Full)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
 async fn board(c: &mut Client, scope: &str, period: &str, page: &str) -> (StatusCode, Value) {
     let r = c
         .call(
@@ -85,24 +115,14 @@ async fn board(c: &mut Client, scope: &str, period: &str, page: &str) -> (Status
 async fn member_boards_match_a_brute_force_count_of_the_ledger_with_ties(pool: PgPool) {
     let w = world(&pool).await;
     // Forty more members in the two branches, with points that tie often.
-    let mut c = pool.acquire().await.unwrap();
-    for i in 0..40 {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, phone, display_name, password_hash)
-             VALUES ($1, $2, $1, 'x') RETURNING id",
-        )
-        .bind(format!("m{i:02}"))
-        .bind(format!("1370000{i:04}"))
-        .fetch_one(&mut *c)
-        .await
-        .unwrap();
-        let branch = if i % 2 == 0 { w.branch_a } else { w.branch_b };
-        app::orgs::store::join(&mut c, id, branch, app::orgs::model::MemberStatus::Full)
-            .await
-            .unwrap();
+    let ids = add_members(&pool, "m", 40, |i| {
+        if i % 2 == 0 { w.branch_a } else { w.branch_b }
+    })
+    .await;
+    for (i, id) in ids.into_iter().enumerate() {
+        let i = i as i32;
         give(&pool, id, i * 7 % 5, i % 3 == 0, "t").await;
     }
-    drop(c);
     let mut member = signed_in(&pool, "member").await;
     let me = user_id(&pool, "member").await;
     give(&pool, me, 2, true, "me").await;
@@ -349,4 +369,144 @@ async fn a_superior_computes_adjusts_and_publishes_star_ratings(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(actions, vec!["computed", "adjusted", "published"]);
+}
+
+/// The whole board in order from a brute-force count of the ledger: every current member
+/// under `under` (all when `None`) with their points, highest first, then by id.
+async fn brute_board(pool: &PgPool, under: Option<i64>) -> Vec<(i64, i32)> {
+    sqlx::query_as(
+        "SELECT u.id, COALESCE((SELECT sum(points) FROM point_ledger l WHERE l.user_id = u.id), 0)::int AS p
+         FROM users u
+         WHERE EXISTS (SELECT 1 FROM memberships m JOIN orgs b ON b.id = m.org_id
+                       WHERE m.user_id = u.id AND m.ended_at IS NULL
+                         AND ($1::bigint IS NULL OR b.path ~ ('*.' || $1 || '.*')::lquery))
+         ORDER BY p DESC, u.id",
+    )
+    .bind(under)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// Pages of 7 and every member's place, read from the boards' tables, against the brute force.
+async fn check_boards(
+    pool: &PgPool,
+    scope: Option<&app::orgs::model::OrgPath>,
+    under: Option<i64>,
+) {
+    use app::rankings::store::member_board;
+    let expected = brute_board(pool, under).await;
+    let rank = |p: i32| expected.iter().filter(|(_, x)| *x > p).count() as u32 + 1;
+    let key = app::points::model::period_keys(chrono::Utc::now())[4].clone();
+    let names: HashMap<i64, String> = sqlx::query_as("SELECT id, display_name FROM users")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let mut c = pool.acquire().await.unwrap();
+    let mut listed = Vec::new();
+    for page in 0.. {
+        let b = member_board(&mut c, scope, &key, 0, page * 7, 7, 2, "-")
+            .await
+            .unwrap();
+        assert_eq!(b.total as usize, expected.len());
+        assert!(
+            b.mine.is_empty(),
+            "nobody's place for a viewer outside the scope"
+        );
+        if b.rows.is_empty() {
+            break;
+        }
+        listed.extend(b.rows);
+    }
+    assert_eq!(listed.len(), expected.len(), "every member once");
+    for (row, (id, p)) in listed.iter().zip(&expected) {
+        assert_eq!((row.name.as_str(), row.points), (names[id].as_str(), *p));
+        assert_eq!(row.rank, rank(*p), "{row:?}");
+    }
+    for (at, (id, p)) in expected.iter().enumerate() {
+        let b = member_board(&mut c, scope, &key, *id, 0, 7, 2, "-")
+            .await
+            .unwrap();
+        let window = &expected[at.saturating_sub(2)..(at + 3).min(expected.len())];
+        let got: Vec<(String, i32, u32, bool)> = b
+            .mine
+            .iter()
+            .map(|r| (r.name.clone(), r.points, r.rank, r.me))
+            .collect();
+        let want: Vec<(String, i32, u32, bool)> = window
+            .iter()
+            .map(|(i, q)| (names[i].clone(), *q, rank(*q), i == id))
+            .collect();
+        assert_eq!(got, want, "around member {id} with {p} points");
+    }
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn every_page_and_every_place_match_the_ledger_after_moves_and_departures(pool: PgPool) {
+    let w = world(&pool).await;
+    let ids = add_members(&pool, "p", 30, |i| {
+        if i % 3 == 0 { w.branch_b } else { w.branch_a }
+    })
+    .await;
+    // Ties, members with nothing, and a few below zero (a week without signing in).
+    for (i, id) in ids.iter().enumerate() {
+        give(&pool, *id, (i % 4) as i32, i % 5 == 0, "g").await;
+        if i % 7 == 6 || i == 4 || i == 8 {
+            let mut tx = pool.begin().await.unwrap();
+            award(
+                &mut tx,
+                &NewAward {
+                    user_id: *id,
+                    rule: RuleCode::NoSignInWeek,
+                    units: 1,
+                    source_kind: "week",
+                    source_id: "w",
+                    idempotency_key: &format!("nosign:{id}"),
+                    at: chrono::Utc::now(),
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+    }
+    let mut c = pool.acquire().await.unwrap();
+    let committee = app::orgs::store::org(&mut c, w.committee)
+        .await
+        .unwrap()
+        .unwrap();
+    let branch_a = app::orgs::store::org(&mut c, w.branch_a)
+        .await
+        .unwrap()
+        .unwrap();
+    let branch_b = app::orgs::store::org(&mut c, w.branch_b)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(c);
+    let below_zero: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM point_totals WHERE period = 'all' AND points < 0")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(below_zero, 2, "two members below zero");
+    check_boards(&pool, None, None).await;
+    check_boards(&pool, Some(&committee.path), Some(w.committee)).await;
+    check_boards(&pool, Some(&branch_a.path), Some(w.branch_a)).await;
+
+    // A member moves from branch A to B with their points; another leaves.
+    let mut c = pool.acquire().await.unwrap();
+    app::orgs::store::move_member(&mut c, ids[1], &branch_b)
+        .await
+        .unwrap();
+    app::orgs::store::leave(&mut c, ids[2], app::orgs::model::Tree::Party)
+        .await
+        .unwrap();
+    drop(c);
+    check_boards(&pool, None, None).await;
+    check_boards(&pool, Some(&branch_a.path), Some(w.branch_a)).await;
+    check_boards(&pool, Some(&branch_b.path), Some(w.branch_b)).await;
+    check_boards(&pool, Some(&committee.path), Some(w.committee)).await;
 }

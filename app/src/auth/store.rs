@@ -93,32 +93,25 @@ pub async fn insert_user(conn: &mut PgConnection, user: &NewUser<'_>) -> Result<
     )
 }
 
-/// The user's id, if the account still exists.
-pub async fn user_exists(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)")
-        .bind(user_id)
-        .fetch_one(conn)
-        .await
-}
-
 /// Loads what the user holds: the input of every authorization check.
 pub async fn actor(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<Actor>> {
-    if !user_exists(conn, user_id).await? {
-        return Ok(None);
-    }
+    // One row per grant, or one row of nulls for a user without any; none for no user.
     let rows = sqlx::query(
         "SELECT g.role, o.path::text AS path
-         FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
-         WHERE g.user_id = $1",
+         FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
+         WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_all(conn)
     .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
     let grants = rows
         .iter()
         .filter_map(|r| {
             Some(Grant {
-                role: Role::parse(r.get("role"))?,
+                role: Role::parse(r.get::<Option<&str>, _>("role")?)?,
                 path: r.get::<Option<&str>, _>("path").and_then(OrgPath::parse),
             })
         })

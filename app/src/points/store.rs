@@ -214,10 +214,17 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
         .execute(&mut *conn)
         .await?;
     let periods: Vec<String> = period_keys(a.at).into();
+    // The boards' copies of the totals, one per scope the member counts in.
     sqlx::query(
-        "INSERT INTO point_totals (user_id, period, points)
-         SELECT $1, p, $3 FROM unnest($2::text[]) AS p
-         ON CONFLICT (user_id, period) DO UPDATE SET points = point_totals.points + EXCLUDED.points",
+        "WITH t AS (
+             INSERT INTO point_totals (user_id, period, points)
+             SELECT $1, p, $3 FROM unnest($2::text[]) AS p
+             ON CONFLICT (user_id, period) DO UPDATE SET points = point_totals.points + EXCLUDED.points
+             RETURNING period, points)
+         INSERT INTO board_totals (period, scope_id, user_id, points)
+         SELECT t.period, s.scope_id, $1, t.points FROM t JOIN member_scopes s ON s.user_id = $1
+         ORDER BY 1, 2
+         ON CONFLICT (period, scope_id, user_id) DO UPDATE SET points = EXCLUDED.points",
     )
     .bind(a.user_id)
     .bind(&periods)

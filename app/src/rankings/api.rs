@@ -57,21 +57,13 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
     let key = period.key(chrono::Utc::now());
     let page = page.clamp(1, 1_000_000);
     let anonymous_name = crate::i18n::use_t().anonymous_member;
-    let (total, rows) = super::store::board_page(
+    let board = super::store::member_board(
         &mut conn,
         path.as_ref(),
         &key,
         actor.user_id,
         (page - 1) * PAGE_SIZE,
         PAGE_SIZE,
-        anonymous_name,
-    )
-    .await?;
-    let mine = super::store::around_me(
-        &mut conn,
-        path.as_ref(),
-        &key,
-        actor.user_id,
         NEIGHBOURS,
         anonymous_name,
     )
@@ -80,12 +72,12 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
         scope,
         period,
         scopes: choices.into_iter().map(|(c, _)| c).collect(),
-        total,
+        total: board.total,
         page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
-        rows,
-        mine,
-        anonymous: super::store::anonymous(&mut conn, actor.user_id).await?,
+        pages: (board.total + PAGE_SIZE - 1) / PAGE_SIZE,
+        rows: board.rows,
+        mine: board.mine,
+        anonymous: board.anonymous,
     })
 }
 
@@ -149,8 +141,8 @@ pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, Ap
     };
     let now = chrono::Utc::now();
     let weeks = super::model::week_keys(period, now);
-    let figures = super::store::org_figures(&mut conn, &path, &period.key(now), &weeks).await?;
-    let rows = super::model::org_board(path.id(), &figures);
+    let board = super::store::org_board_rows(&mut conn, &path, &period.key(now), &weeks).await?;
+    let rows = board.to_vec();
     let rate_org = actor.can_administer(&path).then(|| path.id());
     let chart = (!rows.is_empty()).then(|| super::store::orgs_chart(&rows));
     Ok(OrgBoardView {

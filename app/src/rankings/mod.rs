@@ -4,6 +4,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod charts;
+#[cfg(feature = "ssr")]
+mod kept;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

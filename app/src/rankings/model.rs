@@ -64,16 +64,56 @@ pub const NEIGHBOURS: i64 = 2;
 
 /// Competition ranks (1, 2, 2, 4) for points sorted from high to low.
 pub fn competition_ranks(points: &[i32]) -> Vec<u32> {
-    let mut ranks = Vec::with_capacity(points.len());
+    page_ranks(0, 1, points)
+}
+
+/// Competition ranks of a board page that starts at position `offset` (0-based) whose first
+/// member has rank `first`: a member with fewer points than the one above is preceded by
+/// exactly the members above it on the board, so only the first rank needs counting.
+pub fn page_ranks(offset: i64, first: u32, points: &[i32]) -> Vec<u32> {
+    let mut ranks: Vec<u32> = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate() {
         let rank = match i {
-            0 => 1,
+            0 => first,
             _ if points[i - 1] == *p => ranks[i - 1],
-            _ => i as u32 + 1,
+            _ => (offset + i as i64 + 1) as u32,
         };
         ranks.push(rank);
     }
     ranks
+}
+
+/// How a scope's members are spread over points in a period: (points, members) from high to
+/// low for the members with a total, and how many those are. Members without a total in the
+/// period stand at 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Histogram {
+    pub counts: Vec<(i32, i64)>,
+    pub with_total: i64,
+}
+
+impl Histogram {
+    pub fn new(counts: Vec<(i32, i64)>) -> Self {
+        let with_total = counts.iter().map(|(_, n)| n).sum();
+        Self { counts, with_total }
+    }
+
+    /// The competition rank of `points` among the `members` of the scope.
+    pub fn rank(&self, members: i64, points: i32) -> u32 {
+        let above: i64 = self
+            .counts
+            .iter()
+            .take_while(|(p, _)| *p > points)
+            .map(|(_, n)| n)
+            .sum();
+        // Members with nothing in the period stand at 0, above any negative total.
+        let silent = if points < 0 {
+            (members - self.with_total).max(0)
+        } else {
+            0
+        };
+        rank_of(above + silent)
+    }
 }
 
 /// The rank of `points` among others: one more than the number of members with more.
@@ -561,6 +601,27 @@ mod tests {
         assert_eq!(competition_ranks(&[0, 0]), vec![1, 1]);
         assert_eq!(rank_of(0), 1);
         assert_eq!(rank_of(3), 4);
+    }
+
+    #[test]
+    fn a_later_page_counts_only_its_first_rank() {
+        // Board 9, 7, 7, 7, 3, 1: page of two from position 2.
+        assert_eq!(page_ranks(2, 2, &[7, 7]), vec![2, 2]);
+        assert_eq!(page_ranks(3, 2, &[7, 3, 1]), vec![2, 5, 6]);
+        assert_eq!(page_ranks(0, 1, &[]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_histogram_ranks_members_without_a_total_at_zero() {
+        let h = Histogram::new(vec![(9, 1), (7, 2), (0, 1), (-1, 2)]);
+        assert_eq!(h.with_total, 6);
+        // 10 members: 4 have no total in the period and stand at 0.
+        assert_eq!(h.rank(10, 9), 1);
+        assert_eq!(h.rank(10, 7), 2);
+        assert_eq!(h.rank(10, 5), 4);
+        assert_eq!(h.rank(10, 0), 4);
+        assert_eq!(h.rank(10, -1), 9);
+        assert_eq!(Histogram::default().rank(3, 0), 1);
     }
 
     #[test]
