@@ -16,6 +16,10 @@ use crate::quiz::pages::{ContestPage, QuizHomePage, QuizPage, WrongBookPage};
 use crate::rankings::pages::{RankingsPage, RatingsPage};
 use crate::study::authoring::{ContentListPage, EditorPage};
 use crate::study::pages::{ColumnPage, ItemPage, StudyPage};
+use crate::transfers::pages::{
+    LetterPage, NewTransferPage, OverduePage, QueuePage, TransferPage, TransfersPage,
+    VerifyLetterPage,
+};
 
 /// The document around the app, rendered on the server only. It decides the language from
 /// the request and sets the Content-Security-Policy with this response's nonce.
@@ -120,6 +124,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
                 <Route path=path!("/rankings") view=RankingsPage ssr=SsrMode::Async />
                 <Route path=path!("/rankings/ratings") view=RatingsPage ssr=SsrMode::Async />
+                <Route path=path!("/transfers") view=TransfersPage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/new") view=NewTransferPage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/queue") view=QueuePage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/overdue") view=OverduePage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/verify") view=VerifyLetterPage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/:id") view=TransferPage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/:id/letter") view=LetterPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/me/notices") view=NoticesPage ssr=SsrMode::Async />

@@ -12,6 +12,7 @@ pub mod points;
 pub mod quiz;
 pub mod rankings;
 pub mod study;
+pub mod transfers;
 pub mod ui;
 pub mod uploads;
 

@@ -130,6 +130,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         questions(&mut tx).await?;
         media(&mut tx, uploads).await?;
         founding_dates(&mut tx).await?;
+        overdue_transfer(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -148,6 +149,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     questions(&mut tx).await?;
     media(&mut tx, uploads).await?;
     founding_dates(&mut tx).await?;
+    overdue_transfer(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -310,6 +312,74 @@ async fn founding_dates(conn: &mut PgConnection) -> Result<(), BoxError> {
            AND founded_on = created_at::date",
     )
     .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A transfer that has waited twelve days at 极光网络党委, so that the overdue board has
+/// something to show: a member of 市场销售党支部 moving to 星云科技's 产品运营党支部, confirmed
+/// by the branch two weeks ago. Made once.
+async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
+    use app::transfers::model::{Destination, steps};
+    use app::transfers::store::{NewTransfer, chain, create, event};
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM transfers)")
+        .fetch_one(&mut *conn)
+        .await?;
+    let ids: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT m.user_id, m.org_id, (SELECT id FROM orgs WHERE name = '产品运营党支部')
+         FROM memberships m JOIN orgs o ON o.id = m.org_id
+         WHERE o.name = '市场销售党支部' AND m.ended_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = m.user_id)
+         ORDER BY m.user_id LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (false, Some((user_id, from, to))) = (exists, ids) else {
+        return Ok(());
+    };
+    let err = |e: app::error::AppError| format!("{e:?}");
+    let from_chain = chain(conn, from).await.map_err(err)?;
+    let to_chain = chain(conn, to).await.map_err(err)?;
+    let steps = steps(&from_chain, &Destination::Branch(to_chain)).map_err(|m| format!("{m:?}"))?;
+    let id = create(
+        conn,
+        &NewTransfer {
+            user_id,
+            tree: Tree::Party,
+            from_org: from,
+            to_org: Some(to),
+            outside: None,
+            reason: "入职星云科技有限公司产品运营部",
+            dues_paid_to: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).ok_or("date")?,
+            started_by: user_id,
+        },
+        &steps,
+    )
+    .await
+    .map_err(err)?;
+    let secretary: i64 = sqlx::query_scalar(
+        "SELECT user_id FROM role_grants WHERE org_id = $1 AND role = 'secretary' LIMIT 1",
+    )
+    .bind(from)
+    .fetch_one(&mut *conn)
+    .await?;
+    event(conn, id, Some(0), secretary, "approve", "")
+        .await
+        .map_err(err)?;
+    sqlx::query(
+        "UPDATE transfers SET current_step = 1, created_at = now() - interval '14 days',
+                step_since = now() - interval '12 days' WHERE id = $1;",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE transfer_events SET at = now() - CASE WHEN action = 'start' THEN interval '14 days'
+                                                    ELSE interval '12 days' END
+         WHERE transfer_id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

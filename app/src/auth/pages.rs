@@ -89,6 +89,7 @@ pub fn MePage() -> impl IntoView {
             </Suspense>
             <section class="card">
                 <crate::notices::pages::NoticesLink />
+                <crate::transfers::pages::TransfersLink />
             </section>
             <section class="card">
                 <h2>{t.settings}</h2>

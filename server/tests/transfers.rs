@@ -1,0 +1,717 @@
+//! Transfers through the real router and in the database: the whole journey to another
+//! company, who may act and see, bad input, the one-open rule and letter numbers under
+//! concurrency, approvals applied once, an atomic move, expiry and reissue, overdue steps.
+
+mod common;
+
+use app::auth::model::Role;
+use app::orgs::model::{MemberStatus, OrgKind, Tree};
+use common::{Client, PASSWORD, World, client, world};
+use http::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+
+const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A second company beside the world's: 乙公司党委 with 乙研发党支部, its admin `yiadmin`
+/// and the branch's secretary `yisecretary`; and a third company's admin `bingadmin`.
+struct Other {
+    committee: i64,
+    branch: i64,
+}
+
+async fn other_company(pool: &PgPool) -> Other {
+    use app::orgs::store::{NewOrg, create_org, grant_role, join, org};
+    let mut c = pool.acquire().await.unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let mut make = async |name: &'static str, kind: OrgKind, parent: Option<i64>| -> i64 {
+        let parent = match parent {
+            Some(p) => org(&mut c, p).await.unwrap(),
+            None => None,
+        };
+        create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::Party,
+                kind,
+                name,
+                parent: parent.as_ref(),
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap()
+    };
+    let committee = make("乙公司党委", OrgKind::Committee, None).await;
+    let branch = make("乙研发党支部", OrgKind::Branch, Some(committee)).await;
+    let bing = make("丙公司党委", OrgKind::Committee, None).await;
+    for (name, phone, role, at) in [
+        ("yiadmin", "13800000001", Role::OrgAdmin, committee),
+        ("yisecretary", "13800000002", Role::Secretary, branch),
+        ("bingadmin", "13800000003", Role::OrgAdmin, bing),
+    ] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $1, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(phone)
+        .bind(&hash)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        grant_role(&mut c, id, role, Some(at), None).await.unwrap();
+        if role == Role::Secretary {
+            join(&mut c, id, at, MemberStatus::Full).await.unwrap();
+        }
+    }
+    Other { committee, branch }
+}
+
+async fn signed_in(pool: &PgPool, login: &str) -> Client {
+    let mut c = client(pool).await;
+    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
+    c
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or(Value::Null)
+}
+
+async fn start(c: &mut Client, to: &str, dues: &str) -> (StatusCode, Value) {
+    let r = c
+        .call(
+            "start_transfer",
+            &[
+                ("tree", "party"),
+                ("to_org", to),
+                ("outside_name", ""),
+                ("outside_address", ""),
+                ("reason", "换工作"),
+                ("dues", dues),
+            ],
+        )
+        .await;
+    (r.status, json(&r.body))
+}
+
+async fn act(
+    c: &mut Client,
+    id: i64,
+    seq: i32,
+    action: &str,
+    validity: &str,
+) -> (StatusCode, Value) {
+    let (id, seq) = (id.to_string(), seq.to_string());
+    let r = c
+        .call(
+            "act_on_transfer",
+            &[
+                ("id", &id),
+                ("seq", &seq),
+                ("action", action),
+                (
+                    "reason",
+                    if action == "approve" {
+                        ""
+                    } else {
+                        "材料不全"
+                    },
+                ),
+                ("validity", validity),
+            ],
+        )
+        .await;
+    (r.status, json(&r.body))
+}
+
+async fn detail(c: &mut Client, id: i64) -> (StatusCode, Value) {
+    let r = c.call("transfer_detail", &[("id", &id.to_string())]).await;
+    (r.status, json(&r.body))
+}
+
+fn this_month() -> String {
+    app::points::model::day_of(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string()
+}
+
+async fn branch_of(pool: &PgPool, login: &str) -> Option<i64> {
+    sqlx::query_scalar(
+        "SELECT m.org_id FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE u.username = $1 AND m.tree = 'party' AND m.ended_at IS NULL",
+    )
+    .bind(login)
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+}
+
+/// The member asks to move to 乙研发党支部 and the transfer waits at the sending branch.
+async fn started(pool: &PgPool) -> (World, Other, i64) {
+    let w = world(pool).await;
+    let o = other_company(pool).await;
+    let mut member = signed_in(pool, "member").await;
+    let (status, id) = start(&mut member, &o.branch.to_string(), &this_month()).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    (w, o, id.as_i64().unwrap())
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_member_moves_to_another_company_through_four_holders_with_a_numbered_letter(
+    pool: PgPool,
+) {
+    let (w, o, id) = started(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    let (_, v) = detail(&mut member, id).await;
+    let kinds: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "SendingBranch",
+            "SendingCommittee",
+            "ReceivingCommittee",
+            "ReceivingBranch"
+        ]
+    );
+    assert_eq!(v["can_withdraw"], true);
+
+    // Each holder finds it in 待办 and acts; the next one is told.
+    for (seq, login, validity) in [
+        (0, "secretary", ""),
+        (1, "orgadmin", "45"),
+        (2, "yiadmin", ""),
+        (3, "yisecretary", ""),
+    ] {
+        let mut c = signed_in(&pool, login).await;
+        let q = json(&c.call("transfer_queues", &[]).await.body);
+        assert_eq!(q["todo"][0]["id"], id, "{login}'s queue: {q}");
+        let (status, body) = act(&mut c, id, seq, "approve", validity).await;
+        assert_eq!(status, StatusCode::OK, "{login}: {body}");
+    }
+    let (_, v) = detail(&mut member, id).await;
+    assert_eq!(v["status"], "Completed");
+    let letter = &v["letters"][0];
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(letter["number"], format!("〔{year}〕第0001号"));
+    let issued =
+        chrono::NaiveDate::parse_from_str(letter["issued_on"].as_str().unwrap(), "%Y-%m-%d")
+            .unwrap();
+    let until =
+        chrono::NaiveDate::parse_from_str(letter["valid_until"].as_str().unwrap(), "%Y-%m-%d")
+            .unwrap();
+    assert_eq!(
+        (until - issued).num_days(),
+        44,
+        "45 days counting the first"
+    );
+    assert_eq!(v["can_withdraw"], false);
+
+    // The membership moved: the old one ended as moved, the new one counts on the boards.
+    assert_eq!(branch_of(&pool, "member").await, Some(o.branch));
+    let history: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT m.org_id, m.end_reason FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE u.username = 'member' AND m.tree = 'party' ORDER BY m.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        history,
+        vec![(w.branch_a, Some("moved".into())), (o.branch, None)]
+    );
+    let scopes: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.scope_id FROM member_scopes s JOIN users u ON u.id = s.user_id
+         WHERE u.username = 'member' ORDER BY s.scope_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(scopes, vec![0, o.committee, o.branch]);
+    // The member was told at each step, and every action is in the history.
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.username = 'member' AND n.kind = 'transfer_progress'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 4);
+    let actions: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "start", "approve", "letter", "approve", "approve", "approve"
+        ]
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn only_the_holder_acts_and_only_those_involved_see_a_transfer(pool: PgPool) {
+    let (_, _, id) = started(&pool).await;
+    for login in ["member", "secretary2", "yisecretary", "bingadmin"] {
+        let mut c = signed_in(&pool, login).await;
+        let (status, _) = act(&mut c, id, 0, "approve", "").await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{login} may not confirm for 研发党支部"
+        );
+    }
+    // The receiving side sees it; a third company and another branch's secretary do not.
+    for (login, visible) in [
+        ("member", true),
+        ("secretary", true),
+        ("orgadmin", true),
+        ("yiadmin", true),
+        ("yisecretary", true),
+        ("admin", true),
+        ("secretary2", false),
+        ("bingadmin", false),
+    ] {
+        let mut c = signed_in(&pool, login).await;
+        let (status, _) = detail(&mut c, id).await;
+        let want = if visible {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(status, want, "{login}");
+        if login == "bingadmin" {
+            let q = json(&c.call("transfer_queues", &[]).await.body);
+            assert_eq!(q["todo"], Value::Array(vec![]));
+            assert_eq!(q["coming"], Value::Array(vec![]));
+        }
+    }
+    // yiadmin sees it coming; signed out, nothing.
+    let mut yi = signed_in(&pool, "yiadmin").await;
+    let q = json(&yi.call("transfer_queues", &[]).await.body);
+    assert_eq!(q["coming"][0]["id"], id);
+    let mut anon = client(&pool).await;
+    assert_eq!(detail(&mut anon, id).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn bad_requests_are_refused_with_a_reason_and_change_nothing(pool: PgPool) {
+    let w = world(&pool).await;
+    let o = other_company(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    let month = this_month();
+    for (to, dues, field, msg) in [
+        (
+            w.branch_a.to_string(),
+            month.clone(),
+            "to_org",
+            "TransferSameBranch",
+        ),
+        (
+            w.committee.to_string(),
+            month.clone(),
+            "to_org",
+            "TransferNotABranch",
+        ),
+        (
+            "999999".to_owned(),
+            month.clone(),
+            "to_org",
+            "TransferNotABranch",
+        ),
+        (
+            "abc".to_owned(),
+            month.clone(),
+            "to_org",
+            "TransferNotABranch",
+        ),
+        (
+            o.branch.to_string(),
+            "2099-01".to_owned(),
+            "dues",
+            "TransferDuesTooFarAhead",
+        ),
+        (
+            o.branch.to_string(),
+            "1990-01".to_owned(),
+            "dues",
+            "TransferDuesTooOld",
+        ),
+        (
+            o.branch.to_string(),
+            "下个月".to_owned(),
+            "dues",
+            "TransferDuesMonth",
+        ),
+        (
+            "".to_owned(),
+            month.clone(),
+            "to_org",
+            "TransferOutsideName",
+        ),
+    ] {
+        let (status, body) = start(&mut member, &to, &dues).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{to} {dues}: {body}"
+        );
+        let errors = body["Invalid"].as_array().unwrap();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == field && e["msg"] == msg),
+            "{to} {dues}: {body}"
+        );
+    }
+    let none: i64 = sqlx::query_scalar("SELECT count(*) FROM transfers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+
+    let (status, id) = start(&mut member, &o.branch.to_string(), &month).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = id.as_i64().unwrap();
+    let (status, body) = start(&mut member, &w.branch_b.to_string(), &month).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["Conflict"], "TransferAlreadyOpen");
+
+    // A reason is needed to send back; a validity over three months is refused.
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let r = secretary
+        .call(
+            "act_on_transfer",
+            &[
+                ("id", &id.to_string()),
+                ("seq", "0"),
+                ("action", "reject"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        act(&mut secretary, id, 0, "approve", "").await.0,
+        StatusCode::OK
+    );
+    let (status, body) = act(&mut secretary, id, 0, "approve", "").await;
+    assert_eq!(status, StatusCode::CONFLICT, "acting twice: {body}");
+    assert_eq!(body["Conflict"], "TransferStepHandled");
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let (status, body) = act(&mut admin, id, 1, "approve", "100").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["Invalid"][0]["msg"], "TransferValidityTooLong");
+    let (status, _) = act(&mut admin, id, 5, "approve", "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no such step");
+    let letters: i64 = sqlx::query_scalar("SELECT count(*) FROM transfer_letters")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(letters, 0, "nothing issued by a refused approval");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_returned_transfer_is_corrected_and_a_withdrawn_one_frees_the_member(pool: PgPool) {
+    let (w, _, id) = started(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    assert_eq!(
+        act(&mut secretary, id, 0, "return", "").await.0,
+        StatusCode::OK
+    );
+    let mut member = signed_in(&pool, "member").await;
+    let (_, v) = detail(&mut member, id).await;
+    assert_eq!(
+        (v["status"].as_str(), v["can_resubmit"].as_bool()),
+        (Some("Returned"), Some(true))
+    );
+    let r = member
+        .call(
+            "resubmit_transfer",
+            &[
+                ("id", &id.to_string()),
+                ("reason", "已入职乙公司"),
+                ("dues", &this_month()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, v) = detail(&mut member, id).await;
+    assert_eq!(
+        (v["status"].as_str(), v["reason"].as_str()),
+        (Some("Open"), Some("已入职乙公司"))
+    );
+    let r = member
+        .call("withdraw_transfer", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(branch_of(&pool, "member").await, Some(w.branch_a));
+    // Free to start another.
+    let (status, _) = start(&mut member, &w.branch_b.to_string(), &this_month()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_expired_letter_is_refused_until_reissued_with_a_new_number(pool: PgPool) {
+    let (_, o, id) = started(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    act(&mut secretary, id, 0, "approve", "").await;
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    assert_eq!(
+        act(&mut admin, id, 1, "approve", "").await.0,
+        StatusCode::OK
+    );
+    sqlx::query("UPDATE transfer_letters SET issued_on = current_date - 40, valid_until = current_date - 10")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut yi = signed_in(&pool, "yiadmin").await;
+    let (status, body) = act(&mut yi, id, 2, "approve", "").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["Conflict"], "TransferLetterExpired");
+    // Only the sending committee reissues.
+    let r = yi.call("reissue_letter", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .call(
+            "reissue_letter",
+            &[("id", &id.to_string()), ("validity", "30")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, v) = detail(&mut admin, id).await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(v["letters"][0]["number"], format!("〔{year}〕第0002号"));
+    assert_eq!(v["letters"][0]["void"], false);
+    assert_eq!(v["letters"][1]["void"], true);
+    assert_eq!(act(&mut yi, id, 2, "approve", "").await.0, StatusCode::OK);
+    // The receiving side checks the letter by its code; a wrong code says so.
+    let code = v["letters"][0]["verify_code"].as_str().unwrap().to_owned();
+    let mut yisec = signed_in(&pool, "yisecretary").await;
+    let r = yisec.call("verify_letter", &[("code", &code)]).await;
+    assert_eq!(
+        json(&r.body)["letter"]["number"],
+        format!("〔{year}〕第0002号")
+    );
+    let r = yisec.call("verify_letter", &[("code", "ZZZZZZZZ")]).await;
+    assert_eq!(json(&r.body)["Invalid"][0]["msg"], "TransferLetterUnknown");
+    let _ = o;
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_move_that_fails_leaves_the_old_membership_and_the_step(pool: PgPool) {
+    let (w, o, id) = started(&pool).await;
+    for (seq, login) in [(0, "secretary"), (1, "orgadmin"), (2, "yiadmin")] {
+        let mut c = signed_in(&pool, login).await;
+        assert_eq!(act(&mut c, id, seq, "approve", "").await.0, StatusCode::OK);
+    }
+    // The receiving branch stops being a branch before it accepts: the move fails inside
+    // the transaction.
+    sqlx::query("UPDATE orgs SET kind = 'general_branch' WHERE id = $1")
+        .bind(o.branch)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut yisec = signed_in(&pool, "yisecretary").await;
+    let (status, _) = act(&mut yisec, id, 3, "approve", "").await;
+    assert!(status.is_client_error(), "{status}");
+    assert_eq!(branch_of(&pool, "member").await, Some(w.branch_a));
+    let (step, state): (i32, String) =
+        sqlx::query_as("SELECT current_step, status FROM transfers WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((step, state.as_str()), (3, "open"));
+    let approvals: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM transfer_events WHERE transfer_id = $1 AND seq = 3",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(approvals, 0);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn two_approvers_at_once_apply_the_step_once(pool: PgPool) {
+    let (_, _, id) = started(&pool).await;
+    // The branch's secretary and the committee's admin both hold the branch step.
+    let mut a = signed_in(&pool, "secretary").await;
+    let mut b = signed_in(&pool, "orgadmin").await;
+    let (ra, rb) = tokio::join!(
+        act(&mut a, id, 0, "approve", ""),
+        act(&mut b, id, 0, "approve", "")
+    );
+    let mut statuses = [ra.0, rb.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let (step, approvals): (i32, i64) = sqlx::query_as(
+        "SELECT current_step, (SELECT count(*) FROM transfer_events WHERE transfer_id = $1 AND action = 'approve')
+         FROM transfers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((step, approvals), (1, 1));
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn concurrent_starts_leave_one_open_transfer(pool: PgPool) {
+    let w = world(&pool).await;
+    let o = other_company(&pool).await;
+    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for to in [o.branch, w.branch_b].repeat(5) {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = pool.begin().await.unwrap();
+            let from = app::transfers::store::chain(&mut tx, w.branch_a)
+                .await
+                .unwrap();
+            let dest = app::transfers::store::chain(&mut tx, to).await.unwrap();
+            let steps = app::transfers::model::steps(
+                &from,
+                &app::transfers::model::Destination::Branch(dest),
+            )
+            .unwrap();
+            let r = app::transfers::store::create(
+                &mut tx,
+                &app::transfers::store::NewTransfer {
+                    user_id: member,
+                    tree: Tree::Party,
+                    from_org: w.branch_a,
+                    to_org: Some(to),
+                    outside: None,
+                    reason: "并发",
+                    dues_paid_to: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                    started_by: member,
+                },
+                &steps,
+            )
+            .await;
+            if r.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            r.map(|_| ())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(e) => assert_eq!(
+                e,
+                app::error::AppError::Conflict(app::error::Msg::TransferAlreadyOpen)
+            ),
+        }
+    }
+    assert_eq!(ok, 1);
+    let open: i64 = sqlx::query_scalar("SELECT count(*) FROM transfers WHERE status = 'open'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(open, 1);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn fifty_letters_issued_at_once_are_numbered_without_gaps_or_repeats(pool: PgPool) {
+    let w = world(&pool).await;
+    let o = other_company(&pool).await;
+    let mut ids = Vec::new();
+    let mut c = pool.acquire().await.unwrap();
+    for i in 0..50 {
+        let user: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash) VALUES ($1, $1, 'x') RETURNING id",
+        )
+        .bind(format!("l{i:02}"))
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO transfers (user_id, tree, from_org, to_org, reason, dues_paid_to, started_by)
+             VALUES ($1, 'party', $2, $3, 'x', DATE '2026-10-01', $1) RETURNING id",
+        )
+        .bind(user)
+        .bind(w.branch_a)
+        .bind(o.branch)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    drop(c);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let tasks: Vec<_> = ids
+        .into_iter()
+        .map(|id| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut tx = pool.begin().await.unwrap();
+                let code = format!("C{id:07}");
+                let l = app::transfers::store::issue_letter(
+                    &mut tx,
+                    id,
+                    w.committee,
+                    today,
+                    today,
+                    &code,
+                )
+                .await
+                .unwrap();
+                tx.commit().await.unwrap();
+                l.seq
+            })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=50).collect::<Vec<i32>>());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: PgPool) {
+    let (w, _, id) = started(&pool).await;
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let r = admin.call("overdue_transfers", &[]).await;
+    assert_eq!(json(&r.body), Value::Array(vec![]));
+    sqlx::query("UPDATE transfers SET step_since = now() - interval '11 days' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = admin.call("overdue_transfers", &[]).await;
+    let rows = json(&r.body);
+    assert_eq!(rows[0]["org_id"], w.branch_a, "{rows}");
+    assert_eq!(rows[0]["count"], 1);
+    assert_eq!(rows[0]["days"], 11);
+    // Outside the admin's subtree it does not show; a member may not look.
+    let mut bing = signed_in(&pool, "bingadmin").await;
+    assert_eq!(
+        json(&bing.call("overdue_transfers", &[]).await.body),
+        Value::Array(vec![])
+    );
+    let mut member = signed_in(&pool, "member").await;
+    assert_eq!(
+        member.call("overdue_transfers", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let q = json(&secretary.call("transfer_queues", &[]).await.body);
+    assert_eq!(q["todo"][0]["overdue"], true);
+}
