@@ -31,6 +31,7 @@ pub const LOGINS: &[(&str, &str)] = &[
     ),
     ("secretary", "星云科技前端开发党支部书记 branch secretary"),
     ("member", "普通党员、团员 member"),
+    ("mover", "准备转接组织关系的党员 member about to move"),
 ];
 
 struct Company {
@@ -131,6 +132,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         media(&mut tx, uploads).await?;
         founding_dates(&mut tx).await?;
         overdue_transfer(&mut tx).await?;
+        mover(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -150,6 +152,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     media(&mut tx, uploads).await?;
     founding_dates(&mut tx).await?;
     overdue_transfer(&mut tx).await?;
+    mover(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -313,6 +316,36 @@ async fn founding_dates(conn: &mut PgConnection) -> Result<(), BoxError> {
     )
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// 赵一鸣 (`mover`), a member of 前端开发党支部 who is about to change jobs: the transfer
+/// journey starts from this account so that the other demo accounts stay where they are.
+/// Made once.
+async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = 'mover')")
+            .fetch_one(&mut *conn)
+            .await?;
+    if exists {
+        return Ok(());
+    }
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, phone, display_name, password_hash)
+         VALUES ('mover', '13800138000', '赵一鸣', $1) RETURNING id",
+    )
+    .bind(hash)
+    .fetch_one(&mut *conn)
+    .await?;
+    let branch: i64 = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '前端开发党支部'")
+        .fetch_one(&mut *conn)
+        .await?;
+    join(conn, id, branch, MemberStatus::Full)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     Ok(())
 }
 

@@ -7,7 +7,8 @@ use chrono::Utc;
 use sqlx::PgPool;
 
 /// Every hour, deducts the no-sign-in point for the last complete Asia/Shanghai week (a
-/// no-op once that week is done) and drops the boards' copies of ended periods.
+/// no-op once that week is done), drops the boards' copies of ended periods, and tells the
+/// holders of transfer steps that have become overdue (once per step).
 pub fn spawn(pool: PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -18,6 +19,9 @@ pub fn spawn(pool: PgPool) {
             }
             if let Err(e) = prune_boards(&pool).await {
                 tracing::error!(error = %e, "pruning ended board periods failed; will retry");
+            }
+            if let Err(e) = overdue_transfers(&pool).await {
+                tracing::error!(error = %e, "telling holders of overdue transfer steps failed; will retry");
             }
         }
     });
@@ -45,6 +49,19 @@ pub async fn prune_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
         .map_err(|e| format!("{e:?}"))?;
     if n > 0 {
         tracing::info!(rows = n, "pruned board totals of ended periods");
+    }
+    Ok(())
+}
+
+pub async fn overdue_transfers(pool: &PgPool) -> Result<(), crate::BoxError> {
+    let mut conn = pool.acquire().await?;
+    let today = app::points::model::day_of(Utc::now());
+    let title = app::i18n::Locale::ZhCn.strings().transfer_notify_overdue;
+    let n = app::transfers::store::notify_overdue(&mut conn, today, title)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if n > 0 {
+        tracing::info!(told = n, "overdue transfer steps");
     }
     Ok(())
 }

@@ -714,4 +714,19 @@ async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: Pg
     let mut secretary = signed_in(&pool, "secretary").await;
     let q = json(&secretary.call("transfer_queues", &[]).await.body);
     assert_eq!(q["todo"][0]["overdue"], true);
+    // The hourly job tells the branch's secretary once, however often it runs.
+    for _ in 0..2 {
+        server::jobs::overdue_transfers(&pool).await.unwrap();
+    }
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.username, n.title FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE n.kind = 'transfer_overdue'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        told,
+        vec![("secretary".to_owned(), "转接步骤已超期：member".to_owned())]
+    );
 }

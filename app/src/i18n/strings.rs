@@ -585,4 +585,7 @@ strings! {
     transfer_notify_overdue: "转接步骤已超期：{name}", "A transfer step is overdue: {name}";
     transfer_for_member: "代成员发起", "On behalf of a member";
     transfer_member_pick: "成员", "Member";
+    colon: "：", ": ";
+    overdue_org: "办理组织", "Holding organization";
+    overdue_count: "超期件数", "Overdue";
 }

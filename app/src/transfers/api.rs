@@ -528,7 +528,11 @@ pub async fn resubmit_transfer(id: i64, reason: String, dues: String) -> Result<
         return Err(AppError::Conflict(Msg::TransferNotReturned));
     }
     let mut errors: Vec<FieldError> = Vec::new();
-    let reason = field_ok(&mut errors, "reason", super::model::parse_text(&reason, true));
+    let reason = field_ok(
+        &mut errors,
+        "reason",
+        super::model::parse_text(&reason, true),
+    );
     let dues = field_ok(
         &mut errors,
         "dues",

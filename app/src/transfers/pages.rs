@@ -446,18 +446,18 @@ pub fn LetterPage() -> impl IntoView {
                                     <article class="letter">
                                         <section class="counterfoil">
                                             <h2>{t.letter_title} " · " {t.letter_counterfoil}</h2>
-                                            <p>{t.letter_number} ": " {l.number.clone()}</p>
+                                            <p>{t.letter_number} {t.colon} {l.number.clone()}</p>
                                             <p>{body.clone()}</p>
-                                            <p>{t.letter_valid_until} ": " {l.valid_until.clone()}</p>
+                                            <p>{t.letter_valid_until} {t.colon} {l.valid_until.clone()}</p>
                                         </section>
                                         <section class="letter-main">
                                             <h2>{t.letter_title}</h2>
                                             <p class="letter-number">{l.number.clone()} {l.void.then(|| view! { " " <span class="tag muted-tag">{t.letter_void}</span> })}</p>
-                                            <p class="letter-to">{v.to.clone()} ":"</p>
+                                            <p class="letter-to">{v.to.clone()} {t.colon}</p>
                                             <p class="letter-body">{body}</p>
-                                            <p>{t.letter_valid_until} ": " {l.valid_until.clone()}</p>
-                                            <p class="letter-sign">{l.issuer.clone()}<br />{t.letter_issued_on} ": " {l.issued_on.clone()}</p>
-                                            <p class="small">{t.transfer_verify_code} ": " <code>{l.verify_code.clone()}</code></p>
+                                            <p>{t.letter_valid_until} {t.colon} {l.valid_until.clone()}</p>
+                                            <p class="letter-sign">{l.issuer.clone()}<br />{t.letter_issued_on} {t.colon} {l.issued_on.clone()}</p>
+                                            <p class="small">{t.transfer_verify_code} {t.colon} <code>{l.verify_code.clone()}</code></p>
                                         </section>
                                     </article>
                                 }.into_any()
@@ -537,7 +537,7 @@ pub fn OverduePage() -> impl IntoView {
                             Ok(rows) if rows.is_empty() => view! { <Empty text=t.transfer_overdue_none /> }.into_any(),
                             Ok(rows) => view! {
                                 <table class="table">
-                                    <thead><tr><th>{t.transfer_to}</th><th>{t.transfer_overdue}</th><th>{t.transfer_oldest}</th></tr></thead>
+                                    <thead><tr><th>{t.overdue_org}</th><th>{t.overdue_count}</th><th>{t.transfer_oldest}</th></tr></thead>
                                     <tbody>
                                         {rows.into_iter().map(|r| view! {
                                             <tr>

@@ -612,34 +612,32 @@ pub async fn overdue(
         .collect())
 }
 
-/// Steps that have just become overdue, with their transfer and holder, for the reminders.
-pub async fn newly_overdue(
+/// Tells the holders of every overdue step, once per step: the secretaries and committee
+/// members of a branch, the admins of a committee. `title` has `{name}` for the member.
+/// Returns how many were told now.
+pub async fn notify_overdue(
     conn: &mut PgConnection,
     today: NaiveDate,
-) -> Result<Vec<(i64, i32, String, i64, bool)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.current_step, u.display_name, s.holder_org,
-                s.kind IN ('sending_branch', 'receiving_branch') AS branch_step
+    title: &str,
+) -> Result<u64, AppError> {
+    Ok(sqlx::query(
+        "INSERT INTO notifications (user_id, kind, title, link, dedupe_key)
+         SELECT DISTINCT g.user_id, 'transfer_overdue', replace($3, '{name}', u.display_name),
+                '/transfers/' || t.id, 'transfer-overdue:' || t.id || ':' || t.current_step
          FROM transfers t JOIN users u ON u.id = t.user_id
          JOIN transfer_steps s ON s.transfer_id = t.id AND s.seq = t.current_step
-         WHERE t.status = 'open' AND (t.step_since AT TIME ZONE 'Asia/Shanghai')::date < $1 - $2::int",
+         JOIN role_grants g ON g.org_id = s.holder_org
+          AND g.role = ANY (CASE WHEN s.kind IN ('sending_branch', 'receiving_branch')
+                                 THEN ARRAY['secretary', 'committee_member'] ELSE ARRAY['org_admin'] END)
+         WHERE t.status = 'open' AND (t.step_since AT TIME ZONE 'Asia/Shanghai')::date < $1 - $2::int
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING",
     )
     .bind(today)
     .bind(super::model::OVERDUE_DAYS as i32)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                r.get("id"),
-                r.get("current_step"),
-                r.get("display_name"),
-                r.get("holder_org"),
-                r.get("branch_step"),
-            )
-        })
-        .collect())
+    .bind(title)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 /// Branches whose names contain `query`, in a tree, with the names of the organizations
