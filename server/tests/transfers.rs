@@ -730,3 +730,44 @@ async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: Pg
         vec![("secretary".to_owned(), "转接步骤已超期：member".to_owned())]
     );
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_branch_starts_a_transfer_for_its_member_and_no_other_branch_can(pool: PgPool) {
+    let w = world(&pool).await;
+    let o = other_company(&pool).await;
+    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let fields = |to: &str| {
+        vec![
+            ("tree", "party".to_owned()),
+            ("to_org", to.to_owned()),
+            ("outside_name", String::new()),
+            ("outside_address", String::new()),
+            ("reason", "调动".to_owned()),
+            ("dues", this_month()),
+            ("member", member.to_string()),
+        ]
+    };
+    let call = async |login: &str, to: &str| {
+        let mut c = signed_in(&pool, login).await;
+        let f = fields(to);
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.call("start_transfer", &f).await
+    };
+    assert_eq!(
+        call("secretary2", &o.branch.to_string()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = call("secretary", &o.branch.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (user, started_by): (i64, i64) =
+        sqlx::query_as("SELECT user_id, started_by FROM transfers")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(user, member);
+    assert_ne!(started_by, member);
+    let _ = w;
+}

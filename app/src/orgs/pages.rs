@@ -341,7 +341,10 @@ fn Roster(id: i64) -> impl IntoView {
                                     {rows.into_iter().map(|r| view! {
                                         <tr>
                                             <td>{r.display_name}<span class="muted small block">{r.phone}</span></td>
-                                            <td>{r.status.label(t)}</td>
+                                            <td>
+                                                {r.status.label(t)}
+                                                <a class="small block" href=format!("/transfers/new?tree={}&member={}", r.status.tree().as_str(), r.user_id)>{t.transfer_for_member}</a>
+                                            </td>
                                             <td class="nowrap">{r.since}</td>
                                         </tr>
                                     }).collect_view()}

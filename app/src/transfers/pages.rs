@@ -165,6 +165,7 @@ pub fn NewTransferPage() -> impl IntoView {
                 </form>
             </section>
             <section class="card">
+                {move || (!member.get().is_empty()).then(|| view! { <p class="tag kind">{t.transfer_for_member}</p> })}
                 <ActionForm action=start attr:class="form" attr:novalidate=true>
                     <FormError error />
                     <input type="hidden" name="tree" value=move || tree.get().as_str() />
