@@ -81,7 +81,7 @@ async fn main() -> Result<(), BoxError> {
     let addr = serve(pool.clone()).await?;
     let plan = plan(&pool, &addr).await?;
     println!(
-        "boards on {name}: {members} members, {branches} branches, {events} ledger events; {CLIENTS} clients over HTTP"
+        "boards on {name}: {members} members, {branches} branches, {events} ledger events and one more per member; {CLIENTS} clients over HTTP"
     );
     let started = Instant::now();
     let mut total = 0usize;
@@ -107,6 +107,15 @@ async fn step(pool: &PgPool, what: &str, sql: &str, binds: &[i64]) -> Result<(),
     println!("  {what}: {:.1} s", t.elapsed().as_secs_f64());
     Ok(())
 }
+
+/// One event for every member ($1 members; $2 companies, $3 branches place their branch).
+const ONE_PER_MEMBER: &str = "
+    INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
+                              party_branch_id, day, created_at)
+    SELECT g, (SELECT id FROM point_rules WHERE code = 'meeting_attend'), 1 + (g % 5), 'bench', 'm' || g, 'bm' || g,
+           2 + $2 + (g % $3), d, d + time '12:00'
+    FROM (SELECT g, (now() AT TIME ZONE 'Asia/Shanghai')::date - (g % 30)::int AS d
+          FROM generate_series(1, $1) g) x";
 
 /// The organizations, members, ledger events and their running totals, in bulk SQL.
 async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Result<(), BoxError> {
@@ -192,16 +201,24 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
     )
     .await?;
     // Events: skewed so that some members earn much and most a little; 1 to 5 points each,
-    // over the last 30 days, all under the meeting rule (its cap is per meeting).
+    // over the last 30 Asia/Shanghai days, all under the meeting rule (its cap is per
+    // meeting). Then one event for every member, so that everyone has a total.
     step(pool, "ledger events", "
         INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
                                   party_branch_id, day, created_at)
         SELECT u, (SELECT id FROM point_rules WHERE code = 'meeting_attend'), 1 + (e % 5), 'bench', e::text, 'b' || e,
                2 + $2 + (u % $3), d, d + time '12:00'
         FROM (SELECT e, 1 + ((e * 7919) % $4) * ((e * 104729) % $4) % $4 AS u,
-                     current_date - (e % 30)::int AS d
+                     (now() AT TIME ZONE 'Asia/Shanghai')::date - (e % 30)::int AS d
               FROM generate_series(1, $1) e) x",
         &[events, companies, branches, members]).await?;
+    step(
+        pool,
+        "one ledger event per member",
+        ONE_PER_MEMBER,
+        &[members, companies, branches],
+    )
+    .await?;
     let periods = "(VALUES ('d:' || to_char(l.day, 'YYYY-MM-DD')), ('w:' || to_char(l.day, 'IYYY-\"W\"IW')),
                            ('m:' || to_char(l.day, 'YYYY-MM')), ('y:' || to_char(l.day, 'YYYY')), ('all')) AS p (period)";
     step(
