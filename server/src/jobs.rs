@@ -10,6 +10,12 @@ use sqlx::PgPool;
 /// no-op once that week is done), drops the boards' copies of ended periods, and tells the
 /// holders of transfer steps that have become overdue (once per step).
 pub fn spawn(pool: PgPool) {
+    let warm = pool.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm_boards(&warm).await {
+            tracing::warn!(error = %e, "warming the large boards' histograms failed");
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -63,5 +69,25 @@ pub async fn overdue_transfers(pool: &PgPool) -> Result<(), crate::BoxError> {
     if n > 0 {
         tracing::info!(told = n, "overdue transfer steps");
     }
+    Ok(())
+}
+
+/// Computes the histograms and organization boards of large scopes once at start (see
+/// `rankings::store`).
+pub async fn warm_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
+    let mut conn = pool.acquire().await?;
+    let started = std::time::Instant::now();
+    let n = app::rankings::store::warm_histograms(&mut conn)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let m = app::rankings::store::warm_org_boards(&mut conn)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    tracing::info!(
+        histograms = n,
+        org_boards = m,
+        ms = started.elapsed().as_millis() as u64,
+        "large boards warmed"
+    );
     Ok(())
 }

@@ -99,14 +99,21 @@ fn range(part: u8, cond: &str, order: &str, limit: &str) -> String {
     )
 }
 
+/// Members of the scope looked at, at most, when searching for those without a total.
+const SILENT_SCAN: i64 = 5_000;
+
 /// Members of the scope without a total in the period (at 0 points) after or before a user
 /// id, nearest first. The total is looked up per member, so the scan stops when enough are
-/// found.
+/// found, and it looks at no more than `SILENT_SCAN` members: where such members are that
+/// rare, a page or a neighbour list may leave out one of them (ranks stay exact, as they come
+/// from the histogram).
 fn silent(part: u8, cmp: &str, cursor: &str, dir: &str, limit: &str) -> String {
     format!(
-        "(SELECT {part}, ms.user_id, 0 FROM member_scopes ms
-          WHERE ms.scope_id = $2 AND ms.user_id {cmp} {cursor} AND (SELECT s FROM short)
-            AND (SELECT 1 FROM board_totals b
+        "(SELECT {part}, ms.user_id, 0 FROM (
+              SELECT user_id FROM member_scopes
+              WHERE scope_id = $2 AND user_id {cmp} {cursor} AND (SELECT s FROM short)
+              ORDER BY user_id {dir} LIMIT {SILENT_SCAN}) ms
+          WHERE (SELECT 1 FROM board_totals b
                  WHERE b.period = $1 AND b.scope_id = $2 AND b.user_id = ms.user_id) IS NULL
           ORDER BY ms.user_id {dir} LIMIT {limit})"
     )
@@ -142,15 +149,21 @@ pub async fn member_board(
     let total: i64 = facts.get("total");
     let member: bool = facts.get("member");
     let p: i32 = facts.get("points");
+    // How the scope spreads over points: the ranks, and whether anyone has no total at all
+    // (when nobody is silent, their ranges are not read).
+    let hist = histogram(conn, scope, period_key, total).await?;
+    let any_silent = total > hist.with_total;
 
     // The page: members with points from one range; the zero block (totals of 0, and
     // members without one) and those below zero only when the page reaches them.
     let mut parts = vec![
         "SELECT 0 AS part, user_id, points FROM p0".to_owned(),
         range(1, "points = 0", "user_id", "$6"),
-        silent(2, ">", "0", "", "$6"),
         range(3, "points < 0", "points DESC, user_id", "$6"),
     ];
+    if any_silent {
+        parts.push(silent(2, ">", "0", "", "$6"));
+    }
     if member {
         let always = "(SELECT true AS s)";
         let mut around = vec![
@@ -160,6 +173,7 @@ pub async fn member_board(
             range(5, "points < $3", "points DESC, user_id", "$7"),
         ];
         match p.cmp(&0) {
+            _ if !any_silent => {}
             std::cmp::Ordering::Equal => {
                 around.push(silent(4, "<", "$4", "DESC", "$7"));
                 around.push(silent(5, ">", "$4", "", "$7"));
@@ -244,22 +258,13 @@ pub async fn member_board(
         mine.extend(below);
     }
 
-    let needs_histogram = member || (offset > 0 && !page.is_empty());
-    let hist = if needs_histogram {
-        Some(histogram(conn, scope, period_key, total).await?)
-    } else {
-        None
-    };
     let points: Vec<i32> = page.iter().map(|p| p.points).collect();
-    let first = match (points.first(), &hist) {
-        (Some(p), Some(h)) if offset > 0 => h.rank(total, *p),
+    let first = match points.first() {
+        Some(p) if offset > 0 => hist.rank(total, *p),
         _ => 1,
     };
     let page_ranks = super::model::page_ranks(offset, first, &points);
-    let mine_ranks: Vec<u32> = match &hist {
-        Some(h) => mine.iter().map(|r| h.rank(total, r.points)).collect(),
-        None => Vec::new(),
-    };
+    let mine_ranks: Vec<u32> = mine.iter().map(|r| hist.rank(total, r.points)).collect();
     let mut everyone = page.clone();
     everyone.extend(mine.iter().copied());
     let mut ranks = page_ranks;
@@ -314,6 +319,56 @@ pub async fn histogram(
             Box::new(move |c| Box::pin(count_histogram(c, sid, key.clone()))),
         )
         .await
+}
+
+/// Counts and keeps the histograms of every large scope for the current periods, so that the
+/// first visitors of a city's or the platform's board after a start do not wait for them.
+pub async fn warm_histograms(conn: &mut PgConnection) -> Result<usize, AppError> {
+    let scopes: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT scope_id, members::bigint FROM scope_member_counts WHERE members > $1
+         ORDER BY members DESC",
+    )
+    .bind(LARGE_HISTOGRAM)
+    .fetch_all(&mut *conn)
+    .await?;
+    let keys = crate::points::model::period_keys(chrono::Utc::now());
+    let paths: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT s.id, o.path::text FROM unnest($1::bigint[]) AS s (id) LEFT JOIN orgs o ON o.id = s.id",
+    )
+    .bind(scopes.iter().map(|s| s.0).collect::<Vec<_>>())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut n = 0;
+    for ((_, members), (_, path)) in scopes.iter().zip(&paths) {
+        let scope = path.as_deref().and_then(OrgPath::parse);
+        for key in &keys {
+            histogram(conn, scope.as_ref(), key, *members).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Computes and keeps the organization boards of every large tree for each period, the
+/// largest first, so that the first visitors after a start do not wait for them.
+pub async fn warm_org_boards(conn: &mut PgConnection) -> Result<usize, AppError> {
+    let roots: Vec<String> = sqlx::query_scalar(
+        "SELECT o.path::text FROM scope_member_counts c JOIN orgs o ON o.id = c.scope_id
+         WHERE c.members > $1 ORDER BY c.members DESC",
+    )
+    .bind(LARGE_ORG_BOARD)
+    .fetch_all(&mut *conn)
+    .await?;
+    let now = chrono::Utc::now();
+    let mut n = 0;
+    for root in roots.iter().filter_map(|p| OrgPath::parse(p)) {
+        for period in super::model::Period::ALL {
+            let weeks = super::model::week_keys(period, now);
+            org_board_rows(conn, &root, &period.key(now), &weeks).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Drops the boards' copies of periods that have ended; what is left is today, this week,
