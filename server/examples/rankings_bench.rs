@@ -84,7 +84,7 @@ async fn main() -> Result<(), BoxError> {
     let t = Instant::now();
     server::jobs::warm_boards(&pool).await?;
     println!(
-        "warmed the large boards' histograms in {:.1} s",
+        "warmed the large boards (histograms, organization boards) in {:.1} s",
         t.elapsed().as_secs_f64()
     );
     let plan = plan(&pool, &addr).await?;
