@@ -34,6 +34,51 @@ fn scope_id(scope: Option<&OrgPath>) -> i64 {
     scope.map_or(0, OrgPath::id)
 }
 
+/// Names, the privacy choice, and whether the viewer shares a branch with each member.
+async fn named(
+    conn: &mut PgConnection,
+    placed: &[Placed],
+    ranks: &[u32],
+    viewer: i64,
+    anonymous: &str,
+) -> Result<Vec<BoardRow>, AppError> {
+    let ids: Vec<i64> = placed.iter().map(|p| p.user_id).collect();
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name,
+                u.rank_anonymous AND NOT EXISTS (
+                    SELECT 1 FROM memberships x JOIN memberships y ON y.org_id = x.org_id
+                    WHERE x.user_id = u.id AND x.ended_at IS NULL
+                      AND y.user_id = $2 AND y.ended_at IS NULL) AS hidden
+         FROM users u WHERE u.id = ANY ($1)",
+    )
+    .bind(&ids)
+    .bind(viewer)
+    .fetch_all(conn)
+    .await?;
+    let people: std::collections::HashMap<i64, (String, bool)> = rows
+        .iter()
+        .map(|r| (r.get("id"), (r.get("display_name"), r.get("hidden"))))
+        .collect();
+    Ok(placed
+        .iter()
+        .zip(ranks)
+        .map(|(p, rank)| {
+            let (name, hidden) = people.get(&p.user_id).cloned().unwrap_or_default();
+            let me = p.user_id == viewer;
+            BoardRow {
+                rank: *rank,
+                name: if hidden && !me {
+                    anonymous.to_owned()
+                } else {
+                    name
+                },
+                points: p.points,
+                me,
+            }
+        })
+        .collect())
+}
+
 /// What a member board shows: how many members the scope has, a page of it, the viewer
 /// and their neighbours (empty when the viewer is not in the scope), and the viewer's
 /// privacy choice.
@@ -74,9 +119,9 @@ fn silent(part: u8, cmp: &str, cursor: &str, dir: &str, limit: &str) -> String {
     )
 }
 
-/// A member board in two round trips: the scope's size and the viewer's points; then every
-/// index range the page and the neighbours need, with the names, in one statement (which, for
-/// a small scope, also counts its histogram; a large scope's is kept for a few seconds).
+/// A member board in four round trips: the scope's size and the viewer's points; every index
+/// range the page and the neighbours need, in one statement; the names; the histogram of
+/// points, which large scopes keep for a few seconds.
 #[allow(clippy::too_many_arguments)]
 pub async fn member_board(
     conn: &mut PgConnection,
@@ -104,15 +149,10 @@ pub async fn member_board(
     let total: i64 = facts.get("total");
     let member: bool = facts.get("member");
     let p: i32 = facts.get("points");
-    // A large scope's histogram says whether anyone has no total at all (when nobody is
-    // silent, their ranges are not read); a small scope is counted with the rest below.
-    let large = total > LARGE_HISTOGRAM;
-    let kept = if large {
-        Some(histogram(conn, scope, period_key, total).await?)
-    } else {
-        None
-    };
-    let any_silent = kept.as_ref().is_none_or(|h| total > h.with_total);
+    // How the scope spreads over points: the ranks, and whether anyone has no total at all
+    // (when nobody is silent, their ranges are not read).
+    let hist = histogram(conn, scope, period_key, total).await?;
+    let any_silent = total > hist.with_total;
 
     // The page: members with points from one range; the zero block (totals of 0, and
     // members without one) and those below zero only when the page reaches them.
@@ -141,33 +181,19 @@ pub async fn member_board(
             std::cmp::Ordering::Less => around.push(silent(4, ">", "0", "DESC", "$7")),
             std::cmp::Ordering::Greater => around.push(silent(5, ">", "0", "", "$7")),
         }
-        // The neighbours are wanted whatever the page holds; the viewer for their name.
+        // The neighbours are wanted whatever the page holds.
         parts.extend(
             around
                 .into_iter()
                 .map(|q| q.replace("(SELECT s FROM short)", always)),
         );
-        parts.push("SELECT 8, $4::bigint, $3::int".to_owned());
     }
-    let histogram_part = if large {
-        ""
-    } else {
-        "UNION ALL SELECT 9, count(*), points, '', false FROM board_totals
-         WHERE period = $1 AND scope_id = $2 GROUP BY points"
-    };
-    let rows: Vec<(i32, i64, i32, String, bool)> = sqlx::query_as(&format!(
+    let rows: Vec<(i32, i64, i32)> = sqlx::query_as(&format!(
         "WITH p0 AS (SELECT user_id, points FROM board_totals
                      WHERE period = $1 AND scope_id = $2 AND points > 0
                      ORDER BY points DESC, user_id OFFSET $5 LIMIT $6),
-              short AS (SELECT count(*) < $6 AS s FROM p0),
-              found AS ({})
-         SELECT f.part, f.user_id, f.points, u.display_name,
-                u.rank_anonymous AND NOT EXISTS (
-                    SELECT 1 FROM memberships x JOIN memberships y ON y.org_id = x.org_id
-                    WHERE x.user_id = u.id AND x.ended_at IS NULL
-                      AND y.user_id = $4 AND y.ended_at IS NULL)
-         FROM found f JOIN users u ON u.id = f.user_id
-         {histogram_part}",
+              short AS (SELECT count(*) < $6 AS s FROM p0)
+         {}",
         parts.join("\n UNION ALL ")
     ))
     .bind(period_key)
@@ -179,63 +205,32 @@ pub async fn member_board(
     .bind(n)
     .fetch_all(&mut *conn)
     .await?;
-    let hist = match kept {
-        Some(h) => h,
-        None => {
-            let mut counts: Vec<(i32, i64)> = rows
-                .iter()
-                .filter(|r| r.0 == 9)
-                .map(|r| (r.2, r.1))
-                .collect();
-            counts.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-            std::sync::Arc::new(super::model::Histogram::new(counts))
-        }
-    };
-    let mut people: std::collections::HashMap<i64, (String, bool)> = rows
-        .iter()
-        .filter(|r| r.0 != 9)
-        .map(|r| (r.1, (r.3.clone(), r.4)))
-        .collect();
-    // Each part in board order (the join with the names keeps no order).
     let of = |part: i32| -> Vec<Placed> {
-        let mut placed: Vec<Placed> = rows
-            .iter()
+        rows.iter()
             .filter(|r| r.0 == part)
             .map(|r| Placed {
                 user_id: r.1,
                 points: r.2,
             })
-            .collect();
-        placed.sort_by(board_order);
-        placed
+            .collect()
     };
 
     let mut page = of(0);
     if page.is_empty() && offset > 0 {
         // Deep in the zero block or below it: the whole order, sorted.
-        let deep: Vec<(i64, i32, String, bool)> = sqlx::query_as(&format!(
-            "SELECT m.user_id, m.points, u.display_name,
-                    u.rank_anonymous AND NOT EXISTS (
-                        SELECT 1 FROM memberships x JOIN memberships y ON y.org_id = x.org_id
-                        WHERE x.user_id = u.id AND x.ended_at IS NULL
-                          AND y.user_id = $5 AND y.ended_at IS NULL)
-             FROM (SELECT * FROM ({ORDERED}) o ORDER BY points DESC, user_id OFFSET $3 LIMIT $4) m
-             JOIN users u ON u.id = m.user_id
-             ORDER BY m.points DESC, m.user_id"
+        let deep: Vec<(i64, i32)> = sqlx::query_as(&format!(
+            "SELECT user_id, points FROM ({ORDERED}) m
+             ORDER BY points DESC, user_id OFFSET $3 LIMIT $4"
         ))
         .bind(period_key)
         .bind(sid)
         .bind(offset)
         .bind(limit)
-        .bind(viewer)
         .fetch_all(&mut *conn)
         .await?;
         page = deep
             .into_iter()
-            .map(|(user_id, points, name, hidden)| {
-                people.insert(user_id, (name, hidden));
-                Placed { user_id, points }
-            })
+            .map(|(user_id, points)| Placed { user_id, points })
             .collect();
     } else if (page.len() as i64) < limit {
         let mut zero = of(1);
@@ -270,30 +265,16 @@ pub async fn member_board(
     };
     let page_ranks = super::model::page_ranks(offset, first, &points);
     let mine_ranks: Vec<u32> = mine.iter().map(|r| hist.rank(total, r.points)).collect();
-    let named = |placed: &[Placed], ranks: &[u32]| -> Vec<BoardRow> {
-        placed
-            .iter()
-            .zip(ranks)
-            .map(|(p, rank)| {
-                let (name, hidden) = people.get(&p.user_id).cloned().unwrap_or_default();
-                let me = p.user_id == viewer;
-                BoardRow {
-                    rank: *rank,
-                    name: if hidden && !me {
-                        anonymous_name.to_owned()
-                    } else {
-                        name
-                    },
-                    points: p.points,
-                    me,
-                }
-            })
-            .collect()
-    };
+    let mut everyone = page.clone();
+    everyone.extend(mine.iter().copied());
+    let mut ranks = page_ranks;
+    ranks.extend(mine_ranks);
+    let mut named_rows = named(conn, &everyone, &ranks, viewer, anonymous_name).await?;
+    let mine_rows = named_rows.split_off(page.len());
     Ok(BoardParts {
         total,
-        rows: named(&page, &page_ranks),
-        mine: named(&mine, &mine_ranks),
+        rows: named_rows,
+        mine: mine_rows,
         anonymous: facts.get("anonymous"),
     })
 }
