@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -64,10 +63,8 @@ async fn main() -> Result<(), BoxError> {
             .execute(&mut admin)
             .await?;
     }
-    let pool = PgPoolOptions::new()
-        .max_connections(16)
-        .connect(&db_url)
-        .await?;
+    // The server's own pool settings.
+    let pool = server::pool_options().connect(&db_url).await?;
     server::migrate(&pool).await?;
     if ready {
         println!("reusing {name}");
