@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod jobs;
+pub mod ledger_export;
 pub mod security;
 pub mod uploads;
 
@@ -135,6 +136,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/uploads", axum::routing::post(uploads::upload))
+        .route("/admin/ledger/export.csv", get(ledger_export::export))
         .nest_service("/media", media)
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -56,18 +56,11 @@ async fn receive(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<UploadedFile, AppError> {
-    let user_id = session
-        .get::<i64>(USER_ID_KEY)
-        .await
-        .ok()
-        .flatten()
-        .ok_or(AppError::Unauthenticated)?;
     let actor = {
         let mut conn = pool.acquire().await?;
-        app::auth::store::actor(&mut conn, user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?
+        session_actor(&mut conn, &session).await?
     };
+    let user_id = actor.user_id;
     // Authors upload media and covers; administrators upload sheets to import.
     if !actor.manages_anything() {
         return Err(AppError::Forbidden);
@@ -161,4 +154,20 @@ async fn write_limited(
     }
     out.flush().await.map_err(AppError::internal)?;
     Ok((size, head))
+}
+
+/// The signed-in caller of a plain axum handler and their roles, or `Unauthenticated`.
+pub async fn session_actor(
+    conn: &mut sqlx::PgConnection,
+    session: &Session,
+) -> Result<app::auth::model::Actor, AppError> {
+    let user_id = session
+        .get::<i64>(USER_ID_KEY)
+        .await
+        .ok()
+        .flatten()
+        .ok_or(AppError::Unauthenticated)?;
+    app::auth::store::actor(conn, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }

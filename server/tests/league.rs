@@ -170,3 +170,71 @@ async fn a_ledger_imports_whole_or_not_at_all_and_merges_by_credit_code(pool: Pg
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_filtered_ledger_exports_as_a_sheet_that_imports_again_unchanged(pool: PgPool) {
+    world(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    let (status, _) = import(&mut admin, "ledger.csv", example().into_bytes()).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let all = admin.get("/admin/ledger/export.csv").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(
+        all.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        all.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let lines: Vec<&str> = all.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}企业名称,统一社会信用代码,区,街道,地址,职工人数,青年职工人数,党员人数,团员人数,经营状态"
+    );
+    assert_eq!(lines.len(), 9, "a header and the eight firms");
+    // The same filters as the page: only the firms that could found an organization.
+    let eligible = admin
+        .get("/admin/ledger/export.csv?filter=eligible&q=&district=")
+        .await;
+    let n = eligible.body.lines().count() - 1;
+    assert!(n > 0 && n < 8, "{}", eligible.body);
+    assert!(
+        !eligible.body.contains("注销"),
+        "deregistered firms are not eligible"
+    );
+
+    // Imported again, nothing changes.
+    let (status, r) = import(&mut admin, "again.csv", all.body.into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(
+        (
+            r["added"].as_u64(),
+            r["updated"].as_u64(),
+            r["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(8))
+    );
+
+    // Only platform admins; signed out, the sign-in page first (as for every admin page).
+    let mut orgadmin = signed_in(&pool, "orgadmin").await;
+    assert_eq!(
+        orgadmin.get("/admin/ledger/export.csv").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut anon = client(&pool).await;
+    let r = anon.get("/admin/ledger/export.csv").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.headers["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/signin")
+    );
+    assert!(!r.body.contains("统一社会信用代码"));
+}

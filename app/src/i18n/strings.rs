@@ -588,4 +588,5 @@ strings! {
     colon: "：", ": ";
     overdue_org: "办理组织", "Holding organization";
     overdue_count: "超期件数", "Overdue";
+    ledger_export: "导出 CSV", "Export CSV";
 }

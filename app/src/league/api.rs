@@ -22,6 +22,7 @@ pub struct LedgerEntry {
     pub credit_code: String,
     pub district: String,
     pub street: String,
+    pub address: String,
     pub employees: i32,
     pub young_employees: i32,
     pub party_members: i32,

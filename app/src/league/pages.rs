@@ -79,6 +79,12 @@ pub fn LedgerPage() -> impl IntoView {
 #[component]
 fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl IntoView {
     let t = use_t();
+    let export = format!(
+        "/admin/ledger/export.csv?q={}&district={}&filter={}",
+        query_value(&q),
+        query_value(&district),
+        query_value(&filter)
+    );
     let link = {
         let (q, district, filter) = (q.clone(), district.clone(), filter.clone());
         move |page: i64| {
@@ -115,6 +121,7 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
         </form>
         <section class="card">
             <h2>{t.ledger_count.replace("{n}", &v.total.to_string())}</h2>
+            <a class="btn small" href=export download>{t.ledger_export}</a>
             {if v.rows.is_empty() {
                 view! { <Empty text=t.ledger_empty /> }.into_any()
             } else {
@@ -158,4 +165,16 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
             </section>
         })}
     }
+}
+
+/// A query value as it goes into a link.
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

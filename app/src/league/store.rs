@@ -163,6 +163,7 @@ pub async fn ledger(
                 credit_code: r.get("credit_code"),
                 district: r.get("district"),
                 street: r.get("street"),
+                address: r.get("address"),
                 employees: r.get("employees"),
                 young_employees: r.get("young_employees"),
                 party_members: r.get("party_members"),

@@ -1,0 +1,104 @@
+//! `GET /admin/ledger/export.csv?q=..&district=..&filter=..`: the ledger as the ledger page
+//! filters it, as a CSV sheet with the import's columns (so that it can be edited and imported
+//! again). For platform administrators.
+
+use app::error::AppError;
+use app::league::store::{LedgerQuery, ledger};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Params {
+    q: String,
+    district: String,
+    filter: String,
+}
+
+/// The columns of the import (`public/examples/enterprise-ledger.csv`).
+const HEADER: [&str; 10] = [
+    "企业名称",
+    "统一社会信用代码",
+    "区",
+    "街道",
+    "地址",
+    "职工人数",
+    "青年职工人数",
+    "党员人数",
+    "团员人数",
+    "经营状态",
+];
+
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<Params>,
+) -> Response {
+    match sheet(&state, session, params).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"enterprise-ledger.csv\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            let status =
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(e)).into_response()
+        }
+    }
+}
+
+async fn sheet(state: &AppState, session: Session, p: Params) -> Result<Vec<u8>, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    let actor = crate::uploads::session_actor(&mut conn, &session).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let (_, rows) = ledger(
+        &mut conn,
+        &LedgerQuery {
+            q: &p.q,
+            district: &p.district,
+            filter: &p.filter,
+            limit: i64::MAX,
+            offset: 0,
+        },
+    )
+    .await?;
+    // A byte-order mark first, so that spreadsheet programs read the Chinese as UTF-8.
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let csv_error = |e: csv::Error| AppError::internal(e);
+        w.write_record(HEADER).map_err(csv_error)?;
+        for e in rows {
+            w.write_record([
+                e.name,
+                e.credit_code,
+                e.district,
+                e.street,
+                e.address,
+                e.employees.to_string(),
+                e.young_employees.to_string(),
+                e.party_members.to_string(),
+                e.league_members.to_string(),
+                if e.deregistered { "注销" } else { "存续" }.to_owned(),
+            ])
+            .map_err(csv_error)?;
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    Ok(out)
+}
