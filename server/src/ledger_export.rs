@@ -85,16 +85,21 @@ async fn sheet(state: &AppState, session: Session, p: Params) -> Result<Vec<u8>,
         w.write_record(HEADER).map_err(csv_error)?;
         for e in rows {
             w.write_record([
-                e.name,
-                e.credit_code,
-                e.district,
-                e.street,
-                e.address,
-                e.employees.to_string(),
-                e.young_employees.to_string(),
-                e.party_members.to_string(),
-                e.league_members.to_string(),
-                if e.deregistered { "注销" } else { "存续" }.to_owned(),
+                e.firm.name,
+                e.firm.credit_code,
+                e.firm.district,
+                e.firm.street,
+                e.firm.address,
+                e.firm.employees.to_string(),
+                e.firm.young_employees.to_string(),
+                e.firm.party_members.to_string(),
+                e.firm.league_members.to_string(),
+                if e.firm.deregistered {
+                    "注销"
+                } else {
+                    "存续"
+                }
+                .to_owned(),
             ])
             .map_err(csv_error)?;
         }

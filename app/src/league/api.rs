@@ -18,16 +18,9 @@ pub struct LedgerImportView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
-    pub name: String,
-    pub credit_code: String,
-    pub district: String,
-    pub street: String,
-    pub address: String,
-    pub employees: i32,
-    pub young_employees: i32,
-    pub party_members: i32,
-    pub league_members: i32,
-    pub deregistered: bool,
+    /// The registry's facts, as imported.
+    #[serde(flatten)]
+    pub firm: super::model::LedgerRow,
     pub has_org: bool,
 }
 

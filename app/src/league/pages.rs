@@ -131,16 +131,16 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
                             <li class="item-card">
                                 <span class="item-title">
                                     {e.has_org.then(|| view! { <span class="tag league">{t.ledger_has_org}</span> })}
-                                    {e.deregistered.then(|| view! { <span class="tag kind">{t.ledger_deregistered}</span> })}
-                                    {e.name}
+                                    {e.firm.deregistered.then(|| view! { <span class="tag kind">{t.ledger_deregistered}</span> })}
+                                    {e.firm.name}
                                 </span>
-                                <span class="muted small">{e.credit_code} " · " {e.district} " " {e.street}</span>
+                                <span class="muted small">{e.firm.credit_code} " · " {e.firm.district} " " {e.firm.street}</span>
                                 <span class="small">
                                     {t.ledger_people
-                                        .replace("{employees}", &e.employees.to_string())
-                                        .replace("{young}", &e.young_employees.to_string())
-                                        .replace("{party}", &e.party_members.to_string())
-                                        .replace("{league}", &e.league_members.to_string())}
+                                        .replace("{employees}", &e.firm.employees.to_string())
+                                        .replace("{young}", &e.firm.young_employees.to_string())
+                                        .replace("{party}", &e.firm.party_members.to_string())
+                                        .replace("{league}", &e.firm.league_members.to_string())}
                                 </span>
                             </li>
                         }).collect_view()}

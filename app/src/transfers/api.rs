@@ -157,11 +157,7 @@ pub async fn transfers_home() -> Result<TransfersHomeView, AppError> {
     } else {
         None
     };
-    let sees_overdue = actor.is_platform_admin()
-        || actor
-            .grants
-            .iter()
-            .any(|g| g.role == crate::auth::model::Role::OrgAdmin);
+    let sees_overdue = super::flow::sees_overdue(&actor);
     Ok(TransfersHomeView {
         branches,
         mine,
@@ -474,7 +470,7 @@ pub async fn act_on_transfer(
     if n.status == Status::Open {
         super::flow::notify_holders(&mut tx, id, &steps[n.step].step).await?;
     }
-    super::flow::notify_member(&mut tx, &t, n.status).await?;
+    super::flow::notify_member(&mut tx, &t, n.status, n.step).await?;
     tx.commit().await?;
     Ok(n.status)
 }
@@ -615,10 +611,10 @@ pub async fn transfer_queues() -> Result<QueuesView, AppError> {
 #[server(endpoint = "overdue_transfers")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn overdue_transfers() -> Result<Vec<OverdueRow>, AppError> {
-    use crate::auth::{model::Role, session};
+    use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    if !actor.is_platform_admin() && !actor.grants.iter().any(|g| g.role == Role::OrgAdmin) {
+    if !super::flow::sees_overdue(&actor) {
         return Err(AppError::Forbidden);
     }
     let today = super::flow::today();

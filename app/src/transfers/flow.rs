@@ -97,12 +97,9 @@ pub async fn notify_member(
     conn: &mut PgConnection,
     t: &super::store::TransferRow,
     status: Status,
+    step: usize,
 ) -> Result<(), AppError> {
     let tr = crate::i18n::use_t();
-    let step: i32 = sqlx::query_scalar("SELECT current_step FROM transfers WHERE id = $1")
-        .bind(t.id)
-        .fetch_one(&mut *conn)
-        .await?;
     super::store::notify(
         conn,
         &[t.user_id],
@@ -113,4 +110,13 @@ pub async fn notify_member(
         &format!("transfer:{}:{}:{}", t.id, status.as_str(), step),
     )
     .await
+}
+
+/// Organization and platform admins see the overdue board.
+pub fn sees_overdue(actor: &Actor) -> bool {
+    actor.is_platform_admin()
+        || actor
+            .grants
+            .iter()
+            .any(|g| g.role == crate::auth::model::Role::OrgAdmin)
 }
