@@ -514,7 +514,7 @@ strings! {
     msg_transfer_not_returned: "这笔转接没有退回给你修改。", "This transfer was not sent back to you for a correction.";
     msg_transfer_letter_unknown: "没有找到这个验证码对应的介绍信，请核对。", "No letter has that verification code; please check it.";
     msg_transfer_no_letter: "这笔转接还没有开具介绍信。", "No letter has been issued for this transfer yet.";
-    msg_transfer_outside_name: "转往平台外组织时，请填写接收组织的名称和地址。", "For an organization outside the platform, give its name and address.";
+    msg_transfer_outside_name: "请选择接收支部；转往平台外的组织时，请填写它的名称和地址。", "Choose the receiving branch, or, for an organization outside the platform, give its name and address.";
     tab_transfers: "转接", "Transfers";
     transfers_title: "组织关系转接", "Transfer of membership";
     transfers_lead: "换工作时，把党（团）组织关系转到新单位。每一步谁在办、办到哪，都能看到。", "Moving jobs? Move your Party or League membership with you, and see who holds each step.";

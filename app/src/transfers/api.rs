@@ -189,12 +189,12 @@ pub async fn search_receiving(tree: String, query: String) -> Result<Vec<BranchO
 
 /// Starts a transfer for the caller, or (`member` set) for a member of a branch the caller
 /// manages. `to_org` is a branch id; empty with `outside_name` and `outside_address` for an
-/// organization outside the platform.
+/// organization outside the platform (or when nothing was chosen, which asks for them).
 #[server(endpoint = "start_transfer")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn start_transfer(
     tree: String,
-    to_org: String,
+    to_org: Option<String>,
     outside_name: String,
     outside_address: String,
     reason: String,
@@ -233,7 +233,8 @@ pub async fn start_transfer(
         "dues",
         parse_dues_month(&dues, super::flow::today()),
     );
-    let to_org = to_org.trim();
+    // Outside the platform (the choice's value is empty) and no choice at all arrive alike.
+    let to_org = to_org.as_deref().unwrap_or("").trim();
     let (destination, to_id, outside) = if to_org.is_empty() {
         let name = outside_name.trim();
         let address = outside_address.trim();

@@ -640,7 +640,8 @@ pub async fn notify_overdue(
     .rows_affected())
 }
 
-/// Branches whose names contain `query`, in a tree, with the names of the organizations
+/// Branches of a tree whose names, or the names of the organizations above them (a company
+/// name finds its branches), contain `query`, the branch's own matches first; with the names
 /// above them, for the receiving-organization picker.
 pub async fn search_branches(
     conn: &mut PgConnection,
@@ -648,13 +649,14 @@ pub async fn search_branches(
     query: &str,
 ) -> Result<Vec<(i64, String, String)>, AppError> {
     let rows = sqlx::query(
-        "SELECT o.id, o.name,
-                COALESCE((SELECT string_agg(a.name, ' / ' ORDER BY nlevel(a.path))
-                          FROM orgs a WHERE a.path @> o.path AND a.id <> o.id), '') AS above
-         FROM orgs o
-         WHERE o.tree = $1 AND o.kind IN ('branch', 'joint_branch')
-           AND strpos(lower(o.name), lower($2)) > 0
-         ORDER BY length(o.name), o.id LIMIT 20",
+        "SELECT id, name, above FROM (
+             SELECT o.id, o.name,
+                    COALESCE((SELECT string_agg(a.name, ' / ' ORDER BY nlevel(a.path))
+                              FROM orgs a WHERE a.path @> o.path AND a.id <> o.id), '') AS above
+             FROM orgs o
+             WHERE o.tree = $1 AND o.kind IN ('branch', 'joint_branch')) b
+         WHERE strpos(lower(name), lower($2)) > 0 OR strpos(lower(above), lower($2)) > 0
+         ORDER BY strpos(lower(name), lower($2)) = 0, length(name), id LIMIT 20",
     )
     .bind(tree.as_str())
     .bind(query)
