@@ -107,16 +107,16 @@ pub async fn actor(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option
     if rows.is_empty() {
         return Ok(None);
     }
-    let grants = rows
-        .iter()
-        .filter_map(|r| {
-            Some(Grant {
-                role: Role::parse(r.get::<Option<&str>, _>("role")?)?,
-                path: r.get::<Option<&str>, _>("path").and_then(OrgPath::parse),
-            })
-        })
-        .collect();
+    let grants = rows.iter().filter_map(grant_of).collect();
     Ok(Some(Actor { user_id, grants }))
+}
+
+/// The grant in a row with `role` and `path` columns (nulls: none).
+pub fn grant_of(r: &sqlx::postgres::PgRow) -> Option<Grant> {
+    Some(Grant {
+        role: Role::parse(r.get::<Option<&str>, _>("role")?)?,
+        path: r.get::<Option<&str>, _>("path").and_then(OrgPath::parse),
+    })
 }
 
 /// The organization an invitation places its user in, and the status it gives.

@@ -51,8 +51,12 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
     use crate::auth::session;
     let period = parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
-    let actor = session::require_actor(&mut conn).await?;
-    let choices = super::store::scope_choices(&mut conn, &actor).await?;
+    let user = session::current_user_id()
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let (actor, choices) = super::store::viewer(&mut conn, user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let (scope, path) = choose(&choices, &scope)?;
     let key = period.key(chrono::Utc::now());
     let page = page.clamp(1, 1_000_000);
@@ -89,8 +93,12 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
 pub async fn board_charts(scope: String) -> Result<Vec<ChartView>, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
-    let actor = session::require_actor(&mut conn).await?;
-    let choices = super::store::scope_choices(&mut conn, &actor).await?;
+    let user = session::current_user_id()
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let (actor, choices) = super::store::viewer(&mut conn, user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let (_, path) = super::model::choose(&choices, &scope)?;
     let mut charts = super::store::my_charts(&mut conn, actor.user_id).await?;
     if let Some(p) = &path
@@ -112,13 +120,14 @@ pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, Ap
     use crate::auth::session;
     let period = parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
-    let actor = session::require_actor(&mut conn).await?;
-    // Organization boards compare organizations under one: the platform has none above it.
-    let choices: Vec<_> = super::store::scope_choices(&mut conn, &actor)
+    let user = session::current_user_id()
         .await?
-        .into_iter()
-        .filter(|(_, p)| p.is_some())
-        .collect();
+        .ok_or(AppError::Unauthenticated)?;
+    let (actor, choices) = super::store::viewer(&mut conn, user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    // Organization boards compare organizations under one: the platform has none above it.
+    let choices: Vec<_> = choices.into_iter().filter(|(_, p)| p.is_some()).collect();
     if choices.is_empty() {
         return Err(AppError::Forbidden);
     }

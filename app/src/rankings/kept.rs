@@ -1,5 +1,6 @@
 //! Figures that take long to compute over a large scope (a city's histogram of points, the
-//! organization board of 20,000 branches), kept for a few seconds and recomputed in the
+//! organization board of 20,000 branches), kept for a few seconds (up to a minute for the
+//! costliest) and recomputed in the
 //! background while the kept one is served. The caller says whether a scope is large, from
 //! what it already knows (the scope's member count); small scopes are computed on every
 //! request and always exact.
@@ -25,11 +26,22 @@ pub type Compute<V> = Box<
 
 struct Entry<V> {
     at: Instant,
+    /// How long this value is served: `fresh`, or longer for a costly one.
+    lasts: Duration,
     value: Arc<V>,
     refreshing: bool,
 }
 
-/// Kept results by key, each served for `fresh` after it was computed.
+/// A kept value is recomputed at most once per this many times its computation took, so
+/// that keeping a costly figure (the platform's histogram) costs a bounded share of the
+/// machine: about 2% of a core per key.
+const COST_FACTOR: u32 = 50;
+
+/// The longest a value is served, however costly.
+const LONGEST: Duration = Duration::from_secs(60);
+
+/// Kept results by key, each served for at least `fresh` after it was computed (longer when
+/// it took long to compute, up to a minute).
 pub struct Kept<V> {
     fresh: Duration,
     entries: Mutex<HashMap<String, Entry<V>>>,
@@ -54,15 +66,16 @@ impl<V: Send + Sync + 'static> Kept<V> {
     fn fresh(&self, key: &str) -> Option<Arc<V>> {
         lock(&self.entries)
             .get(key)
-            .filter(|e| e.at.elapsed() < self.fresh)
+            .filter(|e| e.at.elapsed() < e.lasts)
             .map(|e| e.value.clone())
     }
 
-    fn keep(&self, key: String, value: Arc<V>) {
+    fn keep(&self, key: String, value: Arc<V>, took: Duration) {
         lock(&self.entries).insert(
             key,
             Entry {
                 at: Instant::now(),
+                lasts: (took * COST_FACTOR).clamp(self.fresh, LONGEST.max(self.fresh)),
                 value,
                 refreshing: false,
             },
@@ -86,7 +99,7 @@ impl<V: Send + Sync + 'static> Kept<V> {
         let stale = {
             let mut entries = lock(&self.entries);
             match entries.get_mut(&key) {
-                Some(e) if e.at.elapsed() < self.fresh => return Ok(e.value.clone()),
+                Some(e) if e.at.elapsed() < e.lasts => return Ok(e.value.clone()),
                 Some(e) if pool.is_some() => {
                     let start = !e.refreshing;
                     e.refreshing = true;
@@ -98,12 +111,13 @@ impl<V: Send + Sync + 'static> Kept<V> {
         if let (Some((value, start)), Some(pool)) = (stale, pool) {
             if start {
                 tokio::spawn(async move {
+                    let began = Instant::now();
                     let fresh = match pool.acquire().await {
                         Ok(mut c) => compute(&mut c).await,
                         Err(e) => Err(e.into()),
                     };
                     match fresh {
-                        Ok(v) => self.keep(key, Arc::new(v)),
+                        Ok(v) => self.keep(key, Arc::new(v), began.elapsed()),
                         Err(e) => {
                             tracing::warn!(error = ?e, "recomputing a kept figure failed");
                             lock(&self.entries).remove(&key);
@@ -118,8 +132,9 @@ impl<V: Send + Sync + 'static> Kept<V> {
         if let Some(v) = self.fresh(&key) {
             return Ok(v);
         }
+        let began = Instant::now();
         let value = Arc::new(compute(conn).await?);
-        self.keep(key.clone(), value.clone());
+        self.keep(key.clone(), value.clone(), began.elapsed());
         lock(&self.first).remove(&key);
         Ok(value)
     }

@@ -34,32 +34,33 @@ fn scope_id(scope: Option<&OrgPath>) -> i64 {
     scope.map_or(0, OrgPath::id)
 }
 
-/// Names, the privacy choice, and whether the viewer shares a branch with each member.
-async fn named(
-    conn: &mut PgConnection,
-    placed: &[Placed],
-    ranks: &[u32],
-    viewer: i64,
-    anonymous: &str,
-) -> Result<Vec<BoardRow>, AppError> {
-    let ids: Vec<i64> = placed.iter().map(|p| p.user_id).collect();
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name,
+/// Wraps a statement giving `(part, user_id, points)` rows with each member's name and
+/// whether it is hidden from the viewer (`viewer`, a placeholder): a member who chose to be
+/// anonymous and shares no branch with the viewer.
+fn with_names(rows: &str, viewer: &str) -> String {
+    format!(
+        "SELECT r.part, r.user_id, r.points, u.display_name,
                 u.rank_anonymous AND NOT EXISTS (
                     SELECT 1 FROM memberships x JOIN memberships y ON y.org_id = x.org_id
                     WHERE x.user_id = u.id AND x.ended_at IS NULL
-                      AND y.user_id = $2 AND y.ended_at IS NULL) AS hidden
-         FROM users u WHERE u.id = ANY ($1)",
+                      AND y.user_id = {viewer} AND y.ended_at IS NULL) AS hidden
+         FROM ({rows}) r JOIN users u ON u.id = r.user_id"
     )
-    .bind(&ids)
-    .bind(viewer)
-    .fetch_all(conn)
-    .await?;
-    let people: std::collections::HashMap<i64, (String, bool)> = rows
-        .iter()
-        .map(|r| (r.get("id"), (r.get("display_name"), r.get("hidden"))))
-        .collect();
-    Ok(placed
+}
+
+/// A row of a board query: the part of the board it feeds, the member, their points, their
+/// name and whether it is hidden from the viewer.
+type NamedRow = (i32, i64, i32, String, bool);
+
+/// The board rows of placed members, with names from the rows that were read.
+fn named(
+    placed: &[Placed],
+    ranks: &[u32],
+    people: &std::collections::HashMap<i64, (String, bool)>,
+    viewer: i64,
+    anonymous: &str,
+) -> Vec<BoardRow> {
+    placed
         .iter()
         .zip(ranks)
         .map(|(p, rank)| {
@@ -76,7 +77,7 @@ async fn named(
                 me,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// What a member board shows: how many members the scope has, a page of it, the viewer
@@ -119,9 +120,10 @@ fn silent(part: u8, cmp: &str, cursor: &str, dir: &str, limit: &str) -> String {
     )
 }
 
-/// A member board in four round trips: the scope's size and the viewer's points; every index
-/// range the page and the neighbours need, in one statement; the names; the histogram of
-/// points, which large scopes keep for a few seconds.
+/// A member board in two round trips: the scope's size, the viewer's points and, for a small
+/// scope, the histogram of points (a large scope's is kept for a few seconds); then every
+/// index range the page and the neighbours need, with the names, in one statement. A page
+/// deep in the zero block takes one more.
 #[allow(clippy::too_many_arguments)]
 pub async fn member_board(
     conn: &mut PgConnection,
@@ -134,16 +136,25 @@ pub async fn member_board(
     anonymous_name: &str,
 ) -> Result<BoardParts, AppError> {
     let sid = scope_id(scope);
+    // A small scope's histogram comes with the facts; a large one's is kept.
     let facts = sqlx::query(
-        "SELECT COALESCE((SELECT members FROM scope_member_counts WHERE scope_id = $2), 0)::bigint AS total,
-                EXISTS (SELECT 1 FROM member_scopes WHERE scope_id = $2 AND user_id = $3) AS member,
-                COALESCE((SELECT points FROM board_totals
-                          WHERE period = $1 AND scope_id = $2 AND user_id = $3), 0) AS points,
-                COALESCE((SELECT rank_anonymous FROM users WHERE id = $3), false) AS anonymous",
+        "SELECT t.total, t.member, t.points, t.anonymous, t.name, h.at, h.n
+         FROM (SELECT COALESCE((SELECT members FROM scope_member_counts WHERE scope_id = $2), 0)::bigint AS total,
+                      EXISTS (SELECT 1 FROM member_scopes WHERE scope_id = $2 AND user_id = $3) AS member,
+                      COALESCE((SELECT points FROM board_totals
+                                WHERE period = $1 AND scope_id = $2 AND user_id = $3), 0) AS points,
+                      COALESCE((SELECT rank_anonymous FROM users WHERE id = $3), false) AS anonymous,
+                      (SELECT display_name FROM users WHERE id = $3) AS name) t
+         LEFT JOIN LATERAL (
+             SELECT array_agg(points ORDER BY points DESC) AS at, array_agg(n ORDER BY points DESC) AS n
+             FROM (SELECT points, count(*) AS n FROM board_totals
+                   WHERE period = $1 AND scope_id = $2 AND t.total <= $4
+                   GROUP BY points) g) h ON true",
     )
     .bind(period_key)
     .bind(sid)
     .bind(viewer)
+    .bind(LARGE_HISTOGRAM)
     .fetch_one(&mut *conn)
     .await?;
     let total: i64 = facts.get("total");
@@ -151,7 +162,15 @@ pub async fn member_board(
     let p: i32 = facts.get("points");
     // How the scope spreads over points: the ranks, and whether anyone has no total at all
     // (when nobody is silent, their ranges are not read).
-    let hist = histogram(conn, scope, period_key, total).await?;
+    let hist = if total <= LARGE_HISTOGRAM {
+        let at: Vec<i32> = facts.get::<Option<Vec<i32>>, _>("at").unwrap_or_default();
+        let n: Vec<i64> = facts.get::<Option<Vec<i64>>, _>("n").unwrap_or_default();
+        std::sync::Arc::new(super::model::Histogram::new(
+            at.into_iter().zip(n).collect(),
+        ))
+    } else {
+        histogram(conn, scope, period_key, total).await?
+    };
     let any_silent = total > hist.with_total;
 
     // The page: members with points from one range; the zero block (totals of 0, and
@@ -188,13 +207,13 @@ pub async fn member_board(
                 .map(|q| q.replace("(SELECT s FROM short)", always)),
         );
     }
-    let rows: Vec<(i32, i64, i32)> = sqlx::query_as(&format!(
+    let rows: Vec<NamedRow> = sqlx::query_as(&format!(
         "WITH p0 AS (SELECT user_id, points FROM board_totals
                      WHERE period = $1 AND scope_id = $2 AND points > 0
                      ORDER BY points DESC, user_id OFFSET $5 LIMIT $6),
               short AS (SELECT count(*) < $6 AS s FROM p0)
          {}",
-        parts.join("\n UNION ALL ")
+        with_names(&parts.join("\n UNION ALL "), "$4")
     ))
     .bind(period_key)
     .bind(sid)
@@ -215,23 +234,35 @@ pub async fn member_board(
             .collect()
     };
 
+    // Joined with the names, the rows come in no particular order.
     let mut page = of(0);
+    page.sort_by(board_order);
+    let mut deep_rows = Vec::new();
     if page.is_empty() && offset > 0 {
         // Deep in the zero block or below it: the whole order, sorted.
-        let deep: Vec<(i64, i32)> = sqlx::query_as(&format!(
-            "SELECT user_id, points FROM ({ORDERED}) m
-             ORDER BY points DESC, user_id OFFSET $3 LIMIT $4"
+        let deep: Vec<NamedRow> = sqlx::query_as(&with_names(
+            &format!(
+                "SELECT 0 AS part, user_id, points FROM ({ORDERED}) m
+                 ORDER BY points DESC, user_id OFFSET $3 LIMIT $4"
+            ),
+            "$5",
         ))
         .bind(period_key)
         .bind(sid)
         .bind(offset)
         .bind(limit)
+        .bind(viewer)
         .fetch_all(&mut *conn)
         .await?;
         page = deep
-            .into_iter()
-            .map(|(user_id, points)| Placed { user_id, points })
+            .iter()
+            .map(|r| Placed {
+                user_id: r.1,
+                points: r.2,
+            })
             .collect();
+        page.sort_by(board_order);
+        deep_rows = deep;
     } else if (page.len() as i64) < limit {
         let mut zero = of(1);
         zero.extend(of(2));
@@ -269,7 +300,14 @@ pub async fn member_board(
     everyone.extend(mine.iter().copied());
     let mut ranks = page_ranks;
     ranks.extend(mine_ranks);
-    let mut named_rows = named(conn, &everyone, &ranks, viewer, anonymous_name).await?;
+    let mut people: std::collections::HashMap<i64, (String, bool)> = rows
+        .into_iter()
+        .chain(deep_rows)
+        .map(|r| (r.1, (r.3, r.4)))
+        .collect();
+    let me: Option<String> = facts.get("name");
+    people.insert(viewer, (me.unwrap_or_default(), false));
+    let mut named_rows = named(&everyone, &ranks, &people, viewer, anonymous_name);
     let mine_rows = named_rows.split_off(page.len());
     Ok(BoardParts {
         total,
@@ -295,15 +333,16 @@ async fn count_histogram(
     Ok(super::model::Histogram::new(counts))
 }
 
-/// Scopes with more members than this keep their histogram for a few seconds.
+/// Scopes with more members than this keep their histogram (see `histogram`).
 const LARGE_HISTOGRAM: i64 = 2_000;
 
 static HISTOGRAMS: std::sync::LazyLock<super::kept::Kept<super::model::Histogram>> =
     std::sync::LazyLock::new(|| super::kept::Kept::new(std::time::Duration::from_secs(10)));
 
 /// How a scope's `members` are spread over points in a period. Exact for scopes up to
-/// 2,000 members; for larger ones (a company, a city, the platform) at most a few seconds
-/// old, which moves ranks by a little and never the viewer's own points, read live.
+/// 2,000 members; for larger ones (a company, a city, the platform) at least 10 seconds
+/// old and, where counting takes long (the platform's), up to a minute: that moves others'
+/// ranks by a little and never the viewer's own points, read live.
 pub async fn histogram(
     conn: &mut PgConnection,
     scope: Option<&OrgPath>,
@@ -478,58 +517,55 @@ pub async fn org_board_rows(
         .await
 }
 
-/// The organizations whose boards a member may see: their branches and everything above
-/// them, the Party tree first, nearest first.
-pub async fn my_orgs(
+/// The viewer and the scopes they may see, with their paths, in one round trip: their
+/// branches and every organization above them, the organizations they serve, and the
+/// platform (no path), in that order. `None` for an unknown user.
+pub async fn viewer(
     conn: &mut PgConnection,
     user_id: i64,
-) -> Result<Vec<(i64, String, OrgPath)>, AppError> {
+) -> Result<
+    Option<(
+        crate::auth::model::Actor,
+        Vec<(ScopeChoice, Option<OrgPath>)>,
+    )>,
+    AppError,
+> {
+    // Grant rows (one row of nulls for a user without any; none for no user), then scopes.
     let rows = sqlx::query(
-        "SELECT o.id, o.name, o.path::text AS path, o.tree = 'league' AS league, nlevel(o.path) AS depth
+        "SELECT 0 AS kind, g.role, o.id, o.name, o.path::text AS path, false AS league, 0 AS depth
+         FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
+         WHERE u.id = $1
+         UNION ALL
+         SELECT 1, NULL, o.id, o.name, o.path::text, o.tree = 'league', nlevel(o.path)
          FROM member_scopes s JOIN orgs o ON o.id = s.scope_id
          WHERE s.user_id = $1
-         ORDER BY league, depth DESC",
+         ORDER BY kind, league, depth DESC",
     )
     .bind(user_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let path =
-                OrgPath::parse(r.get("path")).ok_or_else(|| AppError::internal("bad org path"))?;
-            Ok((r.get("id"), r.get("name"), path))
-        })
-        .collect()
-}
-
-/// The scopes a viewer may see, with their paths: their branches and every organization
-/// above them, the organizations they serve, and the platform (no path), in that order.
-pub async fn scope_choices(
-    conn: &mut PgConnection,
-    actor: &crate::auth::model::Actor,
-) -> Result<Vec<(ScopeChoice, Option<OrgPath>)>, AppError> {
-    let mut out = Vec::new();
-    for (id, name, path) in my_orgs(conn, actor.user_id).await? {
-        out.push((
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let choice = |r: &sqlx::postgres::PgRow| -> Option<(ScopeChoice, Option<OrgPath>)> {
+        let id: i64 = r.get::<Option<i64>, _>("id")?;
+        let path = OrgPath::parse(r.get::<Option<&str>, _>("path")?)?;
+        Some((
             ScopeChoice {
                 key: format!("org:{id}"),
-                name,
+                name: r.get("name"),
             },
             Some(path),
-        ));
-    }
-    for g in &actor.grants {
-        if let Some(path) = &g.path
-            && !out.iter().any(|(_, p)| p.as_ref() == Some(path))
-            && let Some(org) = crate::orgs::store::org(conn, path.id()).await?
+        ))
+    };
+    let (grants, scopes): (Vec<_>, Vec<_>) =
+        rows.iter().partition(|r| r.get::<i32, _>("kind") == 0);
+    let mut out: Vec<_> = scopes.iter().filter_map(|r| choice(r)).collect();
+    for r in &grants {
+        if let Some(c) = choice(r)
+            && !out.iter().any(|(_, p)| p == &c.1)
         {
-            out.push((
-                ScopeChoice {
-                    key: format!("org:{}", org.id),
-                    name: org.name,
-                },
-                Some(org.path),
-            ));
+            out.push(c);
         }
     }
     out.push((
@@ -539,7 +575,14 @@ pub async fn scope_choices(
         },
         None,
     ));
-    Ok(out)
+    let actor = crate::auth::model::Actor {
+        user_id,
+        grants: grants
+            .into_iter()
+            .filter_map(crate::auth::store::grant_of)
+            .collect(),
+    };
+    Ok(Some((actor, out)))
 }
 
 /// A member's points on each of the given day keys (0 where none).
