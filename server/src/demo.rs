@@ -32,6 +32,9 @@ pub const LOGINS: &[(&str, &str)] = &[
     ("secretary", "星云科技前端开发党支部书记 branch secretary"),
     ("member", "普通党员、团员 member"),
     ("mover", "准备转接组织关系的党员 member about to move"),
+    ("streetadmin", "粤海街道团工委审核人 street League reviewer"),
+    ("districtadmin", "南山区团委审核人 district League reviewer"),
+    ("leagueadmin", "市团委审核人 city League reviewer"),
 ];
 
 struct Company {
@@ -775,10 +778,84 @@ impl Demo<'_> {
                 }
             }
         }
+        self.areas(admin).await?;
         self.invitation(PARTY_CODE, &party.0[0], MemberStatus::Full)
             .await?;
         self.invitation(LEAGUE_CODE, &league.0[0], MemberStatus::LeagueMember)
             .await?;
         Ok(())
     }
+
+    /// The city's League committees by area (the city, its districts, their streets) with a
+    /// reviewer for each level, and the example enterprise ledger, so that founding
+    /// applications have somewhere to go.
+    async fn areas(&mut self, admin: i64) -> Result<(), BoxError> {
+        use app::league::model::{Area, AreaLevel};
+        let city = self
+            .org(Tree::League, OrgKind::Committee, "市团委", None, None)
+            .await?;
+        app::league::store::set_area(self.conn, city.id, &Area::city()).await?;
+        let mut first_district = None;
+        let mut first_street = None;
+        for (district, streets) in AREAS {
+            let d = self
+                .org(
+                    Tree::League,
+                    OrgKind::Committee,
+                    &format!("{district}团委"),
+                    Some(&city),
+                    None,
+                )
+                .await?;
+            let area = Area {
+                level: AreaLevel::District,
+                district: (*district).to_owned(),
+                street: String::new(),
+            };
+            app::league::store::set_area(self.conn, d.id, &area).await?;
+            for street in *streets {
+                let name = format!("{}团工委", street);
+                let s = self
+                    .org(Tree::League, OrgKind::Committee, &name, Some(&d), None)
+                    .await?;
+                let area = Area {
+                    level: AreaLevel::Street,
+                    district: (*district).to_owned(),
+                    street: (*street).to_owned(),
+                };
+                app::league::store::set_area(self.conn, s.id, &area).await?;
+                first_street.get_or_insert(s);
+            }
+            first_district.get_or_insert(d);
+        }
+        let (Some(district), Some(street)) = (first_district, first_street) else {
+            return Err("no demo areas".into());
+        };
+        let reviewer = self.user("吴晓峰", Some("leagueadmin")).await?;
+        self.grant(reviewer, Role::OrgAdmin, Some(&city)).await?;
+        let reviewer = self.user("林海燕", Some("districtadmin")).await?;
+        self.grant(reviewer, Role::OrgAdmin, Some(&district))
+            .await?;
+        let reviewer = self.user("黄思远", Some("streetadmin")).await?;
+        self.grant(reviewer, Role::OrgAdmin, Some(&street)).await?;
+
+        let rows =
+            app::uploads::sheet::csv_text_rows(EXAMPLE_LEDGER).map_err(|e| format!("{e:?}"))?;
+        let parsed = app::league::model::parse_ledger(&rows).map_err(|e| format!("{e:?}"))?;
+        let rows: Vec<_> = parsed.into_iter().map(|(_, r)| r).collect();
+        app::league::store::merge(self.conn, &rows, "enterprise-ledger.csv", admin)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(())
+    }
 }
+
+/// The example ledger that ships in `public/examples`, imported into the demo.
+const EXAMPLE_LEDGER: &str = include_str!("../../public/examples/enterprise-ledger.csv");
+
+/// The demo city's districts and streets, each with its League committee.
+const AREAS: &[(&str, &[&str])] = &[
+    ("南山区", &["粤海街道", "西丽街道"]),
+    ("福田区", &["沙头街道", "华富街道"]),
+    ("宝安区", &["新安街道", "西乡街道"]),
+];

@@ -231,6 +231,76 @@ pub fn founding(league_members: i32, young_employees: i32) -> Founding {
     }
 }
 
+/// The levels of League committees that stand for an area, in the order they review a
+/// founding application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AreaLevel {
+    Street,
+    District,
+    City,
+}
+
+impl AreaLevel {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "street" => Some(Self::Street),
+            "district" => Some(Self::District),
+            "city" => Some(Self::City),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Street => "street",
+            Self::District => "district",
+            Self::City => "city",
+        }
+    }
+
+    /// The level that reviews after this one (none after the city).
+    pub fn next(self) -> Option<Self> {
+        match self {
+            Self::Street => Some(Self::District),
+            Self::District => Some(Self::City),
+            Self::City => None,
+        }
+    }
+}
+
+/// The area a League committee stands for: the whole city, one district, or one street of
+/// a district. Platform admins see the whole city.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    pub level: AreaLevel,
+    pub district: String,
+    pub street: String,
+}
+
+impl Area {
+    pub fn city() -> Self {
+        Self {
+            level: AreaLevel::City,
+            district: String::new(),
+            street: String::new(),
+        }
+    }
+
+    /// An enterprise in `district` and `street` is in this area.
+    pub fn covers(&self, district: &str, street: &str) -> bool {
+        match self.level {
+            AreaLevel::City => true,
+            AreaLevel::District => self.district == district,
+            AreaLevel::Street => self.district == district && self.street == street,
+        }
+    }
+}
+
+/// Whether any of `areas` covers an enterprise in `district` and `street`.
+pub fn in_areas(areas: &[Area], district: &str, street: &str) -> bool {
+    areas.iter().any(|a| a.covers(district, street))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +316,33 @@ mod tests {
             .unwrap()
             .as_str()
             .to_owned()
+    }
+
+    #[test]
+    fn an_area_covers_its_streets_and_a_city_covers_all() {
+        let street = Area {
+            level: AreaLevel::Street,
+            district: "南山区".into(),
+            street: "粤海街道".into(),
+        };
+        let district = Area {
+            level: AreaLevel::District,
+            district: "南山区".into(),
+            street: String::new(),
+        };
+        assert!(street.covers("南山区", "粤海街道"));
+        assert!(!street.covers("南山区", "西丽街道"));
+        // The same street name in another district is another street.
+        assert!(!street.covers("福田区", "粤海街道"));
+        assert!(district.covers("南山区", "西丽街道"));
+        assert!(!district.covers("福田区", "沙头街道"));
+        assert!(Area::city().covers("宝安区", "新安街道"));
+        assert!(in_areas(&[street, district], "南山区", "西丽街道"));
+        assert!(!in_areas(&[], "南山区", "西丽街道"));
+        assert_eq!(AreaLevel::Street.next(), Some(AreaLevel::District));
+        assert_eq!(AreaLevel::City.next(), None);
+        assert_eq!(AreaLevel::parse("district"), Some(AreaLevel::District));
+        assert_eq!(AreaLevel::parse("province"), None);
     }
 
     #[test]

@@ -130,9 +130,9 @@ pub async fn ledger(
     f: &LedgerQuery<'_>,
 ) -> Result<(i64, Vec<LedgerEntry>), AppError> {
     let pattern = format!("%{}%", f.q.replace(['%', '_', '\\'], ""));
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "WITH matched AS (
-             SELECT e.*, EXISTS (SELECT 1 FROM orgs o WHERE o.enterprise_id = e.id) AS has_org
+             SELECT e.*, {HAS_ORG} AS has_org
              FROM enterprises e
              WHERE ($1 = '%%' OR e.name ILIKE $1 OR e.credit_code = upper($2))
                AND ($3 = '' OR e.district = $3))
@@ -144,8 +144,8 @@ pub async fn ledger(
                                       AND (m.league_members >= 3 OR m.young_employees >= 1)
                  WHEN 'deregistered' THEN m.status = 'deregistered'
                  ELSE true END
-         ORDER BY m.district, m.street, m.name LIMIT $5 OFFSET $6",
-    )
+         ORDER BY m.district, m.street, m.name LIMIT $5 OFFSET $6"
+    ))
     .bind(&pattern)
     .bind(f.q.trim())
     .bind(f.district)
@@ -217,4 +217,56 @@ pub async fn probable_duplicates(
                 .collect()
         })
         .collect())
+}
+
+/// The areas whose applications and coverage the actor sees: the whole city for platform
+/// admins, else the area of each area committee they administer (at or below a grant).
+pub async fn areas_of(
+    conn: &mut PgConnection,
+    actor: &crate::auth::model::Actor,
+) -> Result<Vec<super::model::Area>, AppError> {
+    use super::model::{Area, AreaLevel};
+    if actor.is_platform_admin() {
+        return Ok(vec![Area::city()]);
+    }
+    let rows = sqlx::query(
+        "SELECT area_level, district, street, path::text AS path FROM orgs WHERE area_level IS NOT NULL",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter(|r| {
+            crate::orgs::model::OrgPath::parse(r.get("path"))
+                .is_some_and(|p| actor.can_administer(&p))
+        })
+        .filter_map(|r| {
+            Some(Area {
+                level: AreaLevel::parse(r.get("area_level"))?,
+                district: r.get("district"),
+                street: r.get("street"),
+            })
+        })
+        .collect())
+}
+
+/// Whether an enterprise has an organization, as SQL over `e` (an `enterprises` row): one of
+/// its own, or the joint branch it joined.
+pub const HAS_ORG: &str =
+    "(e.joint_org_id IS NOT NULL OR EXISTS (SELECT 1 FROM orgs o WHERE o.enterprise_id = e.id))";
+
+/// Makes a League committee stand for an area (demo data and the organization pages).
+pub async fn set_area(
+    conn: &mut PgConnection,
+    org_id: i64,
+    area: &super::model::Area,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE orgs SET area_level = $2, district = $3, street = $4 WHERE id = $1")
+        .bind(org_id)
+        .bind(area.level.as_str())
+        .bind(&area.district)
+        .bind(&area.street)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
