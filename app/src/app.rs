@@ -7,6 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
+use crate::league::founding_pages::{
+    ApplyPage, FoundingQueuePage, FoundingReviewPage, InviteEnterprisePage, OutboxPage, TrackPage,
+};
 use crate::league::pages::LedgerPage;
 use crate::notices::pages::NoticesPage;
 use crate::orgs::pages::{OrgPage, OrgTreePage};
@@ -138,6 +141,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/questions") view=QuestionBankPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/ledger") view=LedgerPage ssr=SsrMode::Async />
+                <Route path=path!("/league/apply") view=ApplyPage ssr=SsrMode::Async />
+                <Route path=path!("/league/track/:token") view=TrackPage ssr=SsrMode::Async />
+                <Route path=path!("/league/review") view=FoundingQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/league/review/:id") view=FoundingReviewPage ssr=SsrMode::Async />
+                <Route path=path!("/league/invite") view=InviteEnterprisePage />
+                <Route path=path!("/league/outbox") view=OutboxPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />

@@ -52,15 +52,7 @@ async fn other_company(pool: &PgPool) -> Other {
         ("yisecretary", "13800000002", Role::Secretary, branch),
         ("bingadmin", "13800000003", Role::OrgAdmin, bing),
     ] {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $1, $3) RETURNING id",
-        )
-        .bind(name)
-        .bind(phone)
-        .bind(&hash)
-        .fetch_one(&mut *c)
-        .await
-        .unwrap();
+        let id = common::add_user(&mut c, &hash, name, phone).await;
         grant_role(&mut c, id, role, Some(at), None).await.unwrap();
         if role == Role::Secretary {
             join(&mut c, id, at, MemberStatus::Full).await.unwrap();

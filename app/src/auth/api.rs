@@ -106,6 +106,16 @@ pub async fn sign_up(
     )
     .await?;
     crate::orgs::store::join(&mut tx, user_id, placement.org_id, placement.status).await?;
+    if placement.secretary {
+        crate::orgs::store::grant_role(
+            &mut tx,
+            user_id,
+            super::model::Role::Secretary,
+            Some(placement.org_id),
+            None,
+        )
+        .await?;
+    }
     tx.commit().await?;
 
     session::sign_in_session(user_id).await?;

@@ -40,6 +40,7 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="alt">{t.no_account} " " <A href="/signup">{t.sign_up_with_code}</A></p>
+            <p class="alt"><A href="/league/apply">{t.founding_apply_entry}</A></p>
         </AuthLayout>
     }
 }
@@ -183,6 +184,8 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {manages.then(|| view! { <A href="/admin/quizzes/new" attr:class="btn block">{t.special_new}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/questions" attr:class="btn block">{t.bank_entry}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/ledger" attr:class="btn block">{t.ledger_title}</A> })}
+            {manages.then(|| view! { <A href="/league/review" attr:class="btn block">{t.founding_queue_title}</A> })}
+            {platform_admin.then(|| view! { <A href="/league/outbox" attr:class="btn block">{t.outbox_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
         </section>
     }

@@ -123,6 +123,9 @@ pub fn grant_of(r: &sqlx::postgres::PgRow) -> Option<Grant> {
 pub struct Placement {
     pub org_id: i64,
     pub status: MemberStatus,
+    /// The invitation also makes its user the organization's secretary (a founding
+    /// application's proposed secretary).
+    pub secretary: bool,
 }
 
 /// Uses one admission of an invitation, atomically: two sign-ups racing for the last use
@@ -134,7 +137,7 @@ pub async fn use_invitation(
     let row = sqlx::query(
         "UPDATE invitations SET used = used + 1
          WHERE code = $1 AND expires_at > now() AND used < max_uses
-         RETURNING org_id, status",
+         RETURNING org_id, status, grants_role = 'secretary' AS secretary",
     )
     .bind(code.as_str())
     .fetch_optional(&mut *conn)
@@ -145,6 +148,7 @@ pub async fn use_invitation(
         return Ok(Placement {
             org_id: r.get("org_id"),
             status,
+            secretary: r.get::<Option<bool>, _>("secretary").unwrap_or(false),
         });
     }
     let why = sqlx::query(

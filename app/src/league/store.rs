@@ -220,7 +220,9 @@ pub async fn probable_duplicates(
 }
 
 /// The areas whose applications and coverage the actor sees: the whole city for platform
-/// admins, else the area of each area committee they administer (at or below a grant).
+/// admins, else the area of each area committee they administer that is not under another
+/// one they administer (a district's admin has the district, not each of its streets, and
+/// so reviews at the district's level only).
 pub async fn areas_of(
     conn: &mut PgConnection,
     actor: &crate::auth::model::Actor,
@@ -234,19 +236,22 @@ pub async fn areas_of(
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows
+    let held: Vec<(crate::orgs::model::OrgPath, Area)> = rows
         .iter()
-        .filter(|r| {
-            crate::orgs::model::OrgPath::parse(r.get("path"))
-                .is_some_and(|p| actor.can_administer(&p))
-        })
         .filter_map(|r| {
-            Some(Area {
+            let path = crate::orgs::model::OrgPath::parse(r.get("path"))?;
+            let area = Area {
                 level: AreaLevel::parse(r.get("area_level"))?,
                 district: r.get("district"),
                 street: r.get("street"),
-            })
+            };
+            actor.can_administer(&path).then_some((path, area))
         })
+        .collect();
+    Ok(held
+        .iter()
+        .filter(|(p, _)| !held.iter().any(|(q, _)| q != p && p.is_within(q)))
+        .map(|(_, a)| a.clone())
         .collect())
 }
 

@@ -307,3 +307,16 @@ pub async fn invitation(
     .await
     .unwrap();
 }
+
+/// A user signing in with `username` and the password whose hash is `hash`.
+pub async fn add_user(c: &mut sqlx::PgConnection, hash: &str, username: &str, phone: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $1, $3) RETURNING id",
+    )
+    .bind(username)
+    .bind(phone)
+    .bind(hash)
+    .fetch_one(c)
+    .await
+    .unwrap()
+}

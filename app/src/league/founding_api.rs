@@ -1,0 +1,319 @@
+//! Server functions for founding applications: the public form and tracking link, the
+//! reviewers' queue and decisions, invitations to enterprises, and the outbox.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::founding::{AppState, ApplicationForm};
+use super::model::AreaLevel;
+use crate::error::AppError;
+
+/// The ledger's facts beside what the applicant said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerFacts {
+    pub name: String,
+    pub credit_code: String,
+    pub employees: i32,
+    pub young_employees: i32,
+    pub party_members: i32,
+    pub league_members: i32,
+    pub deregistered: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub level: Option<AreaLevel>,
+    /// submitted, approved, rejected, asked, answered, founded, invited.
+    pub action: String,
+    pub message: String,
+    /// The reviewer; none for the applicant and for the system.
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub id: i64,
+    pub enterprise_name: String,
+    pub credit_code: String,
+    /// `code` or `name`; none when the ledger has no such enterprise (flagged for review).
+    pub matched_by: Option<String>,
+    pub district: String,
+    pub street: String,
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub young_employees: i32,
+    pub league_members: i32,
+    pub secretary_name: String,
+    pub secretary_phone: String,
+    pub note: String,
+    pub state: AppState,
+    pub level: AreaLevel,
+    pub org_id: Option<i64>,
+    pub org_name: Option<String>,
+    pub enterprise_id: Option<i64>,
+    pub ledger: Option<LedgerFacts>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub events: Vec<EventView>,
+    /// The secretary's sign-up link, once founded and while unused.
+    pub invitation: Option<String>,
+    /// The viewer holds the current step.
+    pub can_review: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: i64,
+    pub enterprise_name: String,
+    pub district: String,
+    pub street: String,
+    pub state: AppState,
+    pub level: AreaLevel,
+    pub matched: bool,
+    /// Waiting for this reviewer.
+    pub mine: bool,
+    pub waiting_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub rows: Vec<QueueRow>,
+    pub todo: usize,
+    pub open: usize,
+    pub closed: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoundingFormView {
+    /// Districts and streets that have a League committee: (district, street), the street
+    /// empty for a district's own row.
+    pub areas: Vec<(String, String)>,
+    /// Filled in from an invitation link.
+    pub prefill: Option<ApplicationForm>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub recipient: String,
+    pub body: String,
+    pub sent: bool,
+    pub error: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The public form's choices, and the enterprise an invitation code was sent to.
+#[server(endpoint = "founding_form")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn founding_form(invite: String) -> Result<FoundingFormView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let areas = super::founding_store::known_areas(&mut conn).await?;
+    let code: String = invite.trim().chars().take(40).collect();
+    let prefill = if code.is_empty() {
+        None
+    } else {
+        super::founding_store::invited_enterprise(&mut conn, &code)
+            .await?
+            .map(|(name, credit_code, district, street)| ApplicationForm {
+                enterprise_name: name,
+                credit_code,
+                district,
+                street,
+                ..Default::default()
+            })
+    };
+    Ok(FoundingFormView { areas, prefill })
+}
+
+pub use apply::*;
+
+/// One argument per form field; the browser build's generated call trips the argument
+/// count lint, which an attribute on the function does not reach.
+#[allow(clippy::too_many_arguments, reason = "one form field each")]
+mod apply {
+    use leptos::prelude::*;
+
+    use crate::error::AppError;
+
+    /// Submits an application (no account needed), limited per address and per credit
+    /// code. It is matched against the ledger (credit code, then name) and goes to the
+    /// first area committee; the answer is the secret tracking link's token, and without
+    /// JavaScript the browser is sent to the tracking page.
+    #[server(endpoint = "submit_application")]
+    #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+    pub async fn submit_application(
+        enterprise_name: String,
+        credit_code: String,
+        district: String,
+        street: String,
+        contact_name: String,
+        contact_phone: String,
+        young_employees: String,
+        league_members: String,
+        secretary_name: String,
+        secretary_phone: String,
+        note: String,
+    ) -> Result<String, AppError> {
+        use crate::auth::session;
+        use crate::league::founding_flow as flow;
+        session::rate_limit(
+            &format!("apply:ip:{}", session::client_ip().await),
+            flow::APPLY_PER_ADDRESS,
+        )
+        .await?;
+        let form = crate::league::founding::ApplicationForm {
+            enterprise_name,
+            credit_code,
+            district,
+            street,
+            contact_name,
+            contact_phone,
+            young_employees,
+            league_members,
+            secretary_name,
+            secretary_phone,
+            note,
+        };
+        let app = form.parse().map_err(AppError::Invalid)?;
+        session::rate_limit(
+            &format!("apply:code:{}", app.credit_code.as_str()),
+            flow::APPLY_PER_CODE,
+        )
+        .await?;
+        let mut tx = session::begin().await?;
+        let token = flow::submit(&mut tx, &app).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/league/track/{token}"));
+        Ok(token)
+    }
+}
+
+/// An application seen through its tracking link: status, the reviewers' messages, and the
+/// secretary's invitation once founded. Anything else about it stays hidden.
+#[server(endpoint = "track_application")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn track_application(token: String) -> Result<ApplicationView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let id = super::founding_store::by_token(&mut conn, token.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::founding_flow::full_view(&mut conn, id).await
+}
+
+/// The applicant answers a request for more information; the application goes back to the
+/// committee that asked.
+#[server(endpoint = "answer_application")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn answer_application(token: String, answer: String) -> Result<(), AppError> {
+    use super::founding::parse_message;
+    use crate::auth::session;
+    use crate::error::Msg;
+    let answer = parse_message(&answer, true).map_err(|m| AppError::invalid("answer", m))?;
+    let mut tx = session::begin().await?;
+    let id = super::founding_store::by_token(&mut tx, token.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let app = super::founding_store::application(&mut tx, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if app.state != AppState::NeedsInfo {
+        return Err(AppError::Conflict(Msg::ApplicationHandled));
+    }
+    super::founding_store::set_state(&mut tx, id, AppState::Reviewing, app.level).await?;
+    super::founding_store::event(&mut tx, id, Some(app.level), "answered", None, &answer).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The applications in the reviewer's areas: those waiting for them first, with counts.
+#[server(endpoint = "founding_queue")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn founding_queue() -> Result<QueueView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let areas = super::store::areas_of(&mut conn, &actor).await?;
+    if areas.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut rows = super::founding_store::queue(&mut conn, &areas).await?;
+    rows.sort_by_key(|r| (!r.mine, !r.state.is_open()));
+    Ok(QueueView {
+        todo: rows.iter().filter(|r| r.mine).count(),
+        open: rows.iter().filter(|r| r.state.is_open()).count(),
+        closed: rows.iter().filter(|r| !r.state.is_open()).count(),
+        rows,
+    })
+}
+
+/// One application, for reviewers whose area it is in.
+#[server(endpoint = "founding_application")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn founding_application(id: i64) -> Result<ApplicationView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let areas = super::store::areas_of(&mut conn, &actor).await?;
+    let mut view = super::founding_flow::full_view(&mut conn, id).await?;
+    if !super::model::in_areas(&areas, &view.district, &view.street) {
+        return Err(AppError::NotFound);
+    }
+    view.can_review = super::founding_flow::holds(&areas, &view);
+    Ok(view)
+}
+
+/// A reviewer's decision at their level: approve (on to the next level, or founded at the
+/// last), reject with a reason, or ask the applicant for more information. `level` is the
+/// level the reviewer saw: a step handled meanwhile answers "already handled".
+#[server(endpoint = "review_application")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn review_application(
+    id: i64,
+    level: String,
+    action: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use super::founding::{Review, parse_message};
+    use crate::auth::session;
+    use crate::error::Msg;
+    let review =
+        Review::parse(&action).ok_or_else(|| AppError::invalid("action", Msg::BadRequest))?;
+    let reason = parse_message(&reason, review.needs_reason())
+        .map_err(|m| AppError::invalid("reason", m))?;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::founding_flow::review(&mut tx, &actor, id, &level, review, &reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends an enterprise of the ledger an invitation link to apply (by text message when a
+/// phone number is given; the link is answered either way, to copy). For admins whose
+/// area the enterprise is in.
+#[server(endpoint = "invite_enterprise")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn invite_enterprise(credit_code: String, phone: String) -> Result<String, AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let link = super::founding_flow::invite(&mut tx, &actor, &credit_code, &phone).await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+/// The latest text messages, sent or waiting for a gateway. Platform admins.
+#[server(endpoint = "outbox_messages")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn outbox_messages() -> Result<Vec<OutboxRow>, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    super::founding_store::outbox(&mut conn, 100).await
+}

@@ -1,0 +1,825 @@
+//! Founding applications through the real router: the public form matched against the
+//! ledger, review by the street, the district and the city, founding in one transaction,
+//! the secretary's invitation, and who may see and do what.
+
+mod common;
+
+use common::{Client, PASSWORD, client, world};
+use http::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+
+const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+async fn signed_in(pool: &PgPool, login: &str) -> Client {
+    let mut c = client(pool).await;
+    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
+    c
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+fn code(seed: u32) -> String {
+    app::orgs::model::CreditCode::with_check_char(&format!("91440300MA5{seed:06}"))
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+/// The city's League committees (南山区 with 粤海街道 and 西丽街道, 福田区 with 沙头街道),
+/// a reviewer for each (and a second one for 粤海街道), and a ledger of four firms.
+async fn areas(pool: &PgPool) {
+    use app::auth::model::Role;
+    use app::league::model::{Area, AreaLevel};
+    use app::orgs::model::{OrgKind, Tree};
+    use app::orgs::store::{NewOrg, create_org, grant_role, org};
+    let mut c = pool.acquire().await.unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let mut make = async |name: &str, parent: Option<i64>, area: Area| -> i64 {
+        let parent = match parent {
+            Some(p) => Some(org(&mut c, p).await.unwrap().unwrap()),
+            None => None,
+        };
+        let id = create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::League,
+                kind: OrgKind::Committee,
+                name,
+                parent: parent.as_ref(),
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        app::league::store::set_area(&mut c, id, &area)
+            .await
+            .unwrap();
+        id
+    };
+    let area = |level, d: &str, s: &str| Area {
+        level,
+        district: d.into(),
+        street: s.into(),
+    };
+    let city = make("市团委", None, Area::city()).await;
+    let nanshan = make(
+        "南山区团委",
+        Some(city),
+        area(AreaLevel::District, "南山区", ""),
+    )
+    .await;
+    let yuehai = make(
+        "粤海街道团工委",
+        Some(nanshan),
+        area(AreaLevel::Street, "南山区", "粤海街道"),
+    )
+    .await;
+    make(
+        "西丽街道团工委",
+        Some(nanshan),
+        area(AreaLevel::Street, "南山区", "西丽街道"),
+    )
+    .await;
+    let futian = make(
+        "福田区团委",
+        Some(city),
+        area(AreaLevel::District, "福田区", ""),
+    )
+    .await;
+    make(
+        "沙头街道团工委",
+        Some(futian),
+        area(AreaLevel::Street, "福田区", "沙头街道"),
+    )
+    .await;
+    let mut c = pool.acquire().await.unwrap();
+    for (login, phone, org) in [
+        ("cityrev", "13700000001", city),
+        ("districtrev", "13700000002", nanshan),
+        ("streetrev", "13700000003", yuehai),
+        ("streetrev2", "13700000004", yuehai),
+        ("futianrev", "13700000005", futian),
+    ] {
+        let id = common::add_user(&mut c, &hash, login, phone).await;
+        grant_role(&mut c, id, Role::OrgAdmin, Some(org), None)
+            .await
+            .unwrap();
+    }
+    for (i, (name, district, street, young, league, status)) in [
+        (
+            "星海互动科技有限公司",
+            "南山区",
+            "粤海街道",
+            130,
+            25,
+            "operating",
+        ),
+        (
+            "云帆数据服务有限公司",
+            "南山区",
+            "粤海街道",
+            40,
+            2,
+            "operating",
+        ),
+        (
+            "极客魔方信息技术有限公司",
+            "福田区",
+            "沙头街道",
+            30,
+            5,
+            "operating",
+        ),
+        (
+            "旧时光网络有限公司",
+            "南山区",
+            "粤海街道",
+            10,
+            1,
+            "deregistered",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        sqlx::query(
+            "INSERT INTO enterprises (name, name_key, credit_code, district, street, young_employees,
+                                      league_members, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(name)
+        .bind(app::league::model::name_key(name))
+        .bind(code(i as u32 + 1))
+        .bind(district)
+        .bind(street)
+        .bind(young)
+        .bind(league)
+        .bind(status)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    }
+}
+
+async fn apply(
+    c: &mut Client,
+    name: &str,
+    code: &str,
+    young: &str,
+    league: &str,
+) -> (StatusCode, Value) {
+    apply_in(c, name, code, young, league, "", "").await
+}
+
+async fn apply_in(
+    c: &mut Client,
+    name: &str,
+    code: &str,
+    young: &str,
+    league: &str,
+    district: &str,
+    street: &str,
+) -> (StatusCode, Value) {
+    let r = c
+        .call(
+            "submit_application",
+            &[
+                ("enterprise_name", name),
+                ("credit_code", code),
+                ("district", district),
+                ("street", street),
+                ("contact_name", "陈静"),
+                ("contact_phone", "13912345678"),
+                ("young_employees", young),
+                ("league_members", league),
+                ("secretary_name", "刘洋"),
+                ("secretary_phone", "13987654321"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn track(c: &mut Client, token: &str) -> (StatusCode, Value) {
+    let r = c.call("track_application", &[("token", token)]).await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn review(c: &mut Client, id: i64, level: &str, action: &str, reason: &str) -> StatusCode {
+    c.call(
+        "review_application",
+        &[
+            ("id", &id.to_string()),
+            ("level", level),
+            ("action", action),
+            ("reason", reason),
+        ],
+    )
+    .await
+    .status
+}
+
+async fn application_id(pool: &PgPool, code: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT id FROM founding_applications WHERE credit_code = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(code)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_application_goes_street_district_city_and_founds_its_own_branch(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    // Matched by credit code: the ledger's name, district and street are taken.
+    let (status, token) = apply(&mut public, "星海互动", &code(1), "120", "20").await;
+    assert_eq!(status, StatusCode::OK, "{token}");
+    let token = token.as_str().unwrap().to_owned();
+    let (status, a) = track(&mut public, &token).await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    assert_eq!(a["enterprise_name"], "星海互动科技有限公司");
+    assert_eq!(
+        (a["district"].as_str(), a["street"].as_str()),
+        (Some("南山区"), Some("粤海街道"))
+    );
+    assert_eq!(
+        (
+            a["matched_by"].as_str(),
+            a["state"].as_str(),
+            a["level"].as_str()
+        ),
+        (Some("code"), Some("Reviewing"), Some("Street"))
+    );
+    let id = a["id"].as_i64().unwrap();
+
+    let mut street = signed_in(&pool, "streetrev").await;
+    let mut district = signed_in(&pool, "districtrev").await;
+    let mut city = signed_in(&pool, "cityrev").await;
+    let q = street.call("founding_queue", &[]).await.json();
+    assert_eq!((q["todo"].as_u64(), q["open"].as_u64()), (Some(1), Some(1)));
+    // The district sees it in its area but does not hold the street's step.
+    let q = district.call("founding_queue", &[]).await.json();
+    assert_eq!((q["todo"].as_u64(), q["open"].as_u64()), (Some(0), Some(1)));
+    assert_eq!(
+        review(&mut district, id, "street", "approve", "").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        review(&mut city, id, "street", "approve", "").await,
+        StatusCode::FORBIDDEN
+    );
+
+    assert_eq!(
+        review(&mut street, id, "street", "approve", "材料齐全").await,
+        StatusCode::OK
+    );
+    // Acting again on the step already handled.
+    assert_eq!(
+        review(&mut street, id, "street", "approve", "").await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        review(&mut district, id, "district", "approve", "").await,
+        StatusCode::OK
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM orgs WHERE enterprise_id IS NOT NULL AND tree = 'league' AND kind = 'branch'").await, 0);
+    assert_eq!(
+        review(&mut city, id, "city", "approve", "同意建立").await,
+        StatusCode::OK
+    );
+
+    // One branch under 粤海街道团工委, tied to the enterprise; the ledger says it has one.
+    let (name, parent): (String, String) = sqlx::query_as(
+        "SELECT o.name, p.name FROM orgs o JOIN orgs p ON p.id = o.parent_id
+         WHERE o.enterprise_id = (SELECT id FROM enterprises WHERE credit_code = $1)",
+    )
+    .bind(code(1))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (name.as_str(), parent.as_str()),
+        ("星海互动科技有限公司团支部", "粤海街道团工委")
+    );
+    let mut admin = signed_in(&pool, "admin").await;
+    let ledger = admin
+        .call(
+            "enterprise_ledger",
+            &[
+                ("q", "星海"),
+                ("district", ""),
+                ("filter", "with_org"),
+                ("page", "1"),
+            ],
+        )
+        .await
+        .json();
+    assert_eq!(ledger["total"], 1);
+
+    let (_, a) = track(&mut public, &token).await;
+    assert_eq!(a["state"], "Approved");
+    assert_eq!(a["org_name"], "星海互动科技有限公司团支部");
+    let actions: Vec<&str> = a["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "submitted",
+            "approved",
+            "approved",
+            "approved",
+            "founded",
+            "invited"
+        ]
+    );
+    let link = a["invitation"].as_str().unwrap().to_owned();
+    assert!(link.starts_with("/signup?code="), "{link}");
+    // The text message to the proposed secretary waits in the outbox with the link.
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = '13987654321'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        body.contains(link.trim_start_matches("/signup?code=")),
+        "{body}"
+    );
+
+    // The proposed secretary signs up with it and is the new branch's secretary.
+    let code_param = link.trim_start_matches("/signup?code=").to_owned();
+    let mut secretary = client(&pool).await;
+    let r = secretary
+        .call(
+            "sign_up",
+            &[
+                ("code", &code_param),
+                ("display_name", "刘洋"),
+                ("phone", "13987654321"),
+                ("username", "liuyang"),
+                ("password", "a-long-secret-9"),
+                ("password_confirm", "a-long-secret-9"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+    let role: String = sqlx::query_scalar(
+        "SELECT g.role FROM role_grants g JOIN users u ON u.id = g.user_id JOIN orgs o ON o.id = g.org_id
+         WHERE u.username = 'liuyang' AND o.name = '星海互动科技有限公司团支部'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(role, "secretary");
+    // Used once, the link is gone from the tracking page.
+    let (_, a) = track(&mut public, &token).await;
+    assert!(a["invitation"].is_null());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn firms_with_few_league_members_join_one_joint_branch_of_their_street(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    let mut street = signed_in(&pool, "streetrev").await;
+    let mut district = signed_in(&pool, "districtrev").await;
+    let mut city = signed_in(&pool, "cityrev").await;
+    // One matched by name (a different credit code), one not in the ledger at all.
+    let (s, _) = apply(&mut public, "云帆数据服务有限公司", &code(50), "40", "2").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = apply_in(
+        &mut public,
+        "小蚂蚁工作室",
+        &code(51),
+        "4",
+        "0",
+        "南山区",
+        "粤海街道",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let matched: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT credit_code, matched_by FROM founding_applications ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        matched,
+        vec![(code(50), Some("name".into())), (code(51), None)]
+    );
+    for c in [code(50), code(51)] {
+        let id = application_id(&pool, &c).await;
+        assert_eq!(
+            review(&mut street, id, "street", "approve", "").await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            review(&mut district, id, "district", "approve", "").await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            review(&mut city, id, "city", "approve", "").await,
+            StatusCode::OK
+        );
+    }
+    let joints: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM orgs WHERE kind = 'joint_branch'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(joints.len(), 1);
+    assert_eq!(joints[0].1, "粤海街道非公企业联合团支部");
+    // Both firms are in it: the matched one's ledger row and the new one added to the ledger.
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM enterprises WHERE joint_org_id = {}",
+                joints[0].0
+            )
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM enterprises WHERE credit_code = '{}'",
+                code(51)
+            )
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn bad_applications_get_a_clear_message_and_store_nothing(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    let field = |v: &Value| -> Vec<(String, String)> {
+        v["Invalid"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        (
+                            f["field"].as_str().unwrap().to_owned(),
+                            f["msg"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut wrong = code(1);
+    let last = if wrong.ends_with('0') { "1" } else { "0" };
+    wrong.replace_range(17.., last);
+    let (s, v) = apply(&mut public, "星海互动科技有限公司", &wrong, "10", "3").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        field(&v),
+        vec![("credit_code".to_owned(), "CreditCodeInvalid".to_owned())]
+    );
+    let (s, v) = apply(&mut public, "旧时光网络有限公司", &code(4), "10", "1").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        field(&v),
+        vec![(
+            "credit_code".to_owned(),
+            "EnterpriseDeregistered".to_owned()
+        )]
+    );
+    let (s, v) = apply(&mut public, "某某科技", &code(60), "10", "20").await;
+    assert_eq!(
+        field(&v),
+        vec![(
+            "league_members".to_owned(),
+            "LeagueMoreThanYoung".to_owned()
+        )],
+        "{s}"
+    );
+    let (s, v) = apply_in(&mut public, "某某科技", &code(61), "10", "2", "罗湖区", "").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        field(&v),
+        vec![("district".to_owned(), "DistrictUnknown".to_owned())]
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM founding_applications").await,
+        0
+    );
+
+    // A second application for the same firm while the first is open.
+    let (s, _) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // Nor under the firm's name with another code.
+    let (s, _) = apply(&mut public, "星海互动科技", &code(62), "120", "20").await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM founding_applications").await,
+        1
+    );
+
+    // A firm that has an organization already.
+    let id = application_id(&pool, &code(1)).await;
+    for login in ["streetrev", "districtrev", "cityrev"] {
+        let mut r = signed_in(&pool, login).await;
+        let level = match login {
+            "streetrev" => "street",
+            "districtrev" => "district",
+            _ => "city",
+        };
+        assert_eq!(
+            review(&mut r, id, level, "approve", "").await,
+            StatusCode::OK
+        );
+    }
+    let (s, v) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        field(&v),
+        vec![("credit_code".to_owned(), "EnterpriseHasOrg".to_owned())]
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_public_form_is_rate_limited_per_address_and_per_credit_code(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    // The same code: accepted once, then refused as open, then limited.
+    let mut seen = vec![];
+    for _ in 0..4 {
+        seen.push(
+            apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20")
+                .await
+                .0,
+        );
+    }
+    assert_eq!(
+        seen,
+        [
+            StatusCode::OK,
+            StatusCode::CONFLICT,
+            StatusCode::CONFLICT,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    // Other codes from the same address: ten in the window, then limited.
+    let mut statuses = vec![];
+    for i in 0..7 {
+        statuses.push(
+            apply_in(
+                &mut public,
+                &format!("新公司{i}"),
+                &code(100 + i),
+                "5",
+                "0",
+                "南山区",
+                "西丽街道",
+            )
+            .await
+            .0,
+        );
+    }
+    assert_eq!(statuses[..6], [StatusCode::OK; 6]);
+    assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM founding_applications").await,
+        7
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn reviewers_see_only_their_area_and_a_token_opens_only_its_application(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    let (_, t1) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    let (_, t2) = apply(&mut public, "极客魔方信息技术有限公司", &code(3), "30", "5").await;
+    let futian_id = application_id(&pool, &code(3)).await;
+    let yuehai_id = application_id(&pool, &code(1)).await;
+
+    let mut street = signed_in(&pool, "streetrev").await;
+    let q = street.call("founding_queue", &[]).await.json();
+    let names: Vec<&str> = q["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["enterprise_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["星海互动科技有限公司"]);
+    let r = street
+        .call("founding_application", &[("id", &futian_id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        review(&mut street, futian_id, "street", "approve", "").await,
+        StatusCode::FORBIDDEN
+    );
+    let r = street
+        .call("founding_application", &[("id", &yuehai_id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["can_review"], true);
+    // 福田区 has no say over 南山区's applications.
+    let mut futian = signed_in(&pool, "futianrev").await;
+    let r = futian
+        .call("founding_application", &[("id", &yuehai_id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    let mut member = signed_in(&pool, "member").await;
+    assert_eq!(
+        member.call("founding_queue", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        member
+            .call("founding_application", &[("id", &yuehai_id.to_string())])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mut nobody = client(&pool).await;
+    assert_eq!(
+        nobody.call("founding_queue", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let (s, a) = track(&mut public, t1.as_str().unwrap()).await;
+    assert_eq!((s, a["id"].as_i64()), (StatusCode::OK, Some(yuehai_id)));
+    let (s, a) = track(&mut public, t2.as_str().unwrap()).await;
+    assert_eq!((s, a["id"].as_i64()), (StatusCode::OK, Some(futian_id)));
+    let (s, _) = track(&mut public, "not-a-real-token-at-all-000000000").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The token is kept as a hash only.
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM founding_applications WHERE token_hash = '{}'",
+                t1.as_str().unwrap()
+            )
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn asking_for_more_waits_for_the_applicant_and_two_reviewers_act_once(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    let (_, token) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    let token = token.as_str().unwrap().to_owned();
+    let id = application_id(&pool, &code(1)).await;
+    let mut street = signed_in(&pool, "streetrev").await;
+    assert_eq!(
+        review(&mut street, id, "street", "ask", " ").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        review(&mut street, id, "street", "ask", "请补充团员名单").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        review(&mut street, id, "street", "approve", "").await,
+        StatusCode::CONFLICT
+    );
+    let (_, a) = track(&mut public, &token).await;
+    assert_eq!(a["state"], "NeedsInfo");
+    let r = public
+        .call("answer_application", &[("token", &token), ("answer", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = public
+        .call(
+            "answer_application",
+            &[("token", &token), ("answer", "名单已发至邮箱")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, a) = track(&mut public, &token).await;
+    assert_eq!(
+        (a["state"].as_str(), a["level"].as_str()),
+        (Some("Reviewing"), Some("Street"))
+    );
+
+    // Two reviewers of the street approve at once: one does, the other is told it is done.
+    let mut a1 = signed_in(&pool, "streetrev").await;
+    let mut a2 = signed_in(&pool, "streetrev2").await;
+    let (r1, r2) = tokio::join!(
+        review(&mut a1, id, "street", "approve", ""),
+        review(&mut a2, id, "street", "approve", "")
+    );
+    let mut got = [r1, r2];
+    got.sort();
+    assert_eq!(got, [StatusCode::OK, StatusCode::CONFLICT]);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM founding_events WHERE action = 'approved'"
+        )
+        .await,
+        1
+    );
+    let (_, a) = track(&mut public, &token).await;
+    assert_eq!(a["level"], "District");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_founding_that_fails_midway_leaves_no_organization_and_the_step_open(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    let id = application_id(&pool, &code(1)).await;
+    for (login, level) in [("streetrev", "street"), ("districtrev", "district")] {
+        let mut r = signed_in(&pool, login).await;
+        assert_eq!(
+            review(&mut r, id, level, "approve", "").await,
+            StatusCode::OK
+        );
+    }
+    // The secretary's invitation, the last write of the founding, fails.
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+         CREATE TRIGGER refuse BEFORE INSERT ON invitations FOR EACH ROW EXECUTE FUNCTION refuse();",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut city = signed_in(&pool, "cityrev").await;
+    assert_eq!(
+        review(&mut city, id, "city", "approve", "").await,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM orgs WHERE enterprise_id IS NOT NULL"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM founding_events WHERE level = 'city'"
+        )
+        .await,
+        0
+    );
+    let state: (String, String) =
+        sqlx::query_as("SELECT state, level FROM founding_applications WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(state, ("reviewing".to_owned(), "city".to_owned()));
+    sqlx::query("DROP TRIGGER refuse ON invitations")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        review(&mut city, id, "city", "approve", "").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM orgs WHERE enterprise_id IS NOT NULL"
+        )
+        .await,
+        1
+    );
+}
