@@ -16,6 +16,18 @@ pub fn spawn(pool: PgPool) {
             tracing::warn!(error = %e, "warming the large boards' histograms failed");
         }
     });
+    if let Some(gateway) = crate::sms::configured() {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                if let Err(e) = crate::sms::deliver(&pool, &gateway).await {
+                    tracing::error!(error = %e, "sending text messages failed; will retry");
+                }
+            }
+        });
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod jobs;
 pub mod ledger_export;
 pub mod security;
+pub mod sms;
 pub mod uploads;
 
 use std::time::Duration;

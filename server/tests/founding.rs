@@ -823,3 +823,106 @@ async fn a_founding_that_fails_midway_leaves_no_organization_and_the_step_open(p
         1
     );
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_configured_gateway_sends_the_outbox_once_and_records_failures(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    let r = admin
+        .call(
+            "invite_enterprise",
+            &[("credit_code", &code(2)), ("phone", "13811112222")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let link = r.json().as_str().unwrap().to_owned();
+    assert!(link.contains("/league/apply?invite="), "{link}");
+    // A deregistered firm and a bad number are refused with a message.
+    let r = admin
+        .call(
+            "invite_enterprise",
+            &[("credit_code", &code(4)), ("phone", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .call(
+            "invite_enterprise",
+            &[("credit_code", &code(2)), ("phone", "12")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // 福田区's reviewer may not invite a firm of 南山区.
+    let mut futian = signed_in(&pool, "futianrev").await;
+    let r = futian
+        .call(
+            "invite_enterprise",
+            &[("credit_code", &code(2)), ("phone", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The link opens the form with the firm filled in.
+    let invite = link.split("invite=").nth(1).unwrap();
+    let form = client(&pool)
+        .await
+        .call("founding_form", &[("invite", invite)])
+        .await
+        .json();
+    assert_eq!(form["prefill"]["enterprise_name"], "云帆数据服务有限公司");
+    let outbox = admin.call("outbox_messages", &[]).await.json();
+    assert_eq!(outbox.as_array().unwrap().len(), 1);
+    assert_eq!(outbox[0]["sent"], false);
+    assert_eq!(
+        futian.call("outbox_messages", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A real command as the gateway: it appends each message to a file.
+    let dir = std::env::temp_dir().join(format!("qnej-sms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("sent.txt");
+    let script = dir.join("send.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1 $2\" >> {}\n", log.display()),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    let gateway = server::sms::CommandGateway {
+        program: script.clone(),
+    };
+    assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 1);
+    assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 0);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(sent.lines().count(), 1);
+    assert!(
+        sent.starts_with("13811112222 ") && sent.contains(invite),
+        "{sent}"
+    );
+    assert_eq!(
+        admin.call("outbox_messages", &[]).await.json()[0]["sent"],
+        true
+    );
+
+    // A failing command marks the message failed, with why, and does not retry it forever.
+    sqlx::query("INSERT INTO outbox (channel, recipient, body) VALUES ('sms', '13800000000', 'x')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let broken = server::sms::CommandGateway {
+        program: dir.join("missing.sh"),
+    };
+    assert_eq!(server::sms::deliver(&pool, &broken).await.unwrap(), 0);
+    let error: String =
+        sqlx::query_scalar("SELECT error FROM outbox WHERE recipient = '13800000000'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(error.contains("cannot run"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -522,6 +522,36 @@ pub async fn queue_sms(conn: &mut PgConnection, to: &str, body: &str) -> Result<
     Ok(())
 }
 
+/// The oldest message not yet sent nor failed, locked for the caller's transaction (others
+/// skip it).
+pub async fn next_unsent(
+    conn: &mut PgConnection,
+) -> Result<Option<(i64, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, recipient, body FROM outbox WHERE sent_at IS NULL AND error = ''
+         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Records a message as sent, or as failed with why.
+pub async fn mark_delivery(
+    conn: &mut PgConnection,
+    id: i64,
+    error: Option<&String>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE outbox SET sent_at = CASE WHEN $2::text IS NULL THEN now() END,
+                           error = COALESCE($2, '') WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The latest messages of the outbox, sent or waiting.
 pub async fn outbox(
     conn: &mut PgConnection,
