@@ -352,20 +352,18 @@ async fn an_application_goes_street_district_city_and_founds_its_own_branch(pool
         ]
     );
     let link = a["invitation"].as_str().unwrap().to_owned();
-    assert!(link.starts_with("/signup?code="), "{link}");
+    // An absolute link, to copy or send.
+    let code_param = link.split("/signup?code=").nth(1).unwrap().to_owned();
+    assert!(link.starts_with("http") && code_param.len() == 8, "{link}");
     // The text message to the proposed secretary waits in the outbox with the link.
     let body: String =
         sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = '13987654321'")
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert!(
-        body.contains(link.trim_start_matches("/signup?code=")),
-        "{body}"
-    );
+    assert!(body.contains(&link), "{body}");
 
     // The proposed secretary signs up with it and is the new branch's secretary.
-    let code_param = link.trim_start_matches("/signup?code=").to_owned();
     let mut secretary = client(&pool).await;
     let r = secretary
         .call(

@@ -533,6 +533,12 @@ strings! {
     founding_ledger_says: "台账登记", "Ledger";
     founding_outcome_own: "团员 {n} 人，批准后建立独立团支部。", "{n} League members: approval founds its own branch.";
     founding_outcome_joint: "团员不足 3 人，批准后加入街道联合团支部。", "Fewer than 3 League members: approval makes it join the street's joint branch.";
+    cmp_code: "信用代码", "Credit code";
+    cmp_young: "青年职工", "Young staff";
+    cmp_league: "团员", "League";
+    cmp_place: "地址", "Address";
+    cmp_contact: "联系人", "Contact";
+    cmp_secretary: "拟任书记", "Secretary";
     founding_reason: "意见（不同意或要求补充时必填）", "Comment (required to reject or ask for more)";
     founding_approve: "同意", "Approve";
     founding_ask: "要求补充", "Ask for more";

@@ -102,7 +102,7 @@ pub async fn full_view(conn: &mut PgConnection, id: i64) -> Result<ApplicationVi
     if let Some(org) = view.org_id {
         view.invitation = store::secretary_invitation(conn, org)
             .await?
-            .map(|code| format!("/signup?code={code}"));
+            .map(|code| format!("{}/signup?code={code}", origin()));
     }
     Ok(view)
 }

@@ -34,10 +34,10 @@ fn state_label(state: AppState, t: &Strings) -> &'static str {
 
 fn state_class(state: AppState) -> &'static str {
     match state {
-        AppState::Reviewing => "badge",
-        AppState::NeedsInfo => "badge warn",
-        AppState::Approved => "badge ok",
-        AppState::Rejected => "badge error",
+        AppState::Reviewing => "tag kind",
+        AppState::NeedsInfo => "tag warn",
+        AppState::Approved => "tag ok",
+        AppState::Rejected => "tag muted-tag",
     }
 }
 
@@ -143,8 +143,10 @@ fn History(events: Vec<super::founding_api::EventView>) -> impl IntoView {
                     (Some(l), Some(by)) => format!("{} · {by}", level_label(l, t)),
                     (Some(l), None) if e.action == "submitted" => format!("{} → {}", t.founding_applicant, level_label(l, t)),
                     (_, Some(by)) => by,
-                    _ => t.founding_applicant.to_owned(),
+                    _ if e.action == "answered" => t.founding_applicant.to_owned(),
+                    _ => String::new(),
                 };
+                let when_who = if who.is_empty() { when(e.at) } else { format!("{} · {who}", when(e.at)) };
                 let note = match e.action.as_str() {
                     "submitted" if e.message == "name" => t.founding_matched_name.to_owned(),
                     "submitted" if e.message == "unmatched" => t.founding_unmatched.to_owned(),
@@ -154,7 +156,7 @@ fn History(events: Vec<super::founding_api::EventView>) -> impl IntoView {
                 view! {
                     <li>
                         <strong>{event_label(&e.action, t)}</strong>
-                        <span class="muted small block">{format!("{} · {who}", when(e.at))}</span>
+                        <span class="muted small block">{when_who}</span>
                         {(!note.is_empty()).then(|| view! { <p class="small">{note}</p> })}
                     </li>
                 }
@@ -266,7 +268,7 @@ pub fn FoundingQueuePage() -> impl IntoView {
                                                     <span class="muted small block">
                                                         {format!("{} {} · {} · {}", r.district, r.street, level_label(r.level, t), t.founding_waiting.replace("{n}", &r.waiting_days.to_string()))}
                                                     </span>
-                                                    {(!r.matched).then(|| view! { <span class="badge warn">{t.founding_unmatched_short}</span> })}
+                                                    {(!r.matched).then(|| view! { <span class="tag warn">{t.founding_unmatched_short}</span> })}
                                                 </span>
                                                 <span class=state_class(r.state)>{state_label(r.state, t)}</span>
                                             </A>
@@ -323,12 +325,12 @@ pub fn FoundingReviewPage() -> impl IntoView {
                                 <table class="table compare">
                                     <thead><tr><th></th><th>{t.founding_applicant_says}</th><th>{t.founding_ledger_says}</th></tr></thead>
                                     <tbody>
-                                        <tr><th>{t.f_credit_code}</th><td>{a.credit_code.clone()}</td><td>{ledger.as_ref().map(|l| l.credit_code.clone()).unwrap_or_else(|| "—".into())}</td></tr>
-                                        <tr><th>{t.f_young_employees}</th><td>{a.young_employees}</td><td>{ledger.as_ref().map(|l| l.young_employees.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
-                                        <tr><th>{t.f_league_members}</th><td>{a.league_members}</td><td>{ledger.as_ref().map(|l| l.league_members.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
-                                        <tr><th>{t.f_district}</th><td colspan="2">{format!("{} {} {}", a.district, a.street, a.address)}</td></tr>
-                                        <tr><th>{t.f_contact_name}</th><td colspan="2">{format!("{} {}", a.contact_name, a.contact_phone)}</td></tr>
-                                        <tr><th>{t.f_secretary_name}</th><td colspan="2">{format!("{} {}", a.secretary_name, a.secretary_phone)}</td></tr>
+                                        <tr><th>{t.cmp_code}</th><td>{a.credit_code.clone()}</td><td>{ledger.as_ref().map(|l| l.credit_code.clone()).unwrap_or_else(|| "—".into())}</td></tr>
+                                        <tr><th>{t.cmp_young}</th><td>{a.young_employees}</td><td>{ledger.as_ref().map(|l| l.young_employees.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
+                                        <tr><th>{t.cmp_league}</th><td>{a.league_members}</td><td>{ledger.as_ref().map(|l| l.league_members.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
+                                        <tr><th>{t.cmp_place}</th><td colspan="2">{format!("{} {} {}", a.district, a.street, a.address)}</td></tr>
+                                        <tr><th>{t.cmp_contact}</th><td colspan="2">{format!("{} {}", a.contact_name, a.contact_phone)}</td></tr>
+                                        <tr><th>{t.cmp_secretary}</th><td colspan="2">{format!("{} {}", a.secretary_name, a.secretary_phone)}</td></tr>
                                     </tbody>
                                 </table>
                                 {(!a.note.is_empty()).then(|| view! { <p class="small">{a.note.clone()}</p> })}
