@@ -924,3 +924,157 @@ async fn a_configured_gateway_sends_the_outbox_once_and_records_failures(pool: P
     assert!(error.contains("cannot run"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+async fn ledger_page(admin: &mut Client) -> Value {
+    admin
+        .call(
+            "enterprise_ledger",
+            &[("q", ""), ("district", ""), ("filter", ""), ("page", "1")],
+        )
+        .await
+        .json()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn duplicates_merge_into_one_and_stay_merged_or_are_kept_apart(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    // The same firm twice under two codes, the second holding a joint-branch membership,
+    // and another pair that are different firms.
+    for (name, c, joint) in [
+        ("云帆数据服务股份有限公司", code(70), true),
+        ("小满科技有限公司", code(71), false),
+        ("小满科技公司", code(72), false),
+    ] {
+        sqlx::query(
+            "INSERT INTO enterprises (name, name_key, credit_code, district, street, joint_org_id)
+             VALUES ($1, $2, $3, '南山区', '粤海街道',
+                     CASE WHEN $4 THEN (SELECT id FROM orgs WHERE name = '粤海街道团工委') END)",
+        )
+        .bind(name)
+        .bind(app::league::model::name_key(name))
+        .bind(c)
+        .bind(joint)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let v = ledger_page(&mut admin).await;
+    let keys: Vec<&str> = v["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["云帆数据服务", "小满科技"]);
+
+    // A member may not merge; a code outside the group is refused.
+    let mut member = signed_in(&pool, "member").await;
+    let r = member
+        .call(
+            "merge_duplicates",
+            &[("name_key", "云帆数据服务"), ("keep", &code(2))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .call(
+            "merge_duplicates",
+            &[("name_key", "云帆数据服务"), ("keep", &code(71))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin
+        .call(
+            "merge_duplicates",
+            &[("name_key", "云帆数据服务"), ("keep", &code(2))],
+        )
+        .await;
+    assert_eq!((r.status, r.json()), (StatusCode::OK, Value::from(1)));
+    let (status, into, joint): (String, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT m.status, m.merged_into, k.joint_org_id FROM enterprises m, enterprises k
+         WHERE m.credit_code = $1 AND k.credit_code = $2",
+    )
+    .bind(code(70))
+    .bind(code(2))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "merged");
+    assert!(
+        into.is_some() && joint.is_some(),
+        "the joint branch moved to the kept row"
+    );
+
+    // Keeping the other pair apart hides it; the ledger lists neither group now.
+    assert_eq!(
+        admin
+            .call("keep_apart", &[("name_key", "小满科技")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        admin
+            .call("keep_apart", &[("name_key", "没有这组")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let v = ledger_page(&mut admin).await;
+    assert_eq!(v["duplicates"].as_array().unwrap().len(), 0);
+    let listed: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["credit_code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !listed.contains(&code(70).as_str()),
+        "merged rows are not listed"
+    );
+
+    // A later import with the merged code leaves it merged; a new same-named code lists the
+    // kept-apart group again.
+    let mut c = pool.acquire().await.unwrap();
+    let row = |name: &str, credit: String| app::league::model::LedgerRow {
+        name: name.into(),
+        name_key: app::league::model::name_key(name),
+        credit_code: credit,
+        district: "南山区".into(),
+        street: "粤海街道".into(),
+        address: String::new(),
+        employees: 9,
+        young_employees: 5,
+        party_members: 0,
+        league_members: 1,
+        deregistered: false,
+    };
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    app::league::store::merge(
+        &mut c,
+        &[
+            row("云帆数据服务股份有限公司", code(70)),
+            row("小满科技有限责任公司", code(73)),
+        ],
+        "again.csv",
+        admin_id,
+    )
+    .await
+    .unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM enterprises WHERE credit_code = $1")
+            .bind(code(70))
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    assert_eq!(status, "merged");
+    let v = ledger_page(&mut admin).await;
+    let groups = v["duplicates"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["firms"].as_array().unwrap().len(), 3);
+}

@@ -150,7 +150,7 @@ async fn a_ledger_imports_whole_or_not_at_all_and_merges_by_credit_code(pool: Pg
         )
         .await
         .json();
-    let group = &list["duplicates"][0];
+    let group = &list["duplicates"][0]["firms"];
     assert_eq!(group.as_array().unwrap().len(), 2, "{list}");
     assert_eq!(group[1][1], dup.as_str());
 

@@ -562,6 +562,9 @@ strings! {
     msg_application_open: "该企业已有一份正在审核的申请，请用当时的进度链接查看。", "This enterprise already has an application under review; use its tracking link.";
     msg_application_handled: "这一步已经办理过了，请刷新查看最新状态。", "This step was already handled; reload to see where it stands.";
     msg_district_unknown: "请选择所在区（所选区暂无团组织受理）。", "Please choose a district (there is no League committee for that one).";
+    ledger_keep_this: "保留此条，合并其余", "Keep this, merge the others";
+    ledger_keep_apart: "不是同一企业", "Different enterprises";
+    ledger_duplicates_done: "已处理，台账已更新。", "Done; the ledger is updated.";
     ledger_title: "企业台账", "Enterprise ledger";
     ledger_import: "导入台账", "Import a ledger";
     ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";

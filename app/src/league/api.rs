@@ -31,9 +31,16 @@ pub struct LedgerView {
     pub pages: i64,
     pub rows: Vec<LedgerEntry>,
     pub districts: Vec<String>,
-    /// Probable duplicates (the same normalised name under different credit codes): each a
-    /// group of (name, credit code, district).
-    pub duplicates: Vec<Vec<(String, String, String)>>,
+    /// Probable duplicates: the same normalised name under different credit codes.
+    pub duplicates: Vec<DuplicateGroup>,
+}
+
+/// Operating enterprises of the ledger that share a normalised name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateGroup {
+    pub name_key: String,
+    /// (name, credit code, district, street) of each.
+    pub firms: Vec<(String, String, String, String)>,
 }
 
 /// Imports an uploaded ledger sheet (CSV or XLSX) and merges it by credit code: all rows or
@@ -120,4 +127,37 @@ pub async fn enterprise_ledger(
         districts: super::store::districts(&mut conn).await?,
         duplicates: super::store::probable_duplicates(&mut conn, 20).await?,
     })
+}
+
+/// Merges a group of probable duplicates into the one with credit code `keep`: the others
+/// are marked merged (kept, pointing at it), and their organizations, joint branch and
+/// applications move to it. Platform administrators.
+#[server(endpoint = "merge_duplicates")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn merge_duplicates(name_key: String, keep: String) -> Result<u32, AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let n = super::store::merge_group(&mut tx, name_key.trim(), keep.trim(), actor.user_id).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Records that a group of same-named enterprises are different enterprises: the group is
+/// not listed again unless another credit code joins it. Platform administrators.
+#[server(endpoint = "keep_apart")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn keep_apart(name_key: String) -> Result<(), AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    super::store::keep_apart(&mut tx, name_key.trim(), actor.user_id).await?;
+    tx.commit().await?;
+    Ok(())
 }

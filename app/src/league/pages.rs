@@ -3,10 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{ImportLedger, LedgerView, enterprise_ledger};
+use super::api::{
+    DuplicateGroup, ImportLedger, KeepApart, LedgerView, MergeDuplicates, enterprise_ledger,
+};
 use crate::auth::pages::action_error;
 use crate::i18n::use_t;
-use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, Pager, RowErrors, Uploader};
+use crate::ui::{
+    AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager, RowErrors, Uploader,
+};
 use crate::uploads::model::{Purpose, UploadedFile};
 
 /// `/admin/ledger?q=..&district=..&filter=..&page=..`.
@@ -17,6 +21,13 @@ pub fn LedgerPage() -> impl IntoView {
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let import = ServerAction::<ImportLedger>::new();
     let error = action_error(import);
+    let merge = ServerAction::<MergeDuplicates>::new();
+    let apart = ServerAction::<KeepApart>::new();
+    let merge_error = action_error(merge);
+    let apart_error = action_error(apart);
+    let tidied = Signal::derive(move || {
+        matches!(merge.value().get(), Some(Ok(_))) || matches!(apart.value().get(), Some(Ok(())))
+    });
     let ledger = Resource::new(
         move || {
             (
@@ -24,7 +35,7 @@ pub fn LedgerPage() -> impl IntoView {
                 get("district"),
                 get("filter"),
                 get("page").parse::<i64>().unwrap_or(1),
-                import.version().get(),
+                import.version().get() + merge.version().get() + apart.version().get(),
             )
         },
         |(q, district, filter, page, _)| enterprise_ledger(q, district, filter, page),
@@ -64,10 +75,13 @@ pub fn LedgerPage() -> impl IntoView {
                     }
                 })}
             </section>
+            <FormError error=merge_error />
+            <FormError error=apart_error />
+            <FormOk show=tidied text=t.ledger_duplicates_done />
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match ledger.await {
-                        Ok(v) => view! { <Ledger v q=get("q") district=get("district") filter=get("filter") /> }.into_any(),
+                        Ok(v) => view! { <Ledger v q=get("q") district=get("district") filter=get("filter") merge apart /> }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }
                 })}
@@ -77,7 +91,14 @@ pub fn LedgerPage() -> impl IntoView {
 }
 
 #[component]
-fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl IntoView {
+fn Ledger(
+    v: LedgerView,
+    q: String,
+    district: String,
+    filter: String,
+    merge: ServerAction<MergeDuplicates>,
+    apart: ServerAction<KeepApart>,
+) -> impl IntoView {
     let t = use_t();
     let export = format!(
         "/admin/ledger/export.csv?q={}&district={}&filter={}",
@@ -134,7 +155,10 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
                                     {e.firm.deregistered.then(|| view! { <span class="tag kind">{t.ledger_deregistered}</span> })}
                                     {e.firm.name}
                                 </span>
-                                <span class="muted small">{e.firm.credit_code} " · " {e.firm.district} " " {e.firm.street}</span>
+                                <span class="muted small">{e.firm.credit_code.clone()} " · " {e.firm.district} " " {e.firm.street}</span>
+                                {(!e.has_org && !e.firm.deregistered).then(|| view! {
+                                    <a class="small" href=format!("/league/invite?code={}", e.firm.credit_code)>{t.founding_invite_title}</a>
+                                })}
                                 <span class="small">
                                     {t.ledger_people
                                         .replace("{employees}", &e.firm.employees.to_string())
@@ -149,21 +173,48 @@ fn Ledger(v: LedgerView, q: String, district: String, filter: String) -> impl In
             }}
             <Pager page=v.page pages=v.pages link />
         </section>
-        {(!v.duplicates.is_empty()).then(|| view! {
-            <section class="card">
-                <h2>{t.ledger_duplicates}</h2>
-                <p class="muted small">{t.ledger_duplicates_lead}</p>
-                <ul class="items">
-                    {v.duplicates.iter().map(|group| view! {
+        {(!v.duplicates.is_empty()).then(|| view! { <Duplicates groups=v.duplicates merge apart /> })}
+    }
+}
+
+/// Probable duplicates, each group with "keep this one, merge the others" per firm and
+/// "these are different enterprises".
+#[component]
+fn Duplicates(
+    groups: Vec<DuplicateGroup>,
+    merge: ServerAction<MergeDuplicates>,
+    apart: ServerAction<KeepApart>,
+) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <section class="card">
+            <h2>{t.ledger_duplicates}</h2>
+            <p class="muted small">{t.ledger_duplicates_lead}</p>
+            <ul class="items">
+                {groups.into_iter().map(|group| {
+                    let key = group.name_key.clone();
+                    view! {
                         <li class="item-card">
-                            {group.iter().map(|(name, code, district)| view! {
-                                <span class="small">{name.clone()} " · " {code.clone()} " · " {district.clone()}</span>
+                            {group.firms.into_iter().map(|(name, code, district, street)| {
+                                let key = key.clone();
+                                view! {
+                                    <ActionForm action=merge attr:class="dup-row">
+                                        <input type="hidden" name="name_key" value=key />
+                                        <input type="hidden" name="keep" value=code.clone() />
+                                        <span class="small">{name} " · " {code} " · " {district} " " {street}</span>
+                                        <button type="submit" class="btn small">{t.ledger_keep_this}</button>
+                                    </ActionForm>
+                                }
                             }).collect_view()}
+                            <ActionForm action=apart>
+                                <input type="hidden" name="name_key" value=key />
+                                <button type="submit" class="btn small">{t.ledger_keep_apart}</button>
+                            </ActionForm>
                         </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        })}
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -47,7 +47,8 @@ pub async fn merge(
          differs AS (
              SELECT o.id, o.status AS old_status, i.status AS new_status, to_jsonb(o) AS before
              FROM old o JOIN incoming i ON i.credit_code = o.credit_code
-             WHERE (o.name, o.district, o.street, o.address, o.employees, o.young_employees,
+             WHERE o.merged_into IS NULL
+               AND (o.name, o.district, o.street, o.address, o.employees, o.young_employees,
                     o.party_members, o.league_members, o.status)
                    IS DISTINCT FROM
                    (i.name, i.district, i.street, i.address, i.employees, i.young_employees,
@@ -65,7 +66,8 @@ pub async fn merge(
                  street = EXCLUDED.street, address = EXCLUDED.address, employees = EXCLUDED.employees,
                  young_employees = EXCLUDED.young_employees, party_members = EXCLUDED.party_members,
                  league_members = EXCLUDED.league_members, status = EXCLUDED.status, updated_at = now()
-             WHERE (enterprises.name, enterprises.district, enterprises.street, enterprises.address,
+             WHERE enterprises.merged_into IS NULL
+               AND (enterprises.name, enterprises.district, enterprises.street, enterprises.address,
                     enterprises.employees, enterprises.young_employees, enterprises.party_members,
                     enterprises.league_members, enterprises.status)
                    IS DISTINCT FROM
@@ -134,7 +136,8 @@ pub async fn ledger(
         "WITH matched AS (
              SELECT e.*, {HAS_ORG} AS has_org
              FROM enterprises e
-             WHERE ($1 = '%%' OR e.name ILIKE $1 OR e.credit_code = upper($2))
+             WHERE e.status <> 'merged'
+               AND ($1 = '%%' OR e.name ILIKE $1 OR e.credit_code = upper($2))
                AND ($3 = '' OR e.district = $3))
          SELECT m.*, count(*) OVER () AS total FROM matched m
          WHERE CASE $4
@@ -188,17 +191,23 @@ pub async fn districts(conn: &mut PgConnection) -> Result<Vec<String>, AppError>
 }
 
 /// Probable duplicates: operating enterprises that share a normalised name under different
-/// credit codes, as groups of (name, credit code, district), largest groups first.
+/// credit codes, largest groups first, leaving out groups an admin kept apart as they were.
 pub async fn probable_duplicates(
     conn: &mut PgConnection,
     limit: i64,
-) -> Result<Vec<Vec<(String, String, String)>>, AppError> {
+) -> Result<Vec<super::api::DuplicateGroup>, AppError> {
     let rows = sqlx::query(
-        "SELECT name_key, array_agg(name ORDER BY id) AS names, array_agg(credit_code ORDER BY id) AS codes,
-                array_agg(district ORDER BY id) AS districts
-         FROM enterprises WHERE status = 'operating' AND name_key <> ''
-         GROUP BY name_key HAVING count(*) > 1
-         ORDER BY count(*) DESC, name_key LIMIT $1",
+        "SELECT e.name_key, array_agg(e.name ORDER BY e.id) AS names,
+                array_agg(e.credit_code ORDER BY e.id) AS codes,
+                array_agg(e.district ORDER BY e.id) AS districts,
+                array_agg(e.street ORDER BY e.id) AS streets
+         FROM enterprises e WHERE e.status = 'operating' AND e.name_key <> ''
+         GROUP BY e.name_key
+         HAVING count(*) > 1
+            AND NOT EXISTS (SELECT 1 FROM ledger_kept_apart k
+                            WHERE k.name_key = e.name_key
+                              AND k.codes = array_agg(e.credit_code ORDER BY e.credit_code))
+         ORDER BY count(*) DESC, e.name_key LIMIT $1",
     )
     .bind(limit)
     .fetch_all(conn)
@@ -209,14 +218,87 @@ pub async fn probable_duplicates(
             let names: Vec<String> = r.get("names");
             let codes: Vec<String> = r.get("codes");
             let districts: Vec<String> = r.get("districts");
-            names
-                .into_iter()
-                .zip(codes)
-                .zip(districts)
-                .map(|((n, c), d)| (n, c, d))
-                .collect()
+            let streets: Vec<String> = r.get("streets");
+            super::api::DuplicateGroup {
+                name_key: r.get("name_key"),
+                firms: names
+                    .into_iter()
+                    .zip(codes)
+                    .zip(districts)
+                    .zip(streets)
+                    .map(|(((n, c), d), s)| (n, c, d, s))
+                    .collect(),
+            }
         })
         .collect())
+}
+
+/// Merges the operating enterprises named `name_key` into the one with credit code `keep`
+/// (see `api::merge_duplicates`); returns how many were merged.
+pub async fn merge_group(
+    conn: &mut PgConnection,
+    name_key: &str,
+    keep: &str,
+    by: i64,
+) -> Result<u32, AppError> {
+    use crate::error::Msg;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, credit_code FROM enterprises
+         WHERE name_key = $1 AND name_key <> '' AND status = 'operating' ORDER BY id FOR UPDATE",
+    )
+    .bind(name_key)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(kept) = rows.iter().find(|(_, c)| c == keep).map(|(id, _)| *id) else {
+        return Err(AppError::invalid("keep", Msg::ApplicationHandled));
+    };
+    let merged: Vec<i64> = rows
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| *id != kept)
+        .collect();
+    if merged.is_empty() {
+        return Err(AppError::Conflict(Msg::ApplicationHandled));
+    }
+    sqlx::query(
+        "WITH o AS (UPDATE orgs SET enterprise_id = $1 WHERE enterprise_id = ANY ($2)),
+              a AS (UPDATE founding_applications SET enterprise_id = $1 WHERE enterprise_id = ANY ($2)),
+              j AS (UPDATE enterprises SET joint_org_id = COALESCE(joint_org_id,
+                        (SELECT joint_org_id FROM enterprises WHERE id = ANY ($2)
+                         AND joint_org_id IS NOT NULL LIMIT 1)), updated_at = now()
+                    WHERE id = $1),
+              m AS (INSERT INTO ledger_merges (kept_id, merged_id, by_user)
+                    SELECT $1, x, $3 FROM unnest($2::bigint[]) AS x),
+              earlier AS (UPDATE enterprises SET merged_into = $1 WHERE merged_into = ANY ($2))
+         UPDATE enterprises SET status = 'merged', merged_into = $1, joint_org_id = NULL, updated_at = now()
+         WHERE id = ANY ($2)",
+    )
+    .bind(kept)
+    .bind(&merged)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(merged.len() as u32)
+}
+
+/// Records the current group named `name_key` as different enterprises.
+pub async fn keep_apart(conn: &mut PgConnection, name_key: &str, by: i64) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "INSERT INTO ledger_kept_apart (name_key, codes, by_user)
+         SELECT $1, array_agg(credit_code ORDER BY credit_code), $2 FROM enterprises
+         WHERE name_key = $1 AND name_key <> '' AND status = 'operating'
+         HAVING count(*) > 1
+         ON CONFLICT (name_key) DO UPDATE SET codes = EXCLUDED.codes, by_user = EXCLUDED.by_user,
+                                              created_at = now()",
+    )
+    .bind(name_key)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 /// The areas whose applications and coverage the actor sees: the whole city for platform
