@@ -107,6 +107,7 @@ pub enum Msg {
     ApplicationOpen,
     ApplicationHandled,
     DistrictUnknown,
+    AreaTaken,
     BadRequest,
     Network,
 }
@@ -293,6 +294,7 @@ impl Msg {
             Msg::ApplicationOpen => t.msg_application_open,
             Msg::ApplicationHandled => t.msg_application_handled,
             Msg::DistrictUnknown => t.msg_district_unknown,
+            Msg::AreaTaken => t.msg_area_taken,
             Msg::StatusUnknown => t.msg_status_unknown,
             Msg::CreditCodeTwice => t.msg_credit_code_twice,
             Msg::StarsInvalid => t.msg_stars_invalid,

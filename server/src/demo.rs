@@ -794,7 +794,7 @@ impl Demo<'_> {
         let city = self
             .org(Tree::League, OrgKind::Committee, "市团委", None, None)
             .await?;
-        app::league::store::set_area(self.conn, city.id, &Area::city()).await?;
+        app::league::founding_store::set_org_area(self.conn, city.id, Some(&Area::city())).await?;
         let mut first_district = None;
         let mut first_street = None;
         for (district, streets) in AREAS {
@@ -812,7 +812,7 @@ impl Demo<'_> {
                 district: (*district).to_owned(),
                 street: String::new(),
             };
-            app::league::store::set_area(self.conn, d.id, &area).await?;
+            app::league::founding_store::set_org_area(self.conn, d.id, Some(&area)).await?;
             for street in *streets {
                 let name = format!("{}团工委", street);
                 let s = self
@@ -823,7 +823,7 @@ impl Demo<'_> {
                     district: (*district).to_owned(),
                     street: (*street).to_owned(),
                 };
-                app::league::store::set_area(self.conn, s.id, &area).await?;
+                app::league::founding_store::set_org_area(self.conn, s.id, Some(&area)).await?;
                 first_street.get_or_insert(s);
             }
             first_district.get_or_insert(d);

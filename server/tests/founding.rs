@@ -56,7 +56,7 @@ async fn areas(pool: &PgPool) {
         )
         .await
         .unwrap();
-        app::league::store::set_area(&mut c, id, &area)
+        app::league::founding_store::set_org_area(&mut c, id, Some(&area))
             .await
             .unwrap();
         id
@@ -1077,4 +1077,75 @@ async fn duplicates_merge_into_one_and_stay_merged_or_are_kept_apart(pool: PgPoo
     let groups = v["duplicates"].as_array().unwrap();
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["firms"].as_array().unwrap().len(), 3);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_platform_admin_makes_a_committee_review_a_street(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let id = |name: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM orgs WHERE name = $1")
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (xili, shatou) = (id("西丽街道团工委").await, id("沙头街道团工委").await);
+    let mut admin = signed_in(&pool, "admin").await;
+    let set = |level: &'static str, district: &'static str, street: &'static str, org: i64| {
+        vec![
+            ("org_id".to_owned(), org.to_string()),
+            ("level".to_owned(), level.to_owned()),
+            ("district".to_owned(), district.to_owned()),
+            ("street".to_owned(), street.to_owned()),
+        ]
+    };
+    let call = async |c: &mut Client, f: Vec<(String, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        c.call("set_org_area", &f).await.status
+    };
+    // 粤海街道 is 粤海街道团工委's already.
+    assert_eq!(
+        call(&mut admin, set("street", "南山区", "粤海街道", xili)).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        call(&mut admin, set("street", "南山区", "", xili)).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut orgadmin = signed_in(&pool, "orgadmin").await;
+    assert_eq!(
+        call(&mut orgadmin, set("street", "南山区", "桃源街道", xili)).await,
+        StatusCode::FORBIDDEN
+    );
+    // 沙头街道团工委 now stands for 福田区's 香蜜湖街道 instead.
+    assert_eq!(
+        call(&mut admin, set("street", "福田区", "香蜜湖街道", shatou)).await,
+        StatusCode::OK
+    );
+    let r = admin
+        .call("org_area", &[("org_id", &shatou.to_string())])
+        .await
+        .json();
+    assert_eq!(r["area"]["street"], "香蜜湖街道");
+    let mut public = client(&pool).await;
+    let (s, _) = apply_in(
+        &mut public,
+        "香蜜湖小店",
+        &code(80),
+        "3",
+        "0",
+        "福田区",
+        "香蜜湖街道",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let level: String = sqlx::query_scalar("SELECT level FROM founding_applications")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(level, "street");
 }

@@ -565,6 +565,12 @@ strings! {
     ledger_keep_this: "保留此条，合并其余", "Keep this, merge the others";
     ledger_keep_apart: "不是同一企业", "Different enterprises";
     ledger_duplicates_done: "已处理，台账已更新。", "Done; the ledger is updated.";
+    msg_area_taken: "该区域已由另一个团组织负责审核。", "Another League committee already stands for that area.";
+    area_title: "负责审核的区域", "Area it reviews";
+    area_lead: "设为某市、区或街道的团组织后，其管理员审核该区域企业的建团申请。", "A committee that stands for a city, district or street reviews the founding applications of that area; its admins do the reviewing.";
+    area_none: "不负责区域审核", "Reviews no area";
+    area_level: "层级", "Level";
+    area_save: "保存区域", "Save area";
     ledger_title: "企业台账", "Enterprise ledger";
     ledger_import: "导入台账", "Import a ledger";
     ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";

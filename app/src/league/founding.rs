@@ -230,6 +230,49 @@ impl ApplicationForm {
     }
 }
 
+/// The area form of a League committee: a level (empty: none), the district for a district
+/// or a street, the street for a street; each at most 30 characters.
+pub fn parse_area(
+    level: &str,
+    district: &str,
+    street: &str,
+) -> Result<Option<super::model::Area>, Vec<FieldError>> {
+    let level = match level.trim() {
+        "" => return Ok(None),
+        l => AreaLevel::parse(l).ok_or_else(|| vec![FieldError::new("level", Msg::BadRequest)])?,
+    };
+    let (district, street) = (district.trim(), street.trim());
+    let mut errors = Vec::new();
+    let needs_district = level != AreaLevel::City;
+    let needs_street = level == AreaLevel::Street;
+    for (field, value, needed) in [
+        ("district", district, needs_district),
+        ("street", street, needs_street),
+    ] {
+        if needed && value.is_empty() {
+            errors.push(FieldError::new(field, Msg::Required));
+        } else if value.chars().count() > 30 {
+            errors.push(FieldError::new(field, Msg::TooLong));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Some(super::model::Area {
+        level,
+        district: if needs_district {
+            district.to_owned()
+        } else {
+            String::new()
+        },
+        street: if needs_street {
+            street.to_owned()
+        } else {
+            String::new()
+        },
+    }))
+}
+
 /// The level that holds an application after `after` (the first level when `None`): the
 /// next one up that has a committee for the enterprise's area. `None`: nobody is left, the
 /// application is approved.
@@ -388,6 +431,21 @@ mod tests {
         assert_eq!(outcome(2, 40), Some(Outcome::JointBranch));
         assert_eq!(outcome(0, 1), Some(Outcome::JointBranch));
         assert_eq!(outcome(0, 0), None);
+    }
+
+    #[test]
+    fn an_area_needs_its_district_and_street() {
+        assert_eq!(parse_area("", "x", "y"), Ok(None));
+        let city = parse_area("city", "南山区", "粤海街道").unwrap().unwrap();
+        assert_eq!((city.district.as_str(), city.street.as_str()), ("", ""));
+        let d = parse_area("district", " 南山区 ", "粤海街道")
+            .unwrap()
+            .unwrap();
+        assert_eq!((d.district.as_str(), d.street.as_str()), ("南山区", ""));
+        let e = parse_area("street", "南山区", "").unwrap_err();
+        assert_eq!(fields(&e), vec![("street", Msg::Required)]);
+        let e = parse_area("province", "", "").unwrap_err();
+        assert_eq!(fields(&e), vec![("level", Msg::BadRequest)]);
     }
 
     #[test]

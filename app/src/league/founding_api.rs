@@ -317,3 +317,64 @@ pub async fn outbox_messages() -> Result<Vec<OutboxRow>, AppError> {
     }
     super::founding_store::outbox(&mut conn, 100).await
 }
+
+/// The area a League committee stands for (none when it stands for none), and whether the
+/// viewer may change it (platform admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgAreaView {
+    pub area: Option<super::model::Area>,
+    pub can_set: bool,
+}
+
+/// The area of a League committee, for those who may see the organization page.
+#[server(endpoint = "org_area")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn org_area(org_id: i64) -> Result<OrgAreaView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let org = crate::orgs::store::org(&mut conn, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&org.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(OrgAreaView {
+        area: super::founding_store::org_area(&mut conn, org_id).await?,
+        can_set: actor.is_platform_admin(),
+    })
+}
+
+/// Makes a League committee stand for a city, a district or a street (its admins then
+/// review that area's founding applications), or for none (`level` empty). Platform admins.
+#[server(endpoint = "set_org_area")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org_id)))]
+pub async fn set_org_area(
+    org_id: i64,
+    level: String,
+    district: String,
+    street: String,
+) -> Result<(), AppError> {
+    use crate::auth::session;
+    let area =
+        super::founding::parse_area(&level, &district, &street).map_err(AppError::Invalid)?;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let org = crate::orgs::store::org(&mut tx, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if org.tree != crate::orgs::model::Tree::League
+        || org.kind != crate::orgs::model::OrgKind::Committee
+    {
+        return Err(AppError::invalid(
+            "level",
+            crate::error::Msg::KindNotAllowedHere,
+        ));
+    }
+    super::founding_store::set_org_area(&mut tx, org_id, area.as_ref()).await?;
+    tx.commit().await?;
+    Ok(())
+}

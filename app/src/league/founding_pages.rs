@@ -7,8 +7,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::founding::AppState;
 use super::founding_api::{
-    AnswerApplication, ApplicationView, InviteEnterprise, ReviewApplication, SubmitApplication,
-    founding_application, founding_form, founding_queue, outbox_messages, track_application,
+    AnswerApplication, ApplicationView, InviteEnterprise, ReviewApplication, SetOrgArea,
+    SubmitApplication, founding_application, founding_form, founding_queue, org_area,
+    outbox_messages, track_application,
 };
 use super::model::AreaLevel;
 use crate::auth::pages::action_error;
@@ -421,5 +422,53 @@ pub fn OutboxPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppLayout>
+    }
+}
+
+/// On a League committee's page: the area it reviews, set by platform admins.
+#[component]
+pub fn AreaSetting(org_id: i64) -> impl IntoView {
+    let t = use_t();
+    let save = ServerAction::<SetOrgArea>::new();
+    let error = action_error(save);
+    let area = Resource::new(move || save.version().get(), move |_| org_area(org_id));
+    view! {
+        <Suspense fallback=Loading>
+            {move || area.get().and_then(Result::ok).map(|v| {
+                let current = v.area.clone();
+                let label = match &current {
+                    None => t.area_none.to_owned(),
+                    Some(a) => format!("{} {} {}", level_label(a.level, t), a.district, a.street),
+                };
+                let level = current.as_ref().map(|a| a.level.as_str()).unwrap_or("");
+                let district = current.as_ref().map(|a| a.district.clone()).unwrap_or_default();
+                let street = current.as_ref().map(|a| a.street.clone()).unwrap_or_default();
+                view! {
+                    <section class="card">
+                        <h2>{t.area_title}</h2>
+                        <p>{label}</p>
+                        <p class="muted small">{t.area_lead}</p>
+                        {v.can_set.then(|| view! {
+                            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                <FormError error />
+                                <input type="hidden" name="org_id" value=org_id />
+                                <div class="field">
+                                    <label for="f-level">{t.area_level}</label>
+                                    <select id="f-level" name="level">
+                                        <option value="" selected=level.is_empty()>{t.area_none}</option>
+                                        {[AreaLevel::City, AreaLevel::District, AreaLevel::Street].into_iter().map(|l| view! {
+                                            <option value=l.as_str() selected=l.as_str() == level>{level_label(l, t)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <Field label=t.f_district name="district" value=district error />
+                                <Field label=t.f_street name="street" value=street error />
+                                <button type="submit" class="btn primary block" disabled=move || save.pending().get()>{t.area_save}</button>
+                            </ActionForm>
+                        })}
+                    </section>
+                }
+            })}
+        </Suspense>
     }
 }

@@ -626,3 +626,39 @@ pub async fn enterprise_for_invitation(
     .fetch_optional(conn)
     .await?)
 }
+
+/// The area a League committee stands for.
+pub async fn org_area(conn: &mut PgConnection, org_id: i64) -> Result<Option<Area>, AppError> {
+    let row: Option<(Option<String>, String, String)> =
+        sqlx::query_as("SELECT area_level, district, street FROM orgs WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(level, district, street)| {
+        Some(Area {
+            level: AreaLevel::parse(level.as_deref()?)?,
+            district,
+            street,
+        })
+    }))
+}
+
+/// Sets or clears the area of a committee; an area another committee has is a conflict.
+pub async fn set_org_area(
+    conn: &mut PgConnection,
+    org_id: i64,
+    area: Option<&Area>,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE orgs SET area_level = $2, district = $3, street = $4 WHERE id = $1")
+        .bind(org_id)
+        .bind(area.map(|a| a.level.as_str()))
+        .bind(area.map(|a| a.district.as_str()).unwrap_or(""))
+        .bind(area.map(|a| a.street.as_str()).unwrap_or(""))
+        .execute(conn)
+        .await
+        .map_err(|e| match crate::error::unique_violation(&e).as_deref() {
+            Some("orgs_area") => AppError::Conflict(Msg::AreaTaken),
+            _ => e.into(),
+        })?;
+    Ok(())
+}

@@ -341,19 +341,3 @@ pub async fn areas_of(
 /// its own, or the joint branch it joined.
 pub const HAS_ORG: &str =
     "(e.joint_org_id IS NOT NULL OR EXISTS (SELECT 1 FROM orgs o WHERE o.enterprise_id = e.id))";
-
-/// Makes a League committee stand for an area (demo data and the organization pages).
-pub async fn set_area(
-    conn: &mut PgConnection,
-    org_id: i64,
-    area: &super::model::Area,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE orgs SET area_level = $2, district = $3, street = $4 WHERE id = $1")
-        .bind(org_id)
-        .bind(area.level.as_str())
-        .bind(&area.district)
-        .bind(&area.street)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
