@@ -136,25 +136,28 @@ pub async fn member_board(
     anonymous_name: &str,
 ) -> Result<BoardParts, AppError> {
     let sid = scope_id(scope);
-    // A small scope's histogram comes with the facts; a large one's is kept.
+    // A scope that fits on the first page needs no histogram: the page is all of it. A
+    // small one's comes with the facts; a large one's is kept.
+    let whole = if offset == 0 { limit } else { 0 };
     let facts = sqlx::query(
         "SELECT t.total, t.member, t.points, t.anonymous, t.name, h.at, h.n
          FROM (SELECT COALESCE((SELECT members FROM scope_member_counts WHERE scope_id = $2), 0)::bigint AS total,
                       EXISTS (SELECT 1 FROM member_scopes WHERE scope_id = $2 AND user_id = $3) AS member,
                       COALESCE((SELECT points FROM board_totals
                                 WHERE period = $1 AND scope_id = $2 AND user_id = $3), 0) AS points,
-                      COALESCE((SELECT rank_anonymous FROM users WHERE id = $3), false) AS anonymous,
-                      (SELECT display_name FROM users WHERE id = $3) AS name) t
+                      COALESCE(u.rank_anonymous, false) AS anonymous, u.display_name AS name
+               FROM (SELECT 1) one LEFT JOIN users u ON u.id = $3) t
          LEFT JOIN LATERAL (
              SELECT array_agg(points ORDER BY points DESC) AS at, array_agg(n ORDER BY points DESC) AS n
              FROM (SELECT points, count(*) AS n FROM board_totals
-                   WHERE period = $1 AND scope_id = $2 AND t.total <= $4
+                   WHERE period = $1 AND scope_id = $2 AND t.total > $5 AND t.total <= $4
                    GROUP BY points) g) h ON true",
     )
     .bind(period_key)
     .bind(sid)
     .bind(viewer)
     .bind(LARGE_HISTOGRAM)
+    .bind(whole)
     .fetch_one(&mut *conn)
     .await?;
     let total: i64 = facts.get("total");
@@ -162,16 +165,18 @@ pub async fn member_board(
     let p: i32 = facts.get("points");
     // How the scope spreads over points: the ranks, and whether anyone has no total at all
     // (when nobody is silent, their ranges are not read).
-    let hist = if total <= LARGE_HISTOGRAM {
+    let hist = if total <= whole {
+        None
+    } else if total <= LARGE_HISTOGRAM {
         let at: Vec<i32> = facts.get::<Option<Vec<i32>>, _>("at").unwrap_or_default();
         let n: Vec<i64> = facts.get::<Option<Vec<i64>>, _>("n").unwrap_or_default();
-        std::sync::Arc::new(super::model::Histogram::new(
+        Some(std::sync::Arc::new(super::model::Histogram::new(
             at.into_iter().zip(n).collect(),
-        ))
+        )))
     } else {
-        histogram(conn, scope, period_key, total).await?
+        Some(histogram(conn, scope, period_key, total).await?)
     };
-    let any_silent = total > hist.with_total;
+    let any_silent = hist.as_ref().is_none_or(|h| total > h.with_total);
 
     // The page: members with points from one range; the zero block (totals of 0, and
     // members without one) and those below zero only when the page reaches them.
@@ -220,7 +225,7 @@ pub async fn member_board(
     .bind(p)
     .bind(viewer)
     .bind(offset)
-    .bind(limit)
+    .bind(limit + 1)
     .bind(n)
     .fetch_all(&mut *conn)
     .await?;
@@ -237,6 +242,25 @@ pub async fn member_board(
     // Joined with the names, the rows come in no particular order.
     let mut page = of(0);
     page.sort_by(board_order);
+    // Every part of the page came whole (each is read one past the page): the page is the
+    // scope, and its histogram is counted from it.
+    let hist = match hist {
+        Some(h) => h,
+        None if rows.iter().filter(|r| r.0 <= 3).count() as i64 <= limit => {
+            let mut points: Vec<i32> = rows.iter().filter(|r| r.0 <= 3).map(|r| r.2).collect();
+            points.sort_unstable_by(|a, b| b.cmp(a));
+            let mut counts: Vec<(i32, i64)> = Vec::new();
+            for p in points {
+                match counts.last_mut() {
+                    Some((q, n)) if *q == p => *n += 1,
+                    _ => counts.push((p, 1)),
+                }
+            }
+            std::sync::Arc::new(super::model::Histogram::new(counts))
+        }
+        // Totals of members who have left outnumber the page: count them.
+        None => std::sync::Arc::new(count_histogram(conn, sid, period_key.to_owned()).await?),
+    };
     let mut deep_rows = Vec::new();
     if page.is_empty() && offset > 0 {
         // Deep in the zero block or below it: the whole order, sorted.
@@ -269,8 +293,8 @@ pub async fn member_board(
         zero.sort_by(board_order);
         page.extend(zero);
         page.extend(of(3));
-        page.truncate(limit as usize);
     }
+    page.truncate(limit as usize);
 
     let mut mine = Vec::new();
     if member {
