@@ -21,7 +21,7 @@ test('an admin imports the example ledger and finds the firms that could found a
   await page.selectOption('select[name=filter]', 'eligible');
   await Promise.all([page.waitForURL(/filter=eligible/), page.getByRole('button', { name: '查看' }).click()]);
   await hydrated(page);
-  await page.getByText('星海互动科技有限公司').waitFor();
+  await page.getByText('远山物联科技有限公司').waitFor();
   assert.equal(await page.getByText('小岛游戏有限公司').count(), 0, 'deregistered firms are not offered');
   await assertNoSidewaysScroll(page, assert);
   await shot(page, 'ledger');
