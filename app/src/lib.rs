@@ -7,6 +7,7 @@ pub mod error;
 pub mod i18n;
 pub mod league;
 pub mod notices;
+pub mod org_life;
 pub mod orgs;
 pub mod points;
 pub mod quiz;

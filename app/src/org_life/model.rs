@@ -1,0 +1,508 @@
+//! Organization life (三会一课 / 三会两制一课) as plain rules: the items a branch must hold in
+//! each period, generated from frequencies that are data; the check-in window and the
+//! rotating check-in code; the leave deadline; the secret ballot's tallies. No I/O.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The kinds of organization life a branch holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum MeetingKind {
+    /// 支部党员大会 / 团员大会.
+    GeneralMeeting,
+    /// 支部委员会.
+    CommitteeMeeting,
+    /// 党小组会 / 团小组会.
+    GroupMeeting,
+    /// 党课 / 团课.
+    Lesson,
+    /// The secretary's own lesson, once a year.
+    SecretaryLesson,
+    /// 主题党日 / 主题团日, on the branch's fixed day of the month.
+    ThemeDay,
+    /// 组织生活会, once a year, usually in the fourth quarter.
+    LifeMeeting,
+    /// 民主评议, once a year.
+    Evaluation,
+}
+
+impl MeetingKind {
+    pub const ALL: [MeetingKind; 8] = [
+        Self::GeneralMeeting,
+        Self::CommitteeMeeting,
+        Self::GroupMeeting,
+        Self::Lesson,
+        Self::SecretaryLesson,
+        Self::ThemeDay,
+        Self::LifeMeeting,
+        Self::Evaluation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GeneralMeeting => "general_meeting",
+            Self::CommitteeMeeting => "committee_meeting",
+            Self::GroupMeeting => "group_meeting",
+            Self::Lesson => "lesson",
+            Self::SecretaryLesson => "secretary_lesson",
+            Self::ThemeDay => "theme_day",
+            Self::LifeMeeting => "life_meeting",
+            Self::Evaluation => "evaluation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How often an item is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl Frequency {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "month" => Some(Self::Monthly),
+            "quarter" => Some(Self::Quarterly),
+            "year" => Some(Self::Yearly),
+            _ => None,
+        }
+    }
+}
+
+/// One required item and how often (a row of the per-tree frequency table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub kind: MeetingKind,
+    pub every: Frequency,
+}
+
+/// The default requirements of a Party branch (三会一课); the League's (三会两制一课) are the
+/// same items at the same frequencies. Data, so that an installation can change them.
+pub fn default_requirements() -> Vec<Requirement> {
+    use Frequency::*;
+    use MeetingKind::*;
+    vec![
+        Requirement {
+            kind: GeneralMeeting,
+            every: Quarterly,
+        },
+        Requirement {
+            kind: CommitteeMeeting,
+            every: Monthly,
+        },
+        Requirement {
+            kind: GroupMeeting,
+            every: Monthly,
+        },
+        Requirement {
+            kind: Lesson,
+            every: Quarterly,
+        },
+        Requirement {
+            kind: SecretaryLesson,
+            every: Yearly,
+        },
+        Requirement {
+            kind: ThemeDay,
+            every: Monthly,
+        },
+        Requirement {
+            kind: LifeMeeting,
+            every: Yearly,
+        },
+        Requirement {
+            kind: Evaluation,
+            every: Yearly,
+        },
+    ]
+}
+
+/// A period an item is due in: from `start` to `end`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+fn month_start(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).expect("a valid month")
+}
+
+fn next_month(d: NaiveDate) -> NaiveDate {
+    if d.month() == 12 {
+        month_start(d.year() + 1, 1)
+    } else {
+        month_start(d.year(), d.month() + 1)
+    }
+}
+
+/// The period of `every` that holds `day`.
+pub fn span_of(every: Frequency, day: NaiveDate) -> Span {
+    let (start, months) = match every {
+        Frequency::Monthly => (month_start(day.year(), day.month()), 1),
+        Frequency::Quarterly => (month_start(day.year(), (day.month() - 1) / 3 * 3 + 1), 3),
+        Frequency::Yearly => (month_start(day.year(), 1), 12),
+    };
+    let mut end = start;
+    for _ in 0..months {
+        end = next_month(end);
+    }
+    Span {
+        start,
+        end: end.pred_opt().expect("a day before"),
+    }
+}
+
+/// One item a branch must hold: its kind, its period, and for the theme day the fixed day
+/// it falls on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DueItem {
+    pub span: Span,
+    pub kind: MeetingKind,
+    pub on: Option<NaiveDate>,
+}
+
+/// The branch's theme day in a month: its fixed day, or the month's last day when the month
+/// is shorter (a branch that meets on the 31st meets on 28 or 29 February).
+pub fn theme_day(month: Span, fixed_day: u32) -> NaiveDate {
+    let day = fixed_day.clamp(1, 31);
+    NaiveDate::from_ymd_opt(month.start.year(), month.start.month(), day).unwrap_or(month.end)
+}
+
+/// Every item due in periods that overlap `from..=to`, in date order: one per requirement
+/// and period, the theme day on the branch's fixed day.
+pub fn due_items(
+    requirements: &[Requirement],
+    from: NaiveDate,
+    to: NaiveDate,
+    fixed_day: u32,
+) -> Vec<DueItem> {
+    let mut out = Vec::new();
+    for r in requirements {
+        let mut span = span_of(r.every, from);
+        while span.start <= to {
+            let on = (r.kind == MeetingKind::ThemeDay).then(|| theme_day(span, fixed_day));
+            out.push(DueItem {
+                span,
+                kind: r.kind,
+                on,
+            });
+            span = span_of(r.every, span.end.succ_opt().expect("a day after"));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Check-in opens this long before the start and closes this long after it.
+pub const CHECK_IN_MARGIN_MINUTES: i64 = 20;
+/// Leave may be asked for until this long before the start.
+pub const LEAVE_DEADLINE_MINUTES: i64 = 20;
+/// The check-in code changes every this many seconds.
+pub const CODE_SECONDS: i64 = 30;
+/// The previous code is still accepted for this many seconds after it changed.
+pub const CODE_GRACE_SECONDS: i64 = 5;
+
+/// Why a check-in is refused at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckInWindow {
+    TooEarly,
+    Open,
+    Closed,
+}
+
+/// Where `now` stands against the check-in window of a meeting starting at `start`: open
+/// from 20 minutes before to 20 minutes after, both edges included.
+pub fn check_in_window(start: DateTime<Utc>, now: DateTime<Utc>) -> CheckInWindow {
+    let margin = Duration::minutes(CHECK_IN_MARGIN_MINUTES);
+    if now < start - margin {
+        CheckInWindow::TooEarly
+    } else if now > start + margin {
+        CheckInWindow::Closed
+    } else {
+        CheckInWindow::Open
+    }
+}
+
+/// Leave may be asked for until 20 minutes before the start (that minute included).
+pub fn leave_open(start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now <= start - Duration::minutes(LEAVE_DEADLINE_MINUTES)
+}
+
+/// The 30-second slot a moment is in.
+pub fn code_slot(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(CODE_SECONDS)
+}
+
+/// The slots whose codes are accepted at `now`: the current one, and the previous one for
+/// the first few seconds of the current.
+pub fn accepted_slots(now: DateTime<Utc>) -> Vec<i64> {
+    let slot = code_slot(now);
+    let into = now.timestamp().rem_euclid(CODE_SECONDS);
+    if into < CODE_GRACE_SECONDS {
+        vec![slot, slot - 1]
+    } else {
+        vec![slot]
+    }
+}
+
+/// Six digits from a keyed digest (the server makes the digest from the meeting's secret
+/// and the slot): what the organizer's screen shows and the member types.
+pub fn code_digits(digest: &[u8]) -> String {
+    let n = digest
+        .iter()
+        .take(8)
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    format!("{:06}", n % 1_000_000)
+}
+
+/// A typed code: six digits, spaces ignored.
+pub fn parse_code(input: &str) -> Option<String> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// The grades of the annual member evaluation (民主评议).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Grade {
+    /// 优秀
+    Excellent,
+    /// 合格
+    Qualified,
+    /// 基本合格
+    BasicallyQualified,
+    /// 不合格
+    Unqualified,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 4] = [
+        Self::Excellent,
+        Self::Qualified,
+        Self::BasicallyQualified,
+        Self::Unqualified,
+    ];
+}
+
+/// One member's tally: votes per grade, in `Grade::ALL` order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub member: i64,
+    pub votes: [u32; 4],
+}
+
+impl Tally {
+    /// The grade most voted; a tie goes to the lower grade, so that a split vote never
+    /// flatters.
+    pub fn leading(&self) -> Option<Grade> {
+        let most = *self.votes.iter().max()?;
+        if most == 0 {
+            return None;
+        }
+        Grade::ALL
+            .iter()
+            .zip(self.votes)
+            .filter(|(_, v)| *v == most)
+            .map(|(g, _)| *g)
+            .next_back()
+    }
+}
+
+/// Tallies of ballots given as (member graded, grade), anonymous by then: one tally per
+/// member graded, in member order.
+pub fn tally(grades: &[(i64, Grade)]) -> Vec<Tally> {
+    let mut out: Vec<Tally> = Vec::new();
+    let mut sorted = grades.to_vec();
+    sorted.sort();
+    for (member, grade) in sorted {
+        let i = Grade::ALL.iter().position(|g| *g == grade).unwrap_or(0);
+        match out.last_mut() {
+            Some(t) if t.member == member => t.votes[i] += 1,
+            _ => {
+                let mut votes = [0; 4];
+                votes[i] = 1;
+                out.push(Tally { member, votes });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn periods_cross_month_quarter_and_year_boundaries() {
+        assert_eq!(
+            span_of(Frequency::Monthly, d(2024, 2, 10)),
+            Span {
+                start: d(2024, 2, 1),
+                end: d(2024, 2, 29)
+            }
+        );
+        assert_eq!(
+            span_of(Frequency::Quarterly, d(2026, 12, 31)),
+            Span {
+                start: d(2026, 10, 1),
+                end: d(2026, 12, 31)
+            }
+        );
+        assert_eq!(
+            span_of(Frequency::Quarterly, d(2027, 1, 1)),
+            Span {
+                start: d(2027, 1, 1),
+                end: d(2027, 3, 31)
+            }
+        );
+        assert_eq!(
+            span_of(Frequency::Yearly, d(2026, 7, 4)),
+            Span {
+                start: d(2026, 1, 1),
+                end: d(2026, 12, 31)
+            }
+        );
+    }
+
+    #[test]
+    fn due_items_from_december_to_february_span_two_years() {
+        let items = due_items(&default_requirements(), d(2026, 12, 15), d(2027, 2, 10), 31);
+        let count = |k: MeetingKind| items.iter().filter(|i| i.kind == k).count();
+        // December, January, February.
+        assert_eq!(count(MeetingKind::CommitteeMeeting), 3);
+        assert_eq!(count(MeetingKind::ThemeDay), 3);
+        // Q4 2026 and Q1 2027.
+        assert_eq!(count(MeetingKind::GeneralMeeting), 2);
+        assert_eq!(count(MeetingKind::Lesson), 2);
+        // 2026 and 2027.
+        assert_eq!(count(MeetingKind::LifeMeeting), 2);
+        assert_eq!(count(MeetingKind::Evaluation), 2);
+        assert!(items.windows(2).all(|w| w[0] <= w[1]), "in date order");
+        assert_eq!(items[0].span.start, d(2026, 1, 1));
+    }
+
+    #[test]
+    fn the_theme_day_falls_on_the_fixed_day_or_the_months_last() {
+        let themes: Vec<NaiveDate> = due_items(
+            &[Requirement {
+                kind: MeetingKind::ThemeDay,
+                every: Frequency::Monthly,
+            }],
+            d(2028, 1, 1),
+            d(2028, 4, 30),
+            31,
+        )
+        .into_iter()
+        .filter_map(|i| i.on)
+        .collect();
+        assert_eq!(
+            themes,
+            vec![
+                d(2028, 1, 31),
+                d(2028, 2, 29),
+                d(2028, 3, 31),
+                d(2028, 4, 30)
+            ]
+        );
+        let fifth = theme_day(span_of(Frequency::Monthly, d(2026, 11, 20)), 5);
+        assert_eq!(fifth, d(2026, 11, 5));
+    }
+
+    #[test]
+    fn check_in_opens_twenty_minutes_before_and_closes_twenty_after() {
+        let start = at("2026-11-24T11:00:00Z");
+        assert_eq!(
+            check_in_window(start, at("2026-11-24T10:39:59Z")),
+            CheckInWindow::TooEarly
+        );
+        assert_eq!(
+            check_in_window(start, at("2026-11-24T10:40:00Z")),
+            CheckInWindow::Open
+        );
+        assert_eq!(
+            check_in_window(start, at("2026-11-24T11:20:00Z")),
+            CheckInWindow::Open
+        );
+        assert_eq!(
+            check_in_window(start, at("2026-11-24T11:20:01Z")),
+            CheckInWindow::Closed
+        );
+    }
+
+    #[test]
+    fn leave_closes_twenty_minutes_before_the_start() {
+        let start = at("2026-11-24T11:00:00Z");
+        assert!(leave_open(start, at("2026-11-24T10:40:00Z")));
+        assert!(!leave_open(start, at("2026-11-24T10:40:01Z")));
+    }
+
+    #[test]
+    fn the_code_rotates_every_thirty_seconds_with_a_short_grace() {
+        assert_eq!(
+            code_slot(at("2026-11-24T11:00:29Z")),
+            code_slot(at("2026-11-24T11:00:00Z"))
+        );
+        assert_eq!(
+            code_slot(at("2026-11-24T11:00:30Z")),
+            code_slot(at("2026-11-24T11:00:00Z")) + 1
+        );
+        let s = code_slot(at("2026-11-24T11:00:30Z"));
+        assert_eq!(accepted_slots(at("2026-11-24T11:00:30Z")), vec![s, s - 1]);
+        assert_eq!(accepted_slots(at("2026-11-24T11:00:34Z")), vec![s, s - 1]);
+        assert_eq!(accepted_slots(at("2026-11-24T11:00:35Z")), vec![s]);
+        assert_eq!(code_digits(&[0, 0, 0, 0, 0, 0, 0, 7]), "000007");
+        assert_eq!(code_digits(&[255; 32]).len(), 6);
+        assert_eq!(parse_code(" 123 456 "), Some("123456".into()));
+        assert_eq!(parse_code("12345"), None);
+        assert_eq!(parse_code("12345a"), None);
+    }
+
+    #[test]
+    fn ballots_tally_per_member_and_a_tie_goes_to_the_lower_grade() {
+        use Grade::*;
+        let t = tally(&[
+            (2, Qualified),
+            (1, Excellent),
+            (1, Excellent),
+            (2, Excellent),
+            (1, Qualified),
+        ]);
+        assert_eq!(
+            t,
+            vec![
+                Tally {
+                    member: 1,
+                    votes: [2, 1, 0, 0]
+                },
+                Tally {
+                    member: 2,
+                    votes: [1, 1, 0, 0]
+                }
+            ]
+        );
+        assert_eq!(t[0].leading(), Some(Excellent));
+        assert_eq!(t[1].leading(), Some(Qualified));
+        assert_eq!(
+            Tally {
+                member: 3,
+                votes: [0; 4]
+            }
+            .leading(),
+            None
+        );
+    }
+}
