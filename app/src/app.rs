@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
+use crate::league::coverage_pages::CoveragePage;
 use crate::league::founding_pages::{
     ApplyPage, FoundingQueuePage, FoundingReviewPage, InviteEnterprisePage, OutboxPage, TrackPage,
 };
@@ -147,6 +148,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/league/review/:id") view=FoundingReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/league/invite") view=InviteEnterprisePage />
                 <Route path=path!("/league/outbox") view=OutboxPage ssr=SsrMode::Async />
+                <Route path=path!("/league/coverage") view=CoveragePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />

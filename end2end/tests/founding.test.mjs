@@ -29,7 +29,26 @@ async function approveAs(login, levelAfter) {
   await context.close();
 }
 
+// 南山区's coverage as the city reviewer's dashboard shows it, in its table.
+async function nanshanCoverage() {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'leagueadmin');
+  await page.getByRole('link', { name: '建团覆盖率' }).click();
+  await page.waitForURL('**/league/coverage');
+  await hydrated(page);
+  const row = page.getByRole('link', { name: /南山区/ });
+  const text = await row.innerText();
+  // ECharts draws the bars from our own origin.
+  await page.locator('figure.chart-card', { hasText: '各区覆盖率' }).locator('.chart svg').waitFor();
+  await assertNoSidewaysScroll(page, assert);
+  await shot(page, 'founding-coverage');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  return Number(/([\d.]+)%/.exec(text)[1]);
+}
+
 test('an enterprise applies, the street, district and city approve, and its branch is founded', async () => {
+  const before = await nanshanCoverage();
   const applicant = await phone(browser);
   const page = applicant.page;
   await go(page, '/signin');
@@ -82,4 +101,8 @@ test('an enterprise applies, the street, district and city approve, and its bran
   await admin.page.getByText('星海互动科技有限公司团支部').first().waitFor();
   await shot(admin.page, 'founding-tree');
   await admin.context.close();
+
+  // And 南山区's coverage went up.
+  const after = await nanshanCoverage();
+  assert.ok(after > before, `coverage of 南山区 went from ${before}% to ${after}%`);
 });

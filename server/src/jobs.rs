@@ -38,6 +38,9 @@ pub fn spawn(pool: PgPool) {
             if let Err(e) = prune_boards(&pool).await {
                 tracing::error!(error = %e, "pruning ended board periods failed; will retry");
             }
+            if let Err(e) = coverage_snapshot(&pool).await {
+                tracing::error!(error = %e, "taking this week's coverage snapshot failed; will retry");
+            }
             if let Err(e) = overdue_transfers(&pool).await {
                 tracing::error!(error = %e, "telling holders of overdue transfer steps failed; will retry");
             }
@@ -101,5 +104,17 @@ pub async fn warm_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
         ms = started.elapsed().as_millis() as u64,
         "large boards warmed"
     );
+    Ok(())
+}
+
+/// Writes this Asia/Shanghai week's coverage rows from the ledger (the first tick runs at
+/// start, so a new installation has its first week at once).
+pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
+    use app::points::model::{day_of, week_start};
+    let week = week_start(day_of(Utc::now()));
+    let mut conn = pool.acquire().await?;
+    app::league::coverage_store::snapshot(&mut conn, week)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     Ok(())
 }

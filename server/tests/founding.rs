@@ -1149,3 +1149,124 @@ async fn a_platform_admin_makes_a_committee_review_a_street(pool: PgPool) {
         .unwrap();
     assert_eq!(level, "street");
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    // 星海 founds its own branch; 云帆 joins a joint branch; 极客魔方 has nothing.
+    let mut public = client(&pool).await;
+    apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
+    let id = application_id(&pool, &code(1)).await;
+    for (login, level) in [
+        ("streetrev", "street"),
+        ("districtrev", "district"),
+        ("cityrev", "city"),
+    ] {
+        let mut r = signed_in(&pool, login).await;
+        assert_eq!(
+            review(&mut r, id, level, "approve", "").await,
+            StatusCode::OK
+        );
+    }
+    sqlx::query(
+        "UPDATE enterprises SET joint_org_id = (SELECT id FROM orgs WHERE name = '粤海街道团工委')
+         WHERE credit_code = $1",
+    )
+    .bind(code(2))
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    // The weekly snapshot, twice: the same rows.
+    let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut c = pool.acquire().await.unwrap();
+    app::league::coverage_store::snapshot(&mut c, week)
+        .await
+        .unwrap();
+    app::league::coverage_store::snapshot(&mut c, week)
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, i32, i32, i32)> = sqlx::query_as(
+        "SELECT district, street, enterprises, covered, eligible FROM coverage_snapshots ORDER BY district, street",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .unwrap();
+    // The deregistered firm is out of scope.
+    assert_eq!(
+        rows,
+        vec![
+            ("南山区".into(), "粤海街道".into(), 2, 2, 0),
+            ("福田区".into(), "沙头街道".into(), 1, 0, 1),
+        ]
+    );
+
+    let mut city = signed_in(&pool, "cityrev").await;
+    let v = city
+        .call("league_coverage", &[("district", "")])
+        .await
+        .json();
+    assert_eq!(v["rate"], "66.7%");
+    let rows: Vec<(String, String)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["label"].as_str().unwrap().to_owned(),
+                r["rate"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("南山区".into(), "100.0%".into()),
+            ("福田区".into(), "0.0%".into())
+        ]
+    );
+    assert_eq!(v["charts"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        v["charts"][0]["rows"][1],
+        serde_json::json!(["福田区", "0.0%"])
+    );
+    assert_eq!(v["to_found"][0]["firms"][0][0], "极客魔方信息技术有限公司");
+
+    // A district admin sees its streets only, and not another district.
+    let mut district = signed_in(&pool, "districtrev").await;
+    let v = district
+        .call("league_coverage", &[("district", "")])
+        .await
+        .json();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(v["rows"][0]["label"], "南山区 粤海街道");
+    assert_eq!(v["to_found"].as_array().unwrap().len(), 0);
+    let r = district
+        .call("league_coverage", &[("district", "福田区")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The city drills into a district: its streets.
+    let v = city
+        .call("league_coverage", &[("district", "福田区")])
+        .await
+        .json();
+    assert_eq!(v["rows"][0]["label"], "福田区 沙头街道");
+
+    let mut member = signed_in(&pool, "member").await;
+    assert_eq!(
+        member
+            .call("league_coverage", &[("district", "")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut nobody = client(&pool).await;
+    assert_eq!(
+        nobody
+            .call("league_coverage", &[("district", "")])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -185,6 +185,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {platform_admin.then(|| view! { <A href="/admin/questions" attr:class="btn block">{t.bank_entry}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/ledger" attr:class="btn block">{t.ledger_title}</A> })}
             {manages.then(|| view! { <A href="/league/review" attr:class="btn block">{t.founding_queue_title}</A> })}
+            {manages.then(|| view! { <A href="/league/coverage" attr:class="btn block">{t.coverage_title}</A> })}
             {platform_admin.then(|| view! { <A href="/league/outbox" attr:class="btn block">{t.outbox_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
         </section>

@@ -571,6 +571,17 @@ strings! {
     area_none: "不负责区域审核", "Reviews no area";
     area_level: "层级", "Level";
     area_save: "保存区域", "Save area";
+    coverage_title: "建团覆盖率", "League coverage";
+    coverage_city: "全市", "Whole city";
+    coverage_counts: "已建组织 {covered} / 在册企业 {enterprises}，可建未建 {eligible}", "{covered} of {enterprises} enterprises have an organization; {eligible} could found one";
+    coverage_by_district: "各区覆盖率", "Coverage by district";
+    coverage_by_street: "各街道覆盖率", "Coverage by street";
+    coverage_over_time: "近 12 周覆盖率", "Coverage over 12 weeks";
+    coverage_rate: "覆盖率", "Coverage";
+    coverage_to_found: "待建组织企业", "Enterprises to found an organization";
+    coverage_none_to_found: "区域内可建团的企业都已建立组织。", "Every enterprise in the area that could found an organization has one.";
+    coverage_firm: "青年职工 {young} 人，团员 {league} 人", "{young} young employees, {league} League members";
+    coverage_empty: "台账为空：请先由平台管理员导入企业台账。", "The ledger is empty: a platform admin imports it first.";
     ledger_title: "企业台账", "Enterprise ledger";
     ledger_import: "导入台账", "Import a ledger";
     ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";

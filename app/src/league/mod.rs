@@ -3,6 +3,11 @@
 //! tracking link, review by street, district and city, founding in the tree).
 
 pub mod api;
+pub mod coverage;
+pub mod coverage_api;
+pub mod coverage_pages;
+#[cfg(feature = "ssr")]
+pub mod coverage_store;
 pub mod founding;
 pub mod founding_api;
 #[cfg(feature = "ssr")]

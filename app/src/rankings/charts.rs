@@ -46,26 +46,14 @@ pub fn line(
             .smooth(true)
             .data(values.to_vec()),
     );
-    let rows = labels
-        .iter()
-        .zip(values)
-        .map(|(l, v)| {
-            vec![
-                l.clone(),
-                if percent {
-                    format!("{v}%")
-                } else {
-                    v.to_string()
-                },
-            ]
-        })
-        .collect();
-    view(
-        title,
-        chart,
-        vec![String::new(), value_name.to_owned()],
-        rows,
-    )
+    let cells = values.iter().map(|v| {
+        if percent {
+            format!("{v}%")
+        } else {
+            v.to_string()
+        }
+    });
+    one_column(title, chart, value_name, labels, cells)
 }
 
 /// Bars of counts or points by category.
@@ -77,6 +65,57 @@ pub fn bars(title: &str, value_name: &str, labels: &[String], values: &[i64]) ->
         .iter()
         .zip(values)
         .map(|(l, v)| vec![l.clone(), v.to_string()])
+        .collect();
+    view(
+        title,
+        chart,
+        vec![String::new(), value_name.to_owned()],
+        rows,
+    )
+}
+
+/// Percentages (to one decimal; none drawn as a gap and shown as "—"), as bars or as a
+/// line over time.
+pub fn percents(
+    title: &str,
+    value_name: &str,
+    labels: &[String],
+    values: &[Option<f64>],
+    over_time: bool,
+) -> ChartView {
+    let data: Vec<charming::datatype::DataPoint> = values
+        .iter()
+        .map(|v| match v {
+            Some(r) => ((r * 10.0).round() / 10.0).into(),
+            None => "-".into(),
+        })
+        .collect();
+    let y = Axis::new().type_(AxisType::Value).min(0).max(100);
+    let chart = base(labels).y_axis(y);
+    let chart = if over_time {
+        chart.series(Line::new().name(value_name).data(data))
+    } else {
+        chart.series(Bar::new().name(value_name).data(data))
+    };
+    let cells = values.iter().map(|v| {
+        v.map(|r| format!("{r:.1}%"))
+            .unwrap_or_else(|| "—".to_owned())
+    });
+    one_column(title, chart, value_name, labels, cells)
+}
+
+/// A chart whose table has one value column.
+fn one_column(
+    title: &str,
+    chart: Chart,
+    value_name: &str,
+    labels: &[String],
+    cells: impl Iterator<Item = String>,
+) -> ChartView {
+    let rows = labels
+        .iter()
+        .zip(cells)
+        .map(|(l, c)| vec![l.clone(), c])
         .collect();
     view(
         title,

@@ -182,7 +182,7 @@ fn BoardCharts(scope: String) -> impl IntoView {
 /// Charts drawn by ECharts in the browser, each with its numbers in a table under it. The
 /// scripts come only with pages that show charts.
 #[component]
-fn Charts(charts: Vec<ChartView>) -> impl IntoView {
+pub fn Charts(charts: Vec<ChartView>) -> impl IntoView {
     let t = use_t();
     (!charts.is_empty()).then(|| {
         view! {
