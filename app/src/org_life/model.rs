@@ -200,6 +200,38 @@ pub fn due_items(
     out
 }
 
+/// A month as typed in a link ("2026-11"): its span; none for anything else.
+pub fn parse_month(input: &str) -> Option<Span> {
+    let (y, m) = input.trim().split_once('-')?;
+    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    if !(2000..=2100).contains(&y) {
+        return None;
+    }
+    Some(span_of(
+        Frequency::Monthly,
+        NaiveDate::from_ymd_opt(y, m, 1)?,
+    ))
+}
+
+/// Where a due item stands on `today` while nothing has been held for it: due, due within
+/// the last week of its period, or overdue once its period has ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DueState {
+    Due,
+    EndsSoon,
+    Overdue,
+}
+
+pub fn due_state(span: Span, today: NaiveDate) -> DueState {
+    if today > span.end {
+        DueState::Overdue
+    } else if (span.end - today).num_days() < 7 {
+        DueState::EndsSoon
+    } else {
+        DueState::Due
+    }
+}
+
 /// Check-in opens this long before the start and closes this long after it.
 pub const CHECK_IN_MARGIN_MINUTES: i64 = 20;
 /// Leave may be asked for until this long before the start.
@@ -420,6 +452,19 @@ mod tests {
         );
         let fifth = theme_day(span_of(Frequency::Monthly, d(2026, 11, 20)), 5);
         assert_eq!(fifth, d(2026, 11, 5));
+    }
+
+    #[test]
+    fn months_parse_and_items_are_overdue_after_their_period() {
+        let nov = parse_month("2026-11").unwrap();
+        assert_eq!((nov.start, nov.end), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert_eq!(parse_month("2026-13"), None);
+        assert_eq!(parse_month("十一月"), None);
+        assert_eq!(parse_month("1900-01"), None);
+        assert_eq!(due_state(nov, d(2026, 11, 23)), DueState::Due);
+        assert_eq!(due_state(nov, d(2026, 11, 24)), DueState::EndsSoon);
+        assert_eq!(due_state(nov, d(2026, 11, 30)), DueState::EndsSoon);
+        assert_eq!(due_state(nov, d(2026, 12, 1)), DueState::Overdue);
     }
 
     #[test]

@@ -1,0 +1,110 @@
+//! `/orglife`: the branch calendar of due items.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::life_calendar;
+use super::model::{DueState, MeetingKind};
+use crate::i18n::{Strings, use_t};
+use crate::orgs::model::Tree;
+use crate::ui::{AppLayout, Empty, ErrorState, Loading};
+
+/// The name of an item in the branch's tree (党课 or 团课).
+pub fn kind_label(kind: MeetingKind, tree: Tree, t: &Strings) -> &'static str {
+    let party = tree == Tree::Party;
+    match kind {
+        MeetingKind::GeneralMeeting if party => t.life_general_party,
+        MeetingKind::GeneralMeeting => t.life_general_league,
+        MeetingKind::CommitteeMeeting => t.life_committee,
+        MeetingKind::GroupMeeting if party => t.life_group_party,
+        MeetingKind::GroupMeeting => t.life_group_league,
+        MeetingKind::Lesson if party => t.life_lesson_party,
+        MeetingKind::Lesson => t.life_lesson_league,
+        MeetingKind::SecretaryLesson if party => t.life_secretary_party,
+        MeetingKind::SecretaryLesson => t.life_secretary_league,
+        MeetingKind::ThemeDay if party => t.life_theme_party,
+        MeetingKind::ThemeDay => t.life_theme_league,
+        MeetingKind::LifeMeeting => t.life_life_meeting,
+        MeetingKind::Evaluation => t.life_evaluation,
+    }
+}
+
+/// A month of the branch's due items, with links to the months around it and to the
+/// viewer's other branches.
+#[component]
+pub fn LifeCalendarPage() -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let cal = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("org")
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .unwrap_or(0),
+                q.get("month").unwrap_or_default(),
+            )
+        },
+        |(org, month)| life_calendar(org, month),
+    );
+    view! {
+        <AppLayout title=t.life_title back="/me">
+            <Suspense fallback=Loading>
+                {move || cal.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(v) => match v.org.clone() {
+                        None => view! { <Empty text=t.life_no_branch /> }.into_any(),
+                        Some((id, name, tree)) => {
+                            let link = move |m: &str| format!("/orglife?org={id}&month={m}");
+                            view! {
+                                <section class="card">
+                                    <h2>{name}</h2>
+                                    {(v.branches.len() > 1).then(|| {
+                                        let others: Vec<_> = v.branches.iter().filter(|b| b.0 != id).cloned().collect();
+                                        view! {
+                                            <p class="small">
+                                                {others.into_iter().map(|(bid, bname)| view! {
+                                                    <A href=format!("/orglife?org={bid}")>{bname}</A> " "
+                                                }).collect_view()}
+                                            </p>
+                                        }
+                                    })}
+                                    <nav class="pager" aria-label=t.life_months>
+                                        <a href=link(&v.prev)>{format!("‹ {}", v.prev)}</a>
+                                        <strong>{v.month.clone()}</strong>
+                                        <a href=link(&v.next)>{format!("{} ›", v.next)}</a>
+                                    </nav>
+                                    <p class="muted small">{t.life_lead}</p>
+                                </section>
+                                <section class="card list">
+                                    {v.items.into_iter().map(|i| {
+                                        let (class, state) = match i.state {
+                                            DueState::Due => ("tag kind", t.life_due),
+                                            DueState::EndsSoon => ("tag warn", t.life_ends_soon),
+                                            DueState::Overdue => ("tag muted-tag", t.life_overdue),
+                                        };
+                                        view! {
+                                            <div class="row">
+                                                <span>
+                                                    <strong>{kind_label(i.kind, tree, t)}</strong>
+                                                    <span class="muted small block">
+                                                        {match &i.on {
+                                                            Some(d) => format!("{} {d}", t.life_on),
+                                                            None => i.period.clone(),
+                                                        }}
+                                                    </span>
+                                                </span>
+                                                <span class=class>{state}</span>
+                                            </div>
+                                        }
+                                    }).collect_view()}
+                                </section>
+                            }.into_any()
+                        }
+                    },
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
