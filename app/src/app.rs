@@ -13,7 +13,7 @@ use crate::league::founding_pages::{
 };
 use crate::league::pages::LedgerPage;
 use crate::notices::pages::NoticesPage;
-use crate::org_life::pages::LifeCalendarPage;
+use crate::org_life::pages::{LifeCalendarPage, ScheduleMeetingPage};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
 use crate::quiz::admin::{QuestionBankPage, SpecialQuizNewPage};
@@ -151,6 +151,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/league/outbox") view=OutboxPage ssr=SsrMode::Async />
                 <Route path=path!("/league/coverage") view=CoveragePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife") view=LifeCalendarPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/schedule") view=ScheduleMeetingPage />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />

@@ -227,14 +227,10 @@ async fn a_member_moves_to_another_company_through_four_holders_with_a_numbered_
     .unwrap();
     assert_eq!(scopes, vec![0, o.committee, o.branch]);
     // The member was told at each step, and every action is in the history.
-    let told: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
-         WHERE u.username = 'member' AND n.kind = 'transfer_progress'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(told, 4);
+    assert_eq!(
+        common::notifications(&pool, "member", "transfer_progress").await,
+        4
+    );
     let actions: Vec<&str> = v["events"]
         .as_array()
         .unwrap()

@@ -15,6 +15,20 @@ pub struct DueItemView {
     /// The theme day's date.
     pub on: Option<String>,
     pub state: DueState,
+    /// A meeting of this kind is scheduled in the period.
+    pub scheduled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingView {
+    pub id: i64,
+    pub kind: MeetingKind,
+    pub title: String,
+    /// "2026-11-26 19:00–20:30", Asia/Shanghai.
+    pub when: String,
+    pub place: String,
+    pub online_link: String,
+    pub expected: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +41,10 @@ pub struct CalendarView {
     pub prev: String,
     pub next: String,
     pub items: Vec<DueItemView>,
+    /// The month's meetings.
+    pub meetings: Vec<MeetingView>,
+    /// The viewer runs the branch (its secretary, committee or admins above).
+    pub can_schedule: bool,
 }
 
 /// The items a branch must hold in a month's periods (the month, its quarter, its year),
@@ -62,6 +80,8 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
         prev,
         next,
         items: vec![],
+        meetings: vec![],
+        can_schedule: false,
     };
     let Some(org_id) = org_id else {
         return Ok(view);
@@ -77,6 +97,10 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
     }
     let reqs = super::store::requirements(&mut conn, o.tree).await?;
     let theme = super::store::theme_day(&mut conn, org_id).await?;
+    let year = span_of(Frequency::Yearly, span.start);
+    let held = super::store::meetings(&mut conn, org_id, year.start, year.end).await?;
+    let shanghai = crate::points::model::shanghai();
+    let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&shanghai).date_naive();
     view.items = due_items(&reqs, span.start, span.end, theme)
         .into_iter()
         .map(|i| DueItemView {
@@ -84,8 +108,108 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
             period: format!("{} – {}", i.span.start, i.span.end),
             on: i.on.map(|d| d.to_string()),
             state: due_state(i.span, today),
+            scheduled: held.iter().any(|m| {
+                m.kind == i.kind.as_str() && (i.span.start..=i.span.end).contains(&day(m.starts_at))
+            }),
         })
         .collect();
+    view.meetings = held
+        .into_iter()
+        .filter(|m| (span.start..=span.end).contains(&day(m.starts_at)))
+        .filter_map(|m| {
+            let (s, e) = (
+                m.starts_at.with_timezone(&shanghai),
+                m.ends_at.with_timezone(&shanghai),
+            );
+            Some(MeetingView {
+                id: m.id,
+                kind: MeetingKind::parse(&m.kind)?,
+                title: m.title,
+                when: format!("{}–{}", s.format("%Y-%m-%d %H:%M"), e.format("%H:%M")),
+                place: m.place,
+                online_link: m.online_link,
+                expected: m.expected,
+            })
+        })
+        .collect();
+    view.can_schedule = actor.can_manage(&o.path);
     view.org = Some((o.id, o.name, o.tree));
     Ok(view)
+}
+
+pub use schedule::*;
+
+/// One argument per form field; the browser build's generated call trips the argument
+/// count lint, which an attribute on the function does not reach.
+#[allow(clippy::too_many_arguments, reason = "one form field each")]
+mod schedule {
+    use leptos::prelude::*;
+
+    use crate::error::AppError;
+
+    /// Schedules a meeting of a branch: its secretary, committee members and the admins
+    /// above. Every current member is expected and told. Without JavaScript the browser
+    /// goes back to the calendar of the meeting's month.
+    #[server(endpoint = "schedule_meeting")]
+    #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
+    pub async fn schedule_meeting(
+        org: i64,
+        kind: String,
+        title: String,
+        starts: String,
+        ends: String,
+        place: String,
+        online_link: String,
+        agenda: String,
+    ) -> Result<i64, AppError> {
+        use crate::auth::session;
+        use crate::org_life::model::MeetingForm;
+        let form = MeetingForm {
+            kind,
+            title,
+            starts,
+            ends,
+            place,
+            online_link,
+            agenda,
+        };
+        let meeting = form.parse().map_err(AppError::Invalid)?;
+        let mut tx = session::begin().await?;
+        let actor = session::require_actor(&mut tx).await?;
+        let o = crate::orgs::store::org(&mut tx, org)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_manage(&o.path) {
+            return Err(AppError::Forbidden);
+        }
+        if !o.kind.is_branch() {
+            return Err(AppError::invalid(
+                "org",
+                crate::error::Msg::KindNotAllowedHere,
+            ));
+        }
+        let (id, expected) =
+            crate::org_life::store::schedule(&mut tx, o.id, &meeting, actor.user_id).await?;
+        let t = crate::i18n::use_t();
+        let month = meeting
+            .starts
+            .with_timezone(&crate::points::model::shanghai())
+            .format("%Y-%m")
+            .to_string();
+        let link = format!("/orglife?org={}&month={month}", o.id);
+        crate::transfers::store::notify(
+            &mut tx,
+            &expected,
+            "meeting_scheduled",
+            &t.life_meeting_notice
+                .replace("{org}", &o.name)
+                .replace("{title}", &meeting.title),
+            &link,
+            &format!("meeting:{id}:scheduled"),
+        )
+        .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&link);
+        Ok(id)
+    }
 }

@@ -232,6 +232,94 @@ pub fn due_state(span: Span, today: NaiveDate) -> DueState {
     }
 }
 
+/// A meeting as the secretary typed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingForm {
+    pub kind: String,
+    pub title: String,
+    pub starts: String,
+    pub ends: String,
+    pub place: String,
+    pub online_link: String,
+    pub agenda: String,
+}
+
+/// A meeting that passed the form's checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMeeting {
+    pub kind: MeetingKind,
+    pub title: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub place: String,
+    pub online_link: String,
+    pub agenda: String,
+}
+
+impl MeetingForm {
+    /// Every field checked at once: a known kind, a title of 2 to 60 characters, start and
+    /// end (Asia/Shanghai) with the end after the start and within a day, a place or an
+    /// online link (http or https), an agenda of at most 2,000 characters.
+    pub fn parse(&self) -> Result<NewMeeting, Vec<crate::error::FieldError>> {
+        use crate::error::{FieldError, Msg};
+        let mut errors = Vec::new();
+        let kind = MeetingKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.push(FieldError::new("kind", Msg::BadRequest));
+        }
+        let title = self.title.trim();
+        match title.chars().count() {
+            0 => errors.push(FieldError::new("title", Msg::Required)),
+            1 | 61.. => errors.push(FieldError::new("title", Msg::NameInvalid)),
+            _ => {}
+        }
+        let parse = |field: &str, v: &str, errors: &mut Vec<FieldError>| {
+            if v.trim().is_empty() {
+                errors.push(FieldError::new(field, Msg::Required));
+                return None;
+            }
+            crate::quiz::model::parse_shanghai_datetime(v)
+                .map_err(|m| errors.push(FieldError::new(field, m)))
+                .ok()
+        };
+        let starts = parse("starts", &self.starts, &mut errors);
+        let ends = parse("ends", &self.ends, &mut errors);
+        if let (Some(s), Some(e)) = (starts, ends)
+            && (e <= s || e - s > Duration::hours(24))
+        {
+            errors.push(FieldError::new("ends", Msg::MeetingEndBeforeStart));
+        }
+        let place = self.place.trim();
+        let link = self.online_link.trim();
+        if place.is_empty() && link.is_empty() {
+            errors.push(FieldError::new("place", Msg::MeetingNoPlace));
+        }
+        if place.chars().count() > 60 {
+            errors.push(FieldError::new("place", Msg::TooLong));
+        }
+        if !link.is_empty()
+            && (!(link.starts_with("https://") || link.starts_with("http://")) || link.len() > 300)
+        {
+            errors.push(FieldError::new("online_link", Msg::LinkInvalid));
+        }
+        if self.agenda.trim().chars().count() > 2000 {
+            errors.push(FieldError::new("agenda", Msg::TooLong));
+        }
+        match (kind, starts, ends) {
+            (Some(kind), Some(starts), Some(ends)) if errors.is_empty() => Ok(NewMeeting {
+                kind,
+                title: title.to_owned(),
+                starts,
+                ends,
+                place: place.to_owned(),
+                online_link: link.to_owned(),
+                agenda: self.agenda.trim().to_owned(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// Check-in opens this long before the start and closes this long after it.
 pub const CHECK_IN_MARGIN_MINUTES: i64 = 20;
 /// Leave may be asked for until this long before the start.
@@ -465,6 +553,41 @@ mod tests {
         assert_eq!(due_state(nov, d(2026, 11, 24)), DueState::EndsSoon);
         assert_eq!(due_state(nov, d(2026, 11, 30)), DueState::EndsSoon);
         assert_eq!(due_state(nov, d(2026, 12, 1)), DueState::Overdue);
+    }
+
+    #[test]
+    fn a_meeting_needs_an_end_after_its_start_and_a_place() {
+        use crate::error::Msg;
+        let good = MeetingForm {
+            kind: "committee_meeting".into(),
+            title: "十一月支委会".into(),
+            starts: "2026-11-26T19:00".into(),
+            ends: "2026-11-26T20:30".into(),
+            place: "3 楼会议室".into(),
+            ..Default::default()
+        };
+        let m = good.parse().unwrap();
+        assert_eq!(m.starts, at("2026-11-26T11:00:00Z"));
+        let mut bad = good.clone();
+        bad.ends = "2026-11-26T18:00".into();
+        bad.place = String::new();
+        bad.kind = "party".into();
+        let e = bad.parse().unwrap_err();
+        let fields: Vec<(&str, Msg)> = e.iter().map(|f| (f.field.as_str(), f.msg)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("kind", Msg::BadRequest),
+                ("ends", Msg::MeetingEndBeforeStart),
+                ("place", Msg::MeetingNoPlace)
+            ]
+        );
+        let mut online = good.clone();
+        online.place = String::new();
+        online.online_link = "meeting.example/123".into();
+        assert_eq!(online.parse().unwrap_err()[0].msg, Msg::LinkInvalid);
+        online.online_link = "https://meeting.example/123".into();
+        assert!(online.parse().is_ok());
     }
 
     #[test]

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::life_calendar;
+use super::api::{ScheduleMeeting, life_calendar};
 use super::model::{DueState, MeetingKind};
+use crate::auth::pages::action_error;
 use crate::i18n::{Strings, use_t};
 use crate::orgs::model::Tree;
-use crate::ui::{AppLayout, Empty, ErrorState, Loading};
+use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, Loading};
 
 /// The name of an item in the branch's tree (党课 or 团课).
 pub fn kind_label(kind: MeetingKind, tree: Tree, t: &Strings) -> &'static str {
@@ -77,9 +78,32 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                     </nav>
                                     <p class="muted small">{t.life_lead}</p>
                                 </section>
+                                <section class="card">
+                                    <h2>{t.life_meetings}</h2>
+                                    {if v.meetings.is_empty() {
+                                        view! { <p class="muted">{t.life_no_meetings}</p> }.into_any()
+                                    } else {
+                                        v.meetings.iter().map(|m| view! {
+                                            <div class="row">
+                                                <span>
+                                                    <strong>{m.title.clone()}</strong>
+                                                    <span class="muted small block">{format!("{} · {}", kind_label(m.kind, tree, t), m.when)}</span>
+                                                    <span class="muted small block">
+                                                        {if m.place.is_empty() { m.online_link.clone() } else { m.place.clone() }}
+                                                        {format!(" · {} {}", m.expected, t.people)}
+                                                    </span>
+                                                </span>
+                                            </div>
+                                        }).collect_view().into_any()
+                                    }}
+                                    {v.can_schedule.then(|| view! {
+                                        <A href=format!("/orglife/schedule?org={id}") attr:class="btn block">{t.life_schedule}</A>
+                                    })}
+                                </section>
                                 <section class="card list">
                                     {v.items.into_iter().map(|i| {
                                         let (class, state) = match i.state {
+                                            _ if i.scheduled => ("tag ok", t.life_scheduled),
                                             DueState::Due => ("tag kind", t.life_due),
                                             DueState::EndsSoon => ("tag warn", t.life_ends_soon),
                                             DueState::Overdue => ("tag muted-tag", t.life_overdue),
@@ -105,6 +129,48 @@ pub fn LifeCalendarPage() -> impl IntoView {
                     },
                 })}
             </Suspense>
+        </AppLayout>
+    }
+}
+
+/// `/orglife/schedule?org=..&kind=..`: the secretary's form for a meeting of the branch.
+#[component]
+pub fn ScheduleMeetingPage() -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let org = move || {
+        query
+            .read()
+            .get("org")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let kind = move || query.read().get("kind").unwrap_or_default();
+    let action = ServerAction::<ScheduleMeeting>::new();
+    let error = action_error(action);
+    view! {
+        <AppLayout title=t.life_schedule back="/orglife">
+            <section class="card">
+                <ActionForm action=action attr:class="form" attr:novalidate=true>
+                    <FormError error />
+                    <input type="hidden" name="org" value=org />
+                    <div class="field">
+                        <label for="f-kind">{t.f_meeting_kind}</label>
+                        <select id="f-kind" name="kind">
+                            {MeetingKind::ALL.into_iter().map(|k| view! {
+                                <option value=k.as_str() selected=move || kind() == k.as_str()>{kind_label(k, Tree::Party, t)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <Field label=t.f_meeting_title name="title" error />
+                    <Field label=t.f_meeting_starts name="starts" kind="datetime-local" error />
+                    <Field label=t.f_meeting_ends name="ends" kind="datetime-local" error />
+                    <Field label=t.f_meeting_place name="place" error />
+                    <Field label=t.f_meeting_link name="online_link" kind="url" error />
+                    <Field label=t.f_meeting_agenda name="agenda" error />
+                    <button type="submit" class="btn primary block" disabled=move || action.pending().get()>{t.life_schedule}</button>
+                </ActionForm>
+            </section>
         </AppLayout>
     }
 }

@@ -50,3 +50,105 @@ pub async fn my_branches(
     .fetch_all(conn)
     .await?)
 }
+
+/// A meeting on the calendar.
+pub struct MeetingRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub place: String,
+    pub online_link: String,
+    pub expected: i64,
+}
+
+/// Stores a meeting and expects every current member of the branch at it; a place already
+/// taken at an overlapping time is a conflict (checked under a lock on the place, so that
+/// two secretaries cannot both book it). Returns the meeting and who is expected.
+pub async fn schedule(
+    conn: &mut PgConnection,
+    org_id: i64,
+    m: &super::model::NewMeeting,
+    by: i64,
+) -> Result<(i64, Vec<i64>), AppError> {
+    if !m.place.is_empty() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('meeting place ' || $1))")
+            .bind(&m.place)
+            .execute(&mut *conn)
+            .await?;
+        let taken: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM meetings WHERE place = $1 AND starts_at < $3 AND ends_at > $2)",
+        )
+        .bind(&m.place)
+        .bind(m.starts)
+        .bind(m.ends)
+        .fetch_one(&mut *conn)
+        .await?;
+        if taken {
+            return Err(AppError::invalid(
+                "place",
+                crate::error::Msg::MeetingRoomTaken,
+            ));
+        }
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(m.kind.as_str())
+    .bind(&m.title)
+    .bind(m.starts)
+    .bind(m.ends)
+    .bind(&m.place)
+    .bind(&m.online_link)
+    .bind(&m.agenda)
+    .bind(by)
+    .fetch_one(&mut *conn)
+    .await?;
+    let expected: Vec<i64> = sqlx::query_scalar(
+        "INSERT INTO meeting_expected (meeting_id, user_id)
+         SELECT $1, user_id FROM memberships WHERE org_id = $2 AND ended_at IS NULL
+         ON CONFLICT DO NOTHING RETURNING user_id",
+    )
+    .bind(id)
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?;
+    Ok((id, expected))
+}
+
+/// A branch's meetings starting between `from` and `to` (Asia/Shanghai days, included).
+pub async fn meetings(
+    conn: &mut PgConnection,
+    org_id: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<MeetingRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.kind, m.title, m.starts_at, m.ends_at, m.place, m.online_link,
+                (SELECT count(*) FROM meeting_expected e WHERE e.meeting_id = m.id) AS expected
+         FROM meetings m
+         WHERE m.org_id = $1 AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $2 AND $3
+         ORDER BY m.starts_at",
+    )
+    .bind(org_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| MeetingRow {
+            id: r.get("id"),
+            kind: r.get("kind"),
+            title: r.get("title"),
+            starts_at: r.get("starts_at"),
+            ends_at: r.get("ends_at"),
+            place: r.get("place"),
+            online_link: r.get("online_link"),
+            expected: r.get("expected"),
+        })
+        .collect())
+}

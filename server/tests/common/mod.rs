@@ -320,3 +320,16 @@ pub async fn add_user(c: &mut sqlx::PgConnection, hash: &str, username: &str, ph
     .await
     .unwrap()
 }
+
+/// How many notifications of `kind` the user signing in as `username` has.
+pub async fn notifications(pool: &PgPool, username: &str, kind: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.username = $1 AND n.kind = $2",
+    )
+    .bind(username)
+    .bind(kind)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
