@@ -13,6 +13,10 @@ use crate::league::founding_pages::{
 };
 use crate::league::pages::LedgerPage;
 use crate::notices::pages::NoticesPage;
+use crate::org_life::compliance_pages::CompliancePage;
+use crate::org_life::evaluation_pages::EvaluationPage;
+use crate::org_life::meeting_pages::{MeetingPage, MeetingPrintPage};
+use crate::org_life::notice_pages::{NewOrgNoticePage, OrgNoticePage, OrgNoticesPage};
 use crate::org_life::pages::{LifeCalendarPage, ScheduleMeetingPage};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
@@ -152,6 +156,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/league/coverage") view=CoveragePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife") view=LifeCalendarPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/schedule") view=ScheduleMeetingPage />
+                <Route path=path!("/orglife/evaluation") view=EvaluationPage />
+                <Route path=path!("/orglife/notices") view=OrgNoticesPage />
+                <Route path=path!("/orglife/notices/new") view=NewOrgNoticePage />
+                <Route path=path!("/orglife/notices/:id") view=OrgNoticePage />
+                <Route path=path!("/orglife/compliance") view=CompliancePage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/meeting/:id") view=MeetingPage />
+                <Route path=path!("/orglife/meeting/:id/print") view=MeetingPrintPage />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />

@@ -12,7 +12,7 @@ after(async () => { await browser?.close(); });
 test('a secretary sees the branch calendar of due items and schedules a meeting on it', async () => {
   const { context, page } = await phone(browser);
   await signIn(page, 'secretary');
-  await page.getByRole('link', { name: '组织生活' }).click();
+  await page.locator('main').getByRole('link', { name: '组织生活' }).click();
   await page.waitForURL('**/orglife');
   await hydrated(page);
   await page.getByText('前端开发党支部').first().waitFor();

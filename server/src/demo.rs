@@ -136,6 +136,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         founding_dates(&mut tx).await?;
         overdue_transfer(&mut tx).await?;
         mover(&mut tx).await?;
+        meetings(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -156,6 +157,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     founding_dates(&mut tx).await?;
     overdue_transfer(&mut tx).await?;
     mover(&mut tx).await?;
+    meetings(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -421,6 +423,151 @@ async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
 }
 
 /// The example question bank (the file shipped for admins to copy), when the bank is empty.
+/// Half a year of organization life, so that calendars, records and the compliance page
+/// have something to show: 前端开发党支部 and every third branch held everything, others
+/// only some items and lately nothing, the rest nothing at all. Present: most of those
+/// expected; the older records accepted. Once (skipped when any meeting exists).
+async fn meetings(conn: &mut PgConnection) -> Result<(), BoxError> {
+    use chrono::{Datelike, NaiveDate, TimeZone};
+    let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM meetings)")
+        .fetch_one(&mut *conn)
+        .await?;
+    if any {
+        return Ok(());
+    }
+    let branches: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, tree FROM orgs WHERE kind = 'branch' ORDER BY tree, id")
+            .fetch_all(&mut *conn)
+            .await?;
+    let shanghai = app::points::model::shanghai();
+    let today = app::points::model::day_of(chrono::Utc::now());
+    let month_names = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+    ];
+    for (i, (org, name, tree)) in branches.iter().enumerate() {
+        let pattern = if name == "前端开发党支部" {
+            0
+        } else {
+            i % 3
+        };
+        if pattern == 2 {
+            continue;
+        }
+        let party = tree == "party";
+        let by: i64 = sqlx::query_scalar(
+            "SELECT coalesce((SELECT user_id FROM role_grants WHERE org_id = $1 AND role = 'secretary' LIMIT 1),
+                             (SELECT id FROM users WHERE username = 'admin'))",
+        )
+        .bind(org)
+        .fetch_one(&mut *conn)
+        .await?;
+        for back in 1..=6u32 {
+            if pattern == 1 && back <= 2 {
+                continue;
+            }
+            let first = today.with_day(1).unwrap_or(today);
+            let month = (0..back).fold(first, |d, _| {
+                (d - chrono::Days::new(1)).with_day(1).unwrap_or(d)
+            });
+            let label = month_names[month.month0() as usize];
+            let mut items = vec![
+                (
+                    "committee_meeting",
+                    8,
+                    if party { "支委会" } else { "团支委会" },
+                ),
+                (
+                    "theme_day",
+                    15,
+                    if party {
+                        "主题党日"
+                    } else {
+                        "主题团日"
+                    },
+                ),
+            ];
+            if pattern == 0 {
+                items.push((
+                    "group_meeting",
+                    22,
+                    if party {
+                        "党小组会"
+                    } else {
+                        "团小组会"
+                    },
+                ));
+                if month.month() % 3 == 2 {
+                    items.push((
+                        "general_meeting",
+                        25,
+                        if party {
+                            "党员大会"
+                        } else {
+                            "团员大会"
+                        },
+                    ));
+                    items.push(("lesson", 26, if party { "党课" } else { "团课" }));
+                }
+            }
+            for (kind, day, what) in items {
+                let Some(date) = NaiveDate::from_ymd_opt(month.year(), month.month(), day) else {
+                    continue;
+                };
+                let Some(start) = date
+                    .and_hms_opt(19, 0, 0)
+                    .and_then(|t| shanghai.from_local_datetime(&t).single())
+                else {
+                    continue;
+                };
+                let start = start.with_timezone(&chrono::Utc);
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by, chair)
+                     VALUES ($1, $2, $3, $4, $4 + interval '90 minutes', '星云大厦 3 楼会议室', $5,
+                             (SELECT display_name FROM users WHERE id = $5))
+                     RETURNING id",
+                )
+                .bind(org)
+                .bind(kind)
+                .bind(format!("{label}月{what}"))
+                .bind(start)
+                .bind(by)
+                .fetch_one(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO meeting_expected (meeting_id, user_id)
+                     SELECT $1, user_id FROM memberships WHERE org_id = $2 AND ended_at IS NULL",
+                )
+                .bind(id)
+                .bind(org)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO meeting_attendance (meeting_id, user_id, how, at)
+                     SELECT meeting_id, user_id, 'code', $2 FROM meeting_expected
+                     WHERE meeting_id = $1 AND user_id % 5 <> 0",
+                )
+                .bind(id)
+                .bind(start)
+                .execute(&mut *conn)
+                .await?;
+                if back >= 2 {
+                    sqlx::query(
+                        "INSERT INTO meeting_records (meeting_id, version, minutes, resolutions, state, updated_by, updated_at)
+                         VALUES ($1, 2, $2, '按计划推进。', 'accepted', $3, $4 + interval '2 days')",
+                    )
+                    .bind(id)
+                    .bind(format!("{what}按议程进行，与会同志逐一发言，交流了学习体会。"))
+                    .bind(by)
+                    .bind(start)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn questions(conn: &mut PgConnection) -> Result<(), BoxError> {
     let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM questions)")
         .fetch_one(&mut *conn)

@@ -41,6 +41,9 @@ pub fn spawn(pool: PgPool) {
             if let Err(e) = coverage_snapshot(&pool).await {
                 tracing::error!(error = %e, "taking this week's coverage snapshot failed; will retry");
             }
+            if let Err(e) = life_alerts(&pool).await {
+                tracing::error!(error = %e, "warning and escalating organization life failed; will retry");
+            }
             if let Err(e) = overdue_transfers(&pool).await {
                 tracing::error!(error = %e, "telling holders of overdue transfer steps failed; will retry");
             }
@@ -116,5 +119,21 @@ pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
     app::league::coverage_store::snapshot(&mut conn, week)
         .await
         .map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// Warns branches of organization life items ending within a week that are not scheduled,
+/// and escalates to their superiors the items whose period ended without them (each once).
+pub async fn life_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
+    let today = app::points::model::day_of(Utc::now());
+    let t = app::i18n::Locale::ZhCn.strings();
+    let mut tx = pool.begin().await?;
+    let (warned, escalated) = app::org_life::compliance_store::run_alerts(&mut tx, today, t)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    tx.commit().await?;
+    if warned + escalated > 0 {
+        tracing::info!(warned, escalated, "organization life alerts");
+    }
     Ok(())
 }

@@ -2,9 +2,11 @@
 //! router. `main.rs` only reads the environment and serves what [`router`] builds, so that
 //! the tests drive the very same router.
 
+pub mod calendar_feed;
 pub mod demo;
 pub mod jobs;
 pub mod ledger_export;
+pub mod life_export;
 pub mod security;
 pub mod sms;
 pub mod uploads;
@@ -138,6 +140,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         .route("/healthz", get(healthz))
         .route("/api/uploads", axum::routing::post(uploads::upload))
         .route("/admin/ledger/export.csv", get(ledger_export::export))
+        .route("/calendar/{file}", get(calendar_feed::feed))
+        .route("/orglife/export.csv", get(life_export::export))
         .nest_service("/media", media)
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -1,5 +1,6 @@
-//! The branch calendar through the real router: a month's due items from the tree's
-//! frequencies, where each stands, and who may see a branch's calendar.
+//! Organization life through the real router: a month's due items from the tree's
+//! frequencies and who may see a branch's calendar; meetings with leave, check-in by the
+//! rotating code, attendance by hand, and the record with its versioned saves and review.
 
 mod common;
 
@@ -120,6 +121,8 @@ async fn schedule(
                 ("place", place),
                 ("online_link", ""),
                 ("agenda", "学习；讨论发展对象"),
+                ("chair", "王书记"),
+                ("recorder", ""),
             ],
         )
         .await;
@@ -228,4 +231,997 @@ async fn a_secretary_schedules_a_meeting_the_branch_is_told_and_the_room_is_kept
     )
     .await;
     assert_eq!(s, StatusCode::OK);
+}
+
+/// A meeting of branch A starting `minutes` from now (negative: already started).
+async fn meeting_at(pool: &PgPool, secretary: &mut Client, branch: i64, minutes: i32) -> i64 {
+    let (s, v) = schedule(
+        secretary,
+        branch,
+        "group_meeting",
+        "2031-05-06T19:00",
+        "2031-05-06T20:00",
+        "",
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a place or a link is needed: {v}"
+    );
+    let (s, v) = schedule(
+        secretary,
+        branch,
+        "group_meeting",
+        "2031-05-06T19:00",
+        "2031-05-06T20:00",
+        &format!("会议室 {minutes}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = v.as_i64().unwrap();
+    sqlx::query(
+        "UPDATE meetings SET starts_at = now() + make_interval(mins => $2),
+                             ends_at = now() + make_interval(mins => $2 + 60) WHERE id = $1",
+    )
+    .bind(id)
+    .bind(minutes)
+    .execute(pool)
+    .await
+    .unwrap();
+    id
+}
+
+async fn call(c: &mut Client, name: &str, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+    let r = c.call(name, fields).await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+async fn save(
+    c: &mut Client,
+    meeting: &str,
+    version: &str,
+    minutes: &str,
+    resolutions: &str,
+) -> (StatusCode, Value) {
+    let fields = [
+        ("meeting", meeting),
+        ("version", version),
+        ("minutes", minutes),
+        ("resolutions", resolutions),
+    ];
+    call(c, "save_minutes", &fields).await
+}
+
+async fn submit(c: &mut Client, meeting: &str, version: &str) -> (StatusCode, Value) {
+    call(
+        c,
+        "submit_minutes",
+        &[("meeting", meeting), ("version", version)],
+    )
+    .await
+}
+
+async fn review(c: &mut Client, meeting: &str, accept: bool, reason: &str) -> (StatusCode, Value) {
+    let accept = accept.to_string();
+    call(
+        c,
+        "review_minutes",
+        &[
+            ("meeting", meeting),
+            ("accept", &accept),
+            ("reason", reason),
+        ],
+    )
+    .await
+}
+
+/// The answer refused the input with this message.
+fn refused(s: StatusCode, v: &Value, msg: &str) {
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["Invalid"][0]["msg"], msg, "{v}");
+}
+
+async fn code_of(c: &mut Client, meeting: i64) -> String {
+    let (s, v) = call(c, "check_in_code", &[("meeting", &meeting.to_string())]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["code"].as_str().unwrap().to_owned()
+}
+
+async fn count(pool: &PgPool, sql: &str, id: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_member_asks_for_leave_the_organizer_answers_and_each_is_told(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let mut member = signed_in(&pool, "member").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 120).await;
+    let m = id.to_string();
+    let (s, v) = call(
+        &mut member,
+        "ask_leave",
+        &[("meeting", &m), ("reason", "病")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["Invalid"][0]["msg"], "LeaveReasonInvalid");
+    let (s, v) = call(
+        &mut member,
+        "ask_leave",
+        &[("meeting", &m), ("reason", "出差在外地")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        common::notifications(&pool, "secretary", "leave_asked").await,
+        1
+    );
+
+    // The member sees their own request; only the organizer sees everyone's.
+    let (_, v) = call(&mut member, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["my_leave"][0], "Asked");
+    assert_eq!(v["attendees"].as_array().unwrap().len(), 0);
+    let (_, v) = call(&mut secretary, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["attendees"].as_array().unwrap().len(), 2);
+
+    let member_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let answer = [
+        ("meeting", m.as_str()),
+        ("member", &member_id.to_string()),
+        ("approve", "true"),
+    ];
+    let (s, _) = call(&mut member, "answer_leave", &answer).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a member does not answer leave");
+    let (s, v) = call(&mut secretary, "answer_leave", &answer).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        common::notifications(&pool, "member", "leave_answered").await,
+        1
+    );
+    let (s, v) = call(&mut secretary, "answer_leave", &answer).await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("LeaveAnswered"))
+    );
+    let (s, _) = call(
+        &mut member,
+        "ask_leave",
+        &[("meeting", &m), ("reason", "改个理由")],
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "an answered request stays as answered"
+    );
+    let (_, v) = call(&mut member, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["my_leave"][0], "Approved");
+    assert_eq!(v["leave_count"], 1);
+
+    // Closer than 20 minutes to the start, leave is closed.
+    let soon = meeting_at(&pool, &mut secretary, w.branch_a, 15).await;
+    let (s, v) = call(
+        &mut member,
+        "ask_leave",
+        &[("meeting", &soon.to_string()), ("reason", "临时加班")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["Invalid"][0]["msg"], "LeaveClosed");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn only_the_organizer_sees_the_code_and_a_member_checks_in_once_for_the_points(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let mut member = signed_in(&pool, "member").await;
+    let mut outsider = signed_in(&pool, "secretary2").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 5).await;
+    let m = id.to_string();
+    let (s, _) = call(&mut member, "check_in_code", &[("meeting", &m)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a member never sees the code");
+    let (s, _) = call(&mut outsider, "check_in_code", &[("meeting", &m)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&mut secretary, "check_in_code", &[("meeting", &m)]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["qr_svg"].as_str().unwrap().contains("<svg"));
+    let code = v["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 6);
+
+    // Branch B's secretary can neither see branch A's meeting nor check in to it.
+    let (s, _) = call(&mut outsider, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = call(
+        &mut outsider,
+        "check_in",
+        &[("meeting", &m), ("code", &code)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (s, v) = call(&mut member, "check_in", &[("meeting", &m), ("code", wrong)]).await;
+    refused(s, &v, "CheckInCodeWrong");
+    let (s, v) = call(
+        &mut member,
+        "check_in",
+        &[("meeting", &m), ("code", "12ab")],
+    )
+    .await;
+    assert_eq!(v["Invalid"][0]["msg"], "CheckInCodeFormat", "{s}");
+    let code = code_of(&mut secretary, id).await;
+    let (s, v) = call(&mut member, "check_in", &[("meeting", &m), ("code", &code)]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let code = code_of(&mut secretary, id).await;
+    let (s, v) = call(&mut member, "check_in", &[("meeting", &m), ("code", &code)]).await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("CheckInTwice"))
+    );
+    let points: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(l.points), 0) FROM point_ledger l JOIN users u ON u.id = l.user_id
+         WHERE u.username = 'member' AND l.source_kind = 'meeting' AND l.source_id = $1",
+    )
+    .bind(&m)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        points, 5,
+        "attending with check-in pays the meeting's points once"
+    );
+    let (_, v) = call(&mut member, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(
+        (v["checked_in"].as_bool(), v["present_count"].as_i64()),
+        (Some(true), Some(1))
+    );
+
+    // Outside the window: too early.
+    let later = meeting_at(&pool, &mut secretary, w.branch_a, 90).await;
+    let (s, v) = call(
+        &mut member,
+        "check_in",
+        &[("meeting", &later.to_string()), ("code", &code)],
+    )
+    .await;
+    refused(s, &v, "CheckInTooEarly");
+    let (s, v) = call(
+        &mut secretary,
+        "check_in_code",
+        &[("meeting", &later.to_string())],
+    )
+    .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::OK, Some("")),
+        "no code before the window"
+    );
+
+    // By hand, with a reason, recorded as such and without points.
+    let secretary_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let who = secretary_id.to_string();
+    let (s, v) = call(
+        &mut secretary,
+        "mark_attendance",
+        &[("meeting", &m), ("member", &who), ("reason", "")],
+    )
+    .await;
+    assert_eq!(
+        (s, v["Invalid"][0]["msg"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("AttendanceReasonRequired")
+        )
+    );
+    let (s, _) = call(
+        &mut member,
+        "mark_attendance",
+        &[("meeting", &m), ("member", &who), ("reason", "手机没电")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(
+        &mut secretary,
+        "mark_attendance",
+        &[("meeting", &m), ("member", &who), ("reason", "手机没电")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let manual = count(
+        &pool,
+        "SELECT count(*) FROM meeting_attendance WHERE meeting_id = $1 AND how = 'manual'",
+        id,
+    )
+    .await;
+    assert_eq!(manual, 1);
+    let paid = count(
+        &pool,
+        "SELECT count(*) FROM point_ledger WHERE user_id = $1 AND source_kind = 'meeting'",
+        secretary_id,
+    )
+    .await;
+    assert_eq!(paid, 0);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn concurrent_check_ins_of_one_member_give_one_attendance_and_one_award(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 0).await;
+    let m = id.to_string();
+    // One member on three phones, the same code, at once.
+    let mut one = signed_in(&pool, "member").await;
+    let mut two = signed_in(&pool, "member").await;
+    let mut three = signed_in(&pool, "member").await;
+    let code = code_of(&mut secretary, id).await;
+    let fields = [("meeting", m.as_str()), ("code", code.as_str())];
+    let (a, b, c) = tokio::join!(
+        one.call("check_in", &fields),
+        two.call("check_in", &fields),
+        three.call("check_in", &fields),
+    );
+    let replies = [a.status, b.status, c.status];
+    assert_eq!(
+        replies.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{replies:?}"
+    );
+    assert!(
+        replies
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT)
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM meeting_attendance WHERE meeting_id = $1",
+            id
+        )
+        .await,
+        1
+    );
+    let awards: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM point_ledger WHERE source_kind = 'meeting' AND source_id = $1",
+    )
+    .bind(&m)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(awards, 1);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn two_concurrent_saves_of_minutes_one_wins_and_the_superior_sends_the_record_back(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let mut member = signed_in(&pool, "member").await;
+    let future = meeting_at(&pool, &mut secretary, w.branch_a, 60).await;
+    let (s, v) = save(&mut secretary, &future.to_string(), "0", "x", "").await;
+    refused(s, &v, "NotYetHeld");
+
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, -30).await;
+    let m = id.to_string();
+    let first = [
+        ("meeting", m.as_str()),
+        ("version", "0"),
+        ("minutes", "书记的纪要"),
+        ("resolutions", ""),
+    ];
+    let second = [
+        ("meeting", m.as_str()),
+        ("version", "0"),
+        ("minutes", "委员的纪要"),
+        ("resolutions", ""),
+    ];
+    let (a, b) = tokio::join!(
+        secretary.call("save_minutes", &first),
+        admin.call("save_minutes", &second),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} {}",
+        a.body,
+        b.body
+    );
+    let loser = if a.status == StatusCode::CONFLICT {
+        &a
+    } else {
+        &b
+    };
+    assert!(loser.body.contains("RecordChanged"), "{}", loser.body);
+    let (_, v) = call(&mut secretary, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["record"]["version"], 1);
+    let winner = v["record"]["minutes"].as_str().unwrap().to_owned();
+    assert!(winner == "书记的纪要" || winner == "委员的纪要");
+
+    let (s, _) = save(&mut member, &m, "1", "成员改的", "").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = submit(&mut secretary, &m, "0").await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("RecordChanged"))
+    );
+    let (s, v) = submit(&mut secretary, &m, "1").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        common::notifications(&pool, "orgadmin", "record_submitted").await,
+        1
+    );
+    let (s, v) = save(&mut secretary, &m, "2", "再改", "").await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("RecordLocked"))
+    );
+
+    // The secretary is no superior; the superior must give a reason to send it back.
+    let (s, _) = review(&mut secretary, &m, true, "").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = review(&mut admin, &m, false, "").await;
+    assert_eq!(
+        (s, v["Invalid"][0]["msg"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("ReturnReasonRequired")
+        )
+    );
+    let (s, v) = review(&mut admin, &m, false, "缺少讨论内容").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        common::notifications(&pool, "secretary", "record_returned").await,
+        1
+    );
+    let (s, _) = review(&mut admin, &m, true, "").await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "a returned record is not under review"
+    );
+
+    // Revised and submitted again; accepted; the history keeps every step.
+    let (s, _) = save(&mut secretary, &m, "3", "补充了讨论内容", "通过").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = submit(&mut secretary, &m, "4").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = review(&mut admin, &m, true, "").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = call(&mut admin, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["record"]["state"], "Accepted");
+    let actions: Vec<&str> = v["record"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["accept", "submit", "save", "return", "submit", "save"]
+    );
+    // Members read the accepted record but not its history; branch B sees nothing of it.
+    let (_, v) = call(&mut member, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["record"]["minutes"], "补充了讨论内容");
+    assert_eq!(v["record"]["history"].as_array().unwrap().len(), 0);
+    let mut outsider = signed_in(&pool, "secretary2").await;
+    let (s, _) = call(&mut outsider, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn run_alerts(pool: &PgPool, today: chrono::NaiveDate) -> (usize, usize) {
+    let mut tx = pool.begin().await.unwrap();
+    let t = app::i18n::Locale::ZhCn.strings();
+    let sent = app::org_life::compliance_store::run_alerts(&mut tx, today, t)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    sent
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn warnings_and_escalations_go_out_once_even_when_two_processes_run_them(pool: PgPool) {
+    let w = world(&pool).await;
+    // Branch A held its November committee meeting; nothing else was held.
+    sqlx::query(
+        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+         SELECT $1, 'committee_meeting', '十一月支委会', '2026-11-10 11:00+00', '2026-11-10 12:00+00', '会议室',
+                (SELECT id FROM users WHERE username = 'secretary')",
+    )
+    .bind(w.branch_a)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // The last week of November: branch A is warned of the month's other two items, branch
+    // B of all three; October's three monthly items of each branch go up as escalations.
+    let (a, b) = tokio::join!(
+        run_alerts(&pool, day(2026, 11, 24)),
+        run_alerts(&pool, day(2026, 11, 24))
+    );
+    assert_eq!((a.0 + b.0, a.1 + b.1), (2 + 3, 6), "{a:?} {b:?}");
+    assert_eq!(
+        common::notifications(&pool, "secretary", "life_warning").await,
+        2
+    );
+    assert_eq!(
+        common::notifications(&pool, "secretary2", "life_warning").await,
+        3
+    );
+    assert_eq!(
+        run_alerts(&pool, day(2026, 11, 25)).await,
+        (0, 0),
+        "once per item and period"
+    );
+
+    // After the month: escalated to the committee's admin, once, by two processes at once.
+    let (a, b) = tokio::join!(
+        run_alerts(&pool, day(2026, 12, 1)),
+        run_alerts(&pool, day(2026, 12, 1))
+    );
+    assert_eq!(a.1 + b.1, 5, "{a:?} {b:?}");
+    assert_eq!(
+        common::notifications(&pool, "orgadmin", "life_escalation").await,
+        6 + 5
+    );
+    assert_eq!(run_alerts(&pool, day(2026, 12, 2)).await, (0, 0));
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_superior_sees_its_branches_by_on_time_rate_and_members_do_not(pool: PgPool) {
+    let w = world(&pool).await;
+    sqlx::query(
+        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+         SELECT $1, 'committee_meeting', '上月支委会', date_trunc('month', now()) - interval '10 days',
+                date_trunc('month', now()) - interval '10 days' + interval '1 hour', '会议室',
+                (SELECT id FROM users WHERE username = 'secretary')",
+    )
+    .bind(w.branch_a)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let (s, v) = call(&mut admin, "life_compliance", &[("org", "0")]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["org_id"], w.committee);
+    let branches = v["branches"].as_array().unwrap();
+    assert_eq!(branches.len(), 2);
+    // Branch B held nothing: lowest rate first, and idle for six months.
+    assert_eq!(branches[0]["id"], w.branch_b);
+    assert_eq!(branches[0]["rate"], 0);
+    assert_eq!(branches[0]["idle"], true);
+    assert_eq!(branches[1]["id"], w.branch_a);
+    assert_eq!(branches[1]["on_time"], 1);
+    assert_eq!(branches[1]["idle"], false);
+    assert_eq!(v["idle"], 1);
+
+    let mut member = signed_in(&pool, "member").await;
+    let (s, _) = call(&mut member, "life_compliance", &[("org", "0")]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let (s, _) = call(
+        &mut secretary,
+        "life_compliance",
+        &[("org", &w.committee.to_string())],
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a secretary does not oversee the committee"
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn meetings_held_on_time_and_records_accepted_feed_the_star_rating(pool: PgPool) {
+    let w = world(&pool).await;
+    sqlx::query("UPDATE orgs SET founded_on = DATE '2024-01-01' WHERE id = $1")
+        .bind(w.branch_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A committee meeting every month of 2025; the first six records accepted.
+    sqlx::query(
+        "WITH m AS (
+             INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+             SELECT $1, 'committee_meeting', month || '月支委会',
+                    make_timestamptz(2025, month, 10, 19, 0, 0, 'Asia/Shanghai'),
+                    make_timestamptz(2025, month, 10, 20, 0, 0, 'Asia/Shanghai'), '会议室',
+                    (SELECT id FROM users WHERE username = 'secretary')
+             FROM generate_series(1, 12) AS month
+             RETURNING id, starts_at)
+         INSERT INTO meeting_records (meeting_id, version, minutes, state, updated_by)
+         SELECT id, 2, '纪要', CASE WHEN extract(month FROM starts_at) <= 6 THEN 'accepted' ELSE 'submitted' END,
+                (SELECT id FROM users WHERE username = 'secretary')
+         FROM m",
+    )
+    .bind(w.branch_a)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let org = w.committee.to_string();
+    let (s, v) = call(
+        &mut admin,
+        "compute_ratings",
+        &[("org", &org), ("period", "2025")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = call(
+        &mut admin,
+        "star_ratings",
+        &[("org", &org), ("period", "2025")],
+    )
+    .await;
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "研发党支部")
+        .unwrap()
+        .clone();
+    // 2025 required 36 monthly, 8 quarterly and 3 yearly items; 12 were held: 25%.
+    assert_eq!(row["meetings"], 12 * 100 / 47);
+    // Six of the twelve records accepted: 50%.
+    assert_eq!(row["records"], 50);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_notice_reaches_the_subtree_and_acknowledging_in_time_pays_once(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let mut member = signed_in(&pool, "member").await;
+    let org = w.committee.to_string();
+    let (s, v) = call(
+        &mut member,
+        "send_notice",
+        &[
+            ("org", &org),
+            ("title", "学习通知"),
+            ("body", "请学习"),
+            ("days", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = call(
+        &mut admin,
+        "send_notice",
+        &[
+            ("org", &org),
+            ("title", "学习通知"),
+            ("body", ""),
+            ("days", "99"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["Invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["body", "days"]);
+    let (s, v) = call(
+        &mut admin,
+        "send_notice",
+        &[
+            ("org", &org),
+            ("title", "关于学习全会精神的通知"),
+            ("body", "请各位同志本周内完成学习。"),
+            ("days", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = v.as_i64().unwrap().to_string();
+    // Both branches' members received it and were told.
+    assert_eq!(common::notifications(&pool, "member", "notice").await, 1);
+    assert_eq!(
+        common::notifications(&pool, "secretary2", "notice").await,
+        1
+    );
+
+    let (s, v) = call(&mut member, "notice_detail", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["received"].as_bool(), v["sees_receipts"].as_bool()),
+        (Some(true), Some(false))
+    );
+    let (s, v) = call(&mut member, "acknowledge_notice", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = call(&mut member, "acknowledge_notice", &[("id", &id)]).await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("NoticeAcked"))
+    );
+    let points: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(points), 0) FROM point_ledger WHERE source_kind = 'notice' AND source_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(points, 1);
+
+    // The sender sees who has and who has not acknowledged.
+    let (_, v) = call(&mut admin, "notice_detail", &[("id", &id)]).await;
+    assert_eq!(v["acked"][0][0], "member");
+    let pending: Vec<&str> = v["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(pending, ["secretary", "secretary2"]);
+
+    // Late: acknowledged, no point. Someone outside the subtree cannot read it.
+    sqlx::query(
+        "UPDATE org_notices SET ack_by = now() - interval '1 minute' WHERE id = $1::bigint",
+    )
+    .bind(&id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut late = signed_in(&pool, "secretary2").await;
+    let (s, _) = call(&mut late, "acknowledge_notice", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::OK);
+    let paid: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM point_ledger WHERE source_kind = 'notice'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(paid, 1, "a late acknowledgement earns nothing");
+    let mut platform = signed_in(&pool, "admin").await;
+    let (s, _) = call(&mut platform, "acknowledge_notice", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not a recipient");
+    let (s, v) = call(&mut member, "org_notices", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["received"][0]["acked"], true);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_secret_ballot_takes_one_ballot_per_voter_and_shows_only_tallies_after_it_closes(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let mut member = signed_in(&pool, "member").await;
+    let org = w.branch_a.to_string();
+    let (s, _) = call(
+        &mut member,
+        "open_evaluation",
+        &[("org", &org), ("days", "7")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(
+        &mut secretary,
+        "open_evaluation",
+        &[("org", &org), ("days", "30")],
+    )
+    .await;
+    refused(s, &v, "EvaluationDays");
+    let (s, v) = call(
+        &mut secretary,
+        "open_evaluation",
+        &[("org", &org), ("days", "7")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = v.as_i64().unwrap().to_string();
+    let (s, _) = call(
+        &mut secretary,
+        "open_evaluation",
+        &[("org", &org), ("days", "7")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "one a year");
+    assert_eq!(
+        common::notifications(&pool, "member", "evaluation_opened").await,
+        1
+    );
+
+    let ids: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.username FROM evaluation_members m JOIN users u ON u.id = m.user_id
+         WHERE m.evaluation_id = $1::bigint ORDER BY u.username",
+    )
+    .bind(&id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let names: Vec<&str> = ids.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["member", "secretary"],
+        "the branch's members are on the roll"
+    );
+    let (m, sec) = (ids[0].0.to_string(), ids[1].0.to_string());
+    let key = |u: &str| format!("grades[{u}]");
+    let (km, ks) = (key(&m), key(&sec));
+
+    // A ballot must grade everyone; then it counts once, even when sent twice at once.
+    let (s, v) = call(
+        &mut member,
+        "cast_ballot",
+        &[("evaluation", &id), (&km, "excellent")],
+    )
+    .await;
+    refused(s, &v, "BallotIncomplete");
+    let mut again = signed_in(&pool, "member").await;
+    let ballot = [
+        ("evaluation", id.as_str()),
+        (&km, "excellent"),
+        (&ks, "qualified"),
+    ];
+    let (a, b) = tokio::join!(
+        member.call("cast_ballot", &ballot),
+        again.call("cast_ballot", &ballot)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} {}",
+        a.body,
+        b.body
+    );
+    let (s, _) = call(
+        &mut secretary,
+        "cast_ballot",
+        &[("evaluation", &id), (&km, "qualified"), (&ks, "qualified")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // While open, nobody sees tallies, the secretary included; confirming must wait.
+    let (_, v) = call(&mut secretary, "evaluation", &[("org", &org)]).await;
+    assert_eq!(v["ballot"]["voted"], 2);
+    assert_eq!(v["ballot"]["tallies"].as_array().unwrap().len(), 0);
+    let (s, v) = call(&mut secretary, "confirm_evaluation", &[("evaluation", &id)]).await;
+    assert_eq!(
+        (s, v["Invalid"][0]["msg"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("EvaluationNotClosed")
+        )
+    );
+
+    // What is stored cannot be joined back to voters: the voters table holds only who voted,
+    // the counters only totals, and neither has a time or an order to line up.
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text FROM information_schema.columns
+         WHERE table_name IN ('evaluation_voters', 'evaluation_tallies') ORDER BY 1, ordinal_position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let columns: Vec<String> = columns.iter().map(|(t, c)| format!("{t}.{c}")).collect();
+    assert_eq!(
+        columns,
+        [
+            "evaluation_tallies.evaluation_id",
+            "evaluation_tallies.subject_id",
+            "evaluation_tallies.grade",
+            "evaluation_tallies.votes",
+            "evaluation_voters.evaluation_id",
+            "evaluation_voters.user_id",
+        ]
+    );
+
+    sqlx::query("UPDATE evaluations SET opens_at = now() - interval '8 days', closes_at = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (s, v) = call(
+        &mut member,
+        "cast_ballot",
+        &[("evaluation", &id), (&km, "excellent"), (&ks, "excellent")],
+    )
+    .await;
+    refused(s, &v, "BallotClosed");
+    let (_, v) = call(&mut member, "evaluation", &[("org", &org)]).await;
+    let tallies = v["ballot"]["tallies"].as_array().unwrap();
+    let of = |name: &str| tallies.iter().find(|t| t["name"] == name).unwrap().clone();
+    // member: one 优秀, one 合格 → a tie goes to the lower grade; secretary: two 合格.
+    assert_eq!(of("member")["votes"], serde_json::json!([1, 1, 0, 0]));
+    assert_eq!(of("member")["leading"], "Qualified");
+    assert_eq!(of("secretary")["votes"], serde_json::json!([0, 2, 0, 0]));
+    let (s, _) = call(&mut member, "confirm_evaluation", &[("evaluation", &id)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&mut secretary, "confirm_evaluation", &[("evaluation", &id)]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = call(&mut member, "evaluation", &[("org", &org)]).await;
+    assert_eq!(v["my_results"][0][2], "Qualified");
+    let (s, _) = call(&mut secretary, "confirm_evaluation", &[("evaluation", &id)]).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let mut outsider = signed_in(&pool, "secretary2").await;
+    let (s, _) = call(&mut outsider, "evaluation", &[("org", &org)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_organizer_attaches_a_sign_in_sheet_while_the_record_is_open(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, -10).await;
+    let m = id.to_string();
+    let r = secretary
+        .upload(
+            "attachment",
+            "签到表.pdf",
+            b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let upload = r.json()["id"].as_str().unwrap().to_owned();
+    let r = secretary
+        .upload(
+            "attachment",
+            "会议.mp4",
+            b"\0\0\0\x18ftypmp42\0\0\0\0".to_vec(),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a video is no attachment"
+    );
+
+    let mut member = signed_in(&pool, "member").await;
+    let fields = [
+        ("meeting", m.as_str()),
+        ("upload", upload.as_str()),
+        ("kind", "sign_in"),
+    ];
+    let (s, _) = call(&mut member, "attach_file", &fields).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&mut secretary, "attach_file", &fields).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = call(&mut secretary, "meeting_detail", &[("id", &m)]).await;
+    let files = v["record"]["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["file_name"], "签到表.pdf");
+    assert_eq!(files[0]["kind"], "sign_in");
+    let r = secretary.get(files[0]["url"].as_str().unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "the file is on disk and served");
+
+    // Once submitted, the record's attachments stay as they are.
+    let (s, _) = save(&mut secretary, &m, "0", "纪要", "").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = submit(&mut secretary, &m, "1").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = call(
+        &mut secretary,
+        "detach_file",
+        &[("meeting", &m), ("upload", &upload)],
+    )
+    .await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("RecordLocked"))
+    );
 }

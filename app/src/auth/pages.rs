@@ -122,6 +122,12 @@ fn Profile(p: ProfileView) -> impl IntoView {
         .roles
         .iter()
         .any(|r| r.role == super::model::Role::PlatformAdmin);
+    let oversees = p.roles.iter().any(|r| {
+        matches!(
+            r.role,
+            super::model::Role::OrgAdmin | super::model::Role::PlatformAdmin
+        )
+    });
     view! {
         <section class="card profile">
             <div class="avatar" aria-hidden="true">{initial.to_string()}</div>
@@ -187,6 +193,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {platform_admin.then(|| view! { <A href="/admin/ledger" attr:class="btn block">{t.ledger_title}</A> })}
             {manages.then(|| view! { <A href="/league/review" attr:class="btn block">{t.founding_queue_title}</A> })}
             {manages.then(|| view! { <A href="/league/coverage" attr:class="btn block">{t.coverage_title}</A> })}
+            {oversees.then(|| view! { <A href="/orglife/compliance" attr:class="btn block">{t.compliance_link}</A> })}
             {platform_admin.then(|| view! { <A href="/league/outbox" attr:class="btn block">{t.outbox_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
         </section>

@@ -161,6 +161,8 @@ mod schedule {
         place: String,
         online_link: String,
         agenda: String,
+        chair: String,
+        recorder: String,
     ) -> Result<i64, AppError> {
         use crate::auth::session;
         use crate::org_life::model::MeetingForm;
@@ -172,6 +174,8 @@ mod schedule {
             place,
             online_link,
             agenda,
+            chair,
+            recorder,
         };
         let meeting = form.parse().map_err(AppError::Invalid)?;
         let mut tx = session::begin().await?;
@@ -212,4 +216,19 @@ mod schedule {
         leptos_axum::redirect(&link);
         Ok(id)
     }
+}
+
+/// The address of the viewer's calendar feed (made on first use); `renew` makes a new
+/// secret so that the old address stops working.
+#[server(endpoint = "calendar_feed")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(renew)))]
+pub async fn calendar_feed(renew: bool) -> Result<String, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let secret = super::store::feed_secret(&mut conn, actor.user_id, renew).await?;
+    Ok(format!(
+        "{}/calendar/{secret}.ics",
+        crate::league::founding_flow::origin()
+    ))
 }

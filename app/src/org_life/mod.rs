@@ -1,9 +1,30 @@
-//! Organization life (组织生活): the items a branch must hold and the branch calendar. So far:
-//! due items from frequencies (data per tree), the calendar of a month's due items, and the
-//! rules for check-in, leave and the secret ballot that meetings will use.
+//! Organization life (组织生活): the items a branch must hold and the branch calendar, and
+//! meetings: scheduling, leave, check-in with a rotating code, attendance by hand, and the
+//! record (minutes) with its review by the superior.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod code;
+pub mod compliance_api;
+pub mod compliance_pages;
+#[cfg(feature = "ssr")]
+pub mod compliance_store;
+pub mod evaluation_api;
+pub mod evaluation_pages;
+#[cfg(feature = "ssr")]
+pub mod evaluation_store;
+pub mod ics;
+pub mod meeting_api;
+#[cfg(feature = "ssr")]
+pub mod meeting_flow;
+pub mod meeting_pages;
+#[cfg(feature = "ssr")]
+pub mod meeting_store;
 pub mod model;
+pub mod notice_api;
+pub mod notice_pages;
+#[cfg(feature = "ssr")]
+pub mod notice_store;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;

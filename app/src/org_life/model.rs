@@ -232,6 +232,127 @@ pub fn due_state(span: Span, today: NaiveDate) -> DueState {
     }
 }
 
+/// A moment as people here read it: "2026-11-26 19:00", Asia/Shanghai.
+pub fn local_minute(t: DateTime<Utc>) -> String {
+    t.with_timezone(&crate::points::model::shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// How many days before a period's end a missing item is warned about.
+pub const WARN_DAYS: i64 = 7;
+/// How long after a period's end a missing item may still be escalated.
+pub const ESCALATE_WITHIN_DAYS: i64 = 28;
+/// Without organization life for this many days a branch is flagged (six months).
+pub const IDLE_DAYS: i64 = 183;
+
+/// Is a meeting of the item's kind in the item's period among `meetings` (kind, day)?
+fn covered(item: &DueItem, meetings: &[(MeetingKind, NaiveDate)]) -> bool {
+    meetings
+        .iter()
+        .any(|(k, d)| *k == item.kind && (item.span.start..=item.span.end).contains(d))
+}
+
+/// Where a branch stands on its organization life over the year before `today`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compliance {
+    /// Items whose period ended in the year before today.
+    pub due: u32,
+    /// Of those, the ones held within their period.
+    pub on_time: u32,
+    /// Those not held.
+    pub overdue: Vec<DueItem>,
+    /// The day of the last meeting held.
+    pub last_held: Option<NaiveDate>,
+    /// Nothing held for six months.
+    pub idle: bool,
+}
+
+impl Compliance {
+    /// The on-time rate in percent; none when nothing has fallen due yet.
+    pub fn rate(&self) -> Option<u32> {
+        (self.due > 0).then(|| self.on_time * 100 / self.due)
+    }
+}
+
+/// Of the items whose period lies within `from..until` and has ended by `today`: how many
+/// fell due, and how many a meeting of their kind was held for (the star rating's
+/// "meetings held on time" component over a rating period).
+pub fn held_on_time(
+    requirements: &[Requirement],
+    fixed_day: u32,
+    held: &[(MeetingKind, NaiveDate)],
+    from: NaiveDate,
+    until: NaiveDate,
+    today: NaiveDate,
+) -> (u32, u32) {
+    let ended: Vec<DueItem> = due_items(requirements, from, until, fixed_day)
+        .into_iter()
+        .filter(|i| i.span.start >= from && i.span.end < until && i.span.end < today)
+        .collect();
+    let on_time = ended.iter().filter(|i| covered(i, held)).count();
+    (ended.len() as u32, on_time as u32)
+}
+
+/// A branch's compliance from the meetings it held (kind, day held; meetings still to come
+/// are ignored).
+pub fn compliance(
+    requirements: &[Requirement],
+    fixed_day: u32,
+    held: &[(MeetingKind, NaiveDate)],
+    today: NaiveDate,
+) -> Compliance {
+    let held: Vec<(MeetingKind, NaiveDate)> =
+        held.iter().copied().filter(|(_, d)| *d <= today).collect();
+    let from = today - Duration::days(365);
+    let ended: Vec<DueItem> = due_items(requirements, from, today, fixed_day)
+        .into_iter()
+        .filter(|i| i.span.end < today && i.span.end >= from)
+        .collect();
+    let overdue: Vec<DueItem> = ended
+        .iter()
+        .filter(|i| !covered(i, &held))
+        .copied()
+        .collect();
+    let last_held = held.iter().map(|(_, d)| *d).max();
+    Compliance {
+        due: ended.len() as u32,
+        on_time: (ended.len() - overdue.len()) as u32,
+        overdue,
+        last_held,
+        idle: last_held.is_none_or(|d| (today - d).num_days() > IDLE_DAYS),
+    }
+}
+
+/// The items to warn the branch about today: in the current periods, ending within a week,
+/// with no meeting of their kind held or scheduled in the period.
+pub fn warnings(
+    requirements: &[Requirement],
+    fixed_day: u32,
+    meetings: &[(MeetingKind, NaiveDate)],
+    today: NaiveDate,
+) -> Vec<DueItem> {
+    due_items(requirements, today, today, fixed_day)
+        .into_iter()
+        .filter(|i| (i.span.end - today).num_days() < WARN_DAYS && !covered(i, meetings))
+        .collect()
+}
+
+/// The items to escalate to the superior today: periods ended within the last month with
+/// no meeting of their kind held in them.
+pub fn escalations(
+    requirements: &[Requirement],
+    fixed_day: u32,
+    held: &[(MeetingKind, NaiveDate)],
+    today: NaiveDate,
+) -> Vec<DueItem> {
+    let from = today - Duration::days(ESCALATE_WITHIN_DAYS);
+    due_items(requirements, from, today, fixed_day)
+        .into_iter()
+        .filter(|i| i.span.end < today && i.span.end >= from && !covered(i, held))
+        .collect()
+}
+
 /// A meeting as the secretary typed it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingForm {
@@ -242,6 +363,9 @@ pub struct MeetingForm {
     pub place: String,
     pub online_link: String,
     pub agenda: String,
+    /// 主持人 and 记录人, by name; optional.
+    pub chair: String,
+    pub recorder: String,
 }
 
 /// A meeting that passed the form's checks.
@@ -254,6 +378,8 @@ pub struct NewMeeting {
     pub place: String,
     pub online_link: String,
     pub agenda: String,
+    pub chair: String,
+    pub recorder: String,
 }
 
 impl MeetingForm {
@@ -305,6 +431,11 @@ impl MeetingForm {
         if self.agenda.trim().chars().count() > 2000 {
             errors.push(FieldError::new("agenda", Msg::TooLong));
         }
+        for (field, v) in [("chair", &self.chair), ("recorder", &self.recorder)] {
+            if v.trim().chars().count() > 20 {
+                errors.push(FieldError::new(field, Msg::TooLong));
+            }
+        }
         match (kind, starts, ends) {
             (Some(kind), Some(starts), Some(ends)) if errors.is_empty() => Ok(NewMeeting {
                 kind,
@@ -314,6 +445,8 @@ impl MeetingForm {
                 place: place.to_owned(),
                 online_link: link.to_owned(),
                 agenda: self.agenda.trim().to_owned(),
+                chair: self.chair.trim().to_owned(),
+                recorder: self.recorder.trim().to_owned(),
             }),
             _ => Err(errors),
         }
@@ -388,6 +521,191 @@ pub fn parse_code(input: &str) -> Option<String> {
     (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
+/// A notice as its sender typed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeForm {
+    pub title: String,
+    pub body: String,
+    /// Days to acknowledge it in.
+    pub days: String,
+}
+
+/// A notice that passed the form's checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotice {
+    pub title: String,
+    pub body: String,
+    pub days: i64,
+}
+
+impl NoticeForm {
+    /// A title of 2 to 60 characters, a text of at most 5,000, and 1 to 30 days to
+    /// acknowledge it in.
+    pub fn parse(&self) -> Result<NewNotice, Vec<crate::error::FieldError>> {
+        use crate::error::{FieldError, Msg};
+        let mut errors = vec![];
+        let title = self.title.trim();
+        match title.chars().count() {
+            0 => errors.push(FieldError::new("title", Msg::Required)),
+            1 | 61.. => errors.push(FieldError::new("title", Msg::NameInvalid)),
+            _ => {}
+        }
+        let body = self.body.trim();
+        match body.chars().count() {
+            0 => errors.push(FieldError::new("body", Msg::Required)),
+            5001.. => errors.push(FieldError::new("body", Msg::TooLong)),
+            _ => {}
+        }
+        let days = self
+            .days
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=30).contains(d));
+        if days.is_none() {
+            errors.push(FieldError::new("days", Msg::NoticeDays));
+        }
+        match days {
+            Some(days) if errors.is_empty() => Ok(NewNotice {
+                title: title.to_owned(),
+                body: body.to_owned(),
+                days,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Why a member's check-in is refused, checked in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckInRefusal {
+    NotExpected,
+    TooEarly,
+    Closed,
+    WrongCode,
+}
+
+impl CheckInRefusal {
+    pub fn msg(self) -> crate::error::Msg {
+        use crate::error::Msg;
+        match self {
+            Self::NotExpected => Msg::NotExpected,
+            Self::TooEarly => Msg::CheckInTooEarly,
+            Self::Closed => Msg::CheckInClosed,
+            Self::WrongCode => Msg::CheckInCodeWrong,
+        }
+    }
+}
+
+/// Decides a check-in by code: the member must be expected, `now` inside the window, and
+/// the typed code one of the accepted slots' codes (`code_at` gives a slot's code).
+pub fn check_in(
+    expected: bool,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    typed: &str,
+    code_at: impl Fn(i64) -> String,
+) -> Result<(), CheckInRefusal> {
+    if !expected {
+        return Err(CheckInRefusal::NotExpected);
+    }
+    match check_in_window(start, now) {
+        CheckInWindow::TooEarly => return Err(CheckInRefusal::TooEarly),
+        CheckInWindow::Closed => return Err(CheckInRefusal::Closed),
+        CheckInWindow::Open => {}
+    }
+    if accepted_slots(now)
+        .into_iter()
+        .any(|slot| code_at(slot) == typed)
+    {
+        Ok(())
+    } else {
+        Err(CheckInRefusal::WrongCode)
+    }
+}
+
+/// Seconds until the code shown at `now` changes.
+pub fn code_seconds_left(now: DateTime<Utc>) -> i64 {
+    CODE_SECONDS - now.timestamp().rem_euclid(CODE_SECONDS)
+}
+
+/// A reason given for leave or for marking attendance by hand: 2 to 200 characters.
+pub fn parse_reason(input: &str) -> Option<String> {
+    let r = input.trim();
+    (2..=200).contains(&r.chars().count()).then(|| r.to_owned())
+}
+
+/// Where a leave request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LeaveState {
+    Asked,
+    Approved,
+    Declined,
+}
+
+impl LeaveState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Asked => "asked",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Asked, Self::Approved, Self::Declined]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Where a meeting's record (minutes) stands in its review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordState {
+    Draft,
+    Submitted,
+    Accepted,
+    Returned,
+}
+
+/// The longest minutes and resolutions, in characters.
+pub const MINUTES_MAX_CHARS: usize = 20_000;
+
+impl RecordState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Accepted => "accepted",
+            Self::Returned => "returned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Submitted, Self::Accepted, Self::Returned]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
+    /// The branch may edit and submit: a draft, or a record sent back.
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::Returned)
+    }
+}
+
+/// A save of the minutes against the version the editor loaded: refused as stale when
+/// someone saved since, refused when the record is under review or accepted.
+pub fn check_save(state: RecordState, current: i32, loaded: i32) -> Result<(), crate::error::Msg> {
+    use crate::error::Msg;
+    if !state.editable() {
+        Err(Msg::RecordLocked)
+    } else if current != loaded {
+        Err(Msg::RecordChanged)
+    } else {
+        Ok(())
+    }
+}
+
 /// The grades of the annual member evaluation (民主评议).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Grade {
@@ -408,6 +726,62 @@ impl Grade {
         Self::BasicallyQualified,
         Self::Unqualified,
     ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Excellent => "excellent",
+            Self::Qualified => "qualified",
+            Self::BasicallyQualified => "basically_qualified",
+            Self::Unqualified => "unqualified",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+/// Where an annual evaluation stands at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BallotState {
+    NotYetOpen,
+    Open,
+    Closed,
+}
+
+pub fn ballot_state(
+    opens: DateTime<Utc>,
+    closes: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> BallotState {
+    if now < opens {
+        BallotState::NotYetOpen
+    } else if now < closes {
+        BallotState::Open
+    } else {
+        BallotState::Closed
+    }
+}
+
+/// A ballot as the form sends it (member id → grade name), checked against the members on
+/// the roll: every one of them, the voter included, graded once with a known grade.
+pub fn parse_ballot(
+    form: &std::collections::HashMap<String, String>,
+    roll: &[i64],
+) -> Result<Vec<(i64, Grade)>, crate::error::Msg> {
+    use crate::error::Msg;
+    let mut out = Vec::with_capacity(roll.len());
+    for member in roll {
+        let grade = form
+            .get(&member.to_string())
+            .and_then(|g| Grade::parse(g.trim()))
+            .ok_or(Msg::BallotIncomplete)?;
+        out.push((*member, grade));
+    }
+    if form.len() != roll.len() {
+        return Err(Msg::BallotIncomplete);
+    }
+    Ok(out)
 }
 
 /// One member's tally: votes per grade, in `Grade::ALL` order.
@@ -464,6 +838,269 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn compliance_counts_items_held_in_their_period_over_the_past_year() {
+        let reqs = default_requirements();
+        let today = d(2026, 11, 23);
+        let none = compliance(&reqs, 15, &[], today);
+        // Ended in the year before: 12 months x 3 monthly items (Dec 2025 to Oct 2026 is 11
+        // months plus November 2025), quarters and last year's yearly items.
+        assert!(none.due > 30, "{}", none.due);
+        assert_eq!(none.on_time, 0);
+        assert_eq!(none.rate(), Some(0));
+        assert!(none.idle);
+        let held = [
+            (MeetingKind::CommitteeMeeting, d(2026, 10, 9)),
+            (MeetingKind::CommitteeMeeting, d(2026, 9, 30)),
+            // A meeting to come counts for nothing yet.
+            (MeetingKind::GroupMeeting, d(2026, 11, 30)),
+        ];
+        let c = compliance(&reqs, 15, &held, today);
+        assert_eq!(c.on_time, 2);
+        assert_eq!(c.due, none.due);
+        assert_eq!(c.overdue.len() as u32, c.due - 2);
+        assert_eq!(c.last_held, Some(d(2026, 10, 9)));
+        assert!(!c.idle);
+        // Six months after the last meeting the branch is flagged.
+        let past = &held[..2];
+        assert!(compliance(&reqs, 15, past, d(2027, 4, 12)).idle);
+        assert!(!compliance(&reqs, 15, past, d(2027, 4, 9)).idle);
+        assert_eq!(compliance(&[], 15, &held, today).rate(), None);
+    }
+
+    #[test]
+    fn on_time_over_a_rating_period_counts_only_items_inside_it_that_have_ended() {
+        let reqs = default_requirements();
+        let held = [
+            (MeetingKind::CommitteeMeeting, d(2026, 10, 9)),
+            (MeetingKind::GeneralMeeting, d(2026, 11, 3)),
+            (MeetingKind::CommitteeMeeting, d(2026, 9, 9)),
+        ];
+        // The fourth quarter, seen on 23 November: October's three monthly items fell due.
+        let (due, on_time) = held_on_time(
+            &reqs,
+            15,
+            &held,
+            d(2026, 10, 1),
+            d(2027, 1, 1),
+            d(2026, 11, 23),
+        );
+        assert_eq!((due, on_time), (3, 1));
+        // Seen after it: three months of three items, the quarter's two and none of the year.
+        let (due, on_time) = held_on_time(
+            &reqs,
+            15,
+            &held,
+            d(2026, 10, 1),
+            d(2027, 1, 1),
+            d(2027, 1, 5),
+        );
+        assert_eq!((due, on_time), (11, 2));
+        // A whole year: the yearly items count too.
+        let (due, _) = held_on_time(
+            &reqs,
+            15,
+            &held,
+            d(2026, 1, 1),
+            d(2027, 1, 1),
+            d(2027, 1, 5),
+        );
+        assert_eq!(due, 36 + 8 + 3);
+    }
+
+    #[test]
+    fn warnings_come_in_the_last_week_of_a_period_for_items_not_scheduled() {
+        let reqs = default_requirements();
+        // 23 November: the month ends in 8 days, no warning yet.
+        assert!(warnings(&reqs, 15, &[], d(2026, 11, 23)).is_empty());
+        // 24 November: the month's items warn; the quarter and the year end later.
+        let w = warnings(&reqs, 15, &[], d(2026, 11, 24));
+        let kinds: Vec<MeetingKind> = w.iter().map(|i| i.kind).collect();
+        assert_eq!(kinds.len(), 3, "{kinds:?}");
+        // A scheduled committee meeting silences its warning.
+        let scheduled = [(MeetingKind::CommitteeMeeting, d(2026, 11, 28))];
+        assert_eq!(warnings(&reqs, 15, &scheduled, d(2026, 11, 24)).len(), 2);
+        // The last week of the year: monthly, quarterly and yearly items all warn.
+        assert_eq!(warnings(&reqs, 15, &[], d(2026, 12, 25)).len(), 8);
+    }
+
+    #[test]
+    fn escalations_cover_periods_that_ended_in_the_last_month_without_the_item() {
+        let reqs = default_requirements();
+        let e = escalations(&reqs, 15, &[], d(2026, 12, 1));
+        // November's three monthly items; no quarter or year ended.
+        assert_eq!(e.len(), 3);
+        assert!(e.iter().all(|i| i.span.end == d(2026, 11, 30)));
+        let held = [(MeetingKind::ThemeDay, d(2026, 11, 15))];
+        assert_eq!(escalations(&reqs, 15, &held, d(2026, 12, 1)).len(), 2);
+        // 1 January: December, the fourth quarter and the year.
+        assert_eq!(escalations(&reqs, 15, &[], d(2027, 1, 1)).len(), 8);
+    }
+
+    #[test]
+    fn a_notice_needs_a_title_a_text_and_one_to_thirty_days() {
+        let good = NoticeForm {
+            title: "关于学习全会精神的通知".into(),
+            body: "请各位党员本周内完成学习。".into(),
+            days: "3".into(),
+        };
+        assert_eq!(good.parse().unwrap().days, 3);
+        for days in ["0", "31", "三", ""] {
+            let bad = NoticeForm {
+                days: days.into(),
+                ..good.clone()
+            };
+            let errors = bad.parse().unwrap_err();
+            assert_eq!(errors[0].field, "days", "{days}");
+        }
+        let empty = NoticeForm::default().parse().unwrap_err();
+        let fields: Vec<&str> = empty.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "body", "days"]);
+        let long = NoticeForm {
+            body: "字".repeat(5001),
+            ..good
+        };
+        assert_eq!(long.parse().unwrap_err()[0].field, "body");
+    }
+
+    #[test]
+    fn a_ballot_grades_everyone_on_the_roll_once_and_nobody_else() {
+        use std::collections::HashMap;
+        let roll = [3, 5, 8];
+        let form = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let full = form(&[("3", "excellent"), ("5", "qualified"), ("8", "unqualified")]);
+        assert_eq!(
+            parse_ballot(&full, &roll),
+            Ok(vec![
+                (3, Grade::Excellent),
+                (5, Grade::Qualified),
+                (8, Grade::Unqualified)
+            ])
+        );
+        let missing = form(&[("3", "excellent"), ("5", "qualified")]);
+        assert!(parse_ballot(&missing, &roll).is_err());
+        let stranger = form(&[
+            ("3", "excellent"),
+            ("5", "qualified"),
+            ("8", "qualified"),
+            ("9", "excellent"),
+        ]);
+        assert!(parse_ballot(&stranger, &roll).is_err());
+        let unknown = form(&[("3", "excellent"), ("5", "great"), ("8", "qualified")]);
+        assert!(parse_ballot(&unknown, &roll).is_err());
+    }
+
+    #[test]
+    fn a_ballot_is_open_from_its_opening_until_its_close() {
+        let (o, c) = (at("2026-12-01T00:00:00Z"), at("2026-12-08T00:00:00Z"));
+        assert_eq!(
+            ballot_state(o, c, at("2026-11-30T23:59:59Z")),
+            BallotState::NotYetOpen
+        );
+        assert_eq!(ballot_state(o, c, o), BallotState::Open);
+        assert_eq!(
+            ballot_state(o, c, at("2026-12-07T23:59:59Z")),
+            BallotState::Open
+        );
+        assert_eq!(ballot_state(o, c, c), BallotState::Closed);
+        for g in Grade::ALL {
+            assert_eq!(Grade::parse(g.as_str()), Some(g));
+        }
+    }
+
+    #[test]
+    fn check_in_needs_expectation_window_and_a_current_code() {
+        let start = at("2026-11-26T11:00:00Z");
+        let code = |slot: i64| format!("{:06}", slot % 1_000_000);
+        let now = at("2026-11-26T10:50:07Z");
+        let current = code(code_slot(now));
+        assert_eq!(check_in(true, start, now, &current, code), Ok(()));
+        assert_eq!(
+            check_in(false, start, now, &current, code),
+            Err(CheckInRefusal::NotExpected)
+        );
+        let early = at("2026-11-26T10:39:59Z");
+        assert_eq!(
+            check_in(true, start, early, &code(code_slot(early)), code),
+            Err(CheckInRefusal::TooEarly)
+        );
+        let late = at("2026-11-26T11:20:01Z");
+        assert_eq!(
+            check_in(true, start, late, &code(code_slot(late)), code),
+            Err(CheckInRefusal::Closed)
+        );
+        // The previous slot's code: accepted in the first seconds of the next slot only.
+        let old = code(code_slot(now) - 1);
+        assert_eq!(
+            check_in(true, start, now, &old, code),
+            Err(CheckInRefusal::WrongCode)
+        );
+        let just_changed = at("2026-11-26T10:50:02Z");
+        assert_eq!(
+            check_in(
+                true,
+                start,
+                just_changed,
+                &code(code_slot(just_changed) - 1),
+                code
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check_in(true, start, now, "000000", code),
+            Err(CheckInRefusal::WrongCode)
+        );
+    }
+
+    #[test]
+    fn the_code_shows_how_long_it_lasts() {
+        assert_eq!(code_seconds_left(at("2026-11-26T10:50:00Z")), 30);
+        assert_eq!(code_seconds_left(at("2026-11-26T10:50:29Z")), 1);
+        assert_eq!(code_seconds_left(at("2026-11-26T10:50:31Z")), 29);
+    }
+
+    #[test]
+    fn reasons_are_two_to_two_hundred_characters() {
+        assert_eq!(parse_reason(" 出差 "), Some("出差".to_owned()));
+        assert_eq!(parse_reason("病"), None);
+        assert_eq!(parse_reason(&"假".repeat(201)), None);
+        assert!(parse_reason(&"假".repeat(200)).is_some());
+    }
+
+    #[test]
+    fn minutes_save_only_against_the_current_version_of_an_editable_record() {
+        use crate::error::Msg;
+        assert_eq!(check_save(RecordState::Draft, 3, 3), Ok(()));
+        assert_eq!(check_save(RecordState::Returned, 4, 4), Ok(()));
+        assert_eq!(
+            check_save(RecordState::Draft, 4, 3),
+            Err(Msg::RecordChanged)
+        );
+        assert_eq!(
+            check_save(RecordState::Submitted, 3, 3),
+            Err(Msg::RecordLocked)
+        );
+        assert_eq!(
+            check_save(RecordState::Accepted, 3, 3),
+            Err(Msg::RecordLocked)
+        );
+        for st in [
+            RecordState::Draft,
+            RecordState::Submitted,
+            RecordState::Accepted,
+            RecordState::Returned,
+        ] {
+            assert_eq!(RecordState::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(LeaveState::parse("approved"), Some(LeaveState::Approved));
+        assert_eq!(LeaveState::parse("maybe"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{ScheduleMeeting, life_calendar};
+use super::api::{CalendarFeed, ScheduleMeeting, calendar_feed, life_calendar};
 use super::model::{DueState, MeetingKind};
 use crate::auth::pages::action_error;
 use crate::i18n::{Strings, use_t};
@@ -83,10 +83,10 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                     {if v.meetings.is_empty() {
                                         view! { <p class="muted">{t.life_no_meetings}</p> }.into_any()
                                     } else {
-                                        v.meetings.iter().map(|m| view! {
+                                        v.meetings.clone().into_iter().map(|m| view! {
                                             <div class="row">
                                                 <span>
-                                                    <strong>{m.title.clone()}</strong>
+                                                    <A href=format!("/orglife/meeting/{}", m.id)><strong>{m.title.clone()}</strong></A>
                                                     <span class="muted small block">{format!("{} · {}", kind_label(m.kind, tree, t), m.when)}</span>
                                                     <span class="muted small block">
                                                         {if m.place.is_empty() { m.online_link.clone() } else { m.place.clone() }}
@@ -97,9 +97,17 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                         }).collect_view().into_any()
                                     }}
                                     {v.can_schedule.then(|| view! {
+                                        <a href=format!("/orglife/export.csv?org={id}&year={}", v.month.get(..4).unwrap_or_default().to_owned()) class="btn block" rel="external" download>{t.life_export}</a>
+                                    })}
+                                    {v.can_schedule.then(|| view! {
                                         <A href=format!("/orglife/schedule?org={id}") attr:class="btn block">{t.life_schedule}</A>
                                     })}
                                 </section>
+                                <section class="card">
+                                    <A href="/orglife/notices" attr:class="row link">{t.life_notices_link}<span aria-hidden="true">"›"</span></A>
+                                    <A href=format!("/orglife/evaluation?org={id}") attr:class="row link">{t.evaluation_title}<span aria-hidden="true">"›"</span></A>
+                                </section>
+                                <FeedCard />
                                 <section class="card list">
                                     {v.items.into_iter().map(|i| {
                                         let (class, state) = match i.state {
@@ -168,9 +176,44 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
                     <Field label=t.f_meeting_place name="place" error />
                     <Field label=t.f_meeting_link name="online_link" kind="url" error />
                     <Field label=t.f_meeting_agenda name="agenda" error />
+                    <Field label=t.f_meeting_chair name="chair" error />
+                    <Field label=t.f_meeting_recorder name="recorder" error />
                     <button type="submit" class="btn primary block" disabled=move || action.pending().get()>{t.life_schedule}</button>
                 </ActionForm>
             </section>
         </AppLayout>
+    }
+}
+
+/// The member's calendar feed: an address to subscribe to in the phone's calendar, and a
+/// button that makes a new one (the old one stops working).
+#[component]
+fn FeedCard() -> impl IntoView {
+    let t = use_t();
+    let renew = ServerAction::<CalendarFeed>::new();
+    let feed = Resource::new(move || renew.version().get(), |_| calendar_feed(false));
+    let shown = move || match renew.value().get() {
+        Some(Ok(url)) => Some(Ok(url)),
+        _ => feed.get(),
+    };
+    view! {
+        <section class="card">
+            <h2>{t.feed_title}</h2>
+            <p class="muted small">{t.feed_lead}</p>
+            <Suspense fallback=Loading>
+                {move || shown().map(|r| match r {
+                    Ok(url) => view! {
+                        <label class="sr-only" for="feed-url">{t.feed_title}</label>
+                        <input id="feed-url" class="copy" readonly value=url.clone() />
+                        <p class="small"><a href=url.replace("http://", "webcal://").replace("https://", "webcal://")>{t.feed_subscribe}</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="field-error" role="alert">{e.summary(t)}</p> }.into_any(),
+                })}
+            </Suspense>
+            <ActionForm action=renew>
+                <input type="hidden" name="renew" value="true" />
+                <button type="submit" class="btn block">{t.feed_renew}</button>
+            </ActionForm>
+        </section>
     }
 }

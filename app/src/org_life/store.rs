@@ -93,8 +93,9 @@ pub async fn schedule(
         }
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda,
+                               created_by, chair, recorder)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(org_id)
     .bind(m.kind.as_str())
@@ -105,6 +106,8 @@ pub async fn schedule(
     .bind(&m.online_link)
     .bind(&m.agenda)
     .bind(by)
+    .bind(&m.chair)
+    .bind(&m.recorder)
     .fetch_one(&mut *conn)
     .await?;
     let expected: Vec<i64> = sqlx::query_scalar(
@@ -151,4 +154,74 @@ pub async fn meetings(
             expected: r.get("expected"),
         })
         .collect())
+}
+
+/// The secret of a member's calendar feed, made on first use; `renew` replaces it, so that
+/// the old address stops working.
+pub async fn feed_secret(
+    conn: &mut PgConnection,
+    user_id: i64,
+    renew: bool,
+) -> Result<String, AppError> {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let fresh: String = {
+        let mut rng = rand::thread_rng();
+        (0..32)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect()
+    };
+    let sql = if renew {
+        "INSERT INTO calendar_feeds (user_id, secret) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, created_at = now()
+         RETURNING secret"
+    } else {
+        "WITH made AS (
+             INSERT INTO calendar_feeds (user_id, secret) VALUES ($1, $2)
+             ON CONFLICT (user_id) DO NOTHING RETURNING secret)
+         SELECT secret FROM made UNION ALL SELECT secret FROM calendar_feeds WHERE user_id = $1"
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(user_id)
+        .bind(&fresh)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// The meetings of the member whose feed secret this is: from 90 days ago on.
+pub async fn feed(
+    conn: &mut PgConnection,
+    secret: &str,
+) -> Result<Option<Vec<super::ics::FeedEvent>>, AppError> {
+    let user: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE secret = $1")
+            .bind(secret)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let rows = sqlx::query(
+        "SELECT m.id, m.title, o.name, m.starts_at, m.ends_at, m.place, m.online_link, m.created_at
+         FROM meeting_expected e JOIN meetings m ON m.id = e.meeting_id JOIN orgs o ON o.id = m.org_id
+         WHERE e.user_id = $1 AND m.starts_at > now() - interval '90 days'
+         ORDER BY m.starts_at LIMIT 500",
+    )
+    .bind(user)
+    .fetch_all(conn)
+    .await?;
+    Ok(Some(
+        rows.iter()
+            .map(|r| super::ics::FeedEvent {
+                id: r.get("id"),
+                title: r.get("title"),
+                org: r.get("name"),
+                starts: r.get("starts_at"),
+                ends: r.get("ends_at"),
+                place: r.get("place"),
+                link: r.get("online_link"),
+                stamp: r.get("created_at"),
+            })
+            .collect(),
+    ))
 }

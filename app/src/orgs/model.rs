@@ -162,6 +162,11 @@ impl OrgPath {
         self.0.starts_with(&other.0)
     }
 
+    /// The path of the organization directly above; none for a root.
+    pub fn parent(&self) -> Option<OrgPath> {
+        (self.0.len() > 1).then(|| OrgPath(self.0[..self.0.len() - 1].to_vec()))
+    }
+
     pub fn child(&self, id: i64) -> OrgPath {
         let mut ids = self.0.clone();
         ids.push(id);

@@ -184,6 +184,8 @@ pub struct RatingRow {
     /// Component scores, 0 to 100 (`None`: not measured).
     pub participation: Option<u32>,
     pub per_member: Option<u32>,
+    pub meetings: Option<u32>,
+    pub records: Option<u32>,
     pub score: u32,
     pub computed_stars: u8,
     pub stars: u8,
@@ -269,14 +271,26 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
             )
         })
         .collect();
+    let life = crate::org_life::compliance_store::life_components(
+        &mut tx,
+        &o.path,
+        period.start(),
+        period.end(),
+    )
+    .await?;
+    let life_of = |id: i64| life.get(&id).copied().unwrap_or((None, None));
     let scores: Vec<u32> = parts
         .iter()
-        .map(|(p, m)| {
+        .zip(&inputs)
+        .map(|((p, m), i)| {
+            let (meetings, records) = life_of(i.org_id);
             rating_score(
                 &weights,
                 &[
                     (Component::Participation, Some(*p)),
                     (Component::PerMember, Some(*m)),
+                    (Component::Meetings, meetings),
+                    (Component::Records, records),
                 ],
             )
         })
@@ -294,6 +308,8 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
                 per_member: parts[i].1,
                 score: scores[i],
                 stars: stars[i].count(),
+                meetings: life_of(input.org_id).0,
+                records: life_of(input.org_id).1,
             },
             actor.user_id,
         )

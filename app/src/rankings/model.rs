@@ -482,6 +482,12 @@ impl RatingPeriod {
         months.map(|m| format!("m:{}-{m:02}", self.year)).collect()
     }
 
+    /// Its first day.
+    pub fn start(self) -> chrono::NaiveDate {
+        let m = self.quarter.map(|q| q * 3 - 2).unwrap_or(1);
+        chrono::NaiveDate::from_ymd_opt(self.year, m, 1).unwrap_or_default()
+    }
+
     /// The day after it ends: branches founded six months before this are rated.
     pub fn end(self) -> chrono::NaiveDate {
         let (y, m) = match self.quarter {

@@ -414,7 +414,9 @@ fn RatingLine(r: RatingRow, confirm: ServerAction<ConfirmRating>) -> impl IntoVi
                 {r.name.clone()}
                 <span class="muted small block">
                     {t.component_participation} " " {measured(r.participation)} " · "
-                    {t.component_per_member} " " {measured(r.per_member)}
+                    {t.component_per_member} " " {measured(r.per_member)} " · "
+                    {t.component_meetings} " " {measured(r.meetings)} " · "
+                    {t.component_records} " " {measured(r.records)}
                 </span>
                 <span class="muted small block">{status}{(!r.reason.is_empty()).then(|| format!(" · {}", r.reason))}</span>
             </td>

@@ -854,6 +854,9 @@ pub struct NewRating<'a> {
     pub per_member: u32,
     pub score: u32,
     pub stars: u8,
+    /// Organization life: meetings held on time and records accepted, in percent.
+    pub meetings: Option<u32>,
+    pub records: Option<u32>,
 }
 
 pub async fn save_computed(
@@ -862,11 +865,12 @@ pub async fn save_computed(
     by: i64,
 ) -> Result<(), AppError> {
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO star_ratings (superior_id, org_id, period, participation, per_member, score, computed_stars, stars)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+        "INSERT INTO star_ratings (superior_id, org_id, period, participation, per_member, score, computed_stars, stars,
+                                   meetings, records)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
          ON CONFLICT (org_id, period) DO UPDATE
             SET superior_id = $1, participation = $4, per_member = $5, score = $6, computed_stars = $7,
-                stars = $7, status = 'computed', reason = '', computed_at = now()
+                stars = $7, meetings = $8, records = $9, status = 'computed', reason = '', computed_at = now()
             WHERE star_ratings.status <> 'published'
          RETURNING id",
     )
@@ -877,6 +881,8 @@ pub async fn save_computed(
     .bind(r.per_member as i32)
     .bind(r.score as i32)
     .bind(i32::from(r.stars))
+    .bind(r.meetings.map(|v| v as i32))
+    .bind(r.records.map(|v| v as i32))
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = id {
@@ -913,7 +919,8 @@ pub async fn ratings(
     period: &str,
 ) -> Result<Vec<super::api::RatingRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT r.id, o.name, r.participation, r.per_member, r.score, r.computed_stars, r.stars, r.status, r.reason
+        "SELECT r.id, o.name, r.participation, r.per_member, r.meetings, r.records, r.score, r.computed_stars,
+                r.stars, r.status, r.reason
          FROM star_ratings r JOIN orgs o ON o.id = r.org_id
          WHERE r.superior_id = $1 AND r.period = $2 ORDER BY r.score DESC, o.name",
     )
@@ -928,6 +935,8 @@ pub async fn ratings(
             name: r.get("name"),
             participation: r.get::<Option<i32>, _>("participation").map(|v| v as u32),
             per_member: r.get::<Option<i32>, _>("per_member").map(|v| v as u32),
+            meetings: r.get::<Option<i32>, _>("meetings").map(|v| v as u32),
+            records: r.get::<Option<i32>, _>("records").map(|v| v as u32),
             score: r.get::<i32, _>("score") as u32,
             computed_stars: r.get::<i32, _>("computed_stars") as u8,
             stars: r.get::<i32, _>("stars") as u8,

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::{
     ActOnTransfer, ReissueLetter, ResubmitTransfer, StartTransfer, StepState, TransferSummary,
@@ -237,24 +237,12 @@ fn action_label(action: &str, t: &Strings) -> &'static str {
     }
 }
 
-/// The transfer in the address (0, which matches none, when it is not a number).
-fn transfer_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    })
-}
-
 /// `/transfers/:id`: where the transfer stands, its steps and history, its letter, and what
 /// the viewer may do now.
 #[component]
 pub fn TransferPage() -> impl IntoView {
     let t = use_t();
-    let id = transfer_id();
+    let id = crate::ui::id_param();
     let act = ServerAction::<ActOnTransfer>::new();
     let withdraw = ServerAction::<WithdrawTransfer>::new();
     let resubmit = ServerAction::<ResubmitTransfer>::new();
@@ -425,7 +413,7 @@ fn Transfer(
 #[component]
 pub fn LetterPage() -> impl IntoView {
     let t = use_t();
-    let id = transfer_id();
+    let id = crate::ui::id_param();
     let detail = Resource::new(move || id.get(), transfer_detail);
     view! {
         <AppLayout title=t.letter_title back="/transfers">

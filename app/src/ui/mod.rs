@@ -42,6 +42,26 @@ pub fn TabBar() -> impl IntoView {
             "false"
         }
     };
+    // Unread messages on 我的, asked again on every navigation; in the browser only (an
+    // effect), so that no page waits for it (signed out, it is simply not shown).
+    let unread = RwSignal::new(0i64);
+    Effect::new(move |_| {
+        location.pathname.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = crate::notices::api::unread_notices().await {
+                unread.set(n);
+            }
+        });
+    });
+    let badge = move || {
+        Some(unread.get()).filter(|n| *n > 0).map(|n| {
+            view! {
+                <span class="tab-badge" aria-label=t.unread_count.replace("{n}", &n.to_string())>
+                    {if n > 99 { "99+".to_owned() } else { n.to_string() }}
+                </span>
+            }
+        })
+    };
     view! {
         <nav class="tabbar" aria-label=t.tabs_label>
             <a href="/study" class="tab" aria-current=move || current("/study")>
@@ -63,12 +83,20 @@ pub fn TabBar() -> impl IntoView {
                 </svg>
                 <span>{t.tab_rankings}</span>
             </a>
+            <a href="/orglife" class="tab" aria-current=move || current("/orglife")>
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <rect x="4" y="5" width="16" height="15" rx="2" />
+                    <path d="M4 10h16M9 3v4M15 3v4" />
+                </svg>
+                <span>{t.tab_life}</span>
+            </a>
             <a href="/me" class="tab" aria-current=move || current("/me")>
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <circle cx="12" cy="8" r="4" />
                     <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
                 </svg>
                 <span>{t.tab_me}</span>
+                {badge}
             </a>
         </nav>
     }
@@ -188,6 +216,18 @@ pub fn Pager(page: i64, pages: i64, link: impl Fn(i64) -> String + 'static) -> i
                 {(page < pages).then(|| view! { <a href=link(page + 1)>{t.next_page}</a> })}
             </nav>
         }
+    })
+}
+
+/// The `:id` of the address as a number (0, which matches nothing, when it is not one).
+pub fn id_param() -> Memo<i64> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
     })
 }
 

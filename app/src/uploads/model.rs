@@ -14,16 +14,19 @@ pub enum Purpose {
     Image,
     /// A CSV or XLSX sheet to import (question bank, enterprise ledger).
     Sheet,
+    /// A meeting record's attachment: the notice, the sign-in sheet, photos (PDF or image).
+    Attachment,
 }
 
 const MIB: u64 = 1024 * 1024;
 
 impl Purpose {
-    pub const ALL: [Purpose; 4] = [
+    pub const ALL: [Purpose; 5] = [
         Purpose::Video,
         Purpose::Audio,
         Purpose::Image,
         Purpose::Sheet,
+        Purpose::Attachment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +35,7 @@ impl Purpose {
             Purpose::Audio => "audio",
             Purpose::Image => "image",
             Purpose::Sheet => "sheet",
+            Purpose::Attachment => "attachment",
         }
     }
 
@@ -46,6 +50,7 @@ impl Purpose {
             Purpose::Audio => 100 * MIB,
             Purpose::Image => 5 * MIB,
             Purpose::Sheet => 30 * MIB,
+            Purpose::Attachment => 20 * MIB,
         }
     }
 
@@ -56,6 +61,7 @@ impl Purpose {
             Purpose::Audio => &["mp3", "m4a", "ogg", "wav"],
             Purpose::Image => &["jpg", "jpeg", "png", "webp"],
             Purpose::Sheet => &["csv", "xlsx"],
+            Purpose::Attachment => &["pdf", "jpg", "jpeg", "png", "webp"],
         }
     }
 
@@ -82,6 +88,7 @@ pub enum FileType {
     Webp,
     Xlsx,
     Csv,
+    Pdf,
 }
 
 impl FileType {
@@ -99,6 +106,7 @@ impl FileType {
             FileType::Webp => "webp",
             FileType::Xlsx => "xlsx",
             FileType::Csv => "csv",
+            FileType::Pdf => "pdf",
         }
     }
 
@@ -115,6 +123,7 @@ impl FileType {
             FileType::Webp => "image/webp",
             FileType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             FileType::Csv => "text/csv",
+            FileType::Pdf => "application/pdf",
         }
     }
 
@@ -123,8 +132,11 @@ impl FileType {
             FileType::Mp4 => &[Purpose::Video, Purpose::Audio],
             FileType::Webm => &[Purpose::Video],
             FileType::Mp3 | FileType::M4a | FileType::Ogg | FileType::Wav => &[Purpose::Audio],
-            FileType::Jpeg | FileType::Png | FileType::Webp => &[Purpose::Image],
+            FileType::Jpeg | FileType::Png | FileType::Webp => {
+                &[Purpose::Image, Purpose::Attachment]
+            }
             FileType::Xlsx | FileType::Csv => &[Purpose::Sheet],
+            FileType::Pdf => &[Purpose::Attachment],
         }
     }
 }
@@ -168,6 +180,9 @@ pub fn sniff(head: &[u8], file_name: &str) -> Option<FileType> {
     }
     if at(0, &[0x89, b'P', b'N', b'G']) {
         return Some(FileType::Png);
+    }
+    if at(0, b"%PDF-") {
+        return Some(FileType::Pdf);
     }
     if at(0, b"PK\x03\x04") && ext == "xlsx" {
         return Some(FileType::Xlsx);
@@ -301,6 +316,29 @@ pub fn split_sheet(rows: &[Vec<String>]) -> Result<SplitSheet<'_>, Vec<RowError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_take_pdfs_and_images_up_to_20_mib() {
+        let pdf = sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "签到表.pdf");
+        assert_eq!(pdf, Some(FileType::Pdf));
+        assert_eq!(check(Purpose::Attachment, 1024, pdf), Ok(FileType::Pdf));
+        assert_eq!(
+            check(Purpose::Attachment, 1024, Some(FileType::Jpeg)),
+            Ok(FileType::Jpeg)
+        );
+        assert_eq!(
+            check(Purpose::Attachment, 21 * MIB, pdf),
+            Err(Msg::FileTooLarge)
+        );
+        assert_eq!(
+            check(Purpose::Attachment, 1024, Some(FileType::Mp4)),
+            Err(Msg::FileTypeNotAllowed)
+        );
+        assert_eq!(
+            check(Purpose::Image, 1024, pdf),
+            Err(Msg::FileTypeNotAllowed)
+        );
+    }
 
     #[test]
     fn files_are_known_by_their_first_bytes_not_their_names() {

@@ -1,0 +1,236 @@
+//! SQL for compliance: the branches in a subtree with their meetings, and the alerts (a
+//! warning before a period ends, an escalation after) that go out once each.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Row};
+
+use super::model::{DueItem, MeetingKind, Requirement};
+use crate::error::AppError;
+use crate::orgs::model::{OrgPath, Tree};
+
+/// A branch as compliance sees it.
+pub struct Branch {
+    pub id: i64,
+    pub name: String,
+    pub tree: Tree,
+    pub parent_id: Option<i64>,
+    pub theme_day: u32,
+}
+
+/// The branches under `under` (all of them without), by name.
+pub async fn branches(
+    conn: &mut PgConnection,
+    under: Option<&OrgPath>,
+) -> Result<Vec<Branch>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, name, tree, parent_id, theme_day FROM orgs
+         WHERE kind IN ('branch', 'joint_branch') AND ($1::ltree IS NULL OR path <@ $1::ltree)
+         ORDER BY name, id",
+    )
+    .bind(under.map(|p| p.to_string()))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Branch {
+            id: r.get("id"),
+            name: r.get("name"),
+            tree: Tree::parse(r.get("tree")).unwrap_or(Tree::Party),
+            parent_id: r.get("parent_id"),
+            theme_day: r.get::<i32, _>("theme_day").clamp(1, 31) as u32,
+        })
+        .collect())
+}
+
+/// The meetings of branches (kind, Asia/Shanghai day) from `from` on, held or to come.
+pub async fn meetings_since(
+    conn: &mut PgConnection,
+    org_ids: &[i64],
+    from: NaiveDate,
+) -> Result<HashMap<i64, Vec<(MeetingKind, NaiveDate)>>, AppError> {
+    let rows = sqlx::query(
+        "SELECT org_id, kind, (starts_at AT TIME ZONE 'Asia/Shanghai')::date AS day
+         FROM meetings WHERE org_id = ANY ($1) AND starts_at >= $2::date - interval '1 day'",
+    )
+    .bind(org_ids)
+    .bind(from)
+    .fetch_all(conn)
+    .await?;
+    let mut out: HashMap<i64, Vec<(MeetingKind, NaiveDate)>> = HashMap::new();
+    for r in &rows {
+        if let Some(kind) = MeetingKind::parse(r.get("kind")) {
+            out.entry(r.get("org_id"))
+                .or_default()
+                .push((kind, r.get("day")));
+        }
+    }
+    Ok(out)
+}
+
+/// The requirements of both trees.
+pub async fn requirements_by_tree(
+    conn: &mut PgConnection,
+) -> Result<HashMap<Tree, Vec<Requirement>>, AppError> {
+    let mut out = HashMap::new();
+    for tree in [Tree::Party, Tree::League] {
+        out.insert(tree, super::store::requirements(conn, tree).await?);
+    }
+    Ok(out)
+}
+
+/// Records that an alert went out; false when it had already (by this process or another:
+/// the second insert waits for the first and then does nothing).
+pub async fn record_alert(
+    conn: &mut PgConnection,
+    org_id: i64,
+    item: &DueItem,
+    stage: &str,
+) -> Result<bool, AppError> {
+    let row = sqlx::query(
+        "INSERT INTO life_alerts (org_id, kind, period_start, stage) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING 1",
+    )
+    .bind(org_id)
+    .bind(item.kind.as_str())
+    .bind(item.span.start)
+    .bind(stage)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Warns each branch of the items ending within a week that nothing is held or scheduled
+/// for, and escalates to the superior's admins the items whose period ended without them.
+/// Each alert goes out once. Returns (warnings, escalations) sent.
+pub async fn run_alerts(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    t: &crate::i18n::Strings,
+) -> Result<(usize, usize), AppError> {
+    use super::model::{escalations, warnings};
+    use super::pages::kind_label;
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, None).await?;
+    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let meetings = meetings_since(conn, &ids, today - chrono::Duration::days(400)).await?;
+    let (mut warned, mut escalated) = (0, 0);
+    let none = vec![];
+    for b in &all {
+        let reqs = reqs.get(&b.tree).unwrap_or(&none);
+        let held = meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]);
+        let describe = |i: &DueItem, text: &str| {
+            text.replace("{org}", &b.name)
+                .replace("{item}", kind_label(i.kind, b.tree, t))
+                .replace("{start}", &i.span.start.to_string())
+                .replace("{end}", &i.span.end.to_string())
+        };
+        let link = format!("/orglife?org={}", b.id);
+        for item in warnings(reqs, b.theme_day, held, today) {
+            if record_alert(conn, b.id, &item, "warned").await? {
+                let holders = crate::transfers::store::holders(conn, b.id, true).await?;
+                crate::transfers::store::notify(
+                    conn,
+                    &holders,
+                    "life_warning",
+                    &describe(&item, t.life_warning_notice),
+                    &link,
+                    &format!(
+                        "life:{}:{}:{}:warned",
+                        b.id,
+                        item.kind.as_str(),
+                        item.span.start
+                    ),
+                )
+                .await?;
+                warned += 1;
+            }
+        }
+        let Some(parent) = b.parent_id else { continue };
+        for item in escalations(reqs, b.theme_day, held, today) {
+            if record_alert(conn, b.id, &item, "escalated").await? {
+                let admins = crate::transfers::store::holders(conn, parent, false).await?;
+                crate::transfers::store::notify(
+                    conn,
+                    &admins,
+                    "life_escalation",
+                    &describe(&item, t.life_escalation_notice),
+                    "/orglife/compliance",
+                    &format!(
+                        "life:{}:{}:{}:escalated",
+                        b.id,
+                        item.kind.as_str(),
+                        item.span.start
+                    ),
+                )
+                .await?;
+                escalated += 1;
+            }
+        }
+    }
+    Ok((warned, escalated))
+}
+
+/// Per branch: the meetings started between `from` (included) and `until` (excluded) and
+/// not in the future, and how many of their records the superior accepted.
+pub async fn records_between(
+    conn: &mut PgConnection,
+    org_ids: &[i64],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<HashMap<i64, (i64, i64)>, AppError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT m.org_id, count(*), count(*) FILTER (WHERE r.state = 'accepted')
+         FROM meetings m LEFT JOIN meeting_records r ON r.meeting_id = m.id
+         WHERE m.org_id = ANY ($1) AND m.starts_at <= now()
+           AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
+           AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date < $3
+         GROUP BY m.org_id",
+    )
+    .bind(org_ids)
+    .bind(from)
+    .bind(until)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(o, h, a)| (o, (h, a))).collect())
+}
+
+/// The star rating's organization-life components of each branch under `under` for a
+/// rating period (`from` included, `until` excluded): meetings held on time and records
+/// accepted, in percent; none where nothing fell due or nothing was held.
+pub async fn life_components(
+    conn: &mut PgConnection,
+    under: &OrgPath,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<HashMap<i64, (Option<u32>, Option<u32>)>, AppError> {
+    let today = crate::points::model::day_of(chrono::Utc::now());
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, Some(under)).await?;
+    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let meetings = meetings_since(conn, &ids, from).await?;
+    let records = records_between(conn, &ids, from, until).await?;
+    let percent = |part: i64, whole: i64| (whole > 0).then(|| (part * 100 / whole) as u32);
+    Ok(all
+        .iter()
+        .map(|b| {
+            let (due, on_time) = super::model::held_on_time(
+                reqs.get(&b.tree).map(Vec::as_slice).unwrap_or(&[]),
+                b.theme_day,
+                meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]),
+                from,
+                until,
+                today,
+            );
+            let (held, accepted) = records.get(&b.id).copied().unwrap_or((0, 0));
+            (
+                b.id,
+                (
+                    percent(i64::from(on_time), i64::from(due)),
+                    percent(accepted, held),
+                ),
+            )
+        })
+        .collect())
+}

@@ -1,0 +1,117 @@
+//! The server side of a meeting's functions: who may see a meeting and in what role, and
+//! the save of its record against a version.
+
+use super::model::{CheckInWindow, RecordState};
+use crate::error::AppError;
+
+/// The meeting, its branch and what the viewer may do, or why they may not see it: the
+/// expected attendees, the branch's members, those who run the branch and the admins above.
+pub struct Access {
+    pub actor: crate::auth::model::Actor,
+    pub meeting: super::meeting_store::Meeting,
+    pub org: crate::orgs::store::Org,
+    pub expected: bool,
+    pub organizer: bool,
+    pub superior: bool,
+}
+
+pub async fn access(conn: &mut sqlx::PgConnection, meeting_id: i64) -> Result<Access, AppError> {
+    use crate::auth::session;
+    let actor = session::require_actor(conn).await?;
+    let meeting = super::meeting_store::meeting(conn, meeting_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = crate::orgs::store::org(conn, meeting.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let expected = super::meeting_store::is_expected(conn, meeting_id, actor.user_id).await?;
+    let organizer = actor.can_manage(&org.path);
+    let superior = org.path.parent().is_some_and(|p| actor.can_administer(&p));
+    let member = super::store::my_branches(conn, actor.user_id)
+        .await?
+        .iter()
+        .any(|b| b.0 == org.id);
+    if !(expected || organizer || member) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Access {
+        actor,
+        meeting,
+        org,
+        expected,
+        organizer,
+        superior,
+    })
+}
+
+/// Saves new minutes and resolutions (`change`) or, without a change, submits the stored
+/// record for review; either only against the version the editor loaded.
+pub async fn write_minutes(
+    meeting: i64,
+    version: i32,
+    change: Option<(String, String)>,
+) -> Result<i32, AppError> {
+    use super::meeting_store as store;
+    use super::model::{MINUTES_MAX_CHARS, check_save};
+    use crate::auth::session;
+    use crate::error::{FieldError, Msg};
+    let submit = change.is_none();
+    let change = change.map(|(m, r)| (m.trim().to_owned(), r.trim().to_owned()));
+    if let Some((minutes, resolutions)) = &change {
+        let errors: Vec<FieldError> = [("minutes", minutes), ("resolutions", resolutions)]
+            .into_iter()
+            .filter(|(_, v)| v.chars().count() > MINUTES_MAX_CHARS)
+            .map(|(field, _)| FieldError::new(field, Msg::TooLong))
+            .collect();
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+    }
+    let mut tx = session::begin().await?;
+    let a = access(&mut tx, meeting).await?;
+    if !a.organizer {
+        return Err(AppError::Forbidden);
+    }
+    if super::model::check_in_window(a.meeting.starts_at, chrono::Utc::now())
+        == CheckInWindow::TooEarly
+    {
+        return Err(AppError::invalid("", Msg::NotYetHeld));
+    }
+    let current = store::lock_record(&mut tx, meeting, a.actor.user_id).await?;
+    check_save(current.state, current.version, version).map_err(AppError::Conflict)?;
+    if submit && current.minutes.is_empty() {
+        return Err(AppError::invalid("minutes", Msg::RecordEmpty));
+    }
+    let next = match change {
+        Some((minutes, resolutions)) => store::Record {
+            version: current.version + 1,
+            minutes,
+            resolutions,
+            state: current.state,
+        },
+        None => store::Record {
+            version: current.version + 1,
+            state: RecordState::Submitted,
+            ..current
+        },
+    };
+    let action = if submit { "submit" } else { "save" };
+    store::write_record(&mut tx, meeting, &next, action, "", a.actor.user_id).await?;
+    if submit && let Some(parent) = a.org.parent_id {
+        let reviewers = crate::transfers::store::holders(&mut tx, parent, false).await?;
+        let t = crate::i18n::use_t();
+        crate::transfers::store::notify(
+            &mut tx,
+            &reviewers,
+            "record_submitted",
+            &t.life_record_submitted_notice
+                .replace("{org}", &a.org.name)
+                .replace("{title}", &a.meeting.title),
+            &format!("/orglife/meeting/{meeting}"),
+            &format!("meeting:{meeting}:submitted:{}", next.version),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(next.version)
+}

@@ -1,0 +1,602 @@
+//! `/orglife/meeting/:id`: one meeting. A member asks for leave and checks in with the code
+//! on the organizer's screen; the organizer shows that code (digits and QR), answers leave,
+//! marks attendance by hand and writes the record; the superior accepts it or sends it back.
+//! `/orglife/meeting/:id/print`: the record on an A4 page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::meeting_api::{
+    AnswerLeave, AskLeave, AttachFile, AttendeeView, CheckIn, DetachFile, MarkAttendance,
+    MeetingDetailView, ReviewMinutes, SaveMinutes, SubmitMinutes, check_in_code, meeting_detail,
+};
+use super::model::{CheckInWindow, LeaveState, RecordState};
+use super::pages::kind_label;
+use crate::auth::pages::action_error;
+use crate::error::{AppError, Msg};
+use crate::i18n::{Strings, use_t};
+use crate::ui::{AppLayout, ErrorState, FormError, Loading, browser};
+
+fn record_state_label(state: RecordState, t: &Strings) -> (&'static str, &'static str) {
+    match state {
+        RecordState::Draft => ("tag kind", t.record_draft),
+        RecordState::Submitted => ("tag warn", t.record_submitted),
+        RecordState::Accepted => ("tag ok", t.record_accepted),
+        RecordState::Returned => ("tag muted-tag", t.record_returned),
+    }
+}
+
+fn action_label(action: &str, t: &Strings) -> &'static str {
+    match action {
+        "save" => t.record_action_save,
+        "submit" => t.record_action_submit,
+        "accept" => t.record_action_accept,
+        _ => t.record_action_return,
+    }
+}
+
+fn leave_label(state: LeaveState, t: &Strings) -> &'static str {
+    match state {
+        LeaveState::Asked => t.leave_asked,
+        LeaveState::Approved => t.leave_approved,
+        LeaveState::Declined => t.leave_declined,
+    }
+}
+
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let t = use_t();
+    let id = crate::ui::id_param();
+    let ask = ServerAction::<AskLeave>::new();
+    let answer = ServerAction::<AnswerLeave>::new();
+    let check = ServerAction::<CheckIn>::new();
+    let mark = ServerAction::<MarkAttendance>::new();
+    let save = ServerAction::<SaveMinutes>::new();
+    let submit = ServerAction::<SubmitMinutes>::new();
+    let review = ServerAction::<ReviewMinutes>::new();
+    let attach = ServerAction::<AttachFile>::new();
+    let detach = ServerAction::<DetachFile>::new();
+    let reload = RwSignal::new(0usize);
+    // A failed save keeps the editor as typed; only a good one reloads the page's data.
+    let last_saved = Memo::new(move |prev: Option<&i32>| match save.value().get() {
+        Some(Ok(version)) => version,
+        _ => prev.copied().unwrap_or(0),
+    });
+    let detail = Resource::new(
+        move || {
+            (
+                id.get(),
+                ask.version().get()
+                    + answer.version().get()
+                    + check.version().get()
+                    + mark.version().get()
+                    + submit.version().get()
+                    + review.version().get()
+                    + attach.version().get()
+                    + detach.version().get()
+                    + reload.get(),
+                last_saved.get(),
+            )
+        },
+        |(id, _, _)| meeting_detail(id),
+    );
+    let actions = Actions {
+        ask,
+        answer,
+        check,
+        mark,
+        save,
+        submit,
+        review,
+        attach,
+        detach,
+        reload,
+    };
+    view! {
+        <AppLayout title=t.meeting_title back="/orglife">
+            <Suspense fallback=Loading>
+                {move || detail.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(v) => view! { <MeetingView v actions /> }.into_any(),
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    ask: ServerAction<AskLeave>,
+    answer: ServerAction<AnswerLeave>,
+    check: ServerAction<CheckIn>,
+    mark: ServerAction<MarkAttendance>,
+    save: ServerAction<SaveMinutes>,
+    submit: ServerAction<SubmitMinutes>,
+    review: ServerAction<ReviewMinutes>,
+    attach: ServerAction<AttachFile>,
+    detach: ServerAction<DetachFile>,
+    reload: RwSignal<usize>,
+}
+
+#[component]
+fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
+    let t = use_t();
+    let place = if v.place.is_empty() {
+        view! { <a href=v.online_link.clone() rel="noopener">{v.online_link.clone()}</a> }
+            .into_any()
+    } else {
+        view! { <span>{v.place.clone()}</span> }.into_any()
+    };
+    let people = [(t.chair, v.chair.clone()), (t.recorder, v.recorder.clone())]
+        .into_iter()
+        .filter(|(_, name)| !name.is_empty())
+        .map(|(label, name)| view! { <p class="small">{format!("{label}：{name}")}</p> })
+        .collect_view();
+    let counts = t
+        .meeting_counts
+        .replace("{expected}", &v.expected_count.to_string())
+        .replace("{present}", &v.present_count.to_string())
+        .replace("{leave}", &v.leave_count.to_string());
+    let show_record = v.organizer || v.superior || !v.record.minutes.is_empty();
+    view! {
+        <section class="card">
+            <h2>{v.title.clone()}</h2>
+            <p class="muted small">{format!("{} · {}", kind_label(v.kind, v.tree, t), v.org_name)}</p>
+            <p>{v.when.clone()}</p>
+            <p class="small">{place}</p>
+            {people}
+            {(!v.agenda.is_empty()).then(|| view! { <p class="small pre">{format!("{}：{}", t.agenda, v.agenda)}</p> })}
+            <p class="small" data-testid="counts">{counts}</p>
+            <p class="small">
+                <A href=format!("/orglife?org={}&month={}", v.org_id, v.month)>{t.life_title}</A>
+                " · "
+                <A href=format!("/orglife/meeting/{}/print", v.id)>{t.meeting_print}</A>
+            </p>
+        </section>
+        {v.expected.then(|| view! { <MyAttendance v=v.clone() actions /> })}
+        {(v.organizer && v.window != CheckInWindow::Closed).then(|| view! { <CodePanel id=v.id /> })}
+        {(v.organizer || v.superior).then(|| view! { <Attendees v=v.clone() actions /> })}
+        {show_record.then(|| view! { <RecordCard v=v.clone() actions /> })}
+    }
+}
+
+/// The viewer's own leave and check-in.
+#[component]
+fn MyAttendance(v: MeetingDetailView, actions: Actions) -> impl IntoView {
+    let t = use_t();
+    let query = use_query_map();
+    let typed = query.read_untracked().get("code").unwrap_or_default();
+    let check_error = action_error(actions.check);
+    let leave_error = action_error(actions.ask);
+    let check_in = if v.checked_in {
+        view! { <p class="ok-text" role="status">{t.checked_in}</p> }.into_any()
+    } else {
+        match v.window {
+            CheckInWindow::TooEarly => view! { <p class="muted small">{t.check_in_opens}</p> }.into_any(),
+            CheckInWindow::Closed => view! { <p class="muted small">{t.check_in_closed}</p> }.into_any(),
+            CheckInWindow::Open => view! {
+                <ActionForm action=actions.check attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="meeting" value=v.id />
+                    <div class="field" class:invalid=move || check_error.get().is_some()>
+                        <label for="f-code">{t.check_in_code}</label>
+                        <input id="f-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7" value=typed />
+                        <p class="field-error" role="alert">
+                            {move || check_error.get().map(|e| e.field("code").map(|m| m.text(t).to_owned()).unwrap_or_else(|| e.summary(t)))}
+                        </p>
+                    </div>
+                    <button type="submit" class="btn primary block" disabled=move || actions.check.pending().get()>{t.check_in}</button>
+                </ActionForm>
+            }.into_any(),
+        }
+    };
+    let leave = match (&v.my_leave, v.leave_open && !v.checked_in) {
+        (Some((LeaveState::Asked, _)), true) | (None, true) => {
+            let reason = reason_of(&v.my_leave).unwrap_or_default();
+            let asked = v.my_leave.is_some();
+            view! {
+                {asked.then(|| view! { <p class="small"><span class="tag warn">{t.leave_asked}</span> " " {reason.clone()}</p> })}
+                <details open=move || leave_error.get().is_some()>
+                    <summary>{if asked { t.leave_change } else { t.leave_ask }}</summary>
+                    <ActionForm action=actions.ask attr:class="form" attr:novalidate=true>
+                        <FormError error=leave_error />
+                        <input type="hidden" name="meeting" value=v.id />
+                        <div class="field" class:invalid=move || leave_error.get().and_then(|e| e.field("reason")).is_some()>
+                            <label for="f-reason">{t.leave_reason}</label>
+                            <textarea id="f-reason" name="reason" rows="2" maxlength="200">{reason.clone()}</textarea>
+                            <p class="field-error" role="alert">{move || leave_error.get().and_then(|e| e.field("reason")).map(|m| m.text(t))}</p>
+                        </div>
+                        <button type="submit" class="btn block" disabled=move || actions.ask.pending().get()>{t.leave_send}</button>
+                    </ActionForm>
+                </details>
+            }.into_any()
+        }
+        (Some((state, reason)), _) => view! {
+            <p class="small"><span class="tag">{leave_label(*state, t)}</span> " " {reason.clone()}</p>
+        }.into_any(),
+        (None, false) => ().into_any(),
+    };
+    view! {
+        <section class="card">
+            <h2>{t.my_attendance}</h2>
+            {check_in}
+            {leave}
+        </section>
+    }
+}
+
+fn reason_of(leave: &Option<(LeaveState, String)>) -> Option<String> {
+    leave.as_ref().map(|(_, r)| r.clone())
+}
+
+/// The organizer's screen: the current code as digits and as a QR code, fetched again every
+/// two seconds, with how long it lasts and how many have checked in.
+#[component]
+fn CodePanel(id: i64) -> impl IntoView {
+    let t = use_t();
+    let tick = RwSignal::new(0u32);
+    let code = Resource::new(move || tick.get(), move |_| check_in_code(id));
+    // Only in the browser: the effect keeps the timer, and dropping the effect (leaving the
+    // page) drops the timer and stops it.
+    Effect::new(move |_| browser::every(2000, move || tick.update(|n| *n += 1)));
+    view! {
+        <section class="card code-panel">
+            <h2>{t.check_in_code}</h2>
+            <Transition fallback=Loading>
+                {move || code.get().map(|r| match r {
+                    Err(e) => view! { <p class="field-error" role="alert">{e.summary(t)}</p> }.into_any(),
+                    Ok(c) if c.window == CheckInWindow::Open => view! {
+                        <p class="code-digits" data-testid="check-in-code" aria-live="polite">{c.code.clone()}</p>
+                        <div class="qr" role="img" aria-label=t.check_in_qr inner_html=c.qr_svg.clone()></div>
+                        <p class="muted small">{t.code_changes_in.replace("{s}", &c.seconds_left.to_string())}</p>
+                        <p class="small">{t.checked_in_count.replace("{present}", &c.present.to_string()).replace("{expected}", &c.expected.to_string())}</p>
+                    }.into_any(),
+                    Ok(_) => view! { <p class="muted small">{t.check_in_opens}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Every expected attendee with their leave and attendance; the organizer answers leave and
+/// marks attendance by hand.
+#[component]
+fn Attendees(v: MeetingDetailView, actions: Actions) -> impl IntoView {
+    let t = use_t();
+    let mark_error = action_error(actions.mark);
+    let answer_error = action_error(actions.answer);
+    let rows = v
+        .attendees
+        .into_iter()
+        .map(|a: AttendeeView| {
+            let status = match (&a.present, &a.leave) {
+                (Some(None), _) => view! { <span class="tag ok">{t.checked_in_tag}</span> }.into_any(),
+                (Some(Some(reason)), _) => view! { <span class="tag ok">{format!("{}：{reason}", t.marked_by_hand)}</span> }.into_any(),
+                (None, Some((state, _))) => view! { <span class="tag warn">{leave_label(*state, t)}</span> }.into_any(),
+                (None, None) => view! { <span class="tag muted-tag">{t.not_present}</span> }.into_any(),
+            };
+            let leave_reason = a.leave.as_ref().map(|(_, r)| view! { <span class="muted small block">{format!("{}：{r}", t.leave_reason)}</span> });
+            let pending = matches!(a.leave, Some((LeaveState::Asked, _))) && v.organizer;
+            let can_mark = v.organizer && v.started && a.present.is_none();
+            let user = a.user_id;
+            let (approve_label, decline_label, mark_label) = (
+                format!("{} {}", t.leave_approve, a.name),
+                format!("{} {}", t.leave_decline, a.name),
+                format!("{} {}", t.mark_by_hand, a.name),
+            );
+            view! {
+                <div class="row attendee">
+                    <span>
+                        <strong>{a.name.clone()}</strong>
+                        {leave_reason}
+                    </span>
+                    {status}
+                </div>
+                {pending.then(|| view! {
+                    <div class="actions-row">
+                        <ActionForm action=actions.answer>
+                            <input type="hidden" name="meeting" value=v.id />
+                            <input type="hidden" name="member" value=user />
+                            <input type="hidden" name="approve" value="true" />
+                            <button type="submit" class="btn small" aria-label=approve_label>{t.leave_approve}</button>
+                        </ActionForm>
+                        <ActionForm action=actions.answer>
+                            <input type="hidden" name="meeting" value=v.id />
+                            <input type="hidden" name="member" value=user />
+                            <input type="hidden" name="approve" value="false" />
+                            <button type="submit" class="btn small" aria-label=decline_label>{t.leave_decline}</button>
+                        </ActionForm>
+                    </div>
+                })}
+                {can_mark.then(|| view! {
+                    <details class="mark">
+                        <summary>{mark_label}</summary>
+                        <ActionForm action=actions.mark attr:class="form inline-form" attr:novalidate=true>
+                            <input type="hidden" name="meeting" value=v.id />
+                            <input type="hidden" name="member" value=user />
+                            <label class="sr-only" for=format!("f-mark-{user}")>{t.mark_reason}</label>
+                            <input id=format!("f-mark-{user}") name="reason" placeholder=t.mark_reason maxlength="200" />
+                            <button type="submit" class="btn small">{t.mark_present}</button>
+                        </ActionForm>
+                    </details>
+                })}
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card list">
+            <h2>{t.attendees}</h2>
+            <FormError error=mark_error />
+            <FormError error=answer_error />
+            {rows}
+        </section>
+    }
+}
+
+/// The record: the organizer writes and submits it, the superior accepts it or sends it
+/// back; everyone with access reads it; the organizer and the superior see its history.
+#[component]
+fn RecordCard(v: MeetingDetailView, actions: Actions) -> impl IntoView {
+    let t = use_t();
+    let save_error = action_error(actions.save);
+    let submit_error = action_error(actions.submit);
+    let review_error = action_error(actions.review);
+    let rec = v.record.clone();
+    let (class, label) = record_state_label(rec.state, t);
+    let editable = v.organizer && v.started && rec.state.editable();
+    let stale = move || {
+        matches!(
+            save_error.get(),
+            Some(AppError::Conflict(Msg::RecordChanged))
+        ) || matches!(
+            submit_error.get(),
+            Some(AppError::Conflict(Msg::RecordChanged))
+        )
+    };
+    let reload = actions.reload;
+    let last_return = rec
+        .history
+        .iter()
+        .find(|c| c.action == "return")
+        .filter(|_| rec.state == RecordState::Returned)
+        .map(|c| c.reason.clone());
+    let last_save = rec
+        .history
+        .iter()
+        .find(|c| c.action == "save")
+        .map(|c| (c.version, c.by.clone(), c.at.clone()));
+    let editor = editable.then(|| {
+        let rec = rec.clone();
+        view! {
+            <ActionForm action=actions.save attr:class="form" attr:novalidate=true>
+                <FormError error=save_error />
+                <input type="hidden" name="meeting" value=v.id />
+                <input type="hidden" name="version" value=rec.version />
+                <div class="field">
+                    <label for="f-minutes">{t.minutes}</label>
+                    <textarea id="f-minutes" name="minutes" rows="8">{rec.minutes.clone()}</textarea>
+                </div>
+                <div class="field">
+                    <label for="f-resolutions">{t.resolutions}</label>
+                    <textarea id="f-resolutions" name="resolutions" rows="3">{rec.resolutions.clone()}</textarea>
+                </div>
+                <button type="submit" class="btn block" disabled=move || actions.save.pending().get()>{t.record_save}</button>
+                {last_save.map(|(v, by, at)| view! {
+                    <p class="muted small" role="status">{t.record_saved.replace("{v}", &v.to_string()).replace("{by}", &by).replace("{at}", &at)}</p>
+                })}
+            </ActionForm>
+            {move || stale().then(|| view! {
+                <button type="button" class="btn block" on:click=move |_| reload.update(|n| *n += 1)>{t.record_reload}</button>
+            })}
+            {(rec.version > 0).then(|| view! {
+                <ActionForm action=actions.submit attr:class="form">
+                    <FormError error=submit_error />
+                    <input type="hidden" name="meeting" value=v.id />
+                    <input type="hidden" name="version" value=rec.version />
+                    <button type="submit" class="btn primary block" disabled=move || actions.submit.pending().get()>{t.record_submit}</button>
+                </ActionForm>
+            })}
+        }
+    });
+    let reading = (!editable).then(|| {
+        view! {
+            <h3>{t.minutes}</h3>
+            <p class="pre">{if rec.minutes.is_empty() { t.record_empty.to_owned() } else { rec.minutes.clone() }}</p>
+            {(!rec.resolutions.is_empty()).then(|| view! {
+                <h3>{t.resolutions}</h3>
+                <p class="pre">{rec.resolutions.clone()}</p>
+            })}
+        }
+    });
+    let review = (v.superior && rec.state == RecordState::Submitted).then(|| {
+        view! {
+            <FormError error=review_error />
+            <ActionForm action=actions.review attr:class="form">
+                <input type="hidden" name="meeting" value=v.id />
+                <input type="hidden" name="accept" value="true" />
+                <input type="hidden" name="reason" value="" />
+                <button type="submit" class="btn primary block">{t.record_accept}</button>
+            </ActionForm>
+            <ActionForm action=actions.review attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="meeting" value=v.id />
+                <input type="hidden" name="accept" value="false" />
+                <div class="field" class:invalid=move || review_error.get().and_then(|e| e.field("reason")).is_some()>
+                    <label for="f-return-reason">{t.record_return_reason}</label>
+                    <textarea id="f-return-reason" name="reason" rows="2" maxlength="200"></textarea>
+                    <p class="field-error" role="alert">{move || review_error.get().and_then(|e| e.field("reason")).map(|m| m.text(t))}</p>
+                </div>
+                <button type="submit" class="btn block">{t.record_return}</button>
+            </ActionForm>
+        }
+    });
+    let history = (!rec.history.is_empty()).then(|| {
+        view! {
+            <details>
+                <summary>{t.record_history}</summary>
+                <ul class="history">
+                    {rec.history.iter().map(|c| view! {
+                        <li>
+                            {format!("v{} · {} · {} · {}", c.version, action_label(&c.action, t), c.by, c.at)}
+                            {(!c.reason.is_empty()).then(|| view! { <span class="block muted small">{c.reason.clone()}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    });
+    let files = view! { <Attachments v=v.clone() actions editable /> };
+    view! {
+        <section class="card">
+            <h2>{t.record_title} " " <span class=class>{label}</span></h2>
+            {last_return.map(|r| view! { <div class="alert error" role="alert">{format!("{}：{r}", t.record_returned_reason)}</div> })}
+            {(v.organizer && !v.started).then(|| view! { <p class="muted small">{t.msg_not_yet_held}</p> })}
+            {editor}
+            {reading}
+            {files}
+            {review}
+            {history}
+        </section>
+    }
+}
+
+fn attachment_kind(kind: &str, t: &Strings) -> &'static str {
+    match kind {
+        "notice" => t.attachment_notice,
+        "sign_in" => t.attachment_sign_in,
+        "photo" => t.attachment_photo,
+        _ => t.attachment_other,
+    }
+}
+
+/// The record's attachments; while it can be changed, the organizer uploads more (with
+/// progress, size and type checked) and takes some off.
+#[component]
+fn Attachments(v: MeetingDetailView, actions: Actions, editable: bool) -> impl IntoView {
+    use crate::ui::Uploader;
+    use crate::uploads::model::{Purpose, UploadedFile, megabytes};
+    let t = use_t();
+    let kind = RwSignal::new("sign_in".to_owned());
+    let attach_error = action_error(actions.attach);
+    let meeting = v.id;
+    let empty = v.record.attachments.is_empty() && !editable;
+    let list = v
+        .record
+        .attachments
+        .into_iter()
+        .map(|a| {
+            let upload = a.id.clone();
+            view! {
+                <div class="row">
+                    <span>
+                        <a href=a.url.clone() target="_blank" rel="noopener">{a.file_name.clone()}</a>
+                        <span class="muted small block">{format!("{} · {}", attachment_kind(&a.kind, t), megabytes(a.size.max(0) as u64))}</span>
+                    </span>
+                    {editable.then(|| view! {
+                        <ActionForm action=actions.detach>
+                            <input type="hidden" name="meeting" value=meeting />
+                            <input type="hidden" name="upload" value=upload.clone() />
+                            <button type="submit" class="btn small" aria-label=format!("{} {}", t.attachment_remove, a.file_name)>{t.attachment_remove}</button>
+                        </ActionForm>
+                    })}
+                </div>
+            }
+        })
+        .collect_view();
+    (!empty).then(|| {
+        view! {
+            <h3>{t.attachments}</h3>
+            <div class="list">{list}</div>
+            {editable.then(|| view! {
+                <div class="field">
+                    <label for="f-attachment-kind">{t.attachment_kind}</label>
+                    <select id="f-attachment-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {["sign_in", "notice", "photo", "other"].into_iter().map(|k| view! {
+                            <option value=k selected=k == "sign_in">{attachment_kind(k, t)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Uploader
+                    label=t.attachment_upload
+                    purpose=Purpose::Attachment
+                    on_done=move |f: UploadedFile| {
+                        actions.attach.dispatch(AttachFile { meeting, upload: f.id, kind: kind.get_untracked() });
+                    }
+                />
+                <FormError error=attach_error />
+            })}
+        }
+    })
+}
+
+/// The record of one meeting on an A4 page (the print stylesheet drops the bars).
+#[component]
+pub fn MeetingPrintPage() -> impl IntoView {
+    let t = use_t();
+    let id = crate::ui::id_param();
+    let detail = Resource::new(move || id.get(), meeting_detail);
+    view! {
+        <AppLayout title=t.meeting_print back="/orglife">
+            <Suspense fallback=Loading>
+                {move || detail.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(v) => view! { <PrintSheet v /> }.into_any(),
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn PrintSheet(v: MeetingDetailView) -> impl IntoView {
+    let t = use_t();
+    let present: Vec<String> = v
+        .attendees
+        .iter()
+        .filter(|a| a.present.is_some())
+        .map(|a| a.name.clone())
+        .collect();
+    let absent: Vec<String> = v
+        .attendees
+        .iter()
+        .filter(|a| a.present.is_none())
+        .map(|a| match &a.leave {
+            Some((LeaveState::Approved, r)) => format!("{}（{}：{r}）", a.name, t.leave_approved),
+            _ => format!("{}（{}）", a.name, t.not_present),
+        })
+        .collect();
+    let rows = [
+        (t.f_meeting_kind, kind_label(v.kind, v.tree, t).to_owned()),
+        (t.print_org, v.org_name.clone()),
+        (t.print_time, v.when.clone()),
+        (
+            t.f_meeting_place,
+            if v.place.is_empty() {
+                v.online_link.clone()
+            } else {
+                v.place.clone()
+            },
+        ),
+        (t.chair, v.chair.clone()),
+        (t.recorder, v.recorder.clone()),
+        (t.print_expected, v.expected_count.to_string()),
+        (
+            t.print_present,
+            format!("{}　{}", v.present_count, present.join("、")),
+        ),
+        (t.print_absent, absent.join("；")),
+        (t.agenda, v.agenda.clone()),
+        (t.minutes, v.record.minutes.clone()),
+        (t.resolutions, v.record.resolutions.clone()),
+    ];
+    view! {
+        <article class="print-sheet">
+            <h2>{v.title.clone()}</h2>
+            <table class="table record-table">
+                <tbody>
+                    {rows.into_iter().map(|(k, val)| view! { <tr><th scope="row">{k}</th><td class="pre">{val}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+            <p class="muted small no-print">{t.print_hint}</p>
+        </article>
+    }
+}

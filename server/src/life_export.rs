@@ -1,0 +1,148 @@
+//! `GET /orglife/export.csv?org=..&year=..`: a branch's meetings of a year with attendance
+//! and records, as a CSV sheet. For those who run the branch and the admins above.
+
+use app::error::AppError;
+use app::org_life::model::{MeetingKind, RecordState};
+use app::org_life::pages::kind_label;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::TimeZone;
+use http::{StatusCode, header};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Params {
+    org: String,
+    year: String,
+}
+
+const HEADER: [&str; 14] = [
+    "日期",
+    "开始",
+    "结束",
+    "类型",
+    "标题",
+    "地点",
+    "主持人",
+    "记录人",
+    "应到",
+    "实到",
+    "请假",
+    "缺席及原因",
+    "纪要状态",
+    "会议纪要与决议",
+];
+
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<Params>,
+) -> Response {
+    match sheet(&state, session, params).await {
+        Ok((name, body)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            let status =
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(e)).into_response()
+        }
+    }
+}
+
+async fn sheet(
+    state: &AppState,
+    session: Session,
+    p: Params,
+) -> Result<(String, Vec<u8>), AppError> {
+    use app::error::Msg;
+    let bad = |field: &str| AppError::invalid(field, Msg::BadRequest);
+    let org: i64 = p.org.trim().parse().map_err(|_| bad("org"))?;
+    let year: i32 = p
+        .year
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| bad("year"))?;
+    let mut conn = state.pool.acquire().await?;
+    let actor = crate::uploads::session_actor(&mut conn, &session).await?;
+    let o = app::orgs::store::org(&mut conn, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    let shanghai = app::points::model::shanghai();
+    let start = |y: i32| {
+        shanghai
+            .with_ymd_and_hms(y, 1, 1, 0, 0, 0)
+            .single()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .ok_or_else(|| bad("year"))
+    };
+    let lines =
+        app::org_life::meeting_store::record_lines(&mut conn, o.id, start(year)?, start(year + 1)?)
+            .await?;
+    let t = app::i18n::Locale::ZhCn.strings();
+    // A byte-order mark first, so that spreadsheet programs read the Chinese as UTF-8.
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let csv_error = |e: csv::Error| AppError::internal(e);
+        w.write_record(HEADER).map_err(csv_error)?;
+        for l in lines {
+            let (s, e) = (
+                l.starts_at.with_timezone(&shanghai),
+                l.ends_at.with_timezone(&shanghai),
+            );
+            let kind = MeetingKind::parse(&l.kind)
+                .map(|k| kind_label(k, o.tree, t))
+                .unwrap_or_default();
+            let state = match RecordState::parse(&l.state) {
+                Some(RecordState::Draft) => t.record_draft,
+                Some(RecordState::Submitted) => t.record_submitted,
+                Some(RecordState::Accepted) => t.record_accepted,
+                Some(RecordState::Returned) => t.record_returned,
+                None => "",
+            };
+            let text = if l.resolutions.is_empty() {
+                l.minutes
+            } else {
+                format!("{}\n决议：{}", l.minutes, l.resolutions)
+            };
+            w.write_record([
+                s.format("%Y-%m-%d").to_string(),
+                s.format("%H:%M").to_string(),
+                e.format("%H:%M").to_string(),
+                kind.to_owned(),
+                l.title,
+                l.place,
+                l.chair,
+                l.recorder,
+                l.expected.to_string(),
+                l.present.to_string(),
+                l.on_leave.to_string(),
+                l.absent,
+                state.to_owned(),
+                text,
+            ])
+            .map_err(csv_error)?;
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    Ok((format!("org-life-{}-{year}.csv", o.id), out))
+}
