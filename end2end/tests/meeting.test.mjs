@@ -133,6 +133,14 @@ test('a secretary, two members and the superior go through a meeting with leave,
     await sec.page.getByText('王小明').first().waitFor();
     await sec.page.getByText(/赵一鸣（已准假：在杭州出差）/).waitFor();
 
+    // The superior's compliance page shows the branches below by on-time rate.
+    await go(boss.page, '/orglife/compliance');
+    await boss.page.getByTestId('compliance-summary').waitFor();
+    await boss.page.getByText('前端开发党支部').first().waitFor();
+    await boss.page.getByText('半年未开展').first().waitFor();
+    await assertNoSidewaysScroll(boss.page, assert);
+    await shot(boss.page, 'orglife-compliance');
+
     // The member's calendar feed carries the meeting.
     await go(member.page, '/orglife');
     const feed = await member.page.inputValue('#feed-url');
@@ -145,8 +153,6 @@ test('a secretary, two members and the superior go through a meeting with leave,
     for (const c of [sec, mover, member, boss]) await c.context.close();
   } catch (e) {
     await keep();
-    const unread = await sec.page.evaluate(async () => (await fetch('/api/unread_notices', { method: 'POST', headers: { accept: 'application/json' } })).text()).catch((x) => String(x));
-    console.log('DEBUG unread', unread, (await sec.page.locator('nav.tabbar').innerHTML().catch(() => '')).slice(-200));
     throw e;
   }
 });

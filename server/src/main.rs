@@ -8,6 +8,23 @@ use leptos::config::get_configuration;
 use server::{BoxError, Settings, demo, migrate, pool_options, router};
 use tracing_subscriber::EnvFilter;
 
+/// The sign-in limits, from `SIGNIN_PER_ACCOUNT` and `SIGNIN_PER_IP` when set (positive
+/// numbers), else the defaults.
+fn auth_settings() -> app::auth::session::AuthSettings {
+    let number = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<i32>().ok())
+            .filter(|n| *n > 0)
+    };
+    let defaults = app::auth::session::AuthSettings::default();
+    app::auth::session::AuthSettings {
+        signin_per_account: number("SIGNIN_PER_ACCOUNT").unwrap_or(defaults.signin_per_account),
+        signin_per_ip: number("SIGNIN_PER_IP").unwrap_or(defaults.signin_per_ip),
+        ..defaults
+    }
+}
+
 fn env_flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "yes"))
 }
@@ -45,6 +62,7 @@ async fn main() -> Result<(), BoxError> {
         upload_dir: std::env::var_os("UPLOAD_DIR")
             .map(Into::into)
             .unwrap_or_default(),
+        auth: auth_settings(),
         ..Settings::default()
     };
     let app = router(pool.clone(), options, settings);

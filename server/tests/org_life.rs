@@ -123,6 +123,7 @@ async fn schedule(
                 ("agenda", "学习；讨论发展对象"),
                 ("chair", "王书记"),
                 ("recorder", ""),
+                ("attendees", "branch"),
             ],
         )
         .await;
@@ -1224,4 +1225,74 @@ async fn the_organizer_attaches_a_sign_in_sheet_while_the_record_is_open(pool: P
         (s, v["Conflict"].as_str()),
         (StatusCode::CONFLICT, Some("RecordLocked"))
     );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_meeting_expects_the_branch_its_committee_or_members_chosen_by_hand(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let outsider: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary2'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let org = w.branch_a.to_string();
+    let base = |title: &'static str, place: &'static str| {
+        vec![
+            ("org", org.clone()),
+            ("kind", "committee_meeting".to_owned()),
+            ("title", title.to_owned()),
+            ("starts", "2031-06-03T19:00".to_owned()),
+            ("ends", "2031-06-03T20:00".to_owned()),
+            ("place", place.to_owned()),
+            ("online_link", String::new()),
+            ("agenda", String::new()),
+            ("chair", String::new()),
+            ("recorder", String::new()),
+        ]
+    };
+    let send = async |c: &mut Client, fields: Vec<(&str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        call(c, "schedule_meeting", &fields).await
+    };
+    let expected = async |id: &Value| -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT u.username FROM meeting_expected e JOIN users u ON u.id = e.user_id
+             WHERE e.meeting_id = $1 ORDER BY 1",
+        )
+        .bind(id.as_i64().unwrap())
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+
+    let mut committee = base("六月支委会", "一号会议室");
+    committee.push(("attendees", "committee".to_owned()));
+    let (s, v) = send(&mut secretary, committee).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(expected(&v).await, ["secretary"]);
+
+    let mut nobody = base("六月小组会", "二号会议室");
+    nobody.push(("attendees", "chosen".to_owned()));
+    let (s, v) = send(&mut secretary, nobody).await;
+    refused(s, &v, "NoAttendees");
+
+    // Chosen by hand: only members of the branch count, whoever is ticked.
+    let mut chosen = base("六月小组会", "二号会议室");
+    chosen.push(("attendees", "chosen".to_owned()));
+    chosen.push(("members[a]", member.to_string()));
+    chosen.push(("members[b]", outsider.to_string()));
+    let (s, v) = send(&mut secretary, chosen).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(expected(&v).await, ["member"]);
+
+    let (s, v) = call(&mut secretary, "schedule_options", &[("org", "0")]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["members"].as_array().unwrap().len(), 2);
+    let mut member_client = signed_in(&pool, "member").await;
+    let (s, _) = call(&mut member_client, "schedule_options", &[("org", &org)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

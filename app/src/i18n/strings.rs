@@ -781,6 +781,11 @@ strings! {
     attachment_remove: "移除", "Remove";
     attachment_kind: "附件类型", "Attachment type";
     attachment_upload: "上传附件（PDF 或图片）", "Upload an attachment (PDF or image)";
+    msg_no_attendees: "请至少选择一位参会成员。", "Choose at least one member to attend.";
+    f_attendees: "应到人员", "Expected attendees";
+    attendees_branch: "支部全体成员", "Every member of the branch";
+    attendees_committee: "支部委员会", "The branch committee";
+    attendees_chosen: "指定成员", "Members chosen below";
     ledger_title: "企业台账", "Enterprise ledger";
     ledger_import: "导入台账", "Import a ledger";
     ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";

@@ -163,6 +163,8 @@ mod schedule {
         agenda: String,
         chair: String,
         recorder: String,
+        attendees: String,
+        members: Option<std::collections::HashMap<String, String>>,
     ) -> Result<i64, AppError> {
         use crate::auth::session;
         use crate::org_life::model::MeetingForm;
@@ -178,6 +180,9 @@ mod schedule {
             recorder,
         };
         let meeting = form.parse().map_err(AppError::Invalid)?;
+        let ticked: Vec<String> = members.unwrap_or_default().into_values().collect();
+        let attendees = crate::org_life::model::Attendees::parse(&attendees, &ticked)
+            .map_err(|m| AppError::invalid("attendees", m))?;
         let mut tx = session::begin().await?;
         let actor = session::require_actor(&mut tx).await?;
         let o = crate::orgs::store::org(&mut tx, org)
@@ -193,7 +198,8 @@ mod schedule {
             ));
         }
         let (id, expected) =
-            crate::org_life::store::schedule(&mut tx, o.id, &meeting, actor.user_id).await?;
+            crate::org_life::store::schedule(&mut tx, o.id, &meeting, &attendees, actor.user_id)
+                .await?;
         let t = crate::i18n::use_t();
         let month = meeting
             .starts
@@ -231,4 +237,50 @@ pub async fn calendar_feed(renew: bool) -> Result<String, AppError> {
         "{}/calendar/{secret}.ics",
         crate::league::founding_flow::origin()
     ))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleOptionsView {
+    pub org_id: i64,
+    pub org_name: String,
+    pub tree: Tree,
+    /// The branch's members, to choose attendees from.
+    pub members: Vec<(i64, String)>,
+}
+
+/// What the scheduling form needs: the branch, its tree (for the items' names) and its
+/// members. For those who run the branch; `org` 0 is the viewer's first branch.
+#[server(endpoint = "schedule_options")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
+pub async fn schedule_options(org: i64) -> Result<ScheduleOptionsView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let org = if org == 0 {
+        super::store::my_branches(&mut conn, actor.user_id)
+            .await?
+            .first()
+            .map(|b| b.0)
+            .ok_or(AppError::NotFound)?
+    } else {
+        org
+    };
+    let o = crate::orgs::store::org(&mut conn, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    if !o.kind.is_branch() {
+        return Err(AppError::invalid(
+            "org",
+            crate::error::Msg::KindNotAllowedHere,
+        ));
+    }
+    Ok(ScheduleOptionsView {
+        members: super::store::roster(&mut conn, o.id).await?,
+        org_id: o.id,
+        org_name: o.name,
+        tree: o.tree,
+    })
 }

@@ -10,7 +10,7 @@ use super::evaluation_api::{
     BallotView, CastBallot, ConfirmEvaluation, EvaluationView, OpenEvaluation, evaluation,
 };
 use super::model::{BallotState, Grade};
-use crate::auth::pages::action_error;
+use crate::auth::pages::{action_done, action_error};
 use crate::i18n::{Strings, use_t};
 use crate::ui::{AppLayout, ErrorState, Field, FormError, Loading};
 
@@ -30,6 +30,8 @@ pub fn EvaluationPage() -> impl IntoView {
     let open = ServerAction::<OpenEvaluation>::new();
     let cast = ServerAction::<CastBallot>::new();
     let confirm = ServerAction::<ConfirmEvaluation>::new();
+    let (open_done, cast_done, confirm_done) =
+        (action_done(open), action_done(cast), action_done(confirm));
     let data = Resource::new(
         move || {
             (
@@ -38,7 +40,7 @@ pub fn EvaluationPage() -> impl IntoView {
                     .get("org")
                     .and_then(|s| s.parse::<i64>().ok())
                     .unwrap_or(0),
-                open.version().get() + cast.version().get() + confirm.version().get(),
+                open_done.get() + cast_done.get() + confirm_done.get(),
             )
         },
         |(org, _)| evaluation(org),

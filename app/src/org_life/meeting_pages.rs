@@ -13,7 +13,7 @@ use super::meeting_api::{
 };
 use super::model::{CheckInWindow, LeaveState, RecordState};
 use super::pages::kind_label;
-use crate::auth::pages::action_error;
+use crate::auth::pages::{action_done, action_error};
 use crate::error::{AppError, Msg};
 use crate::i18n::{Strings, use_t};
 use crate::ui::{AppLayout, ErrorState, FormError, Loading, browser};
@@ -58,28 +58,26 @@ pub fn MeetingPage() -> impl IntoView {
     let attach = ServerAction::<AttachFile>::new();
     let detach = ServerAction::<DetachFile>::new();
     let reload = RwSignal::new(0usize);
-    // A failed save keeps the editor as typed; only a good one reloads the page's data.
-    let last_saved = Memo::new(move |prev: Option<&i32>| match save.value().get() {
-        Some(Ok(version)) => version,
-        _ => prev.copied().unwrap_or(0),
-    });
+    // A refused form stays as typed; only a success reloads the page's data.
+    let done = [
+        action_done(ask),
+        action_done(answer),
+        action_done(check),
+        action_done(mark),
+        action_done(save),
+        action_done(submit),
+        action_done(review),
+        action_done(attach),
+        action_done(detach),
+    ];
     let detail = Resource::new(
         move || {
             (
                 id.get(),
-                ask.version().get()
-                    + answer.version().get()
-                    + check.version().get()
-                    + mark.version().get()
-                    + submit.version().get()
-                    + review.version().get()
-                    + attach.version().get()
-                    + detach.version().get()
-                    + reload.get(),
-                last_saved.get(),
+                done.iter().map(|d| d.get()).sum::<usize>() + reload.get(),
             )
         },
-        |(id, _, _)| meeting_detail(id),
+        |(id, _)| meeting_detail(id),
     );
     let actions = Actions {
         ask,
@@ -275,7 +273,11 @@ fn Attendees(v: MeetingDetailView, actions: Actions) -> impl IntoView {
                 (None, Some((state, _))) => view! { <span class="tag warn">{leave_label(*state, t)}</span> }.into_any(),
                 (None, None) => view! { <span class="tag muted-tag">{t.not_present}</span> }.into_any(),
             };
-            let leave_reason = a.leave.as_ref().map(|(_, r)| view! { <span class="muted small block">{format!("{}：{r}", t.leave_reason)}</span> });
+            let leave_reason = a
+                .leave
+                .as_ref()
+                .map(|(_, r)| format!("{}：{r}", t.leave_reason))
+                .unwrap_or_default();
             let pending = matches!(a.leave, Some((LeaveState::Asked, _))) && v.organizer;
             let can_mark = v.organizer && v.started && a.present.is_none();
             let user = a.user_id;
@@ -284,16 +286,18 @@ fn Attendees(v: MeetingDetailView, actions: Actions) -> impl IntoView {
                 format!("{} {}", t.leave_decline, a.name),
                 format!("{} {}", t.mark_by_hand, a.name),
             );
+            // One element per attendee, its optional parts hidden rather than left out, so
+            // that the page hydrates onto exactly what the server sent.
             view! {
-                <div class="row attendee">
-                    <span>
-                        <strong>{a.name.clone()}</strong>
-                        {leave_reason}
-                    </span>
-                    {status}
-                </div>
-                {pending.then(|| view! {
-                    <div class="actions-row">
+                <div class="attendee">
+                    <div class="row">
+                        <span>
+                            <strong>{a.name.clone()}</strong>
+                            <span class="muted small block">{leave_reason}</span>
+                        </span>
+                        {status}
+                    </div>
+                    <div class="actions-row" class:hidden=!pending>
                         <ActionForm action=actions.answer>
                             <input type="hidden" name="meeting" value=v.id />
                             <input type="hidden" name="member" value=user />
@@ -307,9 +311,7 @@ fn Attendees(v: MeetingDetailView, actions: Actions) -> impl IntoView {
                             <button type="submit" class="btn small" aria-label=decline_label>{t.leave_decline}</button>
                         </ActionForm>
                     </div>
-                })}
-                {can_mark.then(|| view! {
-                    <details class="mark">
+                    <details class="mark" class:hidden=!can_mark>
                         <summary>{mark_label}</summary>
                         <ActionForm action=actions.mark attr:class="form inline-form" attr:novalidate=true>
                             <input type="hidden" name="meeting" value=v.id />
@@ -319,7 +321,7 @@ fn Attendees(v: MeetingDetailView, actions: Actions) -> impl IntoView {
                             <button type="submit" class="btn small">{t.mark_present}</button>
                         </ActionForm>
                     </details>
-                })}
+                </div>
             }
         })
         .collect_view();

@@ -521,6 +521,43 @@ pub fn parse_code(input: &str) -> Option<String> {
     (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
+/// Who is expected at a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attendees {
+    /// Every current member of the branch.
+    Branch,
+    /// The branch's secretary and committee members.
+    Committee,
+    /// Members chosen by hand (members of the branch only).
+    Chosen(Vec<i64>),
+}
+
+impl Attendees {
+    /// The form's choice ("branch", "committee" or "chosen") and, for the last, the
+    /// members ticked (at least one).
+    pub fn parse(choice: &str, ticked: &[String]) -> Result<Self, crate::error::Msg> {
+        use crate::error::Msg;
+        match choice.trim() {
+            "" | "branch" => Ok(Self::Branch),
+            "committee" => Ok(Self::Committee),
+            "chosen" => {
+                let mut ids: Vec<i64> = ticked
+                    .iter()
+                    .filter_map(|v| v.trim().parse::<i64>().ok())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                if ids.is_empty() {
+                    Err(Msg::NoAttendees)
+                } else {
+                    Ok(Self::Chosen(ids))
+                }
+            }
+            _ => Err(Msg::BadRequest),
+        }
+    }
+}
+
 /// A notice as its sender typed it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeForm {
@@ -937,6 +974,25 @@ mod tests {
         assert_eq!(escalations(&reqs, 15, &held, d(2026, 12, 1)).len(), 2);
         // 1 January: December, the fourth quarter and the year.
         assert_eq!(escalations(&reqs, 15, &[], d(2027, 1, 1)).len(), 8);
+    }
+
+    #[test]
+    fn attendees_are_the_branch_its_committee_or_members_chosen_by_hand() {
+        use crate::error::Msg;
+        assert_eq!(Attendees::parse("", &[]), Ok(Attendees::Branch));
+        assert_eq!(Attendees::parse("committee", &[]), Ok(Attendees::Committee));
+        let ticked = [
+            "7".to_owned(),
+            "3".to_owned(),
+            "7".to_owned(),
+            "x".to_owned(),
+        ];
+        assert_eq!(
+            Attendees::parse("chosen", &ticked),
+            Ok(Attendees::Chosen(vec![3, 7]))
+        );
+        assert_eq!(Attendees::parse("chosen", &[]), Err(Msg::NoAttendees));
+        assert_eq!(Attendees::parse("everyone", &[]), Err(Msg::BadRequest));
     }
 
     #[test]

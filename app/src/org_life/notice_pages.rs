@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use super::notice_api::{
     AcknowledgeNotice, NoticeItemView, SendNotice, notice_detail, org_notices,
 };
-use crate::auth::pages::action_error;
+use crate::auth::pages::{action_done, action_error};
 use crate::i18n::use_t;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, Loading};
 
@@ -111,10 +111,8 @@ pub fn OrgNoticePage() -> impl IntoView {
     let id = crate::ui::id_param();
     let ack = ServerAction::<AcknowledgeNotice>::new();
     let error = action_error(ack);
-    let data = Resource::new(
-        move || (id.get(), ack.version().get()),
-        |(id, _)| notice_detail(id),
-    );
+    let acked = action_done(ack);
+    let data = Resource::new(move || (id.get(), acked.get()), |(id, _)| notice_detail(id));
     view! {
         <AppLayout title=t.org_notices_title back="/orglife/notices">
             <Suspense fallback=Loading>

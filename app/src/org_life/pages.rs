@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{CalendarFeed, ScheduleMeeting, calendar_feed, life_calendar};
+use super::api::{CalendarFeed, ScheduleMeeting, calendar_feed, life_calendar, schedule_options};
 use super::model::{DueState, MeetingKind};
 use crate::auth::pages::action_error;
 use crate::i18n::{Strings, use_t};
@@ -154,33 +154,61 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let kind = move || query.read().get("kind").unwrap_or_default();
+    let options = Resource::new(org, schedule_options);
     let action = ServerAction::<ScheduleMeeting>::new();
     let error = action_error(action);
+    let choice = RwSignal::new("branch".to_owned());
     view! {
         <AppLayout title=t.life_schedule back="/orglife">
-            <section class="card">
-                <ActionForm action=action attr:class="form" attr:novalidate=true>
-                    <FormError error />
-                    <input type="hidden" name="org" value=org />
-                    <div class="field">
-                        <label for="f-kind">{t.f_meeting_kind}</label>
-                        <select id="f-kind" name="kind">
-                            {MeetingKind::ALL.into_iter().map(|k| view! {
-                                <option value=k.as_str() selected=move || kind() == k.as_str()>{kind_label(k, Tree::Party, t)}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <Field label=t.f_meeting_title name="title" error />
-                    <Field label=t.f_meeting_starts name="starts" kind="datetime-local" error />
-                    <Field label=t.f_meeting_ends name="ends" kind="datetime-local" error />
-                    <Field label=t.f_meeting_place name="place" error />
-                    <Field label=t.f_meeting_link name="online_link" kind="url" error />
-                    <Field label=t.f_meeting_agenda name="agenda" error />
-                    <Field label=t.f_meeting_chair name="chair" error />
-                    <Field label=t.f_meeting_recorder name="recorder" error />
-                    <button type="submit" class="btn primary block" disabled=move || action.pending().get()>{t.life_schedule}</button>
-                </ActionForm>
-            </section>
+            <Suspense fallback=Loading>
+                {move || options.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(o) => view! {
+                        <section class="card">
+                            <h2>{o.org_name.clone()}</h2>
+                            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                                <FormError error />
+                                <input type="hidden" name="org" value=o.org_id />
+                                <div class="field">
+                                    <label for="f-kind">{t.f_meeting_kind}</label>
+                                    <select id="f-kind" name="kind">
+                                        {MeetingKind::ALL.into_iter().map(|k| view! {
+                                            <option value=k.as_str() selected=move || kind() == k.as_str()>{kind_label(k, o.tree, t)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <Field label=t.f_meeting_title name="title" error />
+                                <Field label=t.f_meeting_starts name="starts" kind="datetime-local" error />
+                                <Field label=t.f_meeting_ends name="ends" kind="datetime-local" error />
+                                <Field label=t.f_meeting_place name="place" error />
+                                <Field label=t.f_meeting_link name="online_link" kind="url" error />
+                                <Field label=t.f_meeting_agenda name="agenda" error />
+                                <Field label=t.f_meeting_chair name="chair" error />
+                                <Field label=t.f_meeting_recorder name="recorder" error />
+                                <fieldset class="field choice" class:invalid=move || error.get().and_then(|e| e.field("attendees")).is_some()>
+                                    <legend>{t.f_attendees}</legend>
+                                    {[("branch", t.attendees_branch), ("committee", t.attendees_committee), ("chosen", t.attendees_chosen)].into_iter().map(|(value, label)| view! {
+                                        <label class="grade">
+                                            <input type="radio" name="attendees" value=value checked=value == "branch" on:change=move |_| choice.set(value.to_owned()) />
+                                            {label}
+                                        </label>
+                                    }).collect_view()}
+                                    <div class="members-pick" class:hidden=move || choice.get() != "chosen">
+                                        {o.members.iter().map(|(id, name)| view! {
+                                            <label class="grade">
+                                                <input type="checkbox" name=format!("members[{id}]") value=*id />
+                                                {name.clone()}
+                                            </label>
+                                        }).collect_view()}
+                                    </div>
+                                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.field("attendees")).map(|m| m.text(t))}</p>
+                                </fieldset>
+                                <button type="submit" class="btn primary block" disabled=move || action.pending().get()>{t.life_schedule}</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                })}
+            </Suspense>
         </AppLayout>
     }
 }

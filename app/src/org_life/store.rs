@@ -70,8 +70,10 @@ pub async fn schedule(
     conn: &mut PgConnection,
     org_id: i64,
     m: &super::model::NewMeeting,
+    attendees: &super::model::Attendees,
     by: i64,
 ) -> Result<(i64, Vec<i64>), AppError> {
+    use super::model::Attendees;
     if !m.place.is_empty() {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext('meeting place ' || $1))")
             .bind(&m.place)
@@ -110,16 +112,44 @@ pub async fn schedule(
     .bind(&m.recorder)
     .fetch_one(&mut *conn)
     .await?;
+    // Only current members of the branch, whoever is chosen.
+    let (committee, chosen): (bool, Option<Vec<i64>>) = match attendees {
+        Attendees::Branch => (false, None),
+        Attendees::Committee => (true, None),
+        Attendees::Chosen(ids) => (false, Some(ids.clone())),
+    };
     let expected: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO meeting_expected (meeting_id, user_id)
-         SELECT $1, user_id FROM memberships WHERE org_id = $2 AND ended_at IS NULL
+         SELECT $1, m.user_id FROM memberships m WHERE m.org_id = $2 AND m.ended_at IS NULL
+           AND (NOT $3 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = m.user_id AND g.org_id = $2
+                                  AND g.role IN ('secretary', 'committee_member')))
+           AND ($4::bigint[] IS NULL OR m.user_id = ANY ($4))
          ON CONFLICT DO NOTHING RETURNING user_id",
     )
     .bind(id)
     .bind(org_id)
-    .fetch_all(conn)
+    .bind(committee)
+    .bind(chosen)
+    .fetch_all(&mut *conn)
     .await?;
+    if expected.is_empty() {
+        return Err(AppError::invalid(
+            "attendees",
+            crate::error::Msg::NoAttendees,
+        ));
+    }
     Ok((id, expected))
+}
+
+/// The branch's current members by name, for choosing attendees.
+pub async fn roster(conn: &mut PgConnection, org_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.org_id = $1 AND m.ended_at IS NULL ORDER BY u.display_name, u.id",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// A branch's meetings starting between `from` and `to` (Asia/Shanghai days, included).
