@@ -41,7 +41,7 @@ test('a secretary, two members and the superior go through a meeting with leave,
     await sec.page.fill('#f-chair', '李晓燕');
     await Promise.all([sec.page.waitForURL(/month=/), sec.page.getByRole('button', { name: '安排会议' }).click()]);
     await hydrated(sec.page);
-    await Promise.all([sec.page.waitForURL(/\/orglife\/meeting\/\d+$/), sec.page.getByRole('link', { name: title }).click()]);
+    await Promise.all([sec.page.waitForURL(/\/orglife\/meeting\/\d+$/), sec.page.getByRole('link', { name: title, exact: true }).click()]);
     const meeting = new URL(sec.page.url()).pathname;
     await hydrated(sec.page);
     await sec.page.getByText('签到将于会议开始前 20 分钟开放').first().waitFor();
@@ -143,6 +143,10 @@ test('a secretary, two members and the superior go through a meeting with leave,
 
     // The member's calendar feed carries the meeting.
     await go(member.page, '/orglife');
+    await member.page.getByRole('heading', { name: '我要参加的会议' }).waitFor();
+    await member.page.getByRole('link', { name: new RegExp(title) }).first().waitFor();
+    await member.page.locator('table.month-grid td.busy').first().waitFor();
+    await shot(member.page, 'orglife-member-calendar');
     const feed = await member.page.inputValue('#feed-url');
     assert.match(feed, /\/calendar\/[a-z0-9]{32}\.ics$/);
     const ics = await (await member.page.request.get(feed.replace(/^https?:\/\/[^/]+/, BASE))).text();

@@ -63,7 +63,6 @@ async fn main() -> Result<(), BoxError> {
             .map(Into::into)
             .unwrap_or_default(),
         auth: auth_settings(),
-        ..Settings::default()
     };
     let app = router(pool.clone(), options, settings);
     server::jobs::spawn(pool.clone());

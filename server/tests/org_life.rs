@@ -1296,3 +1296,92 @@ async fn a_meeting_expects_the_branch_its_committee_or_members_chosen_by_hand(po
     let (s, _) = call(&mut member_client, "schedule_options", &[("org", &org)]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_organizer_changes_a_meeting_before_it_starts_and_everyone_expected_is_told(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 120).await;
+    let m = id.to_string();
+    let fields = |starts: &'static str, ends: &'static str, place: &'static str| {
+        vec![
+            ("meeting", m.clone()),
+            ("title", "改期的小组会".to_owned()),
+            ("starts", starts.to_owned()),
+            ("ends", ends.to_owned()),
+            ("place", place.to_owned()),
+            ("online_link", String::new()),
+            ("agenda", String::new()),
+            ("chair", String::new()),
+            ("recorder", String::new()),
+        ]
+    };
+    let send = async |c: &mut Client, f: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        call(c, "change_meeting", &f).await
+    };
+    let mut member = signed_in(&pool, "member").await;
+    let (s, _) = send(
+        &mut member,
+        fields("2031-07-01T19:00", "2031-07-01T20:00", "三号会议室"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = send(
+        &mut secretary,
+        fields("2031-07-01T19:00", "2031-07-01T18:00", "三号会议室"),
+    )
+    .await;
+    refused(s, &v, "MeetingEndBeforeStart");
+    // Another meeting holds room four then.
+    schedule(
+        &mut secretary,
+        w.branch_a,
+        "lesson",
+        "2031-07-01T19:30",
+        "2031-07-01T21:00",
+        "四号会议室",
+    )
+    .await;
+    let (s, v) = send(
+        &mut secretary,
+        fields("2031-07-01T19:00", "2031-07-01T20:00", "四号会议室"),
+    )
+    .await;
+    refused(s, &v, "MeetingRoomTaken");
+    let (s, v) = send(
+        &mut secretary,
+        fields("2031-07-01T19:00", "2031-07-01T20:00", "三号会议室"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        common::notifications(&pool, "member", "meeting_changed").await,
+        1
+    );
+    let (_, v) = call(&mut member, "meeting_detail", &[("id", &m)]).await;
+    assert_eq!(v["when"], "2031-07-01 19:00–20:00");
+    // Its own room at its own new time is no clash; once started it stays as it was.
+    let (s, _) = send(
+        &mut secretary,
+        fields("2031-07-01T19:15", "2031-07-01T20:15", "三号会议室"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    sqlx::query("UPDATE meetings SET starts_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (s, v) = send(
+        &mut secretary,
+        fields("2031-07-02T19:00", "2031-07-02T20:00", "三号会议室"),
+    )
+    .await;
+    assert_eq!(
+        (s, v["Conflict"].as_str()),
+        (StatusCode::CONFLICT, Some("MeetingStarted"))
+    );
+}

@@ -786,6 +786,16 @@ strings! {
     attendees_branch: "支部全体成员", "Every member of the branch";
     attendees_committee: "支部委员会", "The branch committee";
     attendees_chosen: "指定成员", "Members chosen below";
+    msg_meeting_started: "会议已经开始，不能再修改。", "The meeting has started and can no longer be changed.";
+    life_meeting_changed_notice: "会议「{title}」有变更，现于 {when} 开始，请留意。", "The meeting “{title}” was changed; it now starts at {when}.";
+    meeting_change: "修改会议", "Change the meeting";
+    meeting_change_save: "保存修改并通知参会人员", "Save and tell the attendees";
+    meeting_changed: "已修改，参会人员已收到通知。", "Changed; the attendees were told.";
+    life_my_meetings: "我要参加的会议", "My upcoming meetings";
+    life_month_grid: "本月日历", "This month";
+    weekdays: "一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su";
+    life_grid_meeting: "有会议", "a meeting";
+    life_grid_theme: "主题日", "theme day";
     ledger_title: "企业台账", "Enterprise ledger";
     ledger_import: "导入台账", "Import a ledger";
     ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";

@@ -29,6 +29,8 @@ pub struct MeetingView {
     pub place: String,
     pub online_link: String,
     pub expected: i64,
+    /// Its day, "2026-11-26", Asia/Shanghai.
+    pub day: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +47,10 @@ pub struct CalendarView {
     pub meetings: Vec<MeetingView>,
     /// The viewer runs the branch (its secretary, committee or admins above).
     pub can_schedule: bool,
+    /// The meetings of the next 60 days the viewer is expected at, in any branch.
+    pub mine: Vec<MeetingView>,
+    /// Today, Asia/Shanghai (the browser's clock is not asked).
+    pub today: String,
 }
 
 /// The items a branch must hold in a month's periods (the month, its quarter, its year),
@@ -82,7 +88,31 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
         items: vec![],
         meetings: vec![],
         can_schedule: false,
+        mine: vec![],
+        today: today.to_string(),
     };
+    let shanghai = crate::points::model::shanghai();
+    let view_of = |m: super::store::MeetingRow| {
+        let (s, e) = (
+            m.starts_at.with_timezone(&shanghai),
+            m.ends_at.with_timezone(&shanghai),
+        );
+        Some(MeetingView {
+            id: m.id,
+            kind: MeetingKind::parse(&m.kind)?,
+            title: m.title,
+            when: format!("{}–{}", s.format("%Y-%m-%d %H:%M"), e.format("%H:%M")),
+            day: s.format("%Y-%m-%d").to_string(),
+            place: m.place,
+            online_link: m.online_link,
+            expected: m.expected,
+        })
+    };
+    view.mine = super::store::upcoming_for(&mut conn, actor.user_id, 60)
+        .await?
+        .into_iter()
+        .filter_map(view_of)
+        .collect();
     let Some(org_id) = org_id else {
         return Ok(view);
     };
@@ -99,7 +129,6 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
     let theme = super::store::theme_day(&mut conn, org_id).await?;
     let year = span_of(Frequency::Yearly, span.start);
     let held = super::store::meetings(&mut conn, org_id, year.start, year.end).await?;
-    let shanghai = crate::points::model::shanghai();
     let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&shanghai).date_naive();
     view.items = due_items(&reqs, span.start, span.end, theme)
         .into_iter()
@@ -116,21 +145,7 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
     view.meetings = held
         .into_iter()
         .filter(|m| (span.start..=span.end).contains(&day(m.starts_at)))
-        .filter_map(|m| {
-            let (s, e) = (
-                m.starts_at.with_timezone(&shanghai),
-                m.ends_at.with_timezone(&shanghai),
-            );
-            Some(MeetingView {
-                id: m.id,
-                kind: MeetingKind::parse(&m.kind)?,
-                title: m.title,
-                when: format!("{}–{}", s.format("%Y-%m-%d %H:%M"), e.format("%H:%M")),
-                place: m.place,
-                online_link: m.online_link,
-                expected: m.expected,
-            })
-        })
+        .filter_map(view_of)
         .collect();
     view.can_schedule = actor.can_manage(&o.path);
     view.org = Some((o.id, o.name, o.tree));

@@ -63,6 +63,11 @@ pub struct MeetingDetailView {
     pub agenda: String,
     pub chair: String,
     pub recorder: String,
+    /// The times as the form's datetime-local fields want them, Asia/Shanghai.
+    pub starts_input: String,
+    pub ends_input: String,
+    /// The organizer may still change it (it has not started).
+    pub can_change: bool,
     pub window: CheckInWindow,
     pub leave_open: bool,
     /// Attendance and the record may be written: from the opening of check-in on.
@@ -131,6 +136,9 @@ pub async fn meeting_detail(id: i64) -> Result<MeetingDetailView, AppError> {
         agenda: m.agenda.clone(),
         chair: m.chair.clone(),
         recorder: m.recorder.clone(),
+        starts_input: s.format("%Y-%m-%dT%H:%M").to_string(),
+        ends_input: e.format("%Y-%m-%dT%H:%M").to_string(),
+        can_change: a.organizer && now < m.starts_at,
         window,
         leave_open: leave_open(m.starts_at, now),
         started: window != CheckInWindow::TooEarly,
@@ -523,4 +531,75 @@ pub async fn detach_file(meeting: i64, upload: String) -> Result<(), AppError> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+pub use change::*;
+
+/// One argument per form field; see `api::schedule`.
+#[allow(clippy::too_many_arguments, reason = "one form field each")]
+mod change {
+    use leptos::prelude::*;
+
+    use crate::error::AppError;
+
+    /// Changes a meeting that has not started: title, times, place or link, agenda, chair
+    /// and recorder, checked as when scheduling (the place not double-booked). Everyone
+    /// expected is told.
+    #[server(endpoint = "change_meeting")]
+    #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
+    pub async fn change_meeting(
+        meeting: i64,
+        title: String,
+        starts: String,
+        ends: String,
+        place: String,
+        online_link: String,
+        agenda: String,
+        chair: String,
+        recorder: String,
+    ) -> Result<(), AppError> {
+        use crate::auth::session;
+        use crate::error::Msg;
+        use crate::org_life::model::MeetingForm;
+        let mut tx = session::begin().await?;
+        let a = crate::org_life::meeting_flow::access(&mut tx, meeting).await?;
+        if !a.organizer {
+            return Err(AppError::Forbidden);
+        }
+        if chrono::Utc::now() >= a.meeting.starts_at {
+            return Err(AppError::Conflict(Msg::MeetingStarted));
+        }
+        let changed = MeetingForm {
+            kind: a.meeting.kind.clone(),
+            title,
+            starts,
+            ends,
+            place,
+            online_link,
+            agenda,
+            chair,
+            recorder,
+        }
+        .parse()
+        .map_err(AppError::Invalid)?;
+        let expected = crate::org_life::store::change(&mut tx, meeting, &changed).await?;
+        let t = crate::i18n::use_t();
+        let when = crate::org_life::model::local_minute(changed.starts);
+        crate::transfers::store::notify(
+            &mut tx,
+            &expected,
+            "meeting_changed",
+            &t.life_meeting_changed_notice
+                .replace("{title}", &changed.title)
+                .replace("{when}", &when),
+            &format!("/orglife/meeting/{meeting}"),
+            &format!(
+                "meeting:{meeting}:changed:{}",
+                chrono::Utc::now().timestamp_millis()
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

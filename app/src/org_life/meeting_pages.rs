@@ -8,8 +8,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::meeting_api::{
-    AnswerLeave, AskLeave, AttachFile, AttendeeView, CheckIn, DetachFile, MarkAttendance,
-    MeetingDetailView, ReviewMinutes, SaveMinutes, SubmitMinutes, check_in_code, meeting_detail,
+    AnswerLeave, AskLeave, AttachFile, AttendeeView, ChangeMeeting, CheckIn, DetachFile,
+    MarkAttendance, MeetingDetailView, ReviewMinutes, SaveMinutes, SubmitMinutes, check_in_code,
+    meeting_detail,
 };
 use super::model::{CheckInWindow, LeaveState, RecordState};
 use super::pages::kind_label;
@@ -57,6 +58,7 @@ pub fn MeetingPage() -> impl IntoView {
     let review = ServerAction::<ReviewMinutes>::new();
     let attach = ServerAction::<AttachFile>::new();
     let detach = ServerAction::<DetachFile>::new();
+    let change = ServerAction::<ChangeMeeting>::new();
     let reload = RwSignal::new(0usize);
     // A refused form stays as typed; only a success reloads the page's data.
     let done = [
@@ -69,6 +71,7 @@ pub fn MeetingPage() -> impl IntoView {
         action_done(review),
         action_done(attach),
         action_done(detach),
+        action_done(change),
     ];
     let detail = Resource::new(
         move || {
@@ -89,6 +92,7 @@ pub fn MeetingPage() -> impl IntoView {
         review,
         attach,
         detach,
+        change,
         reload,
     };
     view! {
@@ -114,6 +118,7 @@ struct Actions {
     review: ServerAction<ReviewMinutes>,
     attach: ServerAction<AttachFile>,
     detach: ServerAction<DetachFile>,
+    change: ServerAction<ChangeMeeting>,
     reload: RwSignal<usize>,
 }
 
@@ -152,10 +157,42 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
                 <A href=format!("/orglife/meeting/{}/print", v.id)>{t.meeting_print}</A>
             </p>
         </section>
+        {v.can_change.then(|| view! { <ChangeForm v=v.clone() actions /> })}
         {v.expected.then(|| view! { <MyAttendance v=v.clone() actions /> })}
         {(v.organizer && v.window != CheckInWindow::Closed).then(|| view! { <CodePanel id=v.id /> })}
         {(v.organizer || v.superior).then(|| view! { <Attendees v=v.clone() actions /> })}
         {show_record.then(|| view! { <RecordCard v=v.clone() actions /> })}
+    }
+}
+
+/// The organizer changes a meeting that has not started; the attendees are told.
+#[component]
+fn ChangeForm(v: MeetingDetailView, actions: Actions) -> impl IntoView {
+    use crate::ui::Field;
+    let t = use_t();
+    let error = action_error(actions.change);
+    let done = actions.change.value();
+    let value = |s: &String| Signal::stored(s.clone());
+    view! {
+        <section class="card">
+            <details open=move || error.get().is_some()>
+                <summary>{t.meeting_change}</summary>
+                <ActionForm action=actions.change attr:class="form" attr:novalidate=true>
+                    <FormError error />
+                    <input type="hidden" name="meeting" value=v.id />
+                    <Field label=t.f_meeting_title name="title" value=value(&v.title) error />
+                    <Field label=t.f_meeting_starts name="starts" kind="datetime-local" value=value(&v.starts_input) error />
+                    <Field label=t.f_meeting_ends name="ends" kind="datetime-local" value=value(&v.ends_input) error />
+                    <Field label=t.f_meeting_place name="place" value=value(&v.place) error />
+                    <Field label=t.f_meeting_link name="online_link" kind="url" value=value(&v.online_link) error />
+                    <Field label=t.f_meeting_agenda name="agenda" value=value(&v.agenda) error />
+                    <Field label=t.f_meeting_chair name="chair" value=value(&v.chair) error />
+                    <Field label=t.f_meeting_recorder name="recorder" value=value(&v.recorder) error />
+                    <button type="submit" class="btn block">{t.meeting_change_save}</button>
+                </ActionForm>
+            </details>
+            {move || matches!(done.get(), Some(Ok(_))).then(|| view! { <p class="ok-text" role="status">{t.meeting_changed}</p> })}
+        </section>
     }
 }
 

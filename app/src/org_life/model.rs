@@ -200,6 +200,27 @@ pub fn due_items(
     out
 }
 
+/// A month as calendar weeks, Monday first: each week's seven days, `None` outside the
+/// month.
+pub fn month_grid(month: Span) -> Vec<[Option<NaiveDate>; 7]> {
+    let mut weeks = vec![];
+    let mut week = [None; 7];
+    let mut day = month.start;
+    while day <= month.end {
+        let i = day.weekday().num_days_from_monday() as usize;
+        week[i] = Some(day);
+        if i == 6 {
+            weeks.push(week);
+            week = [None; 7];
+        }
+        day = day.succ_opt().expect("a day after");
+    }
+    if week.iter().any(Option::is_some) {
+        weeks.push(week);
+    }
+    weeks
+}
+
 /// A month as typed in a link ("2026-11"): its span; none for anything else.
 pub fn parse_month(input: &str) -> Option<Span> {
     let (y, m) = input.trim().split_once('-')?;
@@ -993,6 +1014,21 @@ mod tests {
         );
         assert_eq!(Attendees::parse("chosen", &[]), Err(Msg::NoAttendees));
         assert_eq!(Attendees::parse("everyone", &[]), Err(Msg::BadRequest));
+    }
+
+    #[test]
+    fn a_month_is_laid_out_in_weeks_from_monday() {
+        // December 2026 starts on a Tuesday and ends on a Thursday: five weeks.
+        let weeks = month_grid(span_of(Frequency::Monthly, d(2026, 12, 1)));
+        assert_eq!(weeks.len(), 5);
+        assert_eq!(weeks[0][0], None);
+        assert_eq!(weeks[0][1], Some(d(2026, 12, 1)));
+        assert_eq!(weeks[4][3], Some(d(2026, 12, 31)));
+        assert_eq!(weeks[4][4], None);
+        // February 2027 starts on a Monday and has exactly four weeks.
+        let weeks = month_grid(span_of(Frequency::Monthly, d(2027, 2, 1)));
+        assert_eq!(weeks.len(), 4);
+        assert_eq!(weeks[3][6], Some(d(2027, 2, 28)));
     }
 
     #[test]

@@ -78,6 +78,21 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                     </nav>
                                     <p class="muted small">{t.life_lead}</p>
                                 </section>
+                                {(!v.mine.is_empty()).then(|| view! {
+                                    <section class="card list">
+                                        <h2>{t.life_my_meetings}</h2>
+                                        {v.mine.clone().into_iter().map(|m| view! {
+                                            <A href=format!("/orglife/meeting/{}", m.id) attr:class="row link">
+                                                <span>
+                                                    <strong>{m.title.clone()}</strong>
+                                                    <span class="muted small block">{m.when.clone()}</span>
+                                                </span>
+                                                <span aria-hidden="true">"›"</span>
+                                            </A>
+                                        }).collect_view()}
+                                    </section>
+                                })}
+                                <MonthGrid month=v.month.clone() today=v.today.clone() meetings=v.meetings.iter().map(|m| m.day.clone()).collect() theme=v.items.iter().find_map(|i| i.on.clone()) />
                                 <section class="card">
                                     <h2>{t.life_meetings}</h2>
                                     {if v.meetings.is_empty() {
@@ -244,4 +259,50 @@ fn FeedCard() -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+/// The month as a grid of weeks (Monday first): days with meetings marked, and the theme
+/// day. The list below carries the same meetings for screen readers and narrow phones.
+#[component]
+fn MonthGrid(
+    month: String,
+    today: String,
+    meetings: Vec<String>,
+    theme: Option<String>,
+) -> impl IntoView {
+    use super::model::{month_grid, parse_month};
+    let t = use_t();
+    parse_month(&month).map(|span| {
+        let weeks = month_grid(span);
+        view! {
+            <section class="card">
+                <table class="month-grid" aria-label=t.life_month_grid>
+                    <thead>
+                        <tr>{t.weekdays.split(' ').map(|d| view! { <th scope="col">{d.to_owned()}</th> }).collect_view()}</tr>
+                    </thead>
+                    <tbody>
+                        {weeks.into_iter().map(|week| view! {
+                            <tr>
+                                {week.into_iter().map(|day| {
+                                    let key = day.map(|d| d.to_string()).unwrap_or_default();
+                                    let busy = day.is_some() && meetings.contains(&key);
+                                    let themed = day.is_some() && theme.as_deref() == Some(key.as_str());
+                                    let now = day.is_some() && key == today;
+                                    view! {
+                                        <td class:busy=busy class:themed=themed class:today=now>
+                                            {day.map(|d| chrono::Datelike::day(&d).to_string()).unwrap_or_default()}
+                                        </td>
+                                    }
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="muted small legend">
+                    <span class="dot busy"></span>{t.life_grid_meeting}
+                    <span class="dot themed"></span>{t.life_grid_theme}
+                </p>
+            </section>
+        }
+    })
 }

@@ -63,6 +63,72 @@ pub struct MeetingRow {
     pub expected: i64,
 }
 
+/// Refuses a place already taken by another meeting at an overlapping time, under a lock
+/// on the place held to the end of the transaction, so that two secretaries cannot both
+/// book it.
+async fn keep_place(
+    conn: &mut PgConnection,
+    m: &super::model::NewMeeting,
+    except: Option<i64>,
+) -> Result<(), AppError> {
+    if m.place.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('meeting place ' || $1))")
+        .bind(&m.place)
+        .execute(&mut *conn)
+        .await?;
+    let taken: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM meetings WHERE place = $1 AND starts_at < $3 AND ends_at > $2
+                        AND id IS DISTINCT FROM $4)",
+    )
+    .bind(&m.place)
+    .bind(m.starts)
+    .bind(m.ends)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Err(AppError::invalid(
+            "place",
+            crate::error::Msg::MeetingRoomTaken,
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a meeting's particulars (not its kind or who is expected); returns who is
+/// expected, to tell them.
+pub async fn change(
+    conn: &mut PgConnection,
+    id: i64,
+    m: &super::model::NewMeeting,
+) -> Result<Vec<i64>, AppError> {
+    keep_place(conn, m, Some(id)).await?;
+    sqlx::query(
+        "UPDATE meetings SET title = $2, starts_at = $3, ends_at = $4, place = $5, online_link = $6,
+                             agenda = $7, chair = $8, recorder = $9
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&m.title)
+    .bind(m.starts)
+    .bind(m.ends)
+    .bind(&m.place)
+    .bind(&m.online_link)
+    .bind(&m.agenda)
+    .bind(&m.chair)
+    .bind(&m.recorder)
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT user_id FROM meeting_expected WHERE meeting_id = $1")
+            .bind(id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 /// Stores a meeting and expects every current member of the branch at it; a place already
 /// taken at an overlapping time is a conflict (checked under a lock on the place, so that
 /// two secretaries cannot both book it). Returns the meeting and who is expected.
@@ -74,26 +140,7 @@ pub async fn schedule(
     by: i64,
 ) -> Result<(i64, Vec<i64>), AppError> {
     use super::model::Attendees;
-    if !m.place.is_empty() {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('meeting place ' || $1))")
-            .bind(&m.place)
-            .execute(&mut *conn)
-            .await?;
-        let taken: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM meetings WHERE place = $1 AND starts_at < $3 AND ends_at > $2)",
-        )
-        .bind(&m.place)
-        .bind(m.starts)
-        .bind(m.ends)
-        .fetch_one(&mut *conn)
-        .await?;
-        if taken {
-            return Err(AppError::invalid(
-                "place",
-                crate::error::Msg::MeetingRoomTaken,
-            ));
-        }
-    }
+    keep_place(conn, m, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda,
                                created_by, chair, recorder)
@@ -152,6 +199,26 @@ pub async fn roster(conn: &mut PgConnection, org_id: i64) -> Result<Vec<(i64, St
     .await?)
 }
 
+/// The meetings of the next `days` days a member is expected at, in any branch.
+pub async fn upcoming_for(
+    conn: &mut PgConnection,
+    user_id: i64,
+    days: i32,
+) -> Result<Vec<MeetingRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.kind, m.title, m.starts_at, m.ends_at, m.place, m.online_link,
+                (SELECT count(*) FROM meeting_expected x WHERE x.meeting_id = m.id) AS expected
+         FROM meeting_expected e JOIN meetings m ON m.id = e.meeting_id
+         WHERE e.user_id = $1 AND m.ends_at > now() AND m.starts_at < now() + make_interval(days => $2)
+         ORDER BY m.starts_at LIMIT 20",
+    )
+    .bind(user_id)
+    .bind(days)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.iter().map(meeting_row).collect())
+}
+
 /// A branch's meetings starting between `from` and `to` (Asia/Shanghai days, included).
 pub async fn meetings(
     conn: &mut PgConnection,
@@ -171,19 +238,20 @@ pub async fn meetings(
     .bind(to)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| MeetingRow {
-            id: r.get("id"),
-            kind: r.get("kind"),
-            title: r.get("title"),
-            starts_at: r.get("starts_at"),
-            ends_at: r.get("ends_at"),
-            place: r.get("place"),
-            online_link: r.get("online_link"),
-            expected: r.get("expected"),
-        })
-        .collect())
+    Ok(rows.iter().map(meeting_row).collect())
+}
+
+fn meeting_row(r: &sqlx::postgres::PgRow) -> MeetingRow {
+    MeetingRow {
+        id: r.get("id"),
+        kind: r.get("kind"),
+        title: r.get("title"),
+        starts_at: r.get("starts_at"),
+        ends_at: r.get("ends_at"),
+        place: r.get("place"),
+        online_link: r.get("online_link"),
+        expected: r.get("expected"),
+    }
 }
 
 /// The secret of a member's calendar feed, made on first use; `renew` replaces it, so that

@@ -187,20 +187,19 @@ fn Quiz(v: QuizView) -> impl IntoView {
         });
     };
     let left = RwSignal::new(v.seconds_left);
-    let timer = StoredValue::new_local(None::<browser::Timer>);
     if v.seconds_left.is_some() && v.result.is_none() {
+        // Only in the browser: the effect keeps the timer, and leaving the page drops the
+        // effect and with it the timer.
         Effect::new(move |_| {
-            let every = browser::every(1000, move || {
+            browser::every(1000, move || {
                 let now = left.get_untracked().map(|s| (s - 1).max(0));
                 left.set(now);
                 if now == Some(0) {
                     send();
                 }
-            });
-            timer.set_value(Some(every));
+            })
         });
     }
-    on_cleanup(move || timer.set_value(None));
     let total = v.questions.len();
     let answered = move || {
         let p = picks.get();

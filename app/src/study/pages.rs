@@ -167,7 +167,9 @@ fn Reader(v: ItemView) -> impl IntoView {
     let item_id = v.id;
     // Watched media counts only while it plays.
     let plays = v.media_url.is_some();
-    let timer = StoredValue::new_local(None::<browser::Timer>);
+    // Only in the browser: the effect keeps the timer, and leaving the page drops the effect
+    // and with it the timer (a cleanup touching browser-only storage would run on the
+    // server too).
     Effect::new(move |_| {
         // Text starts its clock when it is opened; media when it starts playing.
         if !plays {
@@ -176,17 +178,15 @@ fn Reader(v: ItemView) -> impl IntoView {
                 start: true,
             });
         }
-        let every = browser::every(BEAT_INTERVAL_SECS * 1000, move || {
+        browser::every(BEAT_INTERVAL_SECS * 1000, move || {
             if browser::page_is_seen() && (!plays || browser::media_playing()) {
                 beat.dispatch(StudyBeat {
                     id: item_id,
                     start: false,
                 });
             }
-        });
-        timer.set_value(Some(every));
+        })
     });
-    on_cleanup(move || timer.set_value(None));
 
     // Playing (re)starts the clock; pausing closes the stretch just played. The server
     // ignores a beat that comes too soon after the last one, so at the end of the media the
