@@ -200,18 +200,7 @@ mod schedule {
             .map_err(|m| AppError::invalid("attendees", m))?;
         let mut tx = session::begin().await?;
         let actor = session::require_actor(&mut tx).await?;
-        let o = crate::orgs::store::org(&mut tx, org)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !actor.can_manage(&o.path) {
-            return Err(AppError::Forbidden);
-        }
-        if !o.kind.is_branch() {
-            return Err(AppError::invalid(
-                "org",
-                crate::error::Msg::KindNotAllowedHere,
-            ));
-        }
+        let o = crate::org_life::meeting_flow::managed_org(&mut tx, &actor, org, true).await?;
         let (id, expected) =
             crate::org_life::store::schedule(&mut tx, o.id, &meeting, &attendees, actor.user_id)
                 .await?;
@@ -280,18 +269,7 @@ pub async fn schedule_options(org: i64) -> Result<ScheduleOptionsView, AppError>
     } else {
         org
     };
-    let o = crate::orgs::store::org(&mut conn, org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_manage(&o.path) {
-        return Err(AppError::Forbidden);
-    }
-    if !o.kind.is_branch() {
-        return Err(AppError::invalid(
-            "org",
-            crate::error::Msg::KindNotAllowedHere,
-        ));
-    }
+    let o = super::meeting_flow::managed_org(&mut conn, &actor, org, true).await?;
     Ok(ScheduleOptionsView {
         members: super::store::roster(&mut conn, o.id).await?,
         org_id: o.id,

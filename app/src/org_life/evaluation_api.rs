@@ -137,15 +137,7 @@ pub async fn open_evaluation(org: i64, days: String) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::invalid("days", Msg::EvaluationDays))?;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let o = crate::orgs::store::org(&mut tx, org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_manage(&o.path) {
-        return Err(AppError::Forbidden);
-    }
-    if !o.kind.is_branch() {
-        return Err(AppError::invalid("org", Msg::KindNotAllowedHere));
-    }
+    let o = super::meeting_flow::managed_org(&mut tx, &actor, org, true).await?;
     let now = chrono::Utc::now();
     let year = chrono::Datelike::year(&crate::points::model::day_of(now));
     let (id, roll) = super::evaluation_store::open(

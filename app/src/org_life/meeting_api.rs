@@ -242,10 +242,7 @@ pub async fn answer_leave(meeting: i64, member: i64, approve: bool) -> Result<()
     use crate::auth::session;
     use crate::error::Msg;
     let mut tx = session::begin().await?;
-    let a = super::meeting_flow::access(&mut tx, meeting).await?;
-    if !a.organizer {
-        return Err(AppError::Forbidden);
-    }
+    let a = super::meeting_flow::organizer_access(&mut tx, meeting).await?;
     if !super::meeting_store::answer_leave(&mut tx, meeting, member, approve, a.actor.user_id)
         .await?
     {
@@ -290,10 +287,7 @@ pub async fn check_in_code(meeting: i64) -> Result<CodeView, AppError> {
     use super::model::{check_in_window, code_seconds_left, code_slot};
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
-    let a = super::meeting_flow::access(&mut conn, meeting).await?;
-    if !a.organizer {
-        return Err(AppError::Forbidden);
-    }
+    let a = super::meeting_flow::organizer_access(&mut conn, meeting).await?;
     let now = chrono::Utc::now();
     let window = check_in_window(a.meeting.starts_at, now);
     let people = super::meeting_store::attendees(&mut conn, meeting).await?;
@@ -373,10 +367,7 @@ pub async fn mark_attendance(meeting: i64, member: i64, reason: String) -> Resul
     let reason = super::model::parse_reason(&reason)
         .ok_or_else(|| AppError::invalid("reason", Msg::AttendanceReasonRequired))?;
     let mut tx = session::begin().await?;
-    let a = super::meeting_flow::access(&mut tx, meeting).await?;
-    if !a.organizer {
-        return Err(AppError::Forbidden);
-    }
+    let a = super::meeting_flow::organizer_access(&mut tx, meeting).await?;
     let now = chrono::Utc::now();
     if super::model::check_in_window(a.meeting.starts_at, now) == CheckInWindow::TooEarly {
         return Err(AppError::invalid("", Msg::NotYetHeld));
@@ -494,10 +485,7 @@ pub async fn attach_file(meeting: i64, upload: String, kind: String) -> Result<(
         return Err(AppError::invalid("kind", Msg::BadRequest));
     }
     let mut tx = session::begin().await?;
-    let a = super::meeting_flow::access(&mut tx, meeting).await?;
-    if !a.organizer {
-        return Err(AppError::Forbidden);
-    }
+    let a = super::meeting_flow::organizer_access(&mut tx, meeting).await?;
     let rec = super::meeting_store::lock_record(&mut tx, meeting, a.actor.user_id).await?;
     if !rec.state.editable() {
         return Err(AppError::Conflict(Msg::RecordLocked));
@@ -518,10 +506,7 @@ pub async fn detach_file(meeting: i64, upload: String) -> Result<(), AppError> {
     use crate::error::Msg;
     let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| AppError::NotFound)?;
     let mut tx = session::begin().await?;
-    let a = super::meeting_flow::access(&mut tx, meeting).await?;
-    if !a.organizer {
-        return Err(AppError::Forbidden);
-    }
+    let a = super::meeting_flow::organizer_access(&mut tx, meeting).await?;
     let rec = super::meeting_store::lock_record(&mut tx, meeting, a.actor.user_id).await?;
     if !rec.state.editable() {
         return Err(AppError::Conflict(Msg::RecordLocked));
@@ -562,10 +547,7 @@ mod change {
         use crate::error::Msg;
         use crate::org_life::model::MeetingForm;
         let mut tx = session::begin().await?;
-        let a = crate::org_life::meeting_flow::access(&mut tx, meeting).await?;
-        if !a.organizer {
-            return Err(AppError::Forbidden);
-        }
+        let a = crate::org_life::meeting_flow::organizer_access(&mut tx, meeting).await?;
         if chrono::Utc::now() >= a.meeting.starts_at {
             return Err(AppError::Conflict(Msg::MeetingStarted));
         }

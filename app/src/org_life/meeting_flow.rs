@@ -4,6 +4,29 @@
 use super::model::{CheckInWindow, RecordState};
 use crate::error::AppError;
 
+/// The organization `org_id` if the actor runs it (its secretary, committee or an admin
+/// above); with `branch`, it must also be a branch.
+pub async fn managed_org(
+    conn: &mut sqlx::PgConnection,
+    actor: &crate::auth::model::Actor,
+    org_id: i64,
+    branch: bool,
+) -> Result<crate::orgs::store::Org, AppError> {
+    let o = crate::orgs::store::org(conn, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    if branch && !o.kind.is_branch() {
+        return Err(AppError::invalid(
+            "org",
+            crate::error::Msg::KindNotAllowedHere,
+        ));
+    }
+    Ok(o)
+}
+
 /// The meeting, its branch and what the viewer may do, or why they may not see it: the
 /// expected attendees, the branch's members, those who run the branch and the admins above.
 pub struct Access {
@@ -44,6 +67,19 @@ pub async fn access(conn: &mut sqlx::PgConnection, meeting_id: i64) -> Result<Ac
     })
 }
 
+/// As [`access`], for those who run the branch only.
+pub async fn organizer_access(
+    conn: &mut sqlx::PgConnection,
+    meeting_id: i64,
+) -> Result<Access, AppError> {
+    let a = access(conn, meeting_id).await?;
+    if a.organizer {
+        Ok(a)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Saves new minutes and resolutions (`change`) or, without a change, submits the stored
 /// record for review; either only against the version the editor loaded.
 pub async fn write_minutes(
@@ -68,10 +104,7 @@ pub async fn write_minutes(
         }
     }
     let mut tx = session::begin().await?;
-    let a = access(&mut tx, meeting).await?;
-    if !a.organizer {
-        return Err(AppError::Forbidden);
-    }
+    let a = organizer_access(&mut tx, meeting).await?;
     if super::model::check_in_window(a.meeting.starts_at, chrono::Utc::now())
         == CheckInWindow::TooEarly
     {

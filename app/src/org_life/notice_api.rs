@@ -120,12 +120,7 @@ pub async fn send_notice(
         .map_err(AppError::Invalid)?;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let o = crate::orgs::store::org(&mut tx, org)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_manage(&o.path) {
-        return Err(AppError::Forbidden);
-    }
+    let o = super::meeting_flow::managed_org(&mut tx, &actor, org, false).await?;
     let ack_by = chrono::Utc::now() + chrono::Duration::days(notice.days);
     let (id, users) = super::notice_store::send(
         &mut tx,
