@@ -796,6 +796,9 @@ strings! {
     weekdays: "一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su";
     life_grid_meeting: "有会议", "a meeting";
     life_grid_theme: "主题日", "theme day";
+    paren_open: "（", " (";
+    paren_close: "）", ")";
+    list_sep: "；", "; ";
     ledger_title: "企业台账", "Enterprise ledger";
     ledger_import: "导入台账", "Import a ledger";
     ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";

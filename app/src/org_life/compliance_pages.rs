@@ -62,7 +62,7 @@ pub fn CompliancePage() -> impl IntoView {
                                                 .replace("{on_time}", &b.on_time.to_string())
                                                 .replace("{due}", &b.due.to_string())
                                                 .replace("{last}", b.last_held.as_deref().unwrap_or(t.compliance_never));
-                                            let overdue = b.overdue.iter().take(3).map(|(k, p)| format!("{}（{p}）", kind_label(*k, b.tree, t))).collect::<Vec<_>>().join("；");
+                                            let overdue = b.overdue.iter().take(3).map(|(k, p)| format!("{}{}{p}{}", kind_label(*k, b.tree, t), t.paren_open, t.paren_close)).collect::<Vec<_>>().join(t.list_sep);
                                             let more = b.overdue.len().saturating_sub(3);
                                             view! {
                                                 <div class="row">
@@ -72,7 +72,7 @@ pub fn CompliancePage() -> impl IntoView {
                                                         <span class="muted small block">{detail}</span>
                                                         {(!overdue.is_empty()).then(|| view! {
                                                             <span class="small block">
-                                                                {format!("{}：{overdue}", t.compliance_overdue)}
+                                                                {format!("{}{}{overdue}", t.compliance_overdue, t.colon)}
                                                                 {(more > 0).then(|| t.compliance_more.replace("{n}", &more.to_string()))}
                                                             </span>
                                                         })}

@@ -134,7 +134,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
     let people = [(t.chair, v.chair.clone()), (t.recorder, v.recorder.clone())]
         .into_iter()
         .filter(|(_, name)| !name.is_empty())
-        .map(|(label, name)| view! { <p class="small">{format!("{label}：{name}")}</p> })
+        .map(|(label, name)| view! { <p class="small">{format!("{label}{}{name}", t.colon)}</p> })
         .collect_view();
     let counts = t
         .meeting_counts
@@ -149,7 +149,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
             <p>{v.when.clone()}</p>
             <p class="small">{place}</p>
             {people}
-            {(!v.agenda.is_empty()).then(|| view! { <p class="small pre">{format!("{}：{}", t.agenda, v.agenda)}</p> })}
+            {(!v.agenda.is_empty()).then(|| view! { <p class="small pre">{format!("{}{}{}", t.agenda, t.colon, v.agenda)}</p> })}
             <p class="small" data-testid="counts">{counts}</p>
             <p class="small">
                 <A href=format!("/orglife?org={}&month={}", v.org_id, v.month)>{t.life_title}</A>
@@ -306,14 +306,14 @@ fn Attendees(v: MeetingDetailView, actions: Actions) -> impl IntoView {
         .map(|a: AttendeeView| {
             let status = match (&a.present, &a.leave) {
                 (Some(None), _) => view! { <span class="tag ok">{t.checked_in_tag}</span> }.into_any(),
-                (Some(Some(reason)), _) => view! { <span class="tag ok">{format!("{}：{reason}", t.marked_by_hand)}</span> }.into_any(),
+                (Some(Some(reason)), _) => view! { <span class="tag ok">{format!("{}{}{reason}", t.marked_by_hand, t.colon)}</span> }.into_any(),
                 (None, Some((state, _))) => view! { <span class="tag warn">{leave_label(*state, t)}</span> }.into_any(),
                 (None, None) => view! { <span class="tag muted-tag">{t.not_present}</span> }.into_any(),
             };
             let leave_reason = a
                 .leave
                 .as_ref()
-                .map(|(_, r)| format!("{}：{r}", t.leave_reason))
+                .map(|(_, r)| format!("{}{}{r}", t.leave_reason, t.colon))
                 .unwrap_or_default();
             let pending = matches!(a.leave, Some((LeaveState::Asked, _))) && v.organizer;
             let can_mark = v.organizer && v.started && a.present.is_none();
@@ -487,7 +487,7 @@ fn RecordCard(v: MeetingDetailView, actions: Actions) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t.record_title} " " <span class=class>{label}</span></h2>
-            {last_return.map(|r| view! { <div class="alert error" role="alert">{format!("{}：{r}", t.record_returned_reason)}</div> })}
+            {last_return.map(|r| view! { <div class="alert error" role="alert">{format!("{}{}{r}", t.record_returned_reason, t.colon)}</div> })}
             {(v.organizer && !v.started).then(|| view! { <p class="muted small">{t.msg_not_yet_held}</p> })}
             {editor}
             {reading}
@@ -599,8 +599,14 @@ fn PrintSheet(v: MeetingDetailView) -> impl IntoView {
         .iter()
         .filter(|a| a.present.is_none())
         .map(|a| match &a.leave {
-            Some((LeaveState::Approved, r)) => format!("{}（{}：{r}）", a.name, t.leave_approved),
-            _ => format!("{}（{}）", a.name, t.not_present),
+            Some((LeaveState::Approved, r)) => format!(
+                "{}{}{}{}{r}{}",
+                a.name, t.paren_open, t.leave_approved, t.colon, t.paren_close
+            ),
+            _ => format!(
+                "{}{}{}{}",
+                a.name, t.paren_open, t.not_present, t.paren_close
+            ),
         })
         .collect();
     let rows = [
@@ -622,7 +628,7 @@ fn PrintSheet(v: MeetingDetailView) -> impl IntoView {
             t.print_present,
             format!("{}　{}", v.present_count, present.join("、")),
         ),
-        (t.print_absent, absent.join("；")),
+        (t.print_absent, absent.join(t.list_sep)),
         (t.agenda, v.agenda.clone()),
         (t.minutes, v.record.minutes.clone()),
         (t.resolutions, v.record.resolutions.clone()),
