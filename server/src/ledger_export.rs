@@ -40,13 +40,22 @@ pub async fn export(
     session: Session,
     Query(params): Query<Params>,
 ) -> Response {
-    match sheet(&state, session, params).await {
-        Ok(body) => (
+    csv_reply(
+        sheet(&state, session, params)
+            .await
+            .map(|body| ("enterprise-ledger.csv".to_owned(), body)),
+    )
+}
+
+/// A CSV sheet as a download under its file name, or the error as JSON with its status.
+pub fn csv_reply(sheet: Result<(String, Vec<u8>), AppError>) -> Response {
+    match sheet {
+        Ok((name, body)) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"enterprise-ledger.csv\"",
+                    format!("attachment; filename=\"{name}\""),
                 ),
             ],
             body,

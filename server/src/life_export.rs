@@ -4,11 +4,9 @@
 use app::error::AppError;
 use app::org_life::model::{MeetingKind, RecordState};
 use app::org_life::pages::kind_label;
-use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::TimeZone;
-use http::{StatusCode, header};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -43,24 +41,7 @@ pub async fn export(
     session: Session,
     Query(params): Query<Params>,
 ) -> Response {
-    match sheet(&state, session, params).await {
-        Ok((name, body)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => {
-            let status =
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(e)).into_response()
-        }
-    }
+    crate::ledger_export::csv_reply(sheet(&state, session, params).await)
 }
 
 async fn sheet(

@@ -290,7 +290,7 @@ pub async fn check_in_code(meeting: i64) -> Result<CodeView, AppError> {
     let a = super::meeting_flow::organizer_access(&mut conn, meeting).await?;
     let now = chrono::Utc::now();
     let window = check_in_window(a.meeting.starts_at, now);
-    let people = super::meeting_store::attendees(&mut conn, meeting).await?;
+    let (expected, present) = super::meeting_store::counts(&mut conn, meeting).await?;
     let (code, qr) = if window == CheckInWindow::Open {
         let code = code_for(&a.meeting.code_secret, code_slot(now));
         let link = format!(
@@ -307,8 +307,8 @@ pub async fn check_in_code(meeting: i64) -> Result<CodeView, AppError> {
         qr_svg: qr,
         seconds_left: code_seconds_left(now),
         window,
-        present: people.iter().filter(|p| p.how.is_some()).count() as i64,
-        expected: people.len() as i64,
+        present,
+        expected,
     })
 }
 
@@ -322,7 +322,7 @@ pub async fn check_in(meeting: i64, code: String) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     use crate::points::model::RuleCode;
-    use crate::points::store::{NewAward, award};
+    use crate::points::store::award_once;
     let typed = super::model::parse_code(&code)
         .ok_or_else(|| AppError::invalid("code", Msg::CheckInCodeFormat))?;
     let mut tx = session::begin().await?;
@@ -336,17 +336,12 @@ pub async fn check_in(meeting: i64, code: String) -> Result<(), AppError> {
     if !super::meeting_store::attend(&mut tx, meeting, user, None).await? {
         return Err(AppError::Conflict(Msg::CheckInTwice));
     }
-    award(
+    award_once(
         &mut tx,
-        &NewAward {
-            user_id: user,
-            rule: RuleCode::MeetingAttend,
-            units: 1,
-            source_kind: "meeting",
-            source_id: &meeting.to_string(),
-            idempotency_key: &format!("meeting:{meeting}:{user}"),
-            at: now,
-        },
+        user,
+        RuleCode::MeetingAttend,
+        ("meeting", meeting),
+        now,
     )
     .await?;
     tx.commit().await?;

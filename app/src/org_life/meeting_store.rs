@@ -62,6 +62,18 @@ pub async fn is_expected(
     .await?)
 }
 
+/// How many are expected and how many are present (the organizer's screen asks every few
+/// seconds, so only counts).
+pub async fn counts(conn: &mut PgConnection, meeting_id: i64) -> Result<(i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM meeting_expected WHERE meeting_id = $1),
+                (SELECT count(*) FROM meeting_attendance WHERE meeting_id = $1)",
+    )
+    .bind(meeting_id)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// One expected attendee with their leave and attendance.
 pub struct Attendee {
     pub user_id: i64,

@@ -207,7 +207,7 @@ pub async fn acknowledge_notice(id: i64) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     use crate::points::model::RuleCode;
-    use crate::points::store::{NewAward, award};
+    use crate::points::store::award_once;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
     let n = super::notice_store::notice(&mut tx, id)
@@ -225,19 +225,7 @@ pub async fn acknowledge_notice(id: i64) -> Result<(), AppError> {
     }
     if now <= n.ack_by {
         let user = actor.user_id;
-        award(
-            &mut tx,
-            &NewAward {
-                user_id: user,
-                rule: RuleCode::NoticeAck,
-                units: 1,
-                source_kind: "notice",
-                source_id: &id.to_string(),
-                idempotency_key: &format!("notice:{id}:{user}"),
-                at: now,
-            },
-        )
-        .await?;
+        award_once(&mut tx, user, RuleCode::NoticeAck, ("notice", id), now).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -417,6 +417,30 @@ pub async fn deduct_week_without_sign_in(
     Ok(Some(deducted))
 }
 
+/// One unit of `rule` for a member's part in a source (a meeting attended, a notice
+/// acknowledged): once per member and source, whatever is replayed.
+pub async fn award_once(
+    conn: &mut PgConnection,
+    user_id: i64,
+    rule: RuleCode,
+    (source_kind, source_id): (&str, i64),
+    at: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    award(
+        conn,
+        &NewAward {
+            user_id,
+            rule,
+            units: 1,
+            source_kind,
+            source_id: &source_id.to_string(),
+            idempotency_key: &format!("{source_kind}:{source_id}:{user_id}"),
+            at,
+        },
+    )
+    .await
+}
+
 /// The day's first sign-in point: once per member and Asia/Shanghai day.
 pub async fn award_sign_in(
     conn: &mut PgConnection,
