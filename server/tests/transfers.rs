@@ -1,8 +1,11 @@
 //! Transfers through the real router and in the database: the whole journey to another
 //! company, who may act and see, bad input, the one-open rule and letter numbers under
-//! concurrency, approvals applied once, an atomic move, expiry and reissue, overdue steps.
+//! concurrency, approvals applied once, an atomic move, expiry and reissue, overdue steps, and
+//! the star rating's share of steps handled in time.
 
 mod common;
+
+use std::collections::HashMap;
 
 use app::auth::model::Role;
 use app::orgs::model::{MemberStatus, OrgKind, Tree};
@@ -758,4 +761,68 @@ async fn a_branch_starts_a_transfer_for_its_member_and_no_other_branch_can(pool:
     assert_eq!(user, member);
     assert_ne!(started_by, member);
     let _ = w;
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_branchs_star_rating_counts_the_transfer_steps_it_handled_within_ten_days(pool: PgPool) {
+    let (w, _, id) = started(&pool).await;
+    sqlx::query("UPDATE orgs SET founded_on = DATE '2024-01-01'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let asked_days_ago = async |days: i32| {
+        sqlx::query(
+            "UPDATE transfer_events SET at = now() - make_interval(days => $2)
+             WHERE transfer_id = $1 AND action = 'start'",
+        )
+        .bind(id)
+        .bind(days)
+        .execute(&pool)
+        .await
+        .unwrap();
+    };
+    // The member asked 15 days ago; the branch approves only now: late.
+    asked_days_ago(15).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    assert_eq!(
+        act(&mut secretary, id, 0, "approve", "").await.0,
+        StatusCode::OK
+    );
+
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let org = w.committee.to_string();
+    let transfers_of = async |admin: &mut Client| -> HashMap<i64, Value> {
+        let r = admin
+            .call("compute_ratings", &[("org", &org), ("period", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let view = json(
+            &admin
+                .call("star_ratings", &[("org", &org), ("period", "")])
+                .await
+                .body,
+        );
+        let names: HashMap<String, i64> = sqlx::query_as("SELECT name, id FROM orgs")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        view["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (names[r["name"].as_str().unwrap()], r["transfers"].clone()))
+            .collect()
+    };
+    let got = transfers_of(&mut admin).await;
+    assert_eq!(got[&w.branch_a], 0, "one step, handled after 15 days");
+    // Branch B held no step: not measured. The committee's own step (now waiting) is not a
+    // branch's.
+    assert_eq!(got[&w.branch_b], Value::Null);
+
+    // Had the member asked 5 days ago, the branch was in time.
+    asked_days_ago(5).await;
+    let got = transfers_of(&mut admin).await;
+    assert_eq!(got[&w.branch_a], 100);
 }

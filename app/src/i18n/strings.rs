@@ -461,7 +461,7 @@ strings! {
     ratings_confirm: "确认", "Confirm";
     ratings_reason: "调整理由", "Reason for a change";
     ratings_weights: "得分构成（权重）", "Score components (weights)";
-    not_measured: "—（暂未统计）", "— (not measured yet)";
+    ratings_unmeasured: "“—”表示该支部本期没有可统计的事项（如无应开会议、无转接），不计入总分，其余各项按权重折算。", "“—” means the branch had nothing to measure there this period (no meetings due, no transfers); it is left out and the other weights count in full.";
     score_col: "得分", "Score";
     stars_col: "星级", "Stars";
     status_computed: "待确认", "To confirm";

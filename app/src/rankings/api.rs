@@ -186,6 +186,7 @@ pub struct RatingRow {
     pub per_member: Option<u32>,
     pub meetings: Option<u32>,
     pub records: Option<u32>,
+    pub transfers: Option<u32>,
     pub score: u32,
     pub computed_stars: u8,
     pub stars: u8,
@@ -199,8 +200,10 @@ pub struct RatingsView {
     pub org_name: String,
     pub period: String,
     pub rows: Vec<RatingRow>,
-    /// Components and weights, with whether the platform measures them yet.
-    pub weights: Vec<(super::model::Component, i32, bool)>,
+    /// Components and their weights. A branch with nothing to measure in a component (no
+    /// meetings due, no records, no transfer steps) shows "—" there, and the weights of the
+    /// others count in full.
+    pub weights: Vec<(super::model::Component, i32)>,
     pub chart: Option<ChartView>,
 }
 
@@ -209,21 +212,13 @@ pub struct RatingsView {
 #[server(endpoint = "star_ratings")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppError> {
-    use super::model::Component;
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let o = session::administered_org(&mut conn, &actor, org).await?;
     let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
     let rows = super::store::ratings(&mut conn, o.id, &period.to_string()).await?;
-    let weights = super::store::rating_weights(&mut conn)
-        .await?
-        .into_iter()
-        .map(|(c, w)| {
-            let measured = matches!(c, Component::Participation | Component::PerMember);
-            (c, w, measured)
-        })
-        .collect();
+    let weights = super::store::rating_weights(&mut conn).await?;
     let chart = (!rows.is_empty()).then(|| super::store::stars_chart(&rows));
     Ok(RatingsView {
         org_id: o.id,
@@ -279,6 +274,15 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
     )
     .await?;
     let life_of = |id: i64| life.get(&id).copied().unwrap_or((None, None));
+    let transfers = crate::transfers::store::handled_in_time_by_branch(
+        &mut tx,
+        &o.path,
+        period.start(),
+        period.end(),
+        crate::points::model::day_of(chrono::Utc::now()),
+    )
+    .await?;
+    let transfers_of = |id: i64| transfers.get(&id).copied().flatten();
     let scores: Vec<u32> = parts
         .iter()
         .zip(&inputs)
@@ -291,6 +295,7 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
                     (Component::PerMember, Some(*m)),
                     (Component::Meetings, meetings),
                     (Component::Records, records),
+                    (Component::Transfers, transfers_of(i.org_id)),
                 ],
             )
         })
@@ -310,6 +315,7 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
                 stars: stars[i].count(),
                 meetings: life_of(input.org_id).0,
                 records: life_of(input.org_id).1,
+                transfers: transfers_of(input.org_id),
             },
             actor.user_id,
         )

@@ -344,10 +344,11 @@ fn Ratings(
             </form>
             <h3 class="small">{t.ratings_weights}</h3>
             <ul class="plain small">
-                {v.weights.iter().map(|(c, w, measured)| view! {
-                    <li>{c.label(t)} " " {format!("{w}%")} {(!measured).then(|| format!(" {}", t.not_measured))}</li>
+                {v.weights.iter().map(|(c, w)| view! {
+                    <li>{c.label(t)} " " {format!("{w}%")}</li>
                 }).collect_view()}
             </ul>
+            <p class="muted small">{t.ratings_unmeasured}</p>
             <ActionForm action=compute>
                 <input type="hidden" name="org" value=org_id />
                 <input type="hidden" name="period" value=period_compute />
@@ -416,7 +417,8 @@ fn RatingLine(r: RatingRow, confirm: ServerAction<ConfirmRating>) -> impl IntoVi
                     {t.component_participation} " " {measured(r.participation)} " · "
                     {t.component_per_member} " " {measured(r.per_member)} " · "
                     {t.component_meetings} " " {measured(r.meetings)} " · "
-                    {t.component_records} " " {measured(r.records)}
+                    {t.component_records} " " {measured(r.records)} " · "
+                    {t.component_transfers} " " {measured(r.transfers)}
                 </span>
                 <span class="muted small block">{status}{(!r.reason.is_empty()).then(|| format!(" · {}", r.reason))}</span>
             </td>

@@ -857,6 +857,8 @@ pub struct NewRating<'a> {
     /// Organization life: meetings held on time and records accepted, in percent.
     pub meetings: Option<u32>,
     pub records: Option<u32>,
+    /// Transfer steps acted on in time, in percent.
+    pub transfers: Option<u32>,
 }
 
 pub async fn save_computed(
@@ -866,11 +868,11 @@ pub async fn save_computed(
 ) -> Result<(), AppError> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO star_ratings (superior_id, org_id, period, participation, per_member, score, computed_stars, stars,
-                                   meetings, records)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
+                                   meetings, records, transfers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)
          ON CONFLICT (org_id, period) DO UPDATE
             SET superior_id = $1, participation = $4, per_member = $5, score = $6, computed_stars = $7,
-                stars = $7, meetings = $8, records = $9, status = 'computed', reason = '', computed_at = now()
+                stars = $7, meetings = $8, records = $9, transfers = $10, status = 'computed', reason = '', computed_at = now()
             WHERE star_ratings.status <> 'published'
          RETURNING id",
     )
@@ -883,6 +885,7 @@ pub async fn save_computed(
     .bind(i32::from(r.stars))
     .bind(r.meetings.map(|v| v as i32))
     .bind(r.records.map(|v| v as i32))
+    .bind(r.transfers.map(|v| v as i32))
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = id {
@@ -919,7 +922,7 @@ pub async fn ratings(
     period: &str,
 ) -> Result<Vec<super::api::RatingRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT r.id, o.name, r.participation, r.per_member, r.meetings, r.records, r.score, r.computed_stars,
+        "SELECT r.id, o.name, r.participation, r.per_member, r.meetings, r.records, r.transfers, r.score, r.computed_stars,
                 r.stars, r.status, r.reason
          FROM star_ratings r JOIN orgs o ON o.id = r.org_id
          WHERE r.superior_id = $1 AND r.period = $2 ORDER BY r.score DESC, o.name",
@@ -937,6 +940,7 @@ pub async fn ratings(
             per_member: r.get::<Option<i32>, _>("per_member").map(|v| v as u32),
             meetings: r.get::<Option<i32>, _>("meetings").map(|v| v as u32),
             records: r.get::<Option<i32>, _>("records").map(|v| v as u32),
+            transfers: r.get::<Option<i32>, _>("transfers").map(|v| v as u32),
             score: r.get::<i32, _>("score") as u32,
             computed_stars: r.get::<i32, _>("computed_stars") as u8,
             stars: r.get::<i32, _>("stars") as u8,

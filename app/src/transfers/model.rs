@@ -351,6 +351,97 @@ pub fn is_overdue(since: NaiveDate, today: NaiveDate) -> bool {
     days_pending(since, today) > OVERDUE_DAYS
 }
 
+/// One visit of a transfer to a step: when it reached the step's holder and, once acted on
+/// (approved, rejected or sent back), when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepRound {
+    pub seq: i32,
+    pub arrived: NaiveDate,
+    pub settled: Option<NaiveDate>,
+}
+
+/// The visits to steps, read from a transfer's history in order (`seq`, action, day): the
+/// start reaches step 0, an approval moves on to the next step, a correction returns to the
+/// step that sent it back, a withdrawal ends the visit without an action of the holder.
+pub fn step_rounds(history: &[(Option<i32>, &str, NaiveDate)]) -> Vec<StepRound> {
+    let mut rounds = Vec::new();
+    let mut current: Option<StepRound> = None;
+    let mut returned_at = 0;
+    for &(seq, action, day) in history {
+        match action {
+            "start" => {
+                current = Some(StepRound {
+                    seq: 0,
+                    arrived: day,
+                    settled: None,
+                });
+            }
+            "approve" | "reject" | "return" => {
+                let Some(seq) = seq else { continue };
+                let arrived = match current.take() {
+                    Some(c) if c.seq == seq => c.arrived,
+                    // A history that skips ahead (not written by this platform): the step
+                    // is taken as reached when it was acted on.
+                    _ => day,
+                };
+                rounds.push(StepRound {
+                    seq,
+                    arrived,
+                    settled: Some(day),
+                });
+                match action {
+                    "approve" => {
+                        current = Some(StepRound {
+                            seq: seq + 1,
+                            arrived: day,
+                            settled: None,
+                        })
+                    }
+                    "return" => returned_at = seq,
+                    _ => {}
+                }
+            }
+            "resubmit" => {
+                current = Some(StepRound {
+                    seq: returned_at,
+                    arrived: day,
+                    settled: None,
+                });
+            }
+            "withdraw" => current = None,
+            _ => {}
+        }
+    }
+    rounds.extend(current);
+    rounds
+}
+
+/// Transfers handled in time by one holder over a period, as (due, in time): a visit acted
+/// on within the period counts, in time when acted on within [`OVERDUE_DAYS`]; a visit still
+/// waiting at the end of the period (or today, if sooner) counts once it is overdue, as late.
+pub fn handled_in_time(
+    rounds: &[StepRound],
+    from: NaiveDate,
+    until: NaiveDate,
+    today: NaiveDate,
+) -> (u32, u32) {
+    let end = until.min(today);
+    let (mut due, mut in_time) = (0, 0);
+    for r in rounds {
+        match r.settled {
+            Some(s) if s >= from && s <= until => {
+                due += 1;
+                if !is_overdue(r.arrived, s) {
+                    in_time += 1;
+                }
+            }
+            None if end >= from && is_overdue(r.arrived, end) => due += 1,
+            _ => {}
+        }
+    }
+    (due, in_time)
+}
+
 /// A letter's number as printed: the issuing organization's sequence within the year.
 pub fn letter_number(year: i32, seq: i32) -> String {
     format!("〔{year}〕第{seq:04}号")
@@ -591,6 +682,73 @@ mod tests {
         assert!(!is_overdue(since, day(2026, 11, 11)));
         assert!(is_overdue(since, day(2026, 11, 12)));
         assert_eq!(days_pending(since, day(2026, 10, 30)), 0);
+    }
+
+    #[test]
+    fn visits_follow_the_history_through_a_return_and_a_correction() {
+        let h = [
+            (None, "start", day(2026, 10, 1)),
+            (Some(0), "approve", day(2026, 10, 3)),
+            (Some(1), "letter", day(2026, 10, 20)),
+            (Some(1), "return", day(2026, 10, 20)),
+            (None, "resubmit", day(2026, 10, 22)),
+            (Some(1), "approve", day(2026, 10, 23)),
+        ];
+        let r = |seq, a, s: Option<NaiveDate>| StepRound {
+            seq,
+            arrived: a,
+            settled: s,
+        };
+        assert_eq!(
+            step_rounds(&h),
+            vec![
+                r(0, day(2026, 10, 1), Some(day(2026, 10, 3))),
+                r(1, day(2026, 10, 3), Some(day(2026, 10, 20))),
+                r(1, day(2026, 10, 22), Some(day(2026, 10, 23))),
+                r(2, day(2026, 10, 23), None),
+            ]
+        );
+        let withdrawn = [
+            (None, "start", day(2026, 10, 1)),
+            (None, "withdraw", day(2026, 10, 2)),
+        ];
+        assert!(step_rounds(&withdrawn).is_empty());
+    }
+
+    #[test]
+    fn in_time_counts_visits_acted_on_in_the_period_and_overdue_ones_still_waiting() {
+        let r = |a, s| StepRound {
+            seq: 0,
+            arrived: a,
+            settled: s,
+        };
+        let rounds = [
+            // Acted on after ten days: in time.
+            r(day(2026, 10, 1), Some(day(2026, 10, 11))),
+            // After eleven: late.
+            r(day(2026, 10, 1), Some(day(2026, 10, 12))),
+            // Acted on before the period: not counted.
+            r(day(2026, 9, 1), Some(day(2026, 9, 2))),
+            // Waiting, overdue at the end of the period: late.
+            r(day(2026, 12, 1), None),
+            // Waiting, not yet overdue: not counted.
+            r(day(2026, 12, 25), None),
+        ];
+        let (from, until) = (day(2026, 10, 1), day(2026, 12, 31));
+        assert_eq!(
+            handled_in_time(&rounds, from, until, day(2027, 1, 2)),
+            (3, 1)
+        );
+        // Today before the end: the one waiting since 12-01 is overdue from 12-12.
+        assert_eq!(
+            handled_in_time(&rounds, from, until, day(2026, 12, 11)),
+            (2, 1)
+        );
+        assert_eq!(
+            handled_in_time(&rounds, from, until, day(2026, 12, 12)),
+            (3, 1)
+        );
+        assert_eq!(handled_in_time(&[], from, until, day(2027, 1, 2)), (0, 0));
     }
 
     #[test]

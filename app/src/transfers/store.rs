@@ -667,3 +667,69 @@ pub async fn search_branches(
         .map(|r| (r.get("id"), r.get("name"), r.get("above")))
         .collect())
 }
+
+/// Per branch under `under`, the share (percent) of its transfer steps handled in time over
+/// the period (see [`super::model::handled_in_time`]); `None` for a branch with none due.
+pub async fn handled_in_time_by_branch(
+    conn: &mut PgConnection,
+    under: &OrgPath,
+    from: NaiveDate,
+    until: NaiveDate,
+    today: NaiveDate,
+) -> Result<std::collections::HashMap<i64, Option<u32>>, AppError> {
+    // The steps held by branches below, of transfers alive at some time in the period.
+    let steps = sqlx::query(
+        "SELECT s.transfer_id, s.seq, s.holder_org
+         FROM transfer_steps s
+         JOIN orgs h ON h.id = s.holder_org
+         JOIN transfers t ON t.id = s.transfer_id
+         WHERE h.path <@ $1::ltree AND h.kind IN ('branch', 'joint_branch')
+           AND (t.created_at AT TIME ZONE 'Asia/Shanghai')::date <= $3
+           AND (t.closed_at IS NULL OR (t.closed_at AT TIME ZONE 'Asia/Shanghai')::date >= $2)",
+    )
+    .bind(under.to_string())
+    .bind(from)
+    .bind(until)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut holders: std::collections::HashMap<(i64, i32), i64> = Default::default();
+    for r in &steps {
+        holders.insert((r.get("transfer_id"), r.get("seq")), r.get("holder_org"));
+    }
+    let ids: Vec<i64> = {
+        let mut v: Vec<i64> = holders.keys().map(|(t, _)| *t).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let events = sqlx::query(
+        "SELECT transfer_id, seq, action, (at AT TIME ZONE 'Asia/Shanghai')::date AS day
+         FROM transfer_events WHERE transfer_id = ANY ($1) ORDER BY transfer_id, id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut counts: std::collections::HashMap<i64, (u32, u32)> = Default::default();
+    for chunk in
+        events.chunk_by(|a, b| a.get::<i64, _>("transfer_id") == b.get::<i64, _>("transfer_id"))
+    {
+        let transfer: i64 = chunk[0].get("transfer_id");
+        let history: Vec<(Option<i32>, &str, NaiveDate)> = chunk
+            .iter()
+            .map(|r| (r.get("seq"), r.get::<&str, _>("action"), r.get("day")))
+            .collect();
+        for round in super::model::step_rounds(&history) {
+            let Some(holder) = holders.get(&(transfer, round.seq)) else {
+                continue;
+            };
+            let (due, in_time) = super::model::handled_in_time(&[round], from, until, today);
+            let c = counts.entry(*holder).or_default();
+            c.0 += due;
+            c.1 += in_time;
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(org, (due, in_time))| (org, (due > 0).then(|| in_time * 100 / due)))
+        .collect())
+}
