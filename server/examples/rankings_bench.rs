@@ -3,7 +3,8 @@
 //! with their running totals, then serves the real router on a local port and measures,
 //! over HTTP with 8 concurrent clients, the top-50 member boards for each scope and period,
 //! "my rank" for members at the top, the middle and the tail, and organization boards.
-//! Prints p50/p95/p99 per kind of request and the throughput. Run by `bench/rankings`.
+//! Runs each kind alone (its requests only), then all kinds mixed in a shuffled order, and
+//! prints p50/p95/p99 per kind of request and the throughput of both. Run by `bench/rankings`.
 //!
 //! Sizes come from the environment (defaults: the 1,000,000 / 20,000 / 50,000,000);
 //! GENERATE_ONLY=1 stops after generating.
@@ -19,6 +20,8 @@ use tokio::net::TcpStream;
 const PASSWORD: &str = "bench-password-1";
 const CLIENTS: usize = 8;
 const REQUESTS_PER_KIND: usize = 400;
+/// Rounds of every kind's requests in the mixed run.
+const MIXED_ROUNDS: usize = 4;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -93,23 +96,60 @@ async fn main() -> Result<(), BoxError> {
     let warm_up: Vec<Request> = plan
         .iter()
         .flat_map(|(_, r)| r.iter().take(CLIENTS))
-        .map(|r| Request {
-            cookie: r.cookie.clone(),
-            path: r.path,
-            body: r.body.clone(),
-        })
+        .cloned()
         .collect();
     measure(&addr, warm_up).await?;
+    // Each kind alone: its requests only, 8 at a time.
+    println!("each kind alone ({} requests each):", REQUESTS_PER_KIND / 4);
     let started = Instant::now();
     let mut total = 0usize;
-    for (label, requests) in plan {
-        let (latencies, elapsed) = measure(&addr, requests).await?;
+    for (label, requests) in &plan {
+        let (latencies, elapsed) = measure(&addr, requests.clone()).await?;
         total += latencies.len();
-        report(&label, latencies, elapsed);
+        report(
+            label,
+            latencies.into_iter().map(|(_, d)| d).collect(),
+            Some(elapsed),
+        );
     }
     println!(
-        "all: {total} requests in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "all alone: {total} requests in {:.1} s ({:.0} req/s)",
+        started.elapsed().as_secs_f64(),
+        total as f64 / started.elapsed().as_secs_f64()
+    );
+    // Every kind at once, as members use them: the requests of all kinds, MIXED_ROUNDS times
+    // over, in a shuffled order (the same each run), 8 at a time.
+    let mut mixed: Vec<Request> = (0..MIXED_ROUNDS)
+        .flat_map(|_| plan.iter().flat_map(|(_, r)| r.iter().cloned()))
+        .collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for i in (1..mixed.len()).rev() {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        mixed.swap(i, (seed >> 33) as usize % (i + 1));
+    }
+    println!("all kinds mixed ({} requests):", mixed.len());
+    let (latencies, elapsed) = measure(&addr, mixed).await?;
+    for (kind, (label, _)) in plan.iter().enumerate() {
+        let of_kind = latencies
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, d)| *d)
+            .collect();
+        report(label, of_kind, None);
+    }
+    let mut all: Vec<Duration> = latencies.iter().map(|(_, d)| *d).collect();
+    all.sort();
+    let at = |p: f64| all[((all.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
+    println!(
+        "all mixed: {} requests in {:.1} s, {:.0} req/s; p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+        all.len(),
+        elapsed.as_secs_f64(),
+        all.len() as f64 / elapsed.as_secs_f64(),
+        at(0.5),
+        at(0.95),
+        at(0.99)
     );
     Ok(())
 }
@@ -361,7 +401,10 @@ async fn call(
     Ok((status, body, cookie))
 }
 
+#[derive(Clone)]
 struct Request {
+    /// Which kind of request it is (its place in the plan).
+    kind: usize,
     cookie: String,
     path: &'static str,
     body: String,
@@ -414,6 +457,7 @@ async fn plan(pool: &PgPool, addr: &str) -> Result<Vec<(String, Vec<Request>)>, 
                 };
                 let requests = (0..REQUESTS_PER_KIND / 4)
                     .map(|_| Request {
+                        kind: plan.len(),
                         cookie: cookie.clone(),
                         path: "/api/member_board",
                         body: format!("scope={key}&period={period}&page=1"),
@@ -433,6 +477,7 @@ async fn plan(pool: &PgPool, addr: &str) -> Result<Vec<(String, Vec<Request>)>, 
     ] {
         let requests = (0..REQUESTS_PER_KIND / 4)
             .map(|_| Request {
+                kind: plan.len(),
                 cookie: cookie.clone(),
                 path: "/api/org_board",
                 body: format!("scope={key}&period=month"),
@@ -443,11 +488,12 @@ async fn plan(pool: &PgPool, addr: &str) -> Result<Vec<(String, Vec<Request>)>, 
     Ok(plan)
 }
 
-/// Runs the requests with CLIENTS concurrent connections; each latency, and the time taken.
+/// Runs the requests with CLIENTS concurrent connections; each latency with its kind, and
+/// the time taken.
 async fn measure(
     addr: &str,
     requests: Vec<Request>,
-) -> Result<(Vec<Duration>, Duration), BoxError> {
+) -> Result<(Vec<(usize, Duration)>, Duration), BoxError> {
     let started = Instant::now();
     let queue = std::sync::Arc::new(tokio::sync::Mutex::new(requests));
     let mut tasks = Vec::new();
@@ -465,9 +511,11 @@ async fn measure(
                 let (status, body, _) =
                     call(&mut stream, &addr, &r.cookie, r.path, &r.body).await?;
                 if status != 200 {
-                    return Err::<Vec<Duration>, BoxError>(format!("{status}: {body}").into());
+                    return Err::<Vec<(usize, Duration)>, BoxError>(
+                        format!("{status}: {body}").into(),
+                    );
                 }
-                out.push(t.elapsed());
+                out.push((r.kind, t.elapsed()));
             }
             Ok(out)
         }));
@@ -479,14 +527,17 @@ async fn measure(
     Ok((all, started.elapsed()))
 }
 
-fn report(label: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
+/// One line per kind: p50, p95, p99 and, when it ran alone, its requests a second.
+fn report(label: &str, mut latencies: Vec<Duration>, alone: Option<Duration>) {
     latencies.sort();
     let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
+    let rate = alone
+        .map(|e| format!("{:>7.0} req/s", latencies.len() as f64 / e.as_secs_f64()))
+        .unwrap_or_default();
     println!(
-        "{label:<58} p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms  {:>7.0} req/s",
+        "{label:<58} p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms  {rate}",
         at(0.5),
         at(0.95),
         at(0.99),
-        latencies.len() as f64 / elapsed.as_secs_f64()
     );
 }

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod ledger_export;
 pub mod life_export;
 pub mod security;
+pub mod session_cache;
 pub mod sms;
 pub mod uploads;
 
@@ -108,7 +109,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         }
     };
 
-    let store = PostgresStore::new(pool.clone());
+    let store = session_cache::KeptSessions::new(PostgresStore::new(pool.clone()));
     let sessions = SessionManagerLayer::new(store)
         .with_name("qnej_session")
         .with_http_only(true)

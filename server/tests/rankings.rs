@@ -400,7 +400,7 @@ async fn check_boards(
     scope: Option<&app::orgs::model::OrgPath>,
     under: Option<i64>,
 ) {
-    use app::rankings::store::member_board;
+    use app::rankings::store::{member_board, viewer_with_facts};
     let expected = brute_board(pool, under).await;
     let rank = |p: i32| expected.iter().filter(|(_, x)| *x > p).count() as u32 + 1;
     let key = app::points::model::period_keys(chrono::Utc::now())[4].clone();
@@ -413,7 +413,7 @@ async fn check_boards(
     let mut c = pool.acquire().await.unwrap();
     let mut listed = Vec::new();
     for page in 0.. {
-        let b = member_board(&mut c, scope, &key, 0, page * 7, 7, 2, "-")
+        let b = member_board(&mut c, scope, &key, 0, page * 7, 7, 2, "-", None)
             .await
             .unwrap();
         assert_eq!(b.total as usize, expected.len());
@@ -431,8 +431,20 @@ async fn check_boards(
         assert_eq!((row.name.as_str(), row.points), (names[id].as_str(), *p));
         assert_eq!(row.rank, rank(*p), "{row:?}");
     }
+    let sid = scope.map_or(0, |s| s.id());
     for (at, (id, p)) in expected.iter().enumerate() {
-        let b = member_board(&mut c, scope, &key, *id, 0, 7, 2, "-")
+        // Every other member's board with the facts read beside the viewer, as a request
+        // that names its scope does.
+        let facts = if at % 2 == 0 {
+            let (_, f) = viewer_with_facts(&mut c, *id, sid, &key, 0, 7)
+                .await
+                .unwrap()
+                .expect("a known member");
+            Some(f)
+        } else {
+            None
+        };
+        let b = member_board(&mut c, scope, &key, *id, 0, 7, 2, "-", facts)
             .await
             .unwrap();
         let window = &expected[at.saturating_sub(2)..(at + 3).min(expected.len())];

@@ -47,29 +47,45 @@ pub struct OrgBoardView {
 #[server(endpoint = "member_board")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn member_board(scope: String, period: String, page: i64) -> Result<BoardView, AppError> {
-    use super::model::{NEIGHBOURS, PAGE_SIZE, choose, parse_period};
+    use super::model::{NEIGHBOURS, PAGE_SIZE, choose, parse_period, scope_id_of};
     use crate::auth::session;
     let period = parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
     let user = session::current_user_id()
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let (actor, choices) = super::store::viewer(&mut conn, user)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let (scope, path) = choose(&choices, &scope)?;
     let key = period.key(chrono::Utc::now());
     let page = page.clamp(1, 1_000_000);
+    let offset = (page - 1) * PAGE_SIZE;
+    // A scope named in the request: the viewer and that scope's facts in one round trip,
+    // the facts used only once the viewer is found to see the scope.
+    let ((actor, choices), facts) = match scope_id_of(&scope) {
+        Some(sid) => {
+            let (v, f) =
+                super::store::viewer_with_facts(&mut conn, user, sid, &key, offset, PAGE_SIZE)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+            (v, Some(f))
+        }
+        None => (
+            super::store::viewer(&mut conn, user)
+                .await?
+                .ok_or(AppError::Unauthenticated)?,
+            None,
+        ),
+    };
+    let (scope, path) = choose(&choices, &scope)?;
     let anonymous_name = crate::i18n::use_t().anonymous_member;
     let board = super::store::member_board(
         &mut conn,
         path.as_ref(),
         &key,
         actor.user_id,
-        (page - 1) * PAGE_SIZE,
+        offset,
         PAGE_SIZE,
         NEIGHBOURS,
         anonymous_name,
+        facts,
     )
     .await?;
     Ok(BoardView {

@@ -207,6 +207,15 @@ pub fn choose<P: Clone>(
     }
 }
 
+/// The board key of the scope a request names: 0 for `platform`, the organization's id for
+/// `org:<id>`; `None` when it names none (the viewer's branch) or nothing readable.
+pub fn scope_id_of(key: &str) -> Option<i64> {
+    match key.trim() {
+        "platform" => Some(0),
+        k => k.strip_prefix("org:")?.parse().ok().filter(|id| *id > 0),
+    }
+}
+
 /// A period from a request: empty means this week.
 pub fn parse_period(input: &str) -> Result<Period, crate::error::AppError> {
     match input.trim() {
@@ -852,5 +861,15 @@ mod tests {
         assert!(old_enough(d(2026, 5, 23), d(2026, 11, 23)));
         assert!(!old_enough(d(2026, 5, 24), d(2026, 11, 23)));
         assert!(old_enough(d(2025, 8, 31), d(2026, 2, 28)));
+    }
+    #[test]
+    fn a_scope_key_names_its_board_key() {
+        assert_eq!(scope_id_of("platform"), Some(0));
+        assert_eq!(scope_id_of(" org:42 "), Some(42));
+        assert_eq!(scope_id_of(""), None);
+        assert_eq!(scope_id_of("org:"), None);
+        assert_eq!(scope_id_of("org:0"), None);
+        assert_eq!(scope_id_of("org:-3"), None);
+        assert_eq!(scope_id_of("city"), None);
     }
 }

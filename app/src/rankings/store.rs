@@ -14,8 +14,7 @@ use crate::orgs::model::OrgPath;
 const ORDERED: &str = "SELECT user_id, points FROM board_totals WHERE period = $1 AND scope_id = $2
     UNION ALL
     SELECT s.user_id, 0 FROM member_scopes s WHERE s.scope_id = $2
-      AND NOT EXISTS (SELECT 1 FROM board_totals b
-                      WHERE b.period = $1 AND b.scope_id = $2 AND b.user_id = s.user_id)";
+      AND NOT EXISTS (SELECT 1 FROM point_totals t WHERE t.user_id = s.user_id AND t.period = $1)";
 
 /// A member on a board before their name is looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,10 +113,47 @@ fn silent(part: u8, cmp: &str, cursor: &str, dir: &str, limit: &str) -> String {
               SELECT user_id FROM member_scopes
               WHERE scope_id = $2 AND user_id {cmp} {cursor} AND (SELECT s FROM short)
               ORDER BY user_id {dir} LIMIT {SILENT_SCAN}) ms
-          WHERE (SELECT 1 FROM board_totals b
-                 WHERE b.period = $1 AND b.scope_id = $2 AND b.user_id = ms.user_id) IS NULL
+          WHERE (SELECT 1 FROM point_totals t WHERE t.user_id = ms.user_id AND t.period = $1) IS NULL
           ORDER BY ms.user_id {dir} LIMIT {limit})"
     )
+}
+
+/// What a member board needs to know first, in one row: the scope's size, whether the
+/// viewer (`$3`) is in the scope (`$2`) and their points in the period (`$1`), their name and
+/// privacy choice, and, for a scope larger than `$5` (what the first page holds; 0 past it)
+/// and at most `$4` members, its histogram of points (a larger one's is kept).
+const FACTS: &str = "
+    SELECT $2::bigint AS scope_id, t.total, t.member, t.points, t.anonymous, t.viewer_name, h.at, h.n
+    FROM (SELECT COALESCE((SELECT members FROM scope_member_counts WHERE scope_id = $2), 0)::bigint AS total,
+                 EXISTS (SELECT 1 FROM member_scopes WHERE scope_id = $2 AND user_id = $3) AS member,
+                 -- The member's own running total: the same figure as their copy in every
+                 -- scope, found by its key.
+                 COALESCE((SELECT points FROM point_totals WHERE user_id = $3 AND period = $1), 0) AS points,
+                 COALESCE(u.rank_anonymous, false) AS anonymous, u.display_name AS viewer_name
+          FROM (SELECT 1) one LEFT JOIN users u ON u.id = $3) t
+    LEFT JOIN LATERAL (
+        SELECT array_agg(points ORDER BY points DESC) AS at, array_agg(n ORDER BY points DESC) AS n
+        FROM (SELECT points, count(*) AS n FROM board_totals
+              WHERE period = $1 AND scope_id = $2 AND t.total > $5 AND t.total <= $4
+              GROUP BY points) g) h ON true";
+
+/// A member board's first facts (see [`FACTS`]), for one scope.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Facts {
+    scope_id: i64,
+    total: i64,
+    member: bool,
+    points: i32,
+    anonymous: bool,
+    viewer_name: Option<String>,
+    at: Option<Vec<i32>>,
+    n: Option<Vec<i64>>,
+}
+
+/// How many rows the first page shows (0 for a later page): a scope that fits on it needs
+/// no histogram.
+fn first_page(offset: i64, limit: i64) -> i64 {
+    if offset == 0 { limit } else { 0 }
 }
 
 /// A member board in two round trips: the scope's size, the viewer's points and, for a small
@@ -134,42 +170,31 @@ pub async fn member_board(
     limit: i64,
     n: i64,
     anonymous_name: &str,
+    facts: Option<Facts>,
 ) -> Result<BoardParts, AppError> {
     let sid = scope_id(scope);
-    // A scope that fits on the first page needs no histogram: the page is all of it. A
-    // small one's comes with the facts; a large one's is kept.
-    let whole = if offset == 0 { limit } else { 0 };
-    let facts = sqlx::query(
-        "SELECT t.total, t.member, t.points, t.anonymous, t.name, h.at, h.n
-         FROM (SELECT COALESCE((SELECT members FROM scope_member_counts WHERE scope_id = $2), 0)::bigint AS total,
-                      EXISTS (SELECT 1 FROM member_scopes WHERE scope_id = $2 AND user_id = $3) AS member,
-                      COALESCE((SELECT points FROM board_totals
-                                WHERE period = $1 AND scope_id = $2 AND user_id = $3), 0) AS points,
-                      COALESCE(u.rank_anonymous, false) AS anonymous, u.display_name AS name
-               FROM (SELECT 1) one LEFT JOIN users u ON u.id = $3) t
-         LEFT JOIN LATERAL (
-             SELECT array_agg(points ORDER BY points DESC) AS at, array_agg(n ORDER BY points DESC) AS n
-             FROM (SELECT points, count(*) AS n FROM board_totals
-                   WHERE period = $1 AND scope_id = $2 AND t.total > $5 AND t.total <= $4
-                   GROUP BY points) g) h ON true",
-    )
-    .bind(period_key)
-    .bind(sid)
-    .bind(viewer)
-    .bind(LARGE_HISTOGRAM)
-    .bind(whole)
-    .fetch_one(&mut *conn)
-    .await?;
-    let total: i64 = facts.get("total");
-    let member: bool = facts.get("member");
-    let p: i32 = facts.get("points");
+    let facts = match facts {
+        Some(f) if f.scope_id == sid => f,
+        _ => {
+            sqlx::query_as(&format!("SELECT f.* FROM ({FACTS}) f"))
+                .bind(period_key)
+                .bind(sid)
+                .bind(viewer)
+                .bind(LARGE_HISTOGRAM)
+                .bind(first_page(offset, limit))
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
+    let whole = first_page(offset, limit);
+    let (total, member, p) = (facts.total, facts.member, facts.points);
     // How the scope spreads over points: the ranks, and whether anyone has no total at all
     // (when nobody is silent, their ranges are not read).
     let hist = if total <= whole {
         None
     } else if total <= LARGE_HISTOGRAM {
-        let at: Vec<i32> = facts.get::<Option<Vec<i32>>, _>("at").unwrap_or_default();
-        let n: Vec<i64> = facts.get::<Option<Vec<i64>>, _>("n").unwrap_or_default();
+        let at = facts.at.clone().unwrap_or_default();
+        let n = facts.n.clone().unwrap_or_default();
         Some(std::sync::Arc::new(super::model::Histogram::new(
             at.into_iter().zip(n).collect(),
         )))
@@ -329,15 +354,14 @@ pub async fn member_board(
         .chain(deep_rows)
         .map(|r| (r.1, (r.3, r.4)))
         .collect();
-    let me: Option<String> = facts.get("name");
-    people.insert(viewer, (me.unwrap_or_default(), false));
+    people.insert(viewer, (facts.viewer_name.unwrap_or_default(), false));
     let mut named_rows = named(&everyone, &ranks, &people, viewer, anonymous_name);
     let mine_rows = named_rows.split_off(page.len());
     Ok(BoardParts {
         total,
         rows: named_rows,
         mine: mine_rows,
-        anonymous: facts.get("anonymous"),
+        anonymous: facts.anonymous,
     })
 }
 
@@ -541,35 +565,73 @@ pub async fn org_board_rows(
         .await
 }
 
-/// The viewer and the scopes they may see, with their paths, in one round trip: their
-/// branches and every organization above them, the organizations they serve, and the
-/// platform (no path), in that order. `None` for an unknown user.
-pub async fn viewer(
-    conn: &mut PgConnection,
-    user_id: i64,
-) -> Result<
-    Option<(
-        crate::auth::model::Actor,
-        Vec<(ScopeChoice, Option<OrgPath>)>,
-    )>,
-    AppError,
-> {
-    // Grant rows (one row of nulls for a user without any; none for no user), then scopes.
-    let rows = sqlx::query(
+/// The viewer's grants (one row of nulls for a user without any; none for no user), then
+/// the scopes they count in, each row tagged `kind` 0 or 1; `user` is the placeholder of the
+/// user's id. Ordered by [`VIEWER_ORDER`].
+fn viewer_sql(user: &str) -> String {
+    format!(
         "SELECT 0 AS kind, g.role, o.id, o.name, o.path::text AS path, false AS league, 0 AS depth
          FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
-         WHERE u.id = $1
+         WHERE u.id = {user}
          UNION ALL
          SELECT 1, NULL, o.id, o.name, o.path::text, o.tree = 'league', nlevel(o.path)
          FROM member_scopes s JOIN orgs o ON o.id = s.scope_id
-         WHERE s.user_id = $1
-         ORDER BY kind, league, depth DESC",
+         WHERE s.user_id = {user}"
     )
+}
+
+/// Grants first, then the scopes: Party before League, the nearest (the branch) first.
+const VIEWER_ORDER: &str = "ORDER BY kind, league, depth DESC";
+
+/// The viewer and the scopes they may see, with their paths, in one round trip: their
+/// branches and every organization above them, the organizations they serve, and the
+/// platform (no path), in that order. `None` for an unknown user.
+pub async fn viewer(conn: &mut PgConnection, user_id: i64) -> Result<Option<Viewer>, AppError> {
+    let rows = sqlx::query(&format!("{} {VIEWER_ORDER}", viewer_sql("$1")))
+        .bind(user_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(viewer_of(user_id, &rows))
+}
+
+/// The viewer, as [`viewer`], and in the same round trip the board facts of the scope they
+/// asked for (`sid`), before it is known whether they may see it: the caller checks that
+/// with the viewer's scopes and uses the facts only then.
+pub async fn viewer_with_facts(
+    conn: &mut PgConnection,
+    user_id: i64,
+    sid: i64,
+    period_key: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Option<(Viewer, Facts)>, AppError> {
+    let rows = sqlx::query(&format!(
+        "WITH f AS ({FACTS}) SELECT v.*, f.* FROM ({}) v CROSS JOIN f {VIEWER_ORDER}",
+        viewer_sql("$3")
+    ))
+    .bind(period_key)
+    .bind(sid)
     .bind(user_id)
-    .fetch_all(conn)
+    .bind(LARGE_HISTOGRAM)
+    .bind(first_page(offset, limit))
+    .fetch_all(&mut *conn)
     .await?;
-    if rows.is_empty() {
+    let Some(first) = rows.first() else {
         return Ok(None);
+    };
+    let facts = <Facts as sqlx::FromRow<_>>::from_row(first)?;
+    Ok(viewer_of(user_id, &rows).map(|v| (v, facts)))
+}
+
+/// The viewer's roles, and the scopes they may choose with their paths.
+pub type Viewer = (
+    crate::auth::model::Actor,
+    Vec<(ScopeChoice, Option<OrgPath>)>,
+);
+
+fn viewer_of(user_id: i64, rows: &[sqlx::postgres::PgRow]) -> Option<Viewer> {
+    if rows.is_empty() {
+        return None;
     }
     let choice = |r: &sqlx::postgres::PgRow| -> Option<(ScopeChoice, Option<OrgPath>)> {
         let id: i64 = r.get::<Option<i64>, _>("id")?;
@@ -606,7 +668,7 @@ pub async fn viewer(
             .filter_map(crate::auth::store::grant_of)
             .collect(),
     };
-    Ok(Some((actor, out)))
+    Some((actor, out))
 }
 
 /// A member's points on each of the given day keys (0 where none).
