@@ -98,14 +98,18 @@ impl Histogram {
         Self { counts, with_total }
     }
 
-    /// The competition rank of `points` among the `members` of the scope.
-    pub fn rank(&self, members: i64, points: i32) -> u32 {
-        let above: i64 = self
-            .counts
+    /// How many members have more than `points`.
+    pub fn above(&self, points: i32) -> i64 {
+        self.counts
             .iter()
             .take_while(|(p, _)| *p > points)
             .map(|(_, n)| n)
-            .sum();
+            .sum()
+    }
+
+    /// The competition rank of `points` among the `members` of the scope.
+    pub fn rank(&self, members: i64, points: i32) -> u32 {
+        let above = self.above(points);
         // Members with nothing in the period stand at 0, above any negative total.
         let silent = if points < 0 {
             (members - self.with_total).max(0)
@@ -637,6 +641,9 @@ mod tests {
         assert_eq!(h.rank(10, 0), 4);
         assert_eq!(h.rank(10, -1), 9);
         assert_eq!(Histogram::default().rank(3, 0), 1);
+        assert_eq!(h.above(0), 3);
+        assert_eq!(h.above(7), 1);
+        assert_eq!(h.above(-5), 6);
     }
 
     #[test]
