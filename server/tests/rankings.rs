@@ -458,6 +458,27 @@ async fn check_boards(
             .map(|(i, q)| (names[i].clone(), *q, rank(*q), i == id))
             .collect();
         assert_eq!(got, want, "around member {id} with {p} points");
+        // A page that holds the whole scope (as a branch's does) is read in one piece: the
+        // same board and the same place.
+        let b = member_board(&mut c, scope, &key, *id, 0, 1000, 2, "-", None)
+            .await
+            .unwrap();
+        let all: Vec<(String, i32, u32)> = b
+            .rows
+            .iter()
+            .map(|r| (r.name.clone(), r.points, r.rank))
+            .collect();
+        let want_all: Vec<(String, i32, u32)> = expected
+            .iter()
+            .map(|(i, q)| (names[i].clone(), *q, rank(*q)))
+            .collect();
+        assert_eq!(all, want_all);
+        let got: Vec<(String, i32, u32, bool)> = b
+            .mine
+            .iter()
+            .map(|r| (r.name.clone(), r.points, r.rank, r.me))
+            .collect();
+        assert_eq!(got, want, "around member {id}, whole scope");
     }
 }
 

@@ -156,10 +156,11 @@ fn first_page(offset: i64, limit: i64) -> i64 {
     if offset == 0 { limit } else { 0 }
 }
 
-/// A member board in two round trips: the scope's size, the viewer's points and, for a small
-/// scope, the histogram of points (a large scope's is kept for a few seconds); then every
-/// index range the page and the neighbours need, with the names, in one statement. A page
-/// deep in the zero block takes one more.
+/// A member board in two round trips: the facts (the scope's size, the viewer's points and,
+/// for a small scope, the histogram of points; a large scope's is kept for a few seconds),
+/// unless the caller read them beside the viewer; then, for a scope that fits on the page,
+/// all of it, else every index range the page and the neighbours need, with the names, in
+/// one statement. A page deep in the zero block takes one more.
 #[allow(clippy::too_many_arguments)]
 pub async fn member_board(
     conn: &mut PgConnection,
@@ -186,31 +187,39 @@ pub async fn member_board(
                 .await?
         }
     };
-    let whole = first_page(offset, limit);
     let (total, member, p) = (facts.total, facts.member, facts.points);
+    if total <= first_page(offset, limit) {
+        return whole_scope(
+            conn,
+            sid,
+            period_key,
+            viewer,
+            limit,
+            n,
+            anonymous_name,
+            facts,
+        )
+        .await;
+    }
     // How the scope spreads over points: the ranks, and whether anyone has no total at all
     // (when nobody is silent, their ranges are not read).
-    let hist = if total <= whole {
-        None
-    } else if total <= LARGE_HISTOGRAM {
+    let hist = if total <= LARGE_HISTOGRAM {
         let at = facts.at.clone().unwrap_or_default();
         let n = facts.n.clone().unwrap_or_default();
-        Some(std::sync::Arc::new(super::model::Histogram::new(
+        std::sync::Arc::new(super::model::Histogram::new(
             at.into_iter().zip(n).collect(),
-        )))
+        ))
     } else {
-        Some(histogram(conn, scope, period_key, total).await?)
+        histogram(conn, scope, period_key, total).await?
     };
-    let any_silent = hist.as_ref().is_none_or(|h| total > h.with_total);
+    let any_silent = total > hist.with_total;
 
     // The page: members with points from one range; the zero block (totals of 0, and
     // members without one) and those below zero only when the page reaches them.
     let mut parts = vec!["SELECT 0 AS part, user_id, points FROM p0".to_owned()];
     // Where the histogram has a page more above 0 than this page reaches (a kept one may be
     // a minute old), the page is all from the first range: the rest are not even planned.
-    let page_full = hist
-        .as_ref()
-        .is_some_and(|h| h.above(0) >= offset + 2 * limit);
+    let page_full = hist.above(0) >= offset + 2 * limit;
     if !page_full {
         parts.push(range(1, "points = 0", "user_id", "$6"));
         parts.push(range(3, "points < 0", "points DESC, user_id", "$6"));
@@ -272,25 +281,6 @@ pub async fn member_board(
     // Joined with the names, the rows come in no particular order.
     let mut page = of(0);
     page.sort_by(board_order);
-    // Every part of the page came whole (each is read one past the page): the page is the
-    // scope, and its histogram is counted from it.
-    let hist = match hist {
-        Some(h) => h,
-        None if rows.iter().filter(|r| r.0 <= 3).count() as i64 <= limit => {
-            let mut points: Vec<i32> = rows.iter().filter(|r| r.0 <= 3).map(|r| r.2).collect();
-            points.sort_unstable_by(|a, b| b.cmp(a));
-            let mut counts: Vec<(i32, i64)> = Vec::new();
-            for p in points {
-                match counts.last_mut() {
-                    Some((q, n)) if *q == p => *n += 1,
-                    _ => counts.push((p, 1)),
-                }
-            }
-            std::sync::Arc::new(super::model::Histogram::new(counts))
-        }
-        // Totals of members who have left outnumber the page: count them.
-        None => std::sync::Arc::new(count_histogram(conn, sid, period_key.to_owned()).await?),
-    };
     let mut deep_rows = Vec::new();
     if page.is_empty() && offset > 0 {
         // Deep in the zero block or below it: the whole order, sorted.
@@ -366,6 +356,62 @@ pub async fn member_board(
         total,
         rows: named_rows,
         mine: mine_rows,
+        anonymous: facts.anonymous,
+    })
+}
+
+/// A board that fits on its first page (a branch): every member of the scope with their
+/// total (0 without one) and name in one statement over the scope's two small ranges, ordered,
+/// ranked and cut around the viewer here.
+#[allow(clippy::too_many_arguments)]
+async fn whole_scope(
+    conn: &mut PgConnection,
+    sid: i64,
+    period_key: &str,
+    viewer: i64,
+    limit: i64,
+    n: i64,
+    anonymous_name: &str,
+    facts: Facts,
+) -> Result<BoardParts, AppError> {
+    let rows: Vec<NamedRow> = sqlx::query_as(&with_names(
+        "SELECT 0 AS part, ms.user_id, COALESCE(b.points, 0) AS points
+         FROM member_scopes ms
+         LEFT JOIN (SELECT user_id, points FROM board_totals WHERE period = $1 AND scope_id = $2) b
+                ON b.user_id = ms.user_id
+         WHERE ms.scope_id = $2",
+        "$3",
+    ))
+    .bind(period_key)
+    .bind(sid)
+    .bind(viewer)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut all: Vec<Placed> = rows
+        .iter()
+        .map(|r| Placed {
+            user_id: r.1,
+            points: r.2,
+        })
+        .collect();
+    all.sort_by(board_order);
+    let points: Vec<i32> = all.iter().map(|p| p.points).collect();
+    let ranks = super::model::page_ranks(0, 1, &points);
+    let people: std::collections::HashMap<i64, (String, bool)> =
+        rows.into_iter().map(|r| (r.1, (r.3, r.4))).collect();
+    let named_all = named(&all, &ranks, &people, viewer, anonymous_name);
+    let mine = match all.iter().position(|p| p.user_id == viewer) {
+        Some(at) if facts.member => {
+            named_all[super::model::neighbours(all.len(), at, n as usize)].to_vec()
+        }
+        _ => Vec::new(),
+    };
+    let mut rows = named_all;
+    rows.truncate(limit as usize);
+    Ok(BoardParts {
+        total: facts.total,
+        rows,
+        mine,
         anonymous: facts.anonymous,
     })
 }
