@@ -374,12 +374,17 @@ async fn whole_scope(
     anonymous_name: &str,
     facts: Facts,
 ) -> Result<BoardParts, AppError> {
+    // The page size written into the statement: with both ranges bounded by it, the plan
+    // made once for every scope costs what one made for this scope would, so the database
+    // keeps it instead of planning each request anew.
     let rows: Vec<NamedRow> = sqlx::query_as(&with_names(
-        "SELECT 0 AS part, ms.user_id, COALESCE(b.points, 0) AS points
-         FROM member_scopes ms
-         LEFT JOIN (SELECT user_id, points FROM board_totals WHERE period = $1 AND scope_id = $2) b
-                ON b.user_id = ms.user_id
-         WHERE ms.scope_id = $2",
+        &format!(
+            "SELECT 0 AS part, ms.user_id, COALESCE(b.points, 0) AS points
+             FROM (SELECT user_id FROM member_scopes WHERE scope_id = $2 LIMIT {limit}) ms
+             LEFT JOIN (SELECT user_id, points FROM board_totals
+                        WHERE period = $1 AND scope_id = $2 LIMIT {limit}) b
+                    ON b.user_id = ms.user_id"
+        ),
         "$3",
     ))
     .bind(period_key)
