@@ -93,6 +93,9 @@ test('a company admin computes, adjusts and publishes the branches\' star rating
   await rows.first().waitFor();
   const n = await rows.count();
   assert.ok(n >= 2, `${n} branches rated`);
+  // Every component is shown, transfers handled in time among them ("—" where a branch held
+  // no transfer step this quarter).
+  assert.match(await rows.first().innerText(), /转接及时 (\d+|—)/);
   // The branch founded two months ago is not rated.
   assert.equal(await page.locator('table.ratings', { hasText: '测试与质量党支部' }).count(), 0);
   // Publishing before every rating is confirmed is refused with a reason.
