@@ -363,7 +363,10 @@ pub async fn member_board(
 /// A board that fits on its first page (a branch): every member of the scope with their
 /// total (0 without one) and name in one statement over the scope's two small ranges, ordered,
 /// ranked and cut around the viewer here.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the board's inputs as `member_board` takes them"
+)]
 async fn whole_scope(
     conn: &mut PgConnection,
     sid: i64,
