@@ -50,6 +50,11 @@ pub enum Msg {
     ImportEmpty,
     ImportNotUtf8,
     ImportUnreadable,
+    SheetTooManyRows,
+    SheetTooManyColumns,
+    SheetTooManyCells,
+    SheetTooLarge,
+    UploadQuotaFull,
     QuestionKindUnknown,
     OptionsGap,
     OptionsTooFew,
@@ -109,6 +114,7 @@ pub enum Msg {
     DistrictUnknown,
     AreaTaken,
     MeetingEndBeforeStart,
+    MeetingTooSoon,
     MeetingNoPlace,
     MeetingRoomTaken,
     LinkInvalid,
@@ -301,6 +307,11 @@ impl Msg {
             Msg::ImportEmpty => t.msg_import_empty,
             Msg::ImportNotUtf8 => t.msg_import_not_utf8,
             Msg::ImportUnreadable => t.msg_import_unreadable,
+            Msg::SheetTooManyRows => t.msg_sheet_too_many_rows,
+            Msg::SheetTooManyColumns => t.msg_sheet_too_many_columns,
+            Msg::SheetTooManyCells => t.msg_sheet_too_many_cells,
+            Msg::SheetTooLarge => t.msg_sheet_too_large,
+            Msg::UploadQuotaFull => t.msg_upload_quota_full,
             Msg::QuestionKindUnknown => t.msg_question_kind_unknown,
             Msg::OptionsGap => t.msg_options_gap,
             Msg::OptionsTooFew => t.msg_options_too_few,
@@ -326,6 +337,7 @@ impl Msg {
             Msg::DistrictUnknown => t.msg_district_unknown,
             Msg::AreaTaken => t.msg_area_taken,
             Msg::MeetingEndBeforeStart => t.msg_meeting_end_before_start,
+            Msg::MeetingTooSoon => t.msg_meeting_too_soon,
             Msg::MeetingNoPlace => t.msg_meeting_no_place,
             Msg::MeetingRoomTaken => t.msg_meeting_room_taken,
             Msg::LinkInvalid => t.msg_link_invalid,
@@ -440,10 +452,22 @@ mod ssr {
             {
                 return Self::Conflict(Msg::Duplicate);
             }
-            if matches!(
-                err,
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            ) {
+            // The database going away: a connection that broke, none to be had, or the
+            // server shutting down or starting (SQLSTATE class 57, operator intervention,
+            // and class 08, connection exception).
+            let going_away = err.as_database_error().is_some_and(|db| {
+                db.code()
+                    .is_some_and(|c| c.starts_with("57") || c.starts_with("08"))
+            });
+            if going_away
+                || matches!(
+                    err,
+                    sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::Io(_)
+                        | sqlx::Error::WorkerCrashed
+                )
+            {
                 tracing::error!(error = %err, "database unavailable");
                 return Self::Unavailable;
             }

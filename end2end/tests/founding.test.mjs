@@ -73,7 +73,9 @@ test('an enterprise applies, the street, district and city approve, and its bran
   await Promise.all([page.waitForURL(/\/league\/track\//), page.getByRole('button', { name: '提交申请' }).click()]);
   await hydrated(page);
   await page.getByText('当前审核：街道团工委').waitFor();
-  await page.getByText('已按统一社会信用代码匹配到台账').first().waitFor();
+  // The applicant sees what they sent and the reviewers' messages, nothing of the ledger.
+  await page.getByText('已提交，等待审核').first().waitFor();
+  assert.equal(await page.getByText('已按统一社会信用代码匹配到台账').count(), 0);
   const trackUrl = page.url();
   await shot(page, 'founding-tracking-submitted');
 

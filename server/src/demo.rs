@@ -244,6 +244,7 @@ async fn media(conn: &mut PgConnection, dir: &UploadDir) -> Result<(), BoxError>
         "青年e家演示.webm",
         file_type,
         bytes.len() as i64,
+        i64::MAX,
     )
     .await
     .map_err(|e| format!("{e:?}"))?;

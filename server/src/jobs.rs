@@ -6,10 +6,17 @@ use std::time::Duration;
 use chrono::Utc;
 use sqlx::PgPool;
 
+/// What the jobs need beyond the database.
+#[derive(Clone)]
+pub struct Jobs {
+    pub ballot_key: Option<app::org_life::ballot::BallotKey>,
+    pub upload_dir: app::uploads::store::UploadDir,
+}
+
 /// Every hour, deducts the no-sign-in point for the last complete Asia/Shanghai week (a
 /// no-op once that week is done), drops the boards' copies of ended periods, and tells the
 /// holders of transfer steps that have become overdue (once per step).
-pub fn spawn(pool: PgPool) {
+pub fn spawn(pool: PgPool, jobs: Jobs) {
     let warm = pool.clone();
     tokio::spawn(async move {
         if let Err(e) = warm_boards(&warm).await {
@@ -46,6 +53,14 @@ pub fn spawn(pool: PgPool) {
             }
             if let Err(e) = overdue_transfers(&pool).await {
                 tracing::error!(error = %e, "telling holders of overdue transfer steps failed; will retry");
+            }
+            if let Err(e) = remove_orphan_uploads(&pool, &jobs.upload_dir).await {
+                tracing::error!(error = %e, "removing unused uploads failed; will retry");
+            }
+            if let Some(key) = &jobs.ballot_key
+                && let Err(e) = tally_evaluations(&pool, key).await
+            {
+                tracing::error!(error = %e, "tallying closed evaluations failed; will retry");
             }
         }
     });
@@ -136,4 +151,120 @@ pub async fn life_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
         tracing::info!(warned, escalated, "organization life alerts");
     }
     Ok(())
+}
+
+/// Tallies each secret evaluation that has closed (each once, whichever process gets it
+/// first: the evaluation's row is locked), so that no sealed ballot outlives its close by
+/// more than an hour even if nobody opens the results.
+pub async fn tally_evaluations(
+    pool: &PgPool,
+    key: &app::org_life::ballot::BallotKey,
+) -> Result<(), crate::BoxError> {
+    let mut conn = pool.acquire().await?;
+    let closed = app::org_life::evaluation_store::closed_untallied(&mut conn)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    drop(conn);
+    for id in closed {
+        let mut tx = pool.begin().await?;
+        app::org_life::evaluation_flow::tally_if_closed(&mut tx, key, id)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Days an upload may wait to be used (saved with an item, attached to a meeting) before it
+/// is removed.
+pub const ORPHAN_GRACE_DAYS: i32 = 7;
+
+/// Once a day (whichever process gets to it first): removes uploads nothing refers to after
+/// the grace period, their files, files on disk without a record past the grace period, and
+/// uploads that never finished arriving.
+pub async fn remove_orphan_uploads(
+    pool: &PgPool,
+    dir: &app::uploads::store::UploadDir,
+) -> Result<(), crate::BoxError> {
+    let day = app::points::model::day_of(Utc::now()).to_string();
+    let mut tx = pool.begin().await?;
+    let first: Option<i32> = sqlx::query_scalar(
+        "INSERT INTO job_runs (job, run_key, affected) VALUES ('orphan_uploads', $1, 0)
+         ON CONFLICT DO NOTHING RETURNING 1",
+    )
+    .bind(&day)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if first.is_none() {
+        return Ok(());
+    }
+    let gone = app::uploads::store::delete_orphans(&mut tx, ORPHAN_GRACE_DAYS)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let swept = sweep_files(&mut tx, dir).await?;
+    sqlx::query("UPDATE job_runs SET affected = $2 WHERE job = 'orphan_uploads' AND run_key = $1")
+        .bind(&day)
+        .bind((gone.len() + swept) as i32)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    for (id, ext) in &gone {
+        let _ = tokio::fs::remove_file(dir.file(*id, ext)).await;
+    }
+    if !gone.is_empty() || swept > 0 {
+        tracing::info!(
+            records = gone.len(),
+            files = swept,
+            "unused uploads removed"
+        );
+    }
+    Ok(())
+}
+
+/// Removes files older than the grace period that have no record (left by a failure
+/// between writing a file and recording it), and unfinished uploads older than a day.
+async fn sweep_files(
+    conn: &mut sqlx::PgConnection,
+    dir: &app::uploads::store::UploadDir,
+) -> Result<usize, crate::BoxError> {
+    let old = |path: &std::path::Path, days: u64| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(days * 86_400))
+    };
+    let mut removed = 0;
+    if let Ok(entries) = std::fs::read_dir(dir.incoming()) {
+        for e in entries.flatten() {
+            if old(&e.path(), 1) && std::fs::remove_file(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    let mut candidates = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.files()) {
+        for e in entries.flatten() {
+            let path = e.path();
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| uuid::Uuid::parse_str(s).ok());
+            if let Some(id) = id
+                && old(&path, ORPHAN_GRACE_DAYS as u64)
+            {
+                candidates.push((id, path));
+            }
+        }
+    }
+    let ids: Vec<uuid::Uuid> = candidates.iter().map(|c| c.0).collect();
+    let known = app::uploads::store::known(conn, &ids)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    for (id, path) in candidates {
+        if !known.contains(&id) && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }

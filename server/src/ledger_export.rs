@@ -78,6 +78,7 @@ async fn sheet(state: &AppState, session: Session, p: Params) -> Result<Vec<u8>,
     let (_, rows) = ledger(
         &mut conn,
         &LedgerQuery {
+            scope: &app::league::model::LedgerScope::everything(),
             q: &p.q,
             district: &p.district,
             filter: &p.filter,
@@ -86,14 +87,10 @@ async fn sheet(state: &AppState, session: Session, p: Params) -> Result<Vec<u8>,
         },
     )
     .await?;
-    // A byte-order mark first, so that spreadsheet programs read the Chinese as UTF-8.
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let csv_error = |e: csv::Error| AppError::internal(e);
-        w.write_record(HEADER).map_err(csv_error)?;
-        for e in rows {
-            w.write_record([
+    app::uploads::sheet::csv_sheet(
+        &HEADER,
+        rows.into_iter().map(|e| {
+            [
                 e.firm.name,
                 e.firm.credit_code,
                 e.firm.district,
@@ -109,10 +106,7 @@ async fn sheet(state: &AppState, session: Session, p: Params) -> Result<Vec<u8>,
                     "存续"
                 }
                 .to_owned(),
-            ])
-            .map_err(csv_error)?;
-        }
-        w.flush().map_err(AppError::internal)?;
-    }
-    Ok(out)
+            ]
+        }),
+    )
 }

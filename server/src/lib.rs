@@ -38,6 +38,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub uploads: UploadDir,
+    /// The most bytes one member's uploads may take.
+    pub upload_quota: i64,
 }
 
 /// Settings that vary between installations.
@@ -45,12 +47,36 @@ pub struct AppState {
 pub struct Settings {
     /// Mark the session cookie `Secure` (when served over https).
     pub secure_cookies: bool,
-    /// Believe `X-Forwarded-For` for the client address (behind a reverse proxy).
-    pub trust_proxy: bool,
+    /// The reverse proxies in front that append to `X-Forwarded-For` (0: none, believe no
+    /// such header).
+    pub trust_proxy: u8,
     pub auth: AuthSettings,
     /// Where uploads are kept (`UPLOAD_DIR`); `uploads` in the working folder when empty.
     pub upload_dir: std::path::PathBuf,
+    /// The most bytes one member's uploads may take (`UPLOAD_QUOTA_MB`); 0 for the default
+    /// of 2 GiB.
+    pub upload_quota: i64,
+    /// The public address (`SITE_URL`, e.g. `https://qnej.example.cn`): links in text
+    /// messages use it rather than the request's Host header.
+    pub site_url: Option<String>,
+    /// The key the secret evaluation's ballots are sealed with (`BALLOT_KEY`); never stored
+    /// in the database. Without one, ballots cannot be cast.
+    pub ballot_key: Option<app::org_life::ballot::BallotKey>,
 }
+
+impl Settings {
+    /// The upload folder: `upload_dir`, or `uploads` in the working folder.
+    pub fn uploads(&self) -> UploadDir {
+        UploadDir(if self.upload_dir.as_os_str().is_empty() {
+            "uploads".into()
+        } else {
+            self.upload_dir.clone()
+        })
+    }
+}
+
+/// Each member's upload space unless `UPLOAD_QUOTA_MB` says otherwise.
+pub const DEFAULT_UPLOAD_QUOTA: i64 = 2 << 30;
 
 /// A pool that fails fast: a request waits at most 3 s for a connection, so a database
 /// outage gives quick errors, and the pool reconnects by itself when it is back.
@@ -88,24 +114,36 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// layers around them.
 pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Router {
     let routes = generate_route_list(App);
-    let upload_dir = UploadDir(if settings.upload_dir.as_os_str().is_empty() {
-        "uploads".into()
-    } else {
-        settings.upload_dir.clone()
-    });
+    let upload_dir = settings.uploads();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         pool: pool.clone(),
         uploads: upload_dir.clone(),
+        upload_quota: if settings.upload_quota > 0 {
+            settings.upload_quota
+        } else {
+            DEFAULT_UPLOAD_QUOTA
+        },
     };
     let context = {
         let pool = pool.clone();
         let auth = settings.auth.clone();
         let upload_dir = upload_dir.clone();
+        let ballot_key = settings.ballot_key.clone();
+        let site_url = settings
+            .site_url
+            .clone()
+            .map(app::league::founding_flow::SiteUrl);
         move || {
             provide_context(pool.clone());
             provide_context(auth.clone());
             provide_context(upload_dir.clone());
+            if let Some(key) = &ballot_key {
+                provide_context(key.clone());
+            }
+            if let Some(url) = &site_url {
+                provide_context(url.clone());
+            }
         }
     };
 
@@ -129,21 +167,13 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             http::HeaderValue::from_static("no-cache"),
         ))
         .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
-    // Uploaded media: named by id, so never changed; ranges for seeking (ServeDir answers
-    // `Range` requests with 206).
-    let media = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("private, max-age=31536000, immutable"),
-        ))
-        .service(ServeDir::new(upload_dir.files()));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/uploads", axum::routing::post(uploads::upload))
         .route("/admin/ledger/export.csv", get(ledger_export::export))
         .route("/calendar/{file}", get(calendar_feed::feed))
         .route("/orglife/export.csv", get(life_export::export))
-        .nest_service("/media", media)
+        .route("/media/{file}", get(uploads::media))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();

@@ -79,13 +79,9 @@ async fn sheet(
         app::org_life::meeting_store::record_lines(&mut conn, o.id, start(year)?, start(year + 1)?)
             .await?;
     let t = app::i18n::Locale::ZhCn.strings();
-    // A byte-order mark first, so that spreadsheet programs read the Chinese as UTF-8.
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let csv_error = |e: csv::Error| AppError::internal(e);
-        w.write_record(HEADER).map_err(csv_error)?;
-        for l in lines {
+    let out = app::uploads::sheet::csv_sheet(
+        &HEADER,
+        lines.into_iter().map(|l| {
             let (s, e) = (
                 l.starts_at.with_timezone(&shanghai),
                 l.ends_at.with_timezone(&shanghai),
@@ -105,7 +101,7 @@ async fn sheet(
             } else {
                 format!("{}\n决议：{}", l.minutes, l.resolutions)
             };
-            w.write_record([
+            [
                 s.format("%Y-%m-%d").to_string(),
                 s.format("%H:%M").to_string(),
                 e.format("%H:%M").to_string(),
@@ -120,10 +116,8 @@ async fn sheet(
                 l.absent,
                 state.to_owned(),
                 text,
-            ])
-            .map_err(csv_error)?;
-        }
-        w.flush().map_err(AppError::internal)?;
-    }
+            ]
+        }),
+    )?;
     Ok((format!("org-life-{}-{year}.csv", o.id), out))
 }

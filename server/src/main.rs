@@ -8,8 +8,8 @@ use leptos::config::get_configuration;
 use server::{BoxError, Settings, demo, migrate, pool_options, router};
 use tracing_subscriber::EnvFilter;
 
-/// The sign-in limits, from `SIGNIN_PER_ACCOUNT` and `SIGNIN_PER_IP` when set (positive
-/// numbers), else the defaults.
+/// The sign-in limits (failures only), from `SIGNIN_PER_ACCOUNT`, `SIGNIN_PER_IP` and
+/// `SIGNIN_ACCOUNT_CEILING` when set (positive numbers), else the defaults.
 fn auth_settings() -> app::auth::session::AuthSettings {
     let number = |name: &str| {
         std::env::var(name)
@@ -21,7 +21,49 @@ fn auth_settings() -> app::auth::session::AuthSettings {
     app::auth::session::AuthSettings {
         signin_per_account: number("SIGNIN_PER_ACCOUNT").unwrap_or(defaults.signin_per_account),
         signin_per_ip: number("SIGNIN_PER_IP").unwrap_or(defaults.signin_per_ip),
+        signin_account_ceiling: number("SIGNIN_ACCOUNT_CEILING")
+            .unwrap_or(defaults.signin_account_ceiling),
         ..defaults
+    }
+}
+
+/// The key that seals the secret evaluation's ballots: `BALLOT_KEY` (64 hexadecimal
+/// digits), else the file `BALLOT_KEY_FILE` (default `ballot.key` in the working folder),
+/// made with a new random key the first time. It must never be stored with the database
+/// or its backups; losing it before a ballot closes loses that ballot's votes.
+fn ballot_key() -> Result<app::org_life::ballot::BallotKey, BoxError> {
+    use app::org_life::ballot::BallotKey;
+    if let Ok(hex) = std::env::var("BALLOT_KEY") {
+        return BallotKey::from_hex(&hex)
+            .ok_or_else(|| "BALLOT_KEY must be 64 hexadecimal digits".into());
+    }
+    let path: std::path::PathBuf = std::env::var_os("BALLOT_KEY_FILE")
+        .map(Into::into)
+        .unwrap_or_else(|| "ballot.key".into());
+    if !path.exists() {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        writeln!(file, "{}", BallotKey::generate_hex())?;
+        tracing::warn!(path = %path.display(), "made a new ballot key; keep it apart from the database's backups");
+    }
+    BallotKey::from_hex(&std::fs::read_to_string(&path)?)
+        .ok_or_else(|| format!("{} must hold 64 hexadecimal digits", path.display()).into())
+}
+
+/// `TRUST_PROXY`: the number of reverse proxies in front (`1`, `true` or `yes` for one);
+/// unset or `0` believes no `X-Forwarded-For`.
+fn trusted_proxies() -> Result<u8, BoxError> {
+    match std::env::var("TRUST_PROXY").ok().as_deref().map(str::trim) {
+        None | Some("" | "0" | "false" | "no") => Ok(0),
+        Some("true" | "yes") => Ok(1),
+        Some(n) => n
+            .parse::<u8>()
+            .map_err(|_| "TRUST_PROXY must be a number of proxies (or 1, true, yes)".into()),
     }
 }
 
@@ -56,16 +98,44 @@ async fn main() -> Result<(), BoxError> {
     let conf = get_configuration(None)?;
     let options = conf.leptos_options;
     let addr = options.site_addr;
+    let site_url = std::env::var("SITE_URL")
+        .ok()
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty());
+    if site_url
+        .as_deref()
+        .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+    {
+        return Err("SITE_URL must start with https:// or http://".into());
+    }
+    // Secure cookies when the site is served over https, unless SECURE_COOKIES says otherwise.
+    let secure_cookies = match std::env::var("SECURE_COOKIES") {
+        Ok(_) => env_flag("SECURE_COOKIES"),
+        Err(_) => site_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+    };
     let settings = Settings {
-        secure_cookies: env_flag("SECURE_COOKIES"),
-        trust_proxy: env_flag("TRUST_PROXY"),
+        secure_cookies,
+        site_url,
+        trust_proxy: trusted_proxies()?,
         upload_dir: std::env::var_os("UPLOAD_DIR")
             .map(Into::into)
             .unwrap_or_default(),
         auth: auth_settings(),
+        ballot_key: Some(ballot_key()?),
+        upload_quota: std::env::var("UPLOAD_QUOTA_MB")
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|mb| *mb > 0)
+            .map_or(0, |mb| mb.saturating_mul(1 << 20)),
+    };
+    let jobs = server::jobs::Jobs {
+        ballot_key: settings.ballot_key.clone(),
+        upload_dir: settings.uploads(),
     };
     let app = router(pool.clone(), options, settings);
-    server::jobs::spawn(pool.clone());
+    server::jobs::spawn(pool.clone(), jobs);
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     tracing::info!("listening on http://{addr}");

@@ -15,9 +15,10 @@ use http::{HeaderValue, Method, StatusCode, Uri, header};
 use tower_sessions::Session;
 use tracing::Instrument;
 
-/// Whether to believe `X-Forwarded-For` (only behind a proxy that sets it).
+/// How many reverse proxies stand in front of the server and append to
+/// `X-Forwarded-For` (0: believe no such header).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct TrustProxy(pub bool);
+pub struct TrustProxy(pub u8);
 
 /// Gives each request an id (in the `x-request-id` response header, in every log line of
 /// the request, and in "something went wrong" messages) and logs one line per response.
@@ -34,7 +35,7 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         "request",
         request_id = %id,
         method = %req.method(),
-        path = %req.uri().path(),
+        path = %loggable_path(req.uri().path()),
         ip = %ip,
     );
     let started = Instant::now();
@@ -54,23 +55,51 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     res
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty());
-        if let Some(ip) = forwarded {
-            return ip.to_owned();
-        }
+/// A path as the access log writes it: the secret in a tracking link or a calendar feed's
+/// address is replaced, so that reading the logs gives no one a way in.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.starts_with("/league/track/") {
+        "/league/track/…".into()
+    } else if path.starts_with("/calendar/") {
+        "/calendar/….ics".into()
+    } else {
+        path.into()
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn client_ip(req: &Request, proxies: u8) -> String {
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    forwarded_client(&forwarded, proxies).unwrap_or_else(|| {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned())
+    })
+}
+
+/// The client's address in `X-Forwarded-For` behind `proxies` trusted proxies: each
+/// appends the address it was reached from, so the client is the `proxies`-th address from
+/// the right. Anything left of it was written by the client and proves nothing.
+fn forwarded_client(header: &str, proxies: u8) -> Option<String> {
+    if proxies == 0 {
+        return None;
+    }
+    let hops: Vec<&str> = header
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    let hop = hops.len().checked_sub(usize::from(proxies))?;
+    hops[hop]
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 /// Refuses every request that could change something (anything but GET, HEAD, OPTIONS)
@@ -122,6 +151,22 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // No camera, microphone, location or payment for any page or anything it embeds; the
+    // check-in code is typed or scanned with the phone's own camera app.
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -216,6 +261,34 @@ mod tests {
         assert!(is_under("/me", "/me"));
         assert!(is_under("/me/password", "/me"));
         assert!(!is_under("/meetings", "/me"));
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_address_the_trusted_proxies_did_not_write() {
+        assert_eq!(forwarded_client("1.2.3.4", 1).as_deref(), Some("1.2.3.4"));
+        // A client that sends its own header cannot choose its address.
+        assert_eq!(
+            forwarded_client("6.6.6.6, 1.2.3.4", 1).as_deref(),
+            Some("1.2.3.4")
+        );
+        assert_eq!(
+            forwarded_client("6.6.6.6, 1.2.3.4, 10.0.0.2", 2).as_deref(),
+            Some("1.2.3.4")
+        );
+        assert_eq!(forwarded_client("1.2.3.4", 2), None);
+        assert_eq!(forwarded_client("not-an-address", 1), None);
+        assert_eq!(forwarded_client("1.2.3.4", 0), None);
+        assert_eq!(forwarded_client("", 1), None);
+    }
+
+    #[test]
+    fn secrets_in_paths_stay_out_of_the_log() {
+        assert_eq!(
+            loggable_path("/league/track/AbC123secret"),
+            "/league/track/…"
+        );
+        assert_eq!(loggable_path("/calendar/s3cr3t.ics"), "/calendar/….ics");
+        assert_eq!(loggable_path("/study/12"), "/study/12");
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! type is decided by the file's first bytes; only then is the file moved among the
 //! finished files and recorded. Answers with the stored file, or an `AppError` as JSON.
 
-use app::auth::session::USER_ID_KEY;
 use app::error::{AppError, Msg};
 use app::uploads::model::{Purpose, SNIFF_LEN, UploadedFile, check, display_name, sniff};
-use app::uploads::store::{self as uploads, UploadDir};
+use app::uploads::store as uploads;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -14,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
-use sqlx::PgPool;
 use tokio::io::AsyncWriteExt;
 use tower_sessions::Session;
 
@@ -42,23 +40,25 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match receive(&state.pool, &state.uploads, session, params, &headers, body).await {
+    match receive(&state, session, params, &headers, body).await {
         Ok(file) => (StatusCode::CREATED, Json(file)).into_response(),
         Err(e) => reply(e),
     }
 }
 
 async fn receive(
-    pool: &PgPool,
-    dir: &UploadDir,
+    state: &AppState,
     session: Session,
     params: Params,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<UploadedFile, AppError> {
-    let actor = {
+    let (pool, dir, quota) = (&state.pool, &state.uploads, state.upload_quota);
+    let (actor, used) = {
         let mut conn = pool.acquire().await?;
-        session_actor(&mut conn, &session).await?
+        let actor = session_actor(&mut conn, &session).await?;
+        let used = uploads::used_bytes(&mut conn, actor.user_id).await?;
+        (actor, used)
     };
     let user_id = actor.user_id;
     // Authors upload media and covers; administrators upload sheets to import.
@@ -73,6 +73,9 @@ async fn receive(
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > purpose.max_bytes()) {
         return Err(refuse(Msg::FileTooLarge));
+    }
+    if declared.is_some_and(|n| used.saturating_add(n as i64) > quota) {
+        return Err(refuse(Msg::UploadQuotaFull));
     }
 
     let id = uuid::Uuid::new_v4();
@@ -102,18 +105,23 @@ async fn receive(
     tokio::fs::rename(&partial, &target)
         .await
         .map_err(AppError::internal)?;
-    let mut conn = pool.acquire().await?;
-    if let Err(e) = uploads::insert(
-        &mut conn,
-        id,
-        user_id,
-        purpose,
-        &file_name,
-        file_type,
-        size as i64,
-    )
-    .await
-    {
+    let recorded = async {
+        let mut tx = pool.begin().await?;
+        uploads::insert(
+            &mut tx,
+            id,
+            user_id,
+            purpose,
+            &file_name,
+            file_type,
+            size as i64,
+            quota,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    };
+    if let Err(e) = recorded.await {
         let _ = tokio::fs::remove_file(&target).await;
         return Err(e);
     }
@@ -156,18 +164,67 @@ async fn write_limited(
     Ok((size, head))
 }
 
-/// The signed-in caller of a plain axum handler and their roles, or `Unauthenticated`.
+/// `GET` (and `HEAD`) `/media/<id>.<ext>`: an uploaded file, with ranges for seeking, to
+/// those who may see what it belongs to (`app::uploads::model::may_fetch`); anyone else,
+/// and any name that is not a stored file, gets 404, so that a guessed or leaked name shows
+/// nothing and tells nothing.
+pub async fn media(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    req: axum::extract::Request,
+) -> Response {
+    match media_file(&state, &session, &file).await {
+        Ok(Some(path)) => {
+            use tower::ServiceExt;
+            let mut res = match tower_http::services::ServeFile::new(path)
+                .oneshot(req)
+                .await
+            {
+                Ok(res) => res.map(Body::new),
+                Err(never) => match never {},
+            };
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                http::HeaderValue::from_static("private, max-age=31536000, immutable"),
+            );
+            res
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => reply(e),
+    }
+}
+
+async fn media_file(
+    state: &AppState,
+    session: &Session,
+    file: &str,
+) -> Result<Option<std::path::PathBuf>, AppError> {
+    let Some((id, ext)) = file.split_once('.') else {
+        return Ok(None);
+    };
+    let Ok(id) = uuid::Uuid::parse_str(id) else {
+        return Ok(None);
+    };
+    let mut conn = state.pool.acquire().await?;
+    let actor = session_actor(&mut conn, session).await?;
+    let Some(uses) = uploads::uses(&mut conn, id, actor.user_id).await? else {
+        return Ok(None);
+    };
+    Ok(
+        (uses.ext == ext && app::uploads::model::may_fetch(&actor, &uses))
+            .then(|| state.uploads.file(id, ext)),
+    )
+}
+
+/// The signed-in caller of a plain axum handler and their roles, or `Unauthenticated` (also
+/// for a session signed out elsewhere or older than a password change).
 pub async fn session_actor(
     conn: &mut sqlx::PgConnection,
     session: &Session,
 ) -> Result<app::auth::model::Actor, AppError> {
-    let user_id = session
-        .get::<i64>(USER_ID_KEY)
+    let claim = app::auth::session::claim_of(session)
         .await
-        .ok()
-        .flatten()
         .ok_or(AppError::Unauthenticated)?;
-    app::auth::store::actor(conn, user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)
+    app::auth::session::actor_of(conn, &claim).await
 }

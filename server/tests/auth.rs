@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ORIGIN, PASSWORD, client, invitation, world};
+use common::{Client, ORIGIN, PASSWORD, client, invitation, world};
 use http::{Request, StatusCode, header};
 use serde_json::json;
 use sqlx::PgPool;
@@ -443,4 +443,213 @@ async fn the_language_switch_sets_the_cookie_and_the_account_preference(pool: Pg
             .status,
         StatusCode::BAD_REQUEST
     );
+}
+
+/// A client of its own server process (its own session copy) behind one trusted proxy,
+/// coming from `ip`.
+async fn from(pool: &PgPool, ip: &str, auth: Option<app::auth::session::AuthSettings>) -> Client {
+    let mut s = common::settings();
+    s.trust_proxy = 1;
+    if let Some(a) = auth {
+        s.auth = a;
+    }
+    let mut c = common::client_with(pool, s).await;
+    c.forwarded_for = Some(ip.to_owned());
+    c
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn someone_elses_wrong_guesses_do_not_lock_the_owner_out(pool: PgPool) {
+    world(&pool).await;
+    let mut attacker = from(&pool, "203.0.113.9", None).await;
+    let mut refused = vec![];
+    for _ in 0..10 {
+        refused.push(attacker.sign_in("member", "guess-123456").await.status);
+    }
+    assert_eq!(
+        refused,
+        [
+            [StatusCode::UNPROCESSABLE_ENTITY; 5],
+            [StatusCode::TOO_MANY_REQUESTS; 5]
+        ]
+        .concat()
+    );
+    // The owner, from their own address, with the right password.
+    let mut owner = from(&pool, "198.51.100.7", None).await;
+    assert_eq!(
+        owner.sign_in("member", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(owner.current_user().await["display_name"], "member");
+    // Only failures were counted, and only the attacker's address has them.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT coalesce(sum(hits), 0) FROM rate_limits WHERE key LIKE 'signin:fail:%' AND key LIKE '%198.51.100.7'"
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_office_behind_one_address_signs_in_all_day(pool: PgPool) {
+    world(&pool).await;
+    let defaults = app::auth::session::AuthSettings::default();
+    for i in 0..70 {
+        let login = if i % 2 == 0 { "member" } else { "secretary" };
+        let mut c = from(&pool, "192.0.2.50", Some(defaults.clone())).await;
+        assert_eq!(
+            c.sign_in(login, PASSWORD).await.status,
+            StatusCode::OK,
+            "sign-in {i}"
+        );
+    }
+    assert_eq!(count(&pool, "SELECT count(*) FROM rate_limits").await, 0);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_phone_number_and_a_user_name_count_as_one_account(pool: PgPool) {
+    world(&pool).await;
+    let mut c = from(&pool, "203.0.113.10", None).await;
+    for login in ["member", "member", "member", "139 0000 0002", "13900000002"] {
+        assert_eq!(
+            c.sign_in(login, "guess-123456").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let r = c.sign_in("member", PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "five guesses on one account"
+    );
+    assert!(c.cookie.is_none());
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn guesses_spread_over_many_addresses_meet_a_growing_wait(pool: PgPool) {
+    world(&pool).await;
+    // 20 addresses, one guess each: the account's ceiling.
+    for i in 0..20 {
+        let mut c = from(&pool, &format!("203.0.113.{}", 100 + i), None).await;
+        assert_eq!(
+            c.sign_in("member", "guess-123456").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    // An address that has guessed waits before its next guess, whatever it is.
+    let mut again = from(&pool, "203.0.113.100", None).await;
+    let r = again.sign_in("member", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    // The owner's address has not guessed: it gets in.
+    let mut owner = from(&pool, "198.51.100.7", None).await;
+    assert_eq!(
+        owner.sign_in("member", PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn changing_the_password_ends_the_accounts_other_sessions(pool: PgPool) {
+    world(&pool).await;
+    let mut phone = client(&pool).await;
+    let mut laptop = client(&pool).await;
+    assert_eq!(
+        phone.sign_in("member", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        laptop.sign_in("member", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(laptop.call("my_profile", &[]).await.status, StatusCode::OK);
+    let r = phone
+        .call(
+            "change_password",
+            &[
+                ("current", PASSWORD),
+                ("password", "a-new-long-passphrase-9"),
+                ("password_confirm", "a-new-long-passphrase-9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The other session ends at once; the one that changed it goes on.
+    assert_eq!(
+        laptop.call("my_profile", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(laptop.current_user().await, json!(null));
+    assert_eq!(phone.call("my_profile", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT session_epoch::bigint FROM users WHERE username = 'member'"
+        )
+        .await,
+        1
+    );
+    let mut again = client(&pool).await;
+    assert_eq!(
+        again.sign_in("member", PASSWORD).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        again
+            .sign_in("member", "a-new-long-passphrase-9")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_sign_out_on_one_server_is_honoured_by_another_at_once(pool: PgPool) {
+    world(&pool).await;
+    // Two clients with routers of their own: two server processes, each keeping copies of
+    // the sessions it has read.
+    let mut one = client(&pool).await;
+    let mut other = client(&pool).await;
+    assert_eq!(one.sign_in("member", PASSWORD).await.status, StatusCode::OK);
+    other.cookie = one.cookie.clone();
+    assert_eq!(other.current_user().await["display_name"], "member");
+    assert_eq!(other.call("my_profile", &[]).await.status, StatusCode::OK);
+    assert_eq!(one.call("sign_out", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        other.call("my_profile", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(other.current_user().await, json!(null));
+    assert_eq!(
+        other
+            .call(
+                "member_board",
+                &[("scope", ""), ("period", "week"), ("page", "1")]
+            )
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(other.call("unread_notices", &[]).await.json(), json!(0));
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn every_answer_forbids_the_powerful_browser_features_and_other_windows(pool: PgPool) {
+    let mut c = client(&pool).await;
+    for path in ["/signin", "/healthz"] {
+        let r = c.get(path).await;
+        let policy = r.headers["permissions-policy"].to_str().unwrap();
+        assert!(
+            policy.contains("camera=()") && policy.contains("geolocation=()"),
+            "{policy}"
+        );
+        assert_eq!(r.headers["cross-origin-opener-policy"], "same-origin");
+    }
 }

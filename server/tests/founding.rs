@@ -246,13 +246,14 @@ async fn an_application_goes_street_district_city_and_founds_its_own_branch(pool
     world(&pool).await;
     areas(&pool).await;
     let mut public = client(&pool).await;
-    // Matched by credit code: the ledger's name, district and street are taken.
+    // Matched by credit code: the ledger's district and street route it; the applicant
+    // sees what they typed and nothing of the ledger.
     let (status, token) = apply(&mut public, "星海互动", &code(1), "120", "20").await;
     assert_eq!(status, StatusCode::OK, "{token}");
     let token = token.as_str().unwrap().to_owned();
     let (status, a) = track(&mut public, &token).await;
     assert_eq!(status, StatusCode::OK, "{a}");
-    assert_eq!(a["enterprise_name"], "星海互动科技有限公司");
+    assert_eq!(a["enterprise_name"], "星海互动");
     assert_eq!(
         (a["district"].as_str(), a["street"].as_str()),
         (Some("南山区"), Some("粤海街道"))
@@ -263,8 +264,9 @@ async fn an_application_goes_street_district_city_and_founds_its_own_branch(pool
             a["state"].as_str(),
             a["level"].as_str()
         ),
-        (Some("code"), Some("Reviewing"), Some("Street"))
+        (None, Some("Reviewing"), Some("Street"))
     );
+    assert_eq!(a["ledger"], Value::Null);
     let id = a["id"].as_i64().unwrap();
 
     let mut street = signed_in(&pool, "streetrev").await;
@@ -404,9 +406,19 @@ async fn firms_with_few_league_members_join_one_joint_branch_of_their_street(poo
     let mut street = signed_in(&pool, "streetrev").await;
     let mut district = signed_in(&pool, "districtrev").await;
     let mut city = signed_in(&pool, "cityrev").await;
-    // One matched by name (a different credit code), one not in the ledger at all.
-    let (s, _) = apply(&mut public, "云帆数据服务有限公司", &code(50), "40", "2").await;
-    assert_eq!(s, StatusCode::OK);
+    // One matched by name only (a different credit code: not attached to the ledger firm,
+    // so its applicant gives the district and street), one not in the ledger at all.
+    let (s, v) = apply_in(
+        &mut public,
+        "云帆数据服务有限公司",
+        &code(50),
+        "40",
+        "2",
+        "南山区",
+        "粤海街道",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = apply_in(
         &mut public,
         "小蚂蚁工作室",
@@ -449,7 +461,8 @@ async fn firms_with_few_league_members_join_one_joint_branch_of_their_street(poo
             .unwrap();
     assert_eq!(joints.len(), 1);
     assert_eq!(joints[0].1, "粤海街道非公企业联合团支部");
-    // Both firms are in it: the matched one's ledger row and the new one added to the ledger.
+    // Both firms are in it, each added to the ledger under the code it applied with: the
+    // ledger firm of the same name is left as it was (a probable duplicate for the admins).
     assert_eq!(
         count(
             &pool,
@@ -537,12 +550,32 @@ async fn bad_applications_get_a_clear_message_and_store_nothing(pool: PgPool) {
     assert_eq!(s, StatusCode::OK);
     let (s, v) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
-    // Nor under the firm's name with another code.
+    // Under the firm's name with another code it is a separate application, flagged for
+    // the reviewers and attached to nothing.
     let (s, _) = apply(&mut public, "星海互动科技", &code(62), "120", "20").await;
-    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no district given, none from the ledger"
+    );
+    let (s, _) = apply_in(
+        &mut public,
+        "星海互动科技",
+        &code(62),
+        "120",
+        "20",
+        "南山区",
+        "粤海街道",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM founding_applications WHERE enterprise_id IS NULL AND name_match_id IS NOT NULL").await,
+        1
+    );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM founding_applications").await,
-        1
+        2
     );
 
     // A firm that has an organization already.
@@ -1269,4 +1302,82 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
             .status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_made_up_code_with_a_real_firms_name_borrows_nothing_and_blocks_nothing(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut attacker = client(&pool).await;
+    // A check-digit-valid code the ledger does not have, and the name of a ledger firm.
+    let (s, token) = apply_in(
+        &mut attacker,
+        "星海互动科技有限公司",
+        &code(777),
+        "1",
+        "0",
+        "南山区",
+        "粤海街道",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{token}");
+    let (s, seen) = track(&mut attacker, token.as_str().unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{seen}");
+    // Only what was typed: none of the firm's facts (130 young employees, 25 members).
+    assert_eq!(seen["ledger"], Value::Null);
+    assert_eq!(seen["matched_by"], Value::Null);
+    assert_eq!(seen["enterprise_id"], Value::Null);
+    assert_eq!(
+        (
+            seen["young_employees"].as_i64(),
+            seen["league_members"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
+    let firm: i64 = sqlx::query_scalar("SELECT id FROM enterprises WHERE credit_code = $1")
+        .bind(code(1))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let stored: (Option<i64>, Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT enterprise_id, name_match_id, matched_by FROM founding_applications WHERE credit_code = $1",
+    )
+    .bind(code(777))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, (None, Some(firm), Some("name".to_owned())));
+
+    // The firm's own application goes in while the made-up one waits.
+    let mut firm_client = client(&pool).await;
+    let (s, v) = apply(
+        &mut firm_client,
+        "星海互动科技有限公司",
+        &code(1),
+        "130",
+        "25",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    // The reviewers see the name match flagged, with the ledger firm to compare against.
+    let mut street = signed_in(&pool, "streetrev").await;
+    let id = application_id(&pool, &code(777)).await;
+    let r = street
+        .call("founding_application", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let a = r.json();
+    assert_eq!(a["matched_by"], "name");
+    assert_eq!(a["enterprise_id"], Value::Null);
+    assert_eq!(a["ledger"]["credit_code"], code(1));
+    assert_eq!(a["ledger"]["young_employees"], 130);
+    let q = street.call("founding_queue", &[]).await.json();
+    let flagged: Vec<bool> = q["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["matched"].as_bool().unwrap())
+        .collect();
+    assert_eq!(flagged.iter().filter(|m| !**m).count(), 1, "{q}");
 }

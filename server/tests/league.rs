@@ -238,3 +238,93 @@ async fn the_filtered_ledger_exports_as_a_sheet_that_imports_again_unchanged(poo
     );
     assert!(!r.body.contains("统一社会信用代码"));
 }
+
+async fn ledger_names(c: &mut Client) -> (StatusCode, Vec<String>) {
+    let r = c
+        .call(
+            "enterprise_ledger",
+            &[("q", ""), ("district", ""), ("filter", ""), ("page", "1")],
+        )
+        .await;
+    let names = serde_json::from_str::<Value>(&r.body)
+        .ok()
+        .and_then(|v| v["rows"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    (r.status, names)
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_company_admin_reads_only_their_own_firm_and_a_reviewer_only_their_area(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    let (status, r) = import(&mut admin, "ledger.csv", example().into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let (_, all) = ledger_names(&mut admin).await;
+    assert_eq!(all.len(), 8);
+    // The world's company is 星海互动.
+    sqlx::query("UPDATE orgs SET enterprise_id = (SELECT id FROM enterprises WHERE credit_code = '91440300MA5N100014') WHERE id = $1")
+        .bind(w.committee)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut company = signed_in(&pool, "orgadmin").await;
+    let (status, names) = ledger_names(&mut company).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(names, ["星海互动科技有限公司"]);
+    // A League committee reviewing 粤海街道 reads the firms of that street.
+    let mut c = pool.acquire().await.unwrap();
+    let street = app::orgs::store::create_org(
+        &mut c,
+        &app::orgs::store::NewOrg {
+            tree: app::orgs::model::Tree::League,
+            kind: app::orgs::model::OrgKind::Committee,
+            name: "粤海街道团工委",
+            parent: None,
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    app::league::founding_store::set_org_area(
+        &mut c,
+        street,
+        Some(&app::league::model::Area {
+            level: app::league::model::AreaLevel::Street,
+            district: "南山区".into(),
+            street: "粤海街道".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let reviewer = common::add_user(&mut c, &hash, "streetrev", "13700000003").await;
+    app::orgs::store::grant_role(
+        &mut c,
+        reviewer,
+        app::auth::model::Role::OrgAdmin,
+        Some(street),
+        None,
+    )
+    .await
+    .unwrap();
+    let in_street: i64 = count(
+        &pool,
+        "SELECT count(*) FROM enterprises WHERE district = '南山区' AND street = '粤海街道' AND status <> 'merged'",
+    )
+    .await;
+    let mut rev = signed_in(&pool, "streetrev").await;
+    let (status, names) = ledger_names(&mut rev).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(names.len() as i64, in_street);
+    assert!(names.len() < all.len());
+    // A secretary or a member reads none of it.
+    for login in ["secretary", "member"] {
+        let mut c = signed_in(&pool, login).await;
+        assert_eq!(ledger_names(&mut c).await.0, StatusCode::FORBIDDEN);
+    }
+}

@@ -338,3 +338,85 @@ async fn a_secretary_reminds_those_who_have_not_finished_once_a_day(pool: PgPool
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_upload_past_its_uploaders_quota_is_refused_and_nothing_of_it_is_kept(pool: PgPool) {
+    world(&pool).await;
+    let mut settings = common::settings();
+    settings.upload_quota = 5000;
+    let dir = std::env::temp_dir().join(format!("qnej-quota-{}", uuid::Uuid::new_v4().simple()));
+    settings.upload_dir = dir.clone();
+    let mut sec = common::client_with(&pool, settings).await;
+    assert_eq!(
+        sec.sign_in("secretary", PASSWORD).await.status,
+        StatusCode::OK
+    );
+    upload(&mut sec, "video", "第一课.mp4", video_bytes()).await;
+    upload(&mut sec, "video", "第二课.mp4", video_bytes()).await;
+    let r = sec.upload("video", "第三课.mp4", video_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["Invalid"][0]["msg"], "UploadQuotaFull");
+    let stored: Vec<(String, i64)> =
+        sqlx::query_as("SELECT file_name, size FROM uploads ORDER BY created_at")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        vec![
+            ("第一课.mp4".to_owned(), 2048),
+            ("第二课.mp4".to_owned(), 2048)
+        ]
+    );
+    let files = |sub: &str| std::fs::read_dir(dir.join(sub)).map_or(0, |d| d.count());
+    assert_eq!(
+        (files("files"), files("incoming")),
+        (2, 0),
+        "the refused file is not kept"
+    );
+    // Another member's space is their own.
+    let mut other = signed_in(&pool, "secretary2").await;
+    upload(&mut other, "video", "第一课.mp4", video_bytes()).await;
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn uploads_nothing_uses_are_removed_after_the_grace_period(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut sec = signed_in(&pool, "secretary").await;
+    let used = upload(&mut sec, "video", "用上的.mp4", video_bytes()).await;
+    let unused = upload(&mut sec, "video", "没用上的.mp4", video_bytes()).await;
+    let fresh = upload(&mut sec, "video", "刚传的.mp4", video_bytes()).await;
+    let (status, id) = save(&mut sec, w.branch_a, &[("media", &used)]).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    sqlx::query(
+        "UPDATE uploads SET created_at = now() - interval '8 days' WHERE id::text = ANY ($1)",
+    )
+    .bind(vec![used.clone(), unused.clone()])
+    .execute(&pool)
+    .await
+    .unwrap();
+    let dir = common::upload_dir();
+    let path = |id: &str| dir.file(uuid::Uuid::parse_str(id).unwrap(), "mp4");
+    assert!(path(&unused).exists());
+    // Two processes at once remove it once.
+    let (a, b) = tokio::join!(
+        server::jobs::remove_orphan_uploads(&pool, &dir),
+        server::jobs::remove_orphan_uploads(&pool, &dir)
+    );
+    a.unwrap();
+    b.unwrap();
+    let left: Vec<String> = sqlx::query_scalar("SELECT id::text FROM uploads ORDER BY file_name")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&used) && left.contains(&fresh));
+    assert!(!path(&unused).exists(), "its file is gone");
+    assert!(path(&used).exists() && path(&fresh).exists());
+    let runs: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM job_runs WHERE job = 'orphan_uploads'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(runs, 1, "once a day");
+}

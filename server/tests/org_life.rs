@@ -744,13 +744,27 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn warnings_and_escalations_go_out_once_even_when_two_processes_run_them(pool: PgPool) {
     let w = world(&pool).await;
-    // Branch A held its November committee meeting; nothing else was held.
+    // Branch A held its November committee meeting (its secretary checked in); nothing else
+    // was held. Branch B put one in the calendar that nobody attended.
     sqlx::query(
-        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
-         SELECT $1, 'committee_meeting', '十一月支委会', '2026-11-10 11:00+00', '2026-11-10 12:00+00', '会议室',
-                (SELECT id FROM users WHERE username = 'secretary')",
+        "WITH m AS (
+             INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+             SELECT $1, 'committee_meeting', '十一月支委会', '2026-11-10 11:00+00', '2026-11-10 12:00+00', '会议室',
+                    (SELECT id FROM users WHERE username = 'secretary')
+             RETURNING id)
+         INSERT INTO meeting_attendance (meeting_id, user_id, how)
+         SELECT m.id, (SELECT id FROM users WHERE username = 'secretary'), 'code' FROM m",
     )
     .bind(w.branch_a)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+         SELECT $1, 'group_meeting', '十月小组会', '2026-10-10 11:00+00', '2026-10-10 12:00+00', '会议室',
+                (SELECT id FROM users WHERE username = 'secretary2')",
+    )
+    .bind(w.branch_b)
     .execute(&pool)
     .await
     .unwrap();
@@ -791,16 +805,28 @@ async fn warnings_and_escalations_go_out_once_even_when_two_processes_run_them(p
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn the_superior_sees_its_branches_by_on_time_rate_and_members_do_not(pool: PgPool) {
     let w = world(&pool).await;
-    sqlx::query(
-        "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
-         SELECT $1, 'committee_meeting', '上月支委会', date_trunc('month', now()) - interval '10 days',
-                date_trunc('month', now()) - interval '10 days' + interval '1 hour', '会议室',
-                (SELECT id FROM users WHERE username = 'secretary')",
-    )
-    .bind(w.branch_a)
-    .execute(&pool)
-    .await
-    .unwrap();
+    // Last month each branch has a meeting with an accepted record; only branch A's was
+    // attended. A meeting row nobody attended counts for nothing.
+    for (branch, held) in [(w.branch_a, true), (w.branch_b, false)] {
+        sqlx::query(
+            "WITH m AS (
+                 INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+                 SELECT $1, 'committee_meeting', '上月支委会', date_trunc('month', now()) - interval '10 days',
+                        date_trunc('month', now()) - interval '10 days' + interval '1 hour', '会议室',
+                        (SELECT id FROM users WHERE username = 'secretary')
+                 RETURNING id),
+             r AS (
+                 INSERT INTO meeting_records (meeting_id, version, minutes, state, updated_by)
+                 SELECT m.id, 3, '纪要', 'accepted', (SELECT id FROM users WHERE username = 'secretary') FROM m)
+             INSERT INTO meeting_attendance (meeting_id, user_id, how)
+             SELECT m.id, (SELECT id FROM users WHERE username = 'secretary'), 'code' FROM m WHERE $2",
+        )
+        .bind(branch)
+        .bind(held)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
     let mut admin = signed_in(&pool, "orgadmin").await;
     let (s, v) = call(&mut admin, "life_compliance", &[("org", "0")]).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -841,7 +867,8 @@ async fn meetings_held_on_time_and_records_accepted_feed_the_star_rating(pool: P
         .execute(&pool)
         .await
         .unwrap();
-    // A committee meeting every month of 2025; the first six records accepted.
+    // A committee meeting every month of 2025, attended in January to November; the
+    // records of the first six and of December's (which nobody attended) accepted.
     sqlx::query(
         "WITH m AS (
              INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
@@ -850,11 +877,16 @@ async fn meetings_held_on_time_and_records_accepted_feed_the_star_rating(pool: P
                     make_timestamptz(2025, month, 10, 20, 0, 0, 'Asia/Shanghai'), '会议室',
                     (SELECT id FROM users WHERE username = 'secretary')
              FROM generate_series(1, 12) AS month
-             RETURNING id, starts_at)
-         INSERT INTO meeting_records (meeting_id, version, minutes, state, updated_by)
-         SELECT id, 2, '纪要', CASE WHEN extract(month FROM starts_at) <= 6 THEN 'accepted' ELSE 'submitted' END,
-                (SELECT id FROM users WHERE username = 'secretary')
-         FROM m",
+             RETURNING id, starts_at),
+         r AS (
+             INSERT INTO meeting_records (meeting_id, version, minutes, state, updated_by)
+             SELECT id, 2, '纪要',
+                    CASE WHEN extract(month FROM starts_at) IN (1, 2, 3, 4, 5, 6, 12) THEN 'accepted' ELSE 'submitted' END,
+                    (SELECT id FROM users WHERE username = 'secretary')
+             FROM m)
+         INSERT INTO meeting_attendance (meeting_id, user_id, how)
+         SELECT id, (SELECT id FROM users WHERE username = 'member'), 'code' FROM m
+         WHERE extract(month FROM starts_at AT TIME ZONE 'Asia/Shanghai') <= 11",
     )
     .bind(w.branch_a)
     .execute(&pool)
@@ -882,10 +914,12 @@ async fn meetings_held_on_time_and_records_accepted_feed_the_star_rating(pool: P
         .find(|r| r["name"] == "研发党支部")
         .unwrap()
         .clone();
-    // 2025 required 36 monthly, 8 quarterly and 3 yearly items; 12 were held: 25%.
-    assert_eq!(row["meetings"], 12 * 100 / 47);
-    // Six of the twelve records accepted: 50%.
-    assert_eq!(row["records"], 50);
+    // 2025 required 36 monthly, 8 quarterly and 3 yearly items; 6 were held with their
+    // record accepted.
+    assert_eq!(row["meetings"], 6 * 100 / 47);
+    // Six of the eleven meetings held have their record accepted; December's, attended by
+    // nobody, counts for nothing.
+    assert_eq!(row["records"], 6 * 100 / 11);
 }
 
 #[sqlx::test(migrator = "MIGRATIONS")]
@@ -1384,4 +1418,460 @@ async fn the_organizer_changes_a_meeting_before_it_starts_and_everyone_expected_
         (s, v["Conflict"].as_str()),
         (StatusCode::CONFLICT, Some("MeetingStarted"))
     );
+}
+
+/// A start time `minutes` from now, as the scheduling form takes it (Asia/Shanghai).
+fn local_in(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+        .with_timezone(&app::points::model::shanghai())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_meeting_cannot_be_scheduled_to_start_in_the_past_or_within_twenty_minutes(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    for (minutes, place) in [(-9, "会议室 A"), (-3, "会议室 B"), (10, "会议室 C")] {
+        let (s, v) = schedule(
+            &mut secretary,
+            w.branch_a,
+            "group_meeting",
+            &local_in(minutes),
+            &local_in(minutes + 60),
+            place,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{minutes}: {v}");
+        assert_eq!(v["Invalid"][0]["field"], "starts");
+        assert_eq!(v["Invalid"][0]["msg"], "MeetingTooSoon");
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM meetings WHERE org_id = $1",
+            w.branch_a
+        )
+        .await,
+        0
+    );
+    let (s, v) = schedule(
+        &mut secretary,
+        w.branch_a,
+        "group_meeting",
+        &local_in(40),
+        &local_in(100),
+        "会议室 D",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // Nor moved to start sooner.
+    let m = v.as_i64().unwrap().to_string();
+    let (s, v) = call(
+        &mut secretary,
+        "change_meeting",
+        &[
+            ("meeting", &m),
+            ("title", "十一月支委会"),
+            ("starts", &local_in(5)),
+            ("ends", &local_in(65)),
+            ("place", "会议室 D"),
+            ("online_link", ""),
+            ("agenda", ""),
+            ("chair", ""),
+            ("recorder", ""),
+        ],
+    )
+    .await;
+    refused(s, &v, "MeetingTooSoon");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn meetings_pay_at_most_the_days_cap_however_many_are_held(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let mut member = signed_in(&pool, "member").await;
+    for minutes in [5, 6, 7] {
+        let id = meeting_at(&pool, &mut secretary, w.branch_a, minutes).await;
+        let code = code_of(&mut secretary, id).await;
+        let (s, v) = call(
+            &mut member,
+            "check_in",
+            &[("meeting", &id.to_string()), ("code", &code)],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let points: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(l.points), 0)::bigint FROM point_ledger l
+         JOIN point_rules r ON r.id = l.rule_id JOIN users u ON u.id = l.user_id
+         WHERE u.username = 'member' AND r.code = 'meeting_attend'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(points, 10, "5 a meeting, 10 a day");
+    // The 积分 page shows the day's meeting points against that cap.
+    let v = member.call("my_points", &[]).await.json();
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "MeetingAttend")
+        .unwrap()
+        .clone();
+    assert_eq!(row["day_cap"], serde_json::json!([10, 10]), "{row}");
+    assert_eq!(row["week_cap"], serde_json::json!([10, 20]), "{row}");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn wrong_check_in_codes_stop_after_five_tries_even_for_the_right_one(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let mut member = signed_in(&pool, "member").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 5).await;
+    let m = id.to_string();
+    let code = code_of(&mut secretary, id).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let (s, v) = call(&mut member, "check_in", &[("meeting", &m), ("code", wrong)]).await;
+        refused(s, &v, "CheckInCodeWrong");
+    }
+    let code = code_of(&mut secretary, id).await;
+    let r = member
+        .call("check_in", &[("meeting", &m), ("code", &code)])
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.headers.contains_key(http::header::RETRY_AFTER));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM meeting_attendance WHERE meeting_id = $1",
+            id
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM point_ledger WHERE source_kind = 'meeting' AND source_id = $1::text",
+            id
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn no_table_or_system_column_joins_a_ballot_to_its_voter(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let (s, v) = call(
+        &mut secretary,
+        "open_evaluation",
+        &[("org", &w.branch_a.to_string()), ("days", "7")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let e = v.as_i64().unwrap();
+    let roll: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM evaluation_members WHERE evaluation_id = $1 ORDER BY user_id",
+    )
+    .bind(e)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let grades = ["excellent", "qualified"];
+    for (voter, login) in ["secretary", "member"].into_iter().enumerate() {
+        let mut c = signed_in(&pool, login).await;
+        let mut fields = vec![("evaluation".to_owned(), e.to_string())];
+        for (i, m) in roll.iter().enumerate() {
+            fields.push((format!("grades[{m}]"), grades[(i + voter) % 2].to_owned()));
+        }
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (s, v) = call(&mut c, "cast_ballot", &fields).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    // While it is open: "has voted" marks and sealed ballots, no counters, nothing readable.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM evaluation_tallies WHERE evaluation_id = $1",
+            e
+        )
+        .await,
+        0
+    );
+    let sealed: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT sealed FROM evaluation_ballots WHERE evaluation_id = $1")
+            .bind(e)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(sealed.len(), 2);
+    assert_eq!(sealed[0].len(), sealed[1].len());
+    let other_key = app::org_life::ballot::BallotKey::from_hex(&"17".repeat(32)).unwrap();
+    assert!(sealed.iter().all(|b| other_key.open(e, b).is_none()));
+    for b in &sealed {
+        for id in &roll {
+            assert!(
+                !b.windows(8).any(|w| w == id.to_be_bytes()),
+                "a member's id in the clear"
+            );
+        }
+    }
+    // At the close the ballots become counters and are gone.
+    sqlx::query("UPDATE evaluations SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 second' WHERE id = $1")
+        .bind(e)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (s, v) = call(
+        &mut secretary,
+        "evaluation",
+        &[("org", &w.branch_a.to_string())],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let tallies = v["ballot"]["tallies"].as_array().unwrap().clone();
+    assert_eq!(tallies.len(), roll.len());
+    for t in &tallies {
+        assert_eq!(t["votes"], serde_json::json!([1, 1, 0, 0]), "{t}");
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM evaluation_ballots WHERE evaluation_id = $1",
+            e
+        )
+        .await,
+        0
+    );
+    // Whoever reads every table and system column finds no voter beside a grade.
+    for join in [
+        "SELECT count(*) FROM evaluation_voters v JOIN evaluation_tallies t ON t.xmin = v.xmin WHERE v.evaluation_id = $1",
+        "SELECT count(*) FROM evaluation_voters v JOIN evaluation_tallies t ON t.evaluation_id = v.evaluation_id AND t.subject_id = v.user_id AND t.xmin = v.xmin WHERE v.evaluation_id = $1",
+    ] {
+        assert_eq!(count(&pool, join, e).await, 0, "{join}");
+    }
+    // A second look tallies nothing twice.
+    let (_, v) = call(
+        &mut secretary,
+        "evaluation",
+        &[("org", &w.branch_a.to_string())],
+    )
+    .await;
+    assert_eq!(v["ballot"]["tallies"], serde_json::Value::Array(tallies));
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_exported_year_writes_formula_like_cells_as_text(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 30).await;
+    sqlx::query("UPDATE meetings SET chair = $2, title = $3 WHERE id = $1")
+        .bind(id)
+        .bind("=HYPERLINK(\"http://evil.example\",\"点我\")")
+        .bind("+1+cmd|' /C calc'!A0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let year = chrono::Utc::now()
+        .with_timezone(&app::points::model::shanghai())
+        .format("%Y")
+        .to_string();
+    let r = secretary
+        .get(&format!(
+            "/orglife/export.csv?org={}&year={year}",
+            w.branch_a
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(r.body.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<String> = rows
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    assert!(
+        cells.contains(&"'=HYPERLINK(\"http://evil.example\",\"点我\")".to_owned()),
+        "{cells:?}"
+    );
+    assert!(
+        cells.contains(&"'+1+cmd|' /C calc'!A0".to_owned()),
+        "{cells:?}"
+    );
+    assert!(
+        cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@'])),
+        "{cells:?}"
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_attachment_is_served_only_to_those_who_may_see_its_meeting(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let id = meeting_at(&pool, &mut secretary, w.branch_a, 5).await;
+    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    pdf.resize(4096, b' ');
+    let r = secretary
+        .upload("attachment", "签到表.pdf", pdf.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let upload = r.json();
+    let url = upload["url"].as_str().unwrap().to_owned();
+    // Not yet attached: its uploader only.
+    let mut member = signed_in(&pool, "member").await;
+    assert_eq!(member.get(&url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(secretary.get(&url).await.status, StatusCode::OK);
+    let (s, v) = call(
+        &mut secretary,
+        "attach_file",
+        &[
+            ("meeting", &id.to_string()),
+            ("upload", upload["id"].as_str().unwrap()),
+            ("kind", "sign_in"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let r = member.get(&url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers[http::header::CONTENT_LENGTH],
+        pdf.len().to_string().as_str()
+    );
+    // The committee's admin (above the branch) too.
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    assert_eq!(admin.get(&url).await.status, StatusCode::OK);
+    // Another branch's secretary and someone of another company: nothing, not even HEAD.
+    let mut other = signed_in(&pool, "secretary2").await;
+    assert_eq!(other.get(&url).await.status, StatusCode::NOT_FOUND);
+    let head = other
+        .send(
+            http::Request::head(&url).header(http::header::HOST, common::HOST),
+            String::new(),
+        )
+        .await;
+    assert_eq!(head.status, StatusCode::NOT_FOUND);
+    let mut c = pool.acquire().await.unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    common::add_user(&mut c, &hash, "stranger", "13900000099").await;
+    let mut stranger = signed_in(&pool, "stranger").await;
+    assert_eq!(stranger.get(&url).await.status, StatusCode::NOT_FOUND);
+    // A made-up name, and the right id with another type.
+    assert_eq!(
+        member
+            .get("/media/0123456789abcdef0123456789abcdef.pdf")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        member.get(&url.replace(".pdf", ".png")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn two_companies_may_book_rooms_of_the_same_name_at_once(pool: PgPool) {
+    let w = world(&pool).await;
+    sqlx::query("INSERT INTO enterprises (name, credit_code, district, street) VALUES ('甲公司', '91440300MA5N000015', '南山区', '粤海街道')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE orgs SET enterprise_id = (SELECT id FROM enterprises WHERE name = '甲公司') WHERE id = $1")
+        .bind(w.committee)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A second company (no enterprise recorded) with a branch and its secretary.
+    let mut c = pool.acquire().await.unwrap();
+    let top = app::orgs::store::create_org(
+        &mut c,
+        &app::orgs::store::NewOrg {
+            tree: app::orgs::model::Tree::Party,
+            kind: app::orgs::model::OrgKind::Committee,
+            name: "乙公司党委",
+            parent: None,
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let top = app::orgs::store::org(&mut c, top).await.unwrap().unwrap();
+    let other = app::orgs::store::create_org(
+        &mut c,
+        &app::orgs::store::NewOrg {
+            tree: app::orgs::model::Tree::Party,
+            kind: app::orgs::model::OrgKind::Branch,
+            name: "乙公司党支部",
+            parent: Some(&top),
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let sec = common::add_user(&mut c, &hash, "secretary3", "13900000077").await;
+    app::orgs::store::join(&mut c, sec, other, app::orgs::model::MemberStatus::Full)
+        .await
+        .unwrap();
+    app::orgs::store::grant_role(
+        &mut c,
+        sec,
+        app::auth::model::Role::Secretary,
+        Some(other),
+        None,
+    )
+    .await
+    .unwrap();
+    let mut ours = signed_in(&pool, "secretary").await;
+    let mut theirs = signed_in(&pool, "secretary3").await;
+    let mut ours_too = signed_in(&pool, "secretary2").await;
+    let at = ("2031-05-06T19:00", "2031-05-06T20:00");
+    let (s, v) = schedule(
+        &mut ours,
+        w.branch_a,
+        "group_meeting",
+        at.0,
+        at.1,
+        "3 楼会议室",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = schedule(
+        &mut theirs,
+        other,
+        "group_meeting",
+        at.0,
+        at.1,
+        "3 楼会议室",
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "another company's room of the same name: {v}"
+    );
+    // Within one company the room is still kept.
+    let (s, v) = schedule(
+        &mut ours_too,
+        w.branch_b,
+        "group_meeting",
+        at.0,
+        at.1,
+        "3 楼会议室",
+    )
+    .await;
+    refused(s, &v, "MeetingRoomTaken");
 }

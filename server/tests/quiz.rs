@@ -58,11 +58,15 @@ async fn right_answers(pool: &PgPool, quiz: &Value) -> String {
     picks.join(",")
 }
 
+/// Starts a quiz as its page does; a special quiz as its 开始答题 button does.
 async fn start(c: &mut Client, kind: &str, set_id: Option<i64>) -> (StatusCode, Value) {
     let id = set_id.map(|i| i.to_string());
     let mut fields = vec![("kind", kind)];
     if let Some(id) = &id {
         fields.push(("set_id", id));
+    }
+    if kind == "special" {
+        fields.push(("begin", "true"));
     }
     let r = c.call("start_quiz", &fields).await;
     let json = serde_json::from_str(&r.body).unwrap_or(Value::Null);
@@ -198,7 +202,7 @@ async fn uploads_that_are_too_large_or_not_what_they_claim_are_refused_and_not_k
 }
 
 #[sqlx::test(migrator = "MIGRATIONS")]
-async fn uploaded_media_is_served_in_ranges_to_signed_in_members_only(pool: PgPool) {
+async fn uploaded_media_is_served_in_ranges_to_those_who_may_see_it_only(pool: PgPool) {
     world(&pool).await;
     let mut video = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
     video.extend((0..4096u32).map(|i| (i % 251) as u8));
@@ -209,11 +213,13 @@ async fn uploaded_media_is_served_in_ranges_to_signed_in_members_only(pool: PgPo
     assert_eq!(file["file_name"], "党课.mp4");
     let url = file["url"].as_str().unwrap().to_owned();
 
+    // Not yet part of anything: only its uploader fetches it.
     let mut member = signed_in(&pool, "member").await;
+    assert_eq!(member.get(&url).await.status, StatusCode::NOT_FOUND);
     let req = Request::get(&url)
         .header(header::HOST, common::HOST)
         .header(header::RANGE, "bytes=100-199");
-    let r = member.send(req, Vec::<u8>::new()).await;
+    let r = secretary.send(req, Vec::<u8>::new()).await;
     assert_eq!(r.status, StatusCode::PARTIAL_CONTENT);
     assert_eq!(
         r.headers[header::CONTENT_RANGE],
@@ -622,4 +628,170 @@ async fn a_contest_ranks_members_by_score_then_time_and_branches_by_participatio
             .await
             .unwrap();
     assert_eq!(points, 10, "a full special quiz is worth its cap of 10");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn opening_a_special_quiz_or_a_link_to_it_does_not_start_its_one_timed_attempt(pool: PgPool) {
+    world(&pool).await;
+    load_bank(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    let set = special(&mut admin, "党章专项答题", None, "10", false).await;
+    let mut member = signed_in(&pool, "member").await;
+    let attempts = async || -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM quiz_attempts WHERE kind = 'special'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    // The page (a GET, so also a link from anywhere) shows the cover only.
+    let page = member.get(&format!("/study/quiz/special/{set}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("开始答题"), "the start button");
+    assert_eq!(attempts().await, 0);
+    let r = member
+        .call(
+            "start_quiz",
+            &[("kind", "special"), ("set_id", &set.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let cover = r.json();
+    assert_eq!(cover["questions"], serde_json::json!([]));
+    assert_eq!(cover["cover"]["minutes"], 10);
+    assert_eq!(attempts().await, 0);
+    // Only the start button's POST begins it.
+    let (s, quiz) = start(&mut member, "special", Some(set)).await;
+    assert_eq!(s, StatusCode::OK, "{quiz}");
+    assert_eq!(quiz["questions"].as_array().unwrap().len(), 5);
+    assert!(quiz["seconds_left"].as_i64().unwrap() > 590);
+    assert_eq!(attempts().await, 1);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_weekly_quiz_sheet_closes_with_its_week(pool: PgPool) {
+    world(&pool).await;
+    load_bank(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    let (s, quiz) = start(&mut member, "weekly", None).await;
+    assert_eq!(s, StatusCode::OK, "{quiz}");
+    assert_eq!(quiz["seconds_left"], Value::Null, "no clock on the page");
+    let (deadline, closes): (
+        Option<chrono::DateTime<chrono::Utc>>,
+        chrono::DateTime<chrono::Utc>,
+    ) = sqlx::query_as(
+        "SELECT a.deadline_at, s.closes_at FROM quiz_attempts a JOIN quiz_sets s ON s.id = a.set_id
+             WHERE a.kind = 'weekly'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(deadline, Some(closes));
+    // The week is over: a sheet kept open cannot be handed in after it.
+    sqlx::query(
+        "UPDATE quiz_attempts SET deadline_at = now() - interval '1 minute' WHERE kind = 'weekly'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let answers = right_answers(&pool, &quiz).await;
+    let r = member
+        .call(
+            "submit_quiz",
+            &[
+                ("attempt_id", &quiz["attempt_id"].to_string()),
+                ("answers", &answers),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["Conflict"], "QuizLate");
+    let awarded: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM point_ledger WHERE source_kind = 'weekly_quiz'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(awarded, 0);
+}
+
+/// An XLSX file of one sheet with these (cell, text) pairs.
+fn xlsx(cells: &[(&str, &str)], padding: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut put = |name: &str, body: &[u8]| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body).unwrap();
+    };
+    put(
+        "[Content_Types].xml",
+        br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+    );
+    put(
+        "_rels/.rels",
+        br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    put(
+        "xl/workbook.xml",
+        br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    put(
+        "xl/_rels/workbook.xml.rels",
+        br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+    );
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (cell, text) in cells {
+        sheet.push_str(&format!(
+            r#"<row><c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c></row>"#
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    sheet.push_str(&" ".repeat(padding));
+    put("xl/worksheets/sheet1.xml", sheet.as_bytes());
+    zip.finish().unwrap().into_inner()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_sheet_past_a_limit_is_refused_by_that_limit_and_the_server_keeps_serving(pool: PgPool) {
+    world(&pool).await;
+    let mut admin = signed_in(&pool, "admin").await;
+    // 1.6 kB: a header cell and one cell at the sheet's very last place, which a reader
+    // that lays out the whole range would need 500 GB for.
+    let far = xlsx(&[("A1", "题目"), ("XFD1048576", "x")], 0);
+    assert!(far.len() < 4096, "{}", far.len());
+    // A part that unpacks past its limit (65 MB of spaces in a small zip).
+    let bomb = xlsx(&[("A1", "题目")], 65 << 20);
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    for (name, bytes, msg) in [
+        ("far.xlsx", far, "SheetTooManyRows"),
+        ("bomb.xlsx", bomb, "SheetTooLarge"),
+    ] {
+        let up = admin.upload("sheet", name, bytes).await;
+        assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
+        let id = up.json()["id"].as_str().unwrap().to_owned();
+        let r = admin.call("import_questions", &[("upload", &id)]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {}",
+            r.body
+        );
+        assert_eq!(
+            r.json()["Invalid"][0],
+            serde_json::json!({"field": "file", "msg": msg})
+        );
+        let r = admin.call("import_ledger", &[("upload", &id)]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {}",
+            r.body
+        );
+    }
+    assert_eq!(bank_size(&pool).await, 0);
+    // Still serving: the example bank imports whole.
+    let r = import(&mut admin, "题库.xlsx", example("question-bank.xlsx")).await;
+    assert!(r["imported"].as_u64().unwrap() >= 10, "{r}");
 }

@@ -118,7 +118,7 @@ pub async fn sign_up(
     }
     tx.commit().await?;
 
-    session::sign_in_session(user_id).await?;
+    session::sign_in_session(user_id, 0).await?;
     tracing::info!(user_id, org_id = placement.org_id, "signed up");
     leptos_axum::redirect("/me");
     Ok(())
@@ -141,20 +141,26 @@ pub async fn sign_in(login: String, password: String, next: String) -> Result<()
     if password.is_empty() {
         return Err(AppError::invalid("password", Msg::Required));
     }
-    session::limit_sign_in(&login).await?;
-
     let mut conn = session::pool()?.acquire().await?;
     let found = super::store::credentials(&mut conn, &login).await?;
+    let account = match &found {
+        Some(c) => c.user_id.to_string(),
+        None => format!("login:{}", login.key()),
+    };
+    session::limit_sign_in(&mut conn, &account).await?;
+    // No connection held while the password is hashed.
     drop(conn);
     let hash = found.as_ref().map(|c| c.password_hash.clone());
-    if !session::verify_password(password, hash).await? {
+    let right = session::verify_password(password, hash).await?;
+    let mut conn = session::pool()?.acquire().await?;
+    let Some(found) = found.filter(|_| right) else {
+        session::count_sign_in_failure(&mut conn, &account).await?;
         tracing::info!("sign-in refused");
         return Err(generic());
-    }
-    let Some(found) = found else {
-        return Err(generic());
     };
-    session::sign_in_session(found.user_id).await?;
+    session::clear_sign_in_failures(&mut conn, &account).await?;
+    drop(conn);
+    session::sign_in_session(found.user_id, found.session_epoch).await?;
     let mut tx = session::begin().await?;
     crate::points::store::award_sign_in(&mut tx, found.user_id, chrono::Utc::now()).await?;
     tx.commit().await?;
@@ -185,9 +191,7 @@ pub async fn change_password(
     use super::session;
     use crate::error::{FieldError, Msg};
 
-    let user_id = session::current_user_id()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let claim = session::require_claim().await?;
     let mut errors = Vec::new();
     if current.is_empty() {
         errors.push(FieldError::new("current", Msg::Required));
@@ -202,6 +206,7 @@ pub async fn change_password(
     AppError::check(errors)?;
 
     let mut conn = session::pool()?.acquire().await?;
+    let user_id = session::actor_of(&mut conn, &claim).await?.user_id;
     let stored = super::store::password_hash(&mut conn, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -209,7 +214,9 @@ pub async fn change_password(
         return Err(AppError::invalid("current", Msg::WrongCurrentPassword));
     }
     let hash = session::hash_password(password).await?;
-    super::store::set_password_hash(&mut conn, user_id, &hash).await?;
+    // Every other session of the account ends; this one keeps the new epoch.
+    let epoch = super::store::set_password_hash(&mut conn, user_id, &hash).await?;
+    session::keep_epoch(epoch).await?;
     tracing::info!(user_id, "password changed");
     Ok(())
 }
@@ -223,9 +230,11 @@ pub async fn set_locale(locale: String, next: String) -> Result<(), AppError> {
     use crate::i18n::Locale;
 
     let locale = Locale::parse(&locale).ok_or_else(|| AppError::BadRequest("locale".into()))?;
-    if let Some(user_id) = session::current_user_id().await? {
+    if session::claim().await?.is_some() {
         let mut conn = session::pool()?.acquire().await?;
-        super::store::set_locale(&mut conn, user_id, locale).await?;
+        if let Some(user_id) = session::live_user_id(&mut conn).await? {
+            super::store::set_locale(&mut conn, user_id, locale).await?;
+        }
     }
     session::set_locale_cookie(locale);
     leptos_axum::redirect(&session::local_path(&next, "/"));
@@ -236,13 +245,14 @@ pub async fn set_locale(locale: String, next: String) -> Result<(), AppError> {
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     use super::session;
-    let Some(user_id) = session::current_user_id().await? else {
+    let Some(claim) = session::claim().await? else {
         return Ok(None);
     };
     let mut conn = session::pool()?.acquire().await?;
-    let Some(actor) = super::store::actor(&mut conn, user_id).await? else {
+    let Some(actor) = super::store::actor(&mut conn, &claim).await? else {
         return Ok(None);
     };
+    let user_id = actor.user_id;
     let display_name = crate::orgs::store::display_name(&mut conn, user_id).await?;
     Ok(Some(SessionUser {
         user_id,

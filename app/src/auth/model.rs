@@ -91,6 +91,57 @@ impl Login {
     }
 }
 
+/// Who a session says is signed in: the user, the session's id and the epoch of its
+/// sign-in. Not to be believed until checked against the database (a live session).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub user_id: i64,
+    pub session_id: String,
+    pub epoch: i32,
+}
+
+/// Recent failed sign-ins that bear on one attempt, in the current window: of this account
+/// from this address, from this address on any account, and of this account from anywhere,
+/// with the seconds since the account's last failure and until the window ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SignInFailures {
+    pub pair: i32,
+    pub address: i32,
+    pub account: i32,
+    pub since_account_failure: f64,
+    pub window_left: f64,
+}
+
+/// The sign-in limits: failures allowed for one account from one address, from one address
+/// over all accounts, and for one account from everywhere before its growing delay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignInLimits {
+    pub per_pair: i32,
+    pub per_address: i32,
+    pub account_ceiling: i32,
+    pub window_secs: i64,
+}
+
+/// Whether an attempt may go ahead, or the seconds to wait. Only failures count, so that
+/// ordinary use from one office address never locks anyone out, and someone guessing
+/// another's password cannot lock its owner out: an address with no failure on the account
+/// always gets its attempt. Past the account's ceiling, each address that has failed on it
+/// waits twice as long after every further failure (2, 4, 8 … seconds, at most the window).
+pub fn sign_in_gate(f: &SignInFailures, l: &SignInLimits) -> Result<(), u64> {
+    let wait = |secs: f64| secs.ceil().max(1.0) as u64;
+    if f.pair >= l.per_pair || f.address >= l.per_address {
+        return Err(wait(f.window_left));
+    }
+    if f.pair > 0 && f.account >= l.account_ceiling {
+        let over = (f.account - l.account_ceiling + 1).min(20) as u32;
+        let delay = (2f64.powi(over as i32)).min(l.window_secs as f64);
+        if f.since_account_failure < delay {
+            return Err(wait(delay - f.since_account_failure));
+        }
+    }
+    Ok(())
+}
+
 /// A person's name as shown to others: 1 to 32 characters, no control characters.
 pub fn parse_display_name(input: &str) -> Result<String, Msg> {
     let name = input.trim();
@@ -322,6 +373,46 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const LIMITS: SignInLimits = SignInLimits {
+        per_pair: 5,
+        per_address: 50,
+        account_ceiling: 20,
+        window_secs: 900,
+    };
+
+    fn failures(pair: i32, address: i32, account: i32, since: f64) -> SignInFailures {
+        SignInFailures {
+            pair,
+            address,
+            account,
+            since_account_failure: since,
+            window_left: 600.0,
+        }
+    }
+
+    #[test]
+    fn an_address_with_no_failure_on_the_account_always_gets_its_attempt() {
+        // Someone else failed 200 times a second ago: the owner's address is not held up.
+        assert_eq!(sign_in_gate(&failures(0, 0, 200, 1.0), &LIMITS), Ok(()));
+        assert_eq!(sign_in_gate(&failures(0, 49, 200, 0.0), &LIMITS), Ok(()));
+    }
+
+    #[test]
+    fn too_many_failures_from_one_address_wait_for_the_window() {
+        assert_eq!(sign_in_gate(&failures(4, 4, 4, 0.0), &LIMITS), Ok(()));
+        assert_eq!(sign_in_gate(&failures(5, 5, 5, 0.0), &LIMITS), Err(600));
+        assert_eq!(sign_in_gate(&failures(0, 50, 0, 0.0), &LIMITS), Err(600));
+    }
+
+    #[test]
+    fn past_the_account_ceiling_a_failed_address_waits_longer_after_each_failure() {
+        assert_eq!(sign_in_gate(&failures(1, 1, 19, 0.0), &LIMITS), Ok(()));
+        assert_eq!(sign_in_gate(&failures(1, 1, 20, 0.5), &LIMITS), Err(2));
+        assert_eq!(sign_in_gate(&failures(1, 1, 20, 2.0), &LIMITS), Ok(()));
+        assert_eq!(sign_in_gate(&failures(1, 1, 23, 3.0), &LIMITS), Err(13));
+        assert_eq!(sign_in_gate(&failures(1, 1, 400, 10.0), &LIMITS), Err(890));
+    }
 
     fn path(s: &str) -> OrgPath {
         OrgPath::parse(s).unwrap()

@@ -5,18 +5,24 @@ use leptos::prelude::*;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use tower_sessions::Session;
 
-use super::model::{Actor, Login};
+use super::model::{Actor, Claim};
 use crate::error::AppError;
 
 /// The session key under which the signed-in user's id is stored.
 pub const USER_ID_KEY: &str = "uid";
+/// The session key of the account's session epoch at sign-in (see `store::set_password_hash`).
+pub const EPOCH_KEY: &str = "epoch";
 
 /// Settings the server hands to the app through context.
 #[derive(Clone, Debug)]
 pub struct AuthSettings {
-    /// Sign-in attempts allowed per account and per client address in one window.
+    /// Failed sign-ins allowed for one account from one client address, and from one
+    /// address over all accounts, in one window (successes never count).
     pub signin_per_account: i32,
     pub signin_per_ip: i32,
+    /// Failed sign-ins of one account from everywhere after which each address that has
+    /// failed on it waits longer after every further failure.
+    pub signin_account_ceiling: i32,
     /// Sign-ups allowed per client address in one window.
     pub signup_per_ip: i32,
     pub window_secs: i64,
@@ -25,8 +31,9 @@ pub struct AuthSettings {
 impl Default for AuthSettings {
     fn default() -> Self {
         Self {
-            signin_per_account: 10,
-            signin_per_ip: 60,
+            signin_per_account: 5,
+            signin_per_ip: 50,
+            signin_account_ceiling: 20,
             signup_per_ip: 30,
             window_secs: 15 * 60,
         }
@@ -55,17 +62,53 @@ pub async fn session() -> Result<Session, AppError> {
         .map_err(|e| AppError::internal(format!("no session layer: {e}")))
 }
 
-/// The signed-in user's id, if any. A session that cannot be read counts as signed out.
-pub async fn current_user_id() -> Result<Option<i64>, AppError> {
-    let session = session().await?;
-    Ok(session.get::<i64>(USER_ID_KEY).await.unwrap_or(None))
+/// Who the session says is signed in, if anyone; to be checked against the database with
+/// [`require_actor`] or `store::live_session_sql`. A session that cannot be read counts as
+/// signed out.
+pub async fn claim_of(session: &Session) -> Option<Claim> {
+    let user_id = session.get::<i64>(USER_ID_KEY).await.ok().flatten()?;
+    let epoch = session
+        .get::<i32>(EPOCH_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    Some(Claim {
+        user_id,
+        session_id: session.id()?.to_string(),
+        epoch,
+    })
+}
+
+/// The claim of this request's session (see [`claim_of`]).
+pub async fn claim() -> Result<Option<Claim>, AppError> {
+    Ok(claim_of(&session().await?).await)
+}
+
+/// The caller's claim, or `Unauthenticated`.
+pub async fn require_claim() -> Result<Claim, AppError> {
+    claim().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in user's id when the session is live, checked in the database.
+pub async fn live_user_id(conn: &mut PgConnection) -> Result<Option<i64>, AppError> {
+    match claim().await? {
+        Some(c) if super::store::is_live(conn, &c).await? => Ok(Some(c.user_id)),
+        _ => Ok(None),
+    }
 }
 
 /// The signed-in caller and their roles, or `Unauthenticated`. Every server function that
 /// needs a user starts here, then asks the returned `Actor` about the organization at hand.
+/// A session signed out on another server, or older than the account's last password
+/// change, is refused here at once.
 pub async fn require_actor(conn: &mut PgConnection) -> Result<Actor, AppError> {
-    let user_id = current_user_id().await?.ok_or(AppError::Unauthenticated)?;
-    super::store::actor(conn, user_id)
+    actor_of(conn, &require_claim().await?).await
+}
+
+/// The actor of a claim, when its session is live.
+pub async fn actor_of(conn: &mut PgConnection, claim: &Claim) -> Result<Actor, AppError> {
+    super::store::actor(conn, claim)
         .await?
         .ok_or(AppError::Unauthenticated)
 }
@@ -122,27 +165,99 @@ pub async fn rate_limit(key: &str, limit: i32) -> Result<(), AppError> {
     let mut conn = pool()?.acquire().await?;
     let window = settings().window_secs;
     match super::store::hit_rate_limit(&mut conn, key, window, limit).await? {
-        Some(retry_after_secs) => {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.insert_header(
-                    http::header::RETRY_AFTER,
-                    http::HeaderValue::from(retry_after_secs),
-                );
-            }
-            Err(AppError::RateLimited { retry_after_secs })
-        }
+        Some(retry_after_secs) => Err(refuse_for(retry_after_secs)),
         None => Ok(()),
     }
 }
 
-pub async fn limit_sign_in(login: &Login) -> Result<(), AppError> {
+/// The counters a sign-in consults: this account from this address, this address, and this
+/// account. An account is its user id, so that a phone number and a user name count as one;
+/// a login that names nobody counts under its own text.
+fn sign_in_keys(account: &str, ip: &str) -> [String; 3] {
+    [
+        format!("signin:fail:{account}:{ip}"),
+        format!("signin:fail-ip:{ip}"),
+        format!("signin:fail-account:{account}"),
+    ]
+}
+
+/// Whether this address may try to sign in to `account` now (see
+/// [`super::model::sign_in_gate`]); `RateLimited` with the wait when not.
+pub async fn limit_sign_in(conn: &mut PgConnection, account: &str) -> Result<(), AppError> {
+    use super::model::{SignInFailures, SignInLimits, sign_in_gate};
     let s = settings();
-    rate_limit(&format!("signin:ip:{}", client_ip().await), s.signin_per_ip).await?;
-    rate_limit(
-        &format!("signin:account:{}", login.key()),
-        s.signin_per_account,
-    )
-    .await
+    let ip = client_ip().await;
+    let (counts, left) =
+        super::store::window_counts(conn, &sign_in_keys(account, &ip), s.window_secs).await?;
+    let failures = SignInFailures {
+        pair: counts[0].0,
+        address: counts[1].0,
+        account: counts[2].0,
+        since_account_failure: counts[2].1,
+        window_left: left,
+    };
+    let limits = SignInLimits {
+        per_pair: s.signin_per_account,
+        per_address: s.signin_per_ip,
+        account_ceiling: s.signin_account_ceiling,
+        window_secs: s.window_secs,
+    };
+    sign_in_gate(&failures, &limits).map_err(refuse_for)
+}
+
+/// Counts a failed sign-in against this address and `account`.
+pub async fn count_sign_in_failure(conn: &mut PgConnection, account: &str) -> Result<(), AppError> {
+    let window = settings().window_secs;
+    for key in sign_in_keys(account, &client_ip().await) {
+        super::store::hit_rate_limit(conn, &key, window, i32::MAX).await?;
+    }
+    Ok(())
+}
+
+/// A successful sign-in forgets this address's failures on the account (typos before it).
+pub async fn clear_sign_in_failures(
+    conn: &mut PgConnection,
+    account: &str,
+) -> Result<(), AppError> {
+    let [pair, ..] = sign_in_keys(account, &client_ip().await);
+    Ok(super::store::clear_rate_limit(conn, &pair).await?)
+}
+
+/// `RateLimited` with the wait, also as a `Retry-After` header.
+fn refuse_for(retry_after_secs: u64) -> AppError {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(retry_after_secs),
+        );
+    }
+    AppError::RateLimited { retry_after_secs }
+}
+
+/// Refuses an attempt while `key` has `limit` failures in the current window of
+/// `window_secs`; count a failure with [`count_failure`]. For guesses that only failures
+/// should limit (check-in codes).
+pub async fn limit_failures(
+    conn: &mut PgConnection,
+    key: &str,
+    limit: i32,
+    window_secs: i64,
+) -> Result<(), AppError> {
+    let (counts, left) = super::store::window_counts(conn, &[key.to_owned()], window_secs).await?;
+    if counts[0].0 >= limit {
+        return Err(refuse_for(left.ceil().max(1.0) as u64));
+    }
+    Ok(())
+}
+
+/// Counts a failure under `key` (see [`limit_failures`]).
+pub async fn count_failure(
+    conn: &mut PgConnection,
+    key: &str,
+    window_secs: i64,
+) -> Result<(), AppError> {
+    super::store::hit_rate_limit(conn, key, window_secs, i32::MAX).await?;
+    Ok(())
 }
 
 pub async fn limit_sign_up() -> Result<(), AppError> {
@@ -192,12 +307,23 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
 }
 
 /// Starts a signed-in session: a new session id (so a planted id is worthless), then the
-/// user id.
-pub async fn sign_in_session(user_id: i64) -> Result<(), AppError> {
+/// user id and the account's session epoch.
+pub async fn sign_in_session(user_id: i64, epoch: i32) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(AppError::internal)?;
     session
         .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(AppError::internal)?;
+    keep_epoch(epoch).await
+}
+
+/// Keeps the account's new session epoch in this session (after a password change made
+/// here, which ends the account's other sessions but not this one).
+pub async fn keep_epoch(epoch: i32) -> Result<(), AppError> {
+    session()
+        .await?
+        .insert(EPOCH_KEY, epoch)
         .await
         .map_err(AppError::internal)
 }

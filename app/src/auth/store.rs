@@ -2,7 +2,7 @@
 
 use sqlx::{PgConnection, Row};
 
-use super::model::{Actor, Grant, InvitationCode, Login, Role};
+use super::model::{Actor, Claim, Grant, InvitationCode, Login, Role};
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
 use crate::orgs::model::{MemberStatus, OrgPath};
@@ -12,6 +12,8 @@ pub struct Credentials {
     pub user_id: i64,
     pub password_hash: String,
     pub locale: Locale,
+    /// Kept in the session at sign-in (see [`set_password_hash`]).
+    pub session_epoch: i32,
 }
 
 pub async fn credentials(
@@ -19,8 +21,12 @@ pub async fn credentials(
     login: &Login,
 ) -> sqlx::Result<Option<Credentials>> {
     let sql = match login {
-        Login::Phone(_) => "SELECT id, password_hash, locale FROM users WHERE phone = $1",
-        Login::Username(_) => "SELECT id, password_hash, locale FROM users WHERE username = $1",
+        Login::Phone(_) => {
+            "SELECT id, password_hash, locale, session_epoch FROM users WHERE phone = $1"
+        }
+        Login::Username(_) => {
+            "SELECT id, password_hash, locale, session_epoch FROM users WHERE username = $1"
+        }
     };
     let row = sqlx::query(sql)
         .bind(login.key())
@@ -30,6 +36,7 @@ pub async fn credentials(
         user_id: r.get("id"),
         password_hash: r.get("password_hash"),
         locale: Locale::parse(r.get::<&str, _>("locale")).unwrap_or_default(),
+        session_epoch: r.get("session_epoch"),
     }))
 }
 
@@ -40,17 +47,22 @@ pub async fn password_hash(conn: &mut PgConnection, user_id: i64) -> sqlx::Resul
         .await
 }
 
+/// Sets a new password and ends every session of the account: each holds the epoch of its
+/// sign-in, which no longer matches. Returns the new epoch, for the session that made the
+/// change to keep.
 pub async fn set_password_hash(
     conn: &mut PgConnection,
     user_id: i64,
     hash: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
-        .bind(user_id)
-        .bind(hash)
-        .execute(conn)
-        .await?;
-    Ok(())
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
+         WHERE id = $1 RETURNING session_epoch",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn set_locale(conn: &mut PgConnection, user_id: i64, locale: Locale) -> sqlx::Result<()> {
@@ -94,21 +106,50 @@ pub async fn insert_user(conn: &mut PgConnection, user: &NewUser<'_>) -> Result<
 }
 
 /// Loads what the user holds: the input of every authorization check.
-pub async fn actor(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<Actor>> {
-    // One row per grant, or one row of nulls for a user without any; none for no user.
-    let rows = sqlx::query(
+pub async fn actor(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<Option<Actor>> {
+    // One row per grant, or one row of nulls for a user without any; none for no user or a
+    // session that has ended.
+    let rows = sqlx::query(&format!(
         "SELECT g.role, o.path::text AS path
          FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
-         WHERE u.id = $1",
-    )
-    .bind(user_id)
+         WHERE u.id = $1 AND {}",
+        live_session_sql("$1", "$2", "$3")
+    ))
+    .bind(claim.user_id)
+    .bind(&claim.session_id)
+    .bind(claim.epoch)
     .fetch_all(conn)
     .await?;
     if rows.is_empty() {
         return Ok(None);
     }
     let grants = rows.iter().filter_map(grant_of).collect();
-    Ok(Some(Actor { user_id, grants }))
+    Ok(Some(Actor {
+        user_id: claim.user_id,
+        grants,
+    }))
+}
+
+/// A condition that holds while the session (`sid`, with the `epoch` of its sign-in) of
+/// user `user` is live: not signed out or expired (its row is in the session store's
+/// table, whatever a server keeps in memory), and no password change since it began. Every
+/// query that reads who is asking includes it, so that a sign-out or a password change on
+/// one server is honoured by every other at once, at no extra round trip.
+pub fn live_session_sql(user: &str, sid: &str, epoch: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM users lu WHERE lu.id = {user} AND lu.session_epoch = {epoch})
+         AND EXISTS (SELECT 1 FROM tower_sessions.session ls WHERE ls.id = {sid} AND ls.expiry_date > now())"
+    )
+}
+
+/// Whether a session's claim is live (see [`live_session_sql`]).
+pub async fn is_live(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<bool> {
+    sqlx::query_scalar(&format!("SELECT {}", live_session_sql("$1", "$2", "$3")))
+        .bind(claim.user_id)
+        .bind(&claim.session_id)
+        .bind(claim.epoch)
+        .fetch_one(conn)
+        .await
 }
 
 /// The grant in a row with `role` and `path` columns (nulls: none).
@@ -186,7 +227,7 @@ pub async fn hit_rate_limit(
          )
          INSERT INTO rate_limits (key, window_start, hits)
          SELECT $1, start, 1 FROM w
-         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1, last_hit = now()
          RETURNING hits, extract(epoch FROM (window_start + make_interval(secs => $2) - now()))::float8 AS left_secs",
     )
     .bind(key)
@@ -196,6 +237,48 @@ pub async fn hit_rate_limit(
     let hits: i32 = row.get("hits");
     let left: f64 = row.get("left_secs");
     Ok((hits > limit).then(|| left.ceil().max(1.0) as u64))
+}
+
+/// The counts of `keys` in the current fixed window of `window_secs`, each with the seconds
+/// since its last count (none counted: 0 hits, since the window began), and the seconds
+/// until the window ends.
+pub async fn window_counts(
+    conn: &mut PgConnection,
+    keys: &[String],
+    window_secs: i64,
+) -> sqlx::Result<(Vec<(i32, f64)>, f64)> {
+    let rows: Vec<(String, i32, f64, f64)> = sqlx::query_as(
+        "WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start)
+         SELECT k, coalesce(r.hits, 0),
+                extract(epoch FROM now() - coalesce(r.last_hit, w.start))::float8,
+                extract(epoch FROM (w.start + make_interval(secs => $2) - now()))::float8
+         FROM unnest($1::text[]) AS k CROSS JOIN w
+         LEFT JOIN rate_limits r ON r.key = k AND r.window_start = w.start",
+    )
+    .bind(keys)
+    .bind(window_secs as f64)
+    .fetch_all(conn)
+    .await?;
+    let left = rows.first().map_or(window_secs as f64, |r| r.3);
+    Ok((
+        keys.iter()
+            .map(|k| {
+                rows.iter()
+                    .find(|r| &r.0 == k)
+                    .map_or((0, 0.0), |r| (r.1, r.2))
+            })
+            .collect(),
+        left,
+    ))
+}
+
+/// Forgets a counter (a success clears the failures before it).
+pub async fn clear_rate_limit(conn: &mut PgConnection, key: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM rate_limits WHERE key = $1")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

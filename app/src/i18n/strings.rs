@@ -109,6 +109,11 @@ strings! {
     msg_import_empty: "文件里没有可导入的数据行。", "The file has no rows to import.";
     msg_import_not_utf8: "CSV 文件需为 UTF-8 编码，请在表格软件中另存为“CSV UTF-8”。", "The CSV file must be UTF-8; save it as \"CSV UTF-8\" in your spreadsheet program.";
     msg_import_unreadable: "文件无法读取，可能已损坏或不是表格文件。", "The file cannot be read; it may be damaged or not a spreadsheet.";
+    msg_sheet_too_many_rows: "表格最多 200,000 行，请分成几个文件导入。", "A sheet may have at most 200,000 rows; split it into several files.";
+    msg_sheet_too_many_columns: "表格最多 100 列。", "A sheet may have at most 100 columns.";
+    msg_sheet_too_many_cells: "表格最多 2,000,000 个单元格，请分成几个文件导入。", "A sheet may have at most 2,000,000 cells; split it into several files.";
+    msg_sheet_too_large: "表格解压后超过 100 MB（或其中一部分超过 64 MB），无法读取。", "The sheet unpacks to more than 100 MB (or one part of it to more than 64 MB) and cannot be read.";
+    msg_upload_quota_full: "你的上传空间已用完，请联系管理员。未被使用的文件会在 7 天后自动清理。", "Your upload space is full; ask an administrator. Files nothing uses are removed after 7 days.";
     msg_question_kind_unknown: "题型应为单选、多选或判断。", "The kind must be single choice, multiple choice or true/false.";
     msg_options_gap: "选项需从 A 开始依次填写，中间不能空缺。", "Options must be filled from A on, without gaps.";
     msg_options_too_few: "选择题至少需要两个选项。", "A choice question needs at least two options.";
@@ -258,6 +263,8 @@ strings! {
     rules_change: "修改", "Change";
     field_points: "每单位分值", "Points per unit";
     field_cap: "上限（留空为不设）", "Cap (empty for none)";
+    field_day_cap: "每日上限（选填）", "Daily cap (optional)";
+    field_week_cap: "每周上限（选填）", "Weekly cap (optional)";
     field_from: "生效日期", "Start date";
     rule_version_added: "已新增规则版本。", "New rule version added.";
     no_cap: "不设上限", "no cap";
@@ -337,6 +344,11 @@ strings! {
     quiz_cleared: "回答正确，已移出错题本。", "Right. It has left the book.";
     quiz_needs_js: "答题需要启用 JavaScript。", "Quizzes need JavaScript.";
     quiz_time_left: "剩余时间 {t}", "Time left {t}";
+    quiz_begin: "开始答题", "Start";
+    quiz_cover_timed: "共 {n} 题，限时 {m} 分钟，从点“开始答题”起计时，时间到自动交卷。", "{n} questions in {m} minutes, timed from when you press Start; the sheet goes in by itself when time is up.";
+    quiz_cover_untimed: "共 {n} 题，不限时。", "{n} questions, no time limit.";
+    quiz_cover_closes: "截止：{t}", "Closes {t}";
+    quiz_cover_once: "每人只有一次机会，开始后不能重来。", "One attempt each; once started it cannot be restarted.";
     quiz_submit: "交卷（已答 {n}/{total}）", "Submit ({n} of {total} answered)";
     quiz_submitting: "正在交卷…", "Submitting…";
     quiz_points_earned: "获得 {n} 积分", "You earned {n} points";
@@ -509,7 +521,8 @@ strings! {
     founding_matched_code: "已按统一社会信用代码匹配到台账", "Matched to the ledger by credit code";
     founding_matched_name: "按企业名称匹配到台账（信用代码与台账不同，请核对）", "Matched to the ledger by name (the credit code differs; please check)";
     founding_unmatched: "台账中未找到该企业，请审核人核实", "Not in the ledger; the reviewer should check the enterprise";
-    founding_unmatched_short: "台账无此企业", "Not in ledger";
+    founding_unmatched_short: "待核实企业", "Check the firm";
+    founding_submitted_note: "已提交，等待审核", "Sent, waiting for review";
     founding_applicant: "申请人", "Applicant";
     founding_history: "办理记录", "History";
     ev_submitted: "提交申请", "Submitted";
@@ -605,6 +618,8 @@ strings! {
     life_life_meeting: "组织生活会", "Annual organization-life meeting";
     life_evaluation: "民主评议", "Annual member evaluation";
     msg_meeting_end_before_start: "结束时间要晚于开始时间，且同一天内结束。", "The end must be after the start, within a day.";
+    msg_meeting_too_soon: "会议须至少提前 20 分钟安排：签到在开始前 20 分钟开放。", "A meeting must be scheduled at least 20 minutes before it starts: check-in opens 20 minutes before the start.";
+    life_starts_hint: "至少在 20 分钟之后开始；已开始的会议不能补登。", "At least 20 minutes from now; a meeting that has started cannot be added afterwards.";
     msg_meeting_no_place: "请填写地点或线上会议链接。", "Give a place or an online meeting link.";
     msg_meeting_room_taken: "这个地点在该时段已有会议，请换个时间或地点。", "Another meeting is in that place at that time; choose another time or place.";
     msg_link_invalid: "链接要以 http:// 或 https:// 开头。", "The link must start with http:// or https://.";
@@ -765,7 +780,12 @@ strings! {
     evaluation_open_until: "投票进行中，{at} 截止。", "Voting is open until {at}.";
     evaluation_closed_at: "投票已于 {at} 结束。", "Voting closed at {at}.";
     evaluation_progress: "已投票 {voted} / {total} 人", "{voted} of {total} have voted";
-    evaluation_secret: "无记名投票：提交后不能修改，也不会记录你投了什么。", "Secret ballot: it cannot be changed once sent, and what you voted is not recorded.";
+    evaluation_secret: "无记名投票：提交后不能修改，谁也看不到你投了什么。", "Secret ballot: it cannot be changed once sent, and nobody can see what you voted.";
+    evaluation_privacy_title: "你的选择如何保密", "How your choices stay secret";
+    evaluation_privacy_open: "投票期间，每张选票都用只保存在服务器配置中的密钥加密后存放，数据库和备份里看不到内容，也没有投票人和时间。", "While the ballot is open, each ballot is stored sealed with a key kept only in the server's configuration: the database and its backups show neither its content nor its voter or time.";
+    evaluation_privacy_close: "投票结束时，所有选票一次性解密、计入各人的票数后立即删除；此后任何人（包括系统管理员）都无法知道谁投了什么。", "When it closes, all ballots are opened at once, added to each member's counts and deleted; from then on nobody, the system's operators included, can tell who voted what.";
+    evaluation_privacy_operator: "唯一的例外：同时掌握密钥和数据库的系统运维人员，在投票结束前理论上可以解密。", "The one exception: an operator who holds both the key and the database could, in principle, open ballots before the close.";
+    evaluation_privacy_counts: "谁已投票对组织者可见，以便提醒；票数在结束后才公布。", "Who has voted is visible to the organizers, so that they can remind others; the counts are shown only after the close.";
     evaluation_cast: "提交选票", "Cast the ballot";
     evaluation_voted: "你已投票，谢谢。", "You have voted. Thank you.";
     evaluation_member: "成员", "Member";

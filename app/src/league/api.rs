@@ -93,13 +93,8 @@ pub async fn enterprise_ledger(
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let administers = actor.grants.iter().any(|g| {
-        matches!(
-            g.role,
-            crate::auth::model::Role::PlatformAdmin | crate::auth::model::Role::OrgAdmin
-        )
-    });
-    if !administers {
+    let scope = super::store::ledger_scope(&mut conn, &actor).await?;
+    if scope.is_empty() {
         return Err(AppError::Forbidden);
     }
     let filter = match filter.trim() {
@@ -111,6 +106,7 @@ pub async fn enterprise_ledger(
     let (total, rows) = super::store::ledger(
         &mut conn,
         &super::store::LedgerQuery {
+            scope: &scope,
             q: &q,
             district: district.trim(),
             filter: &filter,
@@ -125,7 +121,12 @@ pub async fn enterprise_ledger(
         pages: (total + 49) / 50,
         rows,
         districts: super::store::districts(&mut conn).await?,
-        duplicates: super::store::probable_duplicates(&mut conn, 20).await?,
+        // Merging is for platform admins, who see the whole ledger.
+        duplicates: if scope.all {
+            super::store::probable_duplicates(&mut conn, 20).await?
+        } else {
+            vec![]
+        },
     })
 }
 

@@ -14,6 +14,7 @@ use crate::error::AppError;
 pub struct LedgerFacts {
     pub name: String,
     pub credit_code: String,
+    pub address: String,
     pub employees: i32,
     pub young_employees: i32,
     pub party_members: i32,
@@ -62,6 +63,22 @@ pub struct ApplicationView {
     pub invitation: Option<String>,
     /// The viewer holds the current step.
     pub can_review: bool,
+}
+
+impl ApplicationView {
+    /// Only what the applicant typed and the reviewers' messages: nothing from the ledger
+    /// (a credit code is public, a firm's head counts are not) and nothing of how it was
+    /// matched.
+    pub fn for_applicant(&mut self) {
+        self.ledger = None;
+        self.matched_by = None;
+        self.enterprise_id = None;
+        for e in &mut self.events {
+            if e.action == "submitted" {
+                e.message = "applicant".to_owned();
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,7 +218,9 @@ pub async fn track_application(token: String) -> Result<ApplicationView, AppErro
     let id = super::founding_store::by_token(&mut conn, token.trim())
         .await?
         .ok_or(AppError::NotFound)?;
-    super::founding_flow::full_view(&mut conn, id).await
+    let mut view = super::founding_flow::full_view(&mut conn, id).await?;
+    view.for_applicant();
+    Ok(view)
 }
 
 /// The applicant answers a request for more information; the application goes back to the

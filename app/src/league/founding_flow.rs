@@ -15,8 +15,16 @@ pub const APPLY_PER_ADDRESS: i32 = 10;
 /// Applications per credit code per window.
 pub const APPLY_PER_CODE: i32 = 3;
 
-/// The site's origin as the browser reached it, for links sent by text message.
+/// The site's public address (`SITE_URL`), handed to the app through context.
+#[derive(Clone, Debug)]
+pub struct SiteUrl(pub String);
+
+/// The site's origin for links sent by text message and shown to copy: the configured
+/// public address, else as the browser reached it.
 pub fn origin() -> String {
+    if let Some(SiteUrl(url)) = leptos::prelude::use_context::<SiteUrl>() {
+        return url.trim_end_matches('/').to_owned();
+    }
     let parts = leptos::prelude::use_context::<http::request::Parts>();
     let header = |name: http::header::HeaderName| {
         parts
@@ -43,7 +51,13 @@ fn random_token(len: usize) -> String {
 /// Matches, routes and stores an application; answers its tracking token.
 pub async fn submit(conn: &mut PgConnection, app: &NewApplication) -> Result<String, AppError> {
     let key = super::model::name_key(&app.enterprise_name);
-    let matched = store::match_ledger(conn, app.credit_code.as_str(), &key).await?;
+    let found = store::match_ledger(conn, app.credit_code.as_str(), &key).await?;
+    // Only a credit code attaches the application to a ledger firm; a name alone is a
+    // suggestion for the reviewers, and checks nothing against the firm.
+    let (matched, by_name) = match found {
+        Some(m) if m.by == "code" => (Some(m), None),
+        other => (None, other),
+    };
     if let Some(m) = &matched {
         if m.deregistered {
             return Err(AppError::invalid(
@@ -77,11 +91,11 @@ pub async fn submit(conn: &mut PgConnection, app: &NewApplication) -> Result<Str
     let level =
         next_level(&present, None).ok_or(AppError::invalid("district", Msg::DistrictUnknown))?;
     let token = random_token(32);
-    let id = store::insert(conn, app, matched.as_ref(), level, &token).await?;
-    let note = match &matched {
-        Some(m) if m.by == "code" => "",
-        Some(_) => "name",
-        None => "unmatched",
+    let id = store::insert(conn, app, matched.as_ref(), by_name.as_ref(), level, &token).await?;
+    let note = match (&matched, &by_name) {
+        (Some(_), _) => "",
+        (None, Some(_)) => "name",
+        (None, None) => "unmatched",
     };
     store::event(conn, id, Some(level), "submitted", None, note).await?;
     tracing::info!(

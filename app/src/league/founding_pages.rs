@@ -149,6 +149,7 @@ fn History(events: Vec<super::founding_api::EventView>) -> impl IntoView {
                 };
                 let when_who = if who.is_empty() { when(e.at) } else { format!("{} · {who}", when(e.at)) };
                 let note = match e.action.as_str() {
+                    "submitted" if e.message == "applicant" => t.founding_submitted_note.to_owned(),
                     "submitted" if e.message == "name" => t.founding_matched_name.to_owned(),
                     "submitted" if e.message == "unmatched" => t.founding_unmatched.to_owned(),
                     "submitted" => t.founding_matched_code.to_owned(),
@@ -329,7 +330,7 @@ pub fn FoundingReviewPage() -> impl IntoView {
                                         <tr><th>{t.cmp_code}</th><td>{a.credit_code.clone()}</td><td>{ledger.as_ref().map(|l| l.credit_code.clone()).unwrap_or_else(|| "—".into())}</td></tr>
                                         <tr><th>{t.cmp_young}</th><td>{a.young_employees}</td><td>{ledger.as_ref().map(|l| l.young_employees.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
                                         <tr><th>{t.cmp_league}</th><td>{a.league_members}</td><td>{ledger.as_ref().map(|l| l.league_members.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
-                                        <tr><th>{t.cmp_place}</th><td colspan="2">{format!("{} {} {}", a.district, a.street, a.address)}</td></tr>
+                                        <tr><th>{t.cmp_place}</th><td>{format!("{} {}", a.district, a.street)}</td><td>{ledger.as_ref().map(|l| l.address.clone()).unwrap_or_else(|| "—".into())}</td></tr>
                                         <tr><th>{t.cmp_contact}</th><td colspan="2">{format!("{} {}", a.contact_name, a.contact_phone)}</td></tr>
                                         <tr><th>{t.cmp_secretary}</th><td colspan="2">{format!("{} {}", a.secretary_name, a.secretary_phone)}</td></tr>
                                     </tbody>

@@ -109,46 +109,38 @@ pub async fn known_areas(conn: &mut PgConnection) -> Result<Vec<(String, String)
     .await?)
 }
 
-/// Stores a new application held at `level`; a second open one for the same credit code is
-/// a conflict. The tracking token is kept as its hash only.
+/// Stores a new application held at `level`, with what the applicant typed (the ledger's
+/// district and street, when matched by code, route it); a second open one for the same
+/// credit code is a conflict. The tracking token is kept as its hash only. `by_name` is a
+/// ledger firm of the same name, kept only as a suggestion for the reviewers.
 pub async fn insert(
     conn: &mut PgConnection,
     a: &NewApplication,
     matched: Option<&Matched>,
+    by_name: Option<&Matched>,
     level: AreaLevel,
     token: &str,
 ) -> Result<i64, AppError> {
-    let (name, district, street, address) = match matched {
-        Some(m) => (
-            m.name.as_str(),
-            m.district.as_str(),
-            m.street.as_str(),
-            m.address.as_str(),
-        ),
-        None => (
-            a.enterprise_name.as_str(),
-            a.district.as_str(),
-            a.street.as_str(),
-            "",
-        ),
+    let (district, street) = match matched {
+        Some(m) => (m.district.as_str(), m.street.as_str()),
+        None => (a.district.as_str(), a.street.as_str()),
     };
     sqlx::query_scalar(
         "INSERT INTO founding_applications
              (token_hash, enterprise_name, credit_code, enterprise_id, matched_by, district, street,
               address, contact_name, contact_phone, young_employees, league_members,
-              secretary_name, secretary_phone, note, level)
-         VALUES (encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2, $3, $4, $5, $6, $7, $8, $9,
-                 $10, $11, $12, $13, $14, $15, $16)
+              secretary_name, secretary_phone, note, level, name_match_id)
+         VALUES (encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2, $3, $4, $5, $6, $7, '', $8,
+                 $9, $10, $11, $12, $13, $14, $15, $16)
          RETURNING id",
     )
     .bind(token)
-    .bind(name)
+    .bind(&a.enterprise_name)
     .bind(a.credit_code.as_str())
     .bind(matched.map(|m| m.enterprise_id))
-    .bind(matched.map(|m| m.by))
+    .bind(matched.or(by_name).map(|m| m.by))
     .bind(district)
     .bind(street)
-    .bind(address)
     .bind(&a.contact_name)
     .bind(a.contact_phone.as_str())
     .bind(a.young_employees)
@@ -157,6 +149,7 @@ pub async fn insert(
     .bind(a.secretary_phone.as_str())
     .bind(&a.note)
     .bind(level.as_str())
+    .bind(by_name.map(|m| m.enterprise_id))
     .fetch_one(conn)
     .await
     .map_err(|e| match crate::error::unique_violation(&e).as_deref() {
@@ -206,7 +199,7 @@ const COLUMNS: &str = "a.id, a.enterprise_name, a.credit_code, a.enterprise_id, 
     a.district, a.street, a.address, a.contact_name, a.contact_phone, a.young_employees,
     a.league_members, a.secretary_name, a.secretary_phone, a.note, a.state, a.level, a.org_id,
     a.created_at, a.updated_at,
-    e.name AS l_name, e.credit_code AS l_code, e.employees AS l_employees,
+    e.name AS l_name, e.credit_code AS l_code, e.address AS l_address, e.employees AS l_employees,
     e.young_employees AS l_young, e.party_members AS l_party, e.league_members AS l_league,
     e.status AS l_status, (SELECT name FROM orgs WHERE id = a.org_id) AS org_name";
 
@@ -237,6 +230,7 @@ fn view(r: &sqlx::postgres::PgRow) -> Result<ApplicationView, AppError> {
             .map(|name| LedgerFacts {
                 name,
                 credit_code: r.get("l_code"),
+                address: r.get("l_address"),
                 employees: r.get("l_employees"),
                 young_employees: r.get("l_young"),
                 party_members: r.get("l_party"),
@@ -264,7 +258,8 @@ pub async fn application(
             .await?;
     }
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM founding_applications a LEFT JOIN enterprises e ON e.id = a.enterprise_id
+        "SELECT {COLUMNS} FROM founding_applications a
+         LEFT JOIN enterprises e ON e.id = coalesce(a.enterprise_id, a.name_match_id)
          WHERE a.id = $1"
     ))
     .bind(id)
@@ -373,7 +368,8 @@ pub async fn queue(conn: &mut PgConnection, areas: &[Area]) -> Result<Vec<QueueR
                 street,
                 state,
                 level,
-                matched: r.get::<Option<String>, _>("matched_by").is_some(),
+                // Only a code match needs no check of the firm.
+                matched: r.get::<Option<String>, _>("matched_by").as_deref() == Some("code"),
                 mine,
                 waiting_days: super::founding::age_days(updated, now),
             })
@@ -417,7 +413,12 @@ pub async fn found(
     };
     let (org_id, name) = match outcome {
         Outcome::OwnBranch => {
-            let name = branch_name(&app.enterprise_name);
+            // A firm matched by its code is named as the ledger has it.
+            let firm = match (&app.ledger, app.enterprise_id) {
+                (Some(l), Some(_)) => l.name.as_str(),
+                _ => app.enterprise_name.as_str(),
+            };
+            let name = branch_name(firm);
             let id = create_org(
                 conn,
                 &NewOrg {

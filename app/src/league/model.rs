@@ -301,6 +301,35 @@ pub fn in_areas(areas: &[Area], district: &str, street: &str) -> bool {
     areas.iter().any(|a| a.covers(district, street))
 }
 
+/// Which firms of the enterprise ledger someone may read: the whole ledger (platform
+/// admins), the firms in the areas of the League committees they review for, and the
+/// firms of the organizations they administer (a company's own admins: their firm only).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerScope {
+    pub all: bool,
+    pub areas: Vec<Area>,
+    pub firms: Vec<i64>,
+}
+
+impl LedgerScope {
+    pub fn everything() -> Self {
+        Self {
+            all: true,
+            ..Self::default()
+        }
+    }
+
+    /// Sees no firm at all: the ledger page is not for them.
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.areas.is_empty() && self.firms.is_empty()
+    }
+
+    /// Whether a firm (its id, district and street) is in the scope.
+    pub fn covers(&self, firm: i64, district: &str, street: &str) -> bool {
+        self.all || self.firms.contains(&firm) || in_areas(&self.areas, district, street)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,5 +435,29 @@ mod tests {
         assert_eq!(founding(3, 0), Founding::OwnBranch);
         assert_eq!(founding(2, 5), Founding::JointBranch);
         assert_eq!(founding(0, 0), Founding::NotYet);
+    }
+
+    #[test]
+    fn a_company_admin_reads_their_own_firm_and_a_reviewer_their_area() {
+        let street = Area {
+            level: AreaLevel::Street,
+            district: "南山区".into(),
+            street: "粤海街道".into(),
+        };
+        let reviewer = LedgerScope {
+            areas: vec![street],
+            ..LedgerScope::default()
+        };
+        assert!(reviewer.covers(1, "南山区", "粤海街道"));
+        assert!(!reviewer.covers(1, "南山区", "蛇口街道"));
+        let company = LedgerScope {
+            firms: vec![7],
+            ..LedgerScope::default()
+        };
+        assert!(company.covers(7, "福田区", "华富街道"));
+        assert!(!company.covers(8, "福田区", "华富街道"));
+        assert!(LedgerScope::everything().covers(9, "", ""));
+        assert!(LedgerScope::default().is_empty());
+        assert!(!company.is_empty());
     }
 }

@@ -118,6 +118,8 @@ pub async fn merge(
 
 /// Filters for the ledger list.
 pub struct LedgerQuery<'a> {
+    /// Only the firms this scope covers.
+    pub scope: &'a super::model::LedgerScope,
     pub q: &'a str,
     pub district: &'a str,
     /// `with_org`, `without_org`, `eligible` (could found, has none), `deregistered`, or "".
@@ -138,7 +140,12 @@ pub async fn ledger(
              FROM enterprises e
              WHERE e.status <> 'merged'
                AND ($1 = '%%' OR e.name ILIKE $1 OR e.credit_code = upper($2))
-               AND ($3 = '' OR e.district = $3))
+               AND ($3 = '' OR e.district = $3)
+               AND ($7 OR e.id = ANY ($8) OR EXISTS (
+                   SELECT 1 FROM unnest($9::text[], $10::text[], $11::text[]) AS a (level, district, street)
+                   WHERE a.level = 'city'
+                      OR (a.level = 'district' AND a.district = e.district)
+                      OR (a.level = 'street' AND a.district = e.district AND a.street = e.street))))
          SELECT m.*, count(*) OVER () AS total FROM matched m
          WHERE CASE $4
                  WHEN 'with_org' THEN m.has_org
@@ -155,6 +162,11 @@ pub async fn ledger(
     .bind(f.filter)
     .bind(f.limit)
     .bind(f.offset)
+    .bind(f.scope.all)
+    .bind(&f.scope.firms)
+    .bind(f.scope.areas.iter().map(|a| a.level.as_str()).collect::<Vec<_>>())
+    .bind(f.scope.areas.iter().map(|a| a.district.as_str()).collect::<Vec<_>>())
+    .bind(f.scope.areas.iter().map(|a| a.street.as_str()).collect::<Vec<_>>())
     .fetch_all(conn)
     .await?;
     let total = rows.first().map(|r| r.get::<i64, _>("total")).unwrap_or(0);
@@ -335,6 +347,35 @@ pub async fn areas_of(
         .filter(|(p, _)| !held.iter().any(|(q, _)| q != p && p.is_within(q)))
         .map(|(_, a)| a.clone())
         .collect())
+}
+
+/// The part of the ledger `actor` may read (see `model::LedgerScope`).
+pub async fn ledger_scope(
+    conn: &mut PgConnection,
+    actor: &crate::auth::model::Actor,
+) -> Result<super::model::LedgerScope, AppError> {
+    use crate::auth::model::Role;
+    if actor.is_platform_admin() {
+        return Ok(super::model::LedgerScope::everything());
+    }
+    let administered: Vec<String> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::OrgAdmin)
+        .filter_map(|g| g.path.as_ref().map(|p| p.to_string()))
+        .collect();
+    let firms: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT o.enterprise_id FROM orgs o
+         WHERE o.enterprise_id IS NOT NULL AND o.path <@ ANY ($1::ltree[])",
+    )
+    .bind(&administered)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(super::model::LedgerScope {
+        all: false,
+        areas: areas_of(conn, actor).await?,
+        firms,
+    })
 }
 
 /// Whether an enterprise has an organization, as SQL over `e` (an `enterprises` row): one of

@@ -66,9 +66,9 @@ pub async fn my_notices() -> Result<Vec<NoticeView>, AppError> {
 #[server(endpoint = "unread_notices")]
 pub async fn unread_notices() -> Result<i64, AppError> {
     use crate::auth::session;
-    let Some(user_id) = session::current_user_id().await? else {
+    let Some(claim) = session::claim().await? else {
         return Ok(0);
     };
     let mut conn = session::pool()?.acquire().await?;
-    super::store::unread(&mut conn, user_id).await
+    super::store::unread(&mut conn, &claim).await
 }

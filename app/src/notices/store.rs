@@ -57,11 +57,18 @@ pub async fn recent(conn: &mut PgConnection, user_id: i64) -> Result<Vec<NoticeV
         .collect())
 }
 
-pub async fn unread(conn: &mut PgConnection, user_id: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
-    )
-    .bind(user_id)
+/// The unread messages of the claim's user; none when its session is no longer live.
+pub async fn unread(
+    conn: &mut PgConnection,
+    claim: &crate::auth::model::Claim,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL AND {}",
+        crate::auth::store::live_session_sql("$1", "$2", "$3")
+    ))
+    .bind(claim.user_id)
+    .bind(&claim.session_id)
+    .bind(claim.epoch)
     .fetch_one(conn)
     .await?)
 }

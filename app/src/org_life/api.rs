@@ -195,6 +195,8 @@ mod schedule {
             recorder,
         };
         let meeting = form.parse().map_err(AppError::Invalid)?;
+        crate::org_life::model::check_lead_time(meeting.starts, chrono::Utc::now())
+            .map_err(|m| AppError::invalid("starts", m))?;
         let ticked: Vec<String> = members.unwrap_or_default().into_values().collect();
         let attendees = crate::org_life::model::Attendees::parse(&attendees, &ticked)
             .map_err(|m| AppError::invalid("attendees", m))?;

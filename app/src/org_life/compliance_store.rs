@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::{PgConnection, Row};
 
-use super::model::{DueItem, MeetingKind, Requirement};
+use super::model::{Counts, DueItem, HeldMeeting, MeetingKind, Requirement, counted};
 use crate::error::AppError;
 use crate::orgs::model::{OrgPath, Tree};
 
@@ -44,26 +44,32 @@ pub async fn branches(
         .collect())
 }
 
-/// The meetings of branches (kind, Asia/Shanghai day) from `from` on, held or to come.
+/// The meetings of branches from `from` on, held or to come: kind, Asia/Shanghai day,
+/// whether anyone's attendance was recorded and whether the record was accepted.
 pub async fn meetings_since(
     conn: &mut PgConnection,
     org_ids: &[i64],
     from: NaiveDate,
-) -> Result<HashMap<i64, Vec<(MeetingKind, NaiveDate)>>, AppError> {
+) -> Result<HashMap<i64, Vec<HeldMeeting>>, AppError> {
     let rows = sqlx::query(
-        "SELECT org_id, kind, (starts_at AT TIME ZONE 'Asia/Shanghai')::date AS day
-         FROM meetings WHERE org_id = ANY ($1) AND starts_at >= $2::date - interval '1 day'",
+        "SELECT m.org_id, m.kind, (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date AS day,
+                EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = m.id) AS held,
+                EXISTS (SELECT 1 FROM meeting_records r WHERE r.meeting_id = m.id AND r.state = 'accepted') AS accepted
+         FROM meetings m WHERE m.org_id = ANY ($1) AND m.starts_at >= $2::date - interval '1 day'",
     )
     .bind(org_ids)
     .bind(from)
     .fetch_all(conn)
     .await?;
-    let mut out: HashMap<i64, Vec<(MeetingKind, NaiveDate)>> = HashMap::new();
+    let mut out: HashMap<i64, Vec<HeldMeeting>> = HashMap::new();
     for r in &rows {
         if let Some(kind) = MeetingKind::parse(r.get("kind")) {
-            out.entry(r.get("org_id"))
-                .or_default()
-                .push((kind, r.get("day")));
+            out.entry(r.get("org_id")).or_default().push(HeldMeeting {
+                kind,
+                day: r.get("day"),
+                held: r.get("held"),
+                accepted: r.get("accepted"),
+            });
         }
     }
     Ok(out)
@@ -119,7 +125,7 @@ pub async fn run_alerts(
     let none = vec![];
     for b in &all {
         let reqs = reqs.get(&b.tree).unwrap_or(&none);
-        let held = meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]);
+        let meetings = meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]);
         let describe = |i: &DueItem, text: &str| {
             text.replace("{org}", &b.name)
                 .replace("{item}", kind_label(i.kind, b.tree, t))
@@ -127,7 +133,12 @@ pub async fn run_alerts(
                 .replace("{end}", &i.span.end.to_string())
         };
         let link = format!("/orglife?org={}", b.id);
-        for item in warnings(reqs, b.theme_day, held, today) {
+        for item in warnings(
+            reqs,
+            b.theme_day,
+            &counted(meetings, Counts::Scheduled),
+            today,
+        ) {
             if record_alert(conn, b.id, &item, "warned").await? {
                 let holders = crate::transfers::store::holders(conn, b.id, true).await?;
                 crate::transfers::store::notify(
@@ -148,7 +159,7 @@ pub async fn run_alerts(
             }
         }
         let Some(parent) = b.parent_id else { continue };
-        for item in escalations(reqs, b.theme_day, held, today) {
+        for item in escalations(reqs, b.theme_day, &counted(meetings, Counts::Held), today) {
             if record_alert(conn, b.id, &item, "escalated").await? {
                 let admins = crate::transfers::store::holders(conn, parent, false).await?;
                 crate::transfers::store::notify(
@@ -172,8 +183,8 @@ pub async fn run_alerts(
     Ok((warned, escalated))
 }
 
-/// Per branch: the meetings started between `from` (included) and `until` (excluded) and
-/// not in the future, and how many of their records the superior accepted.
+/// Per branch: the meetings held (attendance recorded) that started between `from`
+/// (included) and `until` (excluded), and how many of their records the superior accepted.
 pub async fn records_between(
     conn: &mut PgConnection,
     org_ids: &[i64],
@@ -184,6 +195,7 @@ pub async fn records_between(
         "SELECT m.org_id, count(*), count(*) FILTER (WHERE r.state = 'accepted')
          FROM meetings m LEFT JOIN meeting_records r ON r.meeting_id = m.id
          WHERE m.org_id = ANY ($1) AND m.starts_at <= now()
+           AND EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = m.id)
            AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date >= $2
            AND (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date < $3
          GROUP BY m.org_id",
@@ -218,7 +230,10 @@ pub async fn life_components(
             let (due, on_time) = super::model::held_on_time(
                 reqs.get(&b.tree).map(Vec::as_slice).unwrap_or(&[]),
                 b.theme_day,
-                meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]),
+                &counted(
+                    meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]),
+                    Counts::Accepted,
+                ),
                 from,
                 until,
                 today,

@@ -54,15 +54,16 @@ pub async fn evaluation(org: i64) -> Result<EvaluationView, AppError> {
     use super::evaluation_store as store;
     use super::model::ballot_state;
     use crate::auth::session;
-    let mut conn = session::pool()?.acquire().await?;
-    let actor = session::require_actor(&mut conn).await?;
-    let branches = super::store::my_branches(&mut conn, actor.user_id).await?;
+    let mut tx = session::begin().await?;
+    let conn = &mut *tx;
+    let actor = session::require_actor(conn).await?;
+    let branches = super::store::my_branches(conn, actor.user_id).await?;
     let org = if org == 0 {
         branches.first().map(|b| b.0).ok_or(AppError::NotFound)?
     } else {
         org
     };
-    let o = crate::orgs::store::org(&mut conn, org)
+    let o = crate::orgs::store::org(conn, org)
         .await?
         .ok_or(AppError::NotFound)?;
     let organizer = actor.can_manage(&o.path);
@@ -72,15 +73,19 @@ pub async fn evaluation(org: i64) -> Result<EvaluationView, AppError> {
     let now = chrono::Utc::now();
     let year = chrono::Datelike::year(&crate::points::model::day_of(now));
     let when = super::model::local_minute;
-    let ballot = match store::of_year(&mut conn, o.id, year).await? {
+    let ballot = match store::of_year(conn, o.id, year).await? {
         None => None,
         Some(e) => {
             let state = ballot_state(e.opens_at, e.closes_at, now);
-            let roll = store::roll(&mut conn, e.id).await?;
+            if state == BallotState::Closed {
+                let key = super::evaluation_flow::ballot_key()?;
+                super::evaluation_flow::tally_if_closed(conn, &key, e.id).await?;
+            }
+            let roll = store::roll(conn, e.id).await?;
             let me = roll.iter().find(|r| r.0 == actor.user_id);
             let names: HashMap<i64, String> = roll.iter().map(|r| (r.0, r.1.clone())).collect();
             let tallies = if state == BallotState::Closed {
-                store::tallies(&mut conn, e.id)
+                store::tallies(conn, e.id)
                     .await?
                     .into_iter()
                     .map(|t| TallyView {
@@ -107,11 +112,12 @@ pub async fn evaluation(org: i64) -> Result<EvaluationView, AppError> {
             })
         }
     };
-    let my_results = store::results_of(&mut conn, actor.user_id)
+    let my_results = store::results_of(conn, actor.user_id)
         .await?
         .into_iter()
         .filter_map(|(y, name, g)| Some((y, name, Grade::parse(&g)?)))
         .collect();
+    tx.commit().await?;
     Ok(EvaluationView {
         org_id: o.id,
         org_name: o.name,
@@ -163,8 +169,8 @@ pub async fn open_evaluation(org: i64, days: String) -> Result<i64, AppError> {
 }
 
 /// Casts the viewer's ballot: every member on the roll (themselves included) graded once,
-/// while the ballot is open, one ballot per voter. Only counters change: the ballot itself
-/// is not kept, so nobody can tell who voted what.
+/// while the ballot is open, one ballot per voter. The ballot is kept sealed until the
+/// close and then only counted (see `ballot.rs`), so nobody can tell who voted what.
 #[server(endpoint = "cast_ballot")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(evaluation)))]
 pub async fn cast_ballot(evaluation: i64, grades: HashMap<String, String>) -> Result<(), AppError> {
@@ -186,7 +192,8 @@ pub async fn cast_ballot(evaluation: i64, grades: HashMap<String, String>) -> Re
     }
     let ids: Vec<i64> = roll.iter().map(|r| r.0).collect();
     let ballot = parse_ballot(&grades, &ids).map_err(|m| AppError::invalid("", m))?;
-    store::cast(&mut tx, e.id, actor.user_id, &ballot).await?;
+    let key = super::evaluation_flow::ballot_key()?;
+    super::evaluation_flow::cast(&mut tx, &key, e.id, actor.user_id, &ballot).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -214,6 +221,8 @@ pub async fn confirm_evaluation(evaluation: i64) -> Result<(), AppError> {
     if ballot_state(e.opens_at, e.closes_at, chrono::Utc::now()) != BallotState::Closed {
         return Err(AppError::invalid("", Msg::EvaluationNotClosed));
     }
+    let key = super::evaluation_flow::ballot_key()?;
+    super::evaluation_flow::tally_if_closed(&mut tx, &key, e.id).await?;
     let results: Vec<(i64, Grade)> = store::tallies(&mut tx, e.id)
         .await?
         .into_iter()

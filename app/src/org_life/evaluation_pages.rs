@@ -70,6 +70,15 @@ fn EvaluationBody(
         <section class="card">
             <h2>{format!("{} · {}", v.org_name, v.year)}</h2>
             <p class="muted small">{t.evaluation_lead}</p>
+            <details class="help">
+                <summary>{t.evaluation_privacy_title}</summary>
+                <ul class="small">
+                    <li>{t.evaluation_privacy_open}</li>
+                    <li>{t.evaluation_privacy_close}</li>
+                    <li>{t.evaluation_privacy_operator}</li>
+                    <li>{t.evaluation_privacy_counts}</li>
+                </ul>
+            </details>
         </section>
     };
     let body = match v.ballot.clone() {

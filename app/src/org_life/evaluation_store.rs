@@ -1,5 +1,6 @@
 //! SQL for the annual member evaluation (民主评议): opening a ballot with its roll, voting
-//! once (the ballot only adds to counters), the tallies, and the confirmed results.
+//! once (a "has voted" mark and a sealed ballot, nothing else), turning the sealed ballots
+//! into counters at the close, the tallies, and the confirmed results.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row};
@@ -103,13 +104,14 @@ pub async fn roll(
     .await?)
 }
 
-/// Counts one voter's ballot: records that they voted (a second ballot is refused; two at
-/// once wait on the key and the second is refused) and adds each grade to its counter.
+/// Keeps one voter's sealed ballot: records that they voted (a second ballot is refused;
+/// two at once wait on the key and the second is refused) and stores the sealed ballot,
+/// with nothing that names the voter or the moment.
 pub async fn cast(
     conn: &mut PgConnection,
     evaluation_id: i64,
     voter: i64,
-    grades: &[(i64, Grade)],
+    sealed: &[u8],
 ) -> Result<(), AppError> {
     let first = sqlx::query(
         "INSERT INTO evaluation_voters (evaluation_id, user_id) VALUES ($1, $2)
@@ -122,20 +124,86 @@ pub async fn cast(
     if first.is_none() {
         return Err(AppError::Conflict(Msg::BallotCast));
     }
-    let subjects: Vec<i64> = grades.iter().map(|g| g.0).collect();
-    let names: Vec<&str> = grades.iter().map(|g| g.1.as_str()).collect();
+    sqlx::query("INSERT INTO evaluation_ballots (evaluation_id, sealed) VALUES ($1, $2)")
+        .bind(evaluation_id)
+        .bind(sealed)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks an evaluation for its tally; true when it has closed and is not yet tallied.
+pub async fn lock_untallied(conn: &mut PgConnection, evaluation_id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT tallied_at IS NULL AND closes_at <= now() FROM evaluations WHERE id = $1 FOR UPDATE",
+    )
+    .bind(evaluation_id)
+    .fetch_optional(conn)
+    .await?
+    .unwrap_or(false))
+}
+
+/// The evaluations that have closed and are not yet tallied.
+pub async fn closed_untallied(conn: &mut PgConnection) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM evaluations WHERE tallied_at IS NULL AND closes_at <= now() ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The sealed ballots of an evaluation.
+pub async fn sealed_ballots(
+    conn: &mut PgConnection,
+    evaluation_id: i64,
+) -> Result<Vec<Vec<u8>>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT sealed FROM evaluation_ballots WHERE evaluation_id = $1")
+            .bind(evaluation_id)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Adds the opened ballots' counts to the counters, deletes the sealed ballots and marks
+/// the evaluation tallied.
+pub async fn finish_tally(
+    conn: &mut PgConnection,
+    evaluation_id: i64,
+    tallies: &[super::model::Tally],
+) -> Result<(), AppError> {
+    let mut subjects = Vec::new();
+    let mut grades = Vec::new();
+    let mut votes = Vec::new();
+    for t in tallies {
+        for (grade, n) in Grade::ALL.iter().zip(t.votes) {
+            if n > 0 {
+                subjects.push(t.member);
+                grades.push(grade.as_str());
+                votes.push(n as i32);
+            }
+        }
+    }
     sqlx::query(
         "INSERT INTO evaluation_tallies (evaluation_id, subject_id, grade, votes)
-         SELECT $1, s, g, 1 FROM unnest($2::bigint[], $3::text[]) AS b (s, g)
-         ORDER BY s, g
+         SELECT $1, s, g, n FROM unnest($2::bigint[], $3::text[], $4::int[]) AS b (s, g, n)
          ON CONFLICT (evaluation_id, subject_id, grade)
-         DO UPDATE SET votes = evaluation_tallies.votes + 1",
+         DO UPDATE SET votes = evaluation_tallies.votes + EXCLUDED.votes",
     )
     .bind(evaluation_id)
     .bind(&subjects)
-    .bind(&names)
-    .execute(conn)
+    .bind(&grades)
+    .bind(&votes)
+    .execute(&mut *conn)
     .await?;
+    sqlx::query("DELETE FROM evaluation_ballots WHERE evaluation_id = $1")
+        .bind(evaluation_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE evaluations SET tallied_at = now() WHERE id = $1")
+        .bind(evaluation_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

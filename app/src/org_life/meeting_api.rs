@@ -325,13 +325,23 @@ pub async fn check_in(meeting: i64, code: String) -> Result<(), AppError> {
     use crate::points::store::award_once;
     let typed = super::model::parse_code(&code)
         .ok_or_else(|| AppError::invalid("code", Msg::CheckInCodeFormat))?;
+    use super::model::{CODE_TRIES, CODE_TRIES_WINDOW_SECONDS, CheckInRefusal};
     let mut tx = session::begin().await?;
     let a = super::meeting_flow::access(&mut tx, meeting).await?;
+    let tries = format!("checkin:{meeting}:{}", a.actor.user_id);
+    session::limit_failures(&mut tx, &tries, CODE_TRIES, CODE_TRIES_WINDOW_SECONDS).await?;
     let now = chrono::Utc::now();
-    super::model::check_in(a.expected, a.meeting.starts_at, now, &typed, |slot| {
+    let verdict = super::model::check_in(a.expected, a.meeting.starts_at, now, &typed, |slot| {
         code_for(&a.meeting.code_secret, slot)
-    })
-    .map_err(|r| AppError::invalid("code", r.msg()))?;
+    });
+    if let Err(refusal) = verdict {
+        if refusal == CheckInRefusal::WrongCode {
+            // Counted outside the transaction, which the refusal rolls back.
+            let mut conn = session::pool()?.acquire().await?;
+            session::count_failure(&mut conn, &tries, CODE_TRIES_WINDOW_SECONDS).await?;
+        }
+        return Err(AppError::invalid("code", refusal.msg()));
+    }
     let user = a.actor.user_id;
     if !super::meeting_store::attend(&mut tx, meeting, user, None).await? {
         return Err(AppError::Conflict(Msg::CheckInTwice));
@@ -559,6 +569,8 @@ mod change {
         }
         .parse()
         .map_err(AppError::Invalid)?;
+        crate::org_life::model::check_lead_time(changed.starts, chrono::Utc::now())
+            .map_err(|m| AppError::invalid("starts", m))?;
         let expected = crate::org_life::store::change(&mut tx, meeting, &changed).await?;
         let t = crate::i18n::use_t();
         let when = crate::org_life::model::local_minute(changed.starts);

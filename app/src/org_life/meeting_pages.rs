@@ -181,7 +181,7 @@ fn ChangeForm(v: MeetingDetailView, actions: Actions) -> impl IntoView {
                     <FormError error />
                     <input type="hidden" name="meeting" value=v.id />
                     <Field label=t.f_meeting_title name="title" value=value(&v.title) error />
-                    <Field label=t.f_meeting_starts name="starts" kind="datetime-local" value=value(&v.starts_input) error />
+                    <Field label=t.f_meeting_starts name="starts" kind="datetime-local" hint=t.life_starts_hint value=value(&v.starts_input) error />
                     <Field label=t.f_meeting_ends name="ends" kind="datetime-local" value=value(&v.ends_input) error />
                     <Field label=t.f_meeting_place name="place" value=value(&v.place) error />
                     <Field label=t.f_meeting_link name="online_link" kind="url" value=value(&v.online_link) error />

@@ -4,12 +4,16 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod ballot;
+#[cfg(feature = "ssr")]
 pub mod code;
 pub mod compliance_api;
 pub mod compliance_pages;
 #[cfg(feature = "ssr")]
 pub mod compliance_store;
 pub mod evaluation_api;
+#[cfg(feature = "ssr")]
+pub mod evaluation_flow;
 pub mod evaluation_pages;
 #[cfg(feature = "ssr")]
 pub mod evaluation_store;

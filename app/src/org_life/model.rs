@@ -267,6 +267,40 @@ pub const ESCALATE_WITHIN_DAYS: i64 = 28;
 /// Without organization life for this many days a branch is flagged (six months).
 pub const IDLE_DAYS: i64 = 183;
 
+/// A branch's meeting as compliance sees it: held means someone's attendance was recorded
+/// (by code or by hand); accepted means the superior accepted its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldMeeting {
+    pub kind: MeetingKind,
+    pub day: NaiveDate,
+    pub held: bool,
+    pub accepted: bool,
+}
+
+/// Which meetings count: any scheduled one (a warning is not needed when the item is on
+/// the calendar), those held (an escalation is not needed when it took place), or those
+/// held with their record accepted (compliance and the star rating: a meeting row alone
+/// proves nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counts {
+    Scheduled,
+    Held,
+    Accepted,
+}
+
+/// The meetings that count, as (kind, day).
+pub fn counted(meetings: &[HeldMeeting], counts: Counts) -> Vec<(MeetingKind, NaiveDate)> {
+    meetings
+        .iter()
+        .filter(|m| match counts {
+            Counts::Scheduled => true,
+            Counts::Held => m.held,
+            Counts::Accepted => m.held && m.accepted,
+        })
+        .map(|m| (m.kind, m.day))
+        .collect()
+}
+
 /// Is a meeting of the item's kind in the item's period among `meetings` (kind, day)?
 fn covered(item: &DueItem, meetings: &[(MeetingKind, NaiveDate)]) -> bool {
     meetings
@@ -315,16 +349,22 @@ pub fn held_on_time(
     (ended.len() as u32, on_time as u32)
 }
 
-/// A branch's compliance from the meetings it held (kind, day held; meetings still to come
-/// are ignored).
+/// A branch's compliance from its meetings: an item is on time when a meeting of its kind
+/// in its period was held and its record accepted; "last held" and the six-month flag
+/// count every meeting held (meetings still to come are ignored).
 pub fn compliance(
     requirements: &[Requirement],
     fixed_day: u32,
-    held: &[(MeetingKind, NaiveDate)],
+    meetings: &[HeldMeeting],
     today: NaiveDate,
 ) -> Compliance {
-    let held: Vec<(MeetingKind, NaiveDate)> =
-        held.iter().copied().filter(|(_, d)| *d <= today).collect();
+    let past = |counts| -> Vec<(MeetingKind, NaiveDate)> {
+        counted(meetings, counts)
+            .into_iter()
+            .filter(|(_, d)| *d <= today)
+            .collect()
+    };
+    let (accepted, held) = (past(Counts::Accepted), past(Counts::Held));
     let from = today - Duration::days(365);
     let ended: Vec<DueItem> = due_items(requirements, from, today, fixed_day)
         .into_iter()
@@ -332,7 +372,7 @@ pub fn compliance(
         .collect();
     let overdue: Vec<DueItem> = ended
         .iter()
-        .filter(|i| !covered(i, &held))
+        .filter(|i| !covered(i, &accepted))
         .copied()
         .collect();
     let last_held = held.iter().map(|(_, d)| *d).max();
@@ -476,12 +516,29 @@ impl MeetingForm {
 
 /// Check-in opens this long before the start and closes this long after it.
 pub const CHECK_IN_MARGIN_MINUTES: i64 = 20;
+/// A meeting is scheduled (or moved) at least this long before it starts, so that its
+/// check-in is never already open when it is announced: meetings are arranged ahead, not
+/// recorded after the fact.
+pub const SCHEDULE_LEAD_MINUTES: i64 = CHECK_IN_MARGIN_MINUTES;
+
+/// Refuses a start that is in the past or sooner than the lead time.
+pub fn check_lead_time(starts: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), crate::error::Msg> {
+    if starts - now < Duration::minutes(SCHEDULE_LEAD_MINUTES) {
+        Err(crate::error::Msg::MeetingTooSoon)
+    } else {
+        Ok(())
+    }
+}
 /// Leave may be asked for until this long before the start.
 pub const LEAVE_DEADLINE_MINUTES: i64 = 20;
 /// The check-in code changes every this many seconds.
 pub const CODE_SECONDS: i64 = 30;
 /// The previous code is still accepted for this many seconds after it changed.
 pub const CODE_GRACE_SECONDS: i64 = 5;
+/// Wrong codes a member may type for one meeting in a window of this many seconds, then
+/// they wait for the window to pass: a million codes cannot be tried at a few a second.
+pub const CODE_TRIES: i32 = 5;
+pub const CODE_TRIES_WINDOW_SECONDS: i64 = 300;
 
 /// Why a check-in is refused at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -842,6 +899,34 @@ pub fn parse_ballot(
     Ok(out)
 }
 
+/// A checked ballot as bytes to seal: per member graded, in member order, the member's id
+/// (8 bytes) and the grade's place in `Grade::ALL` (1 byte). Every ballot of an evaluation
+/// grades the same roll, so all have the same length.
+pub fn encode_ballot(ballot: &[(i64, Grade)]) -> Vec<u8> {
+    let mut sorted = ballot.to_vec();
+    sorted.sort();
+    let mut out = Vec::with_capacity(sorted.len() * 9);
+    for (member, grade) in sorted {
+        out.extend_from_slice(&member.to_be_bytes());
+        out.push(Grade::ALL.iter().position(|g| *g == grade).unwrap_or(0) as u8);
+    }
+    out
+}
+
+/// The ballot [`encode_ballot`] made, or `None` for bytes it cannot have made.
+pub fn decode_ballot(bytes: &[u8]) -> Option<Vec<(i64, Grade)>> {
+    if bytes.len() % 9 != 0 {
+        return None;
+    }
+    bytes
+        .chunks_exact(9)
+        .map(|c| {
+            let member = i64::from_be_bytes(c[..8].try_into().ok()?);
+            Some((member, *Grade::ALL.get(usize::from(c[8]))?))
+        })
+        .collect()
+}
+
 /// One member's tally: votes per grade, in `Grade::ALL` order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
@@ -909,22 +994,33 @@ mod tests {
         assert_eq!(none.on_time, 0);
         assert_eq!(none.rate(), Some(0));
         assert!(none.idle);
+        let m = |kind, day, held, accepted| HeldMeeting {
+            kind,
+            day,
+            held,
+            accepted,
+        };
         let held = [
-            (MeetingKind::CommitteeMeeting, d(2026, 10, 9)),
-            (MeetingKind::CommitteeMeeting, d(2026, 9, 30)),
+            m(MeetingKind::CommitteeMeeting, d(2026, 10, 9), true, true),
+            m(MeetingKind::CommitteeMeeting, d(2026, 9, 30), true, true),
             // A meeting to come counts for nothing yet.
-            (MeetingKind::GroupMeeting, d(2026, 11, 30)),
+            m(MeetingKind::GroupMeeting, d(2026, 11, 30), false, false),
+            // Held, its record not yet accepted: organization life, but not on time yet.
+            m(MeetingKind::GroupMeeting, d(2026, 10, 20), true, false),
+            // A meeting row nobody attended proves nothing.
+            m(MeetingKind::GroupMeeting, d(2026, 9, 20), false, true),
         ];
         let c = compliance(&reqs, 15, &held, today);
         assert_eq!(c.on_time, 2);
         assert_eq!(c.due, none.due);
         assert_eq!(c.overdue.len() as u32, c.due - 2);
-        assert_eq!(c.last_held, Some(d(2026, 10, 9)));
+        assert_eq!(c.last_held, Some(d(2026, 10, 20)));
         assert!(!c.idle);
         // Six months after the last meeting the branch is flagged.
         let past = &held[..2];
         assert!(compliance(&reqs, 15, past, d(2027, 4, 12)).idle);
         assert!(!compliance(&reqs, 15, past, d(2027, 4, 9)).idle);
+        assert!(compliance(&reqs, 15, &held[4..], d(2026, 11, 1)).idle);
         assert_eq!(compliance(&[], 15, &held, today).rate(), None);
     }
 
@@ -1401,5 +1497,59 @@ mod tests {
             .leading(),
             None
         );
+    }
+
+    #[test]
+    fn a_ballot_encodes_to_a_fixed_length_and_decodes_to_itself() {
+        use Grade::*;
+        let ballot = vec![(7, Unqualified), (3, Excellent), (1_000_000_007, Qualified)];
+        let bytes = encode_ballot(&ballot);
+        assert_eq!(bytes.len(), 27);
+        let mut sorted = ballot.clone();
+        sorted.sort();
+        assert_eq!(decode_ballot(&bytes), Some(sorted));
+        let other = encode_ballot(&[(7, Excellent), (3, Excellent), (9, Excellent)]);
+        assert_eq!(
+            other.len(),
+            bytes.len(),
+            "the length says nothing of the grades"
+        );
+        assert_eq!(decode_ballot(&bytes[..26]), None);
+        let mut bad = bytes.clone();
+        bad[8] = 9;
+        assert_eq!(decode_ballot(&bad), None);
+    }
+
+    #[test]
+    fn a_meeting_starts_no_sooner_than_the_lead_time_after_it_is_scheduled() {
+        use crate::error::Msg;
+        let now = at("2026-12-03T02:00:00Z");
+        let at = |mins: i64| now + Duration::minutes(mins);
+        assert_eq!(check_lead_time(at(-9), now), Err(Msg::MeetingTooSoon));
+        assert_eq!(check_lead_time(at(0), now), Err(Msg::MeetingTooSoon));
+        assert_eq!(check_lead_time(at(19), now), Err(Msg::MeetingTooSoon));
+        assert_eq!(check_lead_time(at(20), now), Ok(()));
+        assert_eq!(check_in_window(at(20), now), CheckInWindow::Open);
+        assert_eq!(check_in_window(at(21), now), CheckInWindow::TooEarly);
+    }
+
+    #[test]
+    fn only_meetings_held_with_an_accepted_record_count_for_compliance() {
+        let day = d(2026, 11, 10);
+        let m = |held, accepted| HeldMeeting {
+            kind: MeetingKind::GroupMeeting,
+            day,
+            held,
+            accepted,
+        };
+        let all = [
+            m(false, false),
+            m(true, false),
+            m(true, true),
+            m(false, true),
+        ];
+        assert_eq!(counted(&all, Counts::Scheduled).len(), 4);
+        assert_eq!(counted(&all, Counts::Held).len(), 2);
+        assert_eq!(counted(&all, Counts::Accepted).len(), 1);
     }
 }

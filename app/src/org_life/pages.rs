@@ -193,7 +193,7 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
                                     </select>
                                 </div>
                                 <Field label=t.f_meeting_title name="title" error />
-                                <Field label=t.f_meeting_starts name="starts" kind="datetime-local" error />
+                                <Field label=t.f_meeting_starts name="starts" kind="datetime-local" hint=t.life_starts_hint error />
                                 <Field label=t.f_meeting_ends name="ends" kind="datetime-local" error />
                                 <Field label=t.f_meeting_place name="place" error />
                                 <Field label=t.f_meeting_link name="online_link" kind="url" error />

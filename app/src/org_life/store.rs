@@ -63,29 +63,48 @@ pub struct MeetingRow {
     pub expected: i64,
 }
 
-/// Refuses a place already taken by another meeting at an overlapping time, under a lock
-/// on the place held to the end of the transaction, so that two secretaries cannot both
-/// book it.
+/// Whose rooms a branch's meetings use: the nearest of the branch and the organizations
+/// above it that has an enterprise (`e:<enterprise>`) or is a committee (`o:<committee>`),
+/// else the branch itself. Two companies' "3 楼会议室" are different rooms.
+const PLACE_SCOPE: &str = "(SELECT coalesce(
+        (SELECT coalesce('e:' || a.enterprise_id, 'o:' || a.id) FROM orgs a
+         WHERE a.path @> po.path AND (a.enterprise_id IS NOT NULL OR a.kind = 'committee')
+         ORDER BY nlevel(a.path) DESC LIMIT 1),
+        'o:' || po.id)
+    FROM orgs po WHERE po.id = {org})";
+
+/// Refuses a place already taken by another meeting of the same company at an overlapping
+/// time, under a lock on the company's place held to the end of the transaction, so that
+/// two secretaries cannot both book it.
 async fn keep_place(
     conn: &mut PgConnection,
+    org_id: i64,
     m: &super::model::NewMeeting,
     except: Option<i64>,
 ) -> Result<(), AppError> {
     if m.place.is_empty() {
         return Ok(());
     }
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('meeting place ' || $1))")
+    let scope = |org: &str| PLACE_SCOPE.replace("{org}", org);
+    let mine: String = sqlx::query_scalar(&format!("SELECT {}", scope("$1")))
+        .bind(org_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('meeting place ' || $1 || ' ' || $2))")
+        .bind(&mine)
         .bind(&m.place)
         .execute(&mut *conn)
         .await?;
-    let taken: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM meetings WHERE place = $1 AND starts_at < $3 AND ends_at > $2
-                        AND id IS DISTINCT FROM $4)",
-    )
+    let taken: bool = sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM meetings m WHERE m.place = $1 AND m.starts_at < $3 AND m.ends_at > $2
+                        AND m.id IS DISTINCT FROM $4 AND {} = $5)",
+        scope("m.org_id")
+    ))
     .bind(&m.place)
     .bind(m.starts)
     .bind(m.ends)
     .bind(except)
+    .bind(&mine)
     .fetch_one(&mut *conn)
     .await?;
     if taken {
@@ -104,7 +123,11 @@ pub async fn change(
     id: i64,
     m: &super::model::NewMeeting,
 ) -> Result<Vec<i64>, AppError> {
-    keep_place(conn, m, Some(id)).await?;
+    let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM meetings WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    keep_place(conn, org_id, m, Some(id)).await?;
     sqlx::query(
         "UPDATE meetings SET title = $2, starts_at = $3, ends_at = $4, place = $5, online_link = $6,
                              agenda = $7, chair = $8, recorder = $9
@@ -140,7 +163,7 @@ pub async fn schedule(
     by: i64,
 ) -> Result<(i64, Vec<i64>), AppError> {
     use super::model::Attendees;
-    keep_place(conn, m, None).await?;
+    keep_place(conn, org_id, m, None).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda,
                                created_by, chair, recorder)

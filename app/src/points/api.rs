@@ -16,6 +16,9 @@ pub struct ProgressRow {
     pub cap_period: CapPeriod,
     pub cap: Option<i32>,
     pub earned: i32,
+    /// The rule's further day and week caps, with what has been earned against each.
+    pub day_cap: Option<(i32, i32)>,
+    pub week_cap: Option<(i32, i32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +56,8 @@ pub struct RuleView {
     pub points: i32,
     pub cap_period: CapPeriod,
     pub cap: Option<i32>,
+    pub day_cap: Option<i32>,
+    pub week_cap: Option<i32>,
     pub effective_from: String,
 }
 
@@ -77,21 +82,32 @@ pub async fn my_points() -> Result<PointsView, AppError> {
         .into_iter()
         .filter_map(|code| rules.iter().find(|r| r.code == code))
         .map(|r| {
-            let key = match r.cap_period {
-                CapPeriod::Week => &keys[1],
-                _ => &keys[0],
+            let earned_in = |key: &str| {
+                progress
+                    .iter()
+                    .find(|(c, k, _)| c == r.code.as_str() && k == key)
+                    .map(|(_, _, e)| *e)
+                    .unwrap_or(0)
             };
-            let earned = progress
-                .iter()
-                .find(|(c, k, _)| c == r.code.as_str() && k == key)
-                .map(|(_, _, e)| *e)
-                .unwrap_or(0);
+            let (today, week) = (earned_in(&keys[0]), earned_in(&keys[1]));
             ProgressRow {
                 code: r.code,
                 points: r.points,
                 cap_period: r.cap_period,
                 cap: r.cap,
-                earned,
+                earned: if r.cap_period == CapPeriod::Week {
+                    week
+                } else {
+                    today
+                },
+                day_cap: r
+                    .day_cap
+                    .filter(|_| r.cap_period != CapPeriod::Day)
+                    .map(|c| (today, c)),
+                week_cap: r
+                    .week_cap
+                    .filter(|_| r.cap_period != CapPeriod::Week)
+                    .map(|c| (week, c)),
             }
         })
         .collect();
@@ -137,6 +153,8 @@ pub async fn point_rules() -> Result<Vec<RuleView>, AppError> {
             points: r.points,
             cap_period: r.cap_period,
             cap: r.cap,
+            day_cap: r.day_cap,
+            week_cap: r.week_cap,
             effective_from: r
                 .effective_from
                 .with_timezone(&shanghai)
@@ -147,7 +165,8 @@ pub async fn point_rules() -> Result<Vec<RuleView>, AppError> {
 }
 
 /// Changes a rule by adding a version that applies from the start of `from` (a date,
-/// Asia/Shanghai, today or later); points earned before keep their version.
+/// Asia/Shanghai, today or later); points earned before keep their version. The further
+/// day and week caps, when not sent, stay as they were; sent empty, there is none.
 #[server(endpoint = "add_rule_version")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn add_rule_version(
@@ -155,6 +174,8 @@ pub async fn add_rule_version(
     points: String,
     cap: String,
     from: String,
+    day_cap: Option<String>,
+    week_cap: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::{Msg, field_ok};
@@ -172,6 +193,8 @@ pub async fn add_rule_version(
         super::model::parse_points(&points, code),
     );
     let cap = field_ok(&mut errors, "cap", super::model::parse_cap(&cap));
+    let day_cap = day_cap.map(|c| field_ok(&mut errors, "day_cap", super::model::parse_cap(&c)));
+    let week_cap = week_cap.map(|c| field_ok(&mut errors, "week_cap", super::model::parse_cap(&c)));
     let from = field_ok(
         &mut errors,
         "from",
@@ -185,7 +208,20 @@ pub async fn add_rule_version(
     if current.as_ref().is_some_and(|r| r.effective_from >= from) {
         return Err(AppError::invalid("from", Msg::RuleStartTooEarly));
     }
-    super::store::add_rule_version(&mut tx, code, points, cap, from, Some(actor.user_id)).await?;
+    let kept = |sent: Option<Option<Option<i32>>>, now: fn(&super::model::Rule) -> Option<i32>| {
+        sent.flatten()
+            .unwrap_or_else(|| current.as_ref().and_then(now))
+    };
+    let version = super::store::NewRuleVersion {
+        code,
+        points,
+        cap,
+        day_cap: kept(day_cap, |r| r.day_cap),
+        week_cap: kept(week_cap, |r| r.week_cap),
+        from,
+        by: Some(actor.user_id),
+    };
+    super::store::add_rule_version(&mut tx, &version).await?;
     tx.commit().await?;
     tracing::info!(
         code = code.as_str(),

@@ -148,6 +148,11 @@ pub struct Rule {
     pub points: i32,
     pub cap_period: CapPeriod,
     pub cap: Option<i32>,
+    /// Further caps over a day and a week, whatever the rule's own period: a per-meeting or
+    /// per-notice rule is also bounded by what a member can earn from them in a day and a
+    /// week, however many are held.
+    pub day_cap: Option<i32>,
+    pub week_cap: Option<i32>,
     pub effective_from: DateTime<Utc>,
     pub effective_to: Option<DateTime<Utc>>,
 }
@@ -156,6 +161,28 @@ impl Rule {
     pub fn applies_at(&self, at: DateTime<Utc>) -> bool {
         self.effective_from <= at && self.effective_to.is_none_or(|to| at < to)
     }
+
+    /// Every cap an award of this rule at `at` for `item` counts against, as (cap key,
+    /// cap), in key order (the order their rows are locked in): the rule's own period
+    /// always (capped or not, its row serialises replays), then the day and the week.
+    pub fn caps(&self, at: DateTime<Utc>, item: &str) -> Vec<(String, Option<i32>)> {
+        let mut caps = vec![(cap_key(self.cap_period, at, item), self.cap)];
+        if let Some(c) = self.day_cap.filter(|_| self.cap_period != CapPeriod::Day) {
+            caps.push((cap_key(CapPeriod::Day, at, item), Some(c)));
+        }
+        if let Some(c) = self.week_cap.filter(|_| self.cap_period != CapPeriod::Week) {
+            caps.push((cap_key(CapPeriod::Week, at, item), Some(c)));
+        }
+        caps.sort();
+        caps
+    }
+}
+
+/// How many of `want` points every cap still allows, given what has been earned against
+/// each: (earned, cap).
+pub fn allowed_by_all(want: i32, caps: &[(i32, Option<i32>)]) -> i32 {
+    caps.iter()
+        .fold(want, |left, &(earned, cap)| allowed(left, earned, cap))
 }
 
 /// The version of `code` in force at `at`, if any.
@@ -286,6 +313,8 @@ mod tests {
             points: 1,
             cap_period: CapPeriod::Day,
             cap: Some(6),
+            day_cap: None,
+            week_cap: None,
             effective_from: from,
             effective_to: to,
         }
@@ -416,5 +445,50 @@ mod tests {
         }
         assert_eq!(study_hours_target(false), 32);
         assert_eq!(study_hours_target(true), 56);
+    }
+
+    #[test]
+    fn a_per_meeting_rule_is_also_capped_by_the_day_and_the_week() {
+        let at = utc(2026, 12, 3, 4, 0);
+        let meeting = Rule {
+            code: RuleCode::MeetingAttend,
+            points: 5,
+            cap_period: CapPeriod::Item,
+            cap: Some(5),
+            day_cap: Some(10),
+            week_cap: Some(20),
+            ..rule(1, utc(2020, 1, 1, 0, 0), None)
+        };
+        assert_eq!(
+            meeting.caps(at, "meeting:7"),
+            vec![
+                ("d:2026-12-03".to_owned(), Some(10)),
+                ("i:meeting:7".to_owned(), Some(5)),
+                ("w:2026-W49".to_owned(), Some(20)),
+            ]
+        );
+        // A third meeting on one day pays nothing, a second pays in full.
+        assert_eq!(
+            allowed_by_all(5, &[(10, Some(10)), (0, Some(5)), (10, Some(20))]),
+            0
+        );
+        assert_eq!(
+            allowed_by_all(5, &[(5, Some(10)), (0, Some(5)), (15, Some(20))]),
+            5
+        );
+        assert_eq!(
+            allowed_by_all(5, &[(0, Some(10)), (0, Some(5)), (18, Some(20))]),
+            2
+        );
+        // A day rule's own cap is its day cap: no second row for the same day.
+        let daily = rule(1, utc(2020, 1, 1, 0, 0), None);
+        let daily = Rule {
+            day_cap: Some(3),
+            ..daily
+        };
+        assert_eq!(
+            daily.caps(at, "a"),
+            vec![("d:2026-12-03".to_owned(), Some(6))]
+        );
     }
 }

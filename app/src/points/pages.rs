@@ -89,20 +89,36 @@ fn describe(r: &ProgressRow, t: &Strings) -> String {
         (CapPeriod::Item, Some(c)) => t.cap_item.replace("{n}", &c.to_string()),
         _ => String::new(),
     };
-    format!("{}{}", each.replace("{n}", &r.points.to_string()), cap)
+    let day = r
+        .day_cap
+        .map(|(_, c)| t.cap_day.replace("{n}", &c.to_string()))
+        .unwrap_or_default();
+    let week = r
+        .week_cap
+        .map(|(_, c)| t.cap_week.replace("{n}", &c.to_string()))
+        .unwrap_or_default();
+    format!(
+        "{}{cap}{day}{week}",
+        each.replace("{n}", &r.points.to_string())
+    )
 }
 
 #[component]
 fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
     let description = describe(&r, t);
-    // Per-item caps have no daily progress to show.
-    let shown_cap = r
-        .cap
-        .filter(|_| matches!(r.cap_period, CapPeriod::Day | CapPeriod::Week));
+    // The rule's own day or week cap, else its further day cap, else its week cap: per-item
+    // caps alone have no progress to show.
+    let (earned, shown_cap) = match (r.cap_period, r.cap) {
+        (CapPeriod::Day | CapPeriod::Week, Some(c)) => (r.earned, Some(c)),
+        _ => match r.day_cap.or(r.week_cap) {
+            Some((e, c)) => (e, Some(c)),
+            None => (r.earned, None),
+        },
+    };
     let percent = shown_cap
-        .map(|c| (r.earned.max(0) * 100 / c.max(1)).min(100))
+        .map(|c| (earned.max(0) * 100 / c.max(1)).min(100))
         .unwrap_or(0);
-    let done = shown_cap.is_some_and(|c| r.earned >= c);
+    let done = shown_cap.is_some_and(|c| earned >= c);
     view! {
         <div class="progress-row" class:done=done>
             <div class="progress-text">
@@ -112,8 +128,8 @@ fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
             {r.code.earn_at().filter(|_| !done).map(|href| view! { <A href=href attr:class="earn-link">{t.go_earn}</A> })}
             {shown_cap.map(|c| view! {
                 <div class="progress-meter">
-                    <span class="progress-count">{format!("{}/{}", r.earned, c)}</span>
-                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax=c aria-valuenow=r.earned>
+                    <span class="progress-count">{format!("{earned}/{c}")}</span>
+                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax=c aria-valuenow=earned>
                         <span style=format!("width:{percent}%")></span>
                     </span>
                 </div>
@@ -207,6 +223,12 @@ fn RuleList(list: Vec<RuleView>, add: ServerAction<AddRuleVersion>) -> impl Into
                             <input type="hidden" name="code" value=code.as_str() />
                             <Field label=t.field_points name="points" inputmode="numeric" value=current.points.to_string() error />
                             <Field label=t.field_cap name="cap" inputmode="numeric" value=current.cap.map(|c| c.to_string()).unwrap_or_default() error />
+                            {(current.cap_period != CapPeriod::Day).then(|| view! {
+                                <Field label=t.field_day_cap name="day_cap" inputmode="numeric" value=current.day_cap.map(|c| c.to_string()).unwrap_or_default() error />
+                            })}
+                            {(current.cap_period != CapPeriod::Week).then(|| view! {
+                                <Field label=t.field_week_cap name="week_cap" inputmode="numeric" value=current.week_cap.map(|c| c.to_string()).unwrap_or_default() error />
+                            })}
                             <Field label=t.field_from name="from" kind="date" error />
                             <button type="submit" class="btn primary block">{t.save}</button>
                         </ActionForm>
@@ -226,6 +248,8 @@ fn version_line(r: &RuleView, t: &Strings) -> String {
         cap_period: r.cap_period,
         cap: r.cap,
         earned: 0,
+        day_cap: r.day_cap.map(|c| (0, c)),
+        week_cap: r.week_cap.map(|c| (0, c)),
     };
     let cap = if r.cap.is_none() {
         format!("，{}", t.no_cap)

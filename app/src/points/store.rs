@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::api::LedgerView;
-use super::model::{CapPeriod, Rule, RuleCode, allowed, cap_key, day_of, period_keys};
+use super::model::{CapPeriod, Rule, RuleCode, allowed_by_all, day_of, period_keys};
 use crate::error::AppError;
 
 fn rule_from_row(r: &PgRow) -> Result<Rule, AppError> {
@@ -17,13 +17,15 @@ fn rule_from_row(r: &PgRow) -> Result<Rule, AppError> {
         points: r.get("points"),
         cap_period: CapPeriod::parse(r.get("cap_period")).ok_or_else(bad)?,
         cap: r.get("cap"),
+        day_cap: r.get("day_cap"),
+        week_cap: r.get("week_cap"),
         effective_from: r.get("effective_from"),
         effective_to: r.get("effective_to"),
     })
 }
 
 const RULE_COLUMNS: &str =
-    "id, code, version, points, cap_period, cap, effective_from, effective_to";
+    "id, code, version, points, cap_period, cap, day_cap, week_cap, effective_from, effective_to";
 
 /// The version of a rule in force at `at`.
 pub async fn rule_at(
@@ -78,16 +80,24 @@ pub async fn latest_rule(
     row.as_ref().map(rule_from_row).transpose()
 }
 
-/// Closes the version of `code` in force at `from` and adds a new one from then on.
+/// A new version of a rule: its points and caps, from a moment on.
+#[derive(Debug, Clone)]
+pub struct NewRuleVersion {
+    pub code: RuleCode,
+    pub points: i32,
+    pub cap: Option<i32>,
+    pub day_cap: Option<i32>,
+    pub week_cap: Option<i32>,
+    pub from: DateTime<Utc>,
+    pub by: Option<i64>,
+}
+
+/// Closes the version of the rule in force at `from` and adds a new one from then on.
 pub async fn add_rule_version(
     conn: &mut PgConnection,
-    code: RuleCode,
-    points: i32,
-    cap: Option<i32>,
-    from: DateTime<Utc>,
-    by: Option<i64>,
+    v: &NewRuleVersion,
 ) -> Result<Rule, AppError> {
-    let current = latest_rule(conn, code).await?;
+    let current = latest_rule(conn, v.code).await?;
     let (version, cap_period) = match &current {
         Some(r) => (r.version + 1, r.cap_period),
         None => (1, CapPeriod::None),
@@ -95,21 +105,23 @@ pub async fn add_rule_version(
     if let Some(r) = &current {
         sqlx::query("UPDATE point_rules SET effective_to = $2 WHERE id = $1 AND (effective_to IS NULL OR effective_to > $2)")
             .bind(r.id)
-            .bind(from)
+            .bind(v.from)
             .execute(&mut *conn)
             .await?;
     }
     let row = sqlx::query(&format!(
-        "INSERT INTO point_rules (code, version, points, cap_period, cap, effective_from, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {RULE_COLUMNS}"
+        "INSERT INTO point_rules (code, version, points, cap_period, cap, day_cap, week_cap, effective_from, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {RULE_COLUMNS}"
     ))
-    .bind(code.as_str())
+    .bind(v.code.as_str())
     .bind(version)
-    .bind(points)
+    .bind(v.points)
     .bind(cap_period.as_str())
-    .bind(cap)
-    .bind(from)
-    .bind(by)
+    .bind(v.cap)
+    .bind(v.day_cap)
+    .bind(v.week_cap)
+    .bind(v.from)
+    .bind(v.by)
     .fetch_one(conn)
     .await?;
     rule_from_row(&row)
@@ -149,27 +161,28 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
     let Some(rule) = rule_at(conn, a.rule, a.at).await? else {
         return Ok(Outcome::NoRule);
     };
-    let cap_key = cap_key(
-        rule.cap_period,
-        a.at,
-        &format!("{}:{}", a.source_kind, a.source_id),
-    );
+    let caps = rule.caps(a.at, &format!("{}:{}", a.source_kind, a.source_id));
+    let keys: Vec<&str> = caps.iter().map(|(k, _)| k.as_str()).collect();
     sqlx::query(
-        "INSERT INTO point_caps (user_id, rule_code, period_key, earned) VALUES ($1, $2, $3, 0)
+        "INSERT INTO point_caps (user_id, rule_code, period_key, earned)
+         SELECT $1, $2, k, 0 FROM unnest($3::text[]) AS k ORDER BY k
          ON CONFLICT DO NOTHING",
     )
     .bind(a.user_id)
     .bind(rule.code.as_str())
-    .bind(&cap_key)
+    .bind(&keys)
     .execute(&mut *conn)
     .await?;
-    let earned: i32 = sqlx::query_scalar(
-        "SELECT earned FROM point_caps WHERE user_id = $1 AND rule_code = $2 AND period_key = $3 FOR UPDATE",
+    // Locked in key order, so that awards sharing some of their caps never deadlock.
+    let earned: Vec<(String, i32)> = sqlx::query_as(
+        "SELECT period_key, earned FROM point_caps
+         WHERE user_id = $1 AND rule_code = $2 AND period_key = ANY ($3)
+         ORDER BY period_key FOR UPDATE",
     )
     .bind(a.user_id)
     .bind(rule.code.as_str())
-    .bind(&cap_key)
-    .fetch_one(&mut *conn)
+    .bind(&keys)
+    .fetch_all(&mut *conn)
     .await?;
     let seen: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM point_ledger WHERE idempotency_key = $1)")
@@ -179,7 +192,14 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
     if seen {
         return Ok(Outcome::Duplicate);
     }
-    let points = allowed(rule.points.saturating_mul(a.units), earned, rule.cap);
+    let against: Vec<(i32, Option<i32>)> = caps
+        .iter()
+        .map(|(key, cap)| {
+            let e = earned.iter().find(|(k, _)| k == key).map_or(0, |(_, e)| *e);
+            (e, *cap)
+        })
+        .collect();
+    let points = allowed_by_all(rule.points.saturating_mul(a.units), &against);
     if points == 0 {
         return Ok(Outcome::Capped);
     }
@@ -206,10 +226,10 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
     let Some(row) = inserted else {
         return Ok(Outcome::Duplicate);
     };
-    sqlx::query("UPDATE point_caps SET earned = earned + $4 WHERE user_id = $1 AND rule_code = $2 AND period_key = $3")
+    sqlx::query("UPDATE point_caps SET earned = earned + $4 WHERE user_id = $1 AND rule_code = $2 AND period_key = ANY ($3)")
         .bind(a.user_id)
         .bind(rule.code.as_str())
-        .bind(&cap_key)
+        .bind(&keys)
         .bind(points)
         .execute(&mut *conn)
         .await?;
@@ -752,11 +772,15 @@ mod tests {
         let mut tx = pool.begin().await.unwrap();
         let v2 = add_rule_version(
             &mut tx,
-            RuleCode::ArticleRead,
-            2,
-            Some(8),
-            utc(2026, 11, 23, 2),
-            None,
+            &NewRuleVersion {
+                code: RuleCode::ArticleRead,
+                points: 2,
+                cap: Some(8),
+                day_cap: None,
+                week_cap: None,
+                from: utc(2026, 11, 23, 2),
+                by: None,
+            },
         )
         .await
         .unwrap();

@@ -45,6 +45,18 @@ pub struct QuizView {
     /// Seconds left to answer, for timed quizzes.
     pub seconds_left: Option<i64>,
     pub result: Option<ResultView>,
+    /// A special quiz not yet begun: what the member is about to start (no questions yet).
+    pub cover: Option<QuizCover>,
+}
+
+/// A special quiz before its attempt begins: its one attempt starts only when the member
+/// presses 开始答题 (a POST), never by opening its page or a link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizCover {
+    pub set_id: i64,
+    pub questions: u32,
+    pub minutes: Option<u32>,
+    pub closes: String,
 }
 
 /// A special quiz in the member's list.
@@ -160,11 +172,16 @@ pub async fn quiz_home() -> Result<QuizHomeView, AppError> {
 }
 
 /// Starts (or reopens) a quiz: `daily`, `weekly`, `special` with its id, or `lesson`
-/// with the micro-lesson's item id. A quiz already
-/// submitted comes back with its result.
+/// with the micro-lesson's item id. A quiz already submitted comes back with its result.
+/// A special quiz's one attempt begins only with `begin` (its 开始答题 button); without
+/// it, a special quiz not yet begun comes back as its cover.
 #[server(endpoint = "start_quiz")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(kind, set_id)))]
-pub async fn start_quiz(kind: String, set_id: Option<i64>) -> Result<QuizView, AppError> {
+pub async fn start_quiz(
+    kind: String,
+    set_id: Option<i64>,
+    begin: Option<bool>,
+) -> Result<QuizView, AppError> {
     use super::model::{DAILY_QUESTIONS, REPEAT_WINDOW_DAYS, WEEKLY_QUESTIONS};
     use super::store;
     use crate::auth::session;
@@ -219,8 +236,18 @@ pub async fn start_quiz(kind: String, set_id: Option<i64>) -> Result<QuizView, A
                     else {
                         return Err(AppError::Conflict(Msg::QuestionsTooFew));
                     };
-                    store::start_attempt(&mut tx, u, kind, &week, Some(set_id), &ids, now, None)
-                        .await?
+                    let closes = opens + chrono::Duration::days(7);
+                    store::start_attempt(
+                        &mut tx,
+                        u,
+                        kind,
+                        &week,
+                        Some(set_id),
+                        &ids,
+                        now,
+                        Some(closes),
+                    )
+                    .await?
                 }
             };
             (a, title)
@@ -254,6 +281,23 @@ pub async fn start_quiz(kind: String, set_id: Option<i64>) -> Result<QuizView, A
                 None => {
                     if now < set.opens_at || now >= set.closes_at {
                         return Err(AppError::Conflict(Msg::QuizNotOpen));
+                    }
+                    if begin != Some(true) {
+                        let view = QuizView {
+                            attempt_id: 0,
+                            kind,
+                            title: set.title,
+                            questions: vec![],
+                            seconds_left: None,
+                            result: None,
+                            cover: Some(QuizCover {
+                                set_id: set.id,
+                                questions: set.question_ids.len() as u32,
+                                minutes: set.time_limit_secs.map(|s| (s as u32).div_ceil(60)),
+                                closes: crate::org_life::model::local_minute(set.closes_at),
+                            }),
+                        };
+                        return Ok(view);
                     }
                     let deadline = set
                         .time_limit_secs

@@ -6,8 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
-    ContestView, QuizHomeView, QuizView, ResultView, RetryWrong, ReviewItem, SubmitQuiz, WrongView,
-    contest_board, quiz_home, start_quiz, wrong_book,
+    ContestView, QuizHomeView, QuizView, ResultView, RetryWrong, ReviewItem, StartQuiz, SubmitQuiz,
+    WrongView, contest_board, quiz_home, start_quiz, wrong_book,
 };
 use super::model::QuestionKind;
 use crate::auth::pages::action_error;
@@ -127,7 +127,7 @@ pub fn QuizPage() -> impl IntoView {
         move || which.get(),
         |which| async move {
             match which {
-                Some((kind, id)) => start_quiz(kind, id).await,
+                Some((kind, id)) => start_quiz(kind, id, None).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -137,6 +137,7 @@ pub fn QuizPage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match quiz.await {
+                        Ok(v) if v.cover.is_some() => view! { <Cover v /> }.into_any(),
                         Ok(v) => view! { <Quiz v /> }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }
@@ -144,6 +145,49 @@ pub fn QuizPage() -> impl IntoView {
             </Suspense>
         </AppLayout>
     }
+}
+
+/// A special quiz not yet begun: its rules and the 开始答题 button, which starts the one
+/// timed attempt (a POST); the quiz then takes the cover's place.
+#[component]
+fn Cover(v: QuizView) -> impl IntoView {
+    let t = use_t();
+    let start = ServerAction::<StartQuiz>::new();
+    let error = action_error(start);
+    let Some(c) = v.cover.clone() else {
+        return ().into_any();
+    };
+    let rules = match c.minutes {
+        Some(m) => t.quiz_cover_timed.replace("{m}", &m.to_string()),
+        None => t.quiz_cover_untimed.to_owned(),
+    }
+    .replace("{n}", &c.questions.to_string());
+    view! {
+        <Show
+            when=move || !matches!(start.value().get(), Some(Ok(_)))
+            fallback=move || match start.value().get() {
+                Some(Ok(v)) => view! { <Quiz v /> }.into_any(),
+                _ => ().into_any(),
+            }
+        >
+            <section class="card">
+                <h2 class="page-title">{v.title.clone()}</h2>
+                <p>{rules.clone()}</p>
+                <p class="muted small">{t.quiz_cover_closes.replace("{t}", &c.closes)}</p>
+                <p class="muted small">{t.quiz_cover_once}</p>
+                <FormError error />
+                <ActionForm action=start attr:class="form">
+                    <input type="hidden" name="kind" value="special" />
+                    <input type="hidden" name="set_id" value=c.set_id />
+                    <input type="hidden" name="begin" value="true" />
+                    <button type="submit" class="btn primary block" disabled=move || start.pending().get()>
+                        {t.quiz_begin}
+                    </button>
+                </ActionForm>
+            </section>
+        </Show>
+    }
+    .into_any()
 }
 
 fn letter(i: i16) -> char {

@@ -468,6 +468,7 @@ pub async fn quiz_view(
             title,
             questions: vec![],
             seconds_left: None,
+            cover: None,
             result: Some(super::api::ResultView {
                 correct: a.correct.unwrap_or(0) as u32,
                 total: a.total as u32,
@@ -486,8 +487,13 @@ pub async fn quiz_view(
         kind: a.kind,
         title,
         questions,
-        seconds_left: a.deadline_at.map(|d| (d - now).num_seconds().max(0)),
+        // Only a special quiz runs against a clock; a weekly one closes with its week.
+        seconds_left: a
+            .deadline_at
+            .filter(|_| a.kind == QuizKind::Special)
+            .map(|d| (d - now).num_seconds().max(0)),
         result: None,
+        cover: None,
     })
 }
 

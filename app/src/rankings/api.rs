@@ -51,9 +51,7 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
     use crate::auth::session;
     let period = parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
-    let user = session::current_user_id()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = session::require_claim().await?;
     let key = period.key(chrono::Utc::now());
     let page = page.clamp(1, 1_000_000);
     let offset = (page - 1) * PAGE_SIZE;
@@ -62,13 +60,13 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
     let ((actor, choices), facts) = match scope_id_of(&scope) {
         Some(sid) => {
             let (v, f) =
-                super::store::viewer_with_facts(&mut conn, user, sid, &key, offset, PAGE_SIZE)
+                super::store::viewer_with_facts(&mut conn, &user, sid, &key, offset, PAGE_SIZE)
                     .await?
                     .ok_or(AppError::Unauthenticated)?;
             (v, Some(f))
         }
         None => (
-            super::store::viewer(&mut conn, user)
+            super::store::viewer(&mut conn, &user)
                 .await?
                 .ok_or(AppError::Unauthenticated)?,
             None,
@@ -109,10 +107,8 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
 pub async fn board_charts(scope: String) -> Result<Vec<ChartView>, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
-    let user = session::current_user_id()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let (actor, choices) = super::store::viewer(&mut conn, user)
+    let user = session::require_claim().await?;
+    let (actor, choices) = super::store::viewer(&mut conn, &user)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let (_, path) = super::model::choose(&choices, &scope)?;
@@ -136,10 +132,8 @@ pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, Ap
     use crate::auth::session;
     let period = parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
-    let user = session::current_user_id()
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let (actor, choices) = super::store::viewer(&mut conn, user)
+    let user = session::require_claim().await?;
+    let (actor, choices) = super::store::viewer(&mut conn, &user)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     // Organization boards compare organizations under one: the platform has none above it.

@@ -5,6 +5,7 @@ use sqlx::{PgConnection, Row};
 
 use super::api::BoardRow;
 use super::model::{ChartView, Figures, ScopeChoice};
+use crate::auth::model::Claim;
 use crate::error::AppError;
 use crate::orgs::model::OrgPath;
 
@@ -627,15 +628,18 @@ pub async fn org_board_rows(
 /// The viewer's grants (one row of nulls for a user without any; none for no user), then
 /// the scopes they count in, each row tagged `kind` 0 or 1; `user` is the placeholder of the
 /// user's id. Ordered by [`VIEWER_ORDER`].
-fn viewer_sql(user: &str) -> String {
+/// The viewer's rows for the claim in `user`, `sid` and `epoch`: none when its session is
+/// no longer live.
+fn viewer_sql(user: &str, sid: &str, epoch: &str) -> String {
+    let live = crate::auth::store::live_session_sql(user, sid, epoch);
     format!(
         "SELECT 0 AS kind, g.role, o.id, o.name, o.path::text AS path, false AS league, 0 AS depth
          FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
-         WHERE u.id = {user}
+         WHERE u.id = {user} AND {live}
          UNION ALL
          SELECT 1, NULL, o.id, o.name, o.path::text, o.tree = 'league', nlevel(o.path)
          FROM member_scopes s JOIN orgs o ON o.id = s.scope_id
-         WHERE s.user_id = {user}"
+         WHERE s.user_id = {user} AND {live}"
     )
 }
 
@@ -645,12 +649,14 @@ const VIEWER_ORDER: &str = "ORDER BY kind, league, depth DESC";
 /// The viewer and the scopes they may see, with their paths, in one round trip: their
 /// branches and every organization above them, the organizations they serve, and the
 /// platform (no path), in that order. `None` for an unknown user.
-pub async fn viewer(conn: &mut PgConnection, user_id: i64) -> Result<Option<Viewer>, AppError> {
-    let rows = sqlx::query(&format!("{} {VIEWER_ORDER}", viewer_sql("$1")))
-        .bind(user_id)
+pub async fn viewer(conn: &mut PgConnection, claim: &Claim) -> Result<Option<Viewer>, AppError> {
+    let rows = sqlx::query(&format!("{} {VIEWER_ORDER}", viewer_sql("$1", "$2", "$3")))
+        .bind(claim.user_id)
+        .bind(&claim.session_id)
+        .bind(claim.epoch)
         .fetch_all(conn)
         .await?;
-    Ok(viewer_of(user_id, &rows))
+    Ok(viewer_of(claim.user_id, &rows))
 }
 
 /// The viewer, as [`viewer`], and in the same round trip the board facts of the scope they
@@ -658,7 +664,7 @@ pub async fn viewer(conn: &mut PgConnection, user_id: i64) -> Result<Option<View
 /// with the viewer's scopes and uses the facts only then.
 pub async fn viewer_with_facts(
     conn: &mut PgConnection,
-    user_id: i64,
+    claim: &Claim,
     sid: i64,
     period_key: &str,
     offset: i64,
@@ -666,20 +672,22 @@ pub async fn viewer_with_facts(
 ) -> Result<Option<(Viewer, Facts)>, AppError> {
     let rows = sqlx::query(&format!(
         "WITH f AS ({FACTS}) SELECT v.*, f.* FROM ({}) v CROSS JOIN f {VIEWER_ORDER}",
-        viewer_sql("$3")
+        viewer_sql("$3", "$6", "$7")
     ))
     .bind(period_key)
     .bind(sid)
-    .bind(user_id)
+    .bind(claim.user_id)
     .bind(LARGE_HISTOGRAM)
     .bind(first_page(offset, limit))
+    .bind(&claim.session_id)
+    .bind(claim.epoch)
     .fetch_all(&mut *conn)
     .await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
     let facts = <Facts as sqlx::FromRow<_>>::from_row(first)?;
-    Ok(viewer_of(user_id, &rows).map(|v| (v, facts)))
+    Ok(viewer_of(claim.user_id, &rows).map(|v| (v, facts)))
 }
 
 /// The viewer's roles, and the scopes they may choose with their paths.

@@ -274,6 +274,95 @@ pub fn precheck(purpose: Purpose, file_name: &str, size: u64) -> Result<(), Msg>
     Ok(())
 }
 
+/// What an uploaded file belongs to, as far as who may fetch it goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadUses {
+    pub uploader: i64,
+    /// The stored file's extension.
+    pub ext: String,
+    /// Study items and columns it is the media or cover of: published, the scope (none:
+    /// the platform), and whether the viewer is a member within that scope.
+    pub study: Vec<(bool, Option<crate::orgs::model::OrgPath>, bool)>,
+    /// Meetings it is attached to: the meeting's branch, and whether the viewer is
+    /// expected at the meeting or a member of the branch.
+    pub meetings: Vec<(crate::orgs::model::OrgPath, bool)>,
+}
+
+/// Whether `actor` may fetch a file: its uploader, a platform admin, anyone who may study
+/// a published item (or column) it belongs to or who manages that item's scope, and for a
+/// meeting's attachment, those the meeting's page is open to (those expected, the
+/// branch's members, those who run it and the admins above).
+pub fn may_fetch(actor: &crate::auth::model::Actor, uses: &UploadUses) -> bool {
+    actor.user_id == uses.uploader
+        || actor.is_platform_admin()
+        || uses.study.iter().any(|(published, scope, member)| {
+            (*published && (scope.is_none() || *member))
+                || scope.as_ref().is_some_and(|p| actor.can_manage(p))
+        })
+        || uses.meetings.iter().any(|(branch, attending)| {
+            *attending
+                || actor.can_manage(branch)
+                || branch.parent().is_some_and(|p| actor.can_administer(&p))
+        })
+}
+
+/// The most an imported sheet may hold, checked while it is read and before anything is
+/// allocated for it; each limit has its own message naming it.
+pub mod sheet_limits {
+    pub const ROWS: u32 = 200_000;
+    pub const COLUMNS: u32 = 100;
+    pub const CELLS: u64 = 2_000_000;
+    /// An XLSX file is a zip: the most its parts may unpack to, together and each.
+    pub const UNPACKED_BYTES: u64 = 100 * super::MIB;
+    pub const PART_BYTES: u64 = 64 * super::MIB;
+    /// The most parts (files inside the zip) an XLSX file may have.
+    pub const PARTS: usize = 1_000;
+}
+
+/// Counts a sheet's cells as they are read and refuses the first one past a limit:
+/// `row` and `column` are 0-based positions as the file states them.
+#[derive(Debug, Default)]
+pub struct SheetBudget {
+    cells: u64,
+}
+
+impl SheetBudget {
+    pub fn admit(&mut self, row: u32, column: u32) -> Result<(), Msg> {
+        use sheet_limits::{CELLS, COLUMNS, ROWS};
+        if row >= ROWS {
+            return Err(Msg::SheetTooManyRows);
+        }
+        if column >= COLUMNS {
+            return Err(Msg::SheetTooManyColumns);
+        }
+        self.cells += 1;
+        if self.cells > CELLS {
+            return Err(Msg::SheetTooManyCells);
+        }
+        Ok(())
+    }
+}
+
+/// A cell as a spreadsheet program may safely open it: text that starts like a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so that a name such
+/// as `=HYPERLINK(..)` is shown as text, never run. Every sheet the portal writes passes
+/// its cells through here; [`unescape_cell`] undoes it when such a sheet is imported again.
+pub fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A cell of an imported sheet as it was before [`formula_safe`] escaped it.
+pub fn unescape_cell(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_owned(),
+        _ => cell,
+    }
+}
+
 /// What is wrong with one row of an imported sheet, by its row number in the sheet (the
 /// header is row 1) and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,6 +405,116 @@ pub fn split_sheet(rows: &[Vec<String>]) -> Result<SplitSheet<'_>, Vec<RowError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_fetched_only_by_those_who_may_see_what_it_belongs_to() {
+        use crate::auth::model::{Actor, Grant, Role};
+        use crate::orgs::model::OrgPath;
+        let branch = OrgPath(vec![1, 5, 9]);
+        let other_company = OrgPath(vec![2, 7]);
+        let member = |id| Actor {
+            user_id: id,
+            grants: vec![],
+        };
+        let holding = |id, role, path: &OrgPath| Actor {
+            user_id: id,
+            grants: vec![Grant {
+                role,
+                path: Some(path.clone()),
+            }],
+        };
+        let meeting = UploadUses {
+            uploader: 1,
+            ext: "pdf".into(),
+            study: vec![],
+            meetings: vec![(branch.clone(), false)],
+        };
+        assert!(may_fetch(&member(1), &meeting), "its uploader");
+        assert!(!may_fetch(&member(2), &meeting), "a stranger");
+        let attending = UploadUses {
+            meetings: vec![(branch.clone(), true)],
+            ..meeting.clone()
+        };
+        assert!(may_fetch(&member(2), &attending));
+        assert!(may_fetch(&holding(3, Role::Secretary, &branch), &meeting));
+        assert!(may_fetch(
+            &holding(3, Role::OrgAdmin, &OrgPath(vec![1, 5])),
+            &meeting
+        ));
+        assert!(!may_fetch(
+            &holding(3, Role::OrgAdmin, &other_company),
+            &meeting
+        ));
+        assert!(!may_fetch(
+            &holding(3, Role::Secretary, &OrgPath(vec![1, 5, 8])),
+            &meeting
+        ));
+        let item = |published, scope: Option<OrgPath>, member_of| UploadUses {
+            uploader: 1,
+            ext: "mp4".into(),
+            study: vec![(published, scope, member_of)],
+            meetings: vec![],
+        };
+        assert!(
+            may_fetch(&member(2), &item(true, None, false)),
+            "platform-wide"
+        );
+        assert!(!may_fetch(&member(2), &item(false, None, false)), "a draft");
+        assert!(may_fetch(
+            &member(2),
+            &item(true, Some(branch.clone()), true)
+        ));
+        assert!(!may_fetch(
+            &member(2),
+            &item(true, Some(branch.clone()), false)
+        ));
+        assert!(may_fetch(
+            &holding(3, Role::Secretary, &branch),
+            &item(false, Some(branch.clone()), false)
+        ));
+        assert!(!may_fetch(
+            &member(2),
+            &UploadUses {
+                uploader: 1,
+                ..Default::default()
+            }
+        ));
+    }
+
+    #[test]
+    fn a_sheet_past_any_limit_is_refused_with_that_limits_message() {
+        let mut b = SheetBudget::default();
+        assert_eq!(b.admit(0, 0), Ok(()));
+        assert_eq!(b.admit(199_999, 99), Ok(()));
+        assert_eq!(b.admit(200_000, 0), Err(Msg::SheetTooManyRows));
+        assert_eq!(b.admit(1_048_575, 16_383), Err(Msg::SheetTooManyRows));
+        assert_eq!(b.admit(0, 100), Err(Msg::SheetTooManyColumns));
+        let mut b = SheetBudget::default();
+        for i in 0..sheet_limits::CELLS {
+            assert_eq!(b.admit((i / 10) as u32 % 1000, (i % 10) as u32), Ok(()));
+        }
+        assert_eq!(b.admit(0, 0), Err(Msg::SheetTooManyCells));
+    }
+
+    #[test]
+    fn cells_that_start_like_formulas_are_written_as_text_and_read_back_unchanged() {
+        for cell in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            let safe = formula_safe(cell);
+            assert!(safe.starts_with('\''), "{cell:?} became {safe:?}");
+            assert_eq!(unescape_cell(safe.into_owned()), cell);
+        }
+        for cell in ["星云科技", "91440300MA5N100014", "", "a=b", "'quoted"] {
+            assert_eq!(formula_safe(cell), cell);
+            assert_eq!(unescape_cell(cell.to_owned()), cell);
+        }
+    }
 
     #[test]
     fn attachments_take_pdfs_and_images_up_to_20_mib() {

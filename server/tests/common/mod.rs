@@ -22,6 +22,8 @@ pub const ORIGIN: &str = "http://portal.test";
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,
+    /// Sent as `X-Forwarded-For` (a client behind a trusted proxy).
+    pub forwarded_for: Option<String>,
 }
 
 pub struct Reply {
@@ -56,10 +58,32 @@ pub fn settings() -> server::Settings {
         auth: AuthSettings {
             signin_per_account: 5,
             signin_per_ip: 1000,
+            signin_account_ceiling: 20,
             signup_per_ip: 1000,
             window_secs: 900,
         },
+        ballot_key: app::org_life::ballot::BallotKey::from_hex(&"42".repeat(32)),
         ..Default::default()
+    }
+}
+
+/// A live session of `user_id`, as a signed-in browser holds one, for tests that call the
+/// stores that check it directly.
+pub async fn live_claim(pool: &PgPool, user_id: i64) -> app::auth::model::Claim {
+    server::migrate(pool).await.expect("session store table");
+    let session_id = format!("test-session-{user_id}");
+    sqlx::query(
+        "INSERT INTO tower_sessions.session (id, data, expiry_date)
+         VALUES ($1, ''::bytea, now() + interval '1 day') ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&session_id)
+    .execute(pool)
+    .await
+    .unwrap();
+    app::auth::model::Claim {
+        user_id,
+        session_id,
+        epoch: 0,
     }
 }
 
@@ -78,6 +102,7 @@ pub async fn client_with(pool: &PgPool, settings: server::Settings) -> Client {
     Client {
         router: server::router(pool.clone(), options, settings),
         cookie: None,
+        forwarded_for: None,
     }
 }
 
@@ -115,6 +140,9 @@ impl Client {
     pub async fn send(&mut self, mut req: http::request::Builder, body: impl Into<Body>) -> Reply {
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c);
+        }
+        if let Some(ip) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", ip);
         }
         let res = self
             .router
