@@ -247,7 +247,7 @@ async fn member(
                 "/api/sign_in",
                 format!("login={phone}&password={DEMO_PASSWORD}&next="),
             )
-        } else if !quiz_done && n % 7 == 0 {
+        } else if !quiz_done && n.is_multiple_of(7) {
             ("/api/start_quiz", "kind=daily".to_owned())
         } else {
             (

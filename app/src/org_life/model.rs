@@ -915,7 +915,7 @@ pub fn encode_ballot(ballot: &[(i64, Grade)]) -> Vec<u8> {
 
 /// The ballot [`encode_ballot`] made, or `None` for bytes it cannot have made.
 pub fn decode_ballot(bytes: &[u8]) -> Option<Vec<(i64, Grade)>> {
-    if bytes.len() % 9 != 0 {
+    if !bytes.len().is_multiple_of(9) {
         return None;
     }
     bytes
