@@ -13,6 +13,7 @@ pub mod points;
 pub mod quiz;
 pub mod rankings;
 pub mod study;
+pub mod time;
 pub mod transfers;
 pub mod ui;
 pub mod uploads;

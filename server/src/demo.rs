@@ -440,8 +440,8 @@ async fn meetings(conn: &mut PgConnection) -> Result<(), BoxError> {
         sqlx::query_as("SELECT id, name, tree FROM orgs WHERE kind = 'branch' ORDER BY tree, id")
             .fetch_all(&mut *conn)
             .await?;
-    let shanghai = app::points::model::shanghai();
-    let today = app::points::model::day_of(chrono::Utc::now());
+    let shanghai = app::time::shanghai();
+    let today = app::time::day_of(chrono::Utc::now());
     let month_names = [
         "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
     ];

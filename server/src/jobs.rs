@@ -67,7 +67,7 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
 }
 
 pub async fn weekly_deduction(pool: &PgPool) -> Result<(), crate::BoxError> {
-    use app::points::model::{day_of, week_start};
+    use app::time::{day_of, week_start};
     let now = Utc::now();
     let last_monday = week_start(day_of(now)) - chrono::Days::new(7);
     let mut tx = pool.begin().await?;
@@ -94,7 +94,7 @@ pub async fn prune_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
 
 pub async fn overdue_transfers(pool: &PgPool) -> Result<(), crate::BoxError> {
     let mut conn = pool.acquire().await?;
-    let today = app::points::model::day_of(Utc::now());
+    let today = app::time::day_of(Utc::now());
     let title = app::i18n::Locale::ZhCn.strings().transfer_notify_overdue;
     let n = app::transfers::store::notify_overdue(&mut conn, today, title)
         .await
@@ -128,7 +128,7 @@ pub async fn warm_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
 /// Writes this Asia/Shanghai week's coverage rows from the ledger (the first tick runs at
 /// start, so a new installation has its first week at once).
 pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
-    use app::points::model::{day_of, week_start};
+    use app::time::{day_of, week_start};
     let week = week_start(day_of(Utc::now()));
     let mut conn = pool.acquire().await?;
     app::league::coverage_store::snapshot(&mut conn, week)
@@ -140,7 +140,7 @@ pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
 /// Warns branches of organization life items ending within a week that are not scheduled,
 /// and escalates to their superiors the items whose period ended without them (each once).
 pub async fn life_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
-    let today = app::points::model::day_of(Utc::now());
+    let today = app::time::day_of(Utc::now());
     let t = app::i18n::Locale::ZhCn.strings();
     let mut tx = pool.begin().await?;
     let (warned, escalated) = app::org_life::compliance_store::run_alerts(&mut tx, today, t)
@@ -186,7 +186,7 @@ pub async fn remove_orphan_uploads(
     pool: &PgPool,
     dir: &app::uploads::store::UploadDir,
 ) -> Result<(), crate::BoxError> {
-    let day = app::points::model::day_of(Utc::now()).to_string();
+    let day = app::time::day_of(Utc::now()).to_string();
     let mut tx = pool.begin().await?;
     let first: Option<i32> = sqlx::query_scalar(
         "INSERT INTO job_runs (job, run_key, affected) VALUES ('orphan_uploads', $1, 0)

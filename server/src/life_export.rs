@@ -67,7 +67,7 @@ async fn sheet(
     if !actor.can_manage(&o.path) {
         return Err(AppError::Forbidden);
     }
-    let shanghai = app::points::model::shanghai();
+    let shanghai = app::time::shanghai();
     let start = |y: i32| {
         shanghai
             .with_ymd_and_hms(y, 1, 1, 0, 0, 0)

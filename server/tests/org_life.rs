@@ -1423,7 +1423,7 @@ async fn the_organizer_changes_a_meeting_before_it_starts_and_everyone_expected_
 /// A start time `minutes` from now, as the scheduling form takes it (Asia/Shanghai).
 fn local_in(minutes: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::minutes(minutes))
-        .with_timezone(&app::points::model::shanghai())
+        .with_timezone(&app::time::shanghai())
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
@@ -1681,7 +1681,7 @@ async fn an_exported_year_writes_formula_like_cells_as_text(pool: PgPool) {
         .await
         .unwrap();
     let year = chrono::Utc::now()
-        .with_timezone(&app::points::model::shanghai())
+        .with_timezone(&app::time::shanghai())
         .format("%Y")
         .to_string();
     let r = secretary

@@ -98,7 +98,7 @@ async fn the_ledger_pages_newest_first(pool: PgPool) {
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn only_a_platform_admin_changes_rules_and_only_from_today_on(pool: PgPool) {
     world(&pool).await;
-    let today = app::points::model::day_of(chrono::Utc::now());
+    let today = app::time::day_of(chrono::Utc::now());
     let tomorrow = (today + chrono::Days::new(1)).to_string();
     let yesterday = (today - chrono::Days::new(1)).to_string();
 

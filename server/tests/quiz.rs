@@ -393,7 +393,7 @@ async fn special(
     minutes: &str,
     contest: bool,
 ) -> i64 {
-    let now = chrono::Utc::now().with_timezone(&app::points::model::shanghai());
+    let now = chrono::Utc::now().with_timezone(&app::time::shanghai());
     let opens = (now - chrono::Duration::hours(1))
         .format("%Y-%m-%dT%H:%M")
         .to_string();

@@ -127,7 +127,7 @@ async fn detail(c: &mut Client, id: i64) -> (StatusCode, Value) {
 }
 
 fn this_month() -> String {
-    app::points::model::day_of(chrono::Utc::now())
+    app::time::day_of(chrono::Utc::now())
         .format("%Y-%m")
         .to_string()
 }

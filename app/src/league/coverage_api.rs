@@ -92,8 +92,8 @@ pub async fn league_coverage(district: String) -> Result<CoverageView, AppError>
     let all = total(&streets);
 
     // Twelve weeks, the last one live.
-    let today = crate::points::model::day_of(chrono::Utc::now());
-    let this_week = crate::points::model::week_start(today);
+    let today = crate::time::day_of(chrono::Utc::now());
+    let this_week = crate::time::week_start(today);
     let since = this_week - chrono::Days::new(7 * 11);
     let mut weeks: Vec<(chrono::NaiveDate, Figures)> = Vec::new();
     for (week, s) in super::coverage_store::weeks(&mut conn, since).await? {

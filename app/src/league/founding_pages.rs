@@ -55,7 +55,7 @@ fn event_label(action: &str, t: &Strings) -> &'static str {
 }
 
 fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&crate::points::model::shanghai())
+    at.with_timezone(&crate::time::shanghai())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }

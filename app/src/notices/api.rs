@@ -41,7 +41,7 @@ pub async fn remind_required(org_id: i64, item_id: i64) -> Result<u32, AppError>
     };
     let t = crate::i18n::use_t();
     let text = t.reminder_title.replace("{title}", &title);
-    let day = crate::points::model::day_of(chrono::Utc::now());
+    let day = crate::time::day_of(chrono::Utc::now());
     let n = super::store::remind_required(&mut tx, &org.path, item_id, &text, day).await?;
     tx.commit().await?;
     tracing::info!(reminded = n, by = actor.user_id, "study reminder sent");

@@ -62,7 +62,7 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
     use super::model::{Frequency, due_items, due_state, parse_month, span_of};
     use crate::auth::session;
     use crate::error::Msg;
-    let today = crate::points::model::day_of(chrono::Utc::now());
+    let today = crate::time::day_of(chrono::Utc::now());
     let span = if month.trim().is_empty() {
         span_of(Frequency::Monthly, today)
     } else {
@@ -91,7 +91,7 @@ pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppE
         mine: vec![],
         today: today.to_string(),
     };
-    let shanghai = crate::points::model::shanghai();
+    let shanghai = crate::time::shanghai();
     let view_of = |m: super::store::MeetingRow| {
         let (s, e) = (
             m.starts_at.with_timezone(&shanghai),
@@ -209,7 +209,7 @@ mod schedule {
         let t = crate::i18n::use_t();
         let month = meeting
             .starts
-            .with_timezone(&crate::points::model::shanghai())
+            .with_timezone(&crate::time::shanghai())
             .format("%Y-%m")
             .to_string();
         let link = format!("/orglife?org={}&month={month}", o.id);

@@ -70,7 +70,7 @@ pub async fn life_compliance(org: i64) -> Result<ComplianceView, AppError> {
         org
     };
     let o = session::administered_org(&mut conn, &actor, org).await?;
-    let today = crate::points::model::day_of(chrono::Utc::now());
+    let today = crate::time::day_of(chrono::Utc::now());
     let reqs = store::requirements_by_tree(&mut conn).await?;
     let all = store::branches(&mut conn, Some(&o.path)).await?;
     let ids: Vec<i64> = all.iter().map(|b| b.id).collect();

@@ -217,7 +217,7 @@ pub async fn life_components(
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<HashMap<i64, (Option<u32>, Option<u32>)>, AppError> {
-    let today = crate::points::model::day_of(chrono::Utc::now());
+    let today = crate::time::day_of(chrono::Utc::now());
     let reqs = requirements_by_tree(conn).await?;
     let all = branches(conn, Some(under)).await?;
     let ids: Vec<i64> = all.iter().map(|b| b.id).collect();

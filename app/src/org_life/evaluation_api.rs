@@ -71,8 +71,8 @@ pub async fn evaluation(org: i64) -> Result<EvaluationView, AppError> {
         return Err(AppError::Forbidden);
     }
     let now = chrono::Utc::now();
-    let year = chrono::Datelike::year(&crate::points::model::day_of(now));
-    let when = super::model::local_minute;
+    let year = chrono::Datelike::year(&crate::time::day_of(now));
+    let when = crate::time::local_minute;
     let ballot = match store::of_year(conn, o.id, year).await? {
         None => None,
         Some(e) => {
@@ -145,7 +145,7 @@ pub async fn open_evaluation(org: i64, days: String) -> Result<i64, AppError> {
     let actor = session::require_actor(&mut tx).await?;
     let o = super::meeting_flow::managed_org(&mut tx, &actor, org, true).await?;
     let now = chrono::Utc::now();
-    let year = chrono::Datelike::year(&crate::points::model::day_of(now));
+    let year = chrono::Datelike::year(&crate::time::day_of(now));
     let (id, roll) = super::evaluation_store::open(
         &mut tx,
         o.id,

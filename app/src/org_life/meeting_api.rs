@@ -100,7 +100,7 @@ pub async fn meeting_detail(id: i64) -> Result<MeetingDetailView, AppError> {
     let a = super::meeting_flow::access(&mut conn, id).await?;
     let m = &a.meeting;
     let now = chrono::Utc::now();
-    let shanghai = crate::points::model::shanghai();
+    let shanghai = crate::time::shanghai();
     let (s, e) = (
         m.starts_at.with_timezone(&shanghai),
         m.ends_at.with_timezone(&shanghai),
@@ -120,7 +120,7 @@ pub async fn meeting_detail(id: i64) -> Result<MeetingDetailView, AppError> {
     } else {
         vec![]
     };
-    let fmt = super::model::local_minute;
+    let fmt = crate::time::local_minute;
     let window = check_in_window(m.starts_at, now);
     Ok(MeetingDetailView {
         id,
@@ -573,7 +573,7 @@ mod change {
             .map_err(|m| AppError::invalid("starts", m))?;
         let expected = crate::org_life::store::change(&mut tx, meeting, &changed).await?;
         let t = crate::i18n::use_t();
-        let when = crate::org_life::model::local_minute(changed.starts);
+        let when = crate::time::local_minute(changed.starts);
         crate::transfers::store::notify(
             &mut tx,
             &expected,

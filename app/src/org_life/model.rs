@@ -253,13 +253,6 @@ pub fn due_state(span: Span, today: NaiveDate) -> DueState {
     }
 }
 
-/// A moment as people here read it: "2026-11-26 19:00", Asia/Shanghai.
-pub fn local_minute(t: DateTime<Utc>) -> String {
-    t.with_timezone(&crate::points::model::shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 /// How many days before a period's end a missing item is warned about.
 pub const WARN_DAYS: i64 = 7;
 /// How long after a period's end a missing item may still be escalated.
@@ -465,7 +458,7 @@ impl MeetingForm {
                 errors.push(FieldError::new(field, Msg::Required));
                 return None;
             }
-            crate::quiz::model::parse_shanghai_datetime(v)
+            crate::time::parse_local_datetime(v)
                 .map_err(|m| errors.push(FieldError::new(field, m)))
                 .ok()
         };

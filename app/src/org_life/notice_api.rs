@@ -74,8 +74,8 @@ pub async fn org_notices() -> Result<NoticesView, AppError> {
             id: n.id,
             title: n.title,
             org_name: n.org_name,
-            sent_at: super::model::local_minute(n.sent_at),
-            ack_by: super::model::local_minute(n.ack_by),
+            sent_at: crate::time::local_minute(n.sent_at),
+            ack_by: crate::time::local_minute(n.ack_by),
             acked: acked.is_some(),
             counts: None,
         })
@@ -90,8 +90,8 @@ pub async fn org_notices() -> Result<NoticesView, AppError> {
                 id: n.id,
                 title: n.title,
                 org_name: n.org_name,
-                sent_at: super::model::local_minute(n.sent_at),
-                ack_by: super::model::local_minute(n.ack_by),
+                sent_at: crate::time::local_minute(n.sent_at),
+                ack_by: crate::time::local_minute(n.ack_by),
                 acked: false,
                 counts: Some((acked, total)),
             })
@@ -175,7 +175,7 @@ pub async fn notice_detail(id: i64) -> Result<NoticeDetailView, AppError> {
         let (done, open): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, at)| at.is_some());
         (
             done.into_iter()
-                .filter_map(|(name, at)| Some((name, super::model::local_minute(at?))))
+                .filter_map(|(name, at)| Some((name, crate::time::local_minute(at?))))
                 .collect(),
             open.into_iter().map(|(name, _)| name).collect(),
         )
@@ -188,10 +188,10 @@ pub async fn notice_detail(id: i64) -> Result<NoticeDetailView, AppError> {
         title: n.title,
         body: n.body,
         sender: n.sender,
-        sent_at: super::model::local_minute(n.sent_at),
-        ack_by: super::model::local_minute(n.ack_by),
+        sent_at: crate::time::local_minute(n.sent_at),
+        ack_by: crate::time::local_minute(n.ack_by),
         received: receipt.is_some(),
-        acked_at: receipt.flatten().map(super::model::local_minute),
+        acked_at: receipt.flatten().map(crate::time::local_minute),
         late: chrono::Utc::now() > n.ack_by,
         acked,
         pending,

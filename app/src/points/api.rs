@@ -143,7 +143,7 @@ pub async fn point_rules() -> Result<Vec<RuleView>, AppError> {
     if !actor.is_platform_admin() {
         return Err(AppError::Forbidden);
     }
-    let shanghai = super::model::shanghai();
+    let shanghai = crate::time::shanghai();
     Ok(super::store::all_rules(&mut conn)
         .await?
         .into_iter()
@@ -185,7 +185,7 @@ pub async fn add_rule_version(
         return Err(AppError::Forbidden);
     }
     let code = RuleCode::parse(&code).ok_or_else(|| AppError::BadRequest("code".into()))?;
-    let today = super::model::day_of(chrono::Utc::now());
+    let today = crate::time::day_of(chrono::Utc::now());
     let mut errors = Vec::new();
     let points = field_ok(
         &mut errors,

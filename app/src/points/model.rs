@@ -2,7 +2,7 @@
 //! at a moment, how much of an award a cap still allows, score bands, and the Asia/Shanghai
 //! days and Monday weeks that caps and totals are counted in. No I/O.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Strings;
@@ -213,24 +213,9 @@ pub fn score_band(correct: u32, total: u32) -> i32 {
     }
 }
 
-/// China Standard Time: UTC+8 all year (no daylight saving).
-pub fn shanghai() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("a valid offset")
-}
-
-/// The Asia/Shanghai calendar day of a moment.
-pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&shanghai()).date_naive()
-}
-
-/// The Monday that starts the Asia/Shanghai week of a day.
-pub fn week_start(day: NaiveDate) -> NaiveDate {
-    day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
-}
-
 /// The keys a moment's points are totalled under: day, ISO week, month, year, all time.
 pub fn period_keys(at: DateTime<Utc>) -> [String; 5] {
-    let day = day_of(at);
+    let day = crate::time::day_of(at);
     let week = day.iso_week();
     [
         format!("d:{day}"),
@@ -290,10 +275,7 @@ pub fn parse_start_day(input: &str, today: NaiveDate) -> Result<DateTime<Utc>, c
     if day < today {
         return Err(Msg::RuleStartTooEarly);
     }
-    day.and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(shanghai()).single())
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or(Msg::DateInvalid)
+    crate::time::start_of(day).ok_or(Msg::DateInvalid)
 }
 
 #[cfg(test)]
@@ -321,25 +303,10 @@ mod tests {
     }
 
     #[test]
-    fn the_day_turns_at_shanghai_midnight_not_utc_midnight() {
-        // 15:59 UTC is 23:59 in Shanghai; 16:00 UTC is the next day there.
-        assert_eq!(day_of(utc(2026, 11, 23, 15, 59)).to_string(), "2026-11-23");
-        assert_eq!(day_of(utc(2026, 11, 23, 16, 0)).to_string(), "2026-11-24");
-    }
-
-    #[test]
-    fn weeks_start_on_monday_in_shanghai() {
+    fn point_weeks_are_iso_weeks_from_monday_in_shanghai() {
         // Sunday 2026-11-29 23:30 Shanghai is still week 48; Monday 00:30 is week 49.
         assert_eq!(period_keys(utc(2026, 11, 29, 15, 30))[1], "w:2026-W48");
         assert_eq!(period_keys(utc(2026, 11, 29, 16, 30))[1], "w:2026-W49");
-        assert_eq!(
-            week_start(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()).to_string(),
-            "2026-11-23"
-        );
-        assert_eq!(
-            week_start(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).to_string(),
-            "2026-11-23"
-        );
     }
 
     #[test]

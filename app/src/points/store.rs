@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::api::LedgerView;
-use super::model::{CapPeriod, Rule, RuleCode, allowed_by_all, day_of, period_keys};
+use super::model::{CapPeriod, Rule, RuleCode, allowed_by_all, period_keys};
 use crate::error::AppError;
+use crate::time::day_of;
 
 fn rule_from_row(r: &PgRow) -> Result<Rule, AppError> {
     let bad = || AppError::internal("point rule row out of shape");
@@ -390,11 +391,8 @@ pub async fn deduct_week_without_sign_in(
         return Ok(None);
     }
     let sunday = monday + chrono::Days::new(6);
-    let week_begins = monday
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(super::model::shanghai()).single())
-        .ok_or_else(|| AppError::internal("bad week start"))?
-        .with_timezone(&Utc);
+    let week_begins =
+        crate::time::start_of(monday).ok_or_else(|| AppError::internal("bad week start"))?;
     let users: Vec<i64> = sqlx::query_scalar(
         "SELECT u.id FROM users u
          WHERE u.created_at < $1

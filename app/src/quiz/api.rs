@@ -211,15 +211,9 @@ pub async fn start_quiz(
             (a, t.quiz_daily.to_owned())
         }
         QuizKind::Weekly => {
-            let monday = crate::points::model::week_start(crate::points::model::day_of(now));
-            let opens = monday
-                .and_hms_opt(0, 0, 0)
-                .and_then(|d| {
-                    d.and_local_timezone(crate::points::model::shanghai())
-                        .single()
-                })
-                .map(|d| d.with_timezone(&chrono::Utc))
-                .ok_or_else(|| AppError::internal("week start"))?;
+            let monday = crate::time::week_start(crate::time::day_of(now));
+            let opens =
+                crate::time::start_of(monday).ok_or_else(|| AppError::internal("week start"))?;
             let title = format!("{} {}", t.quiz_weekly, monday.format("%Y-%m-%d"));
             let a = match store::find_attempt(&mut tx, u, kind, &week).await? {
                 Some(a) => a,
@@ -294,7 +288,7 @@ pub async fn start_quiz(
                                 set_id: set.id,
                                 questions: set.question_ids.len() as u32,
                                 minutes: set.time_limit_secs.map(|s| (s as u32).div_ceil(60)),
-                                closes: crate::org_life::model::local_minute(set.closes_at),
+                                closes: crate::time::local_minute(set.closes_at),
                             }),
                         };
                         return Ok(view);
@@ -540,9 +534,7 @@ mod special {
     ) -> Result<i64, AppError> {
         use crate::auth::session;
         use crate::error::{FieldError, Msg, field_ok};
-        use crate::quiz::model::{
-            parse_question_count, parse_quiz_title, parse_shanghai_datetime, parse_time_limit,
-        };
+        use crate::quiz::model::{parse_question_count, parse_quiz_title, parse_time_limit};
         let scope = match scope.trim() {
             "" => None,
             s => Some(
@@ -553,8 +545,16 @@ mod special {
         let mut errors = Vec::new();
         let title = field_ok(&mut errors, "title", parse_quiz_title(&title));
         let count = field_ok(&mut errors, "count", parse_question_count(&count));
-        let opens = field_ok(&mut errors, "opens", parse_shanghai_datetime(&opens));
-        let closes = field_ok(&mut errors, "closes", parse_shanghai_datetime(&closes));
+        let opens = field_ok(
+            &mut errors,
+            "opens",
+            crate::time::parse_local_datetime(&opens),
+        );
+        let closes = field_ok(
+            &mut errors,
+            "closes",
+            crate::time::parse_local_datetime(&closes),
+        );
         let limit = field_ok(&mut errors, "minutes", parse_time_limit(&minutes));
         if let (Some(o), Some(c)) = (opens, closes)
             && c <= o

@@ -397,21 +397,6 @@ pub fn parse_question_count(input: &str) -> Result<i64, Msg> {
     }
 }
 
-/// A moment given in Asia/Shanghai time as a browser's `datetime-local` field sends it
-/// ("2026-11-23T09:30", seconds optional).
-pub fn parse_shanghai_datetime(input: &str) -> Result<chrono::DateTime<chrono::Utc>, Msg> {
-    let s = input.trim();
-    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
-        .map_err(|_| Msg::DateTimeInvalid)?;
-    naive
-        .and_local_timezone(crate::points::model::shanghai())
-        .single()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .ok_or(Msg::DateTimeInvalid)
-}
-
 /// A 参学率-style rate in whole percent.
 pub fn percent(part: i64, whole: i64) -> u32 {
     if whole <= 0 {
@@ -574,11 +559,6 @@ mod tests {
         assert_eq!(parse_question_count("20"), Ok(20));
         assert!(parse_question_count("51").is_err());
         assert_eq!(percent(1, 3), 33);
-        assert_eq!(
-            parse_shanghai_datetime("2026-11-23T08:30").map(|t| t.to_rfc3339()),
-            Ok("2026-11-23T00:30:00+00:00".to_owned())
-        );
-        assert!(parse_shanghai_datetime("tomorrow").is_err());
         assert_eq!(percent(1, 0), 0);
     }
 }

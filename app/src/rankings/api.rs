@@ -289,7 +289,7 @@ pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> 
         &o.path,
         period.start(),
         period.end(),
-        crate::points::model::day_of(chrono::Utc::now()),
+        crate::time::day_of(chrono::Utc::now()),
     )
     .await?;
     let transfers_of = |id: i64| transfers.get(&id).copied().flatten();

@@ -235,14 +235,14 @@ pub fn parse_period(input: &str) -> Result<Period, crate::error::AppError> {
 /// weeks of the current year.
 pub fn week_keys(period: Period, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     use chrono::Datelike;
-    let today = crate::points::model::day_of(now);
+    let today = crate::time::day_of(now);
     let start = match period {
         Period::Day | Period::Week => today,
         Period::Month => today.with_day(1).unwrap_or(today),
         Period::Year | Period::All => today.with_ordinal(1).unwrap_or(today),
     };
     let mut keys = Vec::new();
-    let mut monday = crate::points::model::week_start(start);
+    let mut monday = crate::time::week_start(start);
     while monday <= today {
         let w = monday.iso_week();
         keys.push(format!("w:{}-W{:02}", w.year(), w.week()));
@@ -526,7 +526,7 @@ pub fn parse_rating_period(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<RatingPeriod, crate::error::AppError> {
     match input.trim() {
-        "" => Ok(RatingPeriod::quarter_of(crate::points::model::day_of(now))),
+        "" => Ok(RatingPeriod::quarter_of(crate::time::day_of(now))),
         p => RatingPeriod::parse(p).ok_or_else(|| {
             crate::error::AppError::invalid("period", crate::error::Msg::RatingPeriodUnknown)
         }),

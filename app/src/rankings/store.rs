@@ -828,7 +828,7 @@ pub async fn is_branch(conn: &mut PgConnection, org_id: i64) -> Result<bool, App
 pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<ChartView>, AppError> {
     use chrono::Datelike;
     let t = crate::i18n::use_t();
-    let today = crate::points::model::day_of(chrono::Utc::now());
+    let today = crate::time::day_of(chrono::Utc::now());
     let days: Vec<chrono::NaiveDate> = (0..30)
         .rev()
         .map(|n| today - chrono::Duration::days(n))
@@ -862,7 +862,7 @@ pub async fn branch_charts(
     use chrono::Datelike;
     let t = crate::i18n::use_t();
     let now = chrono::Utc::now();
-    let monday = crate::points::model::week_start(crate::points::model::day_of(now));
+    let monday = crate::time::week_start(crate::time::day_of(now));
     let weeks: Vec<chrono::NaiveDate> = (0..12)
         .rev()
         .map(|n| monday - chrono::Duration::days(7 * n))

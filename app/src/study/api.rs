@@ -95,14 +95,14 @@ pub async fn study_home(q: String) -> Result<StudyHomeView, AppError> {
     let u = actor.user_id;
     let q: String = q.chars().take(40).collect();
     let searching = !q.trim().is_empty();
-    let year = crate::points::model::day_of(chrono::Utc::now()).year();
+    let year = crate::time::day_of(chrono::Utc::now()).year();
     let serves_a_branch = actor.grants.iter().any(|g| {
         matches!(
             g.role,
             crate::auth::model::Role::Secretary | crate::auth::model::Role::CommitteeMember
         )
     });
-    let today = crate::points::model::day_of(chrono::Utc::now()).to_string();
+    let today = crate::time::day_of(chrono::Utc::now()).to_string();
     Ok(StudyHomeView {
         suggested: if searching {
             vec![]

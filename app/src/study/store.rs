@@ -6,8 +6,9 @@ use sqlx::{PgConnection, Row, postgres::PgRow};
 use super::api::ItemCard;
 use super::model::{Beat, Clock, ItemKind, credit, is_done, minutes_crossed};
 use crate::error::AppError;
-use crate::points::model::{RuleCode, day_of};
+use crate::points::model::RuleCode;
 use crate::points::store::{NewAward, Outcome, award};
+use crate::time::day_of;
 
 /// An item as the study pages need it.
 #[derive(Debug, Clone, PartialEq)]

@@ -30,7 +30,7 @@ pub fn summary(r: super::store::SummaryRow, today: NaiveDate) -> TransferSummary
 }
 
 pub fn today() -> NaiveDate {
-    crate::points::model::day_of(chrono::Utc::now())
+    crate::time::day_of(chrono::Utc::now())
 }
 
 pub fn letter_view(l: &super::store::LetterRow, today: NaiveDate) -> LetterView {
