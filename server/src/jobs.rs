@@ -95,8 +95,7 @@ pub async fn prune_boards(pool: &PgPool) -> Result<(), crate::BoxError> {
 pub async fn overdue_transfers(pool: &PgPool) -> Result<(), crate::BoxError> {
     let mut conn = pool.acquire().await?;
     let today = app::time::day_of(Utc::now());
-    let title = app::i18n::Locale::ZhCn.strings().transfer_notify_overdue;
-    let n = app::transfers::store::notify_overdue(&mut conn, today, title)
+    let n = app::transfers::store::notify_overdue(&mut conn, today)
         .await
         .map_err(|e| format!("{e:?}"))?;
     if n > 0 {
@@ -141,9 +140,8 @@ pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
 /// and escalates to their superiors the items whose period ended without them (each once).
 pub async fn life_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
     let today = app::time::day_of(Utc::now());
-    let t = app::i18n::Locale::ZhCn.strings();
     let mut tx = pool.begin().await?;
-    let (warned, escalated) = app::org_life::compliance_store::run_alerts(&mut tx, today, t)
+    let (warned, escalated) = app::org_life::compliance_flow::run_alerts(&mut tx, today)
         .await
         .map_err(|e| format!("{e:?}"))?;
     tx.commit().await?;

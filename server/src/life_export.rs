@@ -3,7 +3,6 @@
 
 use app::error::AppError;
 use app::org_life::model::{MeetingKind, RecordState};
-use app::org_life::pages::kind_label;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::TimeZone;
@@ -87,7 +86,7 @@ async fn sheet(
                 l.ends_at.with_timezone(&shanghai),
             );
             let kind = MeetingKind::parse(&l.kind)
-                .map(|k| kind_label(k, o.tree, t))
+                .map(|k| k.label(o.tree, t))
                 .unwrap_or_default();
             let state = match RecordState::parse(&l.state) {
                 Some(RecordState::Draft) => t.record_draft,

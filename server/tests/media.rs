@@ -326,7 +326,10 @@ async fn a_secretary_reminds_those_who_have_not_finished_once_a_day(pool: PgPool
 
     assert_eq!(member.call("unread_notices", &[]).await.json(), 1);
     let list = member.call("my_notices", &[]).await.json();
-    assert!(list[0]["title"].as_str().unwrap().contains("支部视频课"));
+    assert_eq!(
+        list[0]["message"],
+        serde_json::json!({"StudyReminder": {"title": "支部视频课"}})
+    );
     assert_eq!(list[0]["link"], format!("/study/{id}"));
     assert_eq!(member.call("unread_notices", &[]).await.json(), 0);
 

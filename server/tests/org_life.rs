@@ -729,8 +729,7 @@ async fn two_concurrent_saves_of_minutes_one_wins_and_the_superior_sends_the_rec
 
 async fn run_alerts(pool: &PgPool, today: chrono::NaiveDate) -> (usize, usize) {
     let mut tx = pool.begin().await.unwrap();
-    let t = app::i18n::Locale::ZhCn.strings();
-    let sent = app::org_life::compliance_store::run_alerts(&mut tx, today, t)
+    let sent = app::org_life::compliance_flow::run_alerts(&mut tx, today)
         .await
         .unwrap();
     tx.commit().await.unwrap();

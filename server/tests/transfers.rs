@@ -709,8 +709,8 @@ async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: Pg
     for _ in 0..2 {
         server::jobs::overdue_transfers(&pool).await.unwrap();
     }
-    let told: Vec<(String, String)> = sqlx::query_as(
-        "SELECT u.username, n.title FROM notifications n JOIN users u ON u.id = n.user_id
+    let told: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT u.username, n.message FROM notifications n JOIN users u ON u.id = n.user_id
          WHERE n.kind = 'transfer_overdue'",
     )
     .fetch_all(&pool)
@@ -718,7 +718,16 @@ async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: Pg
     .unwrap();
     assert_eq!(
         told,
-        vec![("secretary".to_owned(), "转接步骤已超期：member".to_owned())]
+        vec![(
+            "secretary".to_owned(),
+            serde_json::json!({"TransferOverdue": {"name": "member"}})
+        )]
+    );
+    // Stored as a key, it reads as the Message the pages put into words.
+    let m: app::notices::model::Message = serde_json::from_value(told[0].1.clone()).unwrap();
+    assert_eq!(
+        m.render(app::i18n::Locale::En.strings()),
+        "A transfer step is overdue: member"
     );
 }
 
@@ -825,4 +834,59 @@ async fn a_branchs_star_rating_counts_the_transfer_steps_it_handled_within_ten_d
     asked_days_ago(5).await;
     let got = transfers_of(&mut admin).await;
     assert_eq!(got[&w.branch_a], 100);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_english_readers_messages_after_a_transfer_and_a_meeting_are_english_but_for_names(
+    pool: PgPool,
+) {
+    let (w, _, id) = started(&pool).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let (s, v) = act(&mut secretary, id, 0, "approve", "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let r = secretary
+        .call(
+            "schedule_meeting",
+            &[
+                ("org", &w.branch_a.to_string()),
+                ("kind", "group_meeting"),
+                ("title", "十二月党小组会"),
+                ("starts", "2031-05-06T19:00"),
+                ("ends", "2031-05-06T20:00"),
+                ("place", "会议室"),
+                ("online_link", ""),
+                ("agenda", ""),
+                ("chair", ""),
+                ("recorder", ""),
+                ("attendees", "branch"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut member = signed_in(&pool, "member").await;
+    let list = json(&member.call("my_notices", &[]).await.body);
+    let list = list.as_array().unwrap();
+    assert!(list.len() >= 2, "{list:?}");
+    let names = ["研发党支部", "甲公司党委", "十二月党小组会", "member"];
+    let mut kinds = vec![];
+    for n in list {
+        let m: app::notices::model::Message =
+            serde_json::from_value(n["message"].clone()).unwrap_or_else(|e| panic!("{e}: {n}"));
+        kinds.push(m.kind());
+        let mut words = m.render(app::i18n::Locale::En.strings());
+        for name in names {
+            words = words.replace(name, "");
+        }
+        assert!(
+            !words
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{words}"
+        );
+        assert_eq!(n["title"], "", "no prose is stored");
+    }
+    assert!(
+        kinds.contains(&"transfer_progress") && kinds.contains(&"meeting_scheduled"),
+        "{kinds:?}"
+    );
 }

@@ -8,13 +8,30 @@ use crate::error::AppError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeView {
     pub id: i64,
-    pub kind: String,
+    /// What it says, put into words by the page in the reader's language.
+    pub message: Option<super::model::Message>,
+    /// A message from before messages were keys: its words as written then.
     pub title: String,
     pub body: String,
     pub link: Option<String>,
     /// Read before this visit.
     pub read: bool,
     pub at: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::NoticeRow> for NoticeView {
+    fn from(r: super::store::NoticeRow) -> Self {
+        Self {
+            id: r.id,
+            message: r.message.map(|m| m.0),
+            title: r.title,
+            body: r.body,
+            link: r.link,
+            read: r.read,
+            at: crate::time::local_minute(r.created_at),
+        }
+    }
 }
 
 /// Reminds the branch's members who have not completed a required item. For the branch's
@@ -39,10 +56,8 @@ pub async fn remind_required(org_id: i64, item_id: i64) -> Result<u32, AppError>
     let Some((_, title, ..)) = required.into_iter().find(|r| r.0 == item_id) else {
         return Err(AppError::NotFound);
     };
-    let t = crate::i18n::use_t();
-    let text = t.reminder_title.replace("{title}", &title);
     let day = crate::time::day_of(chrono::Utc::now());
-    let n = super::store::remind_required(&mut tx, &org.path, item_id, &text, day).await?;
+    let n = super::store::remind_required(&mut tx, &org.path, item_id, &title, day).await?;
     tx.commit().await?;
     tracing::info!(reminded = n, by = actor.user_id, "study reminder sent");
     Ok(n as u32)
@@ -58,7 +73,7 @@ pub async fn my_notices() -> Result<Vec<NoticeView>, AppError> {
     let list = super::store::recent(&mut tx, actor.user_id).await?;
     super::store::mark_all_read(&mut tx, actor.user_id).await?;
     tx.commit().await?;
-    Ok(list)
+    Ok(list.into_iter().map(NoticeView::from).collect())
 }
 
 /// Unread messages, for the badges on 我的 and the tab bar; none for a visitor who is not

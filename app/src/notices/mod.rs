@@ -1,7 +1,9 @@
-//! Messages to a member inside the portal (站内消息): a secretary's reminder to finish a
-//! required study item, and later meeting notices. Listed on 我的 with an unread count.
+//! Messages to a member inside the portal (站内消息), from every feature: reminders,
+//! meetings and their records, transfers, organization-life alerts. Stored as keys with
+//! arguments and put into words when read; listed on 我的 with an unread count.
 
 pub mod api;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -25,7 +25,7 @@ pub fn NoticesPage() -> impl IntoView {
                                         let inner = view! {
                                             <span class="item-title">
                                                 {(!n.read).then(|| view! { <span class="dot" aria-label=t.unread></span> })}
-                                                {n.title.clone()}
+                                                {n.message.as_ref().map(|m| m.render(t)).unwrap_or_else(|| n.title.clone())}
                                             </span>
                                             {(!n.body.is_empty()).then(|| view! { <span class="small">{n.body.clone()}</span> })}
                                             <span class="muted small">{n.at.clone()}</span>

@@ -1,9 +1,56 @@
-//! SQL for messages to members.
+//! SQL for messages to members: who holds an organization's work, telling them (once per
+//! key), the list and the unread count.
 
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
-use super::api::NoticeView;
+use super::model::Message;
+use crate::auth::model::Role;
 use crate::error::AppError;
+
+/// The people who act for an organization: its own secretaries and committee members
+/// (`branch_work`), or its own admins.
+pub async fn holders(
+    conn: &mut PgConnection,
+    org_id: i64,
+    branch_work: bool,
+) -> Result<Vec<i64>, AppError> {
+    let roles: Vec<&str> = if branch_work {
+        vec![Role::Secretary.as_str(), Role::CommitteeMember.as_str()]
+    } else {
+        vec![Role::OrgAdmin.as_str()]
+    };
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT user_id FROM role_grants WHERE org_id = $1 AND role = ANY ($2)",
+    )
+    .bind(org_id)
+    .bind(&roles)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Tells each user once per key (`dedupe`, made per user): the message is kept as its key
+/// and arguments, to be put into words when read.
+pub async fn notify(
+    conn: &mut PgConnection,
+    users: &[i64],
+    message: &Message,
+    link: &str,
+    dedupe: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, title, message, link, dedupe_key)
+         SELECT u, $2, '', $3, $4, $5 || ':' || u FROM unnest($1::bigint[]) AS u
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+    )
+    .bind(users)
+    .bind(message.kind())
+    .bind(sqlx::types::Json(message))
+    .bind(link)
+    .bind(dedupe)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 /// Reminds every current member of the branch at `branch_path` (and its groups) who has not
 /// completed the item. One reminder per member, item and Asia/Shanghai day, however often
@@ -15,9 +62,12 @@ pub async fn remind_required(
     title: &str,
     day: chrono::NaiveDate,
 ) -> Result<u64, AppError> {
+    let message = Message::StudyReminder {
+        title: title.to_owned(),
+    };
     Ok(sqlx::query(
-        "INSERT INTO notifications (user_id, kind, title, link, dedupe_key)
-         SELECT DISTINCT m.user_id, 'study_reminder', $3, '/study/' || $2, 'remind:' || $2 || ':' || $4
+        "INSERT INTO notifications (user_id, kind, title, message, link, dedupe_key)
+         SELECT DISTINCT m.user_id, 'study_reminder', '', $3, '/study/' || $2, 'remind:' || $2 || ':' || $4
          FROM memberships m JOIN orgs b ON b.id = m.org_id
          WHERE b.path <@ $1::ltree AND m.ended_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM study_progress p
@@ -26,35 +76,35 @@ pub async fn remind_required(
     )
     .bind(branch_path.to_string())
     .bind(item_id)
-    .bind(title)
+    .bind(sqlx::types::Json(&message))
     .bind(day.to_string())
     .execute(conn)
     .await?
     .rows_affected())
 }
 
+/// A message as stored: its key and arguments, or (from before messages were keys) its
+/// written title.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub message: Option<sqlx::types::Json<Message>>,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub read: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// The member's latest messages, newest first.
-pub async fn recent(conn: &mut PgConnection, user_id: i64) -> Result<Vec<NoticeView>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, kind, title, body, link, read_at IS NOT NULL AS read,
-                to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
+pub async fn recent(conn: &mut PgConnection, user_id: i64) -> Result<Vec<NoticeRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, message, title, body, link, read_at IS NOT NULL AS read, created_at
          FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
     )
     .bind(user_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| NoticeView {
-            id: r.get("id"),
-            kind: r.get("kind"),
-            title: r.get("title"),
-            body: r.get("body"),
-            link: r.get("link"),
-            read: r.get("read"),
-            at: r.get("at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// The unread messages of the claim's user; none when its session is no longer live.

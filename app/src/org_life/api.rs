@@ -206,20 +206,19 @@ mod schedule {
         let (id, expected) =
             crate::org_life::store::schedule(&mut tx, o.id, &meeting, &attendees, actor.user_id)
                 .await?;
-        let t = crate::i18n::use_t();
         let month = meeting
             .starts
             .with_timezone(&crate::time::shanghai())
             .format("%Y-%m")
             .to_string();
         let link = format!("/orglife?org={}&month={month}", o.id);
-        crate::transfers::store::notify(
+        crate::notices::store::notify(
             &mut tx,
             &expected,
-            "meeting_scheduled",
-            &t.life_meeting_notice
-                .replace("{org}", &o.name)
-                .replace("{title}", &meeting.title),
+            &crate::notices::model::Message::MeetingScheduled {
+                org: o.name.clone(),
+                title: meeting.title.clone(),
+            },
             &link,
             &format!("meeting:{id}:scheduled"),
         )

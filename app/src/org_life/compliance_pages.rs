@@ -5,7 +5,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::compliance_api::life_compliance;
-use super::pages::kind_label;
 use crate::i18n::use_t;
 use crate::rankings::pages::Charts;
 use crate::ui::{AppLayout, Empty, ErrorState, Loading};
@@ -62,7 +61,7 @@ pub fn CompliancePage() -> impl IntoView {
                                                 .replace("{on_time}", &b.on_time.to_string())
                                                 .replace("{due}", &b.due.to_string())
                                                 .replace("{last}", b.last_held.as_deref().unwrap_or(t.compliance_never));
-                                            let overdue = b.overdue.iter().take(3).map(|(k, p)| format!("{}{}{p}{}", kind_label(*k, b.tree, t), t.paren_open, t.paren_close)).collect::<Vec<_>>().join(t.list_sep);
+                                            let overdue = b.overdue.iter().take(3).map(|(k, p)| format!("{}{}{p}{}", k.label(b.tree, t), t.paren_open, t.paren_close)).collect::<Vec<_>>().join(t.list_sep);
                                             let more = b.overdue.len().saturating_sub(3);
                                             view! {
                                                 <div class="row">

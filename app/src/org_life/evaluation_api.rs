@@ -154,12 +154,12 @@ pub async fn open_evaluation(org: i64, days: String) -> Result<i64, AppError> {
         actor.user_id,
     )
     .await?;
-    let t = crate::i18n::use_t();
-    crate::transfers::store::notify(
+    crate::notices::store::notify(
         &mut tx,
         &roll,
-        "evaluation_opened",
-        &t.evaluation_opened_notice.replace("{org}", &o.name),
+        &crate::notices::model::Message::EvaluationOpened {
+            org: o.name.clone(),
+        },
         &format!("/orglife/evaluation?org={}", o.id),
         &format!("evaluation:{id}"),
     )

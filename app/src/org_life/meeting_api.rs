@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{CheckInWindow, LeaveState, MeetingKind, RecordState};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::notices::model::Message;
 use crate::orgs::model::Tree;
 
 /// An expected attendee, as the organizer and the superior see them.
@@ -217,13 +219,12 @@ pub async fn ask_leave(meeting: i64, reason: String) -> Result<(), AppError> {
     }
     super::meeting_store::ask_leave(&mut tx, meeting, a.actor.user_id, &reason).await?;
     let organizers = super::meeting_store::organizers(&mut tx, a.org.id).await?;
-    let t = crate::i18n::use_t();
-    crate::transfers::store::notify(
+    crate::notices::store::notify(
         &mut tx,
         &organizers,
-        "leave_asked",
-        &t.life_leave_asked_notice
-            .replace("{title}", &a.meeting.title),
+        &Message::LeaveAsked {
+            title: a.meeting.title.clone(),
+        },
         &format!("/orglife/meeting/{meeting}"),
         &format!("meeting:{meeting}:leave:{}", a.actor.user_id),
     )
@@ -248,17 +249,13 @@ pub async fn answer_leave(meeting: i64, member: i64, approve: bool) -> Result<()
     {
         return Err(AppError::Conflict(Msg::LeaveAnswered));
     }
-    let t = crate::i18n::use_t();
-    let text = if approve {
-        t.life_leave_approved_notice
-    } else {
-        t.life_leave_declined_notice
-    };
-    crate::transfers::store::notify(
+    crate::notices::store::notify(
         &mut tx,
         &[member],
-        "leave_answered",
-        &text.replace("{title}", &a.meeting.title),
+        &Message::LeaveAnswered {
+            title: a.meeting.title.clone(),
+            approved: approve,
+        },
         &format!("/orglife/meeting/{meeting}"),
         &format!("meeting:{meeting}:leave_answered"),
     )
@@ -454,21 +451,13 @@ pub async fn review_minutes(meeting: i64, accept: bool, reason: String) -> Resul
     let action = if accept { "accept" } else { "return" };
     store::write_record(&mut tx, meeting, &next, action, &reason, a.actor.user_id).await?;
     let organizers = store::organizers(&mut tx, a.org.id).await?;
-    let t = crate::i18n::use_t();
-    let text = if accept {
-        t.life_record_accepted_notice
-    } else {
-        t.life_record_returned_notice
-    };
-    crate::transfers::store::notify(
+    crate::notices::store::notify(
         &mut tx,
         &organizers,
-        if accept {
-            "record_accepted"
-        } else {
-            "record_returned"
+        &Message::RecordReviewed {
+            title: a.meeting.title.clone(),
+            accepted: accept,
         },
-        &text.replace("{title}", &a.meeting.title),
         &format!("/orglife/meeting/{meeting}"),
         &format!("meeting:{meeting}:{action}:{}", next.version),
     )
@@ -572,15 +561,13 @@ mod change {
         crate::org_life::model::check_lead_time(changed.starts, chrono::Utc::now())
             .map_err(|m| AppError::invalid("starts", m))?;
         let expected = crate::org_life::store::change(&mut tx, meeting, &changed).await?;
-        let t = crate::i18n::use_t();
-        let when = crate::time::local_minute(changed.starts);
-        crate::transfers::store::notify(
+        crate::notices::store::notify(
             &mut tx,
             &expected,
-            "meeting_changed",
-            &t.life_meeting_changed_notice
-                .replace("{title}", &changed.title)
-                .replace("{when}", &when),
+            &Message::MeetingChanged {
+                title: changed.title.clone(),
+                when: crate::time::local_minute(changed.starts),
+            },
             &format!("/orglife/meeting/{meeting}"),
             &format!(
                 "meeting:{meeting}:changed:{}",

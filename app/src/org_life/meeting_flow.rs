@@ -131,15 +131,14 @@ pub async fn write_minutes(
     let action = if submit { "submit" } else { "save" };
     store::write_record(&mut tx, meeting, &next, action, "", a.actor.user_id).await?;
     if submit && let Some(parent) = a.org.parent_id {
-        let reviewers = crate::transfers::store::holders(&mut tx, parent, false).await?;
-        let t = crate::i18n::use_t();
-        crate::transfers::store::notify(
+        let reviewers = crate::notices::store::holders(&mut tx, parent, false).await?;
+        crate::notices::store::notify(
             &mut tx,
             &reviewers,
-            "record_submitted",
-            &t.life_record_submitted_notice
-                .replace("{org}", &a.org.name)
-                .replace("{title}", &a.meeting.title),
+            &crate::notices::model::Message::RecordSubmitted {
+                org: a.org.name.clone(),
+                title: a.meeting.title.clone(),
+            },
             &format!("/orglife/meeting/{meeting}"),
             &format!("meeting:{meeting}:submitted:{}", next.version),
         )

@@ -13,7 +13,6 @@ use super::meeting_api::{
     meeting_detail,
 };
 use super::model::{CheckInWindow, LeaveState, RecordState};
-use super::pages::kind_label;
 use crate::auth::pages::{action_done, action_error};
 use crate::error::{AppError, Msg};
 use crate::i18n::{Strings, use_t};
@@ -145,7 +144,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{v.title.clone()}</h2>
-            <p class="muted small">{format!("{} · {}", kind_label(v.kind, v.tree, t), v.org_name)}</p>
+            <p class="muted small">{format!("{} · {}", v.kind.label(v.tree, t), v.org_name)}</p>
             <p>{v.when.clone()}</p>
             <p class="small">{place}</p>
             {people}
@@ -610,7 +609,7 @@ fn PrintSheet(v: MeetingDetailView) -> impl IntoView {
         })
         .collect();
     let rows = [
-        (t.f_meeting_kind, kind_label(v.kind, v.tree, t).to_owned()),
+        (t.f_meeting_kind, v.kind.label(v.tree, t).to_owned()),
         (t.print_org, v.org_name.clone()),
         (t.print_time, v.when.clone()),
         (

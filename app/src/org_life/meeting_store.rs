@@ -310,7 +310,7 @@ pub async fn history(conn: &mut PgConnection, meeting_id: i64) -> Result<Vec<Cha
 
 /// The branch's secretaries and committee members, who run its meetings.
 pub async fn organizers(conn: &mut PgConnection, org_id: i64) -> Result<Vec<i64>, AppError> {
-    crate::transfers::store::holders(conn, org_id, true).await
+    crate::notices::store::holders(conn, org_id, true).await
 }
 
 /// A meeting of a branch with its attendance and record, for the export.

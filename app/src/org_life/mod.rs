@@ -8,6 +8,8 @@ pub mod ballot;
 #[cfg(feature = "ssr")]
 pub mod code;
 pub mod compliance_api;
+#[cfg(feature = "ssr")]
+pub mod compliance_flow;
 pub mod compliance_pages;
 #[cfg(feature = "ssr")]
 pub mod compliance_store;

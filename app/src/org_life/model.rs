@@ -27,6 +27,27 @@ pub enum MeetingKind {
 }
 
 impl MeetingKind {
+    /// The item's name in its tree: 党员大会 or 团员大会, 党课 or 团课, and so on.
+    pub fn label(self, tree: crate::orgs::model::Tree, t: &crate::i18n::Strings) -> &'static str {
+        use crate::orgs::model::Tree;
+        let party = tree == Tree::Party;
+        match self {
+            MeetingKind::GeneralMeeting if party => t.life_general_party,
+            MeetingKind::GeneralMeeting => t.life_general_league,
+            MeetingKind::CommitteeMeeting => t.life_committee,
+            MeetingKind::GroupMeeting if party => t.life_group_party,
+            MeetingKind::GroupMeeting => t.life_group_league,
+            MeetingKind::Lesson if party => t.life_lesson_party,
+            MeetingKind::Lesson => t.life_lesson_league,
+            MeetingKind::SecretaryLesson if party => t.life_secretary_party,
+            MeetingKind::SecretaryLesson => t.life_secretary_league,
+            MeetingKind::ThemeDay if party => t.life_theme_party,
+            MeetingKind::ThemeDay => t.life_theme_league,
+            MeetingKind::LifeMeeting => t.life_life_meeting,
+            MeetingKind::Evaluation => t.life_evaluation,
+        }
+    }
+
     pub const ALL: [MeetingKind; 8] = [
         Self::GeneralMeeting,
         Self::CommitteeMeeting,

@@ -132,15 +132,14 @@ pub async fn send_notice(
         actor.user_id,
     )
     .await?;
-    let t = crate::i18n::use_t();
     let link = format!("/orglife/notices/{id}");
-    crate::transfers::store::notify(
+    crate::notices::store::notify(
         &mut tx,
         &users,
-        "notice",
-        &t.notice_sent_notice
-            .replace("{org}", &o.name)
-            .replace("{title}", &notice.title),
+        &crate::notices::model::Message::NoticeSent {
+            org: o.name.clone(),
+            title: notice.title.clone(),
+        },
         &link,
         &format!("notice:{id}"),
     )

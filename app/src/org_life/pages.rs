@@ -7,29 +7,8 @@ use leptos_router::hooks::use_query_map;
 use super::api::{CalendarFeed, ScheduleMeeting, calendar_feed, life_calendar, schedule_options};
 use super::model::{DueState, MeetingKind};
 use crate::auth::pages::action_error;
-use crate::i18n::{Strings, use_t};
-use crate::orgs::model::Tree;
+use crate::i18n::use_t;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, Loading};
-
-/// The name of an item in the branch's tree (党课 or 团课).
-pub fn kind_label(kind: MeetingKind, tree: Tree, t: &Strings) -> &'static str {
-    let party = tree == Tree::Party;
-    match kind {
-        MeetingKind::GeneralMeeting if party => t.life_general_party,
-        MeetingKind::GeneralMeeting => t.life_general_league,
-        MeetingKind::CommitteeMeeting => t.life_committee,
-        MeetingKind::GroupMeeting if party => t.life_group_party,
-        MeetingKind::GroupMeeting => t.life_group_league,
-        MeetingKind::Lesson if party => t.life_lesson_party,
-        MeetingKind::Lesson => t.life_lesson_league,
-        MeetingKind::SecretaryLesson if party => t.life_secretary_party,
-        MeetingKind::SecretaryLesson => t.life_secretary_league,
-        MeetingKind::ThemeDay if party => t.life_theme_party,
-        MeetingKind::ThemeDay => t.life_theme_league,
-        MeetingKind::LifeMeeting => t.life_life_meeting,
-        MeetingKind::Evaluation => t.life_evaluation,
-    }
-}
 
 /// A month of the branch's due items, with links to the months around it and to the
 /// viewer's other branches.
@@ -102,7 +81,7 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                             <div class="row">
                                                 <span>
                                                     <A href=format!("/orglife/meeting/{}", m.id)><strong>{m.title.clone()}</strong></A>
-                                                    <span class="muted small block">{format!("{} · {}", kind_label(m.kind, tree, t), m.when)}</span>
+                                                    <span class="muted small block">{format!("{} · {}", m.kind.label(tree, t), m.when)}</span>
                                                     <span class="muted small block">
                                                         {if m.place.is_empty() { m.online_link.clone() } else { m.place.clone() }}
                                                         {format!(" · {} {}", m.expected, t.people)}
@@ -134,7 +113,7 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                         view! {
                                             <div class="row">
                                                 <span>
-                                                    <strong>{kind_label(i.kind, tree, t)}</strong>
+                                                    <strong>{i.kind.label(tree, t)}</strong>
                                                     <span class="muted small block">
                                                         {match &i.on {
                                                             Some(d) => format!("{} {d}", t.life_on),
@@ -188,7 +167,7 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
                                     <label for="f-kind">{t.f_meeting_kind}</label>
                                     <select id="f-kind" name="kind">
                                         {MeetingKind::ALL.into_iter().map(|k| view! {
-                                            <option value=k.as_str() selected=move || kind() == k.as_str()>{kind_label(k, o.tree, t)}</option>
+                                            <option value=k.as_str() selected=move || kind() == k.as_str()>{k.label(o.tree, t)}</option>
                                         }).collect_view()}
                                     </select>
                                 </div>

@@ -61,19 +61,18 @@ pub async fn notify_holders(
     id: i64,
     step: &super::model::Step,
 ) -> Result<(), AppError> {
-    let t = crate::i18n::use_t();
     let member: String = sqlx::query_scalar(
         "SELECT u.display_name FROM transfers t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
     )
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let users = super::store::holders(conn, step.holder, step.kind.held_by_branch()).await?;
-    super::store::notify(
+    let users =
+        crate::notices::store::holders(conn, step.holder, step.kind.held_by_branch()).await?;
+    crate::notices::store::notify(
         conn,
         &users,
-        "transfer_todo",
-        &t.transfer_notify_todo.replace("{name}", &member),
+        &crate::notices::model::Message::TransferTodo { name: member },
         &format!("/transfers/{id}"),
         &format!("transfer:{id}:{}", step.kind.as_str()),
     )
@@ -99,13 +98,10 @@ pub async fn notify_member(
     status: Status,
     step: usize,
 ) -> Result<(), AppError> {
-    let tr = crate::i18n::use_t();
-    super::store::notify(
+    crate::notices::store::notify(
         conn,
         &[t.user_id],
-        "transfer_progress",
-        &tr.transfer_notify_member
-            .replace("{status}", status.label(tr)),
+        &crate::notices::model::Message::TransferProgress { status },
         &format!("/transfers/{}", t.id),
         &format!("transfer:{}:{}:{}", t.id, status.as_str(), step),
     )

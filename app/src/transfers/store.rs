@@ -413,51 +413,6 @@ pub async fn letter_by_code(
     Ok(row.as_ref().map(letter_row))
 }
 
-/// The people who act for an organization on a step: its own secretaries and committee
-/// members for a branch step, its own admins for a committee step.
-pub async fn holders(
-    conn: &mut PgConnection,
-    org_id: i64,
-    branch_step: bool,
-) -> Result<Vec<i64>, AppError> {
-    let roles: Vec<&str> = if branch_step {
-        vec![Role::Secretary.as_str(), Role::CommitteeMember.as_str()]
-    } else {
-        vec![Role::OrgAdmin.as_str()]
-    };
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM role_grants WHERE org_id = $1 AND role = ANY ($2)",
-    )
-    .bind(org_id)
-    .bind(&roles)
-    .fetch_all(conn)
-    .await?)
-}
-
-/// Tells each user once per key.
-pub async fn notify(
-    conn: &mut PgConnection,
-    users: &[i64],
-    kind: &str,
-    title: &str,
-    link: &str,
-    dedupe: &str,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, kind, title, link, dedupe_key)
-         SELECT u, $2, $3, $4, $5 || ':' || u FROM unnest($1::bigint[]) AS u
-         ON CONFLICT (user_id, dedupe_key) DO NOTHING",
-    )
-    .bind(users)
-    .bind(kind)
-    .bind(title)
-    .bind(link)
-    .bind(dedupe)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// A transfer in a list.
 #[derive(Debug, Clone)]
 pub struct SummaryRow {
@@ -613,16 +568,14 @@ pub async fn overdue(
 }
 
 /// Tells the holders of every overdue step, once per step: the secretaries and committee
-/// members of a branch, the admins of a committee. `title` has `{name}` for the member.
-/// Returns how many were told now.
-pub async fn notify_overdue(
-    conn: &mut PgConnection,
-    today: NaiveDate,
-    title: &str,
-) -> Result<u64, AppError> {
+/// members of a branch, the admins of a committee. The message is `TransferOverdue` with
+/// the member's name, in the JSON shape `notices::model::Message` keeps (a test there pins
+/// it). Returns how many were told now.
+pub async fn notify_overdue(conn: &mut PgConnection, today: NaiveDate) -> Result<u64, AppError> {
     Ok(sqlx::query(
-        "INSERT INTO notifications (user_id, kind, title, link, dedupe_key)
-         SELECT DISTINCT g.user_id, 'transfer_overdue', replace($3, '{name}', u.display_name),
+        "INSERT INTO notifications (user_id, kind, title, message, link, dedupe_key)
+         SELECT DISTINCT g.user_id, 'transfer_overdue', '',
+                jsonb_build_object('TransferOverdue', jsonb_build_object('name', u.display_name)),
                 '/transfers/' || t.id, 'transfer-overdue:' || t.id || ':' || t.current_step
          FROM transfers t JOIN users u ON u.id = t.user_id
          JOIN transfer_steps s ON s.transfer_id = t.id AND s.seq = t.current_step
@@ -634,7 +587,6 @@ pub async fn notify_overdue(
     )
     .bind(today)
     .bind(super::model::OVERDUE_DAYS as i32)
-    .bind(title)
     .execute(conn)
     .await?
     .rows_affected())

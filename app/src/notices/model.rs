@@ -1,0 +1,257 @@
+//! A message to a member as a key with its arguments, stored as such and put into words
+//! only when it is read, in the reader's language. Names in the arguments are the only
+//! text a message carries (an organization's, a meeting's, a member's).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Strings;
+use crate::org_life::model::MeetingKind;
+use crate::orgs::model::Tree;
+use crate::transfers::model::Status;
+
+/// What a message says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Message {
+    /// A secretary's reminder to finish a required study item.
+    StudyReminder {
+        title: String,
+    },
+    MeetingScheduled {
+        org: String,
+        title: String,
+    },
+    /// The meeting moved; `when` is its new start as "2026-11-26 19:00" (Asia/Shanghai).
+    MeetingChanged {
+        title: String,
+        when: String,
+    },
+    LeaveAsked {
+        title: String,
+    },
+    LeaveAnswered {
+        title: String,
+        approved: bool,
+    },
+    RecordSubmitted {
+        org: String,
+        title: String,
+    },
+    RecordReviewed {
+        title: String,
+        accepted: bool,
+    },
+    /// An item of organization life not scheduled near the end of its period.
+    LifeWarning {
+        org: String,
+        item: LifeItem,
+    },
+    /// An item of organization life not held in its period, to the superior.
+    LifeEscalation {
+        org: String,
+        item: LifeItem,
+    },
+    NoticeSent {
+        org: String,
+        title: String,
+    },
+    EvaluationOpened {
+        org: String,
+    },
+    /// A transfer step waits for the reader; `name` is the member's.
+    TransferTodo {
+        name: String,
+    },
+    TransferProgress {
+        status: Status,
+    },
+    TransferOverdue {
+        name: String,
+    },
+}
+
+/// A due item of organization life: its kind in its tree and its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LifeItem {
+    pub kind: MeetingKind,
+    pub tree: Tree,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Message {
+    /// The kind stored beside the message, for lists and counts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::StudyReminder { .. } => "study_reminder",
+            Message::MeetingScheduled { .. } => "meeting_scheduled",
+            Message::MeetingChanged { .. } => "meeting_changed",
+            Message::LeaveAsked { .. } => "leave_asked",
+            Message::LeaveAnswered { .. } => "leave_answered",
+            Message::RecordSubmitted { .. } => "record_submitted",
+            Message::RecordReviewed { accepted: true, .. } => "record_accepted",
+            Message::RecordReviewed {
+                accepted: false, ..
+            } => "record_returned",
+            Message::LifeWarning { .. } => "life_warning",
+            Message::LifeEscalation { .. } => "life_escalation",
+            Message::NoticeSent { .. } => "notice",
+            Message::EvaluationOpened { .. } => "evaluation_opened",
+            Message::TransferTodo { .. } => "transfer_todo",
+            Message::TransferProgress { .. } => "transfer_progress",
+            Message::TransferOverdue { .. } => "transfer_overdue",
+        }
+    }
+
+    /// The message in the reader's words.
+    pub fn render(&self, t: &Strings) -> String {
+        let life = |text: &str, org: &str, i: &LifeItem| {
+            text.replace("{org}", org)
+                .replace("{item}", i.kind.label(i.tree, t))
+                .replace("{start}", &i.start.to_string())
+                .replace("{end}", &i.end.to_string())
+        };
+        match self {
+            Message::StudyReminder { title } => t.reminder_title.replace("{title}", title),
+            Message::MeetingScheduled { org, title } => t
+                .life_meeting_notice
+                .replace("{org}", org)
+                .replace("{title}", title),
+            Message::MeetingChanged { title, when } => t
+                .life_meeting_changed_notice
+                .replace("{title}", title)
+                .replace("{when}", when),
+            Message::LeaveAsked { title } => t.life_leave_asked_notice.replace("{title}", title),
+            Message::LeaveAnswered { title, approved } => if *approved {
+                t.life_leave_approved_notice
+            } else {
+                t.life_leave_declined_notice
+            }
+            .replace("{title}", title),
+            Message::RecordSubmitted { org, title } => t
+                .life_record_submitted_notice
+                .replace("{org}", org)
+                .replace("{title}", title),
+            Message::RecordReviewed { title, accepted } => if *accepted {
+                t.life_record_accepted_notice
+            } else {
+                t.life_record_returned_notice
+            }
+            .replace("{title}", title),
+            Message::LifeWarning { org, item } => life(t.life_warning_notice, org, item),
+            Message::LifeEscalation { org, item } => life(t.life_escalation_notice, org, item),
+            Message::NoticeSent { org, title } => t
+                .notice_sent_notice
+                .replace("{org}", org)
+                .replace("{title}", title),
+            Message::EvaluationOpened { org } => t.evaluation_opened_notice.replace("{org}", org),
+            Message::TransferTodo { name } => t.transfer_notify_todo.replace("{name}", name),
+            Message::TransferProgress { status } => t
+                .transfer_notify_member
+                .replace("{status}", status.label(t)),
+            Message::TransferOverdue { name } => t.transfer_notify_overdue.replace("{name}", name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    fn has_chinese(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    fn every_message() -> Vec<Message> {
+        let item = LifeItem {
+            kind: MeetingKind::Lesson,
+            tree: Tree::League,
+            start: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        };
+        let (org, title) = ("Org".to_owned(), "Title".to_owned());
+        vec![
+            Message::StudyReminder {
+                title: title.clone(),
+            },
+            Message::MeetingScheduled {
+                org: org.clone(),
+                title: title.clone(),
+            },
+            Message::MeetingChanged {
+                title: title.clone(),
+                when: "2026-11-26 19:00".into(),
+            },
+            Message::LeaveAsked {
+                title: title.clone(),
+            },
+            Message::LeaveAnswered {
+                title: title.clone(),
+                approved: true,
+            },
+            Message::LeaveAnswered {
+                title: title.clone(),
+                approved: false,
+            },
+            Message::RecordSubmitted {
+                org: org.clone(),
+                title: title.clone(),
+            },
+            Message::RecordReviewed {
+                title: title.clone(),
+                accepted: true,
+            },
+            Message::RecordReviewed {
+                title: title.clone(),
+                accepted: false,
+            },
+            Message::LifeWarning {
+                org: org.clone(),
+                item,
+            },
+            Message::LifeEscalation {
+                org: org.clone(),
+                item,
+            },
+            Message::NoticeSent {
+                org: org.clone(),
+                title: title.clone(),
+            },
+            Message::EvaluationOpened { org },
+            Message::TransferTodo {
+                name: "Name".into(),
+            },
+            Message::TransferProgress {
+                status: Status::Completed,
+            },
+            Message::TransferOverdue {
+                name: "Name".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_message_reads_in_english_without_chinese_and_keeps_its_names() {
+        for m in every_message() {
+            let en = m.render(Locale::En.strings());
+            assert!(!has_chinese(&en), "{m:?}: {en}");
+            assert!(!en.contains('{'), "a placeholder left in {en}");
+            let zh = m.render(Locale::ZhCn.strings());
+            assert!(has_chinese(&zh), "{m:?}: {zh}");
+        }
+    }
+
+    #[test]
+    fn a_message_keeps_its_key_and_arguments_when_stored() {
+        for m in every_message() {
+            let stored = serde_json::to_string(&m).unwrap();
+            assert_eq!(serde_json::from_str::<Message>(&stored).unwrap(), m);
+        }
+        assert_eq!(
+            serde_json::to_value(Message::TransferOverdue { name: "王".into() }).unwrap(),
+            serde_json::json!({"TransferOverdue": {"name": "王"}}),
+            "the shape the overdue job writes in SQL"
+        );
+    }
+}
