@@ -564,7 +564,7 @@ mod change {
         crate::notices::store::notify(
             &mut tx,
             &expected,
-            &Message::MeetingChanged {
+            &crate::notices::model::Message::MeetingChanged {
                 title: changed.title.clone(),
                 when: crate::time::local_minute(changed.starts),
             },
