@@ -7,23 +7,24 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
 use crate::i18n::{Locale, use_t};
-use crate::league::coverage_pages::CoveragePage;
-use crate::league::founding_pages::{
+use crate::league::coverage::pages::CoveragePage;
+use crate::league::founding::pages::{
     ApplyPage, FoundingQueuePage, FoundingReviewPage, InviteEnterprisePage, OutboxPage, TrackPage,
 };
-use crate::league::pages::LedgerPage;
+use crate::league::ledger::pages::LedgerPage;
 use crate::notices::pages::NoticesPage;
-use crate::org_life::compliance_pages::CompliancePage;
-use crate::org_life::evaluation_pages::EvaluationPage;
-use crate::org_life::meeting_pages::{MeetingPage, MeetingPrintPage};
-use crate::org_life::notice_pages::{NewOrgNoticePage, OrgNoticePage, OrgNoticesPage};
-use crate::org_life::pages::{LifeCalendarPage, ScheduleMeetingPage};
+use crate::org_life::calendar::pages::LifeCalendarPage;
+use crate::org_life::compliance::pages::CompliancePage;
+use crate::org_life::evaluation::pages::EvaluationPage;
+use crate::org_life::meetings::pages::{MeetingPage, MeetingPrintPage, ScheduleMeetingPage};
+use crate::org_life::notices::pages::{NewOrgNoticePage, OrgNoticePage, OrgNoticesPage};
 use crate::orgs::pages::{OrgPage, OrgTreePage};
 use crate::points::pages::{PointsPage, RulesPage};
-use crate::quiz::admin::{QuestionBankPage, SpecialQuizNewPage};
+use crate::quiz::bank_pages::QuestionBankPage;
 use crate::quiz::pages::{ContestPage, QuizHomePage, QuizPage, WrongBookPage};
+use crate::quiz::special_pages::SpecialQuizNewPage;
 use crate::rankings::pages::{RankingsPage, RatingsPage};
-use crate::study::authoring::{ContentListPage, EditorPage};
+use crate::study::editor_pages::{ContentListPage, EditorPage};
 use crate::study::pages::{ColumnPage, ItemPage, StudyPage};
 use crate::transfers::pages::{
     LetterPage, NewTransferPage, OverduePage, QueuePage, TransferPage, TransfersPage,

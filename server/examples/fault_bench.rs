@@ -206,8 +206,8 @@ async fn serve(pool: PgPool, uploads: std::path::PathBuf) -> Result<String, BoxE
         .build();
     let settings = server::Settings {
         upload_dir: uploads,
-        ballot_key: app::org_life::ballot::BallotKey::from_hex(
-            &app::org_life::ballot::BallotKey::generate_hex(),
+        ballot_key: app::org_life::evaluation::ballot::BallotKey::from_hex(
+            &app::org_life::evaluation::ballot::BallotKey::generate_hex(),
         ),
         ..Default::default()
     };

@@ -52,12 +52,12 @@ async fn import(
 ) -> Result<(), BoxError> {
     let t = Instant::now();
     let rows = app::uploads::sheet::csv_text_rows(text).map_err(|e| format!("{e:?}"))?;
-    let parsed =
-        app::league::model::parse_ledger(&rows).map_err(|e| format!("{} bad rows", e.len()))?;
+    let parsed = app::league::ledger::model::parse_ledger(&rows)
+        .map_err(|e| format!("{} bad rows", e.len()))?;
     let parse_secs = t.elapsed().as_secs_f64();
     let rows: Vec<_> = parsed.into_iter().map(|(_, r)| r).collect();
     let mut tx = conn.begin().await?;
-    let view = app::league::store::merge(&mut tx, &rows, label, admin)
+    let view = app::league::ledger::store::merge(&mut tx, &rows, label, admin)
         .await
         .map_err(|e| format!("{e:?}"))?;
     tx.commit().await?;

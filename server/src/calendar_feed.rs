@@ -2,7 +2,7 @@
 //! calendar. The secret in the address is the only credential (calendar apps send no
 //! cookie); an unknown or malformed one is a plain 404.
 
-use app::org_life::ics::{calendar, parse_secret};
+use app::org_life::calendar::ics::{calendar, parse_secret};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, header};
@@ -19,7 +19,7 @@ pub async fn feed(
     };
     let events = async {
         let mut conn = state.pool.acquire().await?;
-        app::org_life::store::feed(&mut conn, secret).await
+        app::org_life::calendar::store::feed(&mut conn, secret).await
     };
     match events.await {
         Ok(Some(events)) => {

@@ -938,11 +938,11 @@ impl Demo<'_> {
     /// reviewer for each level, and the example enterprise ledger, so that founding
     /// applications have somewhere to go.
     async fn areas(&mut self, admin: i64) -> Result<(), BoxError> {
-        use app::league::model::{Area, AreaLevel};
+        use app::league::ledger::model::{Area, AreaLevel};
         let city = self
             .org(Tree::League, OrgKind::Committee, "市团委", None, None)
             .await?;
-        app::league::founding_store::set_org_area(self.conn, city.id, Some(&Area::city())).await?;
+        app::league::founding::store::set_org_area(self.conn, city.id, Some(&Area::city())).await?;
         let mut first_district = None;
         let mut first_street = None;
         for (district, streets) in AREAS {
@@ -960,7 +960,7 @@ impl Demo<'_> {
                 district: (*district).to_owned(),
                 street: String::new(),
             };
-            app::league::founding_store::set_org_area(self.conn, d.id, Some(&area)).await?;
+            app::league::founding::store::set_org_area(self.conn, d.id, Some(&area)).await?;
             for street in *streets {
                 let name = format!("{}团工委", street);
                 let s = self
@@ -971,7 +971,7 @@ impl Demo<'_> {
                     district: (*district).to_owned(),
                     street: (*street).to_owned(),
                 };
-                app::league::founding_store::set_org_area(self.conn, s.id, Some(&area)).await?;
+                app::league::founding::store::set_org_area(self.conn, s.id, Some(&area)).await?;
                 first_street.get_or_insert(s);
             }
             first_district.get_or_insert(d);
@@ -989,9 +989,10 @@ impl Demo<'_> {
 
         let rows =
             app::uploads::sheet::csv_text_rows(EXAMPLE_LEDGER).map_err(|e| format!("{e:?}"))?;
-        let parsed = app::league::model::parse_ledger(&rows).map_err(|e| format!("{e:?}"))?;
+        let parsed =
+            app::league::ledger::model::parse_ledger(&rows).map_err(|e| format!("{e:?}"))?;
         let rows: Vec<_> = parsed.into_iter().map(|(_, r)| r).collect();
-        app::league::store::merge(self.conn, &rows, "enterprise-ledger.csv", admin)
+        app::league::ledger::store::merge(self.conn, &rows, "enterprise-ledger.csv", admin)
             .await
             .map_err(|e| format!("{e:?}"))?;
         Ok(())

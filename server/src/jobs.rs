@@ -9,7 +9,7 @@ use sqlx::PgPool;
 /// What the jobs need beyond the database.
 #[derive(Clone)]
 pub struct Jobs {
-    pub ballot_key: Option<app::org_life::ballot::BallotKey>,
+    pub ballot_key: Option<app::org_life::evaluation::ballot::BallotKey>,
     pub upload_dir: app::uploads::store::UploadDir,
 }
 
@@ -130,7 +130,7 @@ pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
     use app::time::{day_of, week_start};
     let week = week_start(day_of(Utc::now()));
     let mut conn = pool.acquire().await?;
-    app::league::coverage_store::snapshot(&mut conn, week)
+    app::league::coverage::store::snapshot(&mut conn, week)
         .await
         .map_err(|e| format!("{e:?}"))?;
     Ok(())
@@ -141,7 +141,7 @@ pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
 pub async fn life_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
     let today = app::time::day_of(Utc::now());
     let mut tx = pool.begin().await?;
-    let (warned, escalated) = app::org_life::compliance_flow::run_alerts(&mut tx, today)
+    let (warned, escalated) = app::org_life::compliance::flow::run_alerts(&mut tx, today)
         .await
         .map_err(|e| format!("{e:?}"))?;
     tx.commit().await?;
@@ -156,16 +156,16 @@ pub async fn life_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
 /// more than an hour even if nobody opens the results.
 pub async fn tally_evaluations(
     pool: &PgPool,
-    key: &app::org_life::ballot::BallotKey,
+    key: &app::org_life::evaluation::ballot::BallotKey,
 ) -> Result<(), crate::BoxError> {
     let mut conn = pool.acquire().await?;
-    let closed = app::org_life::evaluation_store::closed_untallied(&mut conn)
+    let closed = app::org_life::evaluation::store::closed_untallied(&mut conn)
         .await
         .map_err(|e| format!("{e:?}"))?;
     drop(conn);
     for id in closed {
         let mut tx = pool.begin().await?;
-        app::org_life::evaluation_flow::tally_if_closed(&mut tx, key, id)
+        app::org_life::evaluation::flow::tally_if_closed(&mut tx, key, id)
             .await
             .map_err(|e| format!("{e:?}"))?;
         tx.commit().await?;

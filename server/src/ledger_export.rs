@@ -3,7 +3,7 @@
 //! again). For platform administrators.
 
 use app::error::AppError;
-use app::league::store::{LedgerQuery, ledger};
+use app::league::ledger::store::{LedgerQuery, ledger};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -78,7 +78,7 @@ async fn sheet(state: &AppState, session: Session, p: Params) -> Result<Vec<u8>,
     let (_, rows) = ledger(
         &mut conn,
         &LedgerQuery {
-            scope: &app::league::model::LedgerScope::everything(),
+            scope: &app::league::ledger::model::LedgerScope::everything(),
             q: &p.q,
             district: &p.district,
             filter: &p.filter,

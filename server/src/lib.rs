@@ -61,7 +61,7 @@ pub struct Settings {
     pub site_url: Option<String>,
     /// The key the secret evaluation's ballots are sealed with (`BALLOT_KEY`); never stored
     /// in the database. Without one, ballots cannot be cast.
-    pub ballot_key: Option<app::org_life::ballot::BallotKey>,
+    pub ballot_key: Option<app::org_life::evaluation::ballot::BallotKey>,
 }
 
 impl Settings {
@@ -133,7 +133,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         let site_url = settings
             .site_url
             .clone()
-            .map(app::league::founding_flow::SiteUrl);
+            .map(app::league::founding::flow::SiteUrl);
         move || {
             provide_context(pool.clone());
             provide_context(auth.clone());

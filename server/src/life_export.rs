@@ -2,7 +2,8 @@
 //! and records, as a CSV sheet. For those who run the branch and the admins above.
 
 use app::error::AppError;
-use app::org_life::model::{MeetingKind, RecordState};
+use app::org_life::meetings::model::MeetingKind;
+use app::org_life::records::model::RecordState;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::TimeZone;
@@ -74,9 +75,13 @@ async fn sheet(
             .map(|t| t.with_timezone(&chrono::Utc))
             .ok_or_else(|| bad("year"))
     };
-    let lines =
-        app::org_life::meeting_store::record_lines(&mut conn, o.id, start(year)?, start(year + 1)?)
-            .await?;
+    let lines = app::org_life::records::store::record_lines(
+        &mut conn,
+        o.id,
+        start(year)?,
+        start(year + 1)?,
+    )
+    .await?;
     let t = app::i18n::Locale::ZhCn.strings();
     let out = app::uploads::sheet::csv_sheet(
         &HEADER,

@@ -31,8 +31,8 @@ fn auth_settings() -> app::auth::session::AuthSettings {
 /// digits), else the file `BALLOT_KEY_FILE` (default `ballot.key` in the working folder),
 /// made with a new random key the first time. It must never be stored with the database
 /// or its backups; losing it before a ballot closes loses that ballot's votes.
-fn ballot_key() -> Result<app::org_life::ballot::BallotKey, BoxError> {
-    use app::org_life::ballot::BallotKey;
+fn ballot_key() -> Result<app::org_life::evaluation::ballot::BallotKey, BoxError> {
+    use app::org_life::evaluation::ballot::BallotKey;
     if let Ok(hex) = std::env::var("BALLOT_KEY") {
         return BallotKey::from_hex(&hex)
             .ok_or_else(|| "BALLOT_KEY must be 64 hexadecimal digits".into());

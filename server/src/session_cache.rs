@@ -2,53 +2,44 @@
 //! database's session table: a member's page asks several server functions at once, and each
 //! would otherwise read the same row. Writes and deletions go to the database first and then
 //! to the copy, so on this server a sign-in or sign-out takes effect at once; a sign-out on
-//! another server of the same installation reaches this one within [`KEPT_FOR`].
+//! another server of the same installation reaches this one within [`KEPT_FOR`]. The copy
+//! is a bounded cache with a time to live (moka).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use moka::sync::Cache;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Result, SessionStore};
 
 /// How long a session read from the database is served from memory.
 pub const KEPT_FOR: Duration = Duration::from_secs(10);
 
-/// At most this many sessions are kept; past it, the stale ones are dropped (all of them
-/// if none is stale).
-const MOST: usize = 100_000;
+/// At most this many sessions are kept; past it, the least used make room.
+const MOST: u64 = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct KeptSessions<S> {
     inner: S,
-    kept: Arc<Mutex<HashMap<Id, (Record, Instant)>>>,
+    kept: Cache<Id, Record>,
 }
 
 impl<S> KeptSessions<S> {
     pub fn new(inner: S) -> Self {
         Self {
             inner,
-            kept: Arc::default(),
+            kept: Cache::builder()
+                .max_capacity(MOST)
+                .time_to_live(KEPT_FOR)
+                .build(),
         }
-    }
-
-    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<Id, (Record, Instant)>> {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn keep(&self, record: &Record) {
-        let mut kept = self.kept();
-        if kept.len() >= MOST {
-            kept.retain(|_, (_, at)| at.elapsed() < KEPT_FOR);
-            if kept.len() >= MOST {
-                kept.clear();
-            }
-        }
-        kept.insert(record.id, (record.clone(), Instant::now()));
+        self.kept.insert(record.id, record.clone());
     }
 
     fn forget(&self, id: &Id) {
-        self.kept().remove(id);
+        self.kept.invalidate(id);
     }
 }
 
@@ -68,11 +59,10 @@ impl<S: SessionStore + Clone> SessionStore for KeptSessions<S> {
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let now = tower_sessions::cookie::time::OffsetDateTime::now_utc();
-        if let Some((record, at)) = self.kept().get(id)
-            && at.elapsed() < KEPT_FOR
+        if let Some(record) = self.kept.get(id)
             && record.expiry_date > now
         {
-            return Ok(Some(record.clone()));
+            return Ok(Some(record));
         }
         let record = self.inner.load(id).await?;
         match &record {
@@ -91,7 +81,9 @@ impl<S: SessionStore + Clone> SessionStore for KeptSessions<S> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
 
     use tower_sessions::cookie::time::{Duration as Span, OffsetDateTime};
 

@@ -68,14 +68,14 @@ pub async fn deliver(pool: &PgPool, gateway: &dyn SmsGateway) -> Result<usize, c
     let mut sent = 0;
     for _ in 0..100 {
         let mut tx = pool.begin().await?;
-        let Some((id, to, body)) = app::league::founding_store::next_unsent(&mut tx)
+        let Some((id, to, body)) = app::league::founding::store::next_unsent(&mut tx)
             .await
             .map_err(|e| format!("{e:?}"))?
         else {
             break;
         };
         let result = gateway.send(&to, &body).await;
-        app::league::founding_store::mark_delivery(&mut tx, id, result.as_ref().err())
+        app::league::founding::store::mark_delivery(&mut tx, id, result.as_ref().err())
             .await
             .map_err(|e| format!("{e:?}"))?;
         tx.commit().await?;

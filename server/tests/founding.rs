@@ -32,7 +32,7 @@ fn code(seed: u32) -> String {
 /// a reviewer for each (and a second one for 粤海街道), and a ledger of four firms.
 async fn areas(pool: &PgPool) {
     use app::auth::model::Role;
-    use app::league::model::{Area, AreaLevel};
+    use app::league::ledger::model::{Area, AreaLevel};
     use app::orgs::model::{OrgKind, Tree};
     use app::orgs::store::{NewOrg, create_org, grant_role, org};
     let mut c = pool.acquire().await.unwrap();
@@ -56,7 +56,7 @@ async fn areas(pool: &PgPool) {
         )
         .await
         .unwrap();
-        app::league::founding_store::set_org_area(&mut c, id, Some(&area))
+        app::league::founding::store::set_org_area(&mut c, id, Some(&area))
             .await
             .unwrap();
         id
@@ -153,7 +153,7 @@ async fn areas(pool: &PgPool) {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(name)
-        .bind(app::league::model::name_key(name))
+        .bind(app::league::ledger::model::name_key(name))
         .bind(code(i as u32 + 1))
         .bind(district)
         .bind(street)
@@ -357,13 +357,17 @@ async fn an_application_goes_street_district_city_and_founds_its_own_branch(pool
     // An absolute link, to copy or send.
     let code_param = link.split("/signup?code=").nth(1).unwrap().to_owned();
     assert!(link.starts_with("http") && code_param.len() == 8, "{link}");
-    // The text message to the proposed secretary waits in the outbox with the link.
-    let body: String =
-        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = '13987654321'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    assert!(body.contains(&link), "{body}");
+    // The text message to the proposed secretary waits in the outbox with the link, as a
+    // key to be worded in the language the application was filled in.
+    let (sms_link, locale): (String, String) = sqlx::query_as(
+        "SELECT message->'SecretaryInvited'->>'link', locale FROM outbox
+         WHERE recipient = '13987654321'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(sms_link, link);
+    assert_eq!(locale, "zh-CN");
 
     // The proposed secretary signs up with it and is the new branch's secretary.
     let mut secretary = client(&pool).await;
@@ -910,23 +914,7 @@ async fn a_configured_gateway_sends_the_outbox_once_and_records_failures(pool: P
     );
 
     // A real command as the gateway: it appends each message to a file.
-    let dir = std::env::temp_dir().join(format!("qnej-sms-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let log = dir.join("sent.txt");
-    let script = dir.join("send.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\necho \"$1 $2\" >> {}\n", log.display()),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&script)
-        .status()
-        .unwrap();
-    let gateway = server::sms::CommandGateway {
-        program: script.clone(),
-    };
+    let (dir, gateway, log) = logging_gateway("outbox");
     assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 1);
     assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 0);
     let sent = std::fs::read_to_string(&log).unwrap();
@@ -986,7 +974,7 @@ async fn duplicates_merge_into_one_and_stay_merged_or_are_kept_apart(pool: PgPoo
                      CASE WHEN $4 THEN (SELECT id FROM orgs WHERE name = '粤海街道团工委') END)",
         )
         .bind(name)
-        .bind(app::league::model::name_key(name))
+        .bind(app::league::ledger::model::name_key(name))
         .bind(c)
         .bind(joint)
         .execute(&pool)
@@ -1071,9 +1059,9 @@ async fn duplicates_merge_into_one_and_stay_merged_or_are_kept_apart(pool: PgPoo
     // A later import with the merged code leaves it merged; a new same-named code lists the
     // kept-apart group again.
     let mut c = pool.acquire().await.unwrap();
-    let row = |name: &str, credit: String| app::league::model::LedgerRow {
+    let row = |name: &str, credit: String| app::league::ledger::model::LedgerRow {
         name: name.into(),
-        name_key: app::league::model::name_key(name),
+        name_key: app::league::ledger::model::name_key(name),
         credit_code: credit,
         district: "南山区".into(),
         street: "粤海街道".into(),
@@ -1088,7 +1076,7 @@ async fn duplicates_merge_into_one_and_stay_merged_or_are_kept_apart(pool: PgPoo
         .fetch_one(&mut *c)
         .await
         .unwrap();
-    app::league::store::merge(
+    app::league::ledger::store::merge(
         &mut c,
         &[
             row("云帆数据服务股份有限公司", code(70)),
@@ -1214,10 +1202,10 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
     // The weekly snapshot, twice: the same rows.
     let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut c = pool.acquire().await.unwrap();
-    app::league::coverage_store::snapshot(&mut c, week)
+    app::league::coverage::store::snapshot(&mut c, week)
         .await
         .unwrap();
-    app::league::coverage_store::snapshot(&mut c, week)
+    app::league::coverage::store::snapshot(&mut c, week)
         .await
         .unwrap();
     let rows: Vec<(String, String, i32, i32, i32)> = sqlx::query_as(
@@ -1380,4 +1368,68 @@ async fn a_made_up_code_with_a_real_firms_name_borrows_nothing_and_blocks_nothin
         .map(|r| r["matched"].as_bool().unwrap())
         .collect();
     assert_eq!(flagged.iter().filter(|m| !**m).count(), 1, "{q}");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_text_message_is_worded_when_sent_in_its_recipients_language(pool: PgPool) {
+    use app::i18n::Locale;
+    use app::notices::model::TextMessage;
+    let mut c = pool.acquire().await.unwrap();
+    let message = TextMessage::SecretaryInvited {
+        org: "Acme League Branch".into(),
+        link: "https://e.example/signup?code=ABCD2345".into(),
+    };
+    app::league::founding::store::queue_sms(&mut c, "13800000001", &message, Locale::En)
+        .await
+        .unwrap();
+    app::league::founding::store::queue_sms(&mut c, "13800000002", &message, Locale::ZhCn)
+        .await
+        .unwrap();
+    // A message queued before messages were keys is sent as it was written.
+    sqlx::query(
+        "INSERT INTO outbox (channel, recipient, body) VALUES ('sms', '13800000003', '旧短信')",
+    )
+    .execute(&mut *c)
+    .await
+    .unwrap();
+    drop(c);
+    let (dir, gateway, log) = logging_gateway("words");
+    assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 3);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = sent.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "13800000001 [Youth e-Home] Acme League Branch has been founded. Please sign up as its secretary: https://e.example/signup?code=ABCD2345",
+            "13800000002 【青年e家】Acme League Branch已批准建立，请您注册并担任团支部书记：https://e.example/signup?code=ABCD2345",
+            "13800000003 旧短信",
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A real command as the SMS gateway, in a folder of its own: it appends each message to
+/// the returned file as "number text".
+fn logging_gateway(
+    name: &str,
+) -> (
+    std::path::PathBuf,
+    server::sms::CommandGateway,
+    std::path::PathBuf,
+) {
+    let dir = std::env::temp_dir().join(format!("qnej-sms-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("sent.txt");
+    let script = dir.join("send.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1 $2\" >> {}\n", log.display()),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    (dir, server::sms::CommandGateway { program: script }, log)
 }

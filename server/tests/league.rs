@@ -288,11 +288,11 @@ async fn a_company_admin_reads_only_their_own_firm_and_a_reviewer_only_their_are
     )
     .await
     .unwrap();
-    app::league::founding_store::set_org_area(
+    app::league::founding::store::set_org_area(
         &mut c,
         street,
-        Some(&app::league::model::Area {
-            level: app::league::model::AreaLevel::Street,
+        Some(&app::league::ledger::model::Area {
+            level: app::league::ledger::model::AreaLevel::Street,
             district: "南山区".into(),
             street: "粤海街道".into(),
         }),

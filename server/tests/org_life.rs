@@ -729,7 +729,7 @@ async fn two_concurrent_saves_of_minutes_one_wins_and_the_superior_sends_the_rec
 
 async fn run_alerts(pool: &PgPool, today: chrono::NaiveDate) -> (usize, usize) {
     let mut tx = pool.begin().await.unwrap();
-    let sent = app::org_life::compliance_flow::run_alerts(&mut tx, today)
+    let sent = app::org_life::compliance::flow::run_alerts(&mut tx, today)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -1613,7 +1613,8 @@ async fn no_table_or_system_column_joins_a_ballot_to_its_voter(pool: PgPool) {
             .unwrap();
     assert_eq!(sealed.len(), 2);
     assert_eq!(sealed[0].len(), sealed[1].len());
-    let other_key = app::org_life::ballot::BallotKey::from_hex(&"17".repeat(32)).unwrap();
+    let other_key =
+        app::org_life::evaluation::ballot::BallotKey::from_hex(&"17".repeat(32)).unwrap();
     assert!(sealed.iter().all(|b| other_key.open(e, b).is_none()));
     for b in &sealed {
         for id in &roll {

@@ -17,6 +17,7 @@ pub struct SessionUser {
     pub manages: bool,
 }
 
+/// A current membership on the 我的 page: the branch, where it sits, the standing in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MembershipView {
     pub tree: Tree,
@@ -29,12 +30,14 @@ pub struct MembershipView {
     pub since: String,
 }
 
+/// A role held: over an organization (id, name, level, tree), or over the platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleView {
     pub role: Role,
     pub org: Option<(i64, String, OrgKind, Tree)>,
 }
 
+/// The 我的 page: the account, its memberships and its roles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileView {
     pub display_name: String,
@@ -56,70 +59,25 @@ pub async fn sign_up(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use super::model::{InvitationCode, NewPassword, Phone, Username, parse_display_name};
     use super::session;
-    use crate::error::{FieldError, Msg, field_ok};
-
     session::limit_sign_up().await?;
-
-    let mut errors = Vec::new();
-    let code = field_ok(&mut errors, "code", InvitationCode::parse(&code));
-    let display_name = field_ok(
-        &mut errors,
-        "display_name",
-        parse_display_name(&display_name),
-    );
-    let phone = field_ok(&mut errors, "phone", Phone::parse(&phone));
-    let username = if username.trim().is_empty() {
-        Some(None)
-    } else {
-        field_ok(
-            &mut errors,
-            "username",
-            Username::parse(&username).map(Some),
-        )
-    };
-    let new_password = field_ok(&mut errors, "password", NewPassword::parse(&password));
-    if new_password.is_some() && password != password_confirm {
-        errors.push(FieldError::new("password_confirm", Msg::PasswordMismatch));
-    }
-    AppError::check(errors)?;
-    let (Some(code), Some(display_name), Some(phone), Some(username), Some(new_password)) =
-        (code, display_name, phone, username, new_password)
-    else {
-        return Err(AppError::internal("sign-up fields checked but missing"));
-    };
-
-    let hash = session::hash_password(new_password.expose().to_owned()).await?;
+    let input = super::model::SignUp::parse(
+        &code,
+        &display_name,
+        &phone,
+        &username,
+        &password,
+        &password_confirm,
+    )
+    .map_err(AppError::Invalid)?;
+    let hash = session::hash_password(input.password.expose().to_owned()).await?;
     let locale = session::request_locale();
     let mut tx = session::begin().await?;
-    let placement = super::store::use_invitation(&mut tx, &code).await?;
-    let user_id = super::store::insert_user(
-        &mut tx,
-        &super::store::NewUser {
-            username: username.as_ref().map(Username::as_str),
-            phone: Some(phone.as_str()),
-            display_name: &display_name,
-            password_hash: &hash,
-            locale,
-        },
-    )
-    .await?;
-    crate::orgs::store::join(&mut tx, user_id, placement.org_id, placement.status).await?;
-    if placement.secretary {
-        crate::orgs::store::grant_role(
-            &mut tx,
-            user_id,
-            super::model::Role::Secretary,
-            Some(placement.org_id),
-            None,
-        )
-        .await?;
-    }
+    let super::flow::Joined { user_id, org_id } =
+        super::flow::sign_up(&mut tx, &input, &hash, locale).await?;
     tx.commit().await?;
-
     session::sign_in_session(user_id, 0).await?;
-    tracing::info!(user_id, org_id = placement.org_id, "signed up");
+    tracing::info!(user_id, org_id, "signed up");
     leptos_axum::redirect("/me");
     Ok(())
 }
@@ -128,41 +86,14 @@ pub async fn sign_up(
 #[server(endpoint = "sign_in")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn sign_in(login: String, password: String, next: String) -> Result<(), AppError> {
-    use super::model::Login;
     use super::session;
-    use crate::error::{FieldError, Msg};
 
-    let generic = || AppError::Invalid(vec![FieldError::form(Msg::BadCredentials)]);
-    let login = match Login::parse(&login) {
-        Ok(login) => login,
-        Err(Msg::Required) => return Err(AppError::invalid("login", Msg::Required)),
-        Err(_) => return Err(generic()),
-    };
-    if password.is_empty() {
-        return Err(AppError::invalid("password", Msg::Required));
-    }
-    let mut conn = session::pool()?.acquire().await?;
-    let found = super::store::credentials(&mut conn, &login).await?;
-    let account = match &found {
-        Some(c) => c.user_id.to_string(),
-        None => format!("login:{}", login.key()),
-    };
-    session::limit_sign_in(&mut conn, &account).await?;
-    // No connection held while the password is hashed.
-    drop(conn);
-    let hash = found.as_ref().map(|c| c.password_hash.clone());
-    let right = session::verify_password(password, hash).await?;
-    let mut conn = session::pool()?.acquire().await?;
-    let Some(found) = found.filter(|_| right) else {
-        session::count_sign_in_failure(&mut conn, &account).await?;
-        tracing::info!("sign-in refused");
-        return Err(generic());
-    };
-    session::clear_sign_in_failures(&mut conn, &account).await?;
-    drop(conn);
+    let login =
+        super::model::parse_sign_in(&login, &password).map_err(|e| AppError::Invalid(vec![e]))?;
+    let found = super::flow::check_password(&session::pool()?, &login, password).await?;
     session::sign_in_session(found.user_id, found.session_epoch).await?;
     let mut tx = session::begin().await?;
-    crate::points::store::award_sign_in(&mut tx, found.user_id, chrono::Utc::now()).await?;
+    super::flow::signed_in(&mut tx, found.user_id, chrono::Utc::now()).await?;
     tx.commit().await?;
     session::set_locale_cookie(found.locale);
     tracing::info!(user_id = found.user_id, "signed in");
@@ -180,6 +111,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Changes the password after checking the current one; the account's other sessions end.
 #[server(endpoint = "change_password")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn change_password(
@@ -187,35 +119,15 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use super::model::NewPassword;
     use super::session;
-    use crate::error::{FieldError, Msg};
 
     let claim = session::require_claim().await?;
-    let mut errors = Vec::new();
-    if current.is_empty() {
-        errors.push(FieldError::new("current", Msg::Required));
-    }
-    match NewPassword::parse(&password) {
-        Err(m) => errors.push(FieldError::new("password", m)),
-        Ok(_) if password != password_confirm => {
-            errors.push(FieldError::new("password_confirm", Msg::PasswordMismatch))
-        }
-        Ok(_) => {}
-    }
-    AppError::check(errors)?;
-
+    let new = super::model::parse_password_change(&current, &password, &password_confirm)
+        .map_err(AppError::Invalid)?;
     let mut conn = session::pool()?.acquire().await?;
     let user_id = session::actor_of(&mut conn, &claim).await?.user_id;
-    let stored = super::store::password_hash(&mut conn, user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !session::verify_password(current, Some(stored)).await? {
-        return Err(AppError::invalid("current", Msg::WrongCurrentPassword));
-    }
-    let hash = session::hash_password(password).await?;
     // Every other session of the account ends; this one keeps the new epoch.
-    let epoch = super::store::set_password_hash(&mut conn, user_id, &hash).await?;
+    let epoch = super::flow::change_password(&mut conn, user_id, current, &new).await?;
     session::keep_epoch(epoch).await?;
     tracing::info!(user_id, "password changed");
     Ok(())
@@ -249,13 +161,9 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
         return Ok(None);
     };
     let mut conn = session::pool()?.acquire().await?;
-    let Some(actor) = super::store::actor(&mut conn, &claim).await? else {
-        return Ok(None);
-    };
-    let user_id = actor.user_id;
-    let display_name = crate::orgs::store::display_name(&mut conn, user_id).await?;
-    Ok(Some(SessionUser {
-        user_id,
+    let found = super::flow::current_user(&mut conn, &claim).await?;
+    Ok(found.map(|(actor, display_name)| SessionUser {
+        user_id: actor.user_id,
         display_name,
         manages: actor.manages_anything(),
     }))
@@ -267,9 +175,42 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 pub async fn my_profile() -> Result<ProfileView, AppError> {
     let mut tx = super::session::begin().await?;
     let actor = super::session::require_actor(&mut tx).await?;
-    // Opening the app counts as the day's sign-in, also for a session kept from yesterday.
-    crate::points::store::award_sign_in(&mut tx, actor.user_id, chrono::Utc::now()).await?;
-    let profile = crate::orgs::store::profile(&mut tx, actor.user_id).await?;
+    let profile = super::flow::my_profile(&mut tx, &actor, chrono::Utc::now()).await?;
     tx.commit().await?;
-    Ok(profile)
+    Ok(profile.into())
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::flow::Profile> for ProfileView {
+    fn from(p: super::flow::Profile) -> Self {
+        Self {
+            display_name: p.account.display_name,
+            username: p.account.username,
+            phone: p.account.phone,
+            memberships: p
+                .memberships
+                .into_iter()
+                .map(|(m, above)| MembershipView {
+                    tree: m.org.tree,
+                    org_id: m.org.id,
+                    org_name: m.org.name,
+                    org_kind: m.org.kind,
+                    above,
+                    status: m.status,
+                    since: m.since,
+                })
+                .collect(),
+            roles: p.roles.into_iter().map(RoleView::from).collect(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::orgs::store::HeldRoleRow> for RoleView {
+    fn from(r: crate::orgs::store::HeldRoleRow) -> Self {
+        Self {
+            role: r.role,
+            org: r.org,
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! language preference, and the role checks every server function uses.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+mod flow;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, Msg};
+use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
 use crate::orgs::model::{OrgKind, OrgPath};
 
@@ -89,6 +89,31 @@ impl Login {
             Login::Username(u) => u.as_str(),
         }
     }
+
+    /// The account the sign-in limits count an attempt on: the user id of the account the
+    /// login names, so that its phone number and its user name count as one; a login that
+    /// names nobody counts under its own text.
+    pub fn account_key(&self, user_id: Option<i64>) -> String {
+        match user_id {
+            Some(id) => id.to_string(),
+            None => format!("login:{}", self.key()),
+        }
+    }
+}
+
+/// A sign-in as posted: the login, or the one fault to tell. A login that cannot be a phone
+/// number or a user name gets the answer a wrong password gets, so that the form never
+/// hints at which logins exist.
+pub fn parse_sign_in(login: &str, password: &str) -> Result<Login, FieldError> {
+    let login = match Login::parse(login) {
+        Ok(login) => login,
+        Err(Msg::Required) => return Err(FieldError::new("login", Msg::Required)),
+        Err(_) => return Err(FieldError::form(Msg::BadCredentials)),
+    };
+    if password.is_empty() {
+        return Err(FieldError::new("password", Msg::Required));
+    }
+    Ok(login)
 }
 
 /// Who a session says is signed in: the user, the session's id and the epoch of its
@@ -180,6 +205,90 @@ impl NewPassword {
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// A new password typed twice: the password's own fault first; the confirmation is
+    /// only compared with a password that is acceptable.
+    pub fn parse_confirmed(password: &str, confirm: &str) -> Result<Self, FieldError> {
+        let new = Self::parse(password).map_err(|m| FieldError::new("password", m))?;
+        if password != confirm {
+            return Err(FieldError::new("password_confirm", Msg::PasswordMismatch));
+        }
+        Ok(new)
+    }
+}
+
+/// A password change as posted: the new password, or every field's fault at once.
+pub fn parse_password_change(
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<NewPassword, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if current.is_empty() {
+        errors.push(FieldError::new("current", Msg::Required));
+    }
+    match NewPassword::parse_confirmed(password, confirm) {
+        Ok(new) if errors.is_empty() => Ok(new),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(e);
+            Err(errors)
+        }
+    }
+}
+
+/// A sign-up as posted, checked: the account to create, or every field's fault at once in
+/// the order of the form.
+#[derive(Debug)]
+pub struct SignUp {
+    pub code: InvitationCode,
+    pub display_name: String,
+    pub phone: Phone,
+    /// A user name is optional: `None` when left blank.
+    pub username: Option<Username>,
+    pub password: NewPassword,
+}
+
+impl SignUp {
+    /// Checks the sign-up form's fields as typed.
+    pub fn parse(
+        code: &str,
+        display_name: &str,
+        phone: &str,
+        username: &str,
+        password: &str,
+        password_confirm: &str,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let code = field_ok(&mut errors, "code", InvitationCode::parse(code));
+        let display_name = field_ok(
+            &mut errors,
+            "display_name",
+            parse_display_name(display_name),
+        );
+        let phone = field_ok(&mut errors, "phone", Phone::parse(phone));
+        let username = if username.trim().is_empty() {
+            Some(None)
+        } else {
+            field_ok(&mut errors, "username", Username::parse(username).map(Some))
+        };
+        let password = NewPassword::parse_confirmed(password, password_confirm)
+            .map_err(|e| errors.push(e))
+            .ok();
+        // Every field that failed has left its error; all present means none failed.
+        match (code, display_name, phone, username, password) {
+            (Some(code), Some(display_name), Some(phone), Some(username), Some(password)) => {
+                Ok(Self {
+                    code,
+                    display_name,
+                    phone,
+                    username,
+                    password,
+                })
+            }
+            _ => Err(errors),
+        }
     }
 }
 
@@ -305,6 +414,11 @@ impl Role {
         .find(|r| r.as_str() == s)
     }
 
+    /// A role an administrator may give (not the platform's own), by its name.
+    pub fn parse_assignable(s: &str) -> Option<Self> {
+        Self::parse(s).filter(|r| Self::ASSIGNABLE.contains(r))
+    }
+
     pub fn label(self, t: &Strings) -> &'static str {
         match self {
             Role::Secretary => t.role_secretary,
@@ -367,6 +481,25 @@ impl Actor {
     /// Holds any role that opens the organization pages.
     pub fn manages_anything(&self) -> bool {
         !self.grants.is_empty()
+    }
+
+    /// The subtrees the actor's roles reach, or `None` for all of every tree (a platform
+    /// admin).
+    pub fn reach(&self) -> Option<Vec<OrgPath>> {
+        if self.is_platform_admin() {
+            None
+        } else {
+            Some(self.grants.iter().filter_map(|g| g.path.clone()).collect())
+        }
+    }
+
+    /// May add an organization under `parent`: whoever administers it; at the top of a
+    /// tree (`None`), platform admins only.
+    pub fn may_add_under(&self, parent: Option<&OrgPath>) -> bool {
+        match parent {
+            Some(path) => self.can_administer(path),
+            None => self.is_platform_admin(),
+        }
     }
 }
 
@@ -554,6 +687,142 @@ mod tests {
         assert!(a.is_platform_admin());
         assert!(a.can_administer(&path("9.8.7")));
         assert!(a.can_manage(&path("9")));
+    }
+
+    #[test]
+    fn a_sign_up_reports_every_bad_field_at_once_in_form_order() {
+        let fields = |errors: Vec<FieldError>| -> Vec<(String, Msg)> {
+            errors.into_iter().map(|e| (e.field, e.msg)).collect()
+        };
+        let errors = SignUp::parse("", "", "123", "9x", "short", "short").unwrap_err();
+        assert_eq!(
+            fields(errors),
+            vec![
+                ("code".to_owned(), Msg::Required),
+                ("display_name".to_owned(), Msg::Required),
+                ("phone".to_owned(), Msg::PhoneInvalid),
+                ("username".to_owned(), Msg::UsernameInvalid),
+                ("password".to_owned(), Msg::PasswordTooShort),
+            ]
+        );
+        let mismatch = SignUp::parse(
+            "ABCD2345",
+            "王芳",
+            "13800138000",
+            "",
+            "horse-battery-staple",
+            "horse-battery-stable",
+        )
+        .unwrap_err();
+        assert_eq!(
+            fields(mismatch),
+            vec![("password_confirm".to_owned(), Msg::PasswordMismatch)]
+        );
+    }
+
+    #[test]
+    fn a_sign_up_without_a_user_name_is_accepted() {
+        let ok = SignUp::parse(
+            "abcd-2345",
+            " 王芳 ",
+            "138 0013 8000",
+            "  ",
+            "horse-battery-staple",
+            "horse-battery-staple",
+        )
+        .unwrap();
+        assert_eq!(ok.code.as_str(), "ABCD2345");
+        assert_eq!(ok.display_name, "王芳");
+        assert_eq!(ok.phone.as_str(), "13800138000");
+        assert_eq!(ok.username, None);
+    }
+
+    #[test]
+    fn a_confirmation_is_only_compared_with_an_acceptable_password() {
+        assert_eq!(
+            NewPassword::parse_confirmed("short", "other").unwrap_err(),
+            FieldError::new("password", Msg::PasswordTooShort)
+        );
+        assert_eq!(
+            NewPassword::parse_confirmed("horse-battery-staple", "other").unwrap_err(),
+            FieldError::new("password_confirm", Msg::PasswordMismatch)
+        );
+    }
+
+    #[test]
+    fn a_password_change_reports_a_missing_current_password_with_the_new_ones_fault() {
+        assert_eq!(
+            parse_password_change("", "short", "short").unwrap_err(),
+            vec![
+                FieldError::new("current", Msg::Required),
+                FieldError::new("password", Msg::PasswordTooShort),
+            ]
+        );
+        assert_eq!(
+            parse_password_change("", "horse-battery-staple", "horse-battery-staple").unwrap_err(),
+            vec![FieldError::new("current", Msg::Required)]
+        );
+        assert!(
+            parse_password_change("old", "horse-battery-staple", "horse-battery-staple").is_ok()
+        );
+    }
+
+    #[test]
+    fn a_sign_in_names_a_missing_field_but_answers_a_malformed_login_like_a_wrong_password() {
+        assert_eq!(
+            parse_sign_in(" ", "x"),
+            Err(FieldError::new("login", Msg::Required))
+        );
+        assert_eq!(
+            parse_sign_in("王芳", "x"),
+            Err(FieldError::form(Msg::BadCredentials))
+        );
+        assert_eq!(
+            parse_sign_in("member", ""),
+            Err(FieldError::new("password", Msg::Required))
+        );
+        assert!(matches!(
+            parse_sign_in("13800138000", "x"),
+            Ok(Login::Phone(_))
+        ));
+    }
+
+    #[test]
+    fn sign_in_failures_count_on_the_account_a_login_names_else_on_the_login() {
+        let phone = Login::parse("13800138000").unwrap();
+        let name = Login::parse("Member").unwrap();
+        assert_eq!(phone.account_key(Some(7)), name.account_key(Some(7)));
+        assert_eq!(name.account_key(None), "login:member");
+    }
+
+    #[test]
+    fn only_the_organization_roles_may_be_given() {
+        assert_eq!(Role::parse_assignable("secretary"), Some(Role::Secretary));
+        assert_eq!(Role::parse_assignable("org_admin"), Some(Role::OrgAdmin));
+        assert_eq!(Role::parse_assignable("platform_admin"), None);
+        assert_eq!(Role::parse_assignable("king"), None);
+    }
+
+    #[test]
+    fn a_platform_admin_reaches_every_tree_and_others_the_subtrees_of_their_roles() {
+        assert_eq!(actor(&[(Role::PlatformAdmin, None)]).reach(), None);
+        let a = actor(&[
+            (Role::Secretary, Some("1.5.23")),
+            (Role::OrgAdmin, Some("2")),
+        ]);
+        assert_eq!(a.reach(), Some(vec![path("1.5.23"), path("2")]));
+        assert_eq!(actor(&[]).reach(), Some(vec![]));
+    }
+
+    #[test]
+    fn organizations_are_added_under_an_administered_parent_or_at_the_top_by_platform_admins() {
+        let admin = actor(&[(Role::OrgAdmin, Some("1.5"))]);
+        assert!(admin.may_add_under(Some(&path("1.5"))));
+        assert!(!admin.may_add_under(Some(&path("1.6"))));
+        assert!(!admin.may_add_under(None));
+        let secretary = actor(&[(Role::Secretary, Some("1.5.23"))]);
+        assert!(!secretary.may_add_under(Some(&path("1.5.23"))));
+        assert!(actor(&[(Role::PlatformAdmin, None)]).may_add_under(None));
     }
 
     #[test]

@@ -40,6 +40,22 @@ pub async fn credentials(
     }))
 }
 
+/// An account as its owner sees it on the 我的 page.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AccountRow {
+    pub display_name: String,
+    pub username: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The account of a user id, if there is one.
+pub async fn account(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as("SELECT display_name, username, phone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn password_hash(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Strings;
-use crate::org_life::model::MeetingKind;
+use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::Tree;
 use crate::transfers::model::Status;
 
@@ -154,6 +154,32 @@ impl Message {
     }
 }
 
+/// A text message to someone outside the portal, put into words when it is sent, in the
+/// language chosen for its recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextMessage {
+    /// The proposed secretary of a newly founded League organization is asked to sign up.
+    SecretaryInvited { org: String, link: String },
+    /// An enterprise of the ledger is invited to apply to found a League organization.
+    FoundingInvite { name: String, link: String },
+}
+
+impl TextMessage {
+    /// The message in the words of `t`.
+    pub fn render(&self, t: &Strings) -> String {
+        match self {
+            Self::SecretaryInvited { org, link } => t
+                .founding_sms_secretary
+                .replace("{org}", org)
+                .replace("{link}", link),
+            Self::FoundingInvite { name, link } => t
+                .founding_sms_invite
+                .replace("{name}", name)
+                .replace("{link}", link),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +278,29 @@ mod tests {
             serde_json::to_value(Message::TransferOverdue { name: "王".into() }).unwrap(),
             serde_json::json!({"TransferOverdue": {"name": "王"}}),
             "the shape the overdue job writes in SQL"
+        );
+    }
+
+    #[test]
+    fn a_text_message_is_worded_in_the_recipients_language() {
+        use crate::i18n::Locale;
+        let m = TextMessage::SecretaryInvited {
+            org: "星河科技团支部".into(),
+            link: "https://e.example/signup?code=X".into(),
+        };
+        let zh = m.render(Locale::ZhCn.strings());
+        let en = m.render(Locale::En.strings());
+        assert!(zh.contains("星河科技团支部") && zh.contains("https://e.example/signup?code=X"));
+        assert!(zh.contains("团支部书记"));
+        assert!(en.starts_with("[Youth e-Home]") && en.contains("https://e.example/signup?code=X"));
+        let invite = TextMessage::FoundingInvite {
+            name: "Acme".into(),
+            link: "L".into(),
+        };
+        assert!(
+            invite
+                .render(Locale::En.strings())
+                .contains("Acme is invited")
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Server functions for the organization tree: browse, add, rename, move, roster,
-//! invitations and roles. Each one checks the caller's reach over the organization at hand.
+//! invitations and roles. Each one asks who calls and parses the form; its use case in
+//! `flow` checks the caller's reach over the organization at hand and does the work.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -8,6 +9,7 @@ use super::model::{MemberStatus, OrgKind, Tree};
 use crate::auth::model::Role;
 use crate::error::AppError;
 
+/// One organization in a listing of the tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgNodeView {
     pub id: i64,
@@ -21,6 +23,7 @@ pub struct OrgNodeView {
     pub enterprise: Option<String>,
 }
 
+/// A tree as far as the caller may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TreeView {
     pub tree: Tree,
@@ -29,6 +32,7 @@ pub struct TreeView {
     pub can_add_top: bool,
 }
 
+/// A role granted over an organization, and to whom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleHolderView {
     pub grant_id: i64,
@@ -36,6 +40,7 @@ pub struct RoleHolderView {
     pub display_name: String,
 }
 
+/// An invitation code of a branch and how far it has been used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvitationView {
     pub code: String,
@@ -46,6 +51,7 @@ pub struct InvitationView {
     pub expires: String,
 }
 
+/// A current member of a branch, as its roster lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RosterRow {
     pub user_id: i64,
@@ -56,6 +62,7 @@ pub struct RosterRow {
     pub since: String,
 }
 
+/// One organization as its managers see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgDetailView {
     pub tree: Tree,
@@ -81,18 +88,10 @@ pub async fn org_tree(tree: String) -> Result<TreeView, AppError> {
     let tree = Tree::parse(&tree).ok_or_else(|| AppError::BadRequest("tree".into()))?;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    if !actor.manages_anything() {
-        return Err(AppError::Forbidden);
-    }
-    let nodes = if actor.is_platform_admin() {
-        super::store::tree_nodes(&mut conn, tree, None).await?
-    } else {
-        let roots: Vec<_> = actor.grants.iter().filter_map(|g| g.path.clone()).collect();
-        super::store::tree_nodes(&mut conn, tree, Some(&roots)).await?
-    };
+    let nodes = super::flow::tree(&mut conn, &actor, tree).await?;
     Ok(TreeView {
         tree,
-        nodes,
+        nodes: views(nodes),
         can_add_top: actor.is_platform_admin(),
     })
 }
@@ -104,40 +103,7 @@ pub async fn org_detail(id: i64) -> Result<OrgDetailView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let org = super::store::org(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_manage(&org.path) {
-        return Err(AppError::Forbidden);
-    }
-    let node = super::store::node(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let can_administer = actor.can_administer(&org.path);
-    let is_branch = org.kind.is_branch();
-    Ok(OrgDetailView {
-        tree: org.tree,
-        ancestors: super::store::ancestors(&mut conn, &org.path).await?,
-        children: super::store::children(&mut conn, id).await?,
-        can_administer,
-        child_kinds: if can_administer {
-            OrgKind::children_of(Some(org.kind))
-        } else {
-            vec![]
-        },
-        roles: super::store::role_holders(&mut conn, id).await?,
-        invitations: if is_branch {
-            super::store::invitations(&mut conn, id).await?
-        } else {
-            vec![]
-        },
-        statuses: if is_branch {
-            MemberStatus::for_tree(org.tree)
-        } else {
-            vec![]
-        },
-        org: node,
-    })
+    Ok(super::flow::detail(&mut conn, &actor, id).await?.into())
 }
 
 /// The current members of a branch: for its secretary, committee and administrators only.
@@ -147,13 +113,7 @@ pub async fn branch_roster(id: i64) -> Result<Vec<RosterRow>, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let org = super::store::org(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_manage(&org.path) {
-        return Err(AppError::Forbidden);
-    }
-    super::store::roster(&mut conn, &org).await
+    Ok(views(super::flow::roster(&mut conn, &actor, id).await?))
 }
 
 /// Adds an organization under `parent_id`, or at the top of `tree` when it is empty
@@ -167,87 +127,29 @@ pub async fn create_org(
     name: String,
     credit_code: String,
 ) -> Result<i64, AppError> {
-    use super::model::{CreditCode, parse_org_name};
     use crate::auth::session;
-    use crate::error::{FieldError, Msg, field_ok};
 
     let tree = Tree::parse(&tree).ok_or_else(|| AppError::BadRequest("tree".into()))?;
-    let parent_id = match parent_id.trim() {
-        "" => None,
-        s => Some(
-            s.parse::<i64>()
-                .map_err(|_| AppError::BadRequest("parent_id".into()))?,
-        ),
-    };
+    let parent_id = super::model::parse_parent_id(&parent_id)
+        .map_err(|_| AppError::BadRequest("parent_id".into()))?;
+    let fields = super::model::OrgFields::parse(&kind, &name, &credit_code);
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let parent = match parent_id {
-        Some(id) => Some(
-            super::store::org(&mut tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => None,
-    };
-    let allowed = match &parent {
-        Some(p) => actor.can_administer(&p.path),
-        None => actor.is_platform_admin(),
-    };
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
-
-    let mut errors = Vec::new();
-    let kind = field_ok(
-        &mut errors,
-        "kind",
-        OrgKind::parse(&kind).ok_or(Msg::Required),
-    );
-    let name = field_ok(&mut errors, "name", parse_org_name(&name));
-    let mut enterprise_id = None;
-    if !credit_code.trim().is_empty() {
-        match CreditCode::parse(&credit_code) {
-            Err(m) => errors.push(FieldError::new("credit_code", m)),
-            Ok(code) => match super::store::enterprise_by_code(&mut tx, code.as_str()).await? {
-                Some(id) => enterprise_id = Some(id),
-                None => errors.push(FieldError::new("credit_code", Msg::EnterpriseUnknown)),
-            },
-        }
-    }
-    AppError::check(errors)?;
-    let (Some(kind), Some(name)) = (kind, name) else {
-        return Err(AppError::internal("checked fields missing"));
-    };
-    let id = super::store::create_org(
-        &mut tx,
-        &super::store::NewOrg {
-            tree,
-            kind,
-            name: &name,
-            parent: parent.as_ref(),
-            enterprise_id,
-        },
-    )
-    .await?;
+    let id = super::flow::create_org(&mut tx, &actor, tree, parent_id, fields).await?;
     tx.commit().await?;
     tracing::info!(org_id = id, by = actor.user_id, "organization added");
     Ok(id)
 }
 
+/// Renames an organization. Administrators only.
 #[server(endpoint = "rename_org")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
     use crate::auth::session;
+    let name = super::model::parse_org_name(&name);
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let org = super::store::org_for_update(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&org.path) {
-        return Err(AppError::Forbidden);
-    }
-    let name = super::model::parse_org_name(&name).map_err(|m| AppError::invalid("name", m))?;
-    super::store::rename_org(&mut tx, id, &name).await?;
+    super::flow::rename_org(&mut tx, &actor, id, name).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -265,20 +167,7 @@ pub async fn move_org(id: i64, parent_id: String) -> Result<(), AppError> {
         .map_err(|_| AppError::invalid("parent_id", Msg::Required))?;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    // Serialise moves: two concurrent moves could otherwise build a cycle.
-    sqlx::query("LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE")
-        .execute(&mut *tx)
-        .await?;
-    let org = super::store::org(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let parent = super::store::org(&mut tx, parent_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("parent_id", Msg::Required))?;
-    if !actor.can_administer(&org.path) || !actor.can_administer(&parent.path) {
-        return Err(AppError::Forbidden);
-    }
-    super::store::move_org(&mut tx, &org, &parent).await?;
+    super::flow::move_org(&mut tx, &actor, id, parent_id).await?;
     tx.commit().await?;
     tracing::info!(
         org_id = id,
@@ -299,76 +188,28 @@ pub async fn issue_invitation(
     days: String,
     uses: String,
 ) -> Result<String, AppError> {
-    use crate::auth::model::{INVITATION_LEN, InvitationCode, parse_invitation_terms};
     use crate::auth::session;
-    use crate::error::Msg;
-    use rand::Rng;
 
+    let status = MemberStatus::parse(&status);
+    let terms = crate::auth::model::parse_invitation_terms(&days, &uses);
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let org = super::store::org(&mut tx, org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_manage(&org.path) {
-        return Err(AppError::Forbidden);
-    }
-    if !org.kind.is_branch() {
-        return Err(AppError::invalid("status", Msg::KindNotAllowedHere));
-    }
-    let status = MemberStatus::parse(&status)
-        .filter(|s| s.tree() == org.tree)
-        .ok_or_else(|| AppError::invalid("status", Msg::StatusNotInTree))?;
-    let (days, uses) = parse_invitation_terms(&days, &uses).map_err(AppError::Invalid)?;
-    for _ in 0..5 {
-        let idx: [u8; INVITATION_LEN] = rand::thread_rng().r#gen();
-        let code = InvitationCode::from_indexes(idx);
-        if super::store::create_invitation(
-            &mut tx,
-            org_id,
-            &code,
-            status,
-            days,
-            uses,
-            actor.user_id,
-        )
-        .await?
-        {
-            tx.commit().await?;
-            return Ok(code.as_str().to_owned());
-        }
-    }
-    Err(AppError::internal(
-        "five invitation codes in a row were taken",
-    ))
+    let code = super::flow::issue_invitation(&mut tx, &actor, org_id, status, terms).await?;
+    tx.commit().await?;
+    Ok(code.as_str().to_owned())
 }
 
 /// Gives a person a role over an organization. Administrators only.
 #[server(endpoint = "assign_role")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org_id)))]
 pub async fn assign_role(org_id: i64, login: String, role: String) -> Result<(), AppError> {
-    use crate::auth::model::Login;
     use crate::auth::session;
-    use crate::error::Msg;
 
+    let role = Role::parse_assignable(&role);
+    let login = crate::auth::model::Login::parse(&login);
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let org = super::store::org(&mut tx, org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&org.path) {
-        return Err(AppError::Forbidden);
-    }
-    let role = Role::parse(&role)
-        .filter(|r| Role::ASSIGNABLE.contains(r))
-        .ok_or_else(|| AppError::invalid("role", Msg::Required))?;
-    if !role.fits(org.kind) {
-        return Err(AppError::invalid("role", Msg::RoleNotForKind));
-    }
-    let login = Login::parse(&login).map_err(|m| AppError::invalid("login", m))?;
-    let user_id = super::store::find_user(&mut tx, &login)
-        .await?
-        .ok_or_else(|| AppError::invalid("login", Msg::UserUnknown))?;
-    super::store::grant_role(&mut tx, user_id, role, Some(org_id), Some(actor.user_id)).await?;
+    let (user_id, role) = super::flow::assign_role(&mut tx, &actor, org_id, role, login).await?;
     tx.commit().await?;
     tracing::info!(
         user_id,
@@ -380,26 +221,102 @@ pub async fn assign_role(org_id: i64, login: String, role: String) -> Result<(),
     Ok(())
 }
 
+/// Takes back a role over an organization. Administrators only.
 #[server(endpoint = "revoke_role")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(grant_id)))]
 pub async fn revoke_role(grant_id: i64) -> Result<(), AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let org_id = super::store::grant_org(&mut tx, grant_id)
-        .await?
-        .ok_or(AppError::NotFound)?
-        // Platform roles are not managed here.
-        .ok_or(AppError::Forbidden)?;
-    let org = super::store::org(&mut tx, org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !actor.can_administer(&org.path) {
-        return Err(AppError::Forbidden);
-    }
-    super::store::revoke_role(&mut tx, grant_id).await?;
+    super::flow::revoke_role(&mut tx, &actor, grant_id).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Rows as the views the pages get.
+#[cfg(feature = "ssr")]
+fn views<R, V: From<R>>(rows: Vec<R>) -> Vec<V> {
+    rows.into_iter().map(V::from).collect()
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::flow::OrgDetail> for OrgDetailView {
+    fn from(d: super::flow::OrgDetail) -> Self {
+        let is_branch = d.org.kind.is_branch();
+        Self {
+            tree: d.org.tree,
+            org: d.node.into(),
+            ancestors: d.ancestors,
+            children: views(d.children),
+            can_administer: d.can_administer,
+            child_kinds: if d.can_administer {
+                OrgKind::children_of(Some(d.org.kind))
+            } else {
+                vec![]
+            },
+            roles: views(d.roles),
+            invitations: views(d.invitations),
+            statuses: if is_branch {
+                MemberStatus::for_tree(d.org.tree)
+            } else {
+                vec![]
+            },
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::OrgNodeRow> for OrgNodeView {
+    fn from(r: super::store::OrgNodeRow) -> Self {
+        Self {
+            id: r.id,
+            parent_id: r.parent_id,
+            kind: r.kind,
+            name: r.name,
+            depth: r.depth as u32,
+            members: r.members as u32,
+            enterprise: r.enterprise,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::RoleHolderRow> for RoleHolderView {
+    fn from(r: super::store::RoleHolderRow) -> Self {
+        Self {
+            grant_id: r.grant_id,
+            role: r.role,
+            display_name: r.display_name,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::InvitationRow> for InvitationView {
+    fn from(r: super::store::InvitationRow) -> Self {
+        Self {
+            code: r.code,
+            status: r.status,
+            used: r.used as u32,
+            max_uses: r.max_uses as u32,
+            expired: r.expired,
+            expires: r.expires,
+        }
+    }
+}
+
+/// The phone is masked here, at the last step before it leaves the server.
+#[cfg(feature = "ssr")]
+impl From<super::store::RosterMemberRow> for RosterRow {
+    fn from(r: super::store::RosterMemberRow) -> Self {
+        Self {
+            user_id: r.user_id,
+            display_name: r.display_name,
+            phone: r.phone.as_deref().map(super::model::mask_phone),
+            status: r.status,
+            since: r.since,
+        }
+    }
 }
 
 impl super::model::TreeNode for OrgNodeView {

@@ -2,6 +2,8 @@
 //! scoped roles and invitation codes, and the admin pages for them.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+mod flow;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Msg;
+use crate::error::{FieldError, Msg};
 use crate::i18n::Strings;
 
 /// The two trees a person can belong to, once each.
@@ -125,6 +125,15 @@ impl OrgKind {
             (Tree::League, JointBranch) => t.kind_league_joint_branch,
             (Tree::League, Group) => t.kind_league_group,
         }
+    }
+}
+
+/// A level as the database stores it; lets a store row decode the column directly.
+impl TryFrom<String> for OrgKind {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("unknown organization kind {s:?}"))
     }
 }
 
@@ -271,6 +280,15 @@ impl MemberStatus {
     }
 }
 
+/// A status as the database stores it; lets a store row decode the column directly.
+impl TryFrom<String> for MemberStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("unknown member status {s:?}"))
+    }
+}
+
 /// A unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from a
 /// 31-character alphabet, the last one a check character over the first 17.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -342,6 +360,91 @@ pub fn parse_org_name(input: &str) -> Result<String, Msg> {
     } else {
         Ok(name.to_owned())
     }
+}
+
+/// A phone number as a roster shows it, 138****8000: enough to tell members apart, not
+/// enough to call them.
+pub fn mask_phone(phone: &str) -> String {
+    if phone.len() == 11 {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "****".to_owned()
+    }
+}
+
+/// The parent picked for a new organization: blank for the top of the tree, else its id.
+pub fn parse_parent_id(input: &str) -> Result<Option<i64>, std::num::ParseIntError> {
+    match input.trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some),
+    }
+}
+
+/// A new organization's fields as posted, each parsed but not yet told: a caller who may
+/// not add there hears that before any word about the fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgFields {
+    pub kind: Option<OrgKind>,
+    pub name: Result<String, Msg>,
+    /// `Ok(None)` when left blank: the link to an enterprise is optional.
+    pub credit_code: Result<Option<CreditCode>, Msg>,
+}
+
+impl OrgFields {
+    /// Parses the fields as typed; a blank credit code links no enterprise.
+    pub fn parse(kind: &str, name: &str, credit_code: &str) -> Self {
+        Self {
+            kind: OrgKind::parse(kind),
+            name: parse_org_name(name),
+            credit_code: match credit_code.trim() {
+                "" => Ok(None),
+                _ => CreditCode::parse(credit_code).map(Some),
+            },
+        }
+    }
+
+    /// The level, the name and the linked enterprise, given the enterprise the credit code
+    /// names (`None` when it names no known one); or every field's fault at once, in the
+    /// order of the form.
+    pub fn check(
+        self,
+        enterprise_id: Option<i64>,
+    ) -> Result<(OrgKind, String, Option<i64>), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.kind.is_none() {
+            errors.push(FieldError::new("kind", Msg::Required));
+        }
+        if let Err(m) = &self.name {
+            errors.push(FieldError::new("name", *m));
+        }
+        match (&self.credit_code, enterprise_id) {
+            (Err(m), _) => errors.push(FieldError::new("credit_code", *m)),
+            (Ok(Some(_)), None) => {
+                errors.push(FieldError::new("credit_code", Msg::EnterpriseUnknown))
+            }
+            _ => {}
+        }
+        let linked = enterprise_id.filter(|_| matches!(self.credit_code, Ok(Some(_))));
+        match (self.kind, self.name) {
+            (Some(kind), Ok(name)) if errors.is_empty() => Ok((kind, name, linked)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The status an invitation of an organization may give: invitations are for branches
+/// only, and the status must be one of the branch's tree.
+pub fn invitation_status(
+    kind: OrgKind,
+    tree: Tree,
+    status: Option<MemberStatus>,
+) -> Result<MemberStatus, Msg> {
+    if !kind.is_branch() {
+        return Err(Msg::KindNotAllowedHere);
+    }
+    status
+        .filter(|s| s.tree() == tree)
+        .ok_or(Msg::StatusNotInTree)
 }
 
 #[cfg(test)]
@@ -442,11 +545,79 @@ mod tests {
     }
 
     #[test]
+    fn phones_in_rosters_are_masked() {
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+    }
+
+    #[test]
     fn org_names_are_trimmed_and_bounded() {
         assert_eq!(parse_org_name("  研发一支部 "), Ok("研发一支部".to_owned()));
         assert_eq!(parse_org_name("   "), Err(Msg::Required));
         assert_eq!(parse_org_name("a"), Err(Msg::NameInvalid));
         assert_eq!(parse_org_name(&"长".repeat(61)), Err(Msg::TooLong));
+    }
+
+    #[test]
+    fn a_blank_parent_means_the_top_of_the_tree_and_a_non_number_is_refused() {
+        assert_eq!(parse_parent_id(" "), Ok(None));
+        assert_eq!(parse_parent_id(" 42 "), Ok(Some(42)));
+        assert!(parse_parent_id("top").is_err());
+    }
+
+    #[test]
+    fn a_new_organization_reports_every_bad_field_in_form_order() {
+        let fields = OrgFields::parse("castle", "a", "91440300708461136U");
+        assert_eq!(
+            fields.check(None),
+            Err(vec![
+                FieldError::new("kind", Msg::Required),
+                FieldError::new("name", Msg::NameInvalid),
+                FieldError::new("credit_code", Msg::CreditCodeInvalid),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_credit_code_that_names_no_known_enterprise_is_refused_and_a_blank_one_links_none() {
+        let named = OrgFields::parse("branch", "研发党支部", "91440300708461136T");
+        assert_eq!(
+            named.clone().check(None),
+            Err(vec![FieldError::new("credit_code", Msg::EnterpriseUnknown)])
+        );
+        assert_eq!(
+            named.check(Some(9)),
+            Ok((OrgKind::Branch, "研发党支部".to_owned(), Some(9)))
+        );
+        assert_eq!(
+            OrgFields::parse("branch", "研发党支部", " ").check(None),
+            Ok((OrgKind::Branch, "研发党支部".to_owned(), None))
+        );
+    }
+
+    #[test]
+    fn an_invitation_is_for_a_branch_and_gives_a_status_of_its_tree() {
+        use MemberStatus::*;
+        assert_eq!(
+            invitation_status(OrgKind::Branch, Tree::Party, Some(Full)),
+            Ok(Full)
+        );
+        assert_eq!(
+            invitation_status(OrgKind::JointBranch, Tree::League, Some(LeagueMember)),
+            Ok(LeagueMember)
+        );
+        assert_eq!(
+            invitation_status(OrgKind::Branch, Tree::Party, Some(LeagueMember)),
+            Err(Msg::StatusNotInTree)
+        );
+        assert_eq!(
+            invitation_status(OrgKind::Branch, Tree::Party, None),
+            Err(Msg::StatusNotInTree)
+        );
+        // Not a branch is told first, whatever the status.
+        assert_eq!(
+            invitation_status(OrgKind::Committee, Tree::Party, None),
+            Err(Msg::KindNotAllowedHere)
+        );
     }
 }
 

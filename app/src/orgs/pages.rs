@@ -11,9 +11,9 @@ use super::api::{
 };
 use super::model::{OrgKind, Tree, TreeItem, build_forest, filter_tree};
 use crate::auth::model::Role;
-use crate::auth::pages::action_error;
 use crate::error::AppError;
 use crate::i18n::{Strings, use_t};
+use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading};
 
 fn tree_from_query(s: Option<String>) -> Tree {
@@ -270,7 +270,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
         <Roles d=d.clone() assign=actions.assign revoke=actions.revoke />
         {d.can_administer.then(|| view! { <AdminForms d=d.clone() actions /> })}
         {(tree == crate::orgs::model::Tree::League && org.kind == crate::orgs::model::OrgKind::Committee)
-            .then(|| view! { <crate::league::founding_pages::AreaSetting org_id=org.id /> })}
+            .then(|| view! { <crate::league::founding::pages::AreaSetting org_id=org.id /> })}
     }
 }
 
@@ -280,7 +280,7 @@ fn RequiredCompletion(id: i64) -> impl IntoView {
     let t = use_t();
     let progress = Resource::new(move || id, crate::study::api::branch_required_progress);
     let remind = ServerAction::<crate::notices::api::RemindRequired>::new();
-    let remind_error = crate::auth::pages::action_error(remind);
+    let remind_error = action_error(remind);
     view! {
         <section class="card">
             <h2>{t.required_completion}</h2>

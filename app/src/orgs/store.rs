@@ -2,9 +2,7 @@
 
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
-use super::api::{InvitationView, OrgNodeView, RoleHolderView, RosterRow};
 use super::model::{MemberStatus, OrgKind, OrgPath, Tree};
-use crate::auth::api::{MembershipView, ProfileView, RoleView};
 use crate::auth::model::{InvitationCode, Login, Role};
 use crate::error::{AppError, Msg};
 
@@ -98,6 +96,16 @@ pub async fn rename_org(conn: &mut PgConnection, id: i64, name: &str) -> Result<
     Ok(())
 }
 
+/// Locks the organization table against every other move until the transaction ends:
+/// two concurrent moves could otherwise build a cycle. Reads go on; other writes to the
+/// table wait too.
+pub async fn lock_for_move(conn: &mut PgConnection) -> Result<(), AppError> {
+    sqlx::query("LOCK TABLE orgs IN SHARE ROW EXCLUSIVE MODE")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Moves an organization and its whole subtree under `new_parent`, rewriting every path
 /// below it in one statement. Refuses a move into its own subtree, across trees, or to a
 /// level that may not sit there.
@@ -137,16 +145,20 @@ const NODE_SELECT: &str = "
            e.name AS enterprise
     FROM orgs o LEFT JOIN enterprises e ON e.id = o.enterprise_id";
 
-fn node_from_row(r: &PgRow) -> Result<OrgNodeView, AppError> {
-    Ok(OrgNodeView {
-        id: r.get("id"),
-        parent_id: r.get("parent_id"),
-        kind: OrgKind::parse(r.get("kind")).ok_or_else(|| AppError::internal("bad kind"))?,
-        name: r.get("name"),
-        depth: r.get::<i32, _>("depth") as u32,
-        members: r.get::<i64, _>("members") as u32,
-        enterprise: r.get("enterprise"),
-    })
+/// One organization in a listing of the tree (see [`NODE_SELECT`]).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OrgNodeRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub kind: OrgKind,
+    pub name: String,
+    /// 1 at the top of the tree.
+    pub depth: i32,
+    /// Current members registered directly here.
+    pub members: i64,
+    /// The linked enterprise's name.
+    pub enterprise: Option<String>,
 }
 
 /// The organizations of a tree within any of `roots` (all of the tree when `None`), in
@@ -155,9 +167,9 @@ pub async fn tree_nodes(
     conn: &mut PgConnection,
     tree: Tree,
     roots: Option<&[OrgPath]>,
-) -> Result<Vec<OrgNodeView>, AppError> {
+) -> Result<Vec<OrgNodeRow>, AppError> {
     let roots: Option<Vec<String>> = roots.map(|r| r.iter().map(ToString::to_string).collect());
-    let rows = sqlx::query(&format!(
+    let nodes = sqlx::query_as::<_, OrgNodeRow>(&format!(
         "{NODE_SELECT}
          WHERE o.tree = $1 AND ($2::text[] IS NULL OR o.path <@ ANY ($2::text[]::ltree[]))
          ORDER BY o.path"
@@ -166,19 +178,15 @@ pub async fn tree_nodes(
     .bind(roots)
     .fetch_all(&mut *conn)
     .await?;
-    let nodes = rows
-        .iter()
-        .map(node_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(sort_siblings_by_name(nodes))
 }
 
 /// Orders a parent-before-children list so that siblings come by name (ids in the path
 /// give creation order, not a readable one).
-fn sort_siblings_by_name(nodes: Vec<OrgNodeView>) -> Vec<OrgNodeView> {
+fn sort_siblings_by_name(nodes: Vec<OrgNodeRow>) -> Vec<OrgNodeRow> {
     use std::collections::{HashMap, HashSet};
     let ids: HashSet<i64> = nodes.iter().map(|n| n.id).collect();
-    let mut children: HashMap<Option<i64>, Vec<OrgNodeView>> = HashMap::new();
+    let mut children: HashMap<Option<i64>, Vec<OrgNodeRow>> = HashMap::new();
     for n in nodes {
         let key = n.parent_id.filter(|p| ids.contains(p));
         children.entry(key).or_default().push(n);
@@ -187,7 +195,7 @@ fn sort_siblings_by_name(nodes: Vec<OrgNodeView>) -> Vec<OrgNodeView> {
         list.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let mut out = Vec::new();
-    let mut stack: Vec<OrgNodeView> = children.remove(&None).unwrap_or_default();
+    let mut stack: Vec<OrgNodeRow> = children.remove(&None).unwrap_or_default();
     stack.reverse();
     while let Some(n) = stack.pop() {
         if let Some(mut kids) = children.remove(&Some(n.id)) {
@@ -199,22 +207,20 @@ fn sort_siblings_by_name(nodes: Vec<OrgNodeView>) -> Vec<OrgNodeView> {
     out
 }
 
-pub async fn node(conn: &mut PgConnection, id: i64) -> Result<Option<OrgNodeView>, AppError> {
-    let row = sqlx::query(&format!("{NODE_SELECT} WHERE o.id = $1"))
+pub async fn node(conn: &mut PgConnection, id: i64) -> Result<Option<OrgNodeRow>, AppError> {
+    Ok(sqlx::query_as(&format!("{NODE_SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(node_from_row).transpose()
+        .await?)
 }
 
-pub async fn children(conn: &mut PgConnection, id: i64) -> Result<Vec<OrgNodeView>, AppError> {
-    let rows = sqlx::query(&format!(
+pub async fn children(conn: &mut PgConnection, id: i64) -> Result<Vec<OrgNodeRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
         "{NODE_SELECT} WHERE o.parent_id = $1 ORDER BY o.name"
     ))
     .bind(id)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(node_from_row).collect()
+    .await?)
 }
 
 /// (id, name) of every organization above `path`, top first.
@@ -308,9 +314,23 @@ pub async fn leave(conn: &mut PgConnection, user_id: i64, tree: Tree) -> Result<
     Ok(done.rows_affected() == 1)
 }
 
+/// A current member of a branch, as a roster lists them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RosterMemberRow {
+    #[sqlx(rename = "id")]
+    pub user_id: i64,
+    pub display_name: String,
+    /// As stored, unmasked: whoever shows it masks it (`orgs::model::mask_phone`).
+    pub phone: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
+    /// Asia/Shanghai, `2026-11-23`.
+    pub since: String,
+}
+
 /// The current members of a branch (and of its groups).
-pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterRow>, AppError> {
-    let rows = sqlx::query(
+pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterMemberRow>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT u.id, u.display_name, u.phone, m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since
          FROM memberships m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id
          WHERE o.path <@ $1::ltree AND m.ended_at IS NULL
@@ -318,28 +338,7 @@ pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterRow>
     )
     .bind(org.path.to_string())
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(RosterRow {
-                user_id: r.get("id"),
-                display_name: r.get("display_name"),
-                phone: r.get::<Option<String>, _>("phone").map(|p| mask_phone(&p)),
-                status: MemberStatus::parse(r.get("status"))
-                    .ok_or_else(|| AppError::internal("bad status"))?,
-                since: r.get("since"),
-            })
-        })
-        .collect()
-}
-
-/// 138****8000: enough to tell members apart, not enough to call them.
-fn mask_phone(phone: &str) -> String {
-    if phone.len() == 11 {
-        format!("{}****{}", &phone[..3], &phone[7..])
-    } else {
-        "****".to_owned()
-    }
+    .await?)
 }
 
 pub async fn display_name(conn: &mut PgConnection, user_id: i64) -> Result<String, AppError> {
@@ -362,12 +361,20 @@ pub async fn find_user(conn: &mut PgConnection, login: &Login) -> Result<Option<
         .await?)
 }
 
-pub async fn profile(conn: &mut PgConnection, user_id: i64) -> Result<ProfileView, AppError> {
-    let user = sqlx::query("SELECT display_name, username, phone FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+/// A current membership: the branch and the standing in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipRow {
+    pub org: Org,
+    pub status: MemberStatus,
+    /// Asia/Shanghai, `2026-11-23`.
+    pub since: String,
+}
+
+/// A person's current memberships, the Party's before the League's.
+pub async fn current_memberships(
+    conn: &mut PgConnection,
+    user_id: i64,
+) -> Result<Vec<MembershipRow>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since,
                 {ORG_COLUMNS}
@@ -375,36 +382,43 @@ pub async fn profile(conn: &mut PgConnection, user_id: i64) -> Result<ProfileVie
          WHERE m.user_id = $1 AND m.ended_at IS NULL ORDER BY o.tree DESC"
     ))
     .bind(user_id)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let mut memberships = Vec::new();
-    for r in &rows {
-        let org = org_from_row(r)?;
-        let above = ancestors(conn, &org.path)
-            .await?
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect();
-        memberships.push(MembershipView {
-            tree: org.tree,
-            org_id: org.id,
-            org_name: org.name,
-            org_kind: org.kind,
-            above,
-            status: MemberStatus::parse(r.get("status"))
-                .ok_or_else(|| AppError::internal("bad status"))?,
-            since: r.get("since"),
-        });
-    }
+    rows.iter()
+        .map(|r| {
+            Ok(MembershipRow {
+                org: org_from_row(r)?,
+                status: MemberStatus::parse(r.get("status"))
+                    .ok_or_else(|| AppError::internal("bad status"))?,
+                since: r.get("since"),
+            })
+        })
+        .collect()
+}
+
+/// A role a person holds, and the organization it is over (none for a platform role).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldRoleRow {
+    pub role: Role,
+    /// The organization's id, name, level and tree.
+    pub org: Option<(i64, String, OrgKind, Tree)>,
+}
+
+/// The roles a person holds, platform roles first, then in tree order. A grant whose role
+/// or organization this build cannot read is left out.
+pub async fn held_roles(
+    conn: &mut PgConnection,
+    user_id: i64,
+) -> Result<Vec<HeldRoleRow>, AppError> {
     let grants = sqlx::query(
         "SELECT g.role, o.id, o.name, o.kind, o.tree
          FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
          WHERE g.user_id = $1 ORDER BY g.role = 'platform_admin' DESC, o.path",
     )
     .bind(user_id)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let roles = grants
+    Ok(grants
         .iter()
         .filter_map(|r| {
             let role = Role::parse(r.get("role"))?;
@@ -417,16 +431,9 @@ pub async fn profile(conn: &mut PgConnection, user_id: i64) -> Result<ProfileVie
                 )),
                 None => None,
             };
-            Some(RoleView { role, org })
+            Some(HeldRoleRow { role, org })
         })
-        .collect();
-    Ok(ProfileView {
-        display_name: user.get("display_name"),
-        username: user.get("username"),
-        phone: user.get("phone"),
-        memberships,
-        roles,
-    })
+        .collect())
 }
 
 pub async fn enterprise_by_code(
@@ -441,10 +448,20 @@ pub async fn enterprise_by_code(
     )
 }
 
+/// A role granted over an organization, and to whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleHolderRow {
+    pub grant_id: i64,
+    pub role: Role,
+    pub display_name: String,
+}
+
+/// The roles granted over an organization. A grant whose role this build cannot read is
+/// left out.
 pub async fn role_holders(
     conn: &mut PgConnection,
     org_id: i64,
-) -> Result<Vec<RoleHolderView>, AppError> {
+) -> Result<Vec<RoleHolderRow>, AppError> {
     let rows = sqlx::query(
         "SELECT g.id, g.role, u.display_name FROM role_grants g JOIN users u ON u.id = g.user_id
          WHERE g.org_id = $1 ORDER BY g.role, g.created_at",
@@ -455,7 +472,7 @@ pub async fn role_holders(
     Ok(rows
         .iter()
         .filter_map(|r| {
-            Some(RoleHolderView {
+            Some(RoleHolderRow {
                 grant_id: r.get("id"),
                 role: Role::parse(r.get("role"))?,
                 display_name: r.get("display_name"),
@@ -535,31 +552,32 @@ pub async fn create_invitation(
     Ok(done.rows_affected() == 1)
 }
 
+/// An invitation code and how far it has been used.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct InvitationRow {
+    pub code: String,
+    #[sqlx(try_from = "String")]
+    pub status: MemberStatus,
+    pub used: i32,
+    pub max_uses: i32,
+    pub expired: bool,
+    /// Asia/Shanghai, `2026-11-23 09:30`.
+    pub expires: String,
+}
+
+/// A branch's latest invitations, newest first.
 pub async fn invitations(
     conn: &mut PgConnection,
     org_id: i64,
-) -> Result<Vec<InvitationView>, AppError> {
-    let rows = sqlx::query(
+) -> Result<Vec<InvitationRow>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT code, status, used, max_uses, expires_at <= now() AS expired,
                 to_char(expires_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS expires
          FROM invitations WHERE org_id = $1 ORDER BY created_at DESC LIMIT 50",
     )
     .bind(org_id)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(InvitationView {
-                code: r.get("code"),
-                status: MemberStatus::parse(r.get("status"))
-                    .ok_or_else(|| AppError::internal("bad status"))?,
-                used: r.get::<i32, _>("used") as u32,
-                max_uses: r.get::<i32, _>("max_uses") as u32,
-                expired: r.get("expired"),
-                expires: r.get("expires"),
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Fixtures for the database tests of every feature.
@@ -756,10 +774,5 @@ mod tests {
             join(&mut c, u, a.id, MemberStatus::LeagueMember).await,
             Err(AppError::invalid("org_id", Msg::KindNotAllowedHere))
         );
-    }
-
-    #[test]
-    fn phones_in_rosters_are_masked() {
-        assert_eq!(mask_phone("13800138000"), "138****8000");
     }
 }

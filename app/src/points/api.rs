@@ -21,6 +21,7 @@ pub struct ProgressRow {
     pub week_cap: Option<(i32, i32)>,
 }
 
+/// The 积分 tab: totals and each rule's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointsView {
     /// Today, this week, this month, this year, all time.
@@ -28,6 +29,7 @@ pub struct PointsView {
     pub rows: Vec<ProgressRow>,
 }
 
+/// One award or deduction in the ledger history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerView {
     pub id: i64,
@@ -42,6 +44,7 @@ pub struct LedgerView {
     pub at: String,
 }
 
+/// One page of the ledger history, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerPage {
     pub rows: Vec<LedgerView>,
@@ -49,6 +52,7 @@ pub struct LedgerPage {
     pub next: Option<i64>,
 }
 
+/// One version of a rule, as the rules page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleView {
     pub code: RuleCode,
@@ -59,6 +63,58 @@ pub struct RuleView {
     pub day_cap: Option<i32>,
     pub week_cap: Option<i32>,
     pub effective_from: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::LedgerRow> for LedgerView {
+    fn from(r: super::store::LedgerRow) -> Self {
+        Self {
+            id: r.id,
+            code: r.code,
+            version: r.version,
+            points: r.points,
+            source_kind: r.source_kind,
+            source_id: r.source_id,
+            source_title: r.source_title,
+            at: r.at,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::model::Standing> for ProgressRow {
+    fn from(s: super::model::Standing) -> Self {
+        Self {
+            code: s.rule.code,
+            points: s.rule.points,
+            cap_period: s.rule.cap_period,
+            cap: s.rule.cap,
+            earned: s.earned,
+            day_cap: s.day_cap,
+            week_cap: s.week_cap,
+        }
+    }
+}
+
+/// Dates as the rules page shows them: the day a version starts, Asia/Shanghai.
+#[cfg(feature = "ssr")]
+impl From<super::model::Rule> for RuleView {
+    fn from(r: super::model::Rule) -> Self {
+        Self {
+            code: r.code,
+            version: r.version,
+            points: r.points,
+            cap_period: r.cap_period,
+            cap: r.cap,
+            day_cap: r.day_cap,
+            week_cap: r.week_cap,
+            effective_from: r
+                .effective_from
+                .with_timezone(&crate::time::shanghai())
+                .format("%Y-%m-%d")
+                .to_string(),
+        }
+    }
 }
 
 /// The size of one page of the ledger history.
@@ -72,46 +128,12 @@ pub async fn my_points() -> Result<PointsView, AppError> {
     let now = chrono::Utc::now();
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    super::store::award_sign_in(&mut tx, actor.user_id, now).await?;
-    let rules = super::store::rules_at(&mut tx, now).await?;
-    let progress = super::store::cap_progress(&mut tx, actor.user_id, now).await?;
-    let totals = super::store::totals(&mut tx, actor.user_id, now).await?;
+    let (totals, standings) = super::flow::my_points(&mut tx, &actor, now).await?;
     tx.commit().await?;
-    let keys = super::model::period_keys(now);
-    let rows = RuleCode::ALL
-        .into_iter()
-        .filter_map(|code| rules.iter().find(|r| r.code == code))
-        .map(|r| {
-            let earned_in = |key: &str| {
-                progress
-                    .iter()
-                    .find(|(c, k, _)| c == r.code.as_str() && k == key)
-                    .map(|(_, _, e)| *e)
-                    .unwrap_or(0)
-            };
-            let (today, week) = (earned_in(&keys[0]), earned_in(&keys[1]));
-            ProgressRow {
-                code: r.code,
-                points: r.points,
-                cap_period: r.cap_period,
-                cap: r.cap,
-                earned: if r.cap_period == CapPeriod::Week {
-                    week
-                } else {
-                    today
-                },
-                day_cap: r
-                    .day_cap
-                    .filter(|_| r.cap_period != CapPeriod::Day)
-                    .map(|c| (today, c)),
-                week_cap: r
-                    .week_cap
-                    .filter(|_| r.cap_period != CapPeriod::Week)
-                    .map(|c| (week, c)),
-            }
-        })
-        .collect();
-    Ok(PointsView { totals, rows })
+    Ok(PointsView {
+        totals,
+        rows: standings.into_iter().map(ProgressRow::from).collect(),
+    })
 }
 
 /// A page of the caller's ledger, newest first.
@@ -130,7 +152,10 @@ pub async fn my_ledger(before: Option<i64>) -> Result<LedgerPage, AppError> {
     } else {
         None
     };
-    Ok(LedgerPage { rows, next })
+    Ok(LedgerPage {
+        rows: rows.into_iter().map(LedgerView::from).collect(),
+        next,
+    })
 }
 
 /// Every version of every rule, newest first: platform admins only.
@@ -140,28 +165,8 @@ pub async fn point_rules() -> Result<Vec<RuleView>, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    if !actor.is_platform_admin() {
-        return Err(AppError::Forbidden);
-    }
-    let shanghai = crate::time::shanghai();
-    Ok(super::store::all_rules(&mut conn)
-        .await?
-        .into_iter()
-        .map(|r| RuleView {
-            code: r.code,
-            version: r.version,
-            points: r.points,
-            cap_period: r.cap_period,
-            cap: r.cap,
-            day_cap: r.day_cap,
-            week_cap: r.week_cap,
-            effective_from: r
-                .effective_from
-                .with_timezone(&shanghai)
-                .format("%Y-%m-%d")
-                .to_string(),
-        })
-        .collect())
+    let rules = super::flow::rules(&mut conn, &actor).await?;
+    Ok(rules.into_iter().map(RuleView::from).collect())
 }
 
 /// Changes a rule by adding a version that applies from the start of `from` (a date,
@@ -178,54 +183,22 @@ pub async fn add_rule_version(
     week_cap: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::error::{Msg, field_ok};
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    if !actor.is_platform_admin() {
-        return Err(AppError::Forbidden);
-    }
-    let code = RuleCode::parse(&code).ok_or_else(|| AppError::BadRequest("code".into()))?;
-    let today = crate::time::day_of(chrono::Utc::now());
-    let mut errors = Vec::new();
-    let points = field_ok(
-        &mut errors,
-        "points",
-        super::model::parse_points(&points, code),
+    let change = super::model::RuleChange::parse(
+        &code,
+        &points,
+        &cap,
+        day_cap.as_deref(),
+        week_cap.as_deref(),
+        &from,
+        crate::time::day_of(chrono::Utc::now()),
     );
-    let cap = field_ok(&mut errors, "cap", super::model::parse_cap(&cap));
-    let day_cap = day_cap.map(|c| field_ok(&mut errors, "day_cap", super::model::parse_cap(&c)));
-    let week_cap = week_cap.map(|c| field_ok(&mut errors, "week_cap", super::model::parse_cap(&c)));
-    let from = field_ok(
-        &mut errors,
-        "from",
-        super::model::parse_start_day(&from, today),
-    );
-    AppError::check(errors)?;
-    let (Some(points), Some(cap), Some(from)) = (points, cap, from) else {
-        return Err(AppError::internal("checked fields missing"));
-    };
-    let current = super::store::latest_rule(&mut tx, code).await?;
-    if current.as_ref().is_some_and(|r| r.effective_from >= from) {
-        return Err(AppError::invalid("from", Msg::RuleStartTooEarly));
-    }
-    let kept = |sent: Option<Option<Option<i32>>>, now: fn(&super::model::Rule) -> Option<i32>| {
-        sent.flatten()
-            .unwrap_or_else(|| current.as_ref().and_then(now))
-    };
-    let version = super::store::NewRuleVersion {
-        code,
-        points,
-        cap,
-        day_cap: kept(day_cap, |r| r.day_cap),
-        week_cap: kept(week_cap, |r| r.week_cap),
-        from,
-        by: Some(actor.user_id),
-    };
-    super::store::add_rule_version(&mut tx, &version).await?;
+    let rule = super::flow::add_rule_version(&mut tx, &actor, change).await?;
     tx.commit().await?;
     tracing::info!(
-        code = code.as_str(),
-        points,
+        code = rule.code.as_str(),
+        points = rule.points,
         by = actor.user_id,
         "point rule version added"
     );

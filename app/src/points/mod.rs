@@ -3,6 +3,8 @@
 //! 积分 tab.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+mod flow;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

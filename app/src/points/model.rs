@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
 
 /// What a rule rewards (or, for `NoSignInWeek`, deducts).
@@ -103,6 +104,15 @@ impl RuleCode {
             RuleCode::NoticeAck => t.rule_notice_ack,
             RuleCode::NoSignInWeek => t.rule_no_sign_in_week,
         }
+    }
+}
+
+/// A rule code as the database stores it; lets a store row decode the column directly.
+impl TryFrom<String> for RuleCode {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).ok_or_else(|| format!("unknown rule code {s:?}"))
     }
 }
 
@@ -244,8 +254,7 @@ pub fn study_hours_target(serves_a_branch: bool) -> u32 {
 
 /// Points per unit for a new rule version: a whole number from -100 to 100, not 0; a
 /// deduction rule stays negative and a reward positive.
-pub fn parse_points(input: &str, code: RuleCode) -> Result<i32, crate::error::Msg> {
-    use crate::error::Msg;
+pub fn parse_points(input: &str, code: RuleCode) -> Result<i32, Msg> {
     let points: i32 = input.trim().parse().map_err(|_| Msg::PointsInvalid)?;
     let deduction = code == RuleCode::NoSignInWeek;
     if points == 0 || !(-100..=100).contains(&points) || (points < 0) != deduction {
@@ -255,7 +264,7 @@ pub fn parse_points(input: &str, code: RuleCode) -> Result<i32, crate::error::Ms
 }
 
 /// A cap: empty for none, else a whole number from 1 to 1000.
-pub fn parse_cap(input: &str) -> Result<Option<i32>, crate::error::Msg> {
+pub fn parse_cap(input: &str) -> Result<Option<i32>, Msg> {
     match input.trim() {
         "" => Ok(None),
         s => s
@@ -263,19 +272,142 @@ pub fn parse_cap(input: &str) -> Result<Option<i32>, crate::error::Msg> {
             .ok()
             .filter(|c| (1..=1000).contains(c))
             .map(Some)
-            .ok_or(crate::error::Msg::CapInvalid),
+            .ok_or(Msg::CapInvalid),
     }
 }
 
 /// The first day (YYYY-MM-DD, Asia/Shanghai) a new version applies: today or later, so that
 /// nothing already earned changes. Returns the moment that day starts.
-pub fn parse_start_day(input: &str, today: NaiveDate) -> Result<DateTime<Utc>, crate::error::Msg> {
-    use crate::error::Msg;
+pub fn parse_start_day(input: &str, today: NaiveDate) -> Result<DateTime<Utc>, Msg> {
     let day = NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").map_err(|_| Msg::DateInvalid)?;
     if day < today {
         return Err(Msg::RuleStartTooEarly);
     }
     crate::time::start_of(day).ok_or(Msg::DateInvalid)
+}
+
+/// A rule as the 积分 tab shows it: what has been earned against its caps so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub rule: Rule,
+    /// Against the rule's own cap: this week's earnings for a weekly rule, else today's.
+    pub earned: i32,
+    /// (earned today, cap) and (earned this week, cap) for the rule's further caps.
+    pub day_cap: Option<(i32, i32)>,
+    pub week_cap: Option<(i32, i32)>,
+}
+
+/// The standing of each rule in force, in code order, from what has been earned per
+/// (rule code, period key) in the day and the week of `at`.
+pub fn standings(
+    rules: &[Rule],
+    earned: &[(String, String, i32)],
+    at: DateTime<Utc>,
+) -> Vec<Standing> {
+    let keys = period_keys(at);
+    RuleCode::ALL
+        .into_iter()
+        .filter_map(|code| rules.iter().find(|r| r.code == code))
+        .map(|r| {
+            let earned_in = |key: &str| {
+                earned
+                    .iter()
+                    .find(|(c, k, _)| c == r.code.as_str() && k == key)
+                    .map_or(0, |(_, _, e)| *e)
+            };
+            let (today, week) = (earned_in(&keys[0]), earned_in(&keys[1]));
+            Standing {
+                rule: r.clone(),
+                earned: if r.cap_period == CapPeriod::Week {
+                    week
+                } else {
+                    today
+                },
+                day_cap: r
+                    .day_cap
+                    .filter(|_| r.cap_period != CapPeriod::Day)
+                    .map(|c| (today, c)),
+                week_cap: r
+                    .week_cap
+                    .filter(|_| r.cap_period != CapPeriod::Week)
+                    .map(|c| (week, c)),
+            }
+        })
+        .collect()
+}
+
+/// The terms of a new rule version as posted, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleTerms {
+    pub points: i32,
+    pub cap: Option<i32>,
+    /// The further caps: `None` when not sent, `Some(None)` when sent empty (there is none).
+    pub day_cap: Option<Option<i32>>,
+    pub week_cap: Option<Option<i32>>,
+    /// When the version starts to apply.
+    pub from: DateTime<Utc>,
+}
+
+/// A change of a rule as posted: the rule, and its new terms or every field's fault at
+/// once, in the order of the form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleChange {
+    pub code: RuleCode,
+    pub terms: Result<RuleTerms, Vec<FieldError>>,
+}
+
+impl RuleChange {
+    /// `None` for a rule code this build does not know. Dates are checked against `today`
+    /// (Asia/Shanghai): a version may not start in the past.
+    pub fn parse(
+        code: &str,
+        points: &str,
+        cap: &str,
+        day_cap: Option<&str>,
+        week_cap: Option<&str>,
+        from: &str,
+        today: NaiveDate,
+    ) -> Option<Self> {
+        let code = RuleCode::parse(code)?;
+        let mut errors = Vec::new();
+        let points = field_ok(&mut errors, "points", parse_points(points, code));
+        let cap = field_ok(&mut errors, "cap", parse_cap(cap));
+        let day_cap = day_cap.map(|c| field_ok(&mut errors, "day_cap", parse_cap(c)));
+        let week_cap = week_cap.map(|c| field_ok(&mut errors, "week_cap", parse_cap(c)));
+        let from = field_ok(&mut errors, "from", parse_start_day(from, today));
+        let terms = match (points, cap, day_cap, week_cap, from) {
+            (Some(points), Some(cap), day_cap, week_cap, Some(from)) if errors.is_empty() => {
+                Ok(RuleTerms {
+                    points,
+                    cap,
+                    // A sent cap that failed has left its error above.
+                    day_cap: day_cap.map(Option::flatten),
+                    week_cap: week_cap.map(Option::flatten),
+                    from,
+                })
+            }
+            _ => Err(errors),
+        };
+        Some(Self { code, terms })
+    }
+}
+
+impl RuleTerms {
+    /// The further day and week caps of a version that follows `current`: as sent, else as
+    /// `current` has them. Refused unless it starts after `current` does, so that points
+    /// already earned keep the version they were earned under.
+    pub fn caps_after(&self, current: Option<&Rule>) -> Result<(Option<i32>, Option<i32>), Msg> {
+        if current.is_some_and(|r| r.effective_from >= self.from) {
+            return Err(Msg::RuleStartTooEarly);
+        }
+        let kept = |sent: Option<Option<i32>>, now: fn(&Rule) -> Option<i32>| {
+            sent.unwrap_or_else(|| current.and_then(now))
+        };
+        Ok((
+            kept(self.day_cap, |r| r.day_cap),
+            kept(self.week_cap, |r| r.week_cap),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -403,6 +535,140 @@ mod tests {
             Err(Msg::RuleStartTooEarly)
         );
         assert_eq!(parse_start_day("23/11/2026", today), Err(Msg::DateInvalid));
+    }
+
+    #[test]
+    fn the_tab_shows_a_weekly_rule_against_the_week_and_the_others_against_the_day() {
+        let at = utc(2026, 12, 3, 4, 0);
+        let quiz = Rule {
+            code: RuleCode::WeeklyQuiz,
+            cap_period: CapPeriod::Week,
+            cap: Some(5),
+            day_cap: Some(3),
+            week_cap: Some(9),
+            ..rule(1, utc(2020, 1, 1, 0, 0), None)
+        };
+        let read = Rule {
+            day_cap: Some(4),
+            week_cap: Some(20),
+            ..rule(1, utc(2020, 1, 1, 0, 0), None)
+        };
+        let earned = [
+            ("weekly_quiz", "d:2026-12-03", 1),
+            ("weekly_quiz", "w:2026-W49", 4),
+            ("article_read", "d:2026-12-03", 2),
+            ("article_read", "w:2026-W49", 7),
+            ("article_read", "d:2026-12-02", 6),
+        ]
+        .map(|(c, k, e)| (c.to_owned(), k.to_owned(), e));
+        let shown = standings(&[quiz.clone(), read.clone()], &earned, at);
+        // In code order, whatever order the rules come in.
+        assert_eq!(
+            shown,
+            vec![
+                Standing {
+                    rule: read,
+                    earned: 2,
+                    day_cap: None,
+                    week_cap: Some((7, 20)),
+                },
+                Standing {
+                    rule: quiz,
+                    earned: 4,
+                    day_cap: Some((1, 3)),
+                    week_cap: None,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rule_change_reports_every_bad_field_at_once_and_an_unknown_rule_is_none() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            RuleChange::parse("free_lunch", "1", "", None, None, "2026-11-24", today),
+            None
+        );
+        let bad = RuleChange::parse(
+            "article_read",
+            "0",
+            "-3",
+            Some("x"),
+            None,
+            "2026-11-22",
+            today,
+        )
+        .unwrap();
+        assert_eq!(
+            bad.terms,
+            Err(vec![
+                FieldError::new("points", Msg::PointsInvalid),
+                FieldError::new("cap", Msg::CapInvalid),
+                FieldError::new("day_cap", Msg::CapInvalid),
+                FieldError::new("from", Msg::RuleStartTooEarly),
+            ])
+        );
+        let good = RuleChange::parse(
+            "article_read",
+            "2",
+            "8",
+            Some(""),
+            None,
+            "2026-11-24",
+            today,
+        )
+        .unwrap();
+        assert_eq!(
+            good.terms,
+            Ok(RuleTerms {
+                points: 2,
+                cap: Some(8),
+                day_cap: Some(None),
+                week_cap: None,
+                from: utc(2026, 11, 23, 16, 0),
+            })
+        );
+    }
+
+    #[test]
+    fn a_further_cap_not_sent_stays_as_it_was_and_one_sent_empty_is_removed() {
+        let current = Rule {
+            day_cap: Some(10),
+            week_cap: Some(20),
+            ..rule(1, utc(2020, 1, 1, 0, 0), None)
+        };
+        let terms = RuleTerms {
+            points: 1,
+            cap: None,
+            day_cap: Some(None),
+            week_cap: None,
+            from: utc(2026, 11, 23, 16, 0),
+        };
+        assert_eq!(terms.caps_after(Some(&current)), Ok((None, Some(20))));
+        let sent = RuleTerms {
+            day_cap: Some(Some(3)),
+            ..terms.clone()
+        };
+        assert_eq!(sent.caps_after(Some(&current)), Ok((Some(3), Some(20))));
+        assert_eq!(terms.caps_after(None), Ok((None, None)));
+    }
+
+    #[test]
+    fn a_new_version_must_start_after_the_one_it_follows() {
+        let from = utc(2026, 11, 23, 16, 0);
+        let terms = RuleTerms {
+            points: 1,
+            cap: None,
+            day_cap: None,
+            week_cap: None,
+            from,
+        };
+        assert_eq!(
+            terms.caps_after(Some(&rule(2, from, None))),
+            Err(Msg::RuleStartTooEarly)
+        );
+        let earlier = from - chrono::Duration::days(1);
+        assert!(terms.caps_after(Some(&rule(2, earlier, None))).is_ok());
     }
 
     #[test]

@@ -9,8 +9,8 @@ use super::api::{
     my_points, point_rules,
 };
 use super::model::{CapPeriod, RuleCode};
-use crate::auth::pages::action_error;
 use crate::i18n::{Strings, use_t};
+use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading};
 
 #[component]

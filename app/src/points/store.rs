@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
-use super::api::LedgerView;
 use super::model::{CapPeriod, Rule, RuleCode, allowed_by_all, period_keys};
 use crate::error::AppError;
 use crate::time::day_of;
@@ -327,14 +326,30 @@ pub async fn totals(
     Ok(out)
 }
 
+/// One award or deduction in a member's ledger, with the rule version that made it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LedgerRow {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub code: RuleCode,
+    pub version: i32,
+    pub points: i32,
+    pub source_kind: String,
+    pub source_id: String,
+    /// The title of the item or quiz that earned it, when it has one.
+    pub source_title: Option<String>,
+    /// Asia/Shanghai, `2026-11-23 09:30`.
+    pub at: String,
+}
+
 /// A page of a member's ledger, newest first, starting below `before_id` when given.
 pub async fn ledger_page(
     conn: &mut PgConnection,
     user_id: i64,
     before_id: Option<i64>,
     limit: i64,
-) -> Result<Vec<LedgerView>, AppError> {
-    let rows = sqlx::query(
+) -> Result<Vec<LedgerRow>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id,
                 CASE l.source_kind
                     WHEN 'study_item' THEN (SELECT title FROM study_items WHERE id::text = l.source_id)
@@ -349,22 +364,7 @@ pub async fn ledger_page(
     .bind(before_id)
     .bind(limit)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LedgerView {
-                id: r.get("id"),
-                code: RuleCode::parse(r.get("code"))
-                    .ok_or_else(|| AppError::internal("bad rule code"))?,
-                version: r.get("version"),
-                points: r.get("points"),
-                source_kind: r.get("source_kind"),
-                source_id: r.get("source_id"),
-                source_title: r.get("source_title"),
-                at: r.get("at"),
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Deducts the no-sign-in rule's points from every member (anyone with a current

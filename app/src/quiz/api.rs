@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{QuestionKind, QuizKind, RowError};
+use super::model::{QuestionKind, QuizKind, RowError, SpecialQuizFields};
 use crate::error::AppError;
 
 /// A question as the member sees it while answering: no answer, no explanation.
@@ -17,6 +17,19 @@ pub struct QuestionView {
     pub options: Vec<String>,
 }
 
+/// What the browser may see before answering: no answer, no explanation.
+#[cfg(feature = "ssr")]
+impl From<super::store::Question> for QuestionView {
+    fn from(q: super::store::Question) -> Self {
+        Self {
+            id: q.id,
+            kind: q.kind,
+            stem: q.stem,
+            options: q.options,
+        }
+    }
+}
+
 /// A question after answering: what was chosen, what was right, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
@@ -25,6 +38,32 @@ pub struct ReviewItem {
     pub answer: Vec<i16>,
     pub correct: bool,
     pub explanation: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::AnswerRow> for ReviewItem {
+    fn from(r: super::store::AnswerRow) -> Self {
+        let super::store::Question {
+            id,
+            kind,
+            stem,
+            options,
+            answer,
+            explanation,
+        } = r.question;
+        Self {
+            question: QuestionView {
+                id,
+                kind,
+                stem,
+                options,
+            },
+            chosen: r.chosen,
+            answer,
+            correct: r.correct,
+            explanation,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +98,60 @@ pub struct QuizCover {
     pub closes: String,
 }
 
+#[cfg(feature = "ssr")]
+impl QuizView {
+    /// An attempt as the quiz page shows it: its questions (without answers) until it is
+    /// submitted, then its result.
+    fn of(o: super::flow::Opened, now: chrono::DateTime<chrono::Utc>) -> Self {
+        use super::flow::Sheet;
+        let a = o.attempt;
+        let (questions, seconds_left, result) = match o.sheet {
+            Sheet::Questions(qs) => (
+                qs.into_iter().map(QuestionView::from).collect(),
+                super::model::seconds_left(a.kind, a.deadline_at, now),
+                None,
+            ),
+            Sheet::Review(items) => (
+                vec![],
+                None,
+                Some(ResultView {
+                    correct: a.correct.unwrap_or(0) as u32,
+                    total: a.total as u32,
+                    points: a.points.unwrap_or(0),
+                    items: items.into_iter().map(ReviewItem::from).collect(),
+                }),
+            ),
+        };
+        Self {
+            attempt_id: a.id,
+            kind: a.kind,
+            title: o.title,
+            questions,
+            seconds_left,
+            result,
+            cover: None,
+        }
+    }
+
+    /// A special quiz not begun yet: what the member is about to start, no questions.
+    fn cover(set: super::store::SpecialSet) -> Self {
+        Self {
+            attempt_id: 0,
+            kind: QuizKind::Special,
+            questions: vec![],
+            seconds_left: None,
+            result: None,
+            cover: Some(QuizCover {
+                set_id: set.id,
+                questions: set.question_ids.len() as u32,
+                minutes: set.time_limit_secs.map(|s| (s as u32).div_ceil(60)),
+                closes: crate::time::local_minute(set.closes_at),
+            }),
+            title: set.title,
+        }
+    }
+}
+
 /// A special quiz in the member's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecialCard {
@@ -73,6 +166,27 @@ pub struct SpecialCard {
     pub contest: bool,
     pub done: bool,
     pub score: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl SpecialCard {
+    /// The card as of `now`, which decides whether the quiz is open or closed.
+    fn from_row(r: super::store::SpecialCardRow, now: chrono::DateTime<chrono::Utc>) -> Self {
+        let s = r.set;
+        Self {
+            id: s.id,
+            title: s.title,
+            questions: s.question_ids.len() as u32,
+            minutes: s.time_limit_secs.map(|t| (t / 60) as u32),
+            opens: r.opens,
+            closes: r.closes,
+            open: super::model::window_open(s.opens_at, s.closes_at, now),
+            closed: s.closes_at <= now,
+            contest: s.contest,
+            done: r.done,
+            score: r.correct.map(|c| format!("{c}/{}", r.total.unwrap_or(0))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +214,21 @@ pub struct BankRow {
     pub tags: Vec<String>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<super::store::BankQuestionRow> for BankRow {
+    fn from(r: super::store::BankQuestionRow) -> Self {
+        let q = r.question;
+        Self {
+            id: q.id,
+            kind: q.kind,
+            stem: q.stem,
+            options: q.options,
+            answer: q.answer,
+            tags: r.tags,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankView {
     pub total: i64,
@@ -119,11 +248,34 @@ pub struct ImportView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestMember {
     pub rank: u32,
-    pub name: String,
+    /// `None` for a member hidden from the viewer: the page shows 匿名成员 in the
+    /// viewer's language.
+    pub name: Option<String>,
     pub branch: String,
     pub correct: u32,
     pub total: u32,
     pub secs: u32,
+}
+
+#[cfg(feature = "ssr")]
+impl ContestMember {
+    /// The member as `viewer` sees them on the board: no name and no branch when hidden.
+    fn from_row(r: super::store::ContestMemberRow, viewer: i64) -> Self {
+        let hidden =
+            super::model::hidden_on_board(r.user_id, viewer, r.rank_anonymous, r.shares_branch);
+        Self {
+            rank: r.rank as u32,
+            name: (!hidden).then_some(r.display_name),
+            branch: if hidden {
+                String::new()
+            } else {
+                r.branch.unwrap_or_default()
+            },
+            correct: r.correct.unwrap_or(0) as u32,
+            total: r.total as u32,
+            secs: r.secs.unwrap_or(0) as u32,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +285,18 @@ pub struct ContestBranch {
     pub took: u32,
     /// Participation in whole percent.
     pub rate: u32,
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::ContestBranchRow> for ContestBranch {
+    fn from(r: super::store::ContestBranchRow) -> Self {
+        Self {
+            name: r.name,
+            members: r.members as u32,
+            took: r.took as u32,
+            rate: super::model::percent(r.took, r.members),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,21 +317,23 @@ pub struct SpecialAdminView {
 #[server(endpoint = "quiz_home")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn quiz_home() -> Result<QuizHomeView, AppError> {
-    use super::store;
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let now = chrono::Utc::now();
-    let [day, week, ..] = crate::points::model::period_keys(now);
-    let score =
-        |a: Option<store::Attempt>| a.and_then(|a| a.correct.map(|c| format!("{c}/{}", a.total)));
+    let home = super::flow::home(&mut conn, &actor, now).await?;
+    let score = |a: Option<super::store::Attempt>| {
+        a.and_then(|a| a.correct.map(|c| format!("{c}/{}", a.total)))
+    };
     Ok(QuizHomeView {
-        daily: score(store::find_attempt(&mut conn, actor.user_id, QuizKind::Daily, &day).await?),
-        weekly: score(
-            store::find_attempt(&mut conn, actor.user_id, QuizKind::Weekly, &week).await?,
-        ),
-        specials: store::specials_for(&mut conn, actor.user_id, now).await?,
-        wrong: store::wrong_count(&mut conn, actor.user_id).await?,
+        daily: score(home.daily),
+        weekly: score(home.weekly),
+        specials: home
+            .specials
+            .into_iter()
+            .map(|r| SpecialCard::from_row(r, now))
+            .collect(),
+        wrong: home.wrong,
     })
 }
 
@@ -182,137 +348,22 @@ pub async fn start_quiz(
     set_id: Option<i64>,
     begin: Option<bool>,
 ) -> Result<QuizView, AppError> {
-    use super::model::{DAILY_QUESTIONS, REPEAT_WINDOW_DAYS, WEEKLY_QUESTIONS};
-    use super::store;
+    use super::flow::Started;
     use crate::auth::session;
-    use crate::error::Msg;
-    use crate::i18n::use_t;
     let kind = QuizKind::parse(&kind).ok_or_else(|| AppError::BadRequest("kind".into()))?;
+    let quiz = super::model::QuizStart {
+        kind,
+        set_id,
+        begin: begin == Some(true),
+    };
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let u = actor.user_id;
     let now = chrono::Utc::now();
-    let [day, week, ..] = crate::points::model::period_keys(now);
-    let t = use_t();
-    let (attempt, title) = match kind {
-        QuizKind::Daily => {
-            let a = match store::find_attempt(&mut tx, u, kind, &day).await? {
-                Some(a) => a,
-                None => {
-                    let ids =
-                        store::draw_for_member(&mut tx, u, DAILY_QUESTIONS, REPEAT_WINDOW_DAYS)
-                            .await?;
-                    if ids.is_empty() {
-                        return Err(AppError::Conflict(Msg::QuestionsTooFew));
-                    }
-                    store::start_attempt(&mut tx, u, kind, &day, None, &ids, now, None).await?
-                }
-            };
-            (a, t.quiz_daily.to_owned())
-        }
-        QuizKind::Weekly => {
-            let monday = crate::time::week_start(crate::time::day_of(now));
-            let opens =
-                crate::time::start_of(monday).ok_or_else(|| AppError::internal("week start"))?;
-            let title = format!("{} {}", t.quiz_weekly, monday.format("%Y-%m-%d"));
-            let a = match store::find_attempt(&mut tx, u, kind, &week).await? {
-                Some(a) => a,
-                None => {
-                    let Some((set_id, ids)) = store::weekly_set(
-                        &mut tx,
-                        &week,
-                        &title,
-                        opens,
-                        opens + chrono::Duration::days(7),
-                        WEEKLY_QUESTIONS,
-                    )
-                    .await?
-                    else {
-                        return Err(AppError::Conflict(Msg::QuestionsTooFew));
-                    };
-                    let closes = opens + chrono::Duration::days(7);
-                    store::start_attempt(
-                        &mut tx,
-                        u,
-                        kind,
-                        &week,
-                        Some(set_id),
-                        &ids,
-                        now,
-                        Some(closes),
-                    )
-                    .await?
-                }
-            };
-            (a, title)
-        }
-        QuizKind::Lesson => {
-            let item_id = set_id.ok_or_else(|| AppError::BadRequest("set_id".into()))?;
-            let item = crate::study::store::visible_item(&mut tx, u, item_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let key = item.id.to_string();
-            let a = match store::find_attempt(&mut tx, u, kind, &key).await? {
-                Some(a) => a,
-                None => {
-                    let ids = crate::study::store::lesson_questions(&mut tx, item.id).await?;
-                    if ids.is_empty() {
-                        return Err(AppError::NotFound);
-                    }
-                    store::start_attempt(&mut tx, u, kind, &key, None, &ids, now, None).await?
-                }
-            };
-            (a, format!("{} · {}", t.lesson_quiz, item.title))
-        }
-        QuizKind::Special => {
-            let set_id = set_id.ok_or_else(|| AppError::BadRequest("set_id".into()))?;
-            let set = store::visible_special(&mut tx, u, set_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let key = set.id.to_string();
-            let a = match store::find_attempt(&mut tx, u, kind, &key).await? {
-                Some(a) => a,
-                None => {
-                    if now < set.opens_at || now >= set.closes_at {
-                        return Err(AppError::Conflict(Msg::QuizNotOpen));
-                    }
-                    if begin != Some(true) {
-                        let view = QuizView {
-                            attempt_id: 0,
-                            kind,
-                            title: set.title,
-                            questions: vec![],
-                            seconds_left: None,
-                            result: None,
-                            cover: Some(QuizCover {
-                                set_id: set.id,
-                                questions: set.question_ids.len() as u32,
-                                minutes: set.time_limit_secs.map(|s| (s as u32).div_ceil(60)),
-                                closes: crate::time::local_minute(set.closes_at),
-                            }),
-                        };
-                        return Ok(view);
-                    }
-                    let deadline = set
-                        .time_limit_secs
-                        .map(|s| (now + chrono::Duration::seconds(s.into())).min(set.closes_at));
-                    store::start_attempt(
-                        &mut tx,
-                        u,
-                        kind,
-                        &key,
-                        Some(set.id),
-                        &set.question_ids,
-                        now,
-                        deadline,
-                    )
-                    .await?
-                }
-            };
-            (a, set.title)
-        }
+    let t = crate::i18n::use_t();
+    let view = match super::flow::start(&mut tx, &actor, quiz, now, t).await? {
+        Started::Attempt(opened) => QuizView::of(opened, now),
+        Started::Cover(set) => QuizView::cover(set),
     };
-    let view = store::quiz_view(&mut tx, attempt, title, now).await?;
     tx.commit().await?;
     Ok(view)
 }
@@ -347,7 +398,7 @@ pub async fn submit_quiz(attempt_id: i64, answers: String) -> Result<ResultView,
         correct: g.correct,
         total: g.total,
         points: g.points,
-        items: g.items,
+        items: g.items.into_iter().map(ReviewItem::from).collect(),
     })
 }
 
@@ -362,7 +413,7 @@ pub async fn wrong_book() -> Result<Vec<WrongView>, AppError> {
         .await?
         .into_iter()
         .map(|(q, times_wrong)| WrongView {
-            question: q.unanswered(),
+            question: QuestionView::from(q),
             times_wrong,
         })
         .collect())
@@ -392,7 +443,7 @@ pub async fn retry_wrong(question_id: i64, answers: String) -> Result<ReviewItem
     .await?
     .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(item)
+    Ok(ReviewItem::from(item))
 }
 
 /// A knowledge contest's boards, for those who may take it or who manage its scope.
@@ -402,32 +453,19 @@ pub async fn contest_board(set_id: i64) -> Result<ContestView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let set = match super::store::visible_special(&mut conn, actor.user_id, set_id).await? {
-        Some(s) => s,
-        None => {
-            let s = super::store::special(&mut conn, set_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            session::require_scope(&mut conn, &actor, s.scope_org_id)
-                .await
-                .map_err(|_| AppError::NotFound)?;
-            s
-        }
-    };
-    if !set.contest {
-        return Err(AppError::NotFound);
-    }
+    let board = super::flow::contest_board(&mut conn, &actor, set_id).await?;
     Ok(ContestView {
-        members: super::store::contest_members(
-            &mut conn,
-            set.id,
-            100,
-            actor.user_id,
-            crate::i18n::use_t().anonymous_member,
-        )
-        .await?,
-        branches: super::store::contest_branches(&mut conn, &set).await?,
-        title: set.title,
+        members: board
+            .members
+            .into_iter()
+            .map(|r| ContestMember::from_row(r, actor.user_id))
+            .collect(),
+        branches: board
+            .branches
+            .into_iter()
+            .map(ContestBranch::from)
+            .collect(),
+        title: board.set.title,
     })
 }
 
@@ -448,7 +486,7 @@ pub async fn question_bank(q: String, page: i64) -> Result<BankView, AppError> {
         total,
         page,
         pages: (total + 19) / 20,
-        rows,
+        rows: rows.into_iter().map(BankRow::from).collect(),
     })
 }
 
@@ -458,25 +496,9 @@ pub async fn question_bank(q: String, page: i64) -> Result<BankView, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn import_questions(upload: String) -> Result<ImportView, AppError> {
     use crate::auth::session;
-    use crate::uploads::sheet;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    if !actor.is_platform_admin() {
-        return Err(AppError::Forbidden);
-    }
-    let (file, rows) = sheet::read_upload(&mut tx, actor.user_id, &upload).await?;
-    let parsed = match super::model::parse_sheet(&rows) {
-        Ok(p) => p,
-        Err(errors) => {
-            return Ok(ImportView {
-                imported: 0,
-                errors,
-            });
-        }
-    };
-    let outcome =
-        super::store::import_questions(&mut tx, &parsed, &file.file_name, actor.user_id).await?;
-    match outcome {
+    match super::flow::import(&mut tx, &actor, &upload).await? {
         Ok(imported) => {
             tx.commit().await?;
             tracing::info!(imported, by = actor.user_id, "questions imported");
@@ -485,6 +507,7 @@ pub async fn import_questions(upload: String) -> Result<ImportView, AppError> {
                 errors: vec![],
             })
         }
+        // Nothing went in: the transaction is dropped, not committed.
         Err(errors) => Ok(ImportView {
             imported: 0,
             errors,
@@ -499,96 +522,29 @@ pub async fn special_quiz_form() -> Result<SpecialAdminView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    if !actor.manages_anything() {
-        return Err(AppError::Forbidden);
-    }
+    let form = super::flow::special_form(&mut conn, &actor).await?;
     Ok(SpecialAdminView {
-        scopes: crate::study::store::publish_scopes(&mut conn, &actor).await?,
-        bank_size: super::store::bank_page(&mut conn, "", 0, 0).await?.0,
+        scopes: form.scopes.into_iter().map(Into::into).collect(),
+        bank_size: form.bank_size,
     })
 }
 
-pub use special::*;
-
-/// One argument per form field; the browser build's generated call trips the argument
-/// count lint, which an attribute on the function does not reach.
-#[allow(clippy::too_many_arguments, reason = "one form field each")]
-mod special {
-    use leptos::prelude::*;
-
-    use crate::error::AppError;
-
-    /// Creates a special quiz (专项答题) for a scope the caller may publish to, from random
-    /// questions of the bank (with a tag, when given).
-    #[server(endpoint = "create_special_quiz")]
-    #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-    pub async fn create_special_quiz(
-        title: String,
-        tag: String,
-        count: String,
-        opens: String,
-        closes: String,
-        minutes: String,
-        contest: Option<String>,
-        scope: String,
-    ) -> Result<i64, AppError> {
-        use crate::auth::session;
-        use crate::error::{FieldError, Msg, field_ok};
-        use crate::quiz::model::{parse_question_count, parse_quiz_title, parse_time_limit};
-        let scope = match scope.trim() {
-            "" => None,
-            s => Some(
-                s.parse::<i64>()
-                    .map_err(|_| AppError::BadRequest("scope".into()))?,
-            ),
-        };
-        let mut errors = Vec::new();
-        let title = field_ok(&mut errors, "title", parse_quiz_title(&title));
-        let count = field_ok(&mut errors, "count", parse_question_count(&count));
-        let opens = field_ok(
-            &mut errors,
-            "opens",
-            crate::time::parse_local_datetime(&opens),
-        );
-        let closes = field_ok(
-            &mut errors,
-            "closes",
-            crate::time::parse_local_datetime(&closes),
-        );
-        let limit = field_ok(&mut errors, "minutes", parse_time_limit(&minutes));
-        if let (Some(o), Some(c)) = (opens, closes)
-            && c <= o
-        {
-            errors.push(FieldError::new("closes", Msg::WindowInvalid));
-        }
-        let tag: String = tag.trim().chars().take(16).collect();
-        let mut tx = session::begin().await?;
-        let actor = session::require_actor(&mut tx).await?;
-        session::require_scope(&mut tx, &actor, scope).await?;
-        AppError::check(errors)?;
-        let (Some(title), Some(count), Some(opens), Some(closes), Some(limit)) =
-            (title, count, opens, closes, limit)
-        else {
-            return Err(AppError::internal("checked fields missing"));
-        };
-        let id = crate::quiz::store::create_special(
-            &mut tx,
-            &crate::quiz::store::NewSpecial {
-                title: &title,
-                tag: &tag,
-                count,
-                opens_at: opens,
-                closes_at: closes,
-                time_limit_secs: limit,
-                contest: contest.is_some(),
-                scope_org_id: scope,
-                by: actor.user_id,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(set_id = id, by = actor.user_id, "special quiz created");
-        leptos_axum::redirect("/study/quiz");
-        Ok(id)
-    }
+/// Creates a special quiz (专项答题) for a scope the caller may publish to, from random
+/// questions of the bank (with a tag, when given).
+#[server(endpoint = "create_special_quiz")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn create_special_quiz(
+    #[server(flatten)] form: SpecialQuizFields,
+) -> Result<i64, AppError> {
+    use crate::auth::session;
+    let scope = form
+        .scope()
+        .map_err(|_| AppError::BadRequest("scope".into()))?;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let id = super::flow::create_special(&mut tx, &actor, scope, &form).await?;
+    tx.commit().await?;
+    tracing::info!(set_id = id, by = actor.user_id, "special quiz created");
+    leptos_axum::redirect("/study/quiz");
+    Ok(id)
 }

@@ -3,9 +3,12 @@
 //! Its own folder rather than part of `study/`, which holds content and study time: the two
 //! share only the points ledger.
 
-pub mod admin;
 pub mod api;
+pub mod bank_pages;
+#[cfg(feature = "ssr")]
+pub mod flow;
 pub mod model;
 pub mod pages;
+pub mod special_pages;
 #[cfg(feature = "ssr")]
 pub mod store;

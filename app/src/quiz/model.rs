@@ -3,8 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Msg;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
+use crate::time::parse_local_datetime;
 pub use crate::uploads::model::RowError;
 use crate::uploads::model::{find_column, split_sheet};
 
@@ -406,6 +409,127 @@ pub fn percent(part: i64, whole: i64) -> u32 {
     }
 }
 
+/// Whether a special quiz is open at `now`: from its opening until just before it closes.
+pub fn window_open(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    opens_at <= now && now < closes_at
+}
+
+/// When an attempt begun at `now` must be handed in: after the quiz's time limit, but never
+/// later than the quiz closes; no deadline without a limit.
+pub fn attempt_deadline(
+    now: DateTime<Utc>,
+    time_limit_secs: Option<i32>,
+    closes_at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    time_limit_secs.map(|s| (now + chrono::Duration::seconds(s.into())).min(closes_at))
+}
+
+/// Seconds left to answer, shown as a countdown: only a special quiz runs against a clock (a
+/// weekly one closes with its week, though its attempt has that deadline too).
+pub fn seconds_left(
+    kind: QuizKind,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<i64> {
+    deadline
+        .filter(|_| kind == QuizKind::Special)
+        .map(|d| (d - now).num_seconds().max(0))
+}
+
+/// The week a weekly quiz belongs to at `now`: its Monday (Asia/Shanghai), and the moments
+/// it opens and closes (the next Monday). `None` only for a date past the calendar's end.
+pub fn weekly_window(now: DateTime<Utc>) -> Option<(NaiveDate, DateTime<Utc>, DateTime<Utc>)> {
+    let monday = crate::time::week_start(crate::time::day_of(now));
+    let opens = crate::time::start_of(monday)?;
+    Some((monday, opens, opens + chrono::Duration::days(7)))
+}
+
+/// The contest board's privacy rule: a member who ranks anonymously is hidden (no name, no
+/// branch) from viewers outside their branch, never from themselves.
+pub fn hidden_on_board(member: i64, viewer: i64, anonymous: bool, shares_branch: bool) -> bool {
+    member != viewer && anonymous && !shares_branch
+}
+
+/// Which quiz to start: its kind, the special quiz's or micro-lesson's id, and whether a
+/// special quiz's one attempt begins now (its 开始答题 button).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuizStart {
+    pub kind: QuizKind,
+    pub set_id: Option<i64>,
+    pub begin: bool,
+}
+
+/// The special-quiz form as typed (`create_special_quiz`), one field per input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecialQuizFields {
+    pub title: String,
+    /// Draw only questions with this tag; empty for any.
+    pub tag: String,
+    pub count: String,
+    /// Local date and time (Asia/Shanghai), as a datetime field sends it.
+    pub opens: String,
+    pub closes: String,
+    pub minutes: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub contest: Option<String>,
+    /// An organization's id; empty for the whole platform.
+    pub scope: String,
+}
+
+/// A special quiz that passed the form's checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialQuiz {
+    pub title: String,
+    /// At most 16 characters; empty for any tag.
+    pub tag: String,
+    pub count: i64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub time_limit_secs: i32,
+    pub contest: bool,
+}
+
+impl SpecialQuizFields {
+    /// Where the quiz is published: `None` for the platform, else an organization's id. Not
+    /// a number is not a typing mistake (the field is a select) but a bad request.
+    pub fn scope(&self) -> Result<Option<i64>, std::num::ParseIntError> {
+        crate::study::model::parse_optional_id(&self.scope)
+    }
+
+    /// Every field checked at once, every problem reported against its field; a window that
+    /// closes before it opens is reported on `closes`.
+    pub fn parse(&self) -> Result<SpecialQuiz, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = field_ok(&mut errors, "title", parse_quiz_title(&self.title));
+        let count = field_ok(&mut errors, "count", parse_question_count(&self.count));
+        let opens = field_ok(&mut errors, "opens", parse_local_datetime(&self.opens));
+        let closes = field_ok(&mut errors, "closes", parse_local_datetime(&self.closes));
+        let limit = field_ok(&mut errors, "minutes", parse_time_limit(&self.minutes));
+        if let (Some(o), Some(c)) = (opens, closes)
+            && c <= o
+        {
+            errors.push(FieldError::new("closes", Msg::WindowInvalid));
+        }
+        match (title, count, opens, closes, limit) {
+            (Some(title), Some(count), Some(opens_at), Some(closes_at), Some(time_limit_secs))
+                if errors.is_empty() =>
+            {
+                Ok(SpecialQuiz {
+                    title,
+                    tag: self.tag.trim().chars().take(16).collect(),
+                    count,
+                    opens_at,
+                    closes_at,
+                    time_limit_secs,
+                    contest: self.contest.is_some(),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -560,5 +684,112 @@ mod tests {
         assert!(parse_question_count("51").is_err());
         assert_eq!(percent(1, 3), 33);
         assert_eq!(percent(1, 0), 0);
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_special_quiz_is_open_from_its_opening_until_just_before_it_closes() {
+        let (opens, closes) = (at("2026-05-01T08:00:00Z"), at("2026-05-01T10:00:00Z"));
+        assert!(!window_open(opens, closes, at("2026-05-01T07:59:59Z")));
+        assert!(window_open(opens, closes, opens));
+        assert!(window_open(opens, closes, at("2026-05-01T09:59:59Z")));
+        assert!(!window_open(opens, closes, closes));
+    }
+
+    #[test]
+    fn a_timed_attempt_ends_at_its_limit_or_when_the_quiz_closes_whichever_comes_first() {
+        let now = at("2026-05-01T09:00:00Z");
+        let closes = at("2026-05-01T10:00:00Z");
+        assert_eq!(
+            attempt_deadline(now, Some(600), closes),
+            Some(at("2026-05-01T09:10:00Z"))
+        );
+        assert_eq!(attempt_deadline(now, Some(7200), closes), Some(closes));
+        assert_eq!(attempt_deadline(now, None, closes), None);
+    }
+
+    #[test]
+    fn only_a_special_quiz_counts_down_and_never_below_zero() {
+        let now = at("2026-05-01T09:00:00Z");
+        let deadline = Some(at("2026-05-01T09:01:30Z"));
+        assert_eq!(seconds_left(QuizKind::Special, deadline, now), Some(90));
+        assert_eq!(seconds_left(QuizKind::Weekly, deadline, now), None);
+        assert_eq!(seconds_left(QuizKind::Special, None, now), None);
+        let late = at("2026-05-01T09:05:00Z");
+        assert_eq!(seconds_left(QuizKind::Special, deadline, late), Some(0));
+    }
+
+    #[test]
+    fn a_weekly_quiz_runs_from_monday_midnight_in_shanghai_to_the_next_monday() {
+        // Sunday 2026-05-03 20:00 in Shanghai is still the week of Monday 2026-04-27.
+        let (monday, opens, closes) = weekly_window(at("2026-05-03T12:00:00Z")).unwrap();
+        assert_eq!(monday.to_string(), "2026-04-27");
+        assert_eq!(opens, at("2026-04-26T16:00:00Z"));
+        assert_eq!(closes, at("2026-05-03T16:00:00Z"));
+    }
+
+    #[test]
+    fn an_anonymous_member_is_hidden_outside_the_viewers_branch_but_never_from_themselves() {
+        assert!(hidden_on_board(1, 2, true, false));
+        assert!(!hidden_on_board(1, 2, true, true));
+        assert!(!hidden_on_board(1, 1, true, false));
+        assert!(!hidden_on_board(1, 2, false, false));
+    }
+
+    fn special_form() -> SpecialQuizFields {
+        SpecialQuizFields {
+            title: "党史知识竞赛".into(),
+            tag: "  党史  ".into(),
+            count: "20".into(),
+            opens: "2026-05-01T09:00".into(),
+            closes: "2026-05-01T18:00".into(),
+            minutes: "15".into(),
+            contest: Some("on".into()),
+            scope: "".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_special_quiz_form_gives_its_settings() {
+        let q = special_form().parse().unwrap();
+        assert_eq!(q.title, "党史知识竞赛");
+        assert_eq!(q.tag, "党史");
+        assert_eq!((q.count, q.time_limit_secs, q.contest), (20, 900, true));
+        assert_eq!(q.opens_at, at("2026-05-01T01:00:00Z"));
+        assert_eq!(special_form().scope(), Ok(None));
+        let platform_or_org = SpecialQuizFields {
+            scope: " 12 ".into(),
+            ..special_form()
+        };
+        assert_eq!(platform_or_org.scope(), Ok(Some(12)));
+        assert!(
+            SpecialQuizFields {
+                scope: "x".into(),
+                ..special_form()
+            }
+            .scope()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_special_quiz_form_reports_every_bad_field_and_a_window_that_closes_before_it_opens() {
+        let bad = SpecialQuizFields {
+            title: "".into(),
+            count: "0".into(),
+            closes: "2026-05-01T08:00".into(),
+            minutes: "".into(),
+            ..special_form()
+        };
+        let fields: Vec<String> = bad
+            .parse()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["title", "count", "minutes", "closes"]);
     }
 }

@@ -10,9 +10,9 @@ use super::api::{
     WrongView, contest_board, quiz_home, start_quiz, wrong_book,
 };
 use super::model::QuestionKind;
-use crate::auth::pages::action_error;
 use crate::error::AppError;
 use crate::i18n::use_t;
+use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, FormError, Loading, browser};
 
 /// `/study/quiz`.
@@ -510,7 +510,7 @@ fn Boards(v: ContestView) -> impl IntoView {
                             {v.members.into_iter().map(|m| view! {
                                 <tr>
                                     <td>{m.rank}</td>
-                                    <td>{m.name}<br /><span class="muted small">{m.branch}</span></td>
+                                    <td>{m.name.unwrap_or_else(|| t.anonymous_member.to_owned())}<br /><span class="muted small">{m.branch}</span></td>
                                     <td>{format!("{}/{}", m.correct, m.total)}</td>
                                     <td>{format!("{}:{:02}", m.secs / 60, m.secs % 60)}</td>
                                 </tr>

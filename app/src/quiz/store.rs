@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
-use super::api::{BankRow, ContestBranch, ContestMember, QuestionView, ReviewItem, SpecialCard};
 use super::model::{
     NewQuestion, QuestionKind, QuizKind, RowError, chosen_for, in_time, is_right, units,
 };
@@ -23,25 +22,23 @@ pub struct Question {
 }
 
 impl Question {
-    /// What the browser may see before answering: no answer, no explanation.
-    pub fn unanswered(&self) -> QuestionView {
-        QuestionView {
-            id: self.id,
-            kind: self.kind,
-            stem: self.stem.clone(),
-            options: self.options.clone(),
-        }
-    }
-
-    pub fn review(&self, chosen: Vec<i16>) -> ReviewItem {
-        ReviewItem {
-            question: self.unanswered(),
+    /// The question with what a member chose for it, graded.
+    pub fn answered(self, chosen: Vec<i16>) -> AnswerRow {
+        AnswerRow {
             correct: is_right(&self.answer, &chosen),
-            answer: self.answer.clone(),
+            question: self,
             chosen,
-            explanation: self.explanation.clone(),
         }
     }
+}
+
+/// A question as answered in an attempt or a retry: what was chosen, and whether it was
+/// right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub question: Question,
+    pub chosen: Vec<i16>,
+    pub correct: bool,
 }
 
 fn question_from_row(r: &PgRow) -> Result<Question, AppError> {
@@ -110,13 +107,20 @@ pub async fn import_questions(
     Ok(Ok(rows.len()))
 }
 
+/// A question of the bank with its tags, for the administrators' list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankQuestionRow {
+    pub question: Question,
+    pub tags: Vec<String>,
+}
+
 /// A page of the bank, newest first, optionally matching `q` in the stem or a tag.
 pub async fn bank_page(
     conn: &mut PgConnection,
     q: &str,
     limit: i64,
     offset: i64,
-) -> Result<(i64, Vec<BankRow>), AppError> {
+) -> Result<(i64, Vec<BankQuestionRow>), AppError> {
     let pattern = format!("%{}%", q.replace(['%', '_'], ""));
     let total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM questions WHERE active AND ($1 = '%%' OR stem ILIKE $1 OR $2 = ANY (tags))",
@@ -139,13 +143,8 @@ pub async fn bank_page(
     let rows = rows
         .iter()
         .map(|r| {
-            let q = question_from_row(r)?;
-            Ok(BankRow {
-                id: q.id,
-                kind: q.kind,
-                stem: q.stem,
-                options: q.options,
-                answer: q.answer,
+            Ok(BankQuestionRow {
+                question: question_from_row(r)?,
                 tags: r.get("tags"),
             })
         })
@@ -289,7 +288,7 @@ pub struct Graded {
     pub correct: u32,
     pub total: u32,
     pub points: i32,
-    pub items: Vec<ReviewItem>,
+    pub items: Vec<AnswerRow>,
 }
 
 /// Grades a submitted sheet in the caller's transaction: the attempt row is locked, so a
@@ -326,9 +325,12 @@ pub async fn submit(
     if !fits {
         return Err(AppError::invalid("", Msg::PickNotInQuiz));
     }
-    let items: Vec<ReviewItem> = qs
-        .iter()
-        .map(|q| q.review(chosen_for(picks, q.id)))
+    let items: Vec<AnswerRow> = qs
+        .into_iter()
+        .map(|q| {
+            let chosen = chosen_for(picks, q.id);
+            q.answered(chosen)
+        })
         .collect();
     let correct = items.iter().filter(|i| i.correct).count() as u32;
     let total = items.len() as u32;
@@ -432,69 +434,24 @@ async fn note_wrong(
     Ok(())
 }
 
-/// The answers a submitted attempt gave, as review items.
-pub async fn review(conn: &mut PgConnection, a: &Attempt) -> Result<Vec<ReviewItem>, AppError> {
+/// The answers a submitted attempt gave, graded, in the attempt's order.
+pub async fn review(conn: &mut PgConnection, a: &Attempt) -> Result<Vec<AnswerRow>, AppError> {
     let qs = questions(conn, &a.question_ids).await?;
     let rows = sqlx::query("SELECT question_id, chosen FROM quiz_answers WHERE attempt_id = $1")
         .bind(a.id)
         .fetch_all(conn)
         .await?;
     Ok(qs
-        .iter()
+        .into_iter()
         .map(|q| {
             let chosen = rows
                 .iter()
                 .find(|r| r.get::<i64, _>("question_id") == q.id)
                 .map(|r| r.get::<Vec<i16>, _>("chosen"))
                 .unwrap_or_default();
-            q.review(chosen)
+            q.answered(chosen)
         })
         .collect())
-}
-
-/// An attempt as the quiz page shows it: its questions (without answers) until it is
-/// submitted, then its result.
-pub async fn quiz_view(
-    conn: &mut PgConnection,
-    a: Attempt,
-    title: String,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<super::api::QuizView, AppError> {
-    if a.submitted_at.is_some() {
-        let items = review(conn, &a).await?;
-        return Ok(super::api::QuizView {
-            attempt_id: a.id,
-            kind: a.kind,
-            title,
-            questions: vec![],
-            seconds_left: None,
-            cover: None,
-            result: Some(super::api::ResultView {
-                correct: a.correct.unwrap_or(0) as u32,
-                total: a.total as u32,
-                points: a.points.unwrap_or(0),
-                items,
-            }),
-        });
-    }
-    let questions = questions(conn, &a.question_ids)
-        .await?
-        .iter()
-        .map(Question::unanswered)
-        .collect();
-    Ok(super::api::QuizView {
-        attempt_id: a.id,
-        kind: a.kind,
-        title,
-        questions,
-        // Only a special quiz runs against a clock; a weekly one closes with its week.
-        seconds_left: a
-            .deadline_at
-            .filter(|_| a.kind == QuizKind::Special)
-            .map(|d| (d - now).num_seconds().max(0)),
-        result: None,
-        cover: None,
-    })
 }
 
 /// This week's shared set, made on first use from random questions of the bank; `None`
@@ -590,12 +547,25 @@ pub async fn special(conn: &mut PgConnection, set_id: i64) -> Result<Option<Spec
     Ok(row.as_ref().map(set_from_row))
 }
 
+/// A special quiz in the member's list: the set, its window in Asia/Shanghai minutes
+/// (`MM-DD HH:MI`), and the member's attempt at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecialCardRow {
+    pub set: SpecialSet,
+    pub opens: String,
+    pub closes: String,
+    /// The member submitted an attempt.
+    pub done: bool,
+    pub correct: Option<i32>,
+    pub total: Option<i32>,
+}
+
 /// Special quizzes the member may see: open, coming, or closed in the last 30 days.
 pub async fn specials_for(
     conn: &mut PgConnection,
     user_id: i64,
     now: DateTime<Utc>,
-) -> Result<Vec<SpecialCard>, AppError> {
+) -> Result<Vec<SpecialCardRow>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {SET_COLUMNS},
                 to_char(s.opens_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI') AS opens,
@@ -612,23 +582,13 @@ pub async fn specials_for(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let s = set_from_row(r);
-            SpecialCard {
-                id: s.id,
-                title: s.title,
-                questions: s.question_ids.len() as u32,
-                minutes: s.time_limit_secs.map(|t| (t / 60) as u32),
-                opens: r.get("opens"),
-                closes: r.get("closes"),
-                open: s.opens_at <= now && now < s.closes_at,
-                closed: s.closes_at <= now,
-                contest: s.contest,
-                done: r.get("done"),
-                score: r
-                    .get::<Option<i32>, _>("correct")
-                    .map(|c| format!("{c}/{}", r.get::<Option<i32>, _>("total").unwrap_or(0))),
-            }
+        .map(|r| SpecialCardRow {
+            set: set_from_row(r),
+            opens: r.get("opens"),
+            closes: r.get("closes"),
+            done: r.get("done"),
+            correct: r.get("correct"),
+            total: r.get("total"),
         })
         .collect())
 }
@@ -676,15 +636,32 @@ pub async fn create_special(conn: &mut PgConnection, s: &NewSpecial<'_>) -> Resu
     .await?)
 }
 
-/// A contest's members by score, then by time taken.
+/// A member on a contest's board, with what the board's privacy rule needs: whether they
+/// rank anonymously and whether they share a branch with the viewer.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContestMemberRow {
+    pub rank: i64,
+    pub user_id: i64,
+    pub display_name: String,
+    pub rank_anonymous: bool,
+    pub correct: Option<i32>,
+    pub total: i32,
+    /// Seconds from starting to submitting.
+    pub secs: Option<i32>,
+    /// The member's first current branch.
+    pub branch: Option<String>,
+    pub shares_branch: bool,
+}
+
+/// A contest's members by score, then by time taken; `viewer` is who is looking, for
+/// `shares_branch`.
 pub async fn contest_members(
     conn: &mut PgConnection,
     set_id: i64,
     limit: i64,
     viewer: i64,
-    anonymous: &str,
-) -> Result<Vec<ContestMember>, AppError> {
-    let rows = sqlx::query(
+) -> Result<Vec<ContestMemberRow>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT rank() OVER (ORDER BY a.correct DESC, a.submitted_at - a.started_at) AS rank,
                 u.id AS user_id, u.display_name, u.rank_anonymous, a.correct, a.total,
                 extract(epoch FROM a.submitted_at - a.started_at)::int AS secs,
@@ -701,32 +678,15 @@ pub async fn contest_members(
     .bind(limit)
     .bind(viewer)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            // The board's privacy rule: 匿名成员 outside the member's own branch.
-            let hidden = r.get::<i64, _>("user_id") != viewer
-                && r.get::<bool, _>("rank_anonymous")
-                && !r.get::<bool, _>("shares_branch");
-            ContestMember {
-                rank: r.get::<i64, _>("rank") as u32,
-                name: if hidden {
-                    anonymous.to_owned()
-                } else {
-                    r.get("display_name")
-                },
-                branch: if hidden {
-                    String::new()
-                } else {
-                    r.get::<Option<String>, _>("branch").unwrap_or_default()
-                },
-                correct: r.get::<Option<i32>, _>("correct").unwrap_or(0) as u32,
-                total: r.get::<i32, _>("total") as u32,
-                secs: r.get::<Option<i32>, _>("secs").unwrap_or(0) as u32,
-            }
-        })
-        .collect())
+    .await?)
+}
+
+/// A branch on a contest's board: its current members, and how many of them submitted.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContestBranchRow {
+    pub name: String,
+    pub members: i64,
+    pub took: i64,
 }
 
 /// A contest's branches (under its scope, or all) by participation: members who submitted
@@ -734,8 +694,8 @@ pub async fn contest_members(
 pub async fn contest_branches(
     conn: &mut PgConnection,
     set: &SpecialSet,
-) -> Result<Vec<ContestBranch>, AppError> {
-    let rows = sqlx::query(
+) -> Result<Vec<ContestBranchRow>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT b.name, count(DISTINCT m.user_id) AS members, count(DISTINCT a.user_id) AS took
          FROM orgs b
          JOIN memberships m ON m.org_id = b.id AND m.ended_at IS NULL
@@ -749,20 +709,7 @@ pub async fn contest_branches(
     .bind(set.id)
     .bind(set.scope_org_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let members: i64 = r.get("members");
-            let took: i64 = r.get("took");
-            ContestBranch {
-                name: r.get("name"),
-                members: members as u32,
-                took: took as u32,
-                rate: super::model::percent(took, members),
-            }
-        })
-        .collect())
+    .await?)
 }
 
 /// The member's open wrong answers, most recent first.
@@ -792,7 +739,7 @@ pub async fn retry_wrong(
     question_id: i64,
     chosen: &[i16],
     now: DateTime<Utc>,
-) -> Result<Option<ReviewItem>, AppError> {
+) -> Result<Option<AnswerRow>, AppError> {
     let open: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM wrong_answers WHERE user_id = $1 AND question_id = $2 AND cleared_at IS NULL)",
     )
@@ -812,7 +759,7 @@ pub async fn retry_wrong(
     {
         return Err(AppError::invalid("", Msg::PickNotInQuiz));
     }
-    let item = q.review(chosen.to_vec());
+    let item = q.answered(chosen.to_vec());
     if item.correct {
         sqlx::query(
             "UPDATE wrong_answers SET cleared_at = $3 WHERE user_id = $1 AND question_id = $2",

@@ -3,9 +3,9 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod charts;
+mod figure_cache;
 #[cfg(feature = "ssr")]
-mod kept;
+mod flow;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -6,6 +6,34 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Strings;
 
+/// A member's place on a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub rank: u32,
+    /// None for a member who asked to be anonymous (匿名成员), outside their branch.
+    pub name: Option<String>,
+    pub points: i32,
+    pub me: bool,
+}
+
+/// A branch's rating as its superior sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRow {
+    pub id: i64,
+    pub name: String,
+    /// Component scores, 0 to 100 (`None`: not measured).
+    pub participation: Option<u32>,
+    pub per_member: Option<u32>,
+    pub meetings: Option<u32>,
+    pub records: Option<u32>,
+    pub transfers: Option<u32>,
+    pub score: u32,
+    pub computed_stars: u8,
+    pub stars: u8,
+    pub status: String,
+    pub reason: String,
+}
+
 /// The span a board counts over, in Asia/Shanghai days and Monday weeks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Period {
@@ -357,16 +385,6 @@ pub fn org_board(root: i64, all: &[Figures]) -> Vec<OrgBoardRow> {
     out
 }
 
-/// A chart for the page: ECharts options (JSON, built on the server) and the same numbers
-/// as a table, for screen readers and pages without JavaScript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChartView {
-    pub title: String,
-    pub option: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
 /// The buckets of a distribution of points: 0, 1 to 9, 10 to 29, 30 to 59, 60 and more.
 pub const BUCKETS: [(i64, &str); 5] = [
     (0, "0"),
@@ -603,6 +621,82 @@ pub fn relative(value: i64, best: i64) -> u32 {
     } else {
         ((value.max(0) * 100 + best / 2) / best).min(100) as u32
     }
+}
+
+/// What the platform knows of a branch for its rating over a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BranchInputs {
+    pub org_id: i64,
+    pub members: i64,
+    pub points: i64,
+    pub participants: i64,
+    /// Organization life: meetings held on time and records accepted, in percent.
+    pub meetings: Option<u32>,
+    pub records: Option<u32>,
+    /// Transfer steps acted on in time, in percent.
+    pub transfers: Option<u32>,
+}
+
+/// A branch's computed rating: its components, weighted score and stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scored {
+    pub inputs: BranchInputs,
+    pub participation: u32,
+    pub per_member: u32,
+    pub score: u32,
+    pub stars: u8,
+}
+
+/// Rates branches against each other: participation, points per member relative to the
+/// best, the weighted score, and stars within the quotas.
+pub fn score_branches(weights: &[(Component, i32)], branches: &[BranchInputs]) -> Vec<Scored> {
+    let per_member: Vec<i64> = branches
+        .iter()
+        .map(|b| per_member_tenths(b.points, b.members))
+        .collect();
+    let best = per_member.iter().copied().max().unwrap_or(0);
+    let parts: Vec<(u32, u32)> = branches
+        .iter()
+        .zip(&per_member)
+        .map(|(b, pm)| {
+            (
+                participation(b.participants, b.members),
+                relative(*pm, best),
+            )
+        })
+        .collect();
+    let scores: Vec<u32> = branches
+        .iter()
+        .zip(&parts)
+        .map(|(b, (p, m))| {
+            rating_score(
+                weights,
+                &[
+                    (Component::Participation, Some(*p)),
+                    (Component::PerMember, Some(*m)),
+                    (Component::Meetings, b.meetings),
+                    (Component::Records, b.records),
+                    (Component::Transfers, b.transfers),
+                ],
+            )
+        })
+        .collect();
+    let stars = rate_with_quotas(&scores);
+    branches
+        .iter()
+        .zip(parts)
+        .zip(scores)
+        .zip(stars)
+        .map(
+            |(((b, (participation, per_member)), score), stars)| Scored {
+                inputs: *b,
+                participation,
+                per_member,
+                score,
+                stars: stars.count(),
+            },
+        )
+        .collect()
 }
 
 #[cfg(test)]

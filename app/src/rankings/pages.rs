@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    BoardView, ComputeRatings, ConfirmRating, OrgBoardView, PublishRatings, RatingRow, RatingsView,
+    BoardView, ComputeRatings, ConfirmRating, OrgBoardView, PublishRatings, RatingsView,
     SetRankAnonymous, board_charts, member_board, org_board, star_ratings,
 };
-use super::model::{ChartView, Period, ScopeChoice};
-use crate::auth::pages::action_error;
+use super::model::{Period, RatingRow, ScopeChoice};
 use crate::i18n::use_t;
+use crate::ui::action_error;
+use crate::ui::charts::Charts;
 use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager, browser};
 
 /// `/rankings?view=members|orgs&scope=..&period=..&page=..`.
@@ -117,13 +118,13 @@ fn MemberBoard(v: BoardView) -> impl IntoView {
         let (scope, period) = (v.scope.clone(), v.period.as_str());
         move |page: i64| format!("/rankings?scope={scope}&period={period}&page={page}")
     };
-    let rows = |rows: Vec<super::api::BoardRow>| {
+    let rows = |rows: Vec<super::model::BoardRow>| {
         rows.into_iter()
             .map(|r| {
                 view! {
                     <tr class:me=r.me>
                         <td class="rank">{r.rank}</td>
-                        <td>{r.name}</td>
+                        <td>{r.name.unwrap_or_else(|| t.anonymous_member.to_owned())}</td>
                         <td class="num">{r.points}</td>
                     </tr>
                 }
@@ -177,36 +178,6 @@ fn BoardCharts(scope: String) -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// Charts drawn by ECharts in the browser, each with its numbers in a table under it. The
-/// scripts come only with pages that show charts.
-#[component]
-pub fn Charts(charts: Vec<ChartView>) -> impl IntoView {
-    let t = use_t();
-    (!charts.is_empty()).then(|| {
-        view! {
-            <script src="/vendor/echarts.min.js" defer></script>
-            <script src="/charts.js" defer></script>
-            {charts.into_iter().map(|c| view! {
-                <figure class="card chart-card">
-                    <figcaption>{c.title.clone()}</figcaption>
-                    <div class="chart" data-chart=c.option role="img" aria-label=c.title.clone()></div>
-                    <details>
-                        <summary>{t.chart_table}</summary>
-                        <table class="table">
-                            <thead><tr>{c.headers.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}</tr></thead>
-                            <tbody>
-                                {c.rows.iter().map(|r| view! {
-                                    <tr>{r.iter().map(|cell| view! { <td>{cell.clone()}</td> }).collect_view()}</tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </details>
-                </figure>
-            }).collect_view()}
-        }
-    })
 }
 
 #[component]

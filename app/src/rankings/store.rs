@@ -3,8 +3,7 @@
 
 use sqlx::{PgConnection, Row};
 
-use super::api::BoardRow;
-use super::model::{ChartView, Figures, ScopeChoice};
+use super::model::{BoardRow, Figures, ScopeChoice};
 use crate::auth::model::Claim;
 use crate::error::AppError;
 use crate::orgs::model::OrgPath;
@@ -58,7 +57,6 @@ fn named(
     ranks: &[u32],
     people: &std::collections::HashMap<i64, (String, bool)>,
     viewer: i64,
-    anonymous: &str,
 ) -> Vec<BoardRow> {
     placed
         .iter()
@@ -68,11 +66,7 @@ fn named(
             let me = p.user_id == viewer;
             BoardRow {
                 rank: *rank,
-                name: if hidden && !me {
-                    anonymous.to_owned()
-                } else {
-                    name
-                },
+                name: (!hidden || me).then_some(name),
                 points: p.points,
                 me,
             }
@@ -162,7 +156,10 @@ fn first_page(offset: i64, limit: i64) -> i64 {
 /// unless the caller read them beside the viewer; then, for a scope that fits on the page,
 /// all of it, else every index range the page and the neighbours need, with the names, in
 /// one statement. A page deep in the zero block takes one more.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the board query's parts: scope, period, viewer, page and neighbours"
+)]
 pub async fn member_board(
     conn: &mut PgConnection,
     scope: Option<&OrgPath>,
@@ -171,7 +168,6 @@ pub async fn member_board(
     offset: i64,
     limit: i64,
     n: i64,
-    anonymous_name: &str,
     facts: Option<Facts>,
 ) -> Result<BoardParts, AppError> {
     let sid = scope_id(scope);
@@ -190,17 +186,7 @@ pub async fn member_board(
     };
     let (total, member, p) = (facts.total, facts.member, facts.points);
     if total <= first_page(offset, limit) {
-        return whole_scope(
-            conn,
-            sid,
-            period_key,
-            viewer,
-            limit,
-            n,
-            anonymous_name,
-            facts,
-        )
-        .await;
+        return whole_scope(conn, sid, period_key, viewer, limit, n, facts).await;
     }
     // How the scope spreads over points: the ranks, and whether anyone has no total at all
     // (when nobody is silent, their ranges are not read).
@@ -351,7 +337,7 @@ pub async fn member_board(
         .map(|r| (r.1, (r.3, r.4)))
         .collect();
     people.insert(viewer, (facts.viewer_name.unwrap_or_default(), false));
-    let mut named_rows = named(&everyone, &ranks, &people, viewer, anonymous_name);
+    let mut named_rows = named(&everyone, &ranks, &people, viewer);
     let mine_rows = named_rows.split_off(page.len());
     Ok(BoardParts {
         total,
@@ -364,10 +350,6 @@ pub async fn member_board(
 /// A board that fits on its first page (a branch): every member of the scope with their
 /// total (0 without one) and name in one statement over the scope's two small ranges, ordered,
 /// ranked and cut around the viewer here.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the board's inputs as `member_board` takes them"
-)]
 async fn whole_scope(
     conn: &mut PgConnection,
     sid: i64,
@@ -375,7 +357,6 @@ async fn whole_scope(
     viewer: i64,
     limit: i64,
     n: i64,
-    anonymous_name: &str,
     facts: Facts,
 ) -> Result<BoardParts, AppError> {
     // The page size written into the statement: with both ranges bounded by it, the plan
@@ -408,7 +389,7 @@ async fn whole_scope(
     let ranks = super::model::page_ranks(0, 1, &points);
     let people: std::collections::HashMap<i64, (String, bool)> =
         rows.into_iter().map(|r| (r.1, (r.3, r.4))).collect();
-    let named_all = named(&all, &ranks, &people, viewer, anonymous_name);
+    let named_all = named(&all, &ranks, &people, viewer);
     let mine = match all.iter().position(|p| p.user_id == viewer) {
         Some(at) if facts.member => {
             named_all[super::model::neighbours(all.len(), at, n as usize)].to_vec()
@@ -444,8 +425,8 @@ async fn count_histogram(
 /// Scopes with more members than this keep their histogram (see `histogram`).
 const LARGE_HISTOGRAM: i64 = 2_000;
 
-static HISTOGRAMS: std::sync::LazyLock<super::kept::Kept<super::model::Histogram>> =
-    std::sync::LazyLock::new(|| super::kept::Kept::new(std::time::Duration::from_secs(10)));
+static HISTOGRAMS: std::sync::LazyLock<super::figure_cache::Kept<super::model::Histogram>> =
+    std::sync::LazyLock::new(|| super::figure_cache::Kept::new(std::time::Duration::from_secs(10)));
 
 /// How a scope's `members` are spread over points in a period. Exact for scopes up to
 /// 2,000 members; for larger ones (a company, a city, the platform) at least 10 seconds
@@ -591,8 +572,8 @@ pub async fn org_figures(
 /// Organization boards of trees with more members than this are kept for half a minute.
 const LARGE_ORG_BOARD: i64 = 1_000;
 
-static ORG_BOARDS: std::sync::LazyLock<super::kept::Kept<Vec<super::model::OrgBoardRow>>> =
-    std::sync::LazyLock::new(|| super::kept::Kept::new(std::time::Duration::from_secs(30)));
+static ORG_BOARDS: std::sync::LazyLock<super::figure_cache::Kept<Vec<super::model::OrgBoardRow>>> =
+    std::sync::LazyLock::new(|| super::figure_cache::Kept::new(std::time::Duration::from_secs(30)));
 
 /// The organization board under `root` for a period: computed from every organization's
 /// figures, and for a large tree (a city of 20,000 branches) kept for half a minute.
@@ -824,100 +805,6 @@ pub async fn is_branch(conn: &mut PgConnection, org_id: i64) -> Result<bool, App
     .await?)
 }
 
-/// The member's charts: points a day over the last 30 days, and points by rule this month.
-pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<ChartView>, AppError> {
-    use chrono::Datelike;
-    let t = crate::i18n::use_t();
-    let today = crate::time::day_of(chrono::Utc::now());
-    let days: Vec<chrono::NaiveDate> = (0..30)
-        .rev()
-        .map(|n| today - chrono::Duration::days(n))
-        .collect();
-    let keys: Vec<String> = days.iter().map(|d| format!("d:{d}")).collect();
-    let labels: Vec<String> = days.iter().map(|d| d.format("%m-%d").to_string()).collect();
-    let daily = points_on(conn, user_id, &keys).await?;
-    let month_start = today.with_day(1).unwrap_or(today);
-    let by_rule = points_by_rule(conn, user_id, month_start).await?;
-    let (rule_labels, rule_points): (Vec<String>, Vec<i64>) = by_rule
-        .into_iter()
-        .map(|(code, p)| {
-            let label = crate::points::model::RuleCode::parse(&code)
-                .map(|c| c.label(t).to_owned())
-                .unwrap_or(code);
-            (label, p)
-        })
-        .unzip();
-    Ok(vec![
-        super::charts::line(t.chart_my_days, t.points_col, &labels, &daily, false),
-        super::charts::bars(t.chart_my_rules, t.points_col, &rule_labels, &rule_points),
-    ])
-}
-
-/// A branch's charts: 参学率 over the last 12 weeks, and how its members' points this month
-/// are spread.
-pub async fn branch_charts(
-    conn: &mut PgConnection,
-    org_id: i64,
-) -> Result<Vec<ChartView>, AppError> {
-    use chrono::Datelike;
-    let t = crate::i18n::use_t();
-    let now = chrono::Utc::now();
-    let monday = crate::time::week_start(crate::time::day_of(now));
-    let weeks: Vec<chrono::NaiveDate> = (0..12)
-        .rev()
-        .map(|n| monday - chrono::Duration::days(7 * n))
-        .collect();
-    let keys: Vec<String> = weeks
-        .iter()
-        .map(|d| {
-            let w = d.iso_week();
-            format!("w:{}-W{:02}", w.year(), w.week())
-        })
-        .collect();
-    let labels: Vec<String> = weeks
-        .iter()
-        .map(|d| d.format("%m-%d").to_string())
-        .collect();
-    let (counts, members) = branch_weeks(conn, org_id, &keys).await?;
-    let rates: Vec<i64> = counts
-        .iter()
-        .map(|c| i64::from(super::model::participation(*c, members)))
-        .collect();
-    let month = super::model::Period::Month.key(now);
-    let spread = super::model::distribution(&member_points(conn, org_id, &month).await?);
-    let bucket_labels: Vec<String> = super::model::BUCKETS
-        .iter()
-        .map(|(_, l)| (*l).to_owned())
-        .collect();
-    Ok(vec![
-        super::charts::line(t.chart_branch_weeks, t.participation, &labels, &rates, true),
-        super::charts::bars(
-            t.chart_branch_spread,
-            t.members_col,
-            &bucket_labels,
-            &spread,
-        ),
-    ])
-}
-
-/// The organizations of a board side by side: points per member and 参学率.
-pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> ChartView {
-    let t = crate::i18n::use_t();
-    let labels: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
-    let per_member: Vec<f64> = rows
-        .iter()
-        .map(|r| r.per_member.parse().unwrap_or(0.0))
-        .collect();
-    let rates: Vec<i64> = rows.iter().map(|r| i64::from(r.participation)).collect();
-    super::charts::side_by_side(
-        t.chart_orgs,
-        (t.per_member, t.participation),
-        &labels,
-        &per_member,
-        &rates,
-    )
-}
-
 /// The weights of the rating components.
 pub async fn rating_weights(
     conn: &mut PgConnection,
@@ -1049,7 +936,7 @@ pub async fn ratings(
     conn: &mut PgConnection,
     superior_id: i64,
     period: &str,
-) -> Result<Vec<super::api::RatingRow>, AppError> {
+) -> Result<Vec<super::model::RatingRow>, AppError> {
     let rows = sqlx::query(
         "SELECT r.id, o.name, r.participation, r.per_member, r.meetings, r.records, r.transfers, r.score, r.computed_stars,
                 r.stars, r.status, r.reason
@@ -1062,7 +949,7 @@ pub async fn ratings(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| super::api::RatingRow {
+        .map(|r| super::model::RatingRow {
             id: r.get("id"),
             name: r.get("name"),
             participation: r.get::<Option<i32>, _>("participation").map(|v| v as u32),
@@ -1149,22 +1036,4 @@ pub async fn publish(
         history(conn, *id, "published", *stars, "", by).await?;
     }
     Ok(Some(ids.len() as u64))
-}
-
-/// How many branches got each number of stars.
-pub fn stars_chart(rows: &[super::api::RatingRow]) -> ChartView {
-    let t = crate::i18n::use_t();
-    let levels = [5u8, 4, 3, 2, 0];
-    let labels: Vec<String> = levels
-        .iter()
-        .map(|s| match s {
-            0 => t.stars_rectify.to_owned(),
-            n => t.stars_n.replace("{n}", &n.to_string()),
-        })
-        .collect();
-    let counts: Vec<i64> = levels
-        .iter()
-        .map(|l| rows.iter().filter(|r| r.stars == *l).count() as i64)
-        .collect();
-    super::charts::bars(t.chart_stars, t.members_col_branches, &labels, &counts)
 }

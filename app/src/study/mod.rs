@@ -3,7 +3,9 @@
 //! from heartbeats, which earns time and completion points and study hours.
 
 pub mod api;
-pub mod authoring;
+pub mod editor_pages;
+#[cfg(feature = "ssr")]
+pub mod flow;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;

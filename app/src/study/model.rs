@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Msg;
+use crate::auth::model::{Actor, Role};
+use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,6 +49,15 @@ impl ItemKind {
     /// Watched media (video, audio) rather than read text.
     pub fn is_media(self) -> bool {
         matches!(self, ItemKind::Video | ItemKind::Audio)
+    }
+}
+
+/// The code as stored, for reading it from a row.
+impl TryFrom<String> for ItemKind {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s).ok_or_else(|| format!("bad item kind {s:?}"))
     }
 }
 
@@ -242,6 +252,211 @@ pub fn hours(secs: i64) -> String {
     format!("{:.1}", secs as f64 / 3600.0)
 }
 
+/// An optional id field (a select's value, a hidden input): empty names nothing.
+pub fn parse_optional_id(input: &str) -> Result<Option<i64>, std::num::ParseIntError> {
+    match input.trim() {
+        "" => Ok(None),
+        s => s.parse().map(Some),
+    }
+}
+
+/// The organizations (ltree paths) within which an author may edit content and columns: each
+/// one where they hold a role, with everything under it.
+pub fn editable_roots(actor: &Actor) -> Vec<String> {
+    actor
+        .grants
+        .iter()
+        .filter_map(|g| g.path.as_ref().map(ToString::to_string))
+        .collect()
+}
+
+/// The year's study hours target: higher for those who serve a branch (its secretary or
+/// committee).
+pub fn hours_target(actor: &Actor) -> u32 {
+    let serves_a_branch = actor
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::Secretary | Role::CommitteeMember));
+    crate::points::model::study_hours_target(serves_a_branch)
+}
+
+/// The editor's length field: empty for an article, whose length is estimated from its text.
+pub fn length_field(kind: ItemKind, length_secs: u32) -> String {
+    if kind == ItemKind::Article {
+        String::new()
+    } else {
+        format_length(length_secs)
+    }
+}
+
+/// The item form as typed (`save_item`), one field per input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemForm {
+    /// The item's id; empty for a new item.
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    /// Markdown: an article's text, or a media item's description.
+    pub body: String,
+    pub tags: String,
+    /// An organization's id; empty for the whole platform.
+    pub scope: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub required: Option<String>,
+    pub due_on: String,
+    /// Upload ids of the media file and of the cover (empty: none).
+    pub media: String,
+    pub cover: String,
+    pub length: String,
+    /// A column's id; empty for none.
+    pub column: String,
+    /// A micro-lesson's questions: drawn with this tag (any when empty), this many.
+    pub quiz_tag: String,
+    pub quiz_count: String,
+}
+
+/// What an item form names: the item (`None` for a new one), its kind, scope and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemRefs {
+    pub id: Option<i64>,
+    pub kind: ItemKind,
+    pub scope: Option<i64>,
+    pub column: Option<i64>,
+}
+
+/// An item form's text and settings once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedItem {
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub required: bool,
+    pub due_on: Option<chrono::NaiveDate>,
+    /// The length typed for media; `None` where it is estimated from the text instead.
+    pub length_secs: Option<u32>,
+    /// Questions to draw after a micro-lesson; 0 for other kinds (which clears any).
+    pub quiz_count: i64,
+}
+
+impl ItemForm {
+    /// The ids and kind the form names; `Err` is the field that is not what the page sends
+    /// (a bad request rather than a typing mistake).
+    pub fn refs(&self) -> Result<ItemRefs, &'static str> {
+        let id = parse_optional_id(&self.id).map_err(|_| "id")?;
+        let scope = parse_optional_id(&self.scope).map_err(|_| "scope")?;
+        let column = parse_optional_id(&self.column).map_err(|_| "column")?;
+        let kind = ItemKind::parse(&self.kind).ok_or("kind")?;
+        Ok(ItemRefs {
+            id,
+            kind,
+            scope,
+            column,
+        })
+    }
+
+    /// Every field checked at once for an item of `kind`, every problem reported against
+    /// its field. `has_media`: the media field names an upload (the caller's own, or the
+    /// item's). A video or audio needs its file and length; a micro-lesson may be questions
+    /// alone, and then, like an article, has its length estimated from the text.
+    pub fn check(&self, kind: ItemKind, has_media: bool) -> Result<CheckedItem, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = field_ok(&mut errors, "title", parse_title(&self.title));
+        let body = if kind == ItemKind::Article {
+            parse_body(&self.body)
+        } else {
+            parse_description(&self.body)
+        };
+        let body = field_ok(&mut errors, "body", body);
+        let tags = field_ok(&mut errors, "tags", parse_tags(&self.tags));
+        let due_on = field_ok(&mut errors, "due_on", parse_due_on(&self.due_on));
+        if kind.is_media() && !has_media {
+            errors.push(FieldError::new("media", Msg::MediaMissing));
+        }
+        let estimated = kind == ItemKind::Article || (kind == ItemKind::MicroLesson && !has_media);
+        let length_secs = if estimated {
+            Some(None)
+        } else {
+            field_ok(&mut errors, "length", parse_length(&self.length)).map(Some)
+        };
+        let quiz_count = if kind == ItemKind::MicroLesson {
+            field_ok(
+                &mut errors,
+                "quiz_count",
+                parse_lesson_questions(&self.quiz_count),
+            )
+        } else {
+            Some(0)
+        };
+        match (title, body, tags, due_on, length_secs, quiz_count) {
+            (
+                Some(title),
+                Some(body),
+                Some(tags),
+                Some(due_on),
+                Some(length_secs),
+                Some(quiz_count),
+            ) if errors.is_empty() => Ok(CheckedItem {
+                title,
+                body,
+                tags,
+                required: self.required.is_some(),
+                due_on,
+                length_secs,
+                quiz_count,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The new-column form as typed (`create_column`), one field per input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnForm {
+    pub title: String,
+    pub description: String,
+    /// An organization's id; empty for the whole platform.
+    pub scope: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    pub required: Option<String>,
+    pub due_on: String,
+    /// The cover's upload id; empty for none.
+    pub cover: String,
+}
+
+/// A column's text and settings once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedColumn {
+    pub title: String,
+    pub description: String,
+    pub required: bool,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+impl ColumnForm {
+    /// Every field checked at once, every problem reported against its field; the
+    /// description is optional, at most 500 characters.
+    pub fn check(&self) -> Result<CheckedColumn, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = field_ok(&mut errors, "title", parse_title(&self.title));
+        let description = self.description.trim().to_owned();
+        if description.chars().count() > 500 {
+            errors.push(FieldError::new("description", Msg::TooLong));
+        }
+        let due_on = field_ok(&mut errors, "due_on", parse_due_on(&self.due_on));
+        match (title, due_on) {
+            (Some(title), Some(due_on)) if errors.is_empty() => Ok(CheckedColumn {
+                title,
+                description,
+                required: self.required.is_some(),
+                due_on,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,5 +567,194 @@ mod tests {
         assert_eq!(format_length(750), "12:30");
         assert_eq!(parse_lesson_questions(""), Ok(0));
         assert!(parse_lesson_questions("11").is_err());
+    }
+
+    #[test]
+    fn an_empty_id_field_names_nothing_and_a_word_is_refused() {
+        assert_eq!(parse_optional_id(""), Ok(None));
+        assert_eq!(parse_optional_id(" 42 "), Ok(Some(42)));
+        assert!(parse_optional_id("abc").is_err());
+    }
+
+    fn actor(grants: &[(Role, Option<&str>)]) -> Actor {
+        use crate::auth::model::Grant;
+        use crate::orgs::model::OrgPath;
+        Actor {
+            user_id: 1,
+            grants: grants
+                .iter()
+                .map(|(role, path)| Grant {
+                    role: *role,
+                    path: path.map(|p| OrgPath::parse(p).unwrap()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_author_edits_within_every_organization_where_they_hold_a_role() {
+        let a = actor(&[
+            (Role::PlatformAdmin, None),
+            (Role::Secretary, Some("1.2")),
+            (Role::OrgAdmin, Some("1.3")),
+        ]);
+        assert_eq!(editable_roots(&a), vec!["1.2".to_owned(), "1.3".to_owned()]);
+    }
+
+    #[test]
+    fn those_who_serve_a_branch_have_the_higher_study_hours_target() {
+        assert_eq!(hours_target(&actor(&[])), 32);
+        assert_eq!(hours_target(&actor(&[(Role::OrgAdmin, Some("1"))])), 32);
+        assert_eq!(hours_target(&actor(&[(Role::Secretary, Some("1.2"))])), 56);
+        assert_eq!(
+            hours_target(&actor(&[(Role::CommitteeMember, Some("1.2"))])),
+            56
+        );
+    }
+
+    #[test]
+    fn an_articles_length_field_stays_empty_as_its_length_is_estimated() {
+        assert_eq!(length_field(ItemKind::Article, 600), "");
+        assert_eq!(length_field(ItemKind::Video, 750), "12:30");
+    }
+
+    fn video() -> ItemForm {
+        ItemForm {
+            kind: "video".into(),
+            title: "学习视频".into(),
+            body: "".into(),
+            tags: "党史".into(),
+            required: Some("on".into()),
+            due_on: "2026-12-31".into(),
+            media: "upload".into(),
+            length: "12:30".into(),
+            ..ItemForm::default()
+        }
+    }
+
+    #[test]
+    fn an_item_form_names_its_item_kind_scope_and_column_or_the_field_that_is_no_number() {
+        let refs = ItemForm {
+            id: "7".into(),
+            scope: "".into(),
+            column: "3".into(),
+            ..video()
+        }
+        .refs();
+        assert_eq!(
+            refs,
+            Ok(ItemRefs {
+                id: Some(7),
+                kind: ItemKind::Video,
+                scope: None,
+                column: Some(3),
+            })
+        );
+        let bad_scope = ItemForm {
+            scope: "x".into(),
+            ..video()
+        };
+        assert_eq!(bad_scope.refs(), Err("scope"));
+        let bad_kind = ItemForm {
+            kind: "poem".into(),
+            ..video()
+        };
+        assert_eq!(bad_kind.refs(), Err("kind"));
+    }
+
+    #[test]
+    fn a_video_with_its_file_gives_its_typed_length_and_settings() {
+        let item = video().check(ItemKind::Video, true).unwrap();
+        assert_eq!(item.length_secs, Some(750));
+        assert_eq!(item.tags, vec!["党史".to_owned()]);
+        assert!(item.required);
+        assert_eq!(item.quiz_count, 0);
+    }
+
+    #[test]
+    fn an_item_form_reports_every_bad_field_at_once_and_a_video_without_its_file() {
+        let bad = ItemForm {
+            title: "".into(),
+            due_on: "tomorrow".into(),
+            length: "".into(),
+            ..video()
+        };
+        let fields: Vec<String> = bad
+            .check(ItemKind::Video, false)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["title", "due_on", "media", "length"]);
+    }
+
+    #[test]
+    fn a_micro_lesson_without_a_video_needs_no_length_but_its_question_count_is_checked() {
+        let lesson = ItemForm {
+            kind: "micro_lesson".into(),
+            length: "".into(),
+            quiz_count: "3".into(),
+            ..video()
+        };
+        let item = lesson.check(ItemKind::MicroLesson, false).unwrap();
+        assert_eq!((item.length_secs, item.quiz_count), (None, 3));
+        let with_video = lesson.check(ItemKind::MicroLesson, true).unwrap_err();
+        assert_eq!(with_video[0].field, "length");
+        let too_many = ItemForm {
+            quiz_count: "11".into(),
+            ..lesson
+        };
+        let errors = too_many.check(ItemKind::MicroLesson, false).unwrap_err();
+        assert_eq!(errors[0].field, "quiz_count");
+    }
+
+    #[test]
+    fn an_article_needs_its_text_and_no_length() {
+        let article = ItemForm {
+            kind: "article".into(),
+            body: "正文".into(),
+            length: "not a length".into(),
+            ..video()
+        };
+        assert_eq!(
+            article.check(ItemKind::Article, false).unwrap().length_secs,
+            None
+        );
+        let empty = ItemForm {
+            body: "  ".into(),
+            ..article
+        };
+        assert_eq!(
+            empty.check(ItemKind::Article, false).unwrap_err()[0].field,
+            "body"
+        );
+    }
+
+    #[test]
+    fn a_column_form_reports_a_long_description_and_a_bad_date_together() {
+        let form = ColumnForm {
+            title: "理论学习".into(),
+            description: "  简介  ".into(),
+            required: None,
+            due_on: "".into(),
+            ..ColumnForm::default()
+        };
+        let c = form.check().unwrap();
+        assert_eq!(
+            (c.description.as_str(), c.required, c.due_on),
+            ("简介", false, None)
+        );
+        let bad = ColumnForm {
+            description: "长".repeat(501),
+            due_on: "31/12".into(),
+            ..form
+        };
+        let fields: Vec<String> = bad
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["description", "due_on"]);
     }
 }

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
-use super::api::ItemCard;
 use super::model::{Beat, Clock, ItemKind, credit, is_done, minutes_crossed};
 use crate::error::AppError;
 use crate::points::model::RuleCode;
@@ -121,12 +120,30 @@ pub enum Listing<'a> {
     Suggested(&'a str),
 }
 
+/// An item in a list, with the member's progress through it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ItemCardRow {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub kind: ItemKind,
+    pub title: String,
+    pub length_secs: i32,
+    /// Required by itself or by its column.
+    pub required: bool,
+    /// `YYYY-MM-DD`, its own or its column's.
+    pub due_on: Option<String>,
+    pub tags: Vec<String>,
+    pub credited_secs: i32,
+    pub done: bool,
+    pub cover_url: Option<String>,
+}
+
 pub async fn list(
     conn: &mut PgConnection,
     user_id: i64,
     listing: Listing<'_>,
     limit: i64,
-) -> Result<Vec<ItemCard>, AppError> {
+) -> Result<Vec<ItemCardRow>, AppError> {
     let (filter, order, search) = match listing {
         Listing::Required => (
             "(i.required OR COALESCE(c.required, false))",
@@ -163,7 +180,9 @@ pub async fn list(
          ORDER BY {order} LIMIT $2",
         cover = media_sql("cu"),
     );
-    let mut query = sqlx::query(&sql).bind(user_id).bind(limit);
+    let mut query = sqlx::query_as::<_, ItemCardRow>(&sql)
+        .bind(user_id)
+        .bind(limit);
     if let Some(q) = &search {
         let escaped = q
             .replace('\\', "\\\\")
@@ -176,24 +195,7 @@ pub async fn list(
         Listing::Suggested(day) => query = query.bind(day.to_owned()),
         _ => {}
     }
-    let rows = query.fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ItemCard {
-                id: r.get("id"),
-                kind: ItemKind::parse(r.get("kind"))
-                    .ok_or_else(|| AppError::internal("bad item kind"))?,
-                title: r.get("title"),
-                minutes: (r.get::<i32, _>("length_secs") as u32).div_ceil(60),
-                required: r.get("required"),
-                due_on: r.get("due_on"),
-                tags: r.get("tags"),
-                credited_secs: r.get::<i32, _>("credited_secs") as u32,
-                done: r.get("done"),
-                cover: r.get("cover_url"),
-            })
-        })
-        .collect()
+    Ok(query.fetch_all(conn).await?)
 }
 
 /// What one heartbeat did.
@@ -585,36 +587,6 @@ pub async fn required_progress(
         .collect())
 }
 
-/// Where `actor` may publish: the platform (platform admins, shown with an empty name) and
-/// the organizations they serve, each with everything under it.
-pub async fn publish_scopes(
-    conn: &mut PgConnection,
-    actor: &crate::auth::model::Actor,
-) -> Result<Vec<super::api::ScopeOption>, AppError> {
-    use super::api::ScopeOption;
-    let mut scopes = Vec::new();
-    if actor.is_platform_admin() {
-        scopes.push(ScopeOption {
-            org_id: None,
-            name: String::new(),
-        });
-    }
-    for g in &actor.grants {
-        if let Some(path) = &g.path {
-            let org = crate::orgs::store::org(conn, path.id())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !scopes.iter().any(|s| s.org_id == Some(org.id)) {
-                scopes.push(ScopeOption {
-                    org_id: Some(org.id),
-                    name: org.name,
-                });
-            }
-        }
-    }
-    Ok(scopes)
-}
-
 /// A new column (专栏).
 pub struct NewColumn<'a> {
     pub title: &'a str,
@@ -676,14 +648,26 @@ pub async fn editable_columns(
     Ok(rows.iter().map(|r| (r.get("id"), r.get("title"))).collect())
 }
 
+/// A column a member sees, with how many of its items they may see and have completed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ColumnCardRow {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub required: bool,
+    pub cover_url: Option<String>,
+    pub items: i64,
+    pub done: i64,
+}
+
 /// The columns a member sees (their scope is the member's), with how many of their published
 /// items the member has completed; one column when `only` is given. Empty columns are left out.
 pub async fn visible_columns(
     conn: &mut PgConnection,
     user_id: i64,
     only: Option<i64>,
-) -> Result<Vec<super::api::ColumnCard>, AppError> {
-    let rows = sqlx::query(&format!(
+) -> Result<Vec<ColumnCardRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
         "SELECT c.id, c.title, c.description, c.required, {cover} AS cover_url,
                 count(i.id) AS items, count(p.completed_at) AS done
          FROM study_columns c
@@ -698,19 +682,7 @@ pub async fn visible_columns(
     .bind(user_id)
     .bind(only)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| super::api::ColumnCard {
-            id: r.get("id"),
-            title: r.get("title"),
-            description: r.get("description"),
-            required: r.get("required"),
-            cover: r.get("cover_url"),
-            items: r.get::<i64, _>("items") as u32,
-            done: r.get::<i64, _>("done") as u32,
-        })
-        .collect())
+    .await?)
 }
 
 /// Draws the questions after a micro-lesson from the bank (with `tag`, when given),

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Status, StepKind};
+use super::model::{Status, StepKind, StepState};
 use crate::error::AppError;
 use crate::orgs::model::Tree;
 
@@ -32,16 +32,6 @@ pub struct TransfersHomeView {
     /// 待办, 未办结, 即将办理; `None` for a member who approves nothing.
     pub queue_counts: Option<[usize; 3]>,
     pub sees_overdue: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StepState {
-    Done,
-    Current,
-    Returned,
-    /// Where a rejected or withdrawn transfer stopped.
-    Stopped,
-    Waiting,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +62,46 @@ pub struct LetterView {
     pub void: bool,
     pub expired: bool,
     pub verify_code: String,
+}
+
+#[cfg(feature = "ssr")]
+impl TransferSummary {
+    /// The summary of a transfer as of `today` (days pending, overdue).
+    pub fn of(r: super::store::SummaryRow, today: chrono::NaiveDate) -> Self {
+        use super::model::{Status, days_pending, is_overdue};
+        let open = r.status == Status::Open;
+        TransferSummary {
+            id: r.id,
+            member: r.member,
+            from: r.from_name,
+            to: r.to_name,
+            status: r.status,
+            step: r.step.filter(|_| r.status.is_open()),
+            holder: r.holder,
+            days: if open {
+                days_pending(r.since, today)
+            } else {
+                0
+            },
+            overdue: open && is_overdue(r.since, today),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl LetterView {
+    /// The letter as of `today` (expired or not).
+    pub fn of(l: &super::store::LetterRow, today: chrono::NaiveDate) -> Self {
+        LetterView {
+            number: super::model::letter_number(l.year, l.seq),
+            issuer: l.issuer.clone(),
+            issued_on: l.issued_on.to_string(),
+            valid_until: l.valid_until.to_string(),
+            void: l.void,
+            expired: today > l.valid_until,
+            verify_code: l.verify_code.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,7 +179,7 @@ pub async fn transfers_home() -> Result<TransfersHomeView, AppError> {
     let mine = super::store::of_member(&mut conn, actor.user_id)
         .await?
         .into_iter()
-        .map(|r| super::flow::summary(r, today))
+        .map(|r| TransferSummary::of(r, today))
         .collect();
     let queue_counts = if actor.manages_anything() {
         let q = super::store::queues(&mut conn, &actor).await?;
@@ -193,103 +223,12 @@ pub async fn search_receiving(tree: String, query: String) -> Result<Vec<BranchO
 #[server(endpoint = "start_transfer")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn start_transfer(
-    tree: String,
-    to_org: Option<String>,
-    outside_name: String,
-    outside_address: String,
-    reason: String,
-    dues: String,
-    member: Option<String>,
+    #[server(flatten)] form: super::model::TransferForm,
 ) -> Result<i64, AppError> {
-    use super::model::{Destination, parse_dues_month, parse_text, steps};
     use crate::auth::session;
-    use crate::error::{FieldError, Msg, field_ok};
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let tree = Tree::parse(&tree).ok_or_else(|| AppError::invalid("tree", Msg::Required))?;
-    let user_id = match member.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        None => actor.user_id,
-        Some(m) => m
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid("member", Msg::Required))?,
-    };
-    let from = super::store::current_branch(&mut tx, user_id, tree)
-        .await?
-        .ok_or_else(|| AppError::invalid("tree", Msg::TransferNoBranch))?;
-    let from_chain = super::store::chain(&mut tx, from).await?;
-    if user_id != actor.user_id {
-        let branch = crate::orgs::store::org(&mut tx, from)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !actor.can_manage(&branch.path) {
-            return Err(AppError::Forbidden);
-        }
-    }
-
-    let mut errors: Vec<FieldError> = Vec::new();
-    let reason = field_ok(&mut errors, "reason", parse_text(&reason, true));
-    let dues = field_ok(
-        &mut errors,
-        "dues",
-        parse_dues_month(&dues, super::flow::today()),
-    );
-    // Outside the platform (the choice's value is empty) and no choice at all arrive alike.
-    let to_org = to_org.as_deref().unwrap_or("").trim();
-    let (destination, to_id, outside) = if to_org.is_empty() {
-        let name = outside_name.trim();
-        let address = outside_address.trim();
-        if name.is_empty() || address.is_empty() {
-            errors.push(FieldError::new("to_org", Msg::TransferOutsideName));
-        }
-        if name.chars().count() > 200 || address.chars().count() > 200 {
-            errors.push(FieldError::new("to_org", Msg::TooLong));
-        }
-        (
-            Destination::Outside,
-            None,
-            Some((name.to_owned(), address.to_owned())),
-        )
-    } else {
-        let id: i64 = to_org
-            .parse()
-            .map_err(|_| AppError::invalid("to_org", Msg::TransferNotABranch))?;
-        let org = crate::orgs::store::org(&mut tx, id)
-            .await?
-            .filter(|o| o.tree == tree)
-            .ok_or_else(|| AppError::invalid("to_org", Msg::TransferNotABranch))?;
-        (
-            Destination::Branch(super::store::chain(&mut tx, org.id).await?),
-            Some(org.id),
-            None,
-        )
-    };
-    let steps = match steps(&from_chain, &destination) {
-        Ok(s) => Some(s),
-        Err(msg) => {
-            errors.push(FieldError::new("to_org", msg));
-            None
-        }
-    };
-    let (Some(reason), Some(dues), Some(steps), true) = (reason, dues, steps, errors.is_empty())
-    else {
-        return Err(AppError::Invalid(errors));
-    };
-    let id = super::store::create(
-        &mut tx,
-        &super::store::NewTransfer {
-            user_id,
-            tree,
-            from_org: from,
-            to_org: to_id,
-            outside: outside.as_ref().map(|(n, a)| (n.as_str(), a.as_str())),
-            reason: &reason,
-            dues_paid_to: dues,
-            started_by: actor.user_id,
-        },
-        &steps,
-    )
-    .await?;
-    super::flow::notify_holders(&mut tx, id, &steps[0]).await?;
+    let id = super::flow::start(&mut tx, &actor, &form).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -302,93 +241,73 @@ pub async fn transfer_detail(id: i64) -> Result<TransferView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let t = super::store::transfer(&mut conn, id, false)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let steps = super::store::steps(&mut conn, id).await?;
-    let is_member = t.user_id == actor.user_id;
-    let involved = steps.iter().any(|s| actor.can_manage(&s.holder_path));
-    if !is_member && t.started_by != actor.user_id && !involved {
-        return Err(AppError::NotFound);
+    Ok(super::flow::detail(&mut conn, &actor, id).await?.into())
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::flow::Detail> for TransferView {
+    fn from(d: super::flow::Detail) -> Self {
+        let t = d.transfer;
+        let open = t.status == Status::Open;
+        let steps = &d.steps;
+        TransferView {
+            id: t.id,
+            member: t.member,
+            member_status: t.member_status,
+            tree: t.tree,
+            from: t.from_name,
+            to: t.to_name,
+            outside_address: t.outside_address,
+            reason: t.reason,
+            dues: t.dues_paid_to.format("%Y-%m").to_string(),
+            status: t.status,
+            days: if open {
+                super::model::days_pending(t.step_since, d.today)
+            } else {
+                0
+            },
+            overdue: open && super::model::is_overdue(t.step_since, d.today),
+            created_on: t.created_on,
+            steps: steps
+                .iter()
+                .zip(&d.mine)
+                .enumerate()
+                .map(|(i, (s, mine))| {
+                    let state = super::model::step_state(t.status, i, t.current_step);
+                    StepView {
+                        seq: i as i32,
+                        kind: s.step.kind,
+                        holder: s.holder_name.clone(),
+                        state,
+                        mine: state == StepState::Current && *mine,
+                    }
+                })
+                .collect(),
+            events: d
+                .events
+                .into_iter()
+                .map(|e| EventView {
+                    step: e
+                        .seq
+                        .and_then(|s| steps.get(s as usize))
+                        .map(|s| s.step.kind),
+                    at: e.at,
+                    who: e.actor,
+                    action: e.action,
+                    reason: e.reason,
+                })
+                .collect(),
+            letters: d
+                .letters
+                .iter()
+                .map(|l| LetterView::of(l, d.today))
+                .collect(),
+            is_member: d.is_member,
+            can_withdraw: d.can_withdraw,
+            can_resubmit: d.can_resubmit,
+            can_reissue: d.can_reissue,
+        }
     }
-    let today = super::flow::today();
-    let events = super::store::events(&mut conn, id).await?;
-    let letters = super::store::letters(&mut conn, id).await?;
-    let step_views = steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let state = match (t.status, i.cmp(&t.current_step)) {
-                (_, std::cmp::Ordering::Less) => StepState::Done,
-                (Status::Completed, _) => StepState::Done,
-                (Status::Open, std::cmp::Ordering::Equal) => StepState::Current,
-                (Status::Returned, std::cmp::Ordering::Equal) => StepState::Returned,
-                (Status::Rejected | Status::Withdrawn, std::cmp::Ordering::Equal) => {
-                    StepState::Stopped
-                }
-                _ => StepState::Waiting,
-            };
-            StepView {
-                seq: i as i32,
-                kind: s.step.kind,
-                holder: s.holder_name.clone(),
-                state,
-                mine: state == StepState::Current && super::flow::may_act(&actor, s),
-            }
-        })
-        .collect();
-    let current_kind = steps.get(t.current_step).map(|s| s.step.kind);
-    let letter_issuer = steps
-        .iter()
-        .find(|s| s.step.kind.issues_letter())
-        .filter(|s| super::flow::may_act(&actor, s));
-    let open = t.status == Status::Open;
-    Ok(TransferView {
-        id: t.id,
-        member: t.member.clone(),
-        member_status: t.member_status.clone(),
-        tree: t.tree,
-        from: t.from_name.clone(),
-        to: t.to_name.clone(),
-        outside_address: t.outside_address.clone(),
-        reason: t.reason.clone(),
-        dues: t.dues_paid_to.format("%Y-%m").to_string(),
-        status: t.status,
-        days: if open {
-            super::model::days_pending(t.step_since, today)
-        } else {
-            0
-        },
-        overdue: open && super::model::is_overdue(t.step_since, today),
-        created_on: t.created_on.clone(),
-        steps: step_views,
-        events: events
-            .into_iter()
-            .map(|e| EventView {
-                step: e
-                    .seq
-                    .and_then(|s| steps.get(s as usize))
-                    .map(|s| s.step.kind),
-                at: e.at,
-                who: e.actor,
-                action: e.action,
-                reason: e.reason,
-            })
-            .collect(),
-        letters: letters
-            .iter()
-            .map(|l| super::flow::letter_view(l, today))
-            .collect(),
-        is_member,
-        can_withdraw: (is_member || t.started_by == actor.user_id)
-            && t.status.is_open()
-            && current_kind.is_some_and(|k| k.withdrawable_before()),
-        can_resubmit: is_member && t.status == Status::Returned,
-        can_reissue: open
-            && letter_issuer.is_some()
-            && letters.first().is_some_and(|l| !l.void)
-            && current_kind.is_some_and(|k| k.needs_valid_letter() || k == StepKind::Receipt),
-    })
 }
 
 /// The holder of the current step approves, rejects or returns it. `seq` is the step the
@@ -404,7 +323,7 @@ pub async fn act_on_transfer(
     reason: Option<String>,
     validity: Option<String>,
 ) -> Result<Status, AppError> {
-    use super::model::{Action, letter_usable, next, valid_until};
+    use super::model::Action;
     use crate::auth::session;
     use crate::error::Msg;
     let action =
@@ -413,67 +332,10 @@ pub async fn act_on_transfer(
         .map_err(|m| AppError::invalid("reason", m))?;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let t = super::store::transfer(&mut tx, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let steps = super::store::steps(&mut tx, id).await?;
-    let seq_u = usize::try_from(seq).map_err(|_| AppError::NotFound)?;
-    let step = steps.get(seq_u).ok_or(AppError::NotFound)?;
-    if !super::flow::may_act(&actor, step) {
-        return Err(AppError::Forbidden);
-    }
-    let n = next(
-        t.status,
-        t.current_step,
-        seq_u,
-        steps.len(),
-        action,
-        &reason,
-    )?;
-    let today = super::flow::today();
-    if action == Action::Approve {
-        if step.step.kind.needs_valid_letter() {
-            let letters = super::store::letters(&mut tx, id).await?;
-            let letter = letters
-                .first()
-                .ok_or(AppError::Conflict(Msg::TransferNoLetter))?;
-            letter_usable(today, letter.valid_until, letter.void).map_err(AppError::Conflict)?;
-        }
-        if step.step.kind.issues_letter() {
-            let until = valid_until(today, validity.as_deref().unwrap_or(""))
-                .map_err(|m| AppError::invalid("validity", m))?;
-            super::flow::issue(&mut tx, id, step.step.holder, today, until).await?;
-            super::store::event(&mut tx, id, Some(seq), actor.user_id, "letter", "").await?;
-        }
-        match step.step.kind {
-            StepKind::ReceivingBranch => {
-                let to = crate::orgs::store::org(&mut tx, t.to_org.ok_or(AppError::NotFound)?)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                crate::orgs::store::move_member(&mut tx, t.user_id, &to).await?;
-            }
-            StepKind::Receipt => {
-                crate::orgs::store::leave(&mut tx, t.user_id, t.tree).await?;
-            }
-            _ => {}
-        }
-    }
-    super::store::set_state(&mut tx, id, n.status, n.step).await?;
-    super::store::event(
-        &mut tx,
-        id,
-        Some(seq),
-        actor.user_id,
-        action.as_str(),
-        &reason,
-    )
-    .await?;
-    if n.status == Status::Open {
-        super::flow::notify_holders(&mut tx, id, &steps[n.step].step).await?;
-    }
-    super::flow::notify_member(&mut tx, &t, n.status, n.step).await?;
+    let validity = validity.unwrap_or_default();
+    let status = super::flow::act(&mut tx, &actor, id, seq, action, &reason, &validity).await?;
     tx.commit().await?;
-    Ok(n.status)
+    Ok(status)
 }
 
 /// The member (or whoever started it) withdraws an open transfer before the receiving
@@ -597,7 +459,7 @@ pub async fn transfer_queues() -> Result<QueuesView, AppError> {
     let [todo, in_progress, coming] = super::store::queues(&mut conn, &actor).await?;
     let list = |rows: Vec<super::store::SummaryRow>| -> Vec<TransferSummary> {
         rows.into_iter()
-            .map(|r| super::flow::summary(r, today))
+            .map(|r| TransferSummary::of(r, today))
             .collect()
     };
     Ok(QueuesView {
@@ -661,7 +523,7 @@ pub async fn verify_letter(code: String) -> Result<LetterCheck, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(LetterCheck {
-        letter: super::flow::letter_view(&letter, super::flow::today()),
+        letter: LetterView::of(&letter, super::flow::today()),
         member: t.member,
         from: t.from_name,
         to: t.to_name,

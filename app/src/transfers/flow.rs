@@ -1,48 +1,16 @@
-//! The workflow's server-side pieces shared by the server functions: view conversions,
+//! The transfer workflow's use cases (start, show, act on a step) and the pieces they share:
 //! who may act on a step, letters and notifications.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::api::{LetterView, TransferSummary};
 use super::model::Status;
 use crate::auth::model::Actor;
 use crate::error::AppError;
 
-pub fn summary(r: super::store::SummaryRow, today: NaiveDate) -> TransferSummary {
-    use super::model::{days_pending, is_overdue};
-    let open = r.status == Status::Open;
-    TransferSummary {
-        id: r.id,
-        member: r.member,
-        from: r.from_name,
-        to: r.to_name,
-        status: r.status,
-        step: r.step.filter(|_| r.status.is_open()),
-        holder: r.holder,
-        days: if open {
-            days_pending(r.since, today)
-        } else {
-            0
-        },
-        overdue: open && is_overdue(r.since, today),
-    }
-}
-
+/// Today in Asia/Shanghai, the day transfers count in.
 pub fn today() -> NaiveDate {
     crate::time::day_of(chrono::Utc::now())
-}
-
-pub fn letter_view(l: &super::store::LetterRow, today: NaiveDate) -> LetterView {
-    LetterView {
-        number: super::model::letter_number(l.year, l.seq),
-        issuer: l.issuer.clone(),
-        issued_on: l.issued_on.to_string(),
-        valid_until: l.valid_until.to_string(),
-        void: l.void,
-        expired: today > l.valid_until,
-        verify_code: l.verify_code.clone(),
-    }
 }
 
 /// May the actor act on this step: a branch's secretary and committee for branch steps, the
@@ -61,12 +29,7 @@ pub async fn notify_holders(
     id: i64,
     step: &super::model::Step,
 ) -> Result<(), AppError> {
-    let member: String = sqlx::query_scalar(
-        "SELECT u.display_name FROM transfers t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let member = super::store::member_name(conn, id).await?;
     let users =
         crate::notices::store::holders(conn, step.holder, step.kind.held_by_branch()).await?;
     crate::notices::store::notify(
@@ -115,4 +78,201 @@ pub fn sees_overdue(actor: &Actor) -> bool {
             .grants
             .iter()
             .any(|g| g.role == crate::auth::model::Role::OrgAdmin)
+}
+
+/// Starts a transfer: for oneself, or for a member of a branch the actor manages. The
+/// steps come from the two positions in the tree; the first step's holders are told.
+pub async fn start(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    form: &super::model::TransferForm,
+) -> Result<i64, AppError> {
+    use super::model::{Destination, Target, steps};
+    use crate::error::{FieldError, Msg};
+    let (tree, member) = form.who()?;
+    let user_id = member.unwrap_or(actor.user_id);
+    let from = super::store::current_branch(conn, user_id, tree)
+        .await?
+        .ok_or_else(|| AppError::invalid("tree", Msg::TransferNoBranch))?;
+    let from_chain = super::store::chain(conn, from).await?;
+    if user_id != actor.user_id {
+        let branch = crate::orgs::store::org(conn, from)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_manage(&branch.path) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut checked = form.check(today())?;
+    let destination = match &checked.target {
+        Target::Outside { .. } => Destination::Outside,
+        Target::Branch(id) => {
+            let org = crate::orgs::store::org(conn, *id)
+                .await?
+                .filter(|o| o.tree == tree)
+                .ok_or_else(|| AppError::invalid("to_org", Msg::TransferNotABranch))?;
+            Destination::Branch(super::store::chain(conn, org.id).await?)
+        }
+    };
+    let steps = steps(&from_chain, &destination)
+        .map_err(|msg| checked.errors.push(FieldError::new("to_org", msg)))
+        .ok();
+    let (Some(reason), Some(dues), Some(steps), true) = (
+        checked.reason,
+        checked.dues,
+        steps,
+        checked.errors.is_empty(),
+    ) else {
+        return Err(AppError::Invalid(checked.errors));
+    };
+    let (to_org, outside) = match &checked.target {
+        Target::Branch(id) => (Some(*id), None),
+        Target::Outside { name, address } => (None, Some((name.as_str(), address.as_str()))),
+    };
+    let new = super::store::NewTransfer {
+        user_id,
+        tree,
+        from_org: from,
+        to_org,
+        outside,
+        reason: &reason,
+        dues_paid_to: dues,
+        started_by: actor.user_id,
+    };
+    let id = super::store::create(conn, &new, &steps).await?;
+    notify_holders(conn, id, &steps[0]).await?;
+    Ok(id)
+}
+
+/// A transfer as one viewer sees it: its rows, the steps the viewer may act on, and what
+/// else the viewer may do with it.
+pub struct Detail {
+    pub transfer: super::store::TransferRow,
+    pub steps: Vec<super::store::StepRow>,
+    /// For each step: the viewer holds it.
+    pub mine: Vec<bool>,
+    pub events: Vec<super::store::EventRow>,
+    pub letters: Vec<super::store::LetterRow>,
+    pub today: NaiveDate,
+    pub is_member: bool,
+    pub can_withdraw: bool,
+    pub can_resubmit: bool,
+    pub can_reissue: bool,
+}
+
+/// A transfer for the member, whoever started it, and the holders of its steps (with the
+/// admins above them); anyone else is told it does not exist.
+pub async fn detail(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<Detail, AppError> {
+    use super::model::StepKind;
+    let t = super::store::transfer(conn, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let steps = super::store::steps(conn, id).await?;
+    let is_member = t.user_id == actor.user_id;
+    let involved = steps.iter().any(|s| actor.can_manage(&s.holder_path));
+    if !is_member && t.started_by != actor.user_id && !involved {
+        return Err(AppError::NotFound);
+    }
+    let events = super::store::events(conn, id).await?;
+    let letters = super::store::letters(conn, id).await?;
+    let mine: Vec<bool> = steps.iter().map(|s| may_act(actor, s)).collect();
+    let current_kind = steps.get(t.current_step).map(|s| s.step.kind);
+    let issues_letters = steps
+        .iter()
+        .zip(&mine)
+        .any(|(s, m)| s.step.kind.issues_letter() && *m);
+    let open = t.status == Status::Open;
+    Ok(Detail {
+        can_withdraw: (is_member || t.started_by == actor.user_id)
+            && t.status.is_open()
+            && current_kind.is_some_and(|k| k.withdrawable_before()),
+        can_resubmit: is_member && t.status == Status::Returned,
+        can_reissue: open
+            && issues_letters
+            && letters.first().is_some_and(|l| !l.void)
+            && current_kind.is_some_and(|k| k.needs_valid_letter() || k == StepKind::Receipt),
+        transfer: t,
+        steps,
+        mine,
+        events,
+        letters,
+        today: today(),
+        is_member,
+    })
+}
+
+/// A holder acts on step `seq`: approve, return or reject (with a reason). Approving may
+/// need a valid letter, issue one (valid for `validity` days), move the membership (the
+/// receiving branch) or end it (the receipt); the next holders and the member are told.
+pub async fn act(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    seq: i32,
+    action: super::model::Action,
+    reason: &str,
+    validity: &str,
+) -> Result<super::model::Status, AppError> {
+    use super::model::{Action, next};
+    let t = super::store::transfer(conn, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let steps = super::store::steps(conn, id).await?;
+    let index = usize::try_from(seq).map_err(|_| AppError::NotFound)?;
+    let step = steps.get(index).ok_or(AppError::NotFound)?;
+    if !may_act(actor, step) {
+        return Err(AppError::Forbidden);
+    }
+    let n = next(t.status, t.current_step, index, steps.len(), action, reason)?;
+    if action == Action::Approve {
+        approve(conn, actor, &t, step, seq, validity).await?;
+    }
+    super::store::set_state(conn, id, n.status, n.step).await?;
+    super::store::event(conn, id, Some(seq), actor.user_id, action.as_str(), reason).await?;
+    if n.status == Status::Open {
+        notify_holders(conn, id, &steps[n.step].step).await?;
+    }
+    notify_member(conn, &t, n.status, n.step).await?;
+    Ok(n.status)
+}
+
+/// What approving a step does besides moving on: the letter it needs or issues, and the
+/// membership it moves or ends.
+async fn approve(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    t: &super::store::TransferRow,
+    step: &super::store::StepRow,
+    seq: i32,
+    validity: &str,
+) -> Result<(), AppError> {
+    use super::model::{StepKind, letter_usable, valid_until};
+    use crate::error::Msg;
+    let today = today();
+    if step.step.kind.needs_valid_letter() {
+        let letters = super::store::letters(conn, t.id).await?;
+        let letter = letters
+            .first()
+            .ok_or(AppError::Conflict(Msg::TransferNoLetter))?;
+        letter_usable(today, letter.valid_until, letter.void).map_err(AppError::Conflict)?;
+    }
+    if step.step.kind.issues_letter() {
+        let until = valid_until(today, validity).map_err(|m| AppError::invalid("validity", m))?;
+        issue(conn, t.id, step.step.holder, today, until).await?;
+        super::store::event(conn, t.id, Some(seq), actor.user_id, "letter", "").await?;
+    }
+    match step.step.kind {
+        StepKind::ReceivingBranch => {
+            let to = t.to_org.ok_or(AppError::NotFound)?;
+            let to = crate::orgs::store::org(conn, to)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            crate::orgs::store::move_member(conn, t.user_id, &to).await?;
+        }
+        StepKind::Receipt => {
+            crate::orgs::store::leave(conn, t.user_id, t.tree).await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

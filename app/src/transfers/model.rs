@@ -460,6 +460,121 @@ pub fn parse_text(input: &str, required: bool) -> Result<String, Msg> {
     Ok(s.to_owned())
 }
 
+/// A transfer as the member (or their branch's secretary, for a member) typed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferForm {
+    pub tree: String,
+    /// The receiving branch's id; empty or missing for an organization outside the platform.
+    #[serde(default)]
+    pub to_org: Option<String>,
+    pub outside_name: String,
+    pub outside_address: String,
+    pub reason: String,
+    /// The month the dues are paid up to, `2026-11`.
+    pub dues: String,
+    /// The member a secretary starts the transfer for; missing for oneself.
+    #[serde(default)]
+    pub member: Option<String>,
+}
+
+/// Where a transfer goes, as the form names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Branch(i64),
+    Outside { name: String, address: String },
+}
+
+/// The fields of a transfer form that need nothing but the form: every problem found at
+/// once, the destination to be looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedTransfer {
+    pub errors: Vec<crate::error::FieldError>,
+    pub reason: Option<String>,
+    pub dues: Option<NaiveDate>,
+    pub target: Target,
+}
+
+impl TransferForm {
+    /// The tree, and the member the transfer is for (`None`: the one who asks).
+    pub fn who(&self) -> Result<(crate::orgs::model::Tree, Option<i64>), AppError> {
+        let tree = crate::orgs::model::Tree::parse(&self.tree)
+            .ok_or_else(|| AppError::invalid("tree", Msg::Required))?;
+        let member = match self
+            .member
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            None => None,
+            Some(m) => Some(
+                m.parse::<i64>()
+                    .map_err(|_| AppError::invalid("member", Msg::Required))?,
+            ),
+        };
+        Ok((tree, member))
+    }
+
+    /// The reason, the dues month and the destination; a branch id that is not a number is
+    /// refused at once.
+    pub fn check(&self, today: NaiveDate) -> Result<CheckedTransfer, AppError> {
+        use crate::error::{FieldError, field_ok};
+        let mut errors: Vec<FieldError> = Vec::new();
+        let reason = field_ok(&mut errors, "reason", parse_text(&self.reason, true));
+        let dues = field_ok(&mut errors, "dues", parse_dues_month(&self.dues, today));
+        // Outside the platform (the choice's value is empty) and no choice at all arrive alike.
+        let to_org = self.to_org.as_deref().unwrap_or("").trim();
+        let target = if to_org.is_empty() {
+            let name = self.outside_name.trim();
+            let address = self.outside_address.trim();
+            if name.is_empty() || address.is_empty() {
+                errors.push(FieldError::new("to_org", Msg::TransferOutsideName));
+            }
+            if name.chars().count() > 200 || address.chars().count() > 200 {
+                errors.push(FieldError::new("to_org", Msg::TooLong));
+            }
+            Target::Outside {
+                name: name.to_owned(),
+                address: address.to_owned(),
+            }
+        } else {
+            Target::Branch(
+                to_org
+                    .parse()
+                    .map_err(|_| AppError::invalid("to_org", Msg::TransferNotABranch))?,
+            )
+        };
+        Ok(CheckedTransfer {
+            errors,
+            reason,
+            dues,
+            target,
+        })
+    }
+}
+
+/// Where a step stands in a transfer, as the timeline shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepState {
+    Done,
+    Current,
+    Returned,
+    /// Where a rejected or withdrawn transfer stopped.
+    Stopped,
+    Waiting,
+}
+
+/// The state of step `i` of a transfer whose status is `status` and current step `current`.
+pub fn step_state(status: Status, i: usize, current: usize) -> StepState {
+    use std::cmp::Ordering;
+    match (status, i.cmp(&current)) {
+        (_, Ordering::Less) | (Status::Completed, _) => StepState::Done,
+        (Status::Open, Ordering::Equal) => StepState::Current,
+        (Status::Returned, Ordering::Equal) => StepState::Returned,
+        (Status::Rejected | Status::Withdrawn, Ordering::Equal) => StepState::Stopped,
+        _ => StepState::Waiting,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -754,5 +869,64 @@ mod tests {
     #[test]
     fn letter_numbers_read_by_year_and_sequence() {
         assert_eq!(letter_number(2026, 7), "〔2026〕第0007号");
+    }
+
+    #[test]
+    fn a_transfer_form_reports_every_bad_field_at_once_and_an_outside_target_needs_name_and_address()
+     {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let form = TransferForm {
+            tree: "party".into(),
+            reason: " ".into(),
+            dues: "".into(),
+            ..Default::default()
+        };
+        let c = form.check(today).unwrap();
+        let fields: Vec<&str> = c.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["reason", "dues", "to_org"]);
+        assert!(c.reason.is_none() && c.dues.is_none());
+        let bad_branch = TransferForm {
+            to_org: Some("abc".into()),
+            ..form.clone()
+        };
+        assert!(bad_branch.check(today).is_err());
+        let branch = TransferForm {
+            to_org: Some(" 42 ".into()),
+            ..form
+        };
+        assert_eq!(branch.check(today).unwrap().target, Target::Branch(42));
+    }
+
+    #[test]
+    fn a_transfer_form_names_its_tree_and_member() {
+        let form = TransferForm {
+            tree: "league".into(),
+            member: Some(" 7 ".into()),
+            ..Default::default()
+        };
+        let (tree, member) = form.who().unwrap();
+        assert_eq!(tree, crate::orgs::model::Tree::League);
+        assert_eq!(member, Some(7));
+        let own = TransferForm {
+            member: Some("".into()),
+            ..form.clone()
+        };
+        assert_eq!(own.who().unwrap().1, None);
+        let bad = TransferForm {
+            tree: "x".into(),
+            ..form
+        };
+        assert!(bad.who().is_err());
+    }
+
+    #[test]
+    fn steps_before_the_current_one_are_done_and_a_stopped_transfer_stops_at_its_step() {
+        assert_eq!(step_state(Status::Open, 0, 1), StepState::Done);
+        assert_eq!(step_state(Status::Open, 1, 1), StepState::Current);
+        assert_eq!(step_state(Status::Open, 2, 1), StepState::Waiting);
+        assert_eq!(step_state(Status::Completed, 3, 1), StepState::Done);
+        assert_eq!(step_state(Status::Returned, 1, 1), StepState::Returned);
+        assert_eq!(step_state(Status::Rejected, 1, 1), StepState::Stopped);
+        assert_eq!(step_state(Status::Withdrawn, 2, 1), StepState::Waiting);
     }
 }

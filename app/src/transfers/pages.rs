@@ -7,14 +7,14 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::{
-    ActOnTransfer, ReissueLetter, ResubmitTransfer, StartTransfer, StepState, TransferSummary,
-    TransferView, WithdrawTransfer, overdue_transfers, search_receiving, transfer_detail,
-    transfer_queues, transfers_home, verify_letter,
+    ActOnTransfer, ReissueLetter, ResubmitTransfer, StartTransfer, TransferSummary, TransferView,
+    WithdrawTransfer, overdue_transfers, search_receiving, transfer_detail, transfer_queues,
+    transfers_home, verify_letter,
 };
-use super::model::{DEFAULT_VALIDITY_DAYS, Status};
-use crate::auth::pages::action_error;
+use super::model::{DEFAULT_VALIDITY_DAYS, Status, StepState};
 use crate::i18n::{Strings, use_t};
 use crate::orgs::model::{MemberStatus, Tree};
+use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading};
 
 fn status_class(s: Status) -> &'static str {

@@ -685,3 +685,13 @@ pub async fn handled_in_time_by_branch(
         .map(|(org, (due, in_time))| (org, (due > 0).then(|| in_time * 100 / due)))
         .collect())
 }
+
+/// The display name of the member a transfer moves.
+pub async fn member_name(conn: &mut PgConnection, id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.display_name FROM transfers t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?)
+}

@@ -7,7 +7,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::error::AppError;
+
+mod actions;
+pub mod charts;
 use crate::i18n::{Locale, use_locale, use_t};
+pub use actions::{action_done, action_error};
 
 /// A signed-in page: a title bar on top, the content, the tab bar at the bottom.
 #[component]

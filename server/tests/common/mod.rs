@@ -62,7 +62,7 @@ pub fn settings() -> server::Settings {
             signup_per_ip: 1000,
             window_secs: 900,
         },
-        ballot_key: app::org_life::ballot::BallotKey::from_hex(&"42".repeat(32)),
+        ballot_key: app::org_life::evaluation::ballot::BallotKey::from_hex(&"42".repeat(32)),
         ..Default::default()
     }
 }

@@ -1,0 +1,160 @@
+//! The account use cases, one function each: sign-up, the password check of a sign-in, the
+//! day's sign-in point, a password change, the current user and the 我的 page. The only
+//! place in accounts that sequences store calls or reaches into organizations and points.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use super::model::{Actor, Claim, Login, NewPassword, SignUp, Username};
+use super::session;
+use super::store::{AccountRow, Credentials};
+use crate::error::{AppError, FieldError, Msg};
+use crate::i18n::Locale;
+use crate::orgs::store::{self as orgs, HeldRoleRow, MembershipRow};
+
+/// Who a sign-up made, and where it placed them.
+pub struct Joined {
+    pub user_id: i64,
+    pub org_id: i64,
+}
+
+/// Creates the account of a checked sign-up (its password already hashed, which takes
+/// long enough not to do inside the transaction), uses one admission of its invitation,
+/// places it in the invitation's branch and, for a founding secretary, grants that role.
+/// Nothing is kept unless the caller commits, so that a refused sign-up leaves the code's
+/// use count as it was.
+pub async fn sign_up(
+    conn: &mut PgConnection,
+    input: &SignUp,
+    password_hash: &str,
+    locale: Locale,
+) -> Result<Joined, AppError> {
+    let placement = super::store::use_invitation(conn, &input.code).await?;
+    let user_id = super::store::insert_user(
+        conn,
+        &super::store::NewUser {
+            username: input.username.as_ref().map(Username::as_str),
+            phone: Some(input.phone.as_str()),
+            display_name: &input.display_name,
+            password_hash,
+            locale,
+        },
+    )
+    .await?;
+    orgs::join(conn, user_id, placement.org_id, placement.status).await?;
+    if placement.secretary {
+        let role = super::model::Role::Secretary;
+        orgs::grant_role(conn, user_id, role, Some(placement.org_id), None).await?;
+    }
+    Ok(Joined {
+        user_id,
+        org_id: placement.org_id,
+    })
+}
+
+/// Checks a sign-in's password under the sign-in limits, and counts the failure or clears
+/// the failures before a success. Every refusal answers the same message, and a login that
+/// names nobody takes as long as a wrong password. Takes the pool, not a connection: none
+/// is held while the password is hashed.
+pub async fn check_password(
+    pool: &PgPool,
+    login: &Login,
+    password: String,
+) -> Result<Credentials, AppError> {
+    let mut conn = pool.acquire().await?;
+    let found = super::store::credentials(&mut conn, login).await?;
+    let account = login.account_key(found.as_ref().map(|c| c.user_id));
+    session::limit_sign_in(&mut conn, &account).await?;
+    // No connection held while the password is hashed.
+    drop(conn);
+    let hash = found.as_ref().map(|c| c.password_hash.clone());
+    let right = session::verify_password(password, hash).await?;
+    let mut conn = pool.acquire().await?;
+    let Some(found) = found.filter(|_| right) else {
+        session::count_sign_in_failure(&mut conn, &account).await?;
+        tracing::info!("sign-in refused");
+        return Err(AppError::Invalid(vec![FieldError::form(
+            Msg::BadCredentials,
+        )]));
+    };
+    session::clear_sign_in_failures(&mut conn, &account).await?;
+    Ok(found)
+}
+
+/// The day's sign-in point, once a day (points keeps it idempotent).
+pub async fn signed_in(
+    conn: &mut PgConnection,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    crate::points::store::award_sign_in(conn, user_id, at).await?;
+    Ok(())
+}
+
+/// Changes a user's password after checking the current one, ending every other session of
+/// the account. Returns the account's new session epoch, for this session to keep.
+pub async fn change_password(
+    conn: &mut PgConnection,
+    user_id: i64,
+    current: String,
+    new: &NewPassword,
+) -> Result<i32, AppError> {
+    let stored = super::store::password_hash(conn, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !session::verify_password(current, Some(stored)).await? {
+        return Err(AppError::invalid("current", Msg::WrongCurrentPassword));
+    }
+    let hash = session::hash_password(new.expose().to_owned()).await?;
+    Ok(super::store::set_password_hash(conn, user_id, &hash).await?)
+}
+
+/// The user a live session's claim names, with what they hold and their display name;
+/// `None` when the session is no longer live.
+pub async fn current_user(
+    conn: &mut PgConnection,
+    claim: &Claim,
+) -> Result<Option<(Actor, String)>, AppError> {
+    let Some(actor) = super::store::actor(conn, claim).await? else {
+        return Ok(None);
+    };
+    let display_name = orgs::display_name(conn, actor.user_id).await?;
+    Ok(Some((actor, display_name)))
+}
+
+/// Who a user is, where they belong and what they hold, for the 我的 page.
+pub struct Profile {
+    pub account: AccountRow,
+    /// Each current membership, with the names from the top of its tree down to the
+    /// branch's parent.
+    pub memberships: Vec<(MembershipRow, Vec<String>)>,
+    pub roles: Vec<HeldRoleRow>,
+}
+
+/// The caller's profile. Opening it counts as the day's sign-in, also for a session kept
+/// from yesterday.
+pub async fn my_profile(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<Profile, AppError> {
+    signed_in(conn, actor.user_id, at).await?;
+    let account = super::store::account(conn, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut memberships = Vec::new();
+    for m in orgs::current_memberships(conn, actor.user_id).await? {
+        let above = orgs::ancestors(conn, &m.org.path)
+            .await?
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect();
+        memberships.push((m, above));
+    }
+    let roles = orgs::held_roles(conn, actor.user_id).await?;
+    Ok(Profile {
+        account,
+        memberships,
+        roles,
+    })
+}

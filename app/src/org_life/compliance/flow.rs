@@ -1,0 +1,201 @@
+//! Compliance's use cases on the server: the superior's page of the branches below an
+//! organization, the star rating's organization-life components, and the alerts: each
+//! branch is warned of the items ending within a week that nothing is held or scheduled
+//! for, and the superior's admins are told of the items whose period ended without them.
+//! Each alert goes out once, however many processes run it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+
+use super::model::{
+    Compliance, Counts, compliance, counted, escalations, held_on_time, warnings, worst_first,
+};
+use super::store::{BranchRow, branches, meetings_since, record_alert, records_between};
+use crate::auth::model::Actor;
+use crate::error::AppError;
+use crate::notices::model::{LifeItem, Message};
+use crate::notices::store::{holders, notify};
+use crate::org_life::calendar::model::{DueItem, Requirement};
+use crate::orgs::model::{OrgPath, Tree};
+use crate::orgs::store::Org;
+
+/// How many days back a branch's meetings are read for its compliance and its alerts.
+const LOOK_BACK_DAYS: i64 = 400;
+
+/// The requirements of both trees.
+pub async fn requirements_by_tree(
+    conn: &mut PgConnection,
+) -> Result<HashMap<Tree, Vec<Requirement>>, AppError> {
+    let mut out = HashMap::new();
+    for tree in [Tree::Party, Tree::League] {
+        out.insert(
+            tree,
+            crate::org_life::calendar::store::requirements(conn, tree).await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The superior's page: the organization shown, those the actor oversees, and each
+/// branch below with its compliance, lowest on-time rate first.
+pub struct Overview {
+    pub org: Org,
+    /// The organizations the actor oversees, to switch between: (id, name).
+    pub overseen: Vec<(i64, String)>,
+    pub branches: Vec<(BranchRow, Compliance)>,
+}
+
+/// The branches under an organization the actor administers (`org` 0: the first one), with
+/// their compliance on `today`.
+pub async fn overview(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: i64,
+    today: NaiveDate,
+) -> Result<Overview, AppError> {
+    use crate::auth::model::Role;
+    let mut overseen: Vec<(i64, String)> = vec![];
+    for g in &actor.grants {
+        if let (Role::OrgAdmin, Some(p)) = (g.role, &g.path)
+            && let Some(o) = crate::orgs::store::org(conn, p.id()).await?
+        {
+            overseen.push((o.id, o.name));
+        }
+    }
+    if actor.is_platform_admin() {
+        overseen.extend(super::store::roots(conn).await?);
+    }
+    let org = if org == 0 {
+        overseen.first().map(|o| o.0).ok_or(AppError::Forbidden)?
+    } else {
+        org
+    };
+    let o = crate::auth::session::administered_org(conn, actor, org).await?;
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, Some(&o.path)).await?;
+    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let meetings =
+        meetings_since(conn, &ids, today - chrono::Duration::days(LOOK_BACK_DAYS)).await?;
+    let mut rated: Vec<(BranchRow, Compliance)> = all
+        .into_iter()
+        .map(|b| {
+            let c = compliance(
+                reqs.get(&b.tree).map(Vec::as_slice).unwrap_or(&[]),
+                b.theme_day,
+                meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]),
+                today,
+            );
+            (b, c)
+        })
+        .collect();
+    worst_first(&mut rated, |(_, c)| c.rate(), |(b, _)| b.name.as_str());
+    Ok(Overview {
+        org: o,
+        overseen,
+        branches: rated,
+    })
+}
+
+/// Sends today's warnings and escalations; returns how many of each went out now.
+pub async fn run_alerts(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+) -> Result<(usize, usize), AppError> {
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, None).await?;
+    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let meetings =
+        meetings_since(conn, &ids, today - chrono::Duration::days(LOOK_BACK_DAYS)).await?;
+    let (mut warned, mut escalated) = (0, 0);
+    let none = vec![];
+    for b in &all {
+        let reqs = reqs.get(&b.tree).unwrap_or(&none);
+        let meetings = meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]);
+        let item = |i: &DueItem| LifeItem {
+            kind: i.kind,
+            tree: b.tree,
+            start: i.span.start,
+            end: i.span.end,
+        };
+        let key = |i: &DueItem, stage: &str| {
+            format!("life:{}:{}:{}:{stage}", b.id, i.kind.as_str(), i.span.start)
+        };
+        let scheduled = counted(meetings, Counts::Scheduled);
+        for due in warnings(reqs, b.theme_day, &scheduled, today) {
+            if record_alert(conn, b.id, &due, "warned").await? {
+                let to = holders(conn, b.id, true).await?;
+                let message = Message::LifeWarning {
+                    org: b.name.clone(),
+                    item: item(&due),
+                };
+                let link = format!("/orglife?org={}", b.id);
+                notify(conn, &to, &message, &link, &key(&due, "warned")).await?;
+                warned += 1;
+            }
+        }
+        let Some(parent) = b.parent_id else { continue };
+        for due in escalations(reqs, b.theme_day, &counted(meetings, Counts::Held), today) {
+            if record_alert(conn, b.id, &due, "escalated").await? {
+                let to = holders(conn, parent, false).await?;
+                let message = Message::LifeEscalation {
+                    org: b.name.clone(),
+                    item: item(&due),
+                };
+                notify(
+                    conn,
+                    &to,
+                    &message,
+                    "/orglife/compliance",
+                    &key(&due, "escalated"),
+                )
+                .await?;
+                escalated += 1;
+            }
+        }
+    }
+    Ok((warned, escalated))
+}
+
+/// The star rating's organization-life components of each branch under `under` for a
+/// rating period (`from` included, `until` excluded): meetings held on time and records
+/// accepted, in percent; none where nothing fell due or nothing was held.
+pub async fn life_components(
+    conn: &mut PgConnection,
+    under: &OrgPath,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<HashMap<i64, (Option<u32>, Option<u32>)>, AppError> {
+    let today = crate::time::day_of(chrono::Utc::now());
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, Some(under)).await?;
+    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let meetings = meetings_since(conn, &ids, from).await?;
+    let records = records_between(conn, &ids, from, until).await?;
+    let percent = |part: i64, whole: i64| (whole > 0).then(|| (part * 100 / whole) as u32);
+    Ok(all
+        .iter()
+        .map(|b| {
+            let (due, on_time) = held_on_time(
+                reqs.get(&b.tree).map(Vec::as_slice).unwrap_or(&[]),
+                b.theme_day,
+                &counted(
+                    meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]),
+                    Counts::Accepted,
+                ),
+                from,
+                until,
+                today,
+            );
+            let (held, accepted) = records.get(&b.id).copied().unwrap_or((0, 0));
+            (
+                b.id,
+                (
+                    percent(i64::from(on_time), i64::from(due)),
+                    percent(accepted, held),
+                ),
+            )
+        })
+        .collect())
+}
