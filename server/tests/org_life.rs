@@ -1875,3 +1875,43 @@ async fn two_companies_may_book_rooms_of_the_same_name_at_once(pool: PgPool) {
     .await;
     refused(s, &v, "MeetingRoomTaken");
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_feed_address_asked_for_twice_at_once_is_made_once_and_given_to_both(pool: PgPool) {
+    // The first visit to 组织生活 asks for the address twice at once (the page's server
+    // render and the browser): the second must wait for the first and answer its secret.
+    world(&pool).await;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let first = "a".repeat(32);
+    let mut making = pool.begin().await.unwrap();
+    sqlx::query("INSERT INTO calendar_feeds (user_id, secret) VALUES ($1, $2)")
+        .bind(user)
+        .bind(&first)
+        .execute(&mut *making)
+        .await
+        .unwrap();
+    let other = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut c = pool.acquire().await.unwrap();
+            app::org_life::calendar::store::feed_secret(&mut c, user, false).await
+        })
+    };
+    // The second request is now waiting on the first one's row.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    making.commit().await.unwrap();
+    let got = other
+        .await
+        .unwrap()
+        .expect("the second request gets the address");
+    assert_eq!(got, first);
+    let feeds: i64 = sqlx::query_scalar("SELECT count(*) FROM calendar_feeds WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(feeds, 1);
+}

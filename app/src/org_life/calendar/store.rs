@@ -147,11 +147,22 @@ pub async fn feed_secret(
              ON CONFLICT (user_id) DO NOTHING RETURNING secret)
          SELECT secret FROM made UNION ALL SELECT secret FROM calendar_feeds WHERE user_id = $1"
     };
-    Ok(sqlx::query_scalar(sql)
+    let made: Option<String> = sqlx::query_scalar(sql)
         .bind(user_id)
         .bind(&fresh)
-        .fetch_one(conn)
-        .await?)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match made {
+        Some(secret) => Ok(secret),
+        // Another request made it at the same time: the insert waited for it and did
+        // nothing, and the statement's snapshot was taken before it; a new statement sees it.
+        None => Ok(
+            sqlx::query_scalar("SELECT secret FROM calendar_feeds WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_one(conn)
+                .await?,
+        ),
+    }
 }
 
 /// The meetings of the member whose feed secret this is: from 90 days ago on.
