@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use server::{BoxError, Settings, demo, migrate, pool_options, router};
 use tracing_subscriber::EnvFilter;
@@ -137,7 +138,13 @@ async fn main() -> Result<(), BoxError> {
     let app = router(pool.clone(), options, settings);
     server::jobs::spawn(pool.clone(), jobs);
 
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    // Responses are written in pieces (headers, then the body): without TCP_NODELAY the
+    // second piece waits for the client's delayed ACK, some 40 ms a response.
+    let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("cannot set TCP_NODELAY: {e}");
+        }
+    });
     tracing::info!("listening on http://{addr}");
     axum::serve(
         listener,
