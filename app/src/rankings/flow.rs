@@ -81,7 +81,7 @@ pub async fn branch_charts(
     Ok(vec![
         crate::ui::charts::options::line(
             t.chart_branch_weeks,
-            t.participation,
+            t.component_participation,
             &labels,
             &rates,
             true,
@@ -106,7 +106,7 @@ pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> ChartView {
     let rates: Vec<i64> = rows.iter().map(|r| i64::from(r.participation)).collect();
     crate::ui::charts::options::side_by_side(
         t.chart_orgs,
-        (t.per_member, t.participation),
+        (t.per_member, t.component_participation),
         &labels,
         &per_member,
         &rates,

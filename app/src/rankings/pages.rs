@@ -218,7 +218,7 @@ fn OrgBoard(v: OrgBoardView) -> impl IntoView {
                                 <th>{t.rank}</th>
                                 <th>{t.org_col}</th>
                                 <th class="num">{t.per_member}</th>
-                                <th class="num">{t.participation}</th>
+                                <th class="num">{t.component_participation}</th>
                             </tr>
                         </thead>
                         <tbody>

@@ -251,7 +251,7 @@ pub fn FoundingQueuePage() -> impl IntoView {
                             _ => r.mine,
                         }).collect();
                         view! {
-                            <nav class="tabs" aria-label=t.founding_queue_title>
+                            <nav class="segmented" aria-label=t.founding_queue_title>
                                 {tabs.into_iter().map(|(key, label, n)| view! {
                                     <a href=format!("/league/review?tab={key}") aria-current=if current == key { "page" } else { "false" }>
                                         {format!("{label} {n}")}

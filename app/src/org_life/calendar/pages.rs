@@ -29,7 +29,7 @@ pub fn LifeCalendarPage() -> impl IntoView {
         |(org, month)| life_calendar(org, month),
     );
     view! {
-        <AppLayout title=t.life_title back="/me">
+        <AppLayout title=t.life_title>
             <Suspense fallback=Loading>
                 {move || cal.get().map(|r| match r {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),

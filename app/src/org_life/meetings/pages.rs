@@ -198,7 +198,11 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
         .replace("{present}", &v.present_count.to_string())
         .replace("{leave}", &v.leave_count.to_string());
     let show_record = v.organizer || v.superior || !v.record.minutes.is_empty();
+    // While check-in is open the organizer's screen is for showing the code: it comes first,
+    // above the fold, not under the organizer's own check-in form.
+    let code_first = v.organizer && v.window == CheckInWindow::Open;
     view! {
+        {code_first.then(|| view! { <CodePanel id=v.id /> })}
         <section class="card">
             <h2>{v.title.clone()}</h2>
             <p class="muted small">{format!("{} · {}", v.kind.label(v.tree, t), v.org_name)}</p>
@@ -215,7 +219,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
         </section>
         {v.can_change.then(|| view! { <ChangeForm v=v.clone() actions /> })}
         {v.expected.then(|| view! { <MyAttendance v=v.clone() actions /> })}
-        {(v.organizer && v.window != CheckInWindow::Closed).then(|| view! { <CodePanel id=v.id /> })}
+        {(v.organizer && v.window == CheckInWindow::TooEarly).then(|| view! { <CodePanel id=v.id /> })}
         {(v.organizer || v.superior).then(|| view! { <Attendees v=v.clone() actions /> })}
         {show_record.then(|| view! {
             <RecordCard
