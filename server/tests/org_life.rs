@@ -488,6 +488,9 @@ async fn only_the_organizer_sees_the_code_and_a_member_checks_in_once_for_the_po
         (v["checked_in"].as_bool(), v["present_count"].as_i64()),
         (Some(true), Some(1))
     );
+    // The points history names the meeting, not "meeting #id".
+    let (_, ledger) = call(&mut member, "my_ledger", &[]).await;
+    assert_eq!(ledger["rows"][0]["source_title"], v["title"], "{ledger}");
 
     // Outside the window: too early.
     let later = meeting_at(&pool, &mut secretary, w.branch_a, 90).await;
@@ -999,6 +1002,18 @@ async fn a_notice_reaches_the_subtree_and_acknowledging_in_time_pays_once(pool: 
     .await
     .unwrap();
     assert_eq!(points, 1);
+    // The points history names the notice, not "notice #id".
+    let title: String = sqlx::query_scalar("SELECT title FROM org_notices WHERE id::text = $1")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (_, ledger) = call(&mut member, "my_ledger", &[]).await;
+    assert_eq!(
+        ledger["rows"][0]["source_title"],
+        title.as_str(),
+        "{ledger}"
+    );
 
     // The sender sees who has and who has not acknowledged.
     let (_, v) = call(&mut admin, "notice_detail", &[("id", &id)]).await;

@@ -354,6 +354,8 @@ pub async fn ledger_page(
                 CASE l.source_kind
                     WHEN 'study_item' THEN (SELECT title FROM study_items WHERE id::text = l.source_id)
                     WHEN 'special_quiz' THEN (SELECT title FROM quiz_sets WHERE id::text = l.source_id)
+                    WHEN 'meeting' THEN (SELECT title FROM meetings WHERE id::text = l.source_id)
+                    WHEN 'notice' THEN (SELECT title FROM org_notices WHERE id::text = l.source_id)
                 END AS source_title,
                 to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
          FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
