@@ -188,9 +188,21 @@ pub async fn page_gate(session: Session, req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let path = req.uri().path();
-    let protected = ["/me", "/study", "/points", "/rankings", "/admin", "/media"]
-        .iter()
-        .any(|p| is_under(path, p));
+    // A letter's verification page is for anyone holding the letter, inside or outside.
+    let public = is_under(path, "/transfers/verify");
+    let protected = [
+        "/me",
+        "/study",
+        "/points",
+        "/rankings",
+        "/orglife",
+        "/transfers",
+        "/admin",
+        "/media",
+    ]
+    .iter()
+    .any(|p| is_under(path, p))
+        && !public;
     let auth_page = path == "/signin" || path == "/signup";
     if !protected && !auth_page {
         return next.run(req).await;

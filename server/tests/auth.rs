@@ -653,3 +653,25 @@ async fn every_answer_forbids_the_powerful_browser_features_and_other_windows(po
         assert_eq!(r.headers["cross-origin-opener-policy"], "same-origin");
     }
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn signed_out_pages_of_transfers_and_organization_life_go_to_sign_in_but_letter_checks_do_not(
+    pool: PgPool,
+) {
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    for path in ["/transfers/5", "/orglife"] {
+        let page = c.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(
+            page.headers[header::LOCATION],
+            format!("/signin?next={path}").as_str()
+        );
+    }
+    let verify = c.get("/transfers/verify").await;
+    assert_ne!(
+        verify.status,
+        StatusCode::SEE_OTHER,
+        "anyone may check a letter"
+    );
+}
