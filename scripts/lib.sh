@@ -11,7 +11,8 @@ log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # The wasm target, cargo-leptos, wasm-bindgen at the version in Cargo.lock, and
-# wasm-opt from npm: each installed only when missing.
+# wasm-opt and esbuild from npm (esbuild bundles the parts of ECharts the charts use):
+# each installed only when missing.
 ensure_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     log "adding the wasm32 target"
@@ -27,14 +28,19 @@ ensure_build_tools() {
     log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
     cargo install wasm-bindgen-cli --version "$wbg"
   fi
-  if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] || [ ! -f "$ROOT/scripts/node_modules/echarts/dist/echarts.min.js" ]; then
-    log "installing wasm-opt (binaryen) and ECharts from npm"
+  if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/scripts/node_modules/.bin/esbuild" ] \
+    || [ ! -d "$ROOT/scripts/node_modules/echarts" ]; then
+    log "installing wasm-opt (binaryen), esbuild and ECharts from npm"
     (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  # ECharts is served from our own origin; cargo-leptos copies public/ into the site.
-  if ! cmp -s "$ROOT/scripts/node_modules/echarts/dist/echarts.min.js" "$ROOT/public/vendor/echarts.min.js"; then
+  # ECharts is served from our own origin, only the parts the charts use (see
+  # scripts/echarts-entry.mjs); cargo-leptos copies public/ into the site.
+  local charts="$ROOT/public/vendor/echarts.min.js"
+  if [ ! -f "$charts" ] || [ "$ROOT/scripts/echarts-entry.mjs" -nt "$charts" ] \
+    || [ "$ROOT/scripts/package-lock.json" -nt "$charts" ]; then
     mkdir -p "$ROOT/public/vendor"
-    cp "$ROOT/scripts/node_modules/echarts/dist/echarts.min.js" "$ROOT/public/vendor/echarts.min.js"
+    "$ROOT/scripts/node_modules/.bin/esbuild" "$ROOT/scripts/echarts-entry.mjs" --bundle --minify \
+      --format=iife --target=es2019 --legal-comments=none --log-level=warning --outfile="$charts"
   fi
 }
 

@@ -1,0 +1,29 @@
+// The first load of a member's pages on a phone: the code the browser downloads (WebAssembly
+// and scripts, brotli as served) stays within the budget, so that no change grows it
+// unseen. The budget only comes down: the goal is 250 kB (see bench/wasm-size).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, phone, signIn, BASE } from './helpers.mjs';
+import { memberFirstLoads, kB } from '../first-load.mjs';
+
+// kB, brotli: the largest member page today (排行: the bundle and the charts, 868.7 kB) with a
+// little room for rounding. Lower it when a change makes the pages lighter.
+const BUDGET_KB = 880;
+const SITE_ROOT = process.env.SITE_ROOT;
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('a member page downloads no more code than the budget on its first load', { skip: !SITE_ROOT && 'SITE_ROOT is not set' }, async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'member');
+  const loads = await memberFirstLoads(context, BASE, SITE_ROOT);
+  for (const load of loads) {
+    console.log(`${load.name} ${load.path}: ${kB(load.br)} kB brotli (${load.files.map((f) => f.path).join(', ')})`);
+    assert.deepEqual(load.errors, [], `${load.path} failed in the browser`);
+    assert.ok(load.files.some((f) => f.path.endsWith('.wasm')), `${load.path} fetched no WebAssembly`);
+    assert.ok(load.br <= BUDGET_KB * 1024, `${load.name} (${load.path}) downloads ${kB(load.br)} kB of code, over the budget of ${BUDGET_KB} kB`);
+  }
+  await context.close();
+});
