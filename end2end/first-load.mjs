@@ -41,10 +41,15 @@ export async function firstLoad(context, base, siteRoot, path) {
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(base + path);
-  await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
-  if (await page.locator('[data-chart]').count()) {
-    await page.waitForSelector('[data-chart][data-drawn]', { timeout: 30_000 });
+  try {
+    await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
+    if (await page.locator('[data-chart]').count()) {
+      await page.waitForSelector('[data-chart][data-drawn]', { timeout: 30_000 });
+    }
+  } catch (e) {
+    errors.push(`${path} did not hydrate or draw its charts: ${e.message.split('\n')[0]}`);
   }
   await page.close();
   const files = [...fetched].sort().map((f) => ({ path: f, ...brotliSize(siteRoot + f) }));

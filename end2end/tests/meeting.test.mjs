@@ -4,6 +4,7 @@
 // back with a reason, and the member's calendar feed (.ics) carries the meeting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { BASE, launch, phone, signIn, go, shot, hydrated, assertNoSidewaysScroll } from './helpers.mjs';
 
 let browser;
@@ -12,6 +13,13 @@ after(async () => { await browser?.close(); });
 
 // A moment as the form's datetime-local wants it, in Asia/Shanghai.
 const shanghai = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
+// Moves a meeting's start to a minute ago (an hour long), in the portal's database.
+function startNow(id) {
+  const url = process.env.E2E_DATABASE_URL;
+  assert.ok(url, 'E2E_DATABASE_URL is not set');
+  execFileSync('psql', [url, '-qAtc',
+    `UPDATE meetings SET starts_at = now() - interval '1 minute', ends_at = now() + interval '59 minutes' WHERE id = ${id}`]);
+}
 const sleepUntil = async (ms) => { const d = ms - Date.now(); if (d > 0) await new Promise((r) => setTimeout(r, d)); };
 
 test('a secretary, two members and the superior go through a meeting with leave, check-in, minutes and review', async () => {
@@ -100,7 +108,12 @@ test('a secretary, two members and the superior go through a meeting with leave,
     await shot(member.page, 'meeting-checked-in');
     await sec.page.getByText('已签到 1 / 应到').waitFor({ timeout: 10_000 });
 
-    // The secretary writes the minutes, saves and submits them.
+    // Minutes wait for the start: before it the record cannot be written. Then the clock
+    // moves on (the meeting's start is put a minute back in the database, as twenty minutes
+    // of waiting would) and the secretary writes the minutes, saves and submits them.
+    await sec.page.getByText('会议开始后才能登记出席和填写纪要').waitFor();
+    assert.equal(await sec.page.locator('#f-minutes').count(), 0, 'minutes open before the start');
+    startNow(Number(meeting.split('/').pop()));
     await sec.page.reload();
     await hydrated(sec.page);
     await sec.page.fill('#f-minutes', '学习了党章第三章；大家交流了本季度的学习体会。');
@@ -110,11 +123,21 @@ test('a secretary, two members and the superior go through a meeting with leave,
     await sec.page.getByRole('button', { name: '提交上级审阅' }).click();
     await sec.page.getByText('待审阅').waitFor();
 
-    // The company committee's admin sends it back with a reason.
+    // 研发党总支 above the branch has no admin of its own: the record waits on the company
+    // committee's compliance page, and its admin opens it from there and sends it back
+    // with a reason.
     const boss = await phone(browser);
     pages.push(['superior', boss.page]);
     await signIn(boss.page, 'orgadmin');
-    await go(boss.page, meeting);
+    await go(boss.page, '/orglife/compliance');
+    const waiting = boss.page.getByTestId('compliance-waiting');
+    await waiting.getByText(/今天提交/).first().waitFor();
+    await shot(boss.page, 'orglife-compliance-waiting');
+    await Promise.all([
+      boss.page.waitForURL('**' + meeting),
+      waiting.getByRole('link', { name: new RegExp(title) }).first().click(),
+    ]);
+    await hydrated(boss.page);
     await boss.page.getByRole('button', { name: '退回修改' }).click();
     await boss.page.getByText('退回请写明理由').waitFor();
     await boss.page.fill('#f-return-reason', '请补充每位党员的发言要点');

@@ -131,3 +131,21 @@ test('a member watches the demo video until it counts, then answers the micro-le
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('with JavaScript off an article says its time is not counted and a quiz cannot look sendable', async () => {
+  const { context, page } = await phone(browser, { javaScriptEnabled: false });
+  await signIn(page, 'member', undefined, { js: false });
+  await go(page, '/study', { js: false });
+  const href = await page.locator('a[href^="/study/"]').evaluateAll((links) =>
+    links.map((a) => a.getAttribute('href')).find((h) => /^\/study\/\d+$/.test(h)));
+  // The notes sit in <noscript>, which Playwright's text search skips: read the page.
+  await go(page, href, { js: false });
+  assert.match(await page.content(), /<noscript><p class="alert error">学习计时需要启用 JavaScript/);
+  await shot(page, 'article-nojs');
+  await go(page, '/study/quiz/daily', { js: false });
+  assert.match(await page.content(), /<noscript><p class="alert error">答题需要启用 JavaScript/);
+  const send = page.getByRole('button', { name: /交卷/ });
+  assert.ok(await send.isDisabled(), 'the 交卷 button looks active without JavaScript');
+  await shot(page, 'quiz-nojs');
+  await context.close();
+});

@@ -47,6 +47,10 @@ test('a member moves to another company and three approvers take it through', as
   await hydrated(page);
   const url = page.url();
   await page.getByText('转出支部确认').waitFor();
+  // Whoever can act on the waiting step is named, and the member may remind them once a day.
+  assert.match(await page.getByTestId('transfer-acting').innerText(), /^可办理：\S/);
+  await page.getByRole('button', { name: '提醒办理人' }).click();
+  await page.getByTestId('transfer-reminded').waitFor();
   await assertNoSidewaysScroll(page, assert);
   await shot(page, 'transfer-started');
   assert.deepEqual(page.errors, []);

@@ -28,7 +28,6 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::PostgresStore;
 
@@ -158,15 +157,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         ));
 
     let trust = security::TrustProxy(settings.trust_proxy);
-    // The bundle, compressed ahead of time when the release build made .br/.gz files,
-    // revalidated on every load (the file names carry no hash).
-    let pkg = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
-    let pkg = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-cache"),
-        ))
-        .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip());
+    let pkg = pkg_service(&leptos_options);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/uploads", axum::routing::post(uploads::upload))
@@ -192,6 +183,60 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         .layer(from_fn(security::request_id))
         .layer(from_fn_with_state(trust, add_trust))
         .with_state(state)
+}
+
+/// The bundle, compressed ahead of time when the release build made .br/.gz files. Files
+/// whose names carry their content's hash (the build's hash file lists them) never change:
+/// phones keep them for a year without asking again. Anything else is revalidated.
+fn pkg_service(options: &LeptosOptions) -> axum::routing::MethodRouter {
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let hashed = std::sync::Arc::new(hashed_files(options));
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    axum::routing::get_service(files).layer(axum::middleware::map_response_with_state(
+        hashed,
+        |State(hashed): State<std::sync::Arc<Vec<String>>>,
+         axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+         mut res: axum::response::Response| async move {
+            let name = uri.path().rsplit('/').next().unwrap_or_default();
+            let value = if res.status().is_success() && hashed.iter().any(|h| h == name) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            res.headers_mut().insert(
+                http::header::CACHE_CONTROL,
+                http::HeaderValue::from_static(value),
+            );
+            res
+        },
+    ))
+}
+
+/// The bundle's file names with their hash (`qnej.<hash>.wasm`), from the hash file the build
+/// writes beside the server binary when `LEPTOS_HASH_FILES` is on; none otherwise.
+fn hashed_files(options: &LeptosOptions) -> Vec<String> {
+    if !options.hash_files {
+        return vec![];
+    }
+    let path = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)));
+    let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
+        tracing::warn!("LEPTOS_HASH_FILES is on but the hash file cannot be read");
+        return vec![];
+    };
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter_map(|(kind, hash)| {
+            let ext = match kind.trim() {
+                "js" => "js",
+                "wasm" => "wasm",
+                "css" => "css",
+                _ => return None,
+            };
+            Some(format!("{}.{}.{ext}", options.output_name, hash.trim()))
+        })
+        .collect()
 }
 
 async fn add_trust(

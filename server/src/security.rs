@@ -167,6 +167,16 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         "cross-origin-resource-policy",
         HeaderValue::from_static("same-origin"),
     );
+    // Pages are asked for again on every visit, so that a new release (whose bundle has new
+    // file names) reaches every phone at once; the bundle itself is cached (see `pkg`).
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        h.entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-cache"));
+    }
     h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",

@@ -519,6 +519,19 @@ async fn only_the_organizer_sees_the_code_and_a_member_checks_in_once_for_the_po
         .await
         .unwrap();
     let who = secretary_id.to_string();
+    // Only once the meeting has started, though check-in is already open.
+    let (s, v) = call(
+        &mut secretary,
+        "mark_attendance",
+        &[("meeting", &m), ("member", &who), ("reason", "忘带手机")],
+    )
+    .await;
+    refused(s, &v, "NotYetHeld");
+    sqlx::query("UPDATE meetings SET starts_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
     let (s, v) = call(
         &mut secretary,
         "mark_attendance",
@@ -1929,4 +1942,134 @@ async fn a_feed_address_asked_for_twice_at_once_is_made_once_and_given_to_both(p
         .await
         .unwrap();
     assert_eq!(feeds, 1);
+}
+
+/// An organization of `kind` under `parent`; a branch gets the world's `secretary` as its
+/// secretary and one member.
+async fn org_under(pool: &PgPool, parent: i64, name: &str, kind: app::orgs::model::OrgKind) -> i64 {
+    use app::orgs::model::Tree;
+    use app::orgs::store::{NewOrg, create_org, grant_role, org};
+    let mut c = pool.acquire().await.unwrap();
+    let top = org(&mut c, parent).await.unwrap().unwrap();
+    let id = create_org(
+        &mut c,
+        &NewOrg {
+            tree: Tree::Party,
+            kind,
+            name,
+            parent: Some(&top),
+            enterprise_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    if kind == app::orgs::model::OrgKind::Branch {
+        let secretary: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary'")
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+        grant_role(
+            &mut c,
+            secretary,
+            app::auth::model::Role::Secretary,
+            Some(id),
+            None,
+        )
+        .await
+        .unwrap();
+        let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+            .await
+            .unwrap();
+        let member =
+            common::add_user(&mut c, &hash, &format!("m{id}"), &format!("1370000{id:04}")).await;
+        app::orgs::store::join(&mut c, member, id, app::orgs::model::MemberStatus::Full)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn minutes_go_to_the_nearest_organization_above_where_someone_can_review_them(pool: PgPool) {
+    use app::orgs::model::OrgKind;
+    let w = world(&pool).await;
+    // 研发党总支 has no admin of its own: its branch's minutes go to the committee's admin,
+    // and wait on the committee's compliance page until they are reviewed.
+    let general = org_under(&pool, w.committee, "研发党总支", OrgKind::GeneralBranch).await;
+    let branch = org_under(&pool, general, "算法党支部", OrgKind::Branch).await;
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let id = meeting_at(&pool, &mut secretary, branch, -30).await;
+    let m = id.to_string();
+    let (s, v) = save(&mut secretary, &m, "0", "学习了党章。", "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = submit(&mut secretary, &m, "1").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        common::notifications(&pool, "orgadmin", "record_submitted").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "admin", "record_submitted").await,
+        0,
+        "the platform admins are asked only when nobody on the way up can act"
+    );
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let (s, v) = call(&mut admin, "life_compliance", &[("org", "0")]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let waiting = v["waiting"].as_array().unwrap();
+    assert_eq!(waiting.len(), 1, "{v}");
+    assert_eq!(waiting[0]["meeting_id"], id);
+    assert_eq!(waiting[0]["branch"], "算法党支部");
+    assert_eq!(waiting[0]["days"], 0);
+    let (s, v) = review(&mut admin, &m, true, "").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = call(&mut admin, "life_compliance", &[("org", "0")]).await;
+    assert_eq!(v["waiting"].as_array().unwrap().len(), 0, "{v}");
+
+    // A company committee with no admin anywhere above its branch: the platform admins.
+    let lone = {
+        use app::orgs::model::Tree;
+        use app::orgs::store::{NewOrg, create_org};
+        let mut c = pool.acquire().await.unwrap();
+        create_org(
+            &mut c,
+            &NewOrg {
+                tree: Tree::Party,
+                kind: OrgKind::Committee,
+                name: "乙公司党委",
+                parent: None,
+                enterprise_id: None,
+            },
+        )
+        .await
+        .unwrap()
+    };
+    let branch = org_under(&pool, lone, "乙公司第一党支部", OrgKind::Branch).await;
+    let id = meeting_at(&pool, &mut secretary, branch, -30).await;
+    let m = id.to_string();
+    let (s, _) = save(&mut secretary, &m, "0", "学习了党章。", "").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = submit(&mut secretary, &m, "1").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        common::notifications(&pool, "admin", "record_submitted").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "orgadmin", "record_submitted").await,
+        1,
+        "another company's admin is not asked"
+    );
+    let (s, v) = {
+        let mut platform = signed_in(&pool, "admin").await;
+        call(
+            &mut platform,
+            "life_compliance",
+            &[("org", &lone.to_string())],
+        )
+        .await
+    };
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["waiting"][0]["meeting_id"], id, "{v}");
 }

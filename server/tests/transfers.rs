@@ -890,3 +890,67 @@ async fn an_english_readers_messages_after_a_transfer_and_a_meeting_are_english_
         "{kinds:?}"
     );
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_member_sees_who_can_act_and_reminds_them_once_a_day(pool: PgPool) {
+    let (w, _, id) = started(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    let (s, v) = detail(&mut member, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["acting"], serde_json::json!(["secretary"]), "{v}");
+    assert_eq!(
+        (v["can_remind"].as_bool(), v["reminded_today"].as_bool()),
+        (Some(true), Some(false))
+    );
+
+    // Two taps at once send one reminder.
+    let fields = [("id", id.to_string())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut again = signed_in(&pool, "member").await;
+    let (a, b) = tokio::join!(
+        member.call("remind_transfer", &fields),
+        again.call("remind_transfer", &fields)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} {}",
+        a.body,
+        b.body
+    );
+    let refused = if a.status == StatusCode::CONFLICT {
+        &a
+    } else {
+        &b
+    };
+    assert!(refused.body.contains("AlreadyReminded"), "{}", refused.body);
+    assert_eq!(
+        common::notifications(&pool, "secretary", "transfer_reminder").await,
+        1
+    );
+    let (_, v) = detail(&mut member, id).await;
+    assert_eq!(v["reminded_today"], true);
+
+    // Only the member reminds; the holder's own tap changes nothing.
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let r = secretary.call("remind_transfer", &fields).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM transfer_reminders WHERE transfer_id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rows, 1);
+
+    // Without a secretary the branch's step is for the committee's admin, who is named.
+    sqlx::query("DELETE FROM role_grants WHERE org_id = $1 AND role = 'secretary'")
+        .bind(w.branch_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, v) = detail(&mut member, id).await;
+    assert_eq!(v["acting"], serde_json::json!(["orgadmin"]), "{v}");
+}

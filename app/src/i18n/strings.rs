@@ -343,6 +343,7 @@ strings! {
     quiz_check: "提交答案", "Check";
     quiz_cleared: "回答正确，已移出错题本。", "Right. It has left the book.";
     quiz_needs_js: "答题需要启用 JavaScript。", "Quizzes need JavaScript.";
+    study_needs_js: "学习计时需要启用 JavaScript：关闭时可以阅读，但不计学习时长和积分。", "Study time is counted with JavaScript on: without it you can read, but no time or points are counted.";
     quiz_time_left: "剩余时间 {t}", "Time left {t}";
     quiz_begin: "开始答题", "Start";
     quiz_cover_timed: "共 {n} 题，限时 {m} 分钟，从点“开始答题”起计时，时间到自动交卷。", "{n} questions in {m} minutes, timed from when you press Start; the sheet goes in by itself when time is up.";
@@ -735,6 +736,9 @@ strings! {
     compliance_chart: "支部按期率分布", "Branches by on-time rate";
     compliance_branches: "支部数", "Branches";
     compliance_link: "组织生活合规", "Organization life compliance";
+    compliance_waiting: "待审阅纪要", "Minutes waiting for review";
+    compliance_waiting_age: "{branch} · 已等待 {days} 天", "{branch} · waiting {days} days";
+    compliance_waiting_today: "{branch} · 今天提交", "{branch} · submitted today";
     life_export: "导出本年会议记录（CSV）", "Export this year's records (CSV)";
     msg_notice_days: "签阅期限请填 1 到 30 天。", "Give 1 to 30 days to acknowledge it.";
     msg_notice_acked: "你已经签阅过这条通知。", "You have already acknowledged this notice.";
@@ -925,6 +929,13 @@ strings! {
     transfer_notify_todo: "有一笔组织关系转接等你办理：{name}", "A transfer waits for you: {name}";
     transfer_notify_member: "你的组织关系转接有新进展：{status}", "Your transfer moved on: {status}";
     transfer_notify_overdue: "转接步骤已超期：{name}", "A transfer step is overdue: {name}";
+    transfer_notify_reminder: "{name}提醒你办理其组织关系转接", "{name} asks you to act on their transfer";
+    transfer_acting: "可办理：{names}", "Can act: {names}";
+    transfer_remind: "提醒办理人", "Remind whoever can act";
+    transfer_remind_hint: "每天可提醒一次，办理人会收到消息。", "Once a day; they get a message.";
+    transfer_reminded: "已提醒，今天不能再提醒。", "Reminded; you can remind again tomorrow.";
+    msg_transfer_not_waiting: "这笔转接没有在等待办理。", "This transfer is not waiting for anyone.";
+    msg_already_reminded: "今天已经提醒过了，明天再试。", "You already sent a reminder today; try again tomorrow.";
     transfer_for_member: "代成员发起", "On behalf of a member";
     transfer_member_pick: "成员", "Member";
     colon: "：", ": ";

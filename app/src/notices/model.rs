@@ -65,6 +65,10 @@ pub enum Message {
     TransferProgress {
         status: Status,
     },
+    /// The member asks the reader to act on their transfer's waiting step.
+    TransferReminder {
+        name: String,
+    },
     TransferOverdue {
         name: String,
     },
@@ -99,6 +103,7 @@ impl Message {
             Message::EvaluationOpened { .. } => "evaluation_opened",
             Message::TransferTodo { .. } => "transfer_todo",
             Message::TransferProgress { .. } => "transfer_progress",
+            Message::TransferReminder { .. } => "transfer_reminder",
             Message::TransferOverdue { .. } => "transfer_overdue",
         }
     }
@@ -150,6 +155,9 @@ impl Message {
                 .transfer_notify_member
                 .replace("{status}", status.label(t)),
             Message::TransferOverdue { name } => t.transfer_notify_overdue.replace("{name}", name),
+            Message::TransferReminder { name } => {
+                t.transfer_notify_reminder.replace("{name}", name)
+            }
         }
     }
 }
@@ -252,6 +260,9 @@ mod tests {
                 status: Status::Completed,
             },
             Message::TransferOverdue {
+                name: "Name".into(),
+            },
+            Message::TransferReminder {
                 name: "Name".into(),
             },
         ]

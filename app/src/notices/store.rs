@@ -7,23 +7,57 @@ use super::model::Message;
 use crate::auth::model::Role;
 use crate::error::AppError;
 
-/// The people who act for an organization: its own secretaries and committee members
-/// (`branch_work`), or its own admins.
+/// The people asked to act for an organization: the nearest organization on the way up
+/// from it (itself first) where someone can act. For branch work (`branch_work`) that is a
+/// secretary or committee member there, else an admin there; otherwise an admin. Those
+/// above may act on what is below them, so a step is never left with nobody to ask: when
+/// the whole line up has nobody, the platform admins are asked.
 pub async fn holders(
     conn: &mut PgConnection,
     org_id: i64,
     branch_work: bool,
 ) -> Result<Vec<i64>, AppError> {
     let roles: Vec<&str> = if branch_work {
-        vec![Role::Secretary.as_str(), Role::CommitteeMember.as_str()]
+        vec![
+            Role::Secretary.as_str(),
+            Role::CommitteeMember.as_str(),
+            Role::OrgAdmin.as_str(),
+        ]
     } else {
         vec![Role::OrgAdmin.as_str()]
     };
+    // Ranked by distance up (two steps a level), an admin one step after the branch's own
+    // secretaries and committee members at the same level.
     Ok(sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM role_grants WHERE org_id = $1 AND role = ANY ($2)",
+        "WITH ranked AS (
+             SELECT g.user_id,
+                    2 * (nlevel(o.path) - nlevel(a.path))
+                      + CASE WHEN $3 AND g.role = 'org_admin' THEN 1 ELSE 0 END AS rank
+             FROM orgs o
+             JOIN orgs a ON o.path <@ a.path
+             JOIN role_grants g ON g.org_id = a.id AND g.role = ANY ($2)
+             WHERE o.id = $1
+         )
+         SELECT DISTINCT user_id FROM ranked WHERE rank = (SELECT min(rank) FROM ranked)
+         UNION
+         SELECT user_id FROM role_grants
+         WHERE role = 'platform_admin' AND NOT EXISTS (SELECT 1 FROM ranked)
+         ORDER BY 1",
     )
     .bind(org_id)
     .bind(&roles)
+    .bind(branch_work)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The names of `users`, as members see them, in the order given.
+pub async fn names(conn: &mut PgConnection, users: &[i64]) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.display_name FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n)
+         JOIN users u ON u.id = x.id ORDER BY x.n",
+    )
+    .bind(users)
     .fetch_all(conn)
     .await?)
 }

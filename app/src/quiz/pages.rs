@@ -244,6 +244,7 @@ fn Quiz(v: QuizView) -> impl IntoView {
             })
         });
     }
+    let ready = crate::ui::use_hydrated();
     let total = v.questions.len();
     let answered = move || {
         let p = picks.get();
@@ -308,7 +309,7 @@ fn Quiz(v: QuizView) -> impl IntoView {
             <button
                 type="button"
                 class="btn primary block"
-                disabled=move || submit.pending().get()
+                disabled=move || !ready.get() || submit.pending().get()
                 on:click=move |_| send()
             >
                 {move || if submit.pending().get() {

@@ -191,7 +191,7 @@ fn Reader(v: ItemView) -> impl IntoView {
     // Playing (re)starts the clock; pausing closes the stretch just played. The server
     // ignores a beat that comes too soon after the last one, so at the end of the media the
     // last stretch is sent once more after that gap.
-    let flush = StoredValue::new_local(None::<browser::Once>);
+    let flush = browser::once_slot();
     let on_play = move |_| {
         flush.set_value(None);
         beat.dispatch(StudyBeat {
@@ -242,6 +242,7 @@ fn Reader(v: ItemView) -> impl IntoView {
                 {(!v.tags.is_empty()).then(|| format!(" · {}", v.tags.join(" / ")))}
             </p>
             {meter}
+            <noscript><p class="alert error">{t.study_needs_js}</p></noscript>
             {v.media_url.clone().map(|src| {
                 let poster = v.cover_url.clone();
                 if v.kind == ItemKind::Audio {

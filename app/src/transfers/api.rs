@@ -127,6 +127,10 @@ pub struct TransferView {
     pub can_withdraw: bool,
     pub can_resubmit: bool,
     pub can_reissue: bool,
+    /// Those who can act on the waiting step now.
+    pub acting: Vec<String>,
+    pub can_remind: bool,
+    pub reminded_today: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,6 +310,9 @@ impl From<super::flow::Detail> for TransferView {
             can_withdraw: d.can_withdraw,
             can_resubmit: d.can_resubmit,
             can_reissue: d.can_reissue,
+            acting: d.acting,
+            can_remind: d.can_remind,
+            reminded_today: d.reminded_today,
         }
     }
 }
@@ -336,6 +343,18 @@ pub async fn act_on_transfer(
     let status = super::flow::act(&mut tx, &actor, id, seq, action, &reason, &validity).await?;
     tx.commit().await?;
     Ok(status)
+}
+
+/// The member reminds those who can act on their transfer's waiting step (once a day).
+#[server(endpoint = "remind_transfer")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn remind_transfer(id: i64) -> Result<(), AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::flow::remind(&mut tx, &actor, id).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The member (or whoever started it) withdraws an open transfer before the receiving

@@ -158,6 +158,11 @@ pub struct Detail {
     pub can_withdraw: bool,
     pub can_resubmit: bool,
     pub can_reissue: bool,
+    /// Those who can act on the waiting step now (names), when the transfer is open.
+    pub acting: Vec<String>,
+    /// The member may remind them, and has not yet today.
+    pub can_remind: bool,
+    pub reminded_today: bool,
 }
 
 /// A transfer for the member, whoever started it, and the holders of its steps (with the
@@ -182,7 +187,21 @@ pub async fn detail(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<D
         .zip(&mine)
         .any(|(s, m)| s.step.kind.issues_letter() && *m);
     let open = t.status == Status::Open;
+    let today = today();
+    let acting = match steps.get(t.current_step).filter(|_| open) {
+        Some(s) => {
+            let users =
+                crate::notices::store::holders(conn, s.step.holder, s.step.kind.held_by_branch())
+                    .await?;
+            crate::notices::store::names(conn, &users).await?
+        }
+        None => vec![],
+    };
+    let reminded_today = open && is_member && super::store::reminded_on(conn, id, today).await?;
     Ok(Detail {
+        acting,
+        can_remind: open && is_member,
+        reminded_today,
         can_withdraw: (is_member || t.started_by == actor.user_id)
             && t.status.is_open()
             && current_kind.is_some_and(|k| k.withdrawable_before()),
@@ -196,7 +215,7 @@ pub async fn detail(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<D
         mine,
         events,
         letters,
-        today: today(),
+        today,
         is_member,
     })
 }
@@ -275,4 +294,36 @@ async fn approve(
         _ => {}
     }
     Ok(())
+}
+
+/// The member reminds those who can act on their open transfer's waiting step; once a day.
+pub async fn remind(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    use crate::error::Msg;
+    let t = super::store::transfer(conn, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if t.user_id != actor.user_id {
+        return Err(AppError::NotFound);
+    }
+    let steps = super::store::steps(conn, id).await?;
+    let step = match steps.get(t.current_step) {
+        Some(s) if t.status == Status::Open => s,
+        _ => return Err(AppError::Conflict(Msg::TransferNotWaiting)),
+    };
+    let day = today();
+    if !super::store::remind(conn, id, day, actor.user_id).await? {
+        return Err(AppError::Conflict(Msg::AlreadyReminded));
+    }
+    let users =
+        crate::notices::store::holders(conn, step.step.holder, step.step.kind.held_by_branch())
+            .await?;
+    let member = super::store::member_name(conn, id).await?;
+    crate::notices::store::notify(
+        conn,
+        &users,
+        &crate::notices::model::Message::TransferReminder { name: member },
+        &format!("/transfers/{id}"),
+        &format!("transfer:{id}:remind:{day}"),
+    )
+    .await
 }

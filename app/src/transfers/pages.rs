@@ -7,9 +7,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::{
-    ActOnTransfer, ReissueLetter, ResubmitTransfer, StartTransfer, TransferSummary, TransferView,
-    WithdrawTransfer, overdue_transfers, search_receiving, transfer_detail, transfer_queues,
-    transfers_home, verify_letter,
+    ActOnTransfer, ReissueLetter, RemindTransfer, ResubmitTransfer, StartTransfer, TransferSummary,
+    TransferView, WithdrawTransfer, overdue_transfers, search_receiving, transfer_detail,
+    transfer_queues, transfers_home, verify_letter,
 };
 use super::model::{DEFAULT_VALIDITY_DAYS, Status, StepState};
 use crate::i18n::{Strings, use_t};
@@ -247,6 +247,7 @@ pub fn TransferPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawTransfer>::new();
     let resubmit = ServerAction::<ResubmitTransfer>::new();
     let reissue = ServerAction::<ReissueLetter>::new();
+    let remind = ServerAction::<RemindTransfer>::new();
     let detail = Resource::new(
         move || {
             (
@@ -254,7 +255,8 @@ pub fn TransferPage() -> impl IntoView {
                 act.version().get()
                     + withdraw.version().get()
                     + resubmit.version().get()
-                    + reissue.version().get(),
+                    + reissue.version().get()
+                    + remind.version().get(),
             )
         },
         |(id, _)| transfer_detail(id),
@@ -264,7 +266,7 @@ pub fn TransferPage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(v) => view! { <Transfer v act withdraw resubmit reissue /> }.into_any(),
+                        Ok(v) => view! { <Transfer v act withdraw resubmit reissue remind /> }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }
                 })}
@@ -280,12 +282,18 @@ fn Transfer(
     withdraw: ServerAction<WithdrawTransfer>,
     resubmit: ServerAction<ResubmitTransfer>,
     reissue: ServerAction<ReissueLetter>,
+    remind: ServerAction<RemindTransfer>,
 ) -> impl IntoView {
     let t = use_t();
     let act_error = action_error(act);
     let withdraw_error = action_error(withdraw);
     let resubmit_error = action_error(resubmit);
     let reissue_error = action_error(reissue);
+    let remind_error = action_error(remind);
+    let acting = (!v.acting.is_empty()).then(|| {
+        t.transfer_acting
+            .replace("{names}", &v.acting.join(t.list_sep))
+    });
     let status = MemberStatus::parse(&v.member_status)
         .map(|s| s.label(t))
         .unwrap_or("");
@@ -324,6 +332,9 @@ fn Transfer(
                         <li class=class aria-current=(s.state == StepState::Current).then_some("step")>
                             <span class="step-title">{s.kind.label(t)}</span>
                             <span class="muted small">{s.holder.clone()}</span>
+                            {(s.state == StepState::Current).then(|| acting.clone()).flatten().map(|a| view! {
+                                <span class="small block" data-testid="transfer-acting">{a}</span>
+                            })}
                         </li>
                     }
                 }).collect_view()}
@@ -351,6 +362,22 @@ fn Transfer(
                     </ActionForm>
                 </section>
             }
+        })}
+        {v.can_remind.then(|| view! {
+            <section class="card">
+                {if v.reminded_today {
+                    view! { <p class="muted small" data-testid="transfer-reminded">{t.transfer_reminded}</p> }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=remind attr:class="form">
+                            <FormError error=remind_error />
+                            <input type="hidden" name="id" value=id />
+                            <button type="submit" class="btn block" disabled=move || remind.pending().get()>{t.transfer_remind}</button>
+                            <p class="muted small">{t.transfer_remind_hint}</p>
+                        </ActionForm>
+                    }.into_any()
+                }}
+            </section>
         })}
         {v.can_resubmit.then(|| view! {
             <section class="card">

@@ -695,3 +695,38 @@ pub async fn member_name(conn: &mut PgConnection, id: i64) -> Result<String, App
     .fetch_one(conn)
     .await?)
 }
+
+/// Records the member's reminder for transfer `id` on `day`; false when one was already
+/// sent that day.
+pub async fn remind(
+    conn: &mut PgConnection,
+    id: i64,
+    day: chrono::NaiveDate,
+    by: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "INSERT INTO transfer_reminders (transfer_id, day, by_user) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(day)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether the member already sent the reminder for transfer `id` on `day`.
+pub async fn reminded_on(
+    conn: &mut PgConnection,
+    id: i64,
+    day: chrono::NaiveDate,
+) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM transfer_reminders WHERE transfer_id = $1 AND day = $2)",
+    )
+    .bind(id)
+    .bind(day)
+    .fetch_one(conn)
+    .await?)
+}

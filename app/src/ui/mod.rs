@@ -235,6 +235,15 @@ pub fn id_param() -> Memo<i64> {
     })
 }
 
+/// False in the server's HTML and until the page has hydrated, then true: a control that only
+/// works through the WebAssembly renders disabled until then, and stays so with JavaScript
+/// off instead of looking as if it worked.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    ready
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     let t = use_t();
@@ -409,6 +418,12 @@ pub mod browser {
         gloo::timers::callback::Timeout::new(millis, f)
     }
 
+    /// A place to keep a one-off timer between events, on the browser's one thread.
+    pub fn once_slot() -> leptos::prelude::StoredValue<Option<Once>, leptos::prelude::LocalStorage>
+    {
+        leptos::prelude::StoredValue::new_local(None)
+    }
+
     /// The page is visible and has the focus.
     pub fn page_is_seen() -> bool {
         let document = leptos::prelude::document();
@@ -486,6 +501,12 @@ pub mod browser {
         Once
     }
 
+    /// The slot for a one-off timer. A server may drop a rendered page on another thread
+    /// than the one that rendered it, so the slot must not be tied to one thread here.
+    pub fn once_slot() -> leptos::prelude::StoredValue<Option<Once>> {
+        leptos::prelude::StoredValue::new(None)
+    }
+
     pub fn page_is_seen() -> bool {
         false
     }
@@ -507,5 +528,24 @@ pub mod browser {
         _on_progress: impl Fn(f64) + 'static,
         _on_done: impl Fn(Result<crate::uploads::model::UploadedFile, crate::error::AppError>) + 'static,
     ) {
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos::prelude::*;
+
+    use super::browser;
+
+    #[test]
+    fn a_timer_slot_made_while_rendering_may_be_dropped_on_another_thread() {
+        let owner = Owner::new();
+        let slot = owner.with(browser::once_slot);
+        slot.set_value(Some(browser::after(10, || {})));
+        let dropped = std::thread::spawn(move || drop(owner)).join();
+        assert!(
+            dropped.is_ok(),
+            "dropping the page's owner on another thread panicked"
+        );
     }
 }

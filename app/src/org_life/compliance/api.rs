@@ -26,6 +26,16 @@ pub struct BranchComplianceView {
     pub idle: bool,
 }
 
+/// A branch's record waiting for the superior's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingRecordView {
+    pub meeting_id: i64,
+    pub title: String,
+    pub branch: String,
+    /// Days since it was submitted (Asia/Shanghai days).
+    pub days: i64,
+}
+
 /// The superior's view of the branches below an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplianceView {
@@ -38,6 +48,8 @@ pub struct ComplianceView {
     pub average: Option<u32>,
     pub idle: usize,
     pub chart: Option<ChartView>,
+    /// Records submitted below and waiting for review, longest first.
+    pub waiting: Vec<WaitingRecordView>,
 }
 
 /// The branches under an organization the viewer administers (`org` 0: the first one), with
@@ -104,6 +116,16 @@ impl From<super::flow::Overview> for ComplianceView {
             average: average_rate(&rated),
             branches,
             chart,
+            waiting: o
+                .waiting
+                .into_iter()
+                .map(|(w, days)| WaitingRecordView {
+                    meeting_id: w.meeting_id,
+                    title: w.title,
+                    branch: w.branch,
+                    days,
+                })
+                .collect(),
         }
     }
 }

@@ -12,7 +12,9 @@ use sqlx::PgConnection;
 use super::model::{
     Compliance, Counts, compliance, counted, escalations, held_on_time, warnings, worst_first,
 };
-use super::store::{BranchRow, branches, meetings_since, record_alert, records_between};
+use super::store::{
+    BranchRow, WaitingRow, branches, meetings_since, record_alert, records_between, waiting_records,
+};
 use crate::auth::model::Actor;
 use crate::error::AppError;
 use crate::notices::model::{LifeItem, Message};
@@ -45,6 +47,9 @@ pub struct Overview {
     /// The organizations the actor oversees, to switch between: (id, name).
     pub overseen: Vec<(i64, String)>,
     pub branches: Vec<(BranchRow, Compliance)>,
+    /// The records submitted below and waiting for review, longest first, with the days
+    /// they have waited.
+    pub waiting: Vec<(WaitingRow, i64)>,
 }
 
 /// The branches under an organization the actor administers (`org` 0: the first one), with
@@ -91,10 +96,21 @@ pub async fn overview(
         })
         .collect();
     worst_first(&mut rated, |(_, c)| c.rate(), |(b, _)| b.name.as_str());
+    let waiting = waiting_records(conn, &o.path)
+        .await?
+        .into_iter()
+        .map(|w| {
+            let days = (today - crate::time::day_of(w.submitted_at))
+                .num_days()
+                .max(0);
+            (w, days)
+        })
+        .collect();
     Ok(Overview {
         org: o,
         overseen,
         branches: rated,
+        waiting,
     })
 }
 

@@ -31,6 +31,7 @@ pub fn CompliancePage() -> impl IntoView {
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(v) => {
+                        let waiting = v.waiting.clone();
                         let others: Vec<_> = v.orgs.iter().filter(|o| o.0 != v.org_id).cloned().collect();
                         let summary = t
                             .compliance_summary
@@ -50,6 +51,24 @@ pub fn CompliancePage() -> impl IntoView {
                                 <p data-testid="compliance-summary">{summary}</p>
                                 <p class="muted small">{t.compliance_lead}</p>
                             </section>
+                            {(!waiting.is_empty()).then(|| view! {
+                                <section class="card list" data-testid="compliance-waiting">
+                                    <h2>{t.compliance_waiting}<span class="tag warn">{waiting.len()}</span></h2>
+                                    {waiting.into_iter().map(|w| {
+                                        let age = if w.days == 0 { t.compliance_waiting_today } else { t.compliance_waiting_age };
+                                        let age = age.replace("{branch}", &w.branch).replace("{days}", &w.days.to_string());
+                                        view! {
+                                            <A href=format!("/orglife/meeting/{}", w.meeting_id) attr:class="row">
+                                                <span>
+                                                    <strong>{w.title}</strong>
+                                                    <span class="muted small block">{age}</span>
+                                                </span>
+                                                <span class="tag">{t.record_submitted}</span>
+                                            </A>
+                                        }
+                                    }).collect_view()}
+                                </section>
+                            })}
                             <Charts charts=v.chart.clone().into_iter().collect() />
                             {if v.branches.is_empty() {
                                 view! { <Empty text=t.compliance_none /> }.into_any()

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, Row};
 
 use super::model::HeldMeeting;
@@ -131,4 +131,32 @@ pub async fn records_between(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|(o, h, a)| (o, (h, a))).collect())
+}
+
+/// A branch's meeting record submitted for review and not reviewed yet.
+#[derive(sqlx::FromRow)]
+pub struct WaitingRow {
+    pub meeting_id: i64,
+    pub title: String,
+    pub branch: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// The records submitted by the branches strictly below `under` and waiting for review,
+/// the longest waiting first.
+pub async fn waiting_records(
+    conn: &mut PgConnection,
+    under: &OrgPath,
+) -> Result<Vec<WaitingRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT m.id AS meeting_id, m.title, o.name AS branch, r.updated_at AS submitted_at
+         FROM meeting_records r
+         JOIN meetings m ON m.id = r.meeting_id
+         JOIN orgs o ON o.id = m.org_id
+         WHERE r.state = 'submitted' AND o.path <@ $1::ltree AND o.path <> $1::ltree
+         ORDER BY r.updated_at, m.id",
+    )
+    .bind(under.to_string())
+    .fetch_all(conn)
+    .await?)
 }

@@ -254,10 +254,11 @@ pub fn check_leave(
     }
 }
 
-/// Attendance may be marked by hand and the record written from the opening of check-in on
-/// (and ever after): a meeting is not recorded before it can have been held.
+/// Attendance may be marked by hand and the record written once the meeting has started (and
+/// ever after): a meeting is not recorded before it can have been held. Members check
+/// themselves in earlier, from the opening of check-in (`check_in_window`).
 pub fn attendance_open(start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    check_in_window(start, now) != CheckInWindow::TooEarly
+    now >= start
 }
 
 /// A meeting may be changed until it starts.
@@ -636,10 +637,11 @@ mod tests {
     }
 
     #[test]
-    fn attendance_and_the_record_open_with_check_in_and_stay_open() {
+    fn attendance_and_the_record_open_when_the_meeting_starts_and_stay_open() {
         let start = at("2026-11-24T11:00:00Z");
-        assert!(!attendance_open(start, at("2026-11-24T10:39:59Z")));
-        assert!(attendance_open(start, at("2026-11-24T10:40:00Z")));
+        assert!(!attendance_open(start, at("2026-11-24T10:40:00Z")));
+        assert!(!attendance_open(start, at("2026-11-24T10:59:59Z")));
+        assert!(attendance_open(start, at("2026-11-24T11:00:00Z")));
         assert!(attendance_open(start, at("2026-11-24T11:20:01Z")));
         assert!(attendance_open(start, at("2026-12-24T11:00:00Z")));
     }
