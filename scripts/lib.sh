@@ -54,8 +54,8 @@ ensure_test_tools() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   fi
-  if [ ! -d "$ROOT/end2end/node_modules/playwright-core" ]; then
-    log "installing playwright-core from npm"
+  if [ ! -d "$ROOT/end2end/node_modules/playwright-core" ] || [ ! -d "$ROOT/end2end/node_modules/axe-core" ]; then
+    log "installing playwright-core and axe-core from npm"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }

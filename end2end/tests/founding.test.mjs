@@ -88,8 +88,15 @@ test('an enterprise applies, the street, district and city approve, and its bran
   await hydrated(page);
   await page.getByText('已批准建团').waitFor();
   await page.getByText('已建立：星海互动科技有限公司团支部').waitFor();
-  const link = await page.inputValue('input.copy');
+  const link = await page.locator('a.copy-text').innerText();
   assert.match(link, /^http.*\/signup\?code=[A-Z0-9]{8}$/);
+  // The whole link is on screen, and 复制链接 puts it on the clipboard.
+  const box = await page.locator('a.copy-text').boundingBox();
+  assert.ok(box.x + box.width <= 390, `the link runs to ${box.x + box.width} px`);
+  await applicant.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: '复制链接' }).click();
+  await page.getByRole('button', { name: '已复制' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
   await assertNoSidewaysScroll(page, assert);
   await shot(page, 'founding-tracking-approved');
   assert.deepEqual(page.errors, []);

@@ -134,6 +134,9 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             .clone()
             .map(app::league::founding::flow::SiteUrl);
         move || {
+            // The reader's language, also for server functions the browser calls after the
+            // first page (their charts and other words come back in it).
+            provide_context(app::auth::session::request_locale());
             provide_context(pool.clone());
             provide_context(auth.clone());
             provide_context(upload_dir.clone());

@@ -563,3 +563,41 @@ async fn every_page_and_every_place_match_the_ledger_after_moves_and_departures(
     check_boards(&pool, Some(&branch_b.path), Some(w.branch_b)).await;
     check_boards(&pool, Some(&committee.path), Some(w.committee)).await;
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn charts_fetched_by_the_browser_come_in_the_readers_language(pool: PgPool) {
+    let _ = world(&pool).await;
+    let has_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut c = signed_in(&pool, "member").await;
+    let titles = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|chart| chart["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let r = c.call("board_charts", &[("scope", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let zh = titles(&serde_json::from_str(&r.body).unwrap());
+    assert!(
+        !zh.is_empty() && zh.iter().all(|t| has_chinese(t)),
+        "{zh:?}"
+    );
+
+    // The language the reader chose travels in its cookie, as after the switch.
+    let session = c.cookie.clone().unwrap();
+    c.cookie = Some(format!("{session}; lang=en"));
+    let r = c.call("board_charts", &[("scope", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let en = titles(&v);
+    assert_eq!(en.len(), zh.len());
+    assert!(en.iter().all(|t| !has_chinese(t)), "{en:?}");
+    // The series' names, the categories and the table under each chart too.
+    for chart in v.as_array().unwrap() {
+        for part in ["option", "headers", "rows"] {
+            let text = chart[part].to_string();
+            assert!(!has_chinese(&text), "{part}: {text}");
+        }
+    }
+}

@@ -26,6 +26,7 @@ strings! {
     people: "人", "members";
     since: "加入于", "since";
     breadcrumbs: "所在位置", "You are here";
+    tree_children: "下级 {n} 个", "{n} below";
     settings: "设置", "Settings";
     language: "语言", "Language";
     tabs_label: "主导航", "Main navigation";
@@ -537,6 +538,8 @@ strings! {
     founding_answer_send: "提交回复", "Send answer";
     founding_founded: "已建立：{org}", "Founded: {org}";
     founding_invite_link: "书记注册链接（可复制发送给拟任书记）", "The secretary's sign-up link (copy it to them)";
+    copy_link: "复制链接", "Copy link";
+    link_copied: "已复制", "Copied";
     founding_queue_title: "建团审核", "Founding reviews";
     founding_tab_todo: "待我审核", "Waiting for me";
     founding_tab_open: "审核中", "Open";

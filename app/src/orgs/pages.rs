@@ -115,7 +115,9 @@ fn tree_item(
     level: u32,
 ) -> AnyView {
     let n = item.node;
-    let label = format!("{} ({})", n.name, item.children.len());
+    let below = t
+        .tree_children
+        .replace("{n}", &item.children.len().to_string());
     let line = view! {
         <A href=format!("/admin/orgs/{}", n.id) attr:class="tree-link">
             <span class="tree-name">{n.name}</span>
@@ -131,8 +133,10 @@ fn tree_item(
     let open = searching || level < 2;
     view! {
         <li role="treeitem">
+            {line}
+            // The toggle is its own control under the link, never around it.
             <details open=open>
-                <summary aria-label=label>{line}</summary>
+                <summary class="tree-toggle">{below}</summary>
                 <ul role="group">
                     {item.children.into_iter().map(|c| tree_item(c, tree, t, searching, level + 1)).collect_view()}
                 </ul>

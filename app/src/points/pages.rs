@@ -129,7 +129,7 @@ fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
             {shown_cap.map(|c| view! {
                 <div class="progress-meter">
                     <span class="progress-count">{format!("{earned}/{c}")}</span>
-                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax=c aria-valuenow=earned>
+                    <span class="bar" role="progressbar" aria-label=r.code.label(t) aria-valuemin="0" aria-valuemax=c aria-valuenow=earned>
                         <span style=format!("width:{percent}%")></span>
                     </span>
                 </div>

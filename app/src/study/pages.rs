@@ -47,7 +47,7 @@ fn Home(v: StudyHomeView, searching: bool) -> impl IntoView {
                     <span>{t.study_hours_year}</span>
                     <strong>{format!("{} / {} {}", hours(v.year_secs), v.target_hours, t.hours_unit)}</strong>
                 </div>
-                <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.round()>
+                <span class="bar" role="progressbar" aria-label=t.study_hours_year aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.round()>
                     <span style=format!("width:{percent:.1}%")></span>
                 </span>
             </section>

@@ -244,6 +244,31 @@ pub fn use_hydrated() -> ReadSignal<bool> {
     ready
 }
 
+/// A link to pass on (a sign-up or invitation link): shown whole, wrapped to the screen's
+/// width, with a button that copies it (once the page has hydrated).
+#[component]
+pub fn CopyLink(link: String, label: &'static str) -> impl IntoView {
+    let t = use_t();
+    let ready = use_hydrated();
+    let (copied, set_copied) = signal(false);
+    let text = link.clone();
+    let href = link.clone();
+    view! {
+        <div class="copy-link">
+            <span class="small">{label}</span>
+            <a href=href class="copy-text">{link}</a>
+            <button
+                type="button"
+                class="btn small"
+                disabled=move || !ready.get()
+                on:click=move |_| browser::copy(&text, move |ok| set_copied.set(ok))
+            >
+                {move || if copied.get() { t.link_copied } else { t.copy_link }}
+            </button>
+        </div>
+    }
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     let t = use_t();
@@ -389,7 +414,7 @@ pub fn Uploader(
             </p>
             {move || progress.get().map(|f| view! {
                 <div class="upload-progress" role="status" aria-live="polite">
-                    <progress max="100" value=(f * 100.0).round()></progress>
+                    <progress max="100" value=(f * 100.0).round() aria-label=t.uploading></progress>
                     <span>{format!("{} {:.0}%", t.uploading, f * 100.0)}</span>
                 </div>
             })}
@@ -422,6 +447,15 @@ pub mod browser {
     pub fn once_slot() -> leptos::prelude::StoredValue<Option<Once>, leptos::prelude::LocalStorage>
     {
         leptos::prelude::StoredValue::new_local(None)
+    }
+
+    /// Puts `text` on the clipboard, then calls `done` with whether the browser took it.
+    pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
+        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+            return done(false);
+        };
+        let written = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text));
+        wasm_bindgen_futures::spawn_local(async move { done(written.await.is_ok()) });
     }
 
     /// The page is visible and has the focus.
@@ -506,6 +540,8 @@ pub mod browser {
     pub fn once_slot() -> leptos::prelude::StoredValue<Option<Once>> {
         leptos::prelude::StoredValue::new(None)
     }
+
+    pub fn copy(_text: &str, _done: impl FnOnce(bool) + 'static) {}
 
     pub fn page_is_seen() -> bool {
         false

@@ -14,7 +14,7 @@ use super::model::AppState;
 use crate::i18n::{Strings, use_t};
 use crate::league::ledger::model::AreaLevel;
 use crate::ui::action_error;
-use crate::ui::{AppLayout, AuthLayout, Empty, ErrorState, Field, FormError, Loading};
+use crate::ui::{AppLayout, AuthLayout, CopyLink, Empty, ErrorState, Field, FormError, Loading};
 
 fn level_label(level: AreaLevel, t: &Strings) -> &'static str {
     match level {
@@ -209,8 +209,7 @@ pub fn TrackPage() -> impl IntoView {
                             <Status app=a.clone() />
                             {invitation.map(|link| view! {
                                 <div class="card inset">
-                                    <p class="small">{t.founding_invite_link}</p>
-                                    <input class="copy" readonly value=link />
+                                    <CopyLink link label=t.founding_invite_link />
                                 </div>
                             })}
                             {needs_info.then(|| view! {
@@ -387,7 +386,7 @@ pub fn InviteEnterprisePage() -> impl IntoView {
                 </ActionForm>
                 {move || invite.value().get().and_then(Result::ok).map(|link| view! {
                     <div class="alert ok" role="status">{t.founding_invite_done}</div>
-                    <input class="copy" readonly value=link />
+                    <CopyLink link label=t.founding_invite_link />
                 })}
             </section>
         </AppLayout>
