@@ -221,10 +221,7 @@ fn hashed_files(options: &LeptosOptions) -> Vec<String> {
     if !options.hash_files {
         return vec![];
     }
-    let path = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)));
-    let Some(text) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
+    let Some(text) = hash_file(options).and_then(|p| std::fs::read_to_string(p).ok()) else {
         tracing::warn!("LEPTOS_HASH_FILES is on but the hash file cannot be read");
         return vec![];
     };
@@ -240,6 +237,12 @@ fn hashed_files(options: &LeptosOptions) -> Vec<String> {
             Some(format!("{}.{}.{ext}", options.output_name, hash.trim()))
         })
         .collect()
+}
+
+/// Where the build leaves the hash file: beside this server binary, as Leptos reads it.
+pub fn hash_file(options: &LeptosOptions) -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join(&*options.hash_file))
 }
 
 async fn add_trust(

@@ -101,10 +101,7 @@ async fn main() -> Result<(), BoxError> {
     // A build with hashed file names leaves its hash file beside this binary: follow it when
     // LEPTOS_HASH_FILES is not set, or the pages would link names the site does not have.
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
-        let beside = std::env::current_exe()?
-            .parent()
-            .map(|dir| dir.join(&*options.hash_file));
-        options.hash_files = beside.is_some_and(|p| p.exists());
+        options.hash_files = server::hash_file(&options).is_some_and(|p| p.exists());
     }
     let addr = options.site_addr;
     let site_url = std::env::var("SITE_URL")

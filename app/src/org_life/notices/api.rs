@@ -63,34 +63,32 @@ pub async fn org_notices() -> Result<NoticesView, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-impl From<super::store::ReceivedRow> for NoticeItemView {
-    fn from(r: super::store::ReceivedRow) -> Self {
-        let n = r.notice;
+impl NoticeItemView {
+    /// A notice in a list: received (`acked`) or sent (`counts`).
+    fn of(n: super::store::NoticeRow, acked: bool, counts: Option<(i64, i64)>) -> Self {
         NoticeItemView {
             id: n.id,
             title: n.title,
             org_name: n.org_name,
             sent_at: crate::time::local_minute(n.sent_at),
             ack_by: crate::time::local_minute(n.ack_by),
-            acked: r.acked_at.is_some(),
-            counts: None,
+            acked,
+            counts,
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<super::store::ReceivedRow> for NoticeItemView {
+    fn from(r: super::store::ReceivedRow) -> Self {
+        NoticeItemView::of(r.notice, r.acked_at.is_some(), None)
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<super::store::SentRow> for NoticeItemView {
     fn from(r: super::store::SentRow) -> Self {
-        let n = r.notice;
-        NoticeItemView {
-            id: n.id,
-            title: n.title,
-            org_name: n.org_name,
-            sent_at: crate::time::local_minute(n.sent_at),
-            ack_by: crate::time::local_minute(n.ack_by),
-            acked: false,
-            counts: Some((r.acked, r.total)),
-        }
+        NoticeItemView::of(r.notice, false, Some((r.acked, r.total)))
     }
 }
 
