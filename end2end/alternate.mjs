@@ -30,6 +30,12 @@ const front = http.createServer((req, res) => {
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
     res.end(`upstream ${upstreams[i]}: ${e.message}\n`);
   });
+  // A browser that leaves a page mid-answer (a new navigation, a closed tab) stops reading:
+  // the upstream answer would then hold its pooled connection for ever, and once every
+  // connection is held the front answers nothing more. Drop it instead.
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
   req.pipe(upstream);
 });
 

@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: the system Chromium at phone size, and small steps.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 export const PASSWORD = 'qnej-demo-2026';
@@ -71,4 +72,23 @@ export async function assertNoSidewaysScroll(page, assert) {
 
 export function randomPhone() {
   return '137' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// axe-core's critical and serious violations on the open page, as "rule (impact): target"
+// lines, and a line more when it checked too few rules to mean anything. The page's
+// context must bypass the CSP (`bypassCSP: true`) for axe to be injected.
+export async function axeProblems(page) {
+  await page.addScriptTag({ path: AXE });
+  const { passes, found } = await page.evaluate(async () => {
+    const r = await window.axe.run(document);
+    return {
+      passes: r.passes.length,
+      found: r.violations
+        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+        .flatMap((v) => v.nodes.map((n) => `axe ${v.id} (${v.impact}): ${n.target.join(' ')}`)),
+    };
+  });
+  return passes > 10 ? found : [...found, `axe checked only ${passes} rules`];
 }

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Client, PASSWORD, client, world};
 use http::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 
 const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -654,7 +654,7 @@ async fn the_public_form_is_rate_limited_per_address_and_per_credit_code(pool: P
 
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn reviewers_see_only_their_area_and_a_token_opens_only_its_application(pool: PgPool) {
-    world(&pool).await;
+    let w = world(&pool).await;
     areas(&pool).await;
     let mut public = client(&pool).await;
     let (_, t1) = apply(&mut public, "星海互动科技有限公司", &code(1), "120", "20").await;
@@ -694,6 +694,47 @@ async fn reviewers_see_only_their_area_and_a_token_opens_only_its_application(po
     let mut member = signed_in(&pool, "member").await;
     assert_eq!(
         member.call("founding_queue", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // 我的 offers the review queue and coverage to the area's reviewers only: a link that
+    // leads to "not allowed" is a dead end.
+    assert_eq!(
+        street.call("my_profile", &[]).await.json()["reviews_areas"],
+        true
+    );
+    assert_eq!(
+        member.call("my_profile", &[]).await.json()["reviews_areas"],
+        false
+    );
+    let mut orgadmin = signed_in(&pool, "orgadmin").await;
+    assert_eq!(
+        orgadmin.call("my_profile", &[]).await.json()["reviews_areas"],
+        false
+    );
+    assert_eq!(
+        orgadmin.call("founding_queue", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A company's admin reads their own firm's ledger line, without a link to coverage.
+    sqlx::query("UPDATE orgs SET enterprise_id = (SELECT min(id) FROM enterprises) WHERE id = $1")
+        .bind(w.committee)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let ledger = [("q", ""), ("district", ""), ("filter", ""), ("page", "1")];
+    let own = orgadmin.call("enterprise_ledger", &ledger).await.json();
+    assert_eq!(
+        (own["total"].as_i64(), &own["reads_coverage"]),
+        (Some(1), &json!(false)),
+        "{own}"
+    );
+    let area = street.call("enterprise_ledger", &ledger).await.json();
+    assert_eq!(area["reads_coverage"], true, "{area}");
+    assert_eq!(
+        orgadmin
+            .call("league_coverage", &[("district", "")])
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(

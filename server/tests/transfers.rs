@@ -195,6 +195,12 @@ async fn a_member_moves_to_another_company_through_four_holders_with_a_numbered_
     let letter = &v["letters"][0];
     let year = chrono::Utc::now().format("%Y").to_string();
     assert_eq!(letter["number"], format!("〔{year}〕第0001号"));
+    // In English the number reads as the English page around it does.
+    let session = member.cookie.clone().unwrap();
+    member.cookie = Some(format!("{session}; lang=en"));
+    let (_, en) = detail(&mut member, id).await;
+    assert_eq!(en["letters"][0]["number"], format!("[{year}] No. 0001"));
+    member.cookie = Some(session);
     let issued =
         chrono::NaiveDate::parse_from_str(letter["issued_on"].as_str().unwrap(), "%Y-%m-%d")
             .unwrap();

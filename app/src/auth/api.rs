@@ -45,6 +45,8 @@ pub struct ProfileView {
     pub phone: Option<String>,
     pub memberships: Vec<MembershipView>,
     pub roles: Vec<RoleView>,
+    /// Sees the founding review queue and League coverage.
+    pub reviews_areas: bool,
 }
 
 /// Creates an account with an invitation code, places it in the code's branch and signs
@@ -201,6 +203,7 @@ impl From<super::flow::Profile> for ProfileView {
                 })
                 .collect(),
             roles: p.roles.into_iter().map(RoleView::from).collect(),
+            reviews_areas: p.reviews_areas,
         }
     }
 }

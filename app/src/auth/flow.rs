@@ -129,6 +129,8 @@ pub struct Profile {
     /// branch's parent.
     pub memberships: Vec<(MembershipRow, Vec<String>)>,
     pub roles: Vec<HeldRoleRow>,
+    /// Reviews foundings and reads coverage: administers an area committee, or the platform.
+    pub reviews_areas: bool,
 }
 
 /// The caller's profile. Opening it counts as the day's sign-in, also for a session kept
@@ -152,9 +154,15 @@ pub async fn my_profile(
         memberships.push((m, above));
     }
     let roles = orgs::held_roles(conn, actor.user_id).await?;
+    let reviews_areas = actor.is_platform_admin()
+        || orgs::area_committees(conn)
+            .await?
+            .iter()
+            .any(|p| actor.can_administer(p));
     Ok(Profile {
         account,
         memberships,
         roles,
+        reviews_areas,
     })
 }

@@ -108,6 +108,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" · ");
     let manages = !p.roles.is_empty();
+    let reviews_areas = p.reviews_areas;
     let platform_admin = p
         .roles
         .iter()
@@ -181,8 +182,8 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {manages.then(|| view! { <A href="/admin/quizzes/new" attr:class="btn block">{t.special_new}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/questions" attr:class="btn block">{t.bank_entry}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/ledger" attr:class="btn block">{t.ledger_title}</A> })}
-            {manages.then(|| view! { <A href="/league/review" attr:class="btn block">{t.founding_queue_title}</A> })}
-            {manages.then(|| view! { <A href="/league/coverage" attr:class="btn block">{t.coverage_title}</A> })}
+            {reviews_areas.then(|| view! { <A href="/league/review" attr:class="btn block">{t.founding_queue_title}</A> })}
+            {reviews_areas.then(|| view! { <A href="/league/coverage" attr:class="btn block">{t.coverage_title}</A> })}
             {oversees.then(|| view! { <A href="/orglife/compliance" attr:class="btn block">{t.compliance_link}</A> })}
             {platform_admin.then(|| view! { <A href="/league/outbox" attr:class="btn block">{t.outbox_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}

@@ -404,6 +404,18 @@ pub struct HeldRoleRow {
     pub org: Option<(i64, String, OrgKind, Tree)>,
 }
 
+/// Where the area committees (street, district, city) sit: a founding reviewer or a
+/// coverage reader is whoever administers one of them.
+pub async fn area_committees(conn: &mut PgConnection) -> sqlx::Result<Vec<OrgPath>> {
+    let rows = sqlx::query("SELECT path::text AS path FROM orgs WHERE area_level IS NOT NULL")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| OrgPath::parse(r.get("path")))
+        .collect())
+}
+
 /// The roles a person holds, platform roles first, then in tree order. A grant whose role
 /// or organization this build cannot read is left out.
 pub async fn held_roles(

@@ -90,10 +90,10 @@ impl TransferSummary {
 
 #[cfg(feature = "ssr")]
 impl LetterView {
-    /// The letter as of `today` (expired or not).
+    /// The letter as of `today` (expired or not), its number in the reader's language.
     pub fn of(l: &super::store::LetterRow, today: chrono::NaiveDate) -> Self {
         LetterView {
-            number: super::model::letter_number(l.year, l.seq),
+            number: super::model::letter_number(l.year, l.seq, crate::i18n::use_locale()),
             issuer: l.issuer.clone(),
             issued_on: l.issued_on.to_string(),
             valid_until: l.valid_until.to_string(),

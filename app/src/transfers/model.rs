@@ -5,7 +5,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Msg};
-use crate::i18n::Strings;
+use crate::i18n::{Locale, Strings};
 use crate::orgs::model::OrgKind;
 
 /// Who holds a step, and what they do there.
@@ -442,9 +442,13 @@ pub fn handled_in_time(
     (due, in_time)
 }
 
-/// A letter's number as printed: the issuing organization's sequence within the year.
-pub fn letter_number(year: i32, seq: i32) -> String {
-    format!("〔{year}〕第{seq:04}号")
+/// A letter's number as printed: the issuing organization's sequence within the year, in
+/// the official form in Chinese and its usual rendering in English.
+pub fn letter_number(year: i32, seq: i32, locale: Locale) -> String {
+    match locale {
+        Locale::ZhCn => format!("〔{year}〕第{seq:04}号"),
+        Locale::En => format!("[{year}] No. {seq:04}"),
+    }
 }
 
 /// Reasons and the outside organization's name and address: at most 200 characters, and
@@ -868,7 +872,8 @@ mod tests {
 
     #[test]
     fn letter_numbers_read_by_year_and_sequence() {
-        assert_eq!(letter_number(2026, 7), "〔2026〕第0007号");
+        assert_eq!(letter_number(2026, 7, Locale::ZhCn), "〔2026〕第0007号");
+        assert_eq!(letter_number(2026, 7, Locale::En), "[2026] No. 0007");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct LedgerView {
     pub districts: Vec<String>,
     /// Probable duplicates: the same normalised name under different credit codes.
     pub duplicates: Vec<DuplicateGroup>,
+    /// Sees the coverage page (an area's reviewer or a platform admin).
+    pub reads_coverage: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -103,6 +105,7 @@ pub async fn enterprise_ledger(
         rows: list.rows,
         districts: list.districts,
         duplicates: list.duplicates,
+        reads_coverage: list.reads_coverage,
     })
 }
 

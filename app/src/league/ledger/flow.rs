@@ -18,6 +18,8 @@ pub struct LedgerList {
     pub rows: Vec<LedgerEntry>,
     pub districts: Vec<String>,
     pub duplicates: Vec<DuplicateGroup>,
+    /// Reads League coverage too: the whole city or an area, not only firms of their own.
+    pub reads_coverage: bool,
 }
 
 /// The part of the ledger the viewer's roles cover (refused when none), searched by name
@@ -55,5 +57,6 @@ pub async fn ledger(
         rows,
         districts: super::store::districts(conn).await?,
         duplicates,
+        reads_coverage: scope.all || !scope.areas.is_empty(),
     })
 }

@@ -142,8 +142,7 @@ fn Ledger(
         <section class="card">
             <h2>{t.ledger_count.replace("{n}", &v.total.to_string())}</h2>
             <a class="btn small" href=export download>{t.ledger_export}</a>
-            " "
-            <a class="btn small" href="/league/coverage">{t.coverage_title}</a>
+            {v.reads_coverage.then(|| view! { " " <a class="btn small" href="/league/coverage">{t.coverage_title}</a> })}
             {if v.rows.is_empty() {
                 view! { <Empty text=t.ledger_empty /> }.into_any()
             } else {
