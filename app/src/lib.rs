@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod columns;
 pub mod error;
 pub mod i18n;
 pub mod league;

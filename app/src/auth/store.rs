@@ -200,8 +200,7 @@ pub async fn use_invitation(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(r) = row {
-        let status = MemberStatus::parse(r.get("status"))
-            .ok_or_else(|| AppError::internal("invitation with an unknown status"))?;
+        let status = r.try_get("status")?;
         return Ok(Placement {
             org_id: r.get("org_id"),
             status,

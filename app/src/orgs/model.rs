@@ -128,15 +128,6 @@ impl OrgKind {
     }
 }
 
-/// A level as the database stores it; lets a store row decode the column directly.
-impl TryFrom<String> for OrgKind {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s).ok_or_else(|| format!("unknown organization kind {s:?}"))
-    }
-}
-
 /// The founding threshold that a number of members reaches (domain: 3 found a branch,
 /// 30 a general branch, 100 a committee; fewer than 3 join a joint branch).
 pub fn founding_level(members: u32) -> OrgKind {
@@ -277,15 +268,6 @@ impl MemberStatus {
             MemberStatus::LeagueMember => t.status_league_member,
             MemberStatus::YoungEmployee => t.status_young_employee,
         }
-    }
-}
-
-/// A status as the database stores it; lets a store row decode the column directly.
-impl TryFrom<String> for MemberStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s).ok_or_else(|| format!("unknown member status {s:?}"))
     }
 }
 

@@ -18,14 +18,13 @@ pub struct Org {
 }
 
 fn org_from_row(r: &PgRow) -> Result<Org, AppError> {
-    let bad = || AppError::internal("organization row out of shape");
     Ok(Org {
         id: r.get("id"),
-        tree: Tree::parse(r.get("tree")).ok_or_else(bad)?,
-        kind: OrgKind::parse(r.get("kind")).ok_or_else(bad)?,
+        tree: r.try_get("tree")?,
+        kind: r.try_get("kind")?,
         name: r.get("name"),
         parent_id: r.get("parent_id"),
-        path: OrgPath::parse(r.get("path")).ok_or_else(bad)?,
+        path: r.try_get("path")?,
     })
 }
 
@@ -150,7 +149,6 @@ const NODE_SELECT: &str = "
 pub struct OrgNodeRow {
     pub id: i64,
     pub parent_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub kind: OrgKind,
     pub name: String,
     /// 1 at the top of the tree.
@@ -322,7 +320,6 @@ pub struct RosterMemberRow {
     pub display_name: String,
     /// As stored, unmasked: whoever shows it masks it (`orgs::model::mask_phone`).
     pub phone: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: MemberStatus,
     /// Asia/Shanghai, `2026-11-23`.
     pub since: String,
@@ -388,8 +385,7 @@ pub async fn current_memberships(
         .map(|r| {
             Ok(MembershipRow {
                 org: org_from_row(r)?,
-                status: MemberStatus::parse(r.get("status"))
-                    .ok_or_else(|| AppError::internal("bad status"))?,
+                status: r.try_get("status")?,
                 since: r.get("since"),
             })
         })
@@ -568,7 +564,6 @@ pub async fn create_invitation(
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct InvitationRow {
     pub code: String,
-    #[sqlx(try_from = "String")]
     pub status: MemberStatus,
     pub used: i32,
     pub max_uses: i32,
@@ -634,6 +629,23 @@ mod tests {
     use sqlx::PgPool;
 
     use test_support::{add_org as add, add_user as user};
+
+    #[sqlx::test(migrations = false)]
+    async fn a_kind_round_trips_through_a_text_column_and_an_unknown_word_is_an_error(
+        pool: PgPool,
+    ) {
+        let kind: OrgKind = sqlx::query_scalar("SELECT $1::text")
+            .bind(OrgKind::GeneralBranch)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(kind, OrgKind::GeneralBranch);
+        let err = sqlx::query_scalar::<_, OrgKind>("SELECT 'no_such_kind'::text")
+            .fetch_one(&pool)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("OrgKind"), "{err}");
+    }
 
     #[sqlx::test(migrations = "../server/migrations")]
     async fn moving_a_subtree_rewrites_every_path_below_it(pool: PgPool) {

@@ -107,15 +107,6 @@ impl RuleCode {
     }
 }
 
-/// A rule code as the database stores it; lets a store row decode the column directly.
-impl TryFrom<String> for RuleCode {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        Self::parse(&s).ok_or_else(|| format!("unknown rule code {s:?}"))
-    }
-}
-
 /// The span a cap counts over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CapPeriod {

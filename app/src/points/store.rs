@@ -9,13 +9,12 @@ use crate::error::AppError;
 use crate::time::day_of;
 
 fn rule_from_row(r: &PgRow) -> Result<Rule, AppError> {
-    let bad = || AppError::internal("point rule row out of shape");
     Ok(Rule {
         id: r.get("id"),
-        code: RuleCode::parse(r.get("code")).ok_or_else(bad)?,
+        code: r.try_get("code")?,
         version: r.get("version"),
         points: r.get("points"),
-        cap_period: CapPeriod::parse(r.get("cap_period")).ok_or_else(bad)?,
+        cap_period: r.try_get("cap_period")?,
         cap: r.get("cap"),
         day_cap: r.get("day_cap"),
         week_cap: r.get("week_cap"),
@@ -330,7 +329,6 @@ pub async fn totals(
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct LedgerRow {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub code: RuleCode,
     pub version: i32,
     pub points: i32,
@@ -393,8 +391,8 @@ pub async fn deduct_week_without_sign_in(
         return Ok(None);
     }
     let sunday = monday + chrono::Days::new(6);
-    let week_begins =
-        crate::time::start_of(monday).ok_or_else(|| AppError::internal("bad week start"))?;
+    let week_begins = crate::time::start_of(monday)
+        .ok_or_else(|| AppError::internal("no midnight on a Shanghai day"))?;
     let users: Vec<i64> = sqlx::query_scalar(
         "SELECT u.id FROM users u
          WHERE u.created_at < $1

@@ -44,8 +44,7 @@ pub struct AnswerRow {
 fn question_from_row(r: &PgRow) -> Result<Question, AppError> {
     Ok(Question {
         id: r.get("id"),
-        kind: QuestionKind::parse(r.get("kind"))
-            .ok_or_else(|| AppError::internal("bad question kind"))?,
+        kind: r.try_get("kind")?,
         stem: r.get("stem"),
         options: r.get("options"),
         answer: r.get("answer"),
@@ -211,7 +210,7 @@ fn attempt_from_row(r: &PgRow) -> Result<Attempt, AppError> {
     Ok(Attempt {
         id: r.get("id"),
         user_id: r.get("user_id"),
-        kind: QuizKind::parse(r.get("kind")).ok_or_else(|| AppError::internal("bad quiz kind"))?,
+        kind: r.try_get("kind")?,
         set_id: r.get("set_id"),
         question_ids: r.get("question_ids"),
         started_at: r.get("started_at"),

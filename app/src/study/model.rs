@@ -52,15 +52,6 @@ impl ItemKind {
     }
 }
 
-/// The code as stored, for reading it from a row.
-impl TryFrom<String> for ItemKind {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s).ok_or_else(|| format!("bad item kind {s:?}"))
-    }
-}
-
 /// Chinese text is read at about 400 characters a minute; other text at about 200 words.
 /// Returns seconds, at least one minute.
 pub fn estimated_reading_secs(text: &str) -> u32 {

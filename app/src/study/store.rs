@@ -44,7 +44,7 @@ const VISIBLE: &str = "i.status = 'published' AND (
 fn item_from_row(r: &PgRow) -> Result<Item, AppError> {
     Ok(Item {
         id: r.get("id"),
-        kind: ItemKind::parse(r.get("kind")).ok_or_else(|| AppError::internal("bad item kind"))?,
+        kind: r.try_get("kind")?,
         title: r.get("title"),
         body_html: r.get("body_html"),
         length_secs: r.get("length_secs"),
@@ -124,7 +124,6 @@ pub enum Listing<'a> {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ItemCardRow {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub kind: ItemKind,
     pub title: String,
     pub length_secs: i32,
@@ -448,8 +447,7 @@ pub async fn draft(conn: &mut PgConnection, id: i64) -> Result<Option<Draft>, Ap
     row.map(|r| {
         Ok(Draft {
             id: r.get("id"),
-            kind: ItemKind::parse(r.get("kind"))
-                .ok_or_else(|| AppError::internal("bad item kind"))?,
+            kind: r.try_get("kind")?,
             title: r.get("title"),
             body_md: r.get("body_md"),
             body_html: r.get("body_html"),

@@ -2,12 +2,12 @@
 //! the approvers' queues and the overdue counts.
 
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Row, postgres::PgRow};
+use sqlx::{FromRow, PgConnection, Row};
 
 use super::model::{Node, Status, Step, StepKind};
 use crate::auth::model::{Actor, Role};
 use crate::error::{AppError, Msg};
-use crate::orgs::model::{OrgKind, OrgPath, Tree};
+use crate::orgs::model::{OrgPath, Tree};
 
 /// The organizations from the root down to `org_id`.
 pub async fn chain(conn: &mut PgConnection, org_id: i64) -> Result<Vec<Node>, AppError> {
@@ -23,8 +23,7 @@ pub async fn chain(conn: &mut PgConnection, org_id: i64) -> Result<Vec<Node>, Ap
         .map(|r| {
             Ok(Node {
                 id: r.get("id"),
-                kind: OrgKind::parse(r.get("kind"))
-                    .ok_or_else(|| AppError::internal("bad org kind"))?,
+                kind: r.try_get("kind")?,
             })
         })
         .collect()
@@ -126,7 +125,7 @@ pub async fn event(
 }
 
 /// A transfer's own row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TransferRow {
     pub id: i64,
     pub user_id: i64,
@@ -141,6 +140,7 @@ pub struct TransferRow {
     pub reason: String,
     pub dues_paid_to: NaiveDate,
     pub status: Status,
+    #[sqlx(try_from = "i32")]
     pub current_step: usize,
     pub step_since: NaiveDate,
     pub started_by: i64,
@@ -159,29 +159,6 @@ const TRANSFER_COLUMNS: &str = "t.id, t.user_id, u.display_name AS member,
 const TRANSFER_FROM: &str = "transfers t JOIN users u ON u.id = t.user_id
     JOIN orgs f ON f.id = t.from_org LEFT JOIN orgs r ON r.id = t.to_org";
 
-fn transfer_row(r: &PgRow) -> Result<TransferRow, AppError> {
-    let bad = || AppError::internal("transfer row out of shape");
-    Ok(TransferRow {
-        id: r.get("id"),
-        user_id: r.get("user_id"),
-        member: r.get("member"),
-        member_status: r.get("member_status"),
-        tree: Tree::parse(r.get("tree")).ok_or_else(bad)?,
-        from_org: r.get("from_org"),
-        from_name: r.get("from_name"),
-        to_org: r.get("to_org"),
-        to_name: r.get("to_name"),
-        outside_address: r.get("outside_address"),
-        reason: r.get("reason"),
-        dues_paid_to: r.get("dues_paid_to"),
-        status: Status::parse(r.get("status")).ok_or_else(bad)?,
-        current_step: r.get::<i32, _>("current_step") as usize,
-        step_since: r.get("step_since"),
-        started_by: r.get("started_by"),
-        created_on: r.get("created_on"),
-    })
-}
-
 /// A transfer; with `lock`, its row is locked until the transaction ends, so that two
 /// approvers acting at once take turns and the second sees the first one's result.
 pub async fn transfer(
@@ -189,14 +166,13 @@ pub async fn transfer(
     id: i64,
     lock: bool,
 ) -> Result<Option<TransferRow>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {TRANSFER_COLUMNS} FROM {TRANSFER_FROM} WHERE t.id = $1 {}",
         if lock { "FOR UPDATE OF t" } else { "" }
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(transfer_row).transpose()
+    .await?)
 }
 
 /// A step with its holder's name and path.
@@ -218,14 +194,13 @@ pub async fn steps(conn: &mut PgConnection, transfer_id: i64) -> Result<Vec<Step
     .await?;
     rows.iter()
         .map(|r| {
-            let bad = || AppError::internal("transfer step out of shape");
             Ok(StepRow {
                 step: Step {
-                    kind: StepKind::parse(r.get("kind")).ok_or_else(bad)?,
+                    kind: r.try_get("kind")?,
                     holder: r.get("holder_org"),
                 },
                 holder_name: r.get("name"),
-                holder_path: OrgPath::parse(r.get("path")).ok_or_else(bad)?,
+                holder_path: r.try_get("path")?,
             })
         })
         .collect()
@@ -270,7 +245,7 @@ pub async fn correct(
 }
 
 /// One entry of a transfer's history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub seq: Option<i32>,
     pub actor: String,
@@ -280,29 +255,19 @@ pub struct EventRow {
 }
 
 pub async fn events(conn: &mut PgConnection, transfer_id: i64) -> Result<Vec<EventRow>, AppError> {
-    let rows = sqlx::query(
-        "SELECT e.seq, u.display_name, e.action, e.reason,
+    Ok(sqlx::query_as(
+        "SELECT e.seq, u.display_name AS actor, e.action, e.reason,
                 to_char(e.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
          FROM transfer_events e JOIN users u ON u.id = e.actor_id
          WHERE e.transfer_id = $1 ORDER BY e.id",
     )
     .bind(transfer_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| EventRow {
-            seq: r.get("seq"),
-            actor: r.get("display_name"),
-            action: r.get("action"),
-            reason: r.get("reason"),
-            at: r.get("at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// An introduction letter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LetterRow {
     pub id: i64,
     pub issuer: String,
@@ -313,20 +278,6 @@ pub struct LetterRow {
     pub valid_until: NaiveDate,
     pub void: bool,
     pub transfer_id: i64,
-}
-
-fn letter_row(r: &PgRow) -> LetterRow {
-    LetterRow {
-        id: r.get("id"),
-        issuer: r.get("issuer"),
-        year: r.get("year"),
-        seq: r.get("seq"),
-        verify_code: r.get("verify_code"),
-        issued_on: r.get("issued_on"),
-        valid_until: r.get("valid_until"),
-        void: r.get("void"),
-        transfer_id: r.get("transfer_id"),
-    }
 }
 
 const LETTER_COLUMNS: &str = "l.id, o.name AS issuer, l.year, l.seq, l.verify_code, l.issued_on,
@@ -353,7 +304,7 @@ pub async fn issue_letter(
     .bind(year)
     .fetch_one(&mut *conn)
     .await?;
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "WITH l AS (
              INSERT INTO transfer_letters (transfer_id, issuer_org, year, seq, verify_code, issued_on, valid_until)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)
@@ -367,8 +318,7 @@ pub async fn issue_letter(
     .bind(issued_on)
     .bind(valid_until)
     .fetch_one(conn)
-    .await?;
-    Ok(letter_row(&row))
+    .await?)
 }
 
 /// Voids the letter in force, if any; returns its issuer.
@@ -389,32 +339,30 @@ pub async fn letters(
     conn: &mut PgConnection,
     transfer_id: i64,
 ) -> Result<Vec<LetterRow>, AppError> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {LETTER_COLUMNS} FROM transfer_letters l JOIN orgs o ON o.id = l.issuer_org
          WHERE l.transfer_id = $1 ORDER BY l.void, l.id DESC"
     ))
     .bind(transfer_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.iter().map(letter_row).collect())
+    .await?)
 }
 
 pub async fn letter_by_code(
     conn: &mut PgConnection,
     code: &str,
 ) -> Result<Option<LetterRow>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {LETTER_COLUMNS} FROM transfer_letters l JOIN orgs o ON o.id = l.issuer_org
          WHERE l.verify_code = $1"
     ))
     .bind(code)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(letter_row))
+    .await?)
 }
 
 /// A transfer in a list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SummaryRow {
     pub id: i64,
     pub member: String,
@@ -497,30 +445,16 @@ pub async fn queues(
     let mut out: [Vec<SummaryRow>; 3] = Default::default();
     for r in &rows {
         let queue: i32 = r.get("queue");
-        out[queue as usize].push(summary_row(r)?);
+        out[queue as usize].push(SummaryRow::from_row(r)?);
     }
     Ok(out)
 }
 
-fn summary_row(r: &PgRow) -> Result<SummaryRow, AppError> {
-    let bad = || AppError::internal("transfer summary out of shape");
-    Ok(SummaryRow {
-        id: r.get("id"),
-        member: r.get("member"),
-        from_name: r.get("from_name"),
-        to_name: r.get("to_name"),
-        status: Status::parse(r.get("status")).ok_or_else(bad)?,
-        step: r.get::<Option<&str>, _>("step").and_then(StepKind::parse),
-        holder: r.get::<Option<String>, _>("holder").unwrap_or_default(),
-        since: r.get("since"),
-    })
-}
-
 /// A member's own transfers, newest first.
 pub async fn of_member(conn: &mut PgConnection, user_id: i64) -> Result<Vec<SummaryRow>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT t.id, u.display_name AS member, f.name AS from_name,
-                COALESCE(r.name, t.outside_name) AS to_name, t.status, cs.kind AS step, ch.name AS holder,
+                COALESCE(r.name, t.outside_name) AS to_name, t.status, cs.kind AS step, COALESCE(ch.name, '') AS holder,
                 (t.step_since AT TIME ZONE 'Asia/Shanghai')::date AS since
          FROM transfers t JOIN users u ON u.id = t.user_id JOIN orgs f ON f.id = t.from_org
          LEFT JOIN orgs r ON r.id = t.to_org
@@ -530,8 +464,7 @@ pub async fn of_member(conn: &mut PgConnection, user_id: i64) -> Result<Vec<Summ
     )
     .bind(user_id)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(summary_row).collect()
+    .await?)
 }
 
 /// Overdue steps under the organizations an admin serves (everywhere for a platform admin):

@@ -116,8 +116,7 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<Upload>, Ap
         Ok(Upload {
             id: r.get("id"),
             user_id: r.get("user_id"),
-            purpose: Purpose::parse(r.get("purpose"))
-                .ok_or_else(|| AppError::internal("bad upload purpose"))?,
+            purpose: r.try_get("purpose")?,
             file_name: r.get("file_name"),
             ext: r.get("ext"),
             size: r.get("size"),

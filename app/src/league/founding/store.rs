@@ -264,7 +264,6 @@ const COLUMNS: &str = "a.id, a.enterprise_name, a.credit_code, a.enterprise_id, 
     e.status AS l_status, (SELECT name FROM orgs WHERE id = a.org_id) AS org_name";
 
 fn application_row(r: &sqlx::postgres::PgRow) -> Result<ApplicationRow, AppError> {
-    let bad = || AppError::internal("bad founding application row");
     Ok(ApplicationRow {
         id: r.get("id"),
         enterprise_name: r.get("enterprise_name"),
@@ -280,8 +279,8 @@ fn application_row(r: &sqlx::postgres::PgRow) -> Result<ApplicationRow, AppError
         secretary_name: r.get("secretary_name"),
         secretary_phone: r.get("secretary_phone"),
         note: r.get("note"),
-        state: AppState::parse(r.get("state")).ok_or_else(bad)?,
-        level: AreaLevel::parse(r.get("level")).ok_or_else(bad)?,
+        state: r.try_get("state")?,
+        level: r.try_get("level")?,
         org_id: r.get("org_id"),
         org_name: r.get("org_name"),
         enterprise_id: r.get("enterprise_id"),
@@ -412,10 +411,8 @@ pub async fn queue(conn: &mut PgConnection, areas: &[Area]) -> Result<Vec<Queued
                 enterprise_name: r.get("enterprise_name"),
                 district: r.get("district"),
                 street: r.get("street"),
-                state: AppState::parse(r.get("state"))
-                    .ok_or_else(|| AppError::internal("bad application state"))?,
-                level: AreaLevel::parse(r.get("level"))
-                    .ok_or_else(|| AppError::internal("bad application level"))?,
+                state: r.try_get("state")?,
+                level: r.try_get("level")?,
                 matched_by: r.get("matched_by"),
                 updated_at: r.get("updated_at"),
             })

@@ -1,0 +1,77 @@
+//! The model's enums as the text columns that hold them: each decodes through its `parse`
+//! and encodes through its `as_str`, so that a store reads `r.try_get("kind")?` or derives
+//! `sqlx::FromRow` instead of parsing by hand, and a value no enum knows is a decode error
+//! (an opaque internal error to the user, logged with the column) rather than a guess.
+//! The models stay free of sqlx: the impls live here, on the server only.
+
+use sqlx::Postgres;
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
+
+macro_rules! text_columns {
+    ($($ty:ty),* $(,)?) => {$(
+        impl sqlx::Type<Postgres> for $ty {
+            fn type_info() -> PgTypeInfo {
+                <str as sqlx::Type<Postgres>>::type_info()
+            }
+
+            fn compatible(ty: &PgTypeInfo) -> bool {
+                <str as sqlx::Type<Postgres>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, Postgres> for $ty {
+            fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+                let text = <&str as sqlx::Decode<Postgres>>::decode(value)?;
+                <$ty>::parse(text)
+                    .ok_or_else(|| format!("{text:?} is not a {}", stringify!($ty)).into())
+            }
+        }
+
+        impl sqlx::Encode<'_, Postgres> for $ty {
+            fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+                <&str as sqlx::Encode<Postgres>>::encode_by_ref(&self.as_str(), buf)
+            }
+        }
+    )*};
+}
+
+text_columns!(
+    crate::auth::model::Role,
+    crate::orgs::model::Tree,
+    crate::orgs::model::OrgKind,
+    crate::orgs::model::MemberStatus,
+    crate::quiz::model::QuestionKind,
+    crate::quiz::model::QuizKind,
+    crate::points::model::RuleCode,
+    crate::points::model::CapPeriod,
+    crate::uploads::model::Purpose,
+    crate::study::model::ItemKind,
+    crate::league::founding::model::AppState,
+    crate::league::ledger::model::AreaLevel,
+    crate::org_life::records::model::RecordState,
+    crate::org_life::meetings::model::MeetingKind,
+    crate::transfers::model::StepKind,
+    crate::transfers::model::Status,
+    crate::transfers::model::Action,
+);
+
+/// A path is read as `path::text` (the column itself is an `ltree`); it is written by SQL
+/// from ids, never bound whole, so it decodes only.
+impl sqlx::Type<Postgres> for crate::orgs::model::OrgPath {
+    fn type_info() -> PgTypeInfo {
+        <str as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <str as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Postgres> for crate::orgs::model::OrgPath {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <&str as sqlx::Decode<Postgres>>::decode(value)?;
+        Self::parse(text).ok_or_else(|| format!("{text:?} is not an organization path").into())
+    }
+}
