@@ -1,13 +1,13 @@
 //! SQL for the organization tree, memberships, enterprises, roles and invitations.
 
-use sqlx::{PgConnection, Row, postgres::PgRow};
+use sqlx::{FromRow, PgConnection, Row};
 
 use super::model::{MemberStatus, OrgKind, OrgPath, Tree};
 use crate::auth::model::{InvitationCode, Login, Role};
 use crate::error::{AppError, Msg};
 
 /// One organization as the rules need it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Org {
     pub id: i64,
     pub tree: Tree,
@@ -17,36 +17,25 @@ pub struct Org {
     pub path: OrgPath,
 }
 
-fn org_from_row(r: &PgRow) -> Result<Org, AppError> {
-    Ok(Org {
-        id: r.get("id"),
-        tree: r.try_get("tree")?,
-        kind: r.try_get("kind")?,
-        name: r.get("name"),
-        parent_id: r.get("parent_id"),
-        path: r.try_get("path")?,
-    })
-}
-
 const ORG_COLUMNS: &str = "o.id, o.tree, o.kind, o.name, o.parent_id, o.path::text AS path";
 
 pub async fn org(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
-    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(org_from_row).transpose()
+    Ok(
+        sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Like [`org`], but for a row the caller is about to change: locks it.
 pub async fn org_for_update(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1 FOR UPDATE"
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(org_from_row).transpose()
+    .await?)
 }
 
 /// A new organization: under `parent`, or at the top of `tree` when there is none.
@@ -227,11 +216,12 @@ pub async fn ancestors(
     path: &OrgPath,
 ) -> Result<Vec<(i64, String)>, AppError> {
     let above: Vec<i64> = path.0[..path.0.len() - 1].to_vec();
-    let rows = sqlx::query("SELECT id, name FROM orgs WHERE id = ANY ($1) ORDER BY nlevel(path)")
-        .bind(&above)
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+    Ok(
+        sqlx::query_as("SELECT id, name FROM orgs WHERE id = ANY ($1) ORDER BY nlevel(path)")
+            .bind(&above)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Places a person in a branch of a tree; the status must belong to that tree.
@@ -384,7 +374,7 @@ pub async fn current_memberships(
     rows.iter()
         .map(|r| {
             Ok(MembershipRow {
-                org: org_from_row(r)?,
+                org: Org::from_row(r)?,
                 status: r.try_get("status")?,
                 since: r.get("since"),
             })

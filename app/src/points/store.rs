@@ -288,18 +288,14 @@ pub async fn cap_progress(
     at: DateTime<Utc>,
 ) -> Result<Vec<(String, String, i32)>, AppError> {
     let keys = period_keys(at);
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT rule_code, period_key, earned FROM point_caps
          WHERE user_id = $1 AND period_key = ANY ($2)",
     )
     .bind(user_id)
     .bind(&keys[..2])
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("rule_code"), r.get("period_key"), r.get("earned")))
-        .collect())
+    .await?)
 }
 
 /// A member's totals for the periods of `at`: [day, week, month, year, all time].

@@ -1,7 +1,7 @@
 //! SQL for the question bank, quiz attempts and grading, contests and the wrong-answer book.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, Row, postgres::PgRow};
+use sqlx::{FromRow, PgConnection, Row};
 
 use super::model::{
     NewQuestion, QuestionKind, QuizKind, RowError, chosen_for, in_time, is_right, units,
@@ -11,7 +11,7 @@ use crate::points::model::RuleCode;
 use crate::points::store::{NewAward, Outcome, award};
 
 /// A question with its answer: for grading on the server only.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Question {
     pub id: i64,
     pub kind: QuestionKind,
@@ -39,17 +39,6 @@ pub struct AnswerRow {
     pub question: Question,
     pub chosen: Vec<i16>,
     pub correct: bool,
-}
-
-fn question_from_row(r: &PgRow) -> Result<Question, AppError> {
-    Ok(Question {
-        id: r.get("id"),
-        kind: r.try_get("kind")?,
-        stem: r.get("stem"),
-        options: r.get("options"),
-        answer: r.get("answer"),
-        explanation: r.get("explanation"),
-    })
 }
 
 /// Adds a parsed sheet to the bank, all or nothing: a stem already in the bank is reported
@@ -143,7 +132,7 @@ pub async fn bank_page(
         .iter()
         .map(|r| {
             Ok(BankQuestionRow {
-                question: question_from_row(r)?,
+                question: Question::from_row(r)?,
                 tags: r.get("tags"),
             })
         })
@@ -153,14 +142,13 @@ pub async fn bank_page(
 
 /// Questions by id, in the order given.
 pub async fn questions(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Question>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, kind, stem, options, answer, explanation FROM questions
          WHERE id = ANY ($1) ORDER BY array_position($1, id)",
     )
     .bind(ids)
     .fetch_all(conn)
-    .await?;
-    rows.iter().map(question_from_row).collect()
+    .await?)
 }
 
 /// `n` questions for a member's daily quiz: those not given to them in the repeat window
@@ -189,7 +177,7 @@ pub async fn draw_for_member(
 }
 
 /// An attempt as stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Attempt {
     pub id: i64,
     pub user_id: i64,
@@ -206,22 +194,6 @@ pub struct Attempt {
 
 const ATTEMPT_COLUMNS: &str = "id, user_id, kind, set_id, question_ids, started_at, deadline_at, submitted_at, correct, total, points";
 
-fn attempt_from_row(r: &PgRow) -> Result<Attempt, AppError> {
-    Ok(Attempt {
-        id: r.get("id"),
-        user_id: r.get("user_id"),
-        kind: r.try_get("kind")?,
-        set_id: r.get("set_id"),
-        question_ids: r.get("question_ids"),
-        started_at: r.get("started_at"),
-        deadline_at: r.get("deadline_at"),
-        submitted_at: r.get("submitted_at"),
-        correct: r.get("correct"),
-        total: r.get("total"),
-        points: r.get("points"),
-    })
-}
-
 /// The member's attempt at a quiz, if they started it.
 pub async fn find_attempt(
     conn: &mut PgConnection,
@@ -229,25 +201,23 @@ pub async fn find_attempt(
     kind: QuizKind,
     quiz_key: &str,
 ) -> Result<Option<Attempt>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE user_id = $1 AND kind = $2 AND quiz_key = $3"
     ))
     .bind(user_id)
     .bind(kind.as_str())
     .bind(quiz_key)
     .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(attempt_from_row).transpose()
+    .await?)
 }
 
 pub async fn attempt(conn: &mut PgConnection, id: i64) -> Result<Option<Attempt>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {ATTEMPT_COLUMNS} FROM quiz_attempts WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(attempt_from_row).transpose()
+    .await?)
 }
 
 /// Starts an attempt, or returns the one a concurrent request started first.
@@ -306,7 +276,7 @@ pub async fn submit(
     .bind(attempt_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let a = match row.as_ref().map(attempt_from_row).transpose()? {
+    let a = match row.as_ref().map(Attempt::from_row).transpose()? {
         Some(a) if a.user_id == user_id => a,
         _ => return Err(AppError::NotFound),
     };
@@ -477,15 +447,16 @@ pub async fn weekly_set(
     .bind(n as i64)
     .execute(&mut *conn)
     .await?;
-    let row = sqlx::query("SELECT id, question_ids FROM quiz_sets WHERE week_key = $1")
-        .bind(week_key)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|r| (r.get("id"), r.get("question_ids"))))
+    Ok(
+        sqlx::query_as("SELECT id, question_ids FROM quiz_sets WHERE week_key = $1")
+            .bind(week_key)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// A special quiz as stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SpecialSet {
     pub id: i64,
     pub title: String,
@@ -505,19 +476,6 @@ const SET_VISIBLE: &str = "s.kind = 'special' AND (
             JOIN orgs o ON o.id = s.scope_org_id
             WHERE m.user_id = $1 AND m.ended_at IS NULL AND b.path <@ o.path))";
 
-fn set_from_row(r: &PgRow) -> SpecialSet {
-    SpecialSet {
-        id: r.get("id"),
-        title: r.get("title"),
-        question_ids: r.get("question_ids"),
-        opens_at: r.get("opens_at"),
-        closes_at: r.get("closes_at"),
-        time_limit_secs: r.get("time_limit_secs"),
-        contest: r.get("contest"),
-        scope_org_id: r.get("scope_org_id"),
-    }
-}
-
 const SET_COLUMNS: &str = "s.id, s.title, s.question_ids, s.opens_at, s.closes_at, s.time_limit_secs, s.contest, s.scope_org_id";
 
 /// A special quiz the member may take (else `None`, whatever the reason).
@@ -526,30 +484,29 @@ pub async fn visible_special(
     user_id: i64,
     set_id: i64,
 ) -> Result<Option<SpecialSet>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {SET_COLUMNS} FROM quiz_sets s WHERE s.id = $2 AND {SET_VISIBLE}"
     ))
     .bind(user_id)
     .bind(set_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(set_from_row))
+    .await?)
 }
 
 pub async fn special(conn: &mut PgConnection, set_id: i64) -> Result<Option<SpecialSet>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {SET_COLUMNS} FROM quiz_sets s WHERE s.id = $1 AND s.kind = 'special'"
     ))
     .bind(set_id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(set_from_row))
+    .await?)
 }
 
 /// A special quiz in the member's list: the set, its window in Asia/Shanghai minutes
 /// (`MM-DD HH:MI`), and the member's attempt at it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SpecialCardRow {
+    #[sqlx(flatten)]
     pub set: SpecialSet,
     pub opens: String,
     pub closes: String,
@@ -565,7 +522,7 @@ pub async fn specials_for(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<SpecialCardRow>, AppError> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {SET_COLUMNS},
                 to_char(s.opens_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI') AS opens,
                 to_char(s.closes_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI') AS closes,
@@ -578,18 +535,7 @@ pub async fn specials_for(
     .bind(user_id)
     .bind(now)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| SpecialCardRow {
-            set: set_from_row(r),
-            opens: r.get("opens"),
-            closes: r.get("closes"),
-            done: r.get("done"),
-            correct: r.get("correct"),
-            total: r.get("total"),
-        })
-        .collect())
+    .await?)
 }
 
 /// A new special quiz.
@@ -726,7 +672,7 @@ pub async fn wrong_book(
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| Ok((question_from_row(r)?, r.get("times_wrong"))))
+        .map(|r| Ok((Question::from_row(r)?, r.get("times_wrong"))))
         .collect()
 }
 

@@ -741,18 +741,14 @@ pub async fn points_by_rule(
     user_id: i64,
     from: chrono::NaiveDate,
 ) -> Result<Vec<(String, i64)>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT r.code, sum(l.points)::bigint AS points FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
          WHERE l.user_id = $1 AND l.day >= $2 GROUP BY r.code ORDER BY points DESC",
     )
     .bind(user_id)
     .bind(from)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("code"), r.get("points")))
-        .collect())
+    .await?)
 }
 
 /// A branch's participants in each of the given week keys, and its current members.
@@ -821,8 +817,9 @@ pub async fn rating_weights(
 }
 
 /// A branch under a superior with its figures over a rating period's months.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RatingInput {
+    #[sqlx(rename = "id")]
     pub org_id: i64,
     pub founded_on: chrono::NaiveDate,
     pub members: i64,
@@ -837,7 +834,7 @@ pub async fn rating_inputs(
     superior: &OrgPath,
     month_keys: &[String],
 ) -> Result<Vec<RatingInput>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT o.id, o.founded_on,
                 (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
                 COALESCE((SELECT sum(points) FROM branch_point_totals t WHERE t.org_id = o.id AND t.period = ANY ($2)), 0)::bigint AS points,
@@ -848,17 +845,7 @@ pub async fn rating_inputs(
     .bind(superior.to_string())
     .bind(month_keys)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| RatingInput {
-            org_id: r.get("id"),
-            founded_on: r.get("founded_on"),
-            members: r.get("members"),
-            points: r.get("points"),
-            participants: r.get("participants"),
-        })
-        .collect())
+    .await?)
 }
 
 /// A computed rating, saved unless the branch's rating for the period is published.

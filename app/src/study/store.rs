@@ -409,7 +409,7 @@ pub async fn insert_item(conn: &mut PgConnection, a: &NewItem<'_>) -> Result<i64
 }
 
 /// An item as its authors see it, any status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Draft {
     pub id: i64,
     pub kind: ItemKind,
@@ -430,7 +430,7 @@ pub struct Draft {
 }
 
 pub async fn draft(conn: &mut PgConnection, id: i64) -> Result<Option<Draft>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT i.id, i.kind, i.title, i.body_md, i.body_html, i.tags, i.scope_org_id, i.required, i.due_on,
                 i.status, i.length_secs, i.media_upload, i.cover_upload, i.column_id,
                 {media} AS media_url, {cover} AS cover_url
@@ -443,28 +443,7 @@ pub async fn draft(conn: &mut PgConnection, id: i64) -> Result<Option<Draft>, Ap
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    row.map(|r| {
-        Ok(Draft {
-            id: r.get("id"),
-            kind: r.try_get("kind")?,
-            title: r.get("title"),
-            body_md: r.get("body_md"),
-            body_html: r.get("body_html"),
-            tags: r.get("tags"),
-            scope_org_id: r.get("scope_org_id"),
-            required: r.get("required"),
-            due_on: r.get("due_on"),
-            status: r.get("status"),
-            length_secs: r.get("length_secs"),
-            media_upload: r.get("media_upload"),
-            media_url: r.get("media_url"),
-            cover_upload: r.get("cover_upload"),
-            cover_url: r.get("cover_url"),
-            column_id: r.get("column_id"),
-        })
-    })
-    .transpose()
+    .await?)
 }
 
 /// Items published to the platform (when `platform`) or to an organization within one of
@@ -474,7 +453,7 @@ pub async fn authored(
     platform: bool,
     roots: &[String],
 ) -> Result<Vec<(i64, String, String, Option<String>, bool, String)>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT i.id, i.title, i.status, o.name AS scope, i.required,
                 to_char(i.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS updated
          FROM study_items i LEFT JOIN orgs o ON o.id = i.scope_org_id
@@ -484,20 +463,7 @@ pub async fn authored(
     .bind(platform)
     .bind(roots)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                r.get("id"),
-                r.get("title"),
-                r.get("status"),
-                r.get("scope"),
-                r.get("required"),
-                r.get("updated"),
-            )
-        })
-        .collect())
+    .await?)
 }
 
 /// Rewrites an item's text, files and settings; its status and author stay.
@@ -634,7 +600,7 @@ pub async fn editable_columns(
     platform: bool,
     roots: &[String],
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT c.id, c.title FROM study_columns c LEFT JOIN orgs o ON o.id = c.scope_org_id
          WHERE ($1 AND c.scope_org_id IS NULL) OR o.path <@ ANY ($2::text[]::ltree[])
          ORDER BY c.created_at DESC LIMIT 100",
@@ -642,8 +608,7 @@ pub async fn editable_columns(
     .bind(platform)
     .bind(roots)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.iter().map(|r| (r.get("id"), r.get("title"))).collect())
+    .await?)
 }
 
 /// A column a member sees, with how many of its items they may see and have completed.

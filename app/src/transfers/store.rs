@@ -478,7 +478,7 @@ pub async fn overdue(
         Some((b, c)) => (b, c, false),
         None => (Vec::new(), Vec::new(), true),
     };
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT h.id, h.name, count(*) AS n, min((t.step_since AT TIME ZONE 'Asia/Shanghai')::date) AS oldest
          FROM transfers t
          JOIN transfer_steps s ON s.transfer_id = t.id AND s.seq = t.current_step
@@ -493,11 +493,7 @@ pub async fn overdue(
     .bind(all)
     .bind(super::model::OVERDUE_DAYS as i32)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("id"), r.get("name"), r.get("n"), r.get("oldest")))
-        .collect())
+    .await?)
 }
 
 /// Tells the holders of every overdue step, once per step: the secretaries and committee

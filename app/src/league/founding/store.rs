@@ -40,6 +40,7 @@ pub struct ApplicationRow {
 }
 
 /// A step of an application's history.
+#[derive(sqlx::FromRow)]
 pub struct EventRow {
     pub level: Option<AreaLevel>,
     pub action: String,
@@ -49,6 +50,7 @@ pub struct EventRow {
 }
 
 /// An application in a reviewer's areas.
+#[derive(sqlx::FromRow)]
 pub struct QueuedRow {
     pub id: i64,
     pub enterprise_name: String,
@@ -338,24 +340,14 @@ pub async fn by_token(conn: &mut PgConnection, token: &str) -> Result<Option<i64
 
 /// An application's history, oldest first, with the reviewers' names.
 pub async fn events(conn: &mut PgConnection, id: i64) -> Result<Vec<EventRow>, AppError> {
-    let rows = sqlx::query(
-        "SELECT ev.level, ev.action, ev.message, ev.created_at, u.display_name
+    Ok(sqlx::query_as(
+        "SELECT ev.level, ev.action, ev.message, ev.created_at AS at, u.display_name AS by
          FROM founding_events ev LEFT JOIN users u ON u.id = ev.by_user
          WHERE ev.application_id = $1 ORDER BY ev.id",
     )
     .bind(id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| EventRow {
-            level: r.get::<Option<&str>, _>("level").and_then(AreaLevel::parse),
-            action: r.get("action"),
-            message: r.get("message"),
-            by: r.get("display_name"),
-            at: r.get("created_at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// Moves an application to `state` at `level`.
@@ -390,8 +382,8 @@ pub async fn queue(conn: &mut PgConnection, areas: &[Area]) -> Result<Vec<Queued
         .filter(|a| a.level == AreaLevel::Street)
         .map(|a| (a.district.as_str(), a.street.as_str()))
         .unzip();
-    let rows = sqlx::query(
-        "SELECT id, enterprise_name, district, street, state, level, matched_by, created_at, updated_at
+    Ok(sqlx::query_as(
+        "SELECT id, enterprise_name, district, street, state, level, matched_by, updated_at
          FROM founding_applications a
          WHERE $1 OR a.district = ANY ($2)
             OR (a.district, a.street) IN (SELECT * FROM unnest($3::text[], $4::text[]))
@@ -403,21 +395,7 @@ pub async fn queue(conn: &mut PgConnection, areas: &[Area]) -> Result<Vec<Queued
     .bind(&sd)
     .bind(&ss)
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(QueuedRow {
-                id: r.get("id"),
-                enterprise_name: r.get("enterprise_name"),
-                district: r.get("district"),
-                street: r.get("street"),
-                state: r.try_get("state")?,
-                level: r.try_get("level")?,
-                matched_by: r.get("matched_by"),
-                updated_at: r.get("updated_at"),
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Founds the organization of an approved application and marks the ledger: its own

@@ -3,12 +3,13 @@
 //! into counters at the close, the tallies, and the confirmed results.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use super::model::{Grade, Tally};
 use crate::error::{AppError, Msg};
 
 /// An evaluation as stored.
+#[derive(sqlx::FromRow)]
 pub struct EvaluationRow {
     pub id: i64,
     pub org_id: i64,
@@ -16,17 +17,6 @@ pub struct EvaluationRow {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
-}
-
-fn from_row(r: &sqlx::postgres::PgRow) -> EvaluationRow {
-    EvaluationRow {
-        id: r.get("id"),
-        org_id: r.get("org_id"),
-        year: r.get("year"),
-        opens_at: r.get("opens_at"),
-        closes_at: r.get("closes_at"),
-        confirmed_at: r.get("confirmed_at"),
-    }
 }
 
 /// Opens the branch's ballot for a year with its current members on the roll; a second
@@ -67,26 +57,24 @@ pub async fn of_year(
     org_id: i64,
     year: i32,
 ) -> Result<Option<EvaluationRow>, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, org_id, year, opens_at, closes_at, confirmed_at FROM evaluations
          WHERE org_id = $1 AND year = $2",
     )
     .bind(org_id)
     .bind(year)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(from_row))
+    .await?)
 }
 
 /// An evaluation by id.
 pub async fn by_id(conn: &mut PgConnection, id: i64) -> Result<Option<EvaluationRow>, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, org_id, year, opens_at, closes_at, confirmed_at FROM evaluations WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(from_row))
+    .await?)
 }
 
 /// The roll by name: (member, name, has voted).

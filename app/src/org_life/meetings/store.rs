@@ -3,12 +3,13 @@
 //! expected, leave and attendance.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use super::model::{Attendees, NewMeeting};
 use crate::error::{AppError, Msg};
 
 /// A meeting with everything its page needs.
+#[derive(sqlx::FromRow)]
 pub struct MeetingRow {
     pub id: i64,
     pub org_id: i64,
@@ -26,28 +27,14 @@ pub struct MeetingRow {
 
 /// A meeting by id.
 pub async fn meeting(conn: &mut PgConnection, id: i64) -> Result<Option<MeetingRow>, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, org_id, kind, title, starts_at, ends_at, place, online_link, agenda, chair,
                 recorder, code_secret
          FROM meetings WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| MeetingRow {
-        id: r.get("id"),
-        org_id: r.get("org_id"),
-        kind: r.get("kind"),
-        title: r.get("title"),
-        starts_at: r.get("starts_at"),
-        ends_at: r.get("ends_at"),
-        place: r.get("place"),
-        online_link: r.get("online_link"),
-        agenda: r.get("agenda"),
-        chair: r.get("chair"),
-        recorder: r.get("recorder"),
-        code_secret: r.get("code_secret"),
-    }))
+    .await?)
 }
 
 /// Is the user expected at the meeting?
@@ -78,10 +65,12 @@ pub async fn counts(conn: &mut PgConnection, meeting_id: i64) -> Result<(i64, i6
 }
 
 /// One expected attendee with their leave and attendance.
-#[derive(Clone)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct AttendeeRow {
     pub user_id: i64,
+    #[sqlx(rename = "display_name")]
     pub name: String,
+    #[sqlx(rename = "state")]
     pub leave_state: Option<String>,
     pub leave_reason: String,
     /// 'code' or 'manual' when present.
@@ -94,7 +83,7 @@ pub async fn attendees(
     conn: &mut PgConnection,
     meeting_id: i64,
 ) -> Result<Vec<AttendeeRow>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT e.user_id, u.display_name, l.state, coalesce(l.reason, '') AS leave_reason,
                 a.how, coalesce(a.reason, '') AS manual_reason
          FROM meeting_expected e
@@ -106,18 +95,7 @@ pub async fn attendees(
     )
     .bind(meeting_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| AttendeeRow {
-            user_id: r.get("user_id"),
-            name: r.get("display_name"),
-            leave_state: r.get("state"),
-            leave_reason: r.get("leave_reason"),
-            how: r.get("how"),
-            manual_reason: r.get("manual_reason"),
-        })
-        .collect())
+    .await?)
 }
 
 /// Asks for leave, or changes the reason of a request not answered yet. Refused once the

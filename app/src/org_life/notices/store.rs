@@ -2,7 +2,7 @@
 //! acknowledging once, and who has and has not acknowledged.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use crate::error::AppError;
 use crate::orgs::model::OrgPath;
@@ -43,6 +43,7 @@ pub async fn send(
 }
 
 /// A notice as stored.
+#[derive(sqlx::FromRow)]
 pub struct NoticeRow {
     pub id: i64,
     pub org_id: i64,
@@ -54,44 +55,32 @@ pub struct NoticeRow {
     pub sender: String,
 }
 
-fn notice_from(r: &sqlx::postgres::PgRow) -> NoticeRow {
-    NoticeRow {
-        id: r.get("id"),
-        org_id: r.get("org_id"),
-        org_name: r.get("org_name"),
-        title: r.get("title"),
-        body: r.get("body"),
-        ack_by: r.get("ack_by"),
-        sent_at: r.get("sent_at"),
-        sender: r.get("sender"),
-    }
-}
-
 const NOTICE_COLUMNS: &str =
     "n.id, n.org_id, o.name AS org_name, n.title, n.body, n.ack_by, n.sent_at,
      u.display_name AS sender";
 
 /// A notice by id.
 pub async fn notice(conn: &mut PgConnection, id: i64) -> Result<Option<NoticeRow>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {NOTICE_COLUMNS} FROM org_notices n JOIN orgs o ON o.id = n.org_id
          JOIN users u ON u.id = n.sent_by WHERE n.id = $1"
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.as_ref().map(notice_from))
+    .await?)
 }
 
 /// A notice a member received, with when they acknowledged it.
+#[derive(sqlx::FromRow)]
 pub struct ReceivedRow {
+    #[sqlx(flatten)]
     pub notice: NoticeRow,
     pub acked_at: Option<DateTime<Utc>>,
 }
 
 /// The member's notices, newest first, with when they acknowledged each.
 pub async fn received(conn: &mut PgConnection, user_id: i64) -> Result<Vec<ReceivedRow>, AppError> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {NOTICE_COLUMNS}, r.acked_at FROM notice_recipients r
          JOIN org_notices n ON n.id = r.notice_id JOIN orgs o ON o.id = n.org_id
          JOIN users u ON u.id = n.sent_by
@@ -99,18 +88,13 @@ pub async fn received(conn: &mut PgConnection, user_id: i64) -> Result<Vec<Recei
     ))
     .bind(user_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| ReceivedRow {
-            notice: notice_from(r),
-            acked_at: r.get("acked_at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// A notice sent, with how many received and acknowledged it.
+#[derive(sqlx::FromRow)]
 pub struct SentRow {
+    #[sqlx(flatten)]
     pub notice: NoticeRow,
     pub total: i64,
     pub acked: i64,
@@ -119,7 +103,7 @@ pub struct SentRow {
 /// Notices sent by the organizations under the given paths, newest first, with how many
 /// received and acknowledged each.
 pub async fn sent(conn: &mut PgConnection, paths: &[String]) -> Result<Vec<SentRow>, AppError> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {NOTICE_COLUMNS},
                 (SELECT count(*) FROM notice_recipients r WHERE r.notice_id = n.id) AS total,
                 (SELECT count(*) FROM notice_recipients r WHERE r.notice_id = n.id AND r.acked_at IS NOT NULL) AS acked
@@ -128,15 +112,7 @@ pub async fn sent(conn: &mut PgConnection, paths: &[String]) -> Result<Vec<SentR
     ))
     .bind(paths)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| SentRow {
-            notice: notice_from(r),
-            total: r.get("total"),
-            acked: r.get("acked"),
-        })
-        .collect())
+    .await?)
 }
 
 /// Whether the user received the notice, and when they acknowledged it.

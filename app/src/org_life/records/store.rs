@@ -104,37 +104,30 @@ pub async fn write_record(
 }
 
 /// One change of a record.
+#[derive(sqlx::FromRow)]
 pub struct ChangeRow {
     pub version: i32,
     pub action: String,
     pub reason: String,
+    #[sqlx(rename = "display_name")]
     pub by: String,
     pub at: DateTime<Utc>,
 }
 
 /// Every change of a meeting's record, latest first.
 pub async fn history(conn: &mut PgConnection, meeting_id: i64) -> Result<Vec<ChangeRow>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT h.version, h.action, h.reason, u.display_name, h.at
          FROM meeting_record_history h JOIN users u ON u.id = h.by_user
          WHERE h.meeting_id = $1 ORDER BY h.id DESC",
     )
     .bind(meeting_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| ChangeRow {
-            version: r.get("version"),
-            action: r.get("action"),
-            reason: r.get("reason"),
-            by: r.get("display_name"),
-            at: r.get("at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// A meeting of a branch with its attendance and record, for the export.
+#[derive(sqlx::FromRow)]
 pub struct RecordLineRow {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -159,7 +152,7 @@ pub async fn record_lines(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<RecordLineRow>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT m.starts_at, m.ends_at, m.kind, m.title,
                 CASE WHEN m.place = '' THEN m.online_link ELSE m.place END AS place, m.chair, m.recorder,
                 (SELECT count(*) FROM meeting_expected e WHERE e.meeting_id = m.id) AS expected,
@@ -179,26 +172,7 @@ pub async fn record_lines(
     .bind(from)
     .bind(until)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| RecordLineRow {
-            starts_at: r.get("starts_at"),
-            ends_at: r.get("ends_at"),
-            kind: r.get("kind"),
-            title: r.get("title"),
-            place: r.get("place"),
-            chair: r.get("chair"),
-            recorder: r.get("recorder"),
-            expected: r.get("expected"),
-            present: r.get("present"),
-            on_leave: r.get("on_leave"),
-            absent: r.get("absent"),
-            state: r.get("state"),
-            minutes: r.get("minutes"),
-            resolutions: r.get("resolutions"),
-        })
-        .collect())
+    .await?)
 }
 
 /// An attachment of a meeting's record.
