@@ -2,7 +2,8 @@
 //! and encodes through its `as_str`, so that a store reads `r.try_get("kind")?` or derives
 //! `sqlx::FromRow` instead of parsing by hand, and a value no enum knows is a decode error
 //! (an opaque internal error to the user, logged with the column) rather than a guess.
-//! The models stay free of sqlx: the impls live here, on the server only.
+//! Typed ids (`ids.rs`) are `bigint` columns the same way. The models stay free of sqlx:
+//! the impls live here, on the server only.
 
 use sqlx::Postgres;
 use sqlx::encode::IsNull;
@@ -75,3 +76,38 @@ impl<'r> sqlx::Decode<'r, Postgres> for crate::orgs::model::OrgPath {
         Self::parse(text).ok_or_else(|| format!("{text:?} is not an organization path").into())
     }
 }
+
+macro_rules! id_columns {
+    ($($ty:ty),* $(,)?) => {$(
+        impl sqlx::Type<Postgres> for $ty {
+            fn type_info() -> PgTypeInfo {
+                <i64 as sqlx::Type<Postgres>>::type_info()
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, Postgres> for $ty {
+            fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+                <i64 as sqlx::Decode<Postgres>>::decode(value).map(Self)
+            }
+        }
+
+        impl sqlx::Encode<'_, Postgres> for $ty {
+            fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+                <i64 as sqlx::Encode<Postgres>>::encode_by_ref(&self.0, buf)
+            }
+        }
+
+        impl sqlx::postgres::PgHasArrayType for $ty {
+            fn array_type_info() -> PgTypeInfo {
+                <i64 as sqlx::postgres::PgHasArrayType>::array_type_info()
+            }
+        }
+    )*};
+}
+
+id_columns!(
+    crate::ids::TransferId,
+    crate::ids::MeetingId,
+    crate::ids::ItemId,
+    crate::ids::ApplicationId,
+);

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod columns;
 pub mod error;
 pub mod i18n;
+pub mod ids;
 pub mod league;
 pub mod notices;
 pub mod org_life;

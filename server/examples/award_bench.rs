@@ -180,7 +180,7 @@ async fn run(
 /// credit time (and, on the way, time and read points under the caps).
 async fn heartbeats(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     const ROUNDS: i64 = 4;
-    let item_id: i64 = sqlx::query_scalar(
+    let item_id: app::ids::ItemId = sqlx::query_scalar(
         "INSERT INTO study_items (kind, title, body_html, length_secs, status, published_at)
          VALUES ('article', '基准测试文章', '<p>x</p>', 600, 'published', now()) RETURNING id",
     )

@@ -40,6 +40,7 @@ async fn article(
     )
     .await
     .unwrap()
+    .0
 }
 
 /// Moves the member's study clock back, as if the last beat came `secs` ago.

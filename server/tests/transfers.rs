@@ -660,7 +660,7 @@ async fn fifty_letters_issued_at_once_are_numbered_without_gaps_or_repeats(pool:
                 let code = format!("C{id:07}");
                 let l = app::transfers::store::issue_letter(
                     &mut tx,
-                    id,
+                    app::ids::TransferId(id),
                     w.committee,
                     today,
                     today,

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::ids::ItemId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeView {
@@ -42,7 +43,7 @@ impl From<super::store::NoticeRow> for NoticeView {
     feature = "ssr",
     tracing::instrument(skip_all, fields(org_id, item_id))
 )]
-pub async fn remind_required(org_id: i64, item_id: i64) -> Result<u32, AppError> {
+pub async fn remind_required(org_id: i64, item_id: ItemId) -> Result<u32, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 use super::model::Message;
 use crate::auth::model::Role;
 use crate::error::AppError;
+use crate::ids::ItemId;
 
 /// The people asked to act for an organization: the nearest organization on the way up
 /// from it (itself first) where someone can act. For branch work (`branch_work`) that is a
@@ -92,7 +93,7 @@ pub async fn notify(
 pub async fn remind_required(
     conn: &mut PgConnection,
     branch_path: &crate::orgs::model::OrgPath,
-    item_id: i64,
+    item_id: ItemId,
     title: &str,
     day: chrono::NaiveDate,
 ) -> Result<u64, AppError> {

@@ -18,6 +18,7 @@ use crate::auth::model::Actor;
 use crate::auth::session;
 use crate::error::{AppError, Msg};
 use crate::i18n::Strings;
+use crate::ids::ItemId;
 
 /// The quiz page's figures for a member.
 pub struct Home {
@@ -88,7 +89,7 @@ pub async fn start(
     let (attempt, title) = match quiz.kind {
         QuizKind::Daily => (daily(conn, u, now).await?, t.quiz_daily.to_owned()),
         QuizKind::Weekly => weekly(conn, u, now, t).await?,
-        QuizKind::Lesson => lesson(conn, u, set_id()?, now, t).await?,
+        QuizKind::Lesson => lesson(conn, u, ItemId(set_id()?), now, t).await?,
         QuizKind::Special => {
             let set = store::visible_special(conn, u, set_id()?)
                 .await?
@@ -162,7 +163,7 @@ async fn weekly(
 async fn lesson(
     conn: &mut PgConnection,
     u: i64,
-    item_id: i64,
+    item_id: ItemId,
     now: DateTime<Utc>,
     t: &Strings,
 ) -> Result<(Attempt, String), AppError> {

@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ColumnForm, ItemForm, ItemKind};
 use crate::error::AppError;
+use crate::ids::ItemId;
 
 /// An item in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemCard {
-    pub id: i64,
+    pub id: ItemId,
     pub kind: ItemKind,
     pub title: String,
     pub minutes: u32,
@@ -90,7 +91,7 @@ pub struct StudyHomeView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemView {
-    pub id: i64,
+    pub id: ItemId,
     pub kind: ItemKind,
     pub title: String,
     /// Sanitised on the server when the item was saved.
@@ -149,7 +150,7 @@ fn cards(rows: Vec<super::store::ItemCardRow>) -> Vec<ItemCard> {
 /// outside the member's organizations).
 #[server(endpoint = "study_item")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn study_item(id: i64) -> Result<ItemView, AppError> {
+pub async fn study_item(id: ItemId) -> Result<ItemView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -191,7 +192,7 @@ pub async fn study_column(id: i64) -> Result<ColumnView, AppError> {
 /// worth; the browser only says which item, and with `start` that the clock starts now (the
 /// page opened, the video started or resumed playing), so that time before it never counts.
 #[server(endpoint = "study_beat")]
-pub async fn study_beat(id: i64, #[server(default)] start: bool) -> Result<BeatView, AppError> {
+pub async fn study_beat(id: ItemId, #[server(default)] start: bool) -> Result<BeatView, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -208,7 +209,7 @@ pub async fn study_beat(id: i64, #[server(default)] start: bool) -> Result<BeatV
 /// An item in the authors' list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentRow {
-    pub id: i64,
+    pub id: ItemId,
     pub title: String,
     pub status: String,
     /// `None`: the whole platform.
@@ -237,7 +238,7 @@ impl From<super::flow::PublishScope> for ScopeOption {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EditorView {
-    pub id: Option<i64>,
+    pub id: Option<ItemId>,
     pub kind: ItemKind,
     pub title: String,
     pub body: String,
@@ -341,7 +342,7 @@ pub async fn content_list() -> Result<Vec<ContentRow>, AppError> {
 /// The editor: an existing item (`id`), or a blank one.
 #[server(endpoint = "content_editor")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn content_editor(id: Option<i64>) -> Result<EditorView, AppError> {
+pub async fn content_editor(id: Option<ItemId>) -> Result<EditorView, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -353,7 +354,7 @@ pub async fn content_editor(id: Option<i64>) -> Result<EditorView, AppError> {
 /// Publishes or unpublishes an item.
 #[server(endpoint = "set_item_status")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn set_item_status(id: i64, publish: bool) -> Result<(), AppError> {
+pub async fn set_item_status(id: ItemId, publish: bool) -> Result<(), AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -365,7 +366,7 @@ pub async fn set_item_status(id: i64, publish: bool) -> Result<(), AppError> {
 /// One required item and a branch's completion of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequiredProgress {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub title: String,
     pub due_on: Option<String>,
     pub done: u32,
@@ -404,7 +405,7 @@ pub async fn branch_required_progress(id: i64) -> Result<Vec<RequiredProgress>, 
 /// questions (with `quiz_tag`, when given) are drawn from the bank anew.
 #[server(endpoint = "save_item")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn save_item(#[server(flatten)] form: ItemForm) -> Result<i64, AppError> {
+pub async fn save_item(#[server(flatten)] form: ItemForm) -> Result<ItemId, AppError> {
     use crate::auth::session;
     let refs = form
         .refs()
@@ -413,7 +414,7 @@ pub async fn save_item(#[server(flatten)] form: ItemForm) -> Result<i64, AppErro
     let actor = session::require_actor(&mut tx).await?;
     let id = super::flow::save_item(&mut tx, &actor, refs, &form).await?;
     tx.commit().await?;
-    tracing::info!(item_id = id, by = actor.user_id, "study item saved");
+    tracing::info!(item_id = id.0, by = actor.user_id, "study item saved");
     leptos_axum::redirect(&format!("/admin/content/{id}"));
     Ok(id)
 }

@@ -12,6 +12,7 @@ use super::api::{
 };
 use super::model::{ItemKind, format_length, media_purpose};
 use crate::i18n::{Strings, use_t};
+use crate::ids::ItemId;
 use crate::ui::action_error;
 use crate::ui::{
     AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading, Uploader, browser,
@@ -70,7 +71,12 @@ fn Row(r: ContentRow) -> impl IntoView {
 pub fn EditorPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<ItemId>().ok())
+    });
     let status = ServerAction::<SetItemStatus>::new();
     let editor = Resource::new(
         move || (id.get(), status.version().get()),

@@ -13,6 +13,7 @@ use super::store::{self, BeatResult, ColumnCardRow, Draft, Item, ItemCardRow, Li
 use crate::auth::model::Actor;
 use crate::auth::session;
 use crate::error::AppError;
+use crate::ids::ItemId;
 use crate::uploads::{model::Purpose, store::own_or_kept};
 
 /// Where content may go: the platform (`org_id` is `None`, and no name), or an organization
@@ -97,7 +98,11 @@ pub struct ItemPage {
 
 /// One item, if the member may study it (else `NotFound`, whether it is missing,
 /// unpublished or outside the member's organizations).
-pub async fn item(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<ItemPage, AppError> {
+pub async fn item(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: ItemId,
+) -> Result<ItemPage, AppError> {
     let item = store::visible_item(conn, actor.user_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -129,7 +134,7 @@ pub async fn column(
 pub async fn beat(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: ItemId,
     now: DateTime<Utc>,
     start: bool,
 ) -> Result<BeatResult, AppError> {
@@ -151,7 +156,7 @@ pub struct Editor {
 pub async fn editor(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: Option<i64>,
+    id: Option<ItemId>,
 ) -> Result<Editor, AppError> {
     if !actor.manages_anything() {
         return Err(AppError::Forbidden);
@@ -179,7 +184,7 @@ pub async fn editor(
 async fn editable_draft(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: ItemId,
 ) -> Result<Draft, AppError> {
     let d = store::draft(conn, id).await?.ok_or(AppError::NotFound)?;
     session::require_scope(conn, actor, d.scope_org_id).await?;
@@ -190,7 +195,7 @@ async fn editable_draft(
 pub async fn set_status(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: ItemId,
     publish: bool,
 ) -> Result<(), AppError> {
     editable_draft(conn, actor, id).await?;
@@ -205,7 +210,7 @@ pub async fn save_item(
     actor: &Actor,
     refs: ItemRefs,
     form: &ItemForm,
-) -> Result<i64, AppError> {
+) -> Result<ItemId, AppError> {
     let existing = match refs.id {
         Some(id) => Some(editable_draft(conn, actor, id).await?),
         None => None,
@@ -324,7 +329,7 @@ pub async fn required_progress(
     conn: &mut PgConnection,
     actor: &Actor,
     org_id: i64,
-) -> Result<Vec<(i64, String, Option<String>, i64, Vec<String>)>, AppError> {
+) -> Result<Vec<(ItemId, String, Option<String>, i64, Vec<String>)>, AppError> {
     let org = crate::orgs::store::org(conn, org_id)
         .await?
         .ok_or(AppError::NotFound)?;

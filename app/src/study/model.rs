@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::model::{Actor, Role};
 use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
+use crate::ids::ItemId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ItemKind {
@@ -77,7 +78,7 @@ pub const MAX_BEAT_CREDIT_SECS: f64 = 20.0;
 /// The member's study clock: which item they last sent a beat for, and when (seconds).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Clock {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub at: f64,
 }
 
@@ -96,7 +97,7 @@ pub enum Beat {
 /// a beat for another item moves the clock and credits nothing.
 pub fn credit(
     clock: Option<Clock>,
-    item_id: i64,
+    item_id: ItemId,
     now: f64,
     length_secs: u32,
     credited_secs: u32,
@@ -310,7 +311,7 @@ pub struct ItemForm {
 /// What an item form names: the item (`None` for a new one), its kind, scope and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemRefs {
-    pub id: Option<i64>,
+    pub id: Option<ItemId>,
     pub kind: ItemKind,
     pub scope: Option<i64>,
     pub column: Option<i64>,
@@ -339,7 +340,7 @@ impl ItemForm {
         let column = parse_optional_id(&self.column).map_err(|_| "column")?;
         let kind = ItemKind::parse(&self.kind).ok_or("kind")?;
         Ok(ItemRefs {
-            id,
+            id: id.map(ItemId),
             kind,
             scope,
             column,
@@ -453,34 +454,55 @@ mod tests {
     use super::*;
 
     fn on(item: i64, at: f64) -> Option<Clock> {
-        Some(Clock { item_id: item, at })
+        Some(Clock {
+            item_id: ItemId(item),
+            at,
+        })
     }
 
     #[test]
     fn the_first_beat_starts_the_clock_and_credits_nothing() {
-        assert_eq!(credit(None, 1, 100.0, 600, 0), Beat::Started);
+        assert_eq!(credit(None, ItemId(1), 100.0, 600, 0), Beat::Started);
     }
 
     #[test]
     fn a_beat_credits_the_time_since_the_last_one() {
-        assert_eq!(credit(on(1, 100.0), 1, 112.0, 600, 0), Beat::Credited(12));
+        assert_eq!(
+            credit(on(1, 100.0), ItemId(1), 112.0, 600, 0),
+            Beat::Credited(12)
+        );
     }
 
     #[test]
     fn beats_that_come_too_fast_or_are_replayed_credit_nothing() {
-        assert_eq!(credit(on(1, 100.0), 1, 100.0, 600, 0), Beat::TooFast);
-        assert_eq!(credit(on(1, 100.0), 1, 107.9, 600, 0), Beat::TooFast);
+        assert_eq!(
+            credit(on(1, 100.0), ItemId(1), 100.0, 600, 0),
+            Beat::TooFast
+        );
+        assert_eq!(
+            credit(on(1, 100.0), ItemId(1), 107.9, 600, 0),
+            Beat::TooFast
+        );
     }
 
     #[test]
     fn a_gap_credits_at_most_one_interval_and_its_slack() {
-        assert_eq!(credit(on(1, 100.0), 1, 3700.0, 6000, 0), Beat::Credited(20));
+        assert_eq!(
+            credit(on(1, 100.0), ItemId(1), 3700.0, 6000, 0),
+            Beat::Credited(20)
+        );
     }
 
     #[test]
     fn no_item_is_credited_past_its_length() {
-        assert_eq!(credit(on(1, 100.0), 1, 112.0, 600, 595), Beat::Credited(5));
-        assert_eq!(credit(on(1, 100.0), 1, 112.0, 600, 600), Beat::Credited(0));
+        assert_eq!(
+            credit(on(1, 100.0), ItemId(1), 112.0, 600, 595),
+            Beat::Credited(5)
+        );
+        assert_eq!(
+            credit(on(1, 100.0), ItemId(1), 112.0, 600, 600),
+            Beat::Credited(0)
+        );
     }
 
     #[test]
@@ -488,7 +510,7 @@ mod tests {
         let mut clock = None;
         let mut total = 0;
         for (i, now) in [0.0, 12.0, 24.0, 36.0, 48.0].into_iter().enumerate() {
-            let item = if i % 2 == 0 { 1 } else { 2 };
+            let item = ItemId(if i % 2 == 0 { 1 } else { 2 });
             match credit(clock, item, now, 600, 0) {
                 Beat::Credited(s) => total += s,
                 Beat::Started | Beat::TooFast => {}
@@ -635,7 +657,7 @@ mod tests {
         assert_eq!(
             refs,
             Ok(ItemRefs {
-                id: Some(7),
+                id: Some(ItemId(7)),
                 kind: ItemKind::Video,
                 scope: None,
                 column: Some(3),

@@ -11,6 +11,7 @@ use super::api::{
 use super::model::{BEAT_INTERVAL_SECS, ItemKind, MIN_BEAT_GAP_SECS, hours};
 use crate::error::AppError;
 use crate::i18n::use_t;
+use crate::ids::ItemId;
 use crate::ui::{AppLayout, Empty, ErrorState, Loading, browser};
 
 #[component]
@@ -124,7 +125,12 @@ fn Card(item: ItemCard) -> impl IntoView {
 pub fn ItemPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<ItemId>().ok())
+    });
     let item = Resource::new(
         move || id.get(),
         |id| async move {

@@ -5,6 +5,7 @@ use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::model::{Beat, Clock, ItemKind, credit, is_done, minutes_crossed};
 use crate::error::AppError;
+use crate::ids::ItemId;
 use crate::points::model::RuleCode;
 use crate::points::store::{NewAward, Outcome, award};
 use crate::time::day_of;
@@ -12,7 +13,7 @@ use crate::time::day_of;
 /// An item as the study pages need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub id: i64,
+    pub id: ItemId,
     pub kind: ItemKind,
     pub title: String,
     pub body_html: String,
@@ -68,7 +69,7 @@ fn item_from_row(r: &PgRow) -> Result<Item, AppError> {
 pub async fn visible_item(
     conn: &mut PgConnection,
     user_id: i64,
-    item_id: i64,
+    item_id: ItemId,
 ) -> Result<Option<Item>, AppError> {
     let row = sqlx::query(&format!(
         "SELECT i.id, i.kind, i.title, i.body_html, i.length_secs, i.tags,
@@ -93,7 +94,7 @@ pub async fn visible_item(
 pub async fn progress(
     conn: &mut PgConnection,
     user_id: i64,
-    item_id: i64,
+    item_id: ItemId,
 ) -> Result<(i32, bool), AppError> {
     let row = sqlx::query("SELECT credited_secs, completed_at IS NOT NULL AS done FROM study_progress WHERE user_id = $1 AND item_id = $2")
         .bind(user_id)
@@ -123,7 +124,7 @@ pub enum Listing<'a> {
 /// An item in a list, with the member's progress through it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ItemCardRow {
-    pub id: i64,
+    pub id: ItemId,
     pub kind: ItemKind,
     pub title: String,
     pub length_secs: i32,
@@ -379,7 +380,7 @@ pub struct NewItem<'a> {
     pub column_id: Option<i64>,
 }
 
-pub async fn insert_item(conn: &mut PgConnection, a: &NewItem<'_>) -> Result<i64, AppError> {
+pub async fn insert_item(conn: &mut PgConnection, a: &NewItem<'_>) -> Result<ItemId, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO study_items (kind, title, body_md, body_html, body_text, length_secs, tags, scope_org_id,
                                   required, due_on, status, author_id, published_at,
@@ -411,7 +412,7 @@ pub async fn insert_item(conn: &mut PgConnection, a: &NewItem<'_>) -> Result<i64
 /// An item as its authors see it, any status.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Draft {
-    pub id: i64,
+    pub id: ItemId,
     pub kind: ItemKind,
     pub title: String,
     pub body_md: String,
@@ -429,7 +430,7 @@ pub struct Draft {
     pub column_id: Option<i64>,
 }
 
-pub async fn draft(conn: &mut PgConnection, id: i64) -> Result<Option<Draft>, AppError> {
+pub async fn draft(conn: &mut PgConnection, id: ItemId) -> Result<Option<Draft>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT i.id, i.kind, i.title, i.body_md, i.body_html, i.tags, i.scope_org_id, i.required, i.due_on,
                 i.status, i.length_secs, i.media_upload, i.cover_upload, i.column_id,
@@ -452,7 +453,7 @@ pub async fn authored(
     conn: &mut PgConnection,
     platform: bool,
     roots: &[String],
-) -> Result<Vec<(i64, String, String, Option<String>, bool, String)>, AppError> {
+) -> Result<Vec<(ItemId, String, String, Option<String>, bool, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT i.id, i.title, i.status, o.name AS scope, i.required,
                 to_char(i.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS updated
@@ -469,7 +470,7 @@ pub async fn authored(
 /// Rewrites an item's text, files and settings; its status and author stay.
 pub async fn update_item(
     conn: &mut PgConnection,
-    id: i64,
+    id: ItemId,
     a: &NewItem<'_>,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -497,7 +498,11 @@ pub async fn update_item(
     Ok(())
 }
 
-pub async fn set_status(conn: &mut PgConnection, id: i64, publish: bool) -> Result<(), AppError> {
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: ItemId,
+    publish: bool,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE study_items SET status = CASE WHEN $2 THEN 'published' ELSE 'unpublished' END,
                 published_at = CASE WHEN $2 THEN COALESCE(published_at, now()) ELSE published_at END,
@@ -516,7 +521,7 @@ pub async fn set_status(conn: &mut PgConnection, id: i64, publish: bool) -> Resu
 pub async fn required_progress(
     conn: &mut PgConnection,
     branch_path: &crate::orgs::model::OrgPath,
-) -> Result<Vec<(i64, String, Option<String>, i64, Vec<String>)>, AppError> {
+) -> Result<Vec<(ItemId, String, Option<String>, i64, Vec<String>)>, AppError> {
     let rows = sqlx::query(
         "WITH members AS (
              SELECT m.user_id, u.display_name FROM memberships m
@@ -652,7 +657,7 @@ pub async fn visible_columns(
 /// replacing any it had; 0 clears them. Refuses when the bank has too few.
 pub async fn set_lesson_questions(
     conn: &mut PgConnection,
-    item_id: i64,
+    item_id: ItemId,
     tag: &str,
     count: i64,
 ) -> Result<(), AppError> {
@@ -685,7 +690,10 @@ pub async fn set_lesson_questions(
 }
 
 /// The questions after a micro-lesson, in order.
-pub async fn lesson_questions(conn: &mut PgConnection, item_id: i64) -> Result<Vec<i64>, AppError> {
+pub async fn lesson_questions(
+    conn: &mut PgConnection,
+    item_id: ItemId,
+) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT question_id FROM study_item_questions WHERE item_id = $1 ORDER BY position",
     )

@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Status, StepKind, StepState};
 use crate::error::AppError;
+use crate::ids::TransferId;
 use crate::orgs::model::Tree;
 
 /// A transfer in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferSummary {
-    pub id: i64,
+    pub id: TransferId,
     pub member: String,
     pub from: String,
     pub to: String,
@@ -106,7 +107,7 @@ impl LetterView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferView {
-    pub id: i64,
+    pub id: TransferId,
     pub member: String,
     pub member_status: String,
     pub tree: Tree,
@@ -228,7 +229,7 @@ pub async fn search_receiving(tree: String, query: String) -> Result<Vec<BranchO
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn start_transfer(
     #[server(flatten)] form: super::model::TransferForm,
-) -> Result<i64, AppError> {
+) -> Result<TransferId, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -241,7 +242,7 @@ pub async fn start_transfer(
 /// (including the admins above them).
 #[server(endpoint = "transfer_detail")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn transfer_detail(id: i64) -> Result<TransferView, AppError> {
+pub async fn transfer_detail(id: TransferId) -> Result<TransferView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -324,7 +325,7 @@ impl From<super::flow::Detail> for TransferView {
 #[server(endpoint = "act_on_transfer")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn act_on_transfer(
-    id: i64,
+    id: TransferId,
     seq: i32,
     action: String,
     reason: Option<String>,
@@ -348,7 +349,7 @@ pub async fn act_on_transfer(
 /// The member reminds those who can act on their transfer's waiting step (once a day).
 #[server(endpoint = "remind_transfer")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn remind_transfer(id: i64) -> Result<(), AppError> {
+pub async fn remind_transfer(id: TransferId) -> Result<(), AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -361,7 +362,7 @@ pub async fn remind_transfer(id: i64) -> Result<(), AppError> {
 /// branch has accepted.
 #[server(endpoint = "withdraw_transfer")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn withdraw_transfer(id: i64) -> Result<(), AppError> {
+pub async fn withdraw_transfer(id: TransferId) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let mut tx = session::begin().await?;
@@ -391,7 +392,11 @@ pub async fn withdraw_transfer(id: i64) -> Result<(), AppError> {
 /// sent it back.
 #[server(endpoint = "resubmit_transfer")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn resubmit_transfer(id: i64, reason: String, dues: String) -> Result<(), AppError> {
+pub async fn resubmit_transfer(
+    id: TransferId,
+    reason: String,
+    dues: String,
+) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::{FieldError, Msg, field_ok};
     let mut tx = session::begin().await?;
@@ -432,7 +437,7 @@ pub async fn resubmit_transfer(id: i64, reason: String, dues: String) -> Result<
 /// needed: a new number, the old letter void.
 #[server(endpoint = "reissue_letter")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn reissue_letter(id: i64, validity: Option<String>) -> Result<(), AppError> {
+pub async fn reissue_letter(id: TransferId, validity: Option<String>) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let mut tx = session::begin().await?;

@@ -1,6 +1,7 @@
 //! The transfer workflow's use cases (start, show, act on a step) and the pieces they share:
 //! who may act on a step, letters and notifications.
 
+use crate::ids::TransferId;
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
@@ -26,7 +27,7 @@ pub fn may_act(actor: &Actor, step: &super::store::StepRow) -> bool {
 /// Tells the people who hold `step` that a transfer waits for them.
 pub async fn notify_holders(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     step: &super::model::Step,
 ) -> Result<(), AppError> {
     let member = super::store::member_name(conn, id).await?;
@@ -44,7 +45,7 @@ pub async fn notify_holders(
 
 pub async fn issue(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     issuer: i64,
     today: NaiveDate,
     until: NaiveDate,
@@ -86,7 +87,7 @@ pub async fn start(
     conn: &mut PgConnection,
     actor: &Actor,
     form: &super::model::TransferForm,
-) -> Result<i64, AppError> {
+) -> Result<TransferId, AppError> {
     use super::model::{Destination, Target, steps};
     use crate::error::{FieldError, Msg};
     let (tree, member) = form.who()?;
@@ -167,7 +168,11 @@ pub struct Detail {
 
 /// A transfer for the member, whoever started it, and the holders of its steps (with the
 /// admins above them); anyone else is told it does not exist.
-pub async fn detail(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<Detail, AppError> {
+pub async fn detail(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+) -> Result<Detail, AppError> {
     use super::model::StepKind;
     let t = super::store::transfer(conn, id, false)
         .await?
@@ -226,7 +231,7 @@ pub async fn detail(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<D
 pub async fn act(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: TransferId,
     seq: i32,
     action: super::model::Action,
     reason: &str,
@@ -297,7 +302,11 @@ async fn approve(
 }
 
 /// The member reminds those who can act on their open transfer's waiting step; once a day.
-pub async fn remind(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+pub async fn remind(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+) -> Result<(), AppError> {
     use crate::error::Msg;
     let t = super::store::transfer(conn, id, true)
         .await?

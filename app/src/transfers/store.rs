@@ -7,6 +7,7 @@ use sqlx::{FromRow, PgConnection, Row};
 use super::model::{Node, Status, Step, StepKind};
 use crate::auth::model::{Actor, Role};
 use crate::error::{AppError, Msg};
+use crate::ids::TransferId;
 use crate::orgs::model::{OrgPath, Tree};
 
 /// The organizations from the root down to `org_id`.
@@ -62,7 +63,7 @@ pub async fn create(
     conn: &mut PgConnection,
     t: &NewTransfer<'_>,
     steps: &[Step],
-) -> Result<i64, AppError> {
+) -> Result<TransferId, AppError> {
     let inserted = sqlx::query_scalar(
         "INSERT INTO transfers (user_id, tree, from_org, to_org, outside_name, outside_address,
                                 reason, dues_paid_to, started_by)
@@ -79,7 +80,7 @@ pub async fn create(
     .bind(t.started_by)
     .fetch_one(&mut *conn)
     .await;
-    let id: i64 = match inserted {
+    let id: TransferId = match inserted {
         Err(e) if crate::error::unique_violation(&e).as_deref() == Some("transfers_one_open") => {
             return Err(AppError::Conflict(Msg::TransferAlreadyOpen));
         }
@@ -104,7 +105,7 @@ pub async fn create(
 /// Adds to a transfer's history.
 pub async fn event(
     conn: &mut PgConnection,
-    transfer_id: i64,
+    transfer_id: TransferId,
     seq: Option<i32>,
     actor_id: i64,
     action: &str,
@@ -127,7 +128,7 @@ pub async fn event(
 /// A transfer's own row.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TransferRow {
-    pub id: i64,
+    pub id: TransferId,
     pub user_id: i64,
     pub member: String,
     pub member_status: String,
@@ -163,7 +164,7 @@ const TRANSFER_FROM: &str = "transfers t JOIN users u ON u.id = t.user_id
 /// approvers acting at once take turns and the second sees the first one's result.
 pub async fn transfer(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     lock: bool,
 ) -> Result<Option<TransferRow>, AppError> {
     Ok(sqlx::query_as(&format!(
@@ -183,7 +184,10 @@ pub struct StepRow {
     pub holder_path: OrgPath,
 }
 
-pub async fn steps(conn: &mut PgConnection, transfer_id: i64) -> Result<Vec<StepRow>, AppError> {
+pub async fn steps(
+    conn: &mut PgConnection,
+    transfer_id: TransferId,
+) -> Result<Vec<StepRow>, AppError> {
     let rows = sqlx::query(
         "SELECT s.kind, s.holder_org, o.name, o.path::text AS path
          FROM transfer_steps s JOIN orgs o ON o.id = s.holder_org
@@ -209,7 +213,7 @@ pub async fn steps(conn: &mut PgConnection, transfer_id: i64) -> Result<Vec<Step
 /// Moves a transfer to its next state; a new current step starts its clock.
 pub async fn set_state(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     status: Status,
     step: usize,
 ) -> Result<(), AppError> {
@@ -231,7 +235,7 @@ pub async fn set_state(
 /// The member's correction: a new reason and dues month.
 pub async fn correct(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     reason: &str,
     dues_paid_to: NaiveDate,
 ) -> Result<(), AppError> {
@@ -254,7 +258,10 @@ pub struct EventRow {
     pub at: String,
 }
 
-pub async fn events(conn: &mut PgConnection, transfer_id: i64) -> Result<Vec<EventRow>, AppError> {
+pub async fn events(
+    conn: &mut PgConnection,
+    transfer_id: TransferId,
+) -> Result<Vec<EventRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT e.seq, u.display_name AS actor, e.action, e.reason,
                 to_char(e.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
@@ -277,7 +284,7 @@ pub struct LetterRow {
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub void: bool,
-    pub transfer_id: i64,
+    pub transfer_id: TransferId,
 }
 
 const LETTER_COLUMNS: &str = "l.id, o.name AS issuer, l.year, l.seq, l.verify_code, l.issued_on,
@@ -287,7 +294,7 @@ const LETTER_COLUMNS: &str = "l.id, o.name AS issuer, l.year, l.seq, l.verify_co
 /// counter's row lock so that concurrent issues never share a number or leave a gap.
 pub async fn issue_letter(
     conn: &mut PgConnection,
-    transfer_id: i64,
+    transfer_id: TransferId,
     issuer: i64,
     issued_on: NaiveDate,
     valid_until: NaiveDate,
@@ -324,7 +331,7 @@ pub async fn issue_letter(
 /// Voids the letter in force, if any; returns its issuer.
 pub async fn void_letter(
     conn: &mut PgConnection,
-    transfer_id: i64,
+    transfer_id: TransferId,
 ) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
         "UPDATE transfer_letters SET void = true WHERE transfer_id = $1 AND NOT void RETURNING issuer_org",
@@ -337,7 +344,7 @@ pub async fn void_letter(
 /// A transfer's letters, the one in force first.
 pub async fn letters(
     conn: &mut PgConnection,
-    transfer_id: i64,
+    transfer_id: TransferId,
 ) -> Result<Vec<LetterRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {LETTER_COLUMNS} FROM transfer_letters l JOIN orgs o ON o.id = l.issuer_org
@@ -364,7 +371,7 @@ pub async fn letter_by_code(
 /// A transfer in a list.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SummaryRow {
-    pub id: i64,
+    pub id: TransferId,
     pub member: String,
     pub from_name: String,
     pub to_name: String,
@@ -616,7 +623,7 @@ pub async fn handled_in_time_by_branch(
 }
 
 /// The display name of the member a transfer moves.
-pub async fn member_name(conn: &mut PgConnection, id: i64) -> Result<String, AppError> {
+pub async fn member_name(conn: &mut PgConnection, id: TransferId) -> Result<String, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT u.display_name FROM transfers t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
     )
@@ -629,7 +636,7 @@ pub async fn member_name(conn: &mut PgConnection, id: i64) -> Result<String, App
 /// sent that day.
 pub async fn remind(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     day: chrono::NaiveDate,
     by: i64,
 ) -> Result<bool, AppError> {
@@ -648,7 +655,7 @@ pub async fn remind(
 /// Whether the member already sent the reminder for transfer `id` on `day`.
 pub async fn reminded_on(
     conn: &mut PgConnection,
-    id: i64,
+    id: TransferId,
     day: chrono::NaiveDate,
 ) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(

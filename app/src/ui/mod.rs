@@ -223,15 +223,19 @@ pub fn Pager(page: i64, pages: i64, link: impl Fn(i64) -> String + 'static) -> i
     })
 }
 
-/// The `:id` of the address as a number (0, which matches nothing, when it is not one).
-pub fn id_param() -> Memo<i64> {
+/// The `:id` of the address as a number or a typed id (0, which matches nothing, when it is
+/// not one).
+pub fn id_param<Id>() -> Memo<Id>
+where
+    Id: std::str::FromStr + From<i64> + PartialEq + Clone + Send + Sync + 'static,
+{
     let params = leptos_router::hooks::use_params_map();
     Memo::new(move |_| {
         params
             .read()
             .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|s| s.parse::<Id>().ok())
+            .unwrap_or_else(|| Id::from(0))
     })
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{AppState, ApplicationForm, LedgerFacts};
 use crate::error::AppError;
+use crate::ids::ApplicationId;
 use crate::league::ledger::model::AreaLevel;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ pub struct EventView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationView {
-    pub id: i64,
+    pub id: ApplicationId,
     pub enterprise_name: String,
     pub credit_code: String,
     /// `code` or `name`; none when the ledger has no such enterprise (flagged for review).
@@ -70,7 +71,7 @@ impl ApplicationView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRow {
-    pub id: i64,
+    pub id: ApplicationId,
     pub enterprise_name: String,
     pub district: String,
     pub street: String,
@@ -316,7 +317,7 @@ pub async fn founding_queue() -> Result<QueueView, AppError> {
 /// One application, for reviewers whose area it is in.
 #[server(endpoint = "founding_application")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn founding_application(id: i64) -> Result<ApplicationView, AppError> {
+pub async fn founding_application(id: ApplicationId) -> Result<ApplicationView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -334,7 +335,7 @@ pub async fn founding_application(id: i64) -> Result<ApplicationView, AppError> 
 #[server(endpoint = "review_application")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
 pub async fn review_application(
-    id: i64,
+    id: ApplicationId,
     level: String,
     action: String,
     reason: String,

@@ -8,6 +8,7 @@ use super::store;
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
+use crate::ids::ApplicationId;
 use crate::league::ledger::model::{Area, AreaLevel, in_areas};
 
 /// Applications a network address may submit per rate-limit window.
@@ -99,7 +100,7 @@ pub async fn submit(conn: &mut PgConnection, app: &NewApplication) -> Result<Str
     };
     store::event(conn, id, Some(level), "submitted", None, note).await?;
     tracing::info!(
-        id,
+        id = %id,
         level = level.as_str(),
         matched = matched.is_some(),
         "founding application submitted"
@@ -120,7 +121,7 @@ pub struct FullApplication {
 /// `areas` are the viewing reviewer's (none for the applicant).
 pub async fn full_view(
     conn: &mut PgConnection,
-    id: i64,
+    id: ApplicationId,
     areas: Option<&[Area]>,
 ) -> Result<FullApplication, AppError> {
     let row = store::application(conn, id, false)
@@ -155,7 +156,7 @@ pub fn holds(areas: &[Area], app: &store::ApplicationRow) -> bool {
 pub async fn review(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: ApplicationId,
     level_seen: &str,
     review: Review,
     reason: &str,
@@ -249,7 +250,7 @@ async fn found(
             };
             store::queue_sms(conn, &app.secretary_phone, &message, app.locale).await?;
             store::event(conn, app.id, None, "invited", None, &app.secretary_name).await?;
-            tracing::info!(id = app.id, org_id, "League organization founded");
+            tracing::info!(id = %app.id, org_id, "League organization founded");
             return Ok(());
         }
     }

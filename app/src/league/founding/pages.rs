@@ -296,8 +296,8 @@ pub fn FoundingReviewPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|s| s.parse::<crate::ids::ApplicationId>().ok())
+            .unwrap_or(crate::ids::ApplicationId(0))
     };
     let act = ServerAction::<ReviewApplication>::new();
     let error = action_error(act);

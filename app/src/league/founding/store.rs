@@ -7,13 +7,14 @@ use sqlx::{PgConnection, Row};
 use super::model::{AppState, LedgerFacts, NewApplication};
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
+use crate::ids::ApplicationId;
 use crate::league::ledger::model::{Area, AreaLevel};
 use crate::notices::model::TextMessage;
 use crate::orgs::model::OrgPath;
 
 /// An application as stored, with the ledger's facts of the enterprise it matched.
 pub struct ApplicationRow {
-    pub id: i64,
+    pub id: ApplicationId,
     pub enterprise_name: String,
     pub credit_code: String,
     pub matched_by: Option<String>,
@@ -52,7 +53,7 @@ pub struct EventRow {
 /// An application in a reviewer's areas.
 #[derive(sqlx::FromRow)]
 pub struct QueuedRow {
-    pub id: i64,
+    pub id: ApplicationId,
     pub enterprise_name: String,
     pub district: String,
     pub street: String,
@@ -181,7 +182,7 @@ pub async fn insert(
     by_name: Option<&Matched>,
     level: AreaLevel,
     token: &str,
-) -> Result<i64, AppError> {
+) -> Result<ApplicationId, AppError> {
     let (district, street) = match matched {
         Some(m) => (m.district.as_str(), m.street.as_str()),
         None => (a.district.as_str(), a.street.as_str()),
@@ -237,7 +238,7 @@ pub async fn open_for_enterprise(
 /// Records a step of an application's history.
 pub async fn event(
     conn: &mut PgConnection,
-    id: i64,
+    id: ApplicationId,
     level: Option<AreaLevel>,
     action: &str,
     by: Option<i64>,
@@ -307,7 +308,7 @@ fn application_row(r: &sqlx::postgres::PgRow) -> Result<ApplicationRow, AppError
 /// An application by id; `lock` takes its row for the rest of the transaction.
 pub async fn application(
     conn: &mut PgConnection,
-    id: i64,
+    id: ApplicationId,
     lock: bool,
 ) -> Result<Option<ApplicationRow>, AppError> {
     if lock {
@@ -328,7 +329,10 @@ pub async fn application(
 }
 
 /// The application a tracking token belongs to.
-pub async fn by_token(conn: &mut PgConnection, token: &str) -> Result<Option<i64>, AppError> {
+pub async fn by_token(
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<Option<ApplicationId>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM founding_applications
          WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')",
@@ -339,7 +343,7 @@ pub async fn by_token(conn: &mut PgConnection, token: &str) -> Result<Option<i64
 }
 
 /// An application's history, oldest first, with the reviewers' names.
-pub async fn events(conn: &mut PgConnection, id: i64) -> Result<Vec<EventRow>, AppError> {
+pub async fn events(conn: &mut PgConnection, id: ApplicationId) -> Result<Vec<EventRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT ev.level, ev.action, ev.message, ev.created_at AS at, u.display_name AS by
          FROM founding_events ev LEFT JOIN users u ON u.id = ev.by_user
@@ -353,7 +357,7 @@ pub async fn events(conn: &mut PgConnection, id: i64) -> Result<Vec<EventRow>, A
 /// Moves an application to `state` at `level`.
 pub async fn set_state(
     conn: &mut PgConnection,
-    id: i64,
+    id: ApplicationId,
     state: AppState,
     level: AreaLevel,
 ) -> Result<(), AppError> {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::ids::MeetingId;
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::Tree;
 use crate::ui::charts::ChartView;
@@ -29,7 +30,7 @@ pub struct BranchComplianceView {
 /// A branch's record waiting for the superior's review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaitingRecordView {
-    pub meeting_id: i64,
+    pub meeting_id: MeetingId,
     pub title: String,
     pub branch: String,
     /// Days since it was submitted (Asia/Shanghai days).

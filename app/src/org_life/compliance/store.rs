@@ -9,6 +9,7 @@ use sqlx::{PgConnection, Row};
 
 use super::model::HeldMeeting;
 use crate::error::AppError;
+use crate::ids::MeetingId;
 use crate::org_life::calendar::model::DueItem;
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::{OrgPath, Tree};
@@ -136,7 +137,7 @@ pub async fn records_between(
 /// A branch's meeting record submitted for review and not reviewed yet.
 #[derive(sqlx::FromRow)]
 pub struct WaitingRow {
-    pub meeting_id: i64,
+    pub meeting_id: MeetingId,
     pub title: String,
     pub branch: String,
     pub submitted_at: DateTime<Utc>,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{CheckInWindow, LeaveState, MeetingForm, MeetingKind};
 use crate::error::AppError;
+use crate::ids::MeetingId;
 use crate::org_life::records::api::RecordView;
 use crate::orgs::model::Tree;
 
@@ -23,7 +24,7 @@ pub struct AttendeeView {
 /// One meeting as its page shows it to the viewer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingDetailView {
-    pub id: i64,
+    pub id: MeetingId,
     pub org_id: i64,
     pub org_name: String,
     pub tree: Tree,
@@ -95,7 +96,7 @@ pub async fn schedule_meeting(
     #[server(flatten)] form: MeetingForm,
     attendees: String,
     members: Option<std::collections::HashMap<String, String>>,
-) -> Result<i64, AppError> {
+) -> Result<MeetingId, AppError> {
     use super::model::{Attendees, check_lead_time};
     use crate::auth::session;
     let meeting = form.parse().map_err(AppError::Invalid)?;
@@ -118,7 +119,7 @@ pub async fn schedule_meeting(
 #[server(endpoint = "change_meeting")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
 pub async fn change_meeting(
-    meeting: i64,
+    meeting: MeetingId,
     #[server(flatten)] form: MeetingForm,
 ) -> Result<(), AppError> {
     use crate::auth::session;
@@ -150,7 +151,7 @@ pub async fn schedule_options(org: i64) -> Result<ScheduleOptionsView, AppError>
 /// or review it, every attendee and the record with its history.
 #[server(endpoint = "meeting_detail")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn meeting_detail(id: i64) -> Result<MeetingDetailView, AppError> {
+pub async fn meeting_detail(id: MeetingId) -> Result<MeetingDetailView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -231,7 +232,7 @@ impl From<super::flow::Detail> for MeetingDetailView {
 /// the branch's organizers are told.
 #[server(endpoint = "ask_leave")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
-pub async fn ask_leave(meeting: i64, reason: String) -> Result<(), AppError> {
+pub async fn ask_leave(meeting: MeetingId, reason: String) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let reason = super::model::parse_reason(&reason)
@@ -249,7 +250,7 @@ pub async fn ask_leave(meeting: i64, reason: String) -> Result<(), AppError> {
     feature = "ssr",
     tracing::instrument(skip_all, fields(meeting, member))
 )]
-pub async fn answer_leave(meeting: i64, member: i64, approve: bool) -> Result<(), AppError> {
+pub async fn answer_leave(meeting: MeetingId, member: i64, approve: bool) -> Result<(), AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -261,7 +262,7 @@ pub async fn answer_leave(meeting: i64, member: i64, approve: bool) -> Result<()
 /// The current check-in code of a meeting; only for those who run the branch.
 #[server(endpoint = "check_in_code")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
-pub async fn check_in_code(meeting: i64) -> Result<CodeView, AppError> {
+pub async fn check_in_code(meeting: MeetingId) -> Result<CodeView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -288,7 +289,7 @@ impl From<super::flow::Code> for CodeView {
 /// meeting's points once.
 #[server(endpoint = "check_in")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
-pub async fn check_in(meeting: i64, code: String) -> Result<(), AppError> {
+pub async fn check_in(meeting: MeetingId, code: String) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let typed = super::model::parse_code(&code)
@@ -308,7 +309,11 @@ pub async fn check_in(meeting: i64, code: String) -> Result<(), AppError> {
     feature = "ssr",
     tracing::instrument(skip_all, fields(meeting, member))
 )]
-pub async fn mark_attendance(meeting: i64, member: i64, reason: String) -> Result<(), AppError> {
+pub async fn mark_attendance(
+    meeting: MeetingId,
+    member: i64,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let reason = super::model::parse_reason(&reason)

@@ -12,6 +12,7 @@ use super::model::{
 use super::store::{self, AttendeeRow, MeetingRow};
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
+use crate::ids::MeetingId;
 use crate::notices::model::Message;
 use crate::notices::store::{holders, notify};
 use crate::org_life::records::store::{self as records, AttachmentRow, ChangeRow, RecordRow};
@@ -56,7 +57,7 @@ pub struct Access {
 pub async fn access(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> Result<Access, AppError> {
     let meeting = store::meeting(conn, meeting_id)
         .await?
@@ -87,7 +88,7 @@ pub async fn access(
 pub async fn organizer_access(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> Result<Access, AppError> {
     let a = access(conn, actor, meeting_id).await?;
     if a.organizer {
@@ -105,7 +106,7 @@ pub async fn schedule(
     org: i64,
     meeting: &NewMeeting,
     attendees: &Attendees,
-) -> Result<(i64, String), AppError> {
+) -> Result<(MeetingId, String), AppError> {
     let o = managed_org(conn, actor, org, true).await?;
     let (id, expected) = store::schedule(conn, o.id, meeting, attendees, actor.user_id).await?;
     let link = format!(
@@ -153,7 +154,7 @@ pub async fn schedule_options(
 pub async fn change(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     form: MeetingForm,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -210,7 +211,7 @@ pub struct Detail {
 pub async fn detail(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     now: DateTime<Utc>,
 ) -> Result<Detail, AppError> {
     let a = access(conn, actor, meeting).await?;
@@ -249,7 +250,7 @@ pub async fn detail(
 pub async fn ask_leave(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -273,7 +274,7 @@ pub async fn ask_leave(
 pub async fn answer_leave(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     member: i64,
     approve: bool,
 ) -> Result<(), AppError> {
@@ -310,7 +311,7 @@ pub struct Code {
 pub async fn check_in_code(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     now: DateTime<Utc>,
 ) -> Result<Code, AppError> {
     use super::code::{code_for, qr_svg};
@@ -345,7 +346,7 @@ pub async fn check_in_code(
 pub async fn check_in(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     typed: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -375,7 +376,7 @@ pub async fn check_in(
         conn,
         user,
         RuleCode::MeetingAttend,
-        ("meeting", meeting),
+        ("meeting", meeting.0),
         now,
     )
     .await?;
@@ -387,7 +388,7 @@ pub async fn check_in(
 pub async fn mark_attendance(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     member: i64,
     reason: &str,
     now: DateTime<Utc>,

@@ -14,6 +14,7 @@ use super::api::{
 };
 use super::model::{CheckInWindow, LeaveState, MeetingKind};
 use crate::i18n::{Strings, use_t};
+use crate::ids::MeetingId;
 use crate::org_life::records::api::{
     AttachFile, DetachFile, ReviewMinutes, SaveMinutes, SubmitMinutes,
 };
@@ -336,7 +337,7 @@ fn reason_of(leave: &Option<(LeaveState, String)>) -> Option<String> {
 /// The organizer's screen: the current code as digits and as a QR code, fetched again every
 /// two seconds, with how long it lasts and how many have checked in.
 #[component]
-fn CodePanel(id: i64) -> impl IntoView {
+fn CodePanel(id: MeetingId) -> impl IntoView {
     let t = use_t();
     let tick = RwSignal::new(0u32);
     let code = Resource::new(move || tick.get(), move |_| check_in_code(id));

@@ -7,11 +7,12 @@ use sqlx::PgConnection;
 
 use super::model::{Attendees, NewMeeting};
 use crate::error::{AppError, Msg};
+use crate::ids::MeetingId;
 
 /// A meeting with everything its page needs.
 #[derive(sqlx::FromRow)]
 pub struct MeetingRow {
-    pub id: i64,
+    pub id: MeetingId,
     pub org_id: i64,
     pub kind: String,
     pub title: String,
@@ -26,7 +27,10 @@ pub struct MeetingRow {
 }
 
 /// A meeting by id.
-pub async fn meeting(conn: &mut PgConnection, id: i64) -> Result<Option<MeetingRow>, AppError> {
+pub async fn meeting(
+    conn: &mut PgConnection,
+    id: MeetingId,
+) -> Result<Option<MeetingRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, org_id, kind, title, starts_at, ends_at, place, online_link, agenda, chair,
                 recorder, code_secret
@@ -40,7 +44,7 @@ pub async fn meeting(conn: &mut PgConnection, id: i64) -> Result<Option<MeetingR
 /// Is the user expected at the meeting?
 pub async fn is_expected(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     user_id: i64,
 ) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(
@@ -54,7 +58,10 @@ pub async fn is_expected(
 
 /// How many are expected and how many are present (the organizer's screen asks every few
 /// seconds, so only counts).
-pub async fn counts(conn: &mut PgConnection, meeting_id: i64) -> Result<(i64, i64), AppError> {
+pub async fn counts(
+    conn: &mut PgConnection,
+    meeting_id: MeetingId,
+) -> Result<(i64, i64), AppError> {
     Ok(sqlx::query_as(
         "SELECT (SELECT count(*) FROM meeting_expected WHERE meeting_id = $1),
                 (SELECT count(*) FROM meeting_attendance WHERE meeting_id = $1)",
@@ -81,7 +88,7 @@ pub struct AttendeeRow {
 /// Everyone expected at a meeting, by name.
 pub async fn attendees(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> Result<Vec<AttendeeRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT e.user_id, u.display_name, l.state, coalesce(l.reason, '') AS leave_reason,
@@ -102,7 +109,7 @@ pub async fn attendees(
 /// request was answered.
 pub async fn ask_leave(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     user_id: i64,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -125,7 +132,7 @@ pub async fn ask_leave(
 /// Answers a pending request; false when there was none pending.
 pub async fn answer_leave(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     user_id: i64,
     approve: bool,
     by: i64,
@@ -147,7 +154,7 @@ pub async fn answer_leave(
 /// second, concurrent check-in wait for the first and then do nothing).
 pub async fn attend(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     user_id: i64,
     manual: Option<(&str, i64)>,
 ) -> Result<bool, AppError> {
@@ -182,7 +189,7 @@ async fn keep_place(
     conn: &mut PgConnection,
     org_id: i64,
     m: &NewMeeting,
-    except: Option<i64>,
+    except: Option<MeetingId>,
 ) -> Result<(), AppError> {
     if m.place.is_empty() {
         return Ok(());
@@ -219,7 +226,7 @@ async fn keep_place(
 /// expected, to tell them.
 pub async fn change(
     conn: &mut PgConnection,
-    id: i64,
+    id: MeetingId,
     m: &NewMeeting,
 ) -> Result<Vec<i64>, AppError> {
     let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM meetings WHERE id = $1")
@@ -260,9 +267,9 @@ pub async fn schedule(
     m: &NewMeeting,
     attendees: &Attendees,
     by: i64,
-) -> Result<(i64, Vec<i64>), AppError> {
+) -> Result<(MeetingId, Vec<i64>), AppError> {
     keep_place(conn, org_id, m, None).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: MeetingId = sqlx::query_scalar(
         "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda,
                                created_by, chair, recorder)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::RecordState;
 use crate::error::AppError;
+use crate::ids::MeetingId;
 
 /// One change of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,7 +94,7 @@ impl RecordView {
     tracing::instrument(skip_all, fields(meeting, version))
 )]
 pub async fn save_minutes(
-    meeting: i64,
+    meeting: MeetingId,
     version: i32,
     minutes: String,
     resolutions: String,
@@ -114,7 +115,7 @@ pub async fn save_minutes(
     feature = "ssr",
     tracing::instrument(skip_all, fields(meeting, version))
 )]
-pub async fn submit_minutes(meeting: i64, version: i32) -> Result<i32, AppError> {
+pub async fn submit_minutes(meeting: MeetingId, version: i32) -> Result<i32, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -131,7 +132,11 @@ pub async fn submit_minutes(meeting: i64, version: i32) -> Result<i32, AppError>
     feature = "ssr",
     tracing::instrument(skip_all, fields(meeting, accept))
 )]
-pub async fn review_minutes(meeting: i64, accept: bool, reason: String) -> Result<(), AppError> {
+pub async fn review_minutes(
+    meeting: MeetingId,
+    accept: bool,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::auth::session;
     let reason = super::model::parse_review_reason(accept, &reason)
         .map_err(|m| AppError::invalid("reason", m))?;
@@ -147,7 +152,7 @@ pub async fn review_minutes(meeting: i64, accept: bool, reason: String) -> Resul
 /// still be changed.
 #[server(endpoint = "attach_file")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
-pub async fn attach_file(meeting: i64, upload: String, kind: String) -> Result<(), AppError> {
+pub async fn attach_file(meeting: MeetingId, upload: String, kind: String) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     if !super::model::is_attachment_kind(&kind) {
@@ -163,7 +168,7 @@ pub async fn attach_file(meeting: i64, upload: String, kind: String) -> Result<(
 /// Takes an attachment off a meeting's record, while it can still be changed.
 #[server(endpoint = "detach_file")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(meeting)))]
-pub async fn detach_file(meeting: i64, upload: String) -> Result<(), AppError> {
+pub async fn detach_file(meeting: MeetingId, upload: String) -> Result<(), AppError> {
     use crate::auth::session;
     let id = uuid::Uuid::parse_str(upload.trim()).map_err(|_| AppError::NotFound)?;
     let mut tx = session::begin().await?;

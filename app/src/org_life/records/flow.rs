@@ -9,6 +9,7 @@ use super::model::{RecordState, check_save, reviewed};
 use super::store::{self, RecordRow};
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
+use crate::ids::MeetingId;
 use crate::notices::model::Message;
 use crate::notices::store::{holders, notify};
 use crate::org_life::meetings::flow::{access, organizer_access, organizers};
@@ -20,7 +21,7 @@ use crate::org_life::meetings::model::attendance_open;
 pub async fn save_minutes(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     version: i32,
     (minutes, resolutions): (String, String),
     now: DateTime<Utc>,
@@ -41,7 +42,7 @@ pub async fn save_minutes(
 pub async fn submit_minutes(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
@@ -53,7 +54,7 @@ pub async fn submit_minutes(
 async fn write(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     version: i32,
     change: Option<(String, String)>,
     now: DateTime<Utc>,
@@ -105,7 +106,7 @@ async fn write(
 pub async fn review(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     accept: bool,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -141,7 +142,7 @@ pub async fn review(
 pub async fn attach(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     upload: &str,
     kind: &str,
 ) -> Result<(), AppError> {
@@ -160,7 +161,7 @@ pub async fn attach(
 pub async fn detach(
     conn: &mut PgConnection,
     actor: &Actor,
-    meeting: i64,
+    meeting: MeetingId,
     upload: uuid::Uuid,
 ) -> Result<(), AppError> {
     organizer_access(conn, actor, meeting).await?;

@@ -10,6 +10,7 @@ use super::api::{
 use super::model::RecordState;
 use crate::error::{AppError, Msg};
 use crate::i18n::{Strings, use_t};
+use crate::ids::MeetingId;
 use crate::ui::{FormError, action_error};
 
 /// The record card's forms, made by the meeting page (whose data a success reloads), and
@@ -47,7 +48,7 @@ fn action_label(action: &str, t: &Strings) -> &'static str {
 #[component]
 pub fn RecordCard(
     /// The meeting the record is of.
-    meeting: i64,
+    meeting: MeetingId,
     /// The viewer runs the branch.
     organizer: bool,
     /// The viewer reviews the record.
@@ -193,7 +194,7 @@ fn attachment_kind(kind: &str, t: &Strings) -> &'static str {
 /// progress, size and type checked) and takes some off.
 #[component]
 fn Attachments(
-    meeting: i64,
+    meeting: MeetingId,
     attachments: Vec<AttachmentView>,
     actions: RecordActions,
     editable: bool,

@@ -6,6 +6,7 @@ use sqlx::{PgConnection, Row};
 
 use super::model::RecordState;
 use crate::error::AppError;
+use crate::ids::MeetingId;
 
 /// A meeting's record as stored.
 pub struct RecordRow {
@@ -25,7 +26,7 @@ fn record_from(r: &sqlx::postgres::PgRow) -> RecordRow {
 }
 
 /// The record, version 0 and empty when nobody has written it yet.
-pub async fn record(conn: &mut PgConnection, meeting_id: i64) -> Result<RecordRow, AppError> {
+pub async fn record(conn: &mut PgConnection, meeting_id: MeetingId) -> Result<RecordRow, AppError> {
     let row = sqlx::query(
         "SELECT version, minutes, resolutions, state FROM meeting_records WHERE meeting_id = $1",
     )
@@ -44,7 +45,7 @@ pub async fn record(conn: &mut PgConnection, meeting_id: i64) -> Result<RecordRo
 /// two saves run one after the other and the second sees the first's version.
 pub async fn lock_record(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     by: i64,
 ) -> Result<RecordRow, AppError> {
     sqlx::query(
@@ -68,7 +69,7 @@ pub async fn lock_record(
 /// Writes the record as a new version and keeps the change in its history.
 pub async fn write_record(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     rec: &RecordRow,
     action: &str,
     reason: &str,
@@ -115,7 +116,10 @@ pub struct ChangeRow {
 }
 
 /// Every change of a meeting's record, latest first.
-pub async fn history(conn: &mut PgConnection, meeting_id: i64) -> Result<Vec<ChangeRow>, AppError> {
+pub async fn history(
+    conn: &mut PgConnection,
+    meeting_id: MeetingId,
+) -> Result<Vec<ChangeRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT h.version, h.action, h.reason, u.display_name, h.at
          FROM meeting_record_history h JOIN users u ON u.id = h.by_user
@@ -184,7 +188,7 @@ pub struct AttachmentRow {
 /// The attachments of a meeting's record, in the order they were added.
 pub async fn attachments(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> Result<Vec<AttachmentRow>, AppError> {
     let rows = sqlx::query(
         "SELECT u.id, u.user_id, u.file_name, u.ext, u.size, a.kind
@@ -213,7 +217,7 @@ pub async fn attachments(
 /// Attaches an upload (once).
 pub async fn attach(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     upload: uuid::Uuid,
     kind: &str,
     by: i64,
@@ -234,7 +238,7 @@ pub async fn attach(
 /// Takes an attachment off the record; false when it was not on it.
 pub async fn detach(
     conn: &mut PgConnection,
-    meeting_id: i64,
+    meeting_id: MeetingId,
     upload: uuid::Uuid,
 ) -> Result<bool, AppError> {
     let done =
