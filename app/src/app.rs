@@ -83,29 +83,10 @@ fn set_csp_header() {
     }
 }
 
-/// The language of this page load: provided by the shell on the server, read back from
-/// `<html lang>` in the browser so that hydration renders the same words.
-fn page_locale() -> Locale {
-    if let Some(locale) = use_context::<Locale>() {
-        return locale;
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        let lang = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("lang"));
-        if let Some(locale) = lang.as_deref().and_then(Locale::parse) {
-            return locale;
-        }
-    }
-    Locale::default()
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(page_locale());
+    provide_context(crate::i18n::use_locale());
     // Effects run only in the browser: this marks the page as hydrated (the end-to-end
     // tests wait for it before they tap).
     Effect::new(|_| {

@@ -89,8 +89,27 @@ pub fn use_t() -> &'static Strings {
     use_locale().strings()
 }
 
+/// The language of this page load: provided by the shell on the server; in the browser,
+/// where a part of the page may run without what the server provided, read back from
+/// `<html lang>` so that it renders the same words. Chinese if neither says.
 pub fn use_locale() -> Locale {
-    leptos::prelude::use_context::<Locale>().unwrap_or_default()
+    leptos::prelude::use_context::<Locale>()
+        .or_else(page_lang)
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "hydrate")]
+fn page_lang() -> Option<Locale> {
+    let lang = web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("lang")?;
+    Locale::parse(&lang)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn page_lang() -> Option<Locale> {
+    None
 }
 
 #[cfg(test)]

@@ -313,18 +313,7 @@ pub fn parse_sheet(rows: &[Vec<String>]) -> Result<Vec<(u32, NewQuestion)>, Vec<
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if questions.is_empty() && errors.is_empty() {
-        errors.push(RowError {
-            row: 2,
-            column: String::new(),
-            msg: Msg::ImportEmpty,
-        });
-    }
-    if errors.is_empty() {
-        Ok(questions)
-    } else {
-        Err(errors)
-    }
+    crate::uploads::model::rows_or_errors(questions, errors)
 }
 
 /// The answers on a submitted sheet: `"12:0,12:2,13:1"` (question id and option index).

@@ -372,6 +372,24 @@ pub struct RowError {
     pub msg: Msg,
 }
 
+/// The end of reading a sheet's rows: the rows when every one was right, else every
+/// problem found, and a sheet with neither rows nor problems is itself a problem (row 2,
+/// the first after the header, is missing).
+pub fn rows_or_errors<T>(rows: Vec<T>, mut errors: Vec<RowError>) -> Result<Vec<T>, Vec<RowError>> {
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(RowError {
+            row: 2,
+            column: String::new(),
+            msg: Msg::ImportEmpty,
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Where a column is in a header row, by any of its names (case and spaces ignored).
 pub fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
     header.iter().position(|h| {

@@ -198,18 +198,7 @@ pub fn parse_ledger(rows: &[Vec<String>]) -> Result<Vec<(u32, LedgerRow)>, Vec<R
             ));
         }
     }
-    if out.is_empty() && errors.is_empty() {
-        errors.push(RowError {
-            row: 2,
-            column: String::new(),
-            msg: Msg::ImportEmpty,
-        });
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    crate::uploads::model::rows_or_errors(out, errors)
 }
 
 /// Founding thresholds: 3 or more League members found their own branch; fewer, with at
