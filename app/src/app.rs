@@ -6,7 +6,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
-use crate::i18n::{Locale, use_t};
+use crate::i18n::use_t;
 use crate::league::coverage::pages::CoveragePage;
 use crate::league::founding::pages::{
     ApplyPage, FoundingQueuePage, FoundingReviewPage, InviteEnterprisePage, OutboxPage, TrackPage,
@@ -40,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         crate::auth::session::request_locale()
     };
     #[cfg(not(feature = "ssr"))]
-    let locale = Locale::default();
+    let locale = crate::i18n::Locale::default();
     provide_context(locale);
     view! {
         <!DOCTYPE html>
