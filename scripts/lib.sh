@@ -144,3 +144,46 @@ wait_healthy() {
   done
   die "the server did not become healthy at $url"
 }
+
+# For the benchmarks: starts BINARY (a built server) with demo data on a fresh database DB
+# in the cluster that DATABASE_URL names, on a free port. Sets DEMO_BASE (its address),
+# DEMO_DATABASE_URL and DEMO_SCRATCH (a folder of its own), and stops it, the processes in
+# DEMO_ALSO and the local cluster when the calling script exits.
+start_demo_server() {
+  local binary=$1 db=$2 port
+  as_pg psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+  as_pg psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE $db" >/dev/null
+  DEMO_DATABASE_URL="${DATABASE_URL%/*}/$db"
+  DEMO_SCRATCH=$(mktemp -d)
+  port=$(free_port)
+  (
+    export DATABASE_URL="$DEMO_DATABASE_URL" DEMO_DATA=1 RUST_LOG=warn UPLOAD_DIR="$DEMO_SCRATCH/uploads"
+    export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_HASH_FILES=true
+    exec "$binary"
+  ) >"$DEMO_SCRATCH/server.log" 2>&1 &
+  DEMO_PID=$!
+  DEMO_ALSO=""
+  DEMO_BASE="http://127.0.0.1:$port"
+  trap stop_demo_server EXIT
+  wait_healthy "$DEMO_BASE" 120
+}
+
+stop_demo_server() {
+  # shellcheck disable=SC2086 # DEMO_ALSO is a list of process ids
+  kill -TERM "$DEMO_PID" $DEMO_ALSO 2>/dev/null || true
+  # shellcheck disable=SC2086
+  wait "$DEMO_PID" $DEMO_ALSO 2>/dev/null || true
+  rm -rf "$DEMO_SCRATCH"
+  stop_pg
+}
+
+# The Cookie header of demo user $1, signed in with the demo password on DEMO_BASE.
+demo_cookie() {
+  local jar="$DEMO_SCRATCH/jar-$1" cookie
+  curl -fs -o /dev/null -c "$jar" -H "Origin: $DEMO_BASE" -H 'Accept: application/json' \
+    --data "login=$1&password=qnej-demo-2026&next=/me" "$DEMO_BASE/api/sign_in"
+  # curl marks the session cookie #HttpOnly_ in its jar.
+  cookie=$(awk '{ sub(/^#HttpOnly_/, "") } !/^#/ && NF >= 7 { printf "%s=%s; ", $6, $7 }' "$jar")
+  [ -n "$cookie" ] || die "signing in the demo user $1 failed"
+  printf '%s' "$cookie"
+}

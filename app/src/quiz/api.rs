@@ -350,6 +350,8 @@ pub async fn start_quiz(
 ) -> Result<QuizView, AppError> {
     use super::flow::Started;
     use crate::auth::session;
+    // The reader's words, taken before the first wait.
+    let t = crate::i18n::use_t();
     let kind = QuizKind::parse(&kind).ok_or_else(|| AppError::BadRequest("kind".into()))?;
     let quiz = super::model::QuizStart {
         kind,
@@ -359,7 +361,6 @@ pub async fn start_quiz(
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
     let now = chrono::Utc::now();
-    let t = crate::i18n::use_t();
     let view = match super::flow::start(&mut tx, &actor, quiz, now, t).await? {
         Started::Attempt(opened) => QuizView::of(opened, now),
         Started::Cover(set) => QuizView::cover(set),

@@ -66,18 +66,20 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn board_charts(scope: String) -> Result<Vec<ChartView>, AppError> {
     use crate::auth::session;
+    // The reader's words, taken before the first wait.
+    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let user = session::require_claim().await?;
     let (actor, choices) = super::store::viewer(&mut conn, &user)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let (_, path) = super::model::choose(&choices, &scope)?;
-    let mut charts = super::flow::my_charts(&mut conn, actor.user_id).await?;
+    let mut charts = super::flow::my_charts(&mut conn, actor.user_id, t).await?;
     if let Some(p) = &path
         && actor.can_manage(p)
         && super::store::is_branch(&mut conn, p.id()).await?
     {
-        charts.extend(super::flow::branch_charts(&mut conn, p.id()).await?);
+        charts.extend(super::flow::branch_charts(&mut conn, p.id(), t).await?);
     }
     Ok(charts)
 }
@@ -89,11 +91,12 @@ pub async fn board_charts(scope: String) -> Result<Vec<ChartView>, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, AppError> {
     use crate::auth::session;
+    let t = crate::i18n::use_t();
     let period = super::model::parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
     let user = session::require_claim().await?;
     let b = super::flow::org_board(&mut conn, &user, &scope, period).await?;
-    let chart = (!b.rows.is_empty()).then(|| super::flow::orgs_chart(&b.rows));
+    let chart = (!b.rows.is_empty()).then(|| super::flow::orgs_chart(&b.rows, t));
     Ok(OrgBoardView {
         scope: b.scope,
         period,
@@ -135,13 +138,14 @@ pub struct RatingsView {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppError> {
     use crate::auth::session;
+    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let o = session::administered_org(&mut conn, &actor, org).await?;
     let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
     let rows = super::store::ratings(&mut conn, o.id, &period.to_string()).await?;
     let weights = super::store::rating_weights(&mut conn).await?;
-    let chart = (!rows.is_empty()).then(|| super::flow::stars_chart(&rows));
+    let chart = (!rows.is_empty()).then(|| super::flow::stars_chart(&rows, t));
     Ok(RatingsView {
         org_id: o.id,
         org_name: o.name,

@@ -6,12 +6,16 @@ use sqlx::PgConnection;
 use super::model::RatingRow;
 use super::store::{branch_weeks, member_points, points_by_rule, points_on};
 use crate::error::AppError;
+use crate::i18n::Strings;
 use crate::ui::charts::ChartView;
 
 /// The member's charts: points a day over the last 30 days, and points by rule this month.
-pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<ChartView>, AppError> {
+pub async fn my_charts(
+    conn: &mut PgConnection,
+    user_id: i64,
+    t: &Strings,
+) -> Result<Vec<ChartView>, AppError> {
     use chrono::Datelike;
-    let t = crate::i18n::use_t();
     let today = crate::time::day_of(chrono::Utc::now());
     let days: Vec<chrono::NaiveDate> = (0..30)
         .rev()
@@ -47,9 +51,9 @@ pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<Char
 pub async fn branch_charts(
     conn: &mut PgConnection,
     org_id: i64,
+    t: &Strings,
 ) -> Result<Vec<ChartView>, AppError> {
     use chrono::Datelike;
-    let t = crate::i18n::use_t();
     let now = chrono::Utc::now();
     let monday = crate::time::week_start(crate::time::day_of(now));
     let weeks: Vec<chrono::NaiveDate> = (0..12)
@@ -96,8 +100,7 @@ pub async fn branch_charts(
 }
 
 /// The organizations of a board side by side: points per member and 参学率.
-pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> ChartView {
-    let t = crate::i18n::use_t();
+pub fn orgs_chart(rows: &[super::model::OrgBoardRow], t: &Strings) -> ChartView {
     let labels: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
     let per_member: Vec<f64> = rows
         .iter()
@@ -114,8 +117,7 @@ pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> ChartView {
 }
 
 /// How many branches got each number of stars.
-pub fn stars_chart(rows: &[RatingRow]) -> ChartView {
-    let t = crate::i18n::use_t();
+pub fn stars_chart(rows: &[RatingRow], t: &Strings) -> ChartView {
     let levels = [5u8, 4, 3, 2, 0];
     let labels: Vec<String> = levels
         .iter()

@@ -92,9 +92,13 @@ impl TransferSummary {
 #[cfg(feature = "ssr")]
 impl LetterView {
     /// The letter as of `today` (expired or not), its number in the reader's language.
-    pub fn of(l: &super::store::LetterRow, today: chrono::NaiveDate) -> Self {
+    pub fn of(
+        l: &super::store::LetterRow,
+        today: chrono::NaiveDate,
+        locale: crate::i18n::Locale,
+    ) -> Self {
         LetterView {
-            number: super::model::letter_number(l.year, l.seq, crate::i18n::use_locale()),
+            number: super::model::letter_number(l.year, l.seq, locale),
             issuer: l.issuer.clone(),
             issued_on: l.issued_on.to_string(),
             valid_until: l.valid_until.to_string(),
@@ -244,14 +248,17 @@ pub async fn start_transfer(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn transfer_detail(id: TransferId) -> Result<TransferView, AppError> {
     use crate::auth::session;
+    // The reader's language (the letters' numbers), taken before the first wait.
+    let locale = crate::i18n::use_locale();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    Ok(super::flow::detail(&mut conn, &actor, id).await?.into())
+    let detail = super::flow::detail(&mut conn, &actor, id).await?;
+    Ok(TransferView::of(detail, locale))
 }
 
 #[cfg(feature = "ssr")]
-impl From<super::flow::Detail> for TransferView {
-    fn from(d: super::flow::Detail) -> Self {
+impl TransferView {
+    fn of(d: super::flow::Detail, locale: crate::i18n::Locale) -> Self {
         let t = d.transfer;
         let open = t.status == Status::Open;
         let steps = &d.steps;
@@ -305,7 +312,7 @@ impl From<super::flow::Detail> for TransferView {
             letters: d
                 .letters
                 .iter()
-                .map(|l| LetterView::of(l, d.today))
+                .map(|l| LetterView::of(l, d.today, locale))
                 .collect(),
             is_member: d.is_member,
             can_withdraw: d.can_withdraw,
@@ -524,6 +531,7 @@ pub async fn overdue_transfers() -> Result<Vec<OverdueRow>, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn verify_letter(code: String) -> Result<LetterCheck, AppError> {
     use crate::auth::session;
+    let locale = crate::i18n::use_locale();
     use crate::error::Msg;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -547,7 +555,7 @@ pub async fn verify_letter(code: String) -> Result<LetterCheck, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(LetterCheck {
-        letter: LetterView::of(&letter, super::flow::today()),
+        letter: LetterView::of(&letter, super::flow::today(), locale),
         member: t.member,
         from: t.from_name,
         to: t.to_name,

@@ -46,15 +46,18 @@ pub struct CoverageView {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn league_coverage(district: String) -> Result<CoverageView, AppError> {
     use crate::auth::session;
+    // The reader's words, taken before the first wait.
+    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let coverage = super::flow::coverage(&mut conn, &actor, &district).await?;
-    Ok(coverage.into())
+    Ok(CoverageView::of(coverage, t))
 }
 
 #[cfg(feature = "ssr")]
-impl From<super::flow::Coverage> for CoverageView {
-    fn from(c: super::flow::Coverage) -> Self {
+impl CoverageView {
+    /// The coverage as the page shows it, its charts in the reader's words `t`.
+    fn of(c: super::flow::Coverage, t: &crate::i18n::Strings) -> Self {
         use super::model::percent;
         let by_district = c.by_district;
         let rows: Vec<CoverageRowView> = c
@@ -67,7 +70,7 @@ impl From<super::flow::Coverage> for CoverageView {
                 figures: f,
             })
             .collect();
-        let charts = coverage_charts(&rows, &c.weeks, by_district);
+        let charts = coverage_charts(&rows, &c.weeks, by_district, t);
         CoverageView {
             district: c.district,
             city: c.city,
@@ -94,9 +97,9 @@ fn coverage_charts(
     rows: &[CoverageRowView],
     weeks: &[(chrono::NaiveDate, Figures)],
     by_district: bool,
+    t: &crate::i18n::Strings,
 ) -> Vec<ChartView> {
     use crate::ui::charts::options::percents;
-    let t = crate::i18n::use_t();
     let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
     let rates: Vec<Option<f64>> = rows.iter().map(|r| r.figures.rate()).collect();
     let week_labels: Vec<String> = weeks

@@ -59,11 +59,13 @@ pub struct ComplianceView {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn life_compliance(org: i64) -> Result<ComplianceView, AppError> {
     use crate::auth::session;
+    // The reader's words, taken before the first wait.
+    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let today = crate::time::day_of(chrono::Utc::now());
     let overview = super::flow::overview(&mut conn, &actor, org, today).await?;
-    Ok(overview.into())
+    Ok(ComplianceView::of(overview, t))
 }
 
 #[cfg(feature = "ssr")]
@@ -89,8 +91,9 @@ impl From<(super::store::BranchRow, super::model::Compliance)> for BranchComplia
 }
 
 #[cfg(feature = "ssr")]
-impl From<super::flow::Overview> for ComplianceView {
-    fn from(o: super::flow::Overview) -> Self {
+impl ComplianceView {
+    /// The overview as the page shows it, its chart in the reader's words `t`.
+    fn of(o: super::flow::Overview, t: &crate::i18n::Strings) -> Self {
         use super::model::{average_rate, rate_buckets};
         let branches: Vec<BranchComplianceView> = o
             .branches
@@ -98,7 +101,6 @@ impl From<super::flow::Overview> for ComplianceView {
             .map(BranchComplianceView::from)
             .collect();
         let rated: Vec<u32> = branches.iter().filter_map(|b| b.rate).collect();
-        let t = crate::i18n::use_t();
         let chart = (!rated.is_empty()).then(|| {
             let (labels, counts): (Vec<String>, Vec<i64>) =
                 rate_buckets(&rated).into_iter().unzip();
