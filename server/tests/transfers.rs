@@ -960,3 +960,34 @@ async fn the_member_sees_who_can_act_and_reminds_them_once_a_day(pool: PgPool) {
     let (_, v) = detail(&mut member, id).await;
     assert_eq!(v["acting"], serde_json::json!(["orgadmin"]), "{v}");
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_id_that_is_not_a_number_is_a_bad_request_and_a_guessed_one_is_not_found(pool: PgPool) {
+    let (_, _, id) = started(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    for bad in [
+        "abc",
+        "1.5",
+        "",
+        "99999999999999999999",
+        "1;DROP TABLE transfers",
+    ] {
+        let r = member.call("transfer_detail", &[("id", bad)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}: {}", r.body);
+        let r = member.call("withdraw_transfer", &[("id", bad)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}: {}", r.body);
+    }
+    for guess in [id + 1, id + 1000, 0, -1] {
+        let (s, v) = detail(&mut member, guess).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{guess}: {v}");
+    }
+    // The member's own transfer is untouched by all of it.
+    let status: String = sqlx::query_scalar("SELECT status FROM transfers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "open");
+    let (s, v) = detail(&mut member, id).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
