@@ -133,18 +133,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/league/track/:token") view=TrackPage ssr=SsrMode::Async />
                 <Route path=path!("/league/review") view=FoundingQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/league/review/:id") view=FoundingReviewPage ssr=SsrMode::Async />
-                <Route path=path!("/league/invite") view=InviteEnterprisePage />
+                <Route path=path!("/league/invite") view=InviteEnterprisePage ssr=SsrMode::Async />
                 <Route path=path!("/league/outbox") view=OutboxPage ssr=SsrMode::Async />
                 <Route path=path!("/league/coverage") view=CoveragePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife") view=LifeCalendarPage ssr=SsrMode::Async />
-                <Route path=path!("/orglife/schedule") view=ScheduleMeetingPage />
-                <Route path=path!("/orglife/evaluation") view=EvaluationPage />
-                <Route path=path!("/orglife/notices") view=OrgNoticesPage />
-                <Route path=path!("/orglife/notices/new") view=NewOrgNoticePage />
-                <Route path=path!("/orglife/notices/:id") view=OrgNoticePage />
+                <Route path=path!("/orglife/schedule") view=ScheduleMeetingPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/evaluation") view=EvaluationPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/notices") view=OrgNoticesPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/notices/new") view=NewOrgNoticePage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/notices/:id") view=OrgNoticePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/compliance") view=CompliancePage ssr=SsrMode::Async />
-                <Route path=path!("/orglife/meeting/:id") view=MeetingPage />
-                <Route path=path!("/orglife/meeting/:id/print") view=MeetingPrintPage />
+                <Route path=path!("/orglife/meeting/:id") view=MeetingPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/meeting/:id/print") view=MeetingPrintPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content") view=ContentListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/content/new") view=EditorPage ssr=SsrMode::Async />

@@ -248,9 +248,11 @@ test('every page of a newcomer, a secretary, a company admin, a city admin and a
   assert.deepEqual(found, []);
 });
 
-test('with JavaScript off, every page renders and no button looks active that needs JavaScript', async () => {
+test('with JavaScript off, every page renders whole and no button looks active that needs JavaScript', async () => {
   const found = await sweep({ javaScriptEnabled: false }, async (page) => [
     ...((await page.locator('main').count()) ? [] : ['has no main part']),
+    // Rendered whole on the server: nothing waits for the WebAssembly to fetch it.
+    ...((await page.locator('main .loading').count()) ? ['shows only its loading state'] : []),
     ...(await deadButtons(page)),
   ], { js: false });
   assert.deepEqual(found, []);

@@ -251,7 +251,7 @@ pub fn use_hydrated() -> ReadSignal<bool> {
 /// A link to pass on (a sign-up or invitation link): shown whole, wrapped to the screen's
 /// width, with a button that copies it (once the page has hydrated).
 #[component]
-pub fn CopyLink(link: String, label: &'static str) -> impl IntoView {
+pub fn CopyLink(link: String, #[prop(into)] label: String) -> impl IntoView {
     let t = use_t();
     let ready = use_hydrated();
     let (copied, set_copied) = signal(false);

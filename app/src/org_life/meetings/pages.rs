@@ -38,7 +38,6 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
     let options = Resource::new(org, schedule_options);
     let action = ServerAction::<ScheduleMeeting>::new();
     let error = action_error(action);
-    let choice = RwSignal::new("branch".to_owned());
     view! {
         <AppLayout title=t.life_schedule back="/orglife">
             <Suspense fallback=Loading>
@@ -70,11 +69,12 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
                                     <legend>{t.f_attendees}</legend>
                                     {[("branch", t.attendees_branch), ("committee", t.attendees_committee), ("chosen", t.attendees_chosen)].into_iter().map(|(value, label)| view! {
                                         <label class="grade">
-                                            <input type="radio" name="attendees" value=value checked=value == "branch" on:change=move |_| choice.set(value.to_owned()) />
+                                            <input type="radio" name="attendees" value=value checked=value == "branch" />
                                             {label}
                                         </label>
                                     }).collect_view()}
-                                    <div class="members-pick" class:hidden=move || choice.get() != "chosen">
+                                    // Shown by the stylesheet once 指定人员 is chosen, so it works without JavaScript.
+                                    <div class="members-pick">
                                         {o.members.iter().map(|(id, name)| view! {
                                             <label class="grade">
                                                 <input type="checkbox" name=format!("members[{id}]") value=*id />
