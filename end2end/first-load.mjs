@@ -30,8 +30,11 @@ function brotliSize(file) {
   return brotli.get(file);
 }
 
-// Opens `path` in a fresh tab of `context` (signed in already), waits for hydration and for
-// the charts, and returns the code files it fetched with their sizes.
+// Opens `path` in a fresh tab of `context` (signed in already) at the phone's size, waits
+// for hydration and for the network to fall quiet without scrolling, and returns the code
+// files that first load fetched with their sizes. Then scrolls to each chart and waits for
+// it to be drawn: what that adds (ECharts, fetched when a chart nears the screen) is
+// returned apart, as `later`.
 export async function firstLoad(context, base, siteRoot, path) {
   const page = await context.newPage();
   const fetched = new Set();
@@ -43,17 +46,24 @@ export async function firstLoad(context, base, siteRoot, path) {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(base + path);
+  let first = [];
   try {
     await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
-    if (await page.locator('[data-chart]').count()) {
-      await page.waitForSelector('[data-chart][data-drawn]', { timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
+    first = [...fetched];
+    for (const chart of await page.locator('[data-chart]').all()) {
+      await chart.scrollIntoViewIfNeeded();
+      await chart.locator('svg').waitFor({ timeout: 30_000 });
     }
   } catch (e) {
     errors.push(`${path} did not hydrate or draw its charts: ${e.message.split('\n')[0]}`);
   }
   await page.close();
-  const files = [...fetched].sort().map((f) => ({ path: f, ...brotliSize(siteRoot + f) }));
-  return { path, files, raw: files.reduce((s, f) => s + f.raw, 0), br: files.reduce((s, f) => s + f.br, 0), errors };
+  const sized = (paths) => paths.sort().map((f) => ({ path: f, ...brotliSize(siteRoot + f) }));
+  const files = sized(first);
+  const later = sized([...fetched].filter((f) => !first.includes(f)));
+  const sum = (fs, k) => fs.reduce((s, f) => s + f[k], 0);
+  return { path, files, raw: sum(files, 'raw'), br: sum(files, 'br'), later, laterBr: sum(later, 'br'), errors };
 }
 
 // The first article offered on 学习.

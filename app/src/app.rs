@@ -53,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -87,13 +87,6 @@ fn set_csp_header() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(crate::i18n::use_locale());
-    // Effects run only in the browser: this marks the page as hydrated (the end-to-end
-    // tests wait for it before they tap).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
 
     view! {
         <Router>

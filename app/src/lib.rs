@@ -23,10 +23,21 @@ pub mod uploads;
 
 pub use app::{App, shell};
 
-/// The browser entry: hydrates the server-rendered page.
+/// The browser entry. The page is rendered whole on the server; only its islands (the
+/// study meter, the quiz, the check-in code, uploads and the few other controls that need
+/// the browser) are hydrated, by the script the shell includes, right after this returns.
+/// Once they are, the page is marked (`body[data-hydrated]`; the end-to-end tests wait for
+/// it): the islands hydrate in a chain of microtasks, so a zero timer runs after them.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
+    ui::enhance::install();
+    gloo::timers::callback::Timeout::new(0, || {
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    })
+    .forget();
 }

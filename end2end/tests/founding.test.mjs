@@ -3,7 +3,7 @@
 // the new branch is in the tree and the applicant's tracking page shows the secretary's link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phone, signIn, go, shot, hydrated, assertNoSidewaysScroll } from './helpers.mjs';
+import { launch, phone, signIn, go, shot, hydrated, chartDrawn, assertNoSidewaysScroll } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -39,7 +39,7 @@ async function nanshanCoverage() {
   const row = page.getByRole('link', { name: /南山区/ });
   const text = await row.innerText();
   // ECharts draws the bars from our own origin.
-  await page.locator('figure.chart-card', { hasText: '各区覆盖率' }).locator('.chart svg').waitFor();
+  await chartDrawn(page.locator('figure.chart-card', { hasText: '各区覆盖率' }));
   await assertNoSidewaysScroll(page, assert);
   await shot(page, 'founding-coverage');
   assert.deepEqual(page.errors, []);

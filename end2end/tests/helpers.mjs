@@ -44,6 +44,13 @@ export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
 }
 
+// Waits until the chart in `figure` is drawn: ECharts comes once a chart nears the screen,
+// so the chart is scrolled to first.
+export async function chartDrawn(figure) {
+  await figure.locator('.chart').scrollIntoViewIfNeeded();
+  await figure.locator('.chart svg').waitFor();
+}
+
 export async function go(page, path, { js = true } = {}) {
   await page.goto(BASE + path);
   if (js) await hydrated(page);

@@ -16,7 +16,10 @@ test('a company admin finds a branch in the tree, reads its roster and issues a 
   await page.getByText('星云科技党委').first().waitFor();
   await shot(page, 'tree');
 
+  // The search is the server's: the phone keyboard's search key sends it.
   await page.fill('input[type=search]', '前端');
+  await page.press('input[type=search]', 'Enter');
+  await page.waitForURL(/q=%E5%89%8D%E7%AB%AF/);
   await page.getByText('前端开发党支部').first().waitFor();
   assert.equal(await page.getByText('后端开发党支部').count(), 0);
   await page.getByText('前端开发党支部').first().click();

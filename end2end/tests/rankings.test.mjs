@@ -2,7 +2,7 @@
 // organization board compares branches per member.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phone, signIn, shot, go, hydrated, assertNoSidewaysScroll } from './helpers.mjs';
+import { launch, phone, signIn, shot, go, hydrated, chartDrawn, assertNoSidewaysScroll } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -31,7 +31,7 @@ test('a member sees the company board and their rank move after earning points',
   await hydrated(page);
   const before = await myRow(page);
   // My charts, drawn by ECharts from our own origin, with their numbers beside.
-  await page.locator('figure.chart-card', { hasText: '近 30 天我的积分' }).locator('.chart svg').waitFor();
+  await chartDrawn(page.locator('figure.chart-card', { hasText: '近 30 天我的积分' }));
   assert.equal(await page.locator('figure.chart-card', { hasText: '近 30 天我的积分' }).locator('tbody tr').count(), 30);
   await shot(page, 'rankings-members');
 
@@ -59,7 +59,7 @@ test('a member sees the company board and their rank move after earning points',
   await page.waitForURL(/view=orgs/);
   await hydrated(page);
   await page.locator('table.board tbody tr').first().waitFor();
-  await page.locator('figure.chart-card .chart svg').waitFor();
+  await chartDrawn(page.locator('figure.chart-card').first());
   assert.ok(await page.locator('table.board tbody tr').count() >= 1);
   await shot(page, 'rankings-orgs');
   assert.deepEqual(page.errors, []);
@@ -71,7 +71,7 @@ test('a secretary sees the branch participation chart and its table', async () =
   await signIn(page, 'secretary');
   await go(page, '/rankings');
   const figure = page.locator('figure.chart-card', { hasText: '支部近 12 周参学率' });
-  await figure.locator('.chart svg').waitFor();
+  await chartDrawn(figure);
   await figure.locator('summary').click();
   assert.equal(await figure.locator('tbody tr').count(), 12);
   await figure.scrollIntoViewIfNeeded();
@@ -119,7 +119,7 @@ test('a company admin computes, adjusts and publishes the branches\' star rating
   }
   await page.getByRole('button', { name: '发布本期评定' }).click();
   await page.getByText(/已发布 \d+ 个支部的评定/).waitFor();
-  await page.locator('figure.chart-card .chart svg').waitFor();
+  await chartDrawn(page.locator('figure.chart-card').first());
   await shot(page, 'ratings');
   assert.deepEqual(page.errors.filter((e) => !/status of 409/.test(e)), []);
   await context.close();

@@ -93,6 +93,8 @@ test('a member moves to another company and three approvers take it through', as
     // The receiving branch's roster now has the member.
     await go(page, '/admin/orgs');
     await page.fill('input[type=search]', '平台研发党支部');
+    await page.press('input[type=search]', 'Enter');
+    await page.waitForURL(/q=/);
     await page.getByText('平台研发党支部').first().click();
     await page.waitForURL(/\/admin\/orgs\/\d+$/);
     await page.getByRole('heading', { name: '支部成员' }).waitFor();

@@ -2,6 +2,7 @@
 //! router. `main.rs` only reads the environment and serves what [`router`] builds, so that
 //! the tests drive the very same router.
 
+pub mod answers;
 pub mod calendar_feed;
 pub mod demo;
 pub mod jobs;
@@ -178,6 +179,13 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             _,
         >(context, shell))
         .layer(from_fn(security::page_gate))
+        .layer(from_fn_with_state(
+            answers::Answers {
+                pool: pool.clone(),
+                secure: settings.secure_cookies,
+            },
+            answers::carry,
+        ))
         .layer(sessions)
         .layer(from_fn(security::server_fn_status))
         .layer(from_fn(security::same_origin))

@@ -520,3 +520,100 @@ async fn a_database_outage_answers_503_not_500(pool: PgPool) {
         StatusCode::SERVICE_UNAVAILABLE
     );
 }
+
+/// A form as the browser posts it without the page's script, from `page`.
+fn plain_post(path: &str, page: &str) -> http::request::Builder {
+    http::Request::post(path)
+        .header(header::HOST, common::HOST)
+        .header(header::ORIGIN, common::ORIGIN)
+        .header(header::REFERER, format!("{}{page}", common::ORIGIN))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+/// The `name=value` of the answer's cookie a reply sets, and the newest invitation code.
+async fn answer_and_code(r: &common::Reply, pool: &PgPool) -> (String, String) {
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("qnej_answer="))
+        .expect("the answer's cookie");
+    assert!(set.contains("HttpOnly"), "{set}");
+    let code = sqlx::query_scalar("SELECT code FROM invitations ORDER BY id DESC LIMIT 1")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (set.split(';').next().unwrap().to_owned(), code)
+}
+
+/// A form posted without the page's script (a plain post, as every form outside an island
+/// is) answers with a redirect back; its answer (here the new invitation code) reaches the
+/// next page through a one-time cookie token, for that member only, and never sits in an
+/// address.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_posted_forms_answer_reaches_the_next_page_once_and_only_for_its_member(pool: PgPool) {
+    let w = world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("secretary", PASSWORD).await;
+    let page = format!("/admin/orgs/{}", w.branch_a);
+    let fields = format!("org_id={}&status=full&days=30&uses=5", w.branch_a);
+    let answers = async || -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM form_answers")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let get = |cookie: String| {
+        http::Request::get(page.as_str())
+            .header(header::HOST, common::HOST)
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, cookie)
+    };
+    let shown = |body: &str, code: &str| {
+        body.contains("alert ok") && body.contains(&format!("/signup?code={code}"))
+    };
+
+    let r = c
+        .send(plain_post("/api/issue_invitation", &page), fields.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    let back = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    // Leptos leaves an empty query where it took a previous refusal out.
+    assert_eq!(
+        back.trim_end_matches('?'),
+        format!("{}{page}", common::ORIGIN)
+    );
+    let (answer, code) = answer_and_code(&r, &pool).await;
+    assert!(!back.contains(&code));
+    assert_eq!(answers().await, 1);
+
+    // Another member holding the token sees nothing, and the token is spent.
+    let mut other = client(&pool).await;
+    other.sign_in("member", PASSWORD).await;
+    let stolen = format!("{}; {answer}", other.cookie.clone().unwrap());
+    let r = other.send(get(stolen), String::new()).await;
+    assert!(!shown(&r.body, &code));
+    assert_eq!(answers().await, 0);
+
+    // Issued again: the member who posted sees the code on the page, once.
+    let r = c
+        .send(plain_post("/api/issue_invitation", &page), fields)
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    let (answer, code) = answer_and_code(&r, &pool).await;
+    let own = format!("{}; {answer}", c.cookie.clone().unwrap());
+    let r = c.send(get(own.clone()), String::new()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(shown(&r.body, &code), "the code is not on the page");
+    let cleared = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("qnej_answer=;"));
+    assert!(cleared, "the cookie is not cleared");
+    let r = c.send(get(own), String::new()).await;
+    assert!(!shown(&r.body, &code), "shown twice");
+    assert_eq!(answers().await, 0);
+}

@@ -14,7 +14,7 @@ use crate::ui::{
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let t = use_t();
-    let action = ServerAction::<SignIn>::new();
+    let action = crate::ui::server_action::<SignIn>();
     let error = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -38,7 +38,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let t = use_t();
-    let action = ServerAction::<SignUp>::new();
+    let action = crate::ui::server_action::<SignUp>();
     let error = action_error(action);
     let query = use_query_map();
     let code = Signal::derive(move || query.read().get("code").unwrap_or_default());
@@ -67,7 +67,7 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn MePage() -> impl IntoView {
     let t = use_t();
     let profile = Resource::new(|| (), |_| my_profile());
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = crate::ui::server_action::<SignOut>();
     view! {
         <AppLayout title=t.tab_me>
             <Suspense fallback=Loading>
@@ -194,7 +194,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let t = use_t();
-    let action = ServerAction::<ChangePassword>::new();
+    let action = crate::ui::server_action::<ChangePassword>();
     let error = action_error(action);
     let done = Signal::derive(move || matches!(action.value().get(), Some(Ok(()))));
     view! {

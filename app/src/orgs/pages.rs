@@ -27,7 +27,7 @@ pub fn OrgTreePage() -> impl IntoView {
     let query = use_query_map();
     let tree = Memo::new(move |_| tree_from_query(query.read().get("tree")));
     let search = RwSignal::new(query.get_untracked().get("q").unwrap_or_default());
-    let create = ServerAction::<CreateOrg>::new();
+    let create = crate::ui::server_action::<CreateOrg>();
     let data = Resource::new(
         move || (tree.get(), create.version().get()),
         |(tree, _)| org_tree(tree.as_str().to_owned()),
@@ -55,7 +55,6 @@ pub fn OrgTreePage() -> impl IntoView {
                     placeholder=t.search_orgs
                     aria-label=t.search_orgs
                     value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
                 />
             </form>
             <Suspense fallback=Loading>
@@ -181,12 +180,12 @@ pub fn OrgPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    let create = ServerAction::<CreateOrg>::new();
-    let rename = ServerAction::<RenameOrg>::new();
-    let moved = ServerAction::<MoveOrg>::new();
-    let invite = ServerAction::<IssueInvitation>::new();
-    let assign = ServerAction::<AssignRole>::new();
-    let revoke = ServerAction::<RevokeRole>::new();
+    let create = crate::ui::server_action::<CreateOrg>();
+    let rename = crate::ui::server_action::<RenameOrg>();
+    let moved = crate::ui::server_action::<MoveOrg>();
+    let invite = crate::ui::server_action::<IssueInvitation>();
+    let assign = crate::ui::server_action::<AssignRole>();
+    let revoke = crate::ui::server_action::<RevokeRole>();
     let detail = Resource::new(
         move || {
             (

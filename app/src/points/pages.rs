@@ -181,7 +181,7 @@ fn History(page: LedgerPage) -> impl IntoView {
 #[component]
 pub fn RulesPage() -> impl IntoView {
     let t = use_t();
-    let add = ServerAction::<AddRuleVersion>::new();
+    let add = crate::ui::server_action::<AddRuleVersion>();
     let rules = Resource::new(move || add.version().get(), |_| point_rules());
     view! {
         <AppLayout title=t.rules_title back="/me">

@@ -23,7 +23,7 @@ pub fn QuestionBankPage() -> impl IntoView {
             .and_then(|p| p.parse::<i64>().ok())
             .unwrap_or(1)
     });
-    let import = ServerAction::<ImportQuestions>::new();
+    let import = crate::ui::server_action::<ImportQuestions>();
     let bank = Resource::new(
         move || (q.get(), page.get(), import.version().get()),
         |(q, page, _)| question_bank(q, page),
@@ -38,13 +38,10 @@ pub fn QuestionBankPage() -> impl IntoView {
                     " · "
                     <a href="/examples/question-bank.csv" download>{t.example_csv}</a>
                 </p>
-                <Uploader
-                    label=t.bank_file
-                    purpose=Purpose::Sheet
-                    on_done=move |f: crate::uploads::model::UploadedFile| {
-                        import.dispatch(ImportQuestions { upload: f.id });
-                    }
-                />
+                <ActionForm action=import>
+                    <input type="hidden" id="f-bank-sheet" name="upload" value="" />
+                    <Uploader label=t.bank_file.to_owned() purpose=Purpose::Sheet fill="f-bank-sheet".to_owned() submit=true length_field=None shown=None />
+                </ActionForm>
                 <ImportOutcome import />
             </section>
             <form class="search" method="get" role="search" action="/admin/questions">

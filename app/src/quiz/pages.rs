@@ -152,7 +152,7 @@ pub fn QuizPage() -> impl IntoView {
 #[component]
 fn Cover(v: QuizView) -> impl IntoView {
     let t = use_t();
-    let start = ServerAction::<StartQuiz>::new();
+    let start = crate::ui::server_action::<StartQuiz>();
     let error = action_error(start);
     let Some(c) = v.cover.clone() else {
         return ().into_any();
@@ -200,10 +200,10 @@ fn letters(picks: &[i16]) -> String {
 
 /// Answering: one card per question, a countdown for timed quizzes (the sheet goes in by
 /// itself when time is up), and the result in place once graded.
-#[component]
+#[island]
 fn Quiz(v: QuizView) -> impl IntoView {
     let t = use_t();
-    let submit = ServerAction::<SubmitQuiz>::new();
+    let submit = crate::ui::server_action::<SubmitQuiz>();
     let error = action_error(submit);
     let picks = RwSignal::new(Vec::<(i64, i16)>::new());
     let result = RwSignal::new(v.result.clone());
@@ -344,7 +344,7 @@ fn QuizResult(r: ResultView) -> impl IntoView {
                     t.quiz_no_points.to_owned()
                 }}
             </p>
-            <A href="/points" attr:class="btn">{t.quiz_see_points}</A>
+            <a href="/points" class="btn">{t.quiz_see_points}</a>
         </section>
         {r.items.into_iter().enumerate().map(|(n, item)| view! { <Review n item /> }).collect_view()}
     }
@@ -403,10 +403,11 @@ pub fn WrongBookPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// One wrong question to try again; the answer is checked in place (an island).
+#[island]
 fn Retry(w: WrongView) -> impl IntoView {
     let t = use_t();
-    let retry = ServerAction::<RetryWrong>::new();
+    let retry = crate::ui::server_action::<RetryWrong>();
     let error = action_error(retry);
     let picked = RwSignal::new(Vec::<i16>::new());
     let q = w.question;

@@ -14,7 +14,7 @@ use crate::ui::{AppLayout, ErrorState, Field, FormError, Loading};
 pub fn SpecialQuizNewPage() -> impl IntoView {
     let t = use_t();
     let form = Resource::new(|| (), |_| special_quiz_form());
-    let create = ServerAction::<CreateSpecialQuiz>::new();
+    let create = crate::ui::server_action::<CreateSpecialQuiz>();
     let error = action_error(create);
     view! {
         <AppLayout title=t.special_new back="/me">

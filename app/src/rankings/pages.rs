@@ -13,7 +13,7 @@ use super::model::{Period, RatingRow, ScopeChoice};
 use crate::i18n::use_t;
 use crate::ui::action_error;
 use crate::ui::charts::Charts;
-use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager, browser};
+use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager};
 
 /// `/rankings?view=members|orgs&scope=..&period=..&page=..`.
 #[component]
@@ -91,20 +91,20 @@ fn Filters(
             {(view_name == "orgs").then(|| view! { <input type="hidden" name="view" value="orgs" /> })}
             <label>
                 <span>{t.board_scope}</span>
-                <select name="scope" on:change=move |ev| browser::submit_form_of(&ev)>
+                <crate::ui::SubmitOnChange><select name="scope">
                     {scopes.into_iter().map(|c| {
                         let name = if c.key == "platform" { t.whole_platform.to_owned() } else { c.name.clone() };
                         view! { <option value=c.key.clone() selected=c.key == scope>{name}</option> }
                     }).collect_view()}
-                </select>
+                </select></crate::ui::SubmitOnChange>
             </label>
             <label>
                 <span>{t.board_period}</span>
-                <select name="period" on:change=move |ev| browser::submit_form_of(&ev)>
+                <crate::ui::SubmitOnChange><select name="period">
                     {Period::ALL.into_iter().map(|p| view! {
                         <option value=p.as_str() selected=p == period>{p.label(t)}</option>
                     }).collect_view()}
-                </select>
+                </select></crate::ui::SubmitOnChange>
             </label>
             <noscript><button type="submit" class="btn small">{t.board_show}</button></noscript>
         </form>
@@ -183,7 +183,7 @@ fn BoardCharts(scope: String) -> impl IntoView {
 #[component]
 fn Privacy(on: bool) -> impl IntoView {
     let t = use_t();
-    let save = ServerAction::<SetRankAnonymous>::new();
+    let save = crate::ui::server_action::<SetRankAnonymous>();
     let error = action_error(save);
     let saved = Signal::derive(move || matches!(save.value().get(), Some(Ok(_))));
     view! {
@@ -257,9 +257,9 @@ pub fn RatingsPage() -> impl IntoView {
             q.get("period").unwrap_or_default(),
         )
     });
-    let compute = ServerAction::<ComputeRatings>::new();
-    let confirm = ServerAction::<ConfirmRating>::new();
-    let publish = ServerAction::<PublishRatings>::new();
+    let compute = crate::ui::server_action::<ComputeRatings>();
+    let confirm = crate::ui::server_action::<ConfirmRating>();
+    let publish = crate::ui::server_action::<PublishRatings>();
     // Reload after a change that went through only: a refused one keeps what was chosen.
     let changed = RwSignal::new(0u32);
     let bump = move |ok: bool| {

@@ -10,14 +10,12 @@ use super::api::{
     ContentRow, CreateColumn, EditorView, SaveItem, ScopeOption, SetItemStatus, content_editor,
     content_list,
 };
-use super::model::{ItemKind, format_length, media_purpose};
+use super::model::ItemKind;
 use crate::i18n::{Strings, use_t};
 use crate::ids::ItemId;
 use crate::ui::action_error;
-use crate::ui::{
-    AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading, Uploader, browser,
-};
-use crate::uploads::model::{Purpose, UploadedFile};
+use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading, Uploader};
+use crate::uploads::model::Purpose;
 
 fn status_label(status: &str, t: &Strings) -> &'static str {
     match status {
@@ -77,7 +75,7 @@ pub fn EditorPage() -> impl IntoView {
             .get("id")
             .and_then(|s| s.parse::<ItemId>().ok())
     });
-    let status = ServerAction::<SetItemStatus>::new();
+    let status = crate::ui::server_action::<SetItemStatus>();
     let editor = Resource::new(
         move || (id.get(), status.version().get()),
         |(id, _)| content_editor(id),
@@ -99,19 +97,17 @@ pub fn EditorPage() -> impl IntoView {
 #[component]
 fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
     let t = use_t();
-    let save = ServerAction::<SaveItem>::new();
+    let save = crate::ui::server_action::<SaveItem>();
     let error = action_error(save);
     let status_error = action_error(status);
     let published = v.status == "published";
-    let kind = RwSignal::new(v.kind);
-    let media = RwSignal::new(v.media.clone());
-    let media_url = RwSignal::new(v.media_url.clone());
-    let cover = RwSignal::new(v.cover.clone());
-    let cover_url = RwSignal::new(v.cover_url.clone());
-    let length = RwSignal::new(v.length.clone());
     let field_msg = move |name: &'static str| {
         move || error.get().and_then(|e| e.field(name)).map(|m| m.text(t))
     };
+    // What the kind shows (the media file and its length, a micro-lesson's questions) is
+    // chosen by the stylesheet from the selected kind (`.editor:has(…:checked)` rules), so the
+    // form needs no script; every field is always sent, and the server reads only those
+    // of the kind.
     view! {
         <section class="card">
             {v.id.map(|id| view! {
@@ -127,20 +123,12 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
                 </div>
             })}
             <FormError error=status_error />
-            <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <ActionForm action=save attr:class="form editor" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="id" value=v.id.map(|i| i.to_string()).unwrap_or_default() />
                 <div class="field">
                     <label for="f-kind">{t.field_kind_item}</label>
-                    <select
-                        id="f-kind"
-                        name="kind"
-                        on:change=move |ev| {
-                            if let Some(k) = ItemKind::parse(&event_target_value(&ev)) {
-                                kind.set(k);
-                            }
-                        }
-                    >
+                    <select id="f-kind" name="kind">
                         {ItemKind::ALL.into_iter().map(|k| view! {
                             <option value=k.as_str() selected=k == v.kind>{k.label(t)}</option>
                         }).collect_view()}
@@ -148,65 +136,36 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
                 </div>
                 <Field label=t.field_title name="title" value=v.title.clone() error />
                 <ScopeSelect scopes=v.scopes.clone() selected=v.scope_org_id />
-                <input type="hidden" name="media" prop:value=move || media.get() />
-                <Show
-                    when=move || media_purpose(kind.get()).is_some()
-                    fallback=|| view! { <input type="hidden" name="length" value="" /> }
-                >
-                    {move || {
-                        let purpose = media_purpose(kind.get()).unwrap_or(Purpose::Video);
-                        view! {
-                            <Uploader
-                                label=if purpose == Purpose::Audio { t.field_audio } else { t.field_video }
-                                purpose
-                                on_done=move |f: UploadedFile| {
-                                    media.set(f.id);
-                                    media_url.set(Some(f.url));
-                                }
-                            />
-                        }
-                    }}
+                <input type="hidden" id="f-media" name="media" value=v.media.clone() />
+                <div class="for-video">
+                    <Uploader label=t.field_video.to_owned() purpose=Purpose::Video fill="f-media".to_owned()
+                        submit=false length_field=Some("f-length".to_owned()) shown=v.media_url.clone().filter(|_| v.kind != ItemKind::Audio) />
+                </div>
+                <div class="for-audio">
+                    <Uploader label=t.field_audio.to_owned() purpose=Purpose::Audio fill="f-media".to_owned()
+                        submit=false length_field=Some("f-length".to_owned()) shown=v.media_url.clone().filter(|_| v.kind == ItemKind::Audio) />
+                </div>
+                <div class="for-media">
                     <p class="field-error" role="alert">{field_msg("media")}</p>
-                    {move || media_url.get().map(|url| view! {
-                        // The browser reads the file's duration: it fills the length field.
-                        <video
-                            class="media-preview"
-                            src=url
-                            controls
-                            preload="metadata"
-                            playsinline
-                            on:loadedmetadata=move |ev| {
-                                if let Some(secs) = browser::media_duration(&ev) {
-                                    length.set(format_length(secs));
-                                }
-                            }
-                        ></video>
-                    })}
                     <div class="field">
                         <label for="f-length">{t.field_length}</label>
-                        <input id="f-length" name="length" inputmode="numeric" placeholder="12:30" prop:value=move || length.get()
-                            on:input=move |ev| length.set(event_target_value(&ev)) />
+                        <input id="f-length" name="length" inputmode="numeric" placeholder="12:30" value=v.length.clone() />
                         <p class="hint">{t.hint_length}</p>
                         <p class="field-error" role="alert">{field_msg("length")}</p>
                     </div>
-                </Show>
+                </div>
                 <div class="field">
-                    <label for="f-body">{move || if kind.get() == ItemKind::Article { t.field_body } else { t.field_description }}</label>
+                    <label for="f-body">
+                        <span class="for-article">{t.field_body}</span>
+                        <span class="for-media">{t.field_description}</span>
+                    </label>
                     <textarea id="f-body" name="body" rows="10">{v.body.clone()}</textarea>
                     <p class="hint">{t.hint_markdown}</p>
                     <p class="field-error" role="alert">{field_msg("body")}</p>
                 </div>
-                <input type="hidden" name="cover" prop:value=move || cover.get() />
-                <Uploader
-                    label=t.field_cover
-                    purpose=Purpose::Image
-                    on_done=move |f: UploadedFile| {
-                        cover.set(f.id);
-                        cover_url.set(Some(f.url));
-                    }
-                />
+                <input type="hidden" id="f-cover" name="cover" value=v.cover.clone() />
+                <Uploader label=t.field_cover.to_owned() purpose=Purpose::Image fill="f-cover".to_owned() submit=false length_field=None shown=v.cover_url.clone() />
                 <p class="field-error" role="alert">{field_msg("cover")}</p>
-                {move || cover_url.get().map(|url| view! { <img class="cover-preview" src=url alt="" /> })}
                 <div class="field">
                     <label for="f-column">{t.field_column}</label>
                     <select id="f-column" name="column">
@@ -222,17 +181,11 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
                     {t.field_required}
                 </label>
                 <Field label=t.field_due_on name="due_on" kind="date" value=v.due_on.clone() error />
-                <Show
-                    when=move || kind.get() == ItemKind::MicroLesson
-                    fallback=|| view! {
-                        <input type="hidden" name="quiz_count" value="" />
-                        <input type="hidden" name="quiz_tag" value="" />
-                    }
-                >
+                <div class="for-lesson">
                     <Field label=t.field_quiz_count name="quiz_count" kind="number" inputmode="numeric"
                         value=v.lesson_questions.to_string() hint=t.hint_quiz_count error />
                     <Field label=t.special_tag name="quiz_tag" hint=t.special_tag_hint error />
-                </Show>
+                </div>
                 <button type="submit" class="btn primary block" disabled=move || save.pending().get()>{t.save_draft}</button>
             </ActionForm>
         </section>
@@ -267,11 +220,10 @@ pub fn ScopeSelect(scopes: Vec<ScopeOption>, selected: Option<i64>) -> impl Into
 #[component]
 fn NewColumnForm() -> impl IntoView {
     let t = use_t();
-    let create = ServerAction::<CreateColumn>::new();
+    let create = crate::ui::server_action::<CreateColumn>();
     let error = action_error(create);
     let done = Signal::derive(move || matches!(create.value().get(), Some(Ok(_))));
     let editor = Resource::new(|| (), |_| content_editor(None));
-    let cover = RwSignal::new(String::new());
     view! {
         <details class="card fold">
             <summary>{t.new_column}</summary>
@@ -289,8 +241,8 @@ fn NewColumnForm() -> impl IntoView {
                                 {t.field_column_required}
                             </label>
                             <Field label=t.field_due_on name="due_on" kind="date" error />
-                            <input type="hidden" name="cover" prop:value=move || cover.get() />
-                            <Uploader label=t.field_cover purpose=Purpose::Image on_done=move |f: UploadedFile| cover.set(f.id) />
+                            <input type="hidden" id="f-column-cover" name="cover" value="" />
+                            <Uploader label=t.field_cover.to_owned() purpose=Purpose::Image fill="f-column-cover".to_owned() submit=false length_field=None shown=None />
                             <button type="submit" class="btn primary block" disabled=move || create.pending().get()>{t.create_column}</button>
                         </ActionForm>
                     })

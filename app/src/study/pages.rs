@@ -156,10 +156,10 @@ pub fn ItemPage() -> impl IntoView {
 
 /// The item and its study meter. While the page is visible and focused it sends a heartbeat
 /// every few seconds; the server's answer moves the meter.
-#[component]
+#[island]
 fn Reader(v: ItemView) -> impl IntoView {
     let t = use_t();
-    let beat = ServerAction::<StudyBeat>::new();
+    let beat = crate::ui::server_action::<StudyBeat>();
     let credited = RwSignal::new(v.credited_secs);
     let done = RwSignal::new(v.done);
     let earned = RwSignal::new(0);
@@ -270,17 +270,17 @@ fn Reader(v: ItemView) -> impl IntoView {
         {(v.lesson_questions > 0).then(|| view! {
             <section class="card">
                 <h2>{t.lesson_quiz}</h2>
-                <A href=format!("/study/{}/quiz", v.id) attr:class="btn primary block">
+                <a href=format!("/study/{}/quiz", v.id) class="btn primary block">
                     {t.lesson_quiz_go.replace("{n}", &v.lesson_questions.to_string())}
-                </A>
+                </a>
             </section>
         })}
         {v.column.clone().map(|(id, title)| view! {
-            <A href=format!("/study/column/{id}") attr:class="card quiz-entry">
+            <a href=format!("/study/column/{id}") class="card quiz-entry">
                 <span class="item-title">{title}</span>
                 <span class="muted small">{t.study_columns}</span>
                 <span class="chev" aria-hidden="true">"›"</span>
-            </A>
+            </a>
         })}
     }
 }

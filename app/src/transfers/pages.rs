@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     ActOnTransfer, ReissueLetter, RemindTransfer, ResubmitTransfer, StartTransfer, TransferSummary,
@@ -136,14 +136,13 @@ pub fn NewTransferPage() -> impl IntoView {
         move || (tree.get(), q.get()),
         |(tree, q)| search_receiving(tree.as_str().to_owned(), q),
     );
-    let start = ServerAction::<StartTransfer>::new();
+    let start = crate::ui::server_action::<StartTransfer>();
     let error = action_error(start);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = start.value().get() {
-            navigate(&format!("/transfers/{id}"), Default::default());
-        }
-    });
+    // Once started (the form's answer carried to this page), the transfer's own page.
+    #[cfg(feature = "ssr")]
+    if let Some(Ok(id)) = start.value().get_untracked() {
+        leptos_axum::redirect(&format!("/transfers/{id}"));
+    }
     view! {
         <AppLayout title=t.transfers_start back="/transfers">
             <section class="card">
@@ -243,11 +242,11 @@ fn action_label(action: &str, t: &Strings) -> &'static str {
 pub fn TransferPage() -> impl IntoView {
     let t = use_t();
     let id = crate::ui::id_param();
-    let act = ServerAction::<ActOnTransfer>::new();
-    let withdraw = ServerAction::<WithdrawTransfer>::new();
-    let resubmit = ServerAction::<ResubmitTransfer>::new();
-    let reissue = ServerAction::<ReissueLetter>::new();
-    let remind = ServerAction::<RemindTransfer>::new();
+    let act = crate::ui::server_action::<ActOnTransfer>();
+    let withdraw = crate::ui::server_action::<WithdrawTransfer>();
+    let resubmit = crate::ui::server_action::<ResubmitTransfer>();
+    let reissue = crate::ui::server_action::<ReissueLetter>();
+    let remind = crate::ui::server_action::<RemindTransfer>();
     let detail = Resource::new(
         move || {
             (
@@ -457,8 +456,7 @@ pub fn LetterPage() -> impl IntoView {
                                     .replace("{to}", &v.to)
                                     .replace("{dues}", &v.dues);
                                 view! {
-                                    <button type="button" class="btn primary block no-print"
-                                        on:click=|_| { let _ = window().print(); }>{t.transfer_letter_print}</button>
+                                    <crate::ui::PrintButton label=t.transfer_letter_print.to_owned() />
                                     <article class="letter">
                                         <section class="counterfoil">
                                             <h2>{t.letter_title} " · " {t.letter_counterfoil}</h2>

@@ -10,8 +10,12 @@ use crate::error::AppError;
 
 mod actions;
 pub mod charts;
+#[cfg(feature = "hydrate")]
+pub mod enhance;
+pub mod flash;
 use crate::i18n::{Locale, use_locale, use_t};
 pub use actions::{action_done, action_error};
+pub use flash::server_action;
 
 /// A signed-in page: a title bar on top, the content, the tab bar at the bottom.
 #[component]
@@ -46,24 +50,17 @@ pub fn TabBar() -> impl IntoView {
             "false"
         }
     };
-    // Unread messages on 我的, asked again on every navigation; in the browser only (an
-    // effect), so that no page waits for it (signed out, it is simply not shown).
-    let unread = RwSignal::new(0i64);
-    Effect::new(move |_| {
-        location.pathname.track();
-        leptos::task::spawn_local(async move {
-            if let Ok(n) = crate::notices::api::unread_notices().await {
-                unread.set(n);
-            }
-        });
-    });
+    // Unread messages on 我的, counted with the page (signed out, it is simply not shown).
+    let unread = Resource::new(|| (), |_| crate::notices::api::unread_notices());
     let badge = move || {
-        Some(unread.get()).filter(|n| *n > 0).map(|n| {
-            view! {
-                <span class="tab-badge" aria-label=t.unread_count.replace("{n}", &n.to_string())>
-                    {if n > 99 { "99+".to_owned() } else { n.to_string() }}
-                </span>
-            }
+        Suspend::new(async move {
+            unread.await.ok().filter(|n| *n > 0).map(|n| {
+                view! {
+                    <span class="tab-badge" aria-label=t.unread_count.replace("{n}", &n.to_string())>
+                        {if n > 99 { "99+".to_owned() } else { n.to_string() }}
+                    </span>
+                }
+            })
         })
     };
     view! {
@@ -100,7 +97,7 @@ pub fn TabBar() -> impl IntoView {
                     <path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7" />
                 </svg>
                 <span>{t.tab_me}</span>
-                {badge}
+                <Suspense>{badge}</Suspense>
             </a>
         </nav>
     }
@@ -250,7 +247,7 @@ pub fn use_hydrated() -> ReadSignal<bool> {
 
 /// A link to pass on (a sign-up or invitation link): shown whole, wrapped to the screen's
 /// width, with a button that copies it (once the page has hydrated).
-#[component]
+#[island]
 pub fn CopyLink(link: String, #[prop(into)] label: String) -> impl IntoView {
     let t = use_t();
     let ready = use_hydrated();
@@ -271,6 +268,23 @@ pub fn CopyLink(link: String, #[prop(into)] label: String) -> impl IntoView {
             </button>
         </div>
     }
+}
+
+/// Prints the page (a letter); the button is there once the page has hydrated.
+#[island]
+pub fn PrintButton(label: String) -> impl IntoView {
+    let ready = use_hydrated();
+    view! {
+        <button type="button" class="btn primary block no-print" disabled=move || !ready.get()
+            on:click=|_| { let _ = window().print(); }>{label}</button>
+    }
+}
+
+/// A filter that applies as soon as a choice inside changes (its form is sent); without
+/// JavaScript the form's own button does it.
+#[island]
+pub fn SubmitOnChange(children: Children) -> impl IntoView {
+    view! { <span class="submit-on-change" on:change=move |ev| browser::submit_form_of(&ev)>{children()}</span> }
 }
 
 #[component]
@@ -365,24 +379,36 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
-/// A file picker that uploads at once, with a progress bar and the outcome in words.
-/// `on_done` gets the stored file. Uploading needs JavaScript; without it the picker says so.
-#[component]
+/// A file picker that uploads at once, with a progress bar and the outcome in words. The
+/// stored file's id goes into the form's field `fill` (an element id); with `submit`, the
+/// form is then sent (an import, an attachment). For audio and video the island plays the
+/// file back and writes its duration into `length_field`; for an image it shows it. Uploading
+/// needs JavaScript; without it the picker says so.
+#[island]
 pub fn Uploader(
-    label: &'static str,
+    label: String,
     purpose: crate::uploads::model::Purpose,
-    #[prop(into)] on_done: Callback<crate::uploads::model::UploadedFile>,
+    /// The id of the form's (hidden) input that gets the stored file's id.
+    fill: String,
+    /// Send the form once the file is stored.
+    submit: bool,
+    /// The id of the length field a media file's duration fills.
+    length_field: Option<String>,
+    /// What is stored now (an image or a media file's address), shown until a new one is.
+    shown: Option<String>,
 ) -> impl IntoView {
-    use crate::uploads::model::megabytes;
+    use crate::uploads::model::{Purpose, megabytes};
     let t = use_t();
     let progress = RwSignal::new(None::<f64>);
     let error = RwSignal::new(None::<AppError>);
     let stored = RwSignal::new(None::<String>);
+    let url = RwSignal::new(shown);
     let id = format!("upload-{}", purpose.as_str());
     let on_change = move |ev: leptos::ev::Event| {
         error.set(None);
         stored.set(None);
         progress.set(Some(0.0));
+        let fill = fill.clone();
         browser::upload_chosen(
             &ev,
             purpose,
@@ -396,7 +422,8 @@ pub fn Uploader(
                             file.file_name,
                             megabytes(file.size)
                         )));
-                        on_done.run(file);
+                        url.set(Some(file.url.clone()));
+                        browser::fill_field(&fill, &file.id, submit);
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -407,6 +434,27 @@ pub fn Uploader(
         error.get().map(|e| match e.field("file") {
             Some(m) => m.text(t).to_owned(),
             None => e.summary(t),
+        })
+    };
+    let preview = move || {
+        let src = url.get()?;
+        Some(match purpose {
+            Purpose::Image => view! { <img class="cover-preview" src=src alt="" /> }.into_any(),
+            Purpose::Audio | Purpose::Video => {
+                let length_field = length_field.clone();
+                // The browser reads the file's duration: it fills the length field.
+                view! {
+                    <video class="media-preview" src=src controls preload="metadata" playsinline
+                        on:loadedmetadata=move |ev| {
+                            if let (Some(secs), Some(field)) = (browser::media_duration(&ev), &length_field) {
+                                browser::fill_field(field, &crate::study::model::format_length(secs), false);
+                            }
+                        }
+                    ></video>
+                }
+                .into_any()
+            }
+            _ => return None,
         })
     };
     view! {
@@ -424,6 +472,7 @@ pub fn Uploader(
             })}
             {move || stored.get().map(|s| view! { <p class="ok-text" role="status">{t.uploaded} " " {s}</p> })}
             <p class="field-error" role="alert">{msg}</p>
+            {preview}
             <noscript><p class="hint">{t.upload_needs_js}</p></noscript>
         </div>
     }
@@ -436,15 +485,26 @@ pub mod browser {
     /// A repeating timer; dropping it stops it.
     pub type Timer = gloo::timers::callback::Interval;
 
-    pub fn every(millis: u32, f: impl FnMut() + 'static) -> Timer {
-        gloo::timers::callback::Interval::new(millis, f)
+    /// Stops doing anything once a sent form has replaced the page's body.
+    pub fn every(millis: u32, mut f: impl FnMut() + 'static) -> Timer {
+        let born = super::enhance::generation();
+        gloo::timers::callback::Interval::new(millis, move || {
+            if super::enhance::generation() == born {
+                f()
+            }
+        })
     }
 
     /// A one-off timer; dropping it cancels it.
     pub type Once = gloo::timers::callback::Timeout;
 
     pub fn after(millis: u32, f: impl FnOnce() + 'static) -> Once {
-        gloo::timers::callback::Timeout::new(millis, f)
+        let born = super::enhance::generation();
+        gloo::timers::callback::Timeout::new(millis, move || {
+            if super::enhance::generation() == born {
+                f()
+            }
+        })
     }
 
     /// A place to keep a one-off timer between events, on the browser's one thread.
@@ -504,6 +564,22 @@ pub mod browser {
         }
     }
 
+    /// Puts `value` into the input with the id `id` and, with `submit`, sends its form (as
+    /// if its button were pressed, so the form's own checks and handlers run).
+    pub fn fill_field(id: &str, value: &str, submit: bool) {
+        use wasm_bindgen::JsCast;
+        let Some(input) = leptos::prelude::document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        input.set_value(value);
+        if submit && let Some(form) = input.form() {
+            let _ = form.request_submit();
+        }
+    }
+
     /// Sends the file chosen in the `<input type=file>` that fired `ev`.
     pub fn upload_chosen(
         ev: &leptos::ev::Event,
@@ -560,6 +636,8 @@ pub mod browser {
     }
 
     pub fn submit_form_of(_ev: &leptos::ev::Event) {}
+
+    pub fn fill_field(_id: &str, _value: &str, _submit: bool) {}
 
     /// Uploads happen in the browser only.
     pub fn upload_chosen(

@@ -65,7 +65,7 @@ fn when(at: chrono::DateTime<chrono::Utc>) -> String {
 pub fn ApplyPage() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
-    let action = ServerAction::<SubmitApplication>::new();
+    let action = crate::ui::server_action::<SubmitApplication>();
     let error = action_error(action);
     let form = Resource::new(
         move || query.read().get("invite").unwrap_or_default(),
@@ -188,7 +188,7 @@ pub fn TrackPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let answer = ServerAction::<AnswerApplication>::new();
+    let answer = crate::ui::server_action::<AnswerApplication>();
     let error = action_error(answer);
     let app = Resource::new(
         move || (token(), answer.version().get()),
@@ -299,7 +299,7 @@ pub fn FoundingReviewPage() -> impl IntoView {
             .and_then(|s| s.parse::<crate::ids::ApplicationId>().ok())
             .unwrap_or(crate::ids::ApplicationId(0))
     };
-    let act = ServerAction::<ReviewApplication>::new();
+    let act = crate::ui::server_action::<ReviewApplication>();
     let error = action_error(act);
     let app = Resource::new(
         move || (id(), act.version().get()),
@@ -371,7 +371,7 @@ pub fn FoundingReviewPage() -> impl IntoView {
 pub fn InviteEnterprisePage() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
-    let invite = ServerAction::<InviteEnterprise>::new();
+    let invite = crate::ui::server_action::<InviteEnterprise>();
     let error = action_error(invite);
     let code = Signal::derive(move || query.read().get("code").unwrap_or_default());
     view! {
@@ -429,7 +429,7 @@ pub fn OutboxPage() -> impl IntoView {
 #[component]
 pub fn AreaSetting(org_id: i64) -> impl IntoView {
     let t = use_t();
-    let save = ServerAction::<SetOrgArea>::new();
+    let save = crate::ui::server_action::<SetOrgArea>();
     let error = action_error(save);
     let area = Resource::new(move || save.version().get(), move |_| org_area(org_id));
     view! {

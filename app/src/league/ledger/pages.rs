@@ -10,7 +10,7 @@ use crate::ui::action_error;
 use crate::ui::{
     AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager, RowErrors, Uploader,
 };
-use crate::uploads::model::{Purpose, UploadedFile};
+use crate::uploads::model::Purpose;
 
 /// `/admin/ledger?q=..&district=..&filter=..&page=..`.
 #[component]
@@ -18,10 +18,10 @@ pub fn LedgerPage() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
-    let import = ServerAction::<ImportLedger>::new();
+    let import = crate::ui::server_action::<ImportLedger>();
     let error = action_error(import);
-    let merge = ServerAction::<MergeDuplicates>::new();
-    let apart = ServerAction::<KeepApart>::new();
+    let merge = crate::ui::server_action::<MergeDuplicates>();
+    let apart = crate::ui::server_action::<KeepApart>();
     let merge_error = action_error(merge);
     let apart_error = action_error(apart);
     let tidied = Signal::derive(move || {
@@ -47,13 +47,10 @@ pub fn LedgerPage() -> impl IntoView {
                     {t.ledger_import_lead} " "
                     <a href="/examples/enterprise-ledger.csv" download>{t.example_csv}</a>
                 </p>
-                <Uploader
-                    label=t.ledger_file
-                    purpose=Purpose::Sheet
-                    on_done=move |f: UploadedFile| {
-                        import.dispatch(ImportLedger { upload: f.id });
-                    }
-                />
+                <ActionForm action=import>
+                    <input type="hidden" id="f-ledger-sheet" name="upload" value="" />
+                    <Uploader label=t.ledger_file.to_owned() purpose=Purpose::Sheet fill="f-ledger-sheet".to_owned() submit=true length_field=None shown=None />
+                </ActionForm>
                 {move || import.pending().get().then(|| view! { <p class="muted" role="status">{t.bank_importing}</p> })}
                 <FormError error />
                 {move || import.value().get().and_then(Result::ok).map(|r| {

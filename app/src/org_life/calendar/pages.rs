@@ -140,7 +140,7 @@ pub fn LifeCalendarPage() -> impl IntoView {
 #[component]
 fn FeedCard() -> impl IntoView {
     let t = use_t();
-    let renew = ServerAction::<CalendarFeed>::new();
+    let renew = crate::ui::server_action::<CalendarFeed>();
     let feed = Resource::new(move || renew.version().get(), |_| calendar_feed(false));
     let shown = move || match renew.value().get() {
         Some(Ok(url)) => Some(Ok(url)),

@@ -29,9 +29,9 @@ pub fn grade_label(g: Grade, t: &Strings) -> &'static str {
 pub fn EvaluationPage() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
-    let open = ServerAction::<OpenEvaluation>::new();
-    let cast = ServerAction::<CastBallot>::new();
-    let confirm = ServerAction::<ConfirmEvaluation>::new();
+    let open = crate::ui::server_action::<OpenEvaluation>();
+    let cast = crate::ui::server_action::<CastBallot>();
+    let confirm = crate::ui::server_action::<ConfirmEvaluation>();
     let (open_done, cast_done, confirm_done) =
         (action_done(open), action_done(cast), action_done(confirm));
     let data = Resource::new(

@@ -9,10 +9,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AnswerLeave, AskLeave, AttendeeView, ChangeMeeting, CheckIn, MarkAttendance, MeetingDetailView,
-    ScheduleMeeting, check_in_code, meeting_detail, schedule_options,
+    AnswerLeave, AskLeave, AttendeeView, ChangeMeeting, CheckIn, CodeView, MarkAttendance,
+    MeetingDetailView, ScheduleMeeting, check_in_code, meeting_detail, schedule_options,
 };
 use super::model::{CheckInWindow, LeaveState, MeetingKind};
+use crate::error::AppError;
 use crate::i18n::{Strings, use_t};
 use crate::ids::MeetingId;
 use crate::org_life::records::api::{
@@ -36,7 +37,7 @@ pub fn ScheduleMeetingPage() -> impl IntoView {
     };
     let kind = move || query.read().get("kind").unwrap_or_default();
     let options = Resource::new(org, schedule_options);
-    let action = ServerAction::<ScheduleMeeting>::new();
+    let action = crate::ui::server_action::<ScheduleMeeting>();
     let error = action_error(action);
     view! {
         <AppLayout title=t.life_schedule back="/orglife">
@@ -108,17 +109,16 @@ fn leave_label(state: LeaveState, t: &Strings) -> &'static str {
 pub fn MeetingPage() -> impl IntoView {
     let t = use_t();
     let id = crate::ui::id_param();
-    let ask = ServerAction::<AskLeave>::new();
-    let answer = ServerAction::<AnswerLeave>::new();
-    let check = ServerAction::<CheckIn>::new();
-    let mark = ServerAction::<MarkAttendance>::new();
-    let save = ServerAction::<SaveMinutes>::new();
-    let submit = ServerAction::<SubmitMinutes>::new();
-    let review = ServerAction::<ReviewMinutes>::new();
-    let attach = ServerAction::<AttachFile>::new();
-    let detach = ServerAction::<DetachFile>::new();
-    let change = ServerAction::<ChangeMeeting>::new();
-    let reload = RwSignal::new(0usize);
+    let ask = crate::ui::server_action::<AskLeave>();
+    let answer = crate::ui::server_action::<AnswerLeave>();
+    let check = crate::ui::server_action::<CheckIn>();
+    let mark = crate::ui::server_action::<MarkAttendance>();
+    let save = crate::ui::server_action::<SaveMinutes>();
+    let submit = crate::ui::server_action::<SubmitMinutes>();
+    let review = crate::ui::server_action::<ReviewMinutes>();
+    let attach = crate::ui::server_action::<AttachFile>();
+    let detach = crate::ui::server_action::<DetachFile>();
+    let change = crate::ui::server_action::<ChangeMeeting>();
     // A refused form stays as typed; only a success reloads the page's data.
     let done = [
         action_done(ask),
@@ -133,12 +133,7 @@ pub fn MeetingPage() -> impl IntoView {
         action_done(change),
     ];
     let detail = Resource::new(
-        move || {
-            (
-                id.get(),
-                done.iter().map(|d| d.get()).sum::<usize>() + reload.get(),
-            )
-        },
+        move || (id.get(), done.iter().map(|d| d.get()).sum::<usize>()),
         |(id, _)| meeting_detail(id),
     );
     let actions = Actions {
@@ -153,7 +148,6 @@ pub fn MeetingPage() -> impl IntoView {
             review,
             attach,
             detach,
-            reload,
         },
     };
     view! {
@@ -203,7 +197,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
     // above the fold, not under the organizer's own check-in form.
     let code_first = v.organizer && v.window == CheckInWindow::Open;
     view! {
-        {code_first.then(|| view! { <CodePanel id=v.id /> })}
+        {code_first.then(|| view! { <CodeCard id=v.id /> })}
         <section class="card">
             <h2>{v.title.clone()}</h2>
             <p class="muted small">{format!("{} · {}", v.kind.label(v.tree, t), v.org_name)}</p>
@@ -220,7 +214,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
         </section>
         {v.can_change.then(|| view! { <ChangeForm v=v.clone() actions /> })}
         {v.expected.then(|| view! { <MyAttendance v=v.clone() actions /> })}
-        {(v.organizer && v.window == CheckInWindow::TooEarly).then(|| view! { <CodePanel id=v.id /> })}
+        {(v.organizer && v.window == CheckInWindow::TooEarly).then(|| view! { <CodeCard id=v.id /> })}
         {(v.organizer || v.superior).then(|| view! { <Attendees v=v.clone() actions /> })}
         {show_record.then(|| view! {
             <RecordCard
@@ -334,31 +328,54 @@ fn reason_of(leave: &Option<(LeaveState, String)>) -> Option<String> {
     leave.as_ref().map(|(_, r)| r.clone())
 }
 
-/// The organizer's screen: the current code as digits and as a QR code, fetched again every
-/// two seconds, with how long it lasts and how many have checked in.
+/// The organizer's screen: the current code as digits and as a QR code, with how long it
+/// lasts and how many have checked in. The first code comes with the page; the island asks
+/// again every two seconds.
 #[component]
-fn CodePanel(id: MeetingId) -> impl IntoView {
+fn CodeCard(id: MeetingId) -> impl IntoView {
     let t = use_t();
-    let tick = RwSignal::new(0u32);
-    let code = Resource::new(move || tick.get(), move |_| check_in_code(id));
+    let first = Resource::new(|| (), move |_| check_in_code(id));
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match first.await {
+                    Ok(first) => view! { <CodePanel id first /> }.into_any(),
+                    Err(e) => view! {
+                        <section class="card code-panel">
+                            <h2>{t.check_in_code}</h2>
+                            <p class="field-error" role="alert">{e.summary(t)}</p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[island]
+fn CodePanel(id: MeetingId, first: CodeView) -> impl IntoView {
+    let t = use_t();
+    let code = RwSignal::new(Ok::<CodeView, AppError>(first));
     // Only in the browser: the effect keeps the timer, and dropping the effect (leaving the
     // page) drops the timer and stops it.
-    Effect::new(move |_| browser::every(2000, move || tick.update(|n| *n += 1)));
+    Effect::new(move |_| {
+        browser::every(2000, move || {
+            leptos::task::spawn_local(async move { code.set(check_in_code(id).await) })
+        })
+    });
     view! {
         <section class="card code-panel">
             <h2>{t.check_in_code}</h2>
-            <Transition fallback=Loading>
-                {move || code.get().map(|r| match r {
-                    Err(e) => view! { <p class="field-error" role="alert">{e.summary(t)}</p> }.into_any(),
-                    Ok(c) if c.window == CheckInWindow::Open => view! {
-                        <p class="code-digits" data-testid="check-in-code" aria-live="polite">{c.code.clone()}</p>
-                        <div class="qr" role="img" aria-label=t.check_in_qr inner_html=c.qr_svg.clone()></div>
-                        <p class="muted small">{t.code_changes_in.replace("{s}", &c.seconds_left.to_string())}</p>
-                        <p class="small">{t.checked_in_count.replace("{present}", &c.present.to_string()).replace("{expected}", &c.expected.to_string())}</p>
-                    }.into_any(),
-                    Ok(_) => view! { <p class="muted small">{t.check_in_opens}</p> }.into_any(),
-                })}
-            </Transition>
+            {move || match code.get() {
+                Err(e) => view! { <p class="field-error" role="alert">{e.summary(t)}</p> }.into_any(),
+                Ok(c) if c.window == CheckInWindow::Open => view! {
+                    <p class="code-digits" data-testid="check-in-code" aria-live="polite">{c.code.clone()}</p>
+                    <div class="qr" role="img" aria-label=t.check_in_qr inner_html=c.qr_svg.clone()></div>
+                    <p class="muted small">{t.code_changes_in.replace("{s}", &c.seconds_left.to_string())}</p>
+                    <p class="small">{t.checked_in_count.replace("{present}", &c.present.to_string()).replace("{expected}", &c.expected.to_string())}</p>
+                }.into_any(),
+                Ok(_) => view! { <p class="muted small">{t.check_in_opens}</p> }.into_any(),
+            }}
         </section>
     }
 }

@@ -70,7 +70,7 @@ pub fn OrgNoticesPage() -> impl IntoView {
 pub fn NewOrgNoticePage() -> impl IntoView {
     let t = use_t();
     let data = Resource::new(|| (), |_| org_notices());
-    let action = ServerAction::<SendNotice>::new();
+    let action = crate::ui::server_action::<SendNotice>();
     let error = action_error(action);
     view! {
         <AppLayout title=t.notice_new back="/orglife/notices">
@@ -112,7 +112,7 @@ pub fn NewOrgNoticePage() -> impl IntoView {
 pub fn OrgNoticePage() -> impl IntoView {
     let t = use_t();
     let id = crate::ui::id_param();
-    let ack = ServerAction::<AcknowledgeNotice>::new();
+    let ack = crate::ui::server_action::<AcknowledgeNotice>();
     let error = action_error(ack);
     let acked = action_done(ack);
     let data = Resource::new(move || (id.get(), acked.get()), |(id, _)| notice_detail(id));

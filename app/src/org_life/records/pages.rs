@@ -13,8 +13,7 @@ use crate::i18n::{Strings, use_t};
 use crate::ids::MeetingId;
 use crate::ui::{FormError, action_error};
 
-/// The record card's forms, made by the meeting page (whose data a success reloads), and
-/// `reload`, which the page's data also follows.
+/// The record card's forms, made by the meeting page (whose data a success reloads).
 #[derive(Clone, Copy)]
 pub struct RecordActions {
     pub save: ServerAction<SaveMinutes>,
@@ -22,7 +21,6 @@ pub struct RecordActions {
     pub review: ServerAction<ReviewMinutes>,
     pub attach: ServerAction<AttachFile>,
     pub detach: ServerAction<DetachFile>,
-    pub reload: RwSignal<usize>,
 }
 
 fn record_state_label(state: RecordState, t: &Strings) -> (&'static str, &'static str) {
@@ -74,7 +72,6 @@ pub fn RecordCard(
             Some(AppError::Conflict(Msg::RecordChanged))
         )
     };
-    let reload = actions.reload;
     let last_return = rec
         .history
         .iter()
@@ -107,7 +104,8 @@ pub fn RecordCard(
                 })}
             </ActionForm>
             {move || stale().then(|| view! {
-                <button type="button" class="btn block" on:click=move |_| reload.update(|n| *n += 1)>{t.record_reload}</button>
+                // The page shown again without the refusal: the record as it now is.
+                <a class="btn block" href=format!("/orglife/meeting/{meeting}")>{t.record_reload}</a>
             })}
             {(rec.version > 0).then(|| view! {
                 <ActionForm action=actions.submit attr:class="form">
@@ -200,9 +198,8 @@ fn Attachments(
     editable: bool,
 ) -> impl IntoView {
     use crate::ui::Uploader;
-    use crate::uploads::model::{Purpose, UploadedFile, megabytes};
+    use crate::uploads::model::{Purpose, megabytes};
     let t = use_t();
-    let kind = RwSignal::new("sign_in".to_owned());
     let attach_error = action_error(actions.attach);
     let empty = attachments.is_empty() && !editable;
     let list = attachments
@@ -231,21 +228,19 @@ fn Attachments(
             <h3>{t.attachments}</h3>
             <div class="list">{list}</div>
             {editable.then(|| view! {
-                <div class="field">
-                    <label for="f-attachment-kind">{t.attachment_kind}</label>
-                    <select id="f-attachment-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                        {["sign_in", "notice", "photo", "other"].into_iter().map(|k| view! {
-                            <option value=k selected=k == "sign_in">{attachment_kind(k, t)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <Uploader
-                    label=t.attachment_upload
-                    purpose=Purpose::Attachment
-                    on_done=move |f: UploadedFile| {
-                        actions.attach.dispatch(AttachFile { meeting, upload: f.id, kind: kind.get_untracked() });
-                    }
-                />
+                <ActionForm action=actions.attach attr:class="form">
+                    <input type="hidden" name="meeting" value=meeting />
+                    <div class="field">
+                        <label for="f-attachment-kind">{t.attachment_kind}</label>
+                        <select id="f-attachment-kind" name="kind">
+                            {["sign_in", "notice", "photo", "other"].into_iter().map(|k| view! {
+                                <option value=k selected=k == "sign_in">{attachment_kind(k, t)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <input type="hidden" id="f-attachment" name="upload" value="" />
+                    <Uploader label=t.attachment_upload.to_owned() purpose=Purpose::Attachment fill="f-attachment".to_owned() submit=true length_field=None shown=None />
+                </ActionForm>
                 <FormError error=attach_error />
             })}
         }

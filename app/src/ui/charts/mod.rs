@@ -21,13 +21,13 @@ pub struct ChartView {
 }
 
 /// Charts drawn by ECharts in the browser, each with its numbers in a table under it. The
-/// scripts come only with pages that show charts.
+/// script comes only with pages that show charts, and fetches ECharts once a chart comes
+/// near the screen.
 #[component]
 pub fn Charts(charts: Vec<ChartView>) -> impl IntoView {
     let t = use_t();
     (!charts.is_empty()).then(|| {
         view! {
-            <script src="/vendor/echarts.min.js" defer></script>
             <script src="/charts.js" defer></script>
             {charts.into_iter().map(|c| view! {
                 <figure class="card chart-card">
