@@ -53,13 +53,60 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <IslandScripts options=options.clone() />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The islands' loader (`public/islands.js`) with the bundle's file names. It fetches the
+/// WebAssembly once the page has loaded, not beside the stylesheet as a preload would: the
+/// first paint on a slow phone network does not wait for the bundle.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    // What leptos's own hydration scripts do in islands mode: the server renders islands
+    // as new content, not as content to be hydrated.
+    if let Some(shared) = Owner::current_shared_context() {
+        shared.set_is_hydrating(false);
+    }
+    let (js, wasm) = bundle_files(&options);
+    let pkg = format!("/{}", options.site_pkg_dir);
+    view! {
+        <script src="/islands.js" defer data-js=format!("{pkg}/{js}") data-wasm=format!("{pkg}/{wasm}")></script>
+    }
+}
+
+/// The bundle's script and WebAssembly file names, with their content hashes when the build
+/// wrote a hash file beside the server (`LEPTOS_HASH_FILES`).
+fn bundle_files(options: &LeptosOptions) -> (String, String) {
+    let name = options.output_name.to_string();
+    let hashes = options
+        .hash_files
+        .then(|| {
+            let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
+            std::fs::read_to_string(dir.join(options.hash_file.as_ref())).ok()
+        })
+        .flatten()
+        .unwrap_or_default();
+    let hash = |kind: &str| {
+        hashes
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim() == kind)
+            .map(|(_, h)| format!(".{}", h.trim()))
+    };
+    match (hash("js"), hash("wasm")) {
+        (Some(js), Some(wasm)) => (format!("{name}{js}.js"), format!("{name}{wasm}.wasm")),
+        // Without hashes, the names cargo-leptos gives: its wasm ends in `_bg` unless the
+        // output name was set when this was built.
+        _ if !options.hash_files && option_env!("LEPTOS_OUTPUT_NAME").is_none() => {
+            (format!("{name}.js"), format!("{name}_bg.wasm"))
+        }
+        _ => (format!("{name}.js"), format!("{name}.wasm")),
     }
 }
 
