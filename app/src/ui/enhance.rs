@@ -70,7 +70,8 @@ fn on_submit(ev: &web_sys::Event) {
             b.set_disabled(true);
         }
         if send(&form, &action, &data).await.is_err() {
-            // The network or the answer failed us: the browser posts it itself.
+            // No answer came (the network, or a page that could not be read): the browser
+            // posts it itself, as without the bundle.
             if let Some(b) = &submitter {
                 b.set_disabled(false);
             }
@@ -81,7 +82,6 @@ fn on_submit(ev: &web_sys::Event) {
 
 async fn send(form: &HtmlFormElement, action: &str, data: &FormData) -> Result<(), JsValue> {
     let window = leptos::prelude::window();
-    let document = leptos::prelude::document();
     let body = UrlSearchParams::new_with_str_sequence_sequence(data)?;
     let init = RequestInit::new();
     init.set_method("POST");
@@ -91,22 +91,39 @@ async fn send(form: &HtmlFormElement, action: &str, data: &FormData) -> Result<(
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await?
         .dyn_into()?;
-    if !response.ok() {
-        return Err(JsValue::NULL);
-    }
     let url = response.url();
-    let html = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
-    let here = window.location().pathname()?;
-    let there = web_sys::Url::new(&url)?.pathname();
-    if there != here {
-        // Sent on to another page (signed in, a transfer started): go there.
+    if !response.ok() {
+        // The post went through but the page it was sent to failed: show that page, never
+        // post again.
         return window.location().assign(&url);
     }
+    // From here on the post has been made: whatever fails, the browser goes to the page it
+    // was sent to rather than posting again.
+    let shown = match response.text() {
+        Ok(text) => match JsFuture::from(text).await {
+            Ok(html) => show(form, action, &url, &html.as_string().unwrap_or_default()),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    if shown.is_err() {
+        let _ = window.location().assign(&url);
+    }
+    Ok(())
+}
+
+/// Puts the answered page in place of this one.
+fn show(form: &HtmlFormElement, action: &str, url: &str, html: &str) -> Result<(), JsValue> {
+    let window = leptos::prelude::window();
+    let document = leptos::prelude::document();
+    let here = window.location().pathname()?;
+    let there = web_sys::Url::new(url)?.pathname();
+    if there != here {
+        // Sent on to another page (signed in, a transfer started): go there.
+        return window.location().assign(url);
+    }
     let refused = url.contains("__err=");
-    let new = DomParser::new()?.parse_from_string(&html, SupportedType::TextHtml)?;
+    let new = DomParser::new()?.parse_from_string(html, SupportedType::TextHtml)?;
     let Some(new_body) = new.body() else {
         return Err(JsValue::NULL);
     };
@@ -140,7 +157,7 @@ async fn send(form: &HtmlFormElement, action: &str, data: &FormData) -> Result<(
             // leftovers in it).
             let _ = window
                 .history()?
-                .replace_state_with_url(&JsValue::NULL, "", Some(&url));
+                .replace_state_with_url(&JsValue::NULL, "", Some(url));
         }
     }
     run_new_scripts(&document, &new_body, &loaded);
