@@ -70,8 +70,8 @@ fn on_submit(ev: &web_sys::Event) {
             b.set_disabled(true);
         }
         if send(&form, &action, &data).await.is_err() {
-            // No answer came (the network, or a page that could not be read): the browser
-            // posts it itself, as without the bundle.
+            // No answer came (the request could not be made or the network failed): the
+            // browser posts it itself, as without the bundle.
             if let Some(b) = &submitter {
                 b.set_disabled(false);
             }
