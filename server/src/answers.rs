@@ -76,7 +76,8 @@ pub async fn carry(
                 .get(header::LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|l| !l.contains("__err="));
-        // The member as the function left the session (a sign-in's answer is not kept).
+        // The member as the function left the session; a signed-out visitor's answer is
+        // not kept.
         let user = session.get::<i64>(USER_ID_KEY).await.ok().flatten();
         let (true, Some(user)) = (sent_back, user) else {
             return res;
