@@ -73,7 +73,9 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     if let Some(shared) = Owner::current_shared_context() {
         shared.set_is_hydrating(false);
     }
-    let (js, wasm) = bundle_files(&options);
+    // Read once: the hash file does not change while the server runs.
+    static FILES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (js, wasm) = FILES.get_or_init(|| bundle_files(&options));
     let pkg = format!("/{}", options.site_pkg_dir);
     view! {
         <script src="/islands.js" defer data-js=format!("{pkg}/{js}") data-wasm=format!("{pkg}/{wasm}")></script>
