@@ -130,6 +130,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         let auth = settings.auth.clone();
         let upload_dir = upload_dir.clone();
         let ballot_key = settings.ballot_key.clone();
+        let awarded_today = app::points::flow::AwardedToday::default();
         let site_url = settings
             .site_url
             .clone()
@@ -138,6 +139,9 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             // The reader's language, also for server functions the browser calls after the
             // first page (their charts and other words come back in it).
             provide_context(app::auth::session::request_locale());
+            // Who is asking, read at most once for the whole request.
+            provide_context(app::auth::session::Asking::default());
+            provide_context(awarded_today.clone());
             provide_context(pool.clone());
             provide_context(auth.clone());
             provide_context(upload_dir.clone());

@@ -9,6 +9,10 @@ use leptos::config::get_configuration;
 use server::{BoxError, Settings, demo, migrate, pool_options, router};
 use tracing_subscriber::EnvFilter;
 
+/// Chosen by measurement (see the dependency's note in Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The sign-in limits (failures only), from `SIGNIN_PER_ACCOUNT`, `SIGNIN_PER_IP` and
 /// `SIGNIN_ACCOUNT_CEILING` when set (positive numbers), else the defaults.
 fn auth_settings() -> app::auth::session::AuthSettings {

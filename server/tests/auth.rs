@@ -675,3 +675,77 @@ async fn signed_out_pages_of_transfers_and_organization_life_go_to_sign_in_but_l
         "anyone may check a letter"
     );
 }
+
+/// Who is asking is read once per request and shared by every server function of it: what
+/// changes after that read (a message arrives, the session ends elsewhere) is seen by the
+/// next request, never by half of this one.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_request_reads_who_is_asking_once(pool: PgPool) {
+    use app::auth::session::Asking;
+    world(&pool).await;
+    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let claim = common::live_claim(&pool, member).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let request = Asking::default();
+    let first = request.viewer(&mut conn, &claim).await.unwrap().unwrap();
+    assert_eq!((first.actor.user_id, first.unread), (member, 0));
+
+    sqlx::query("INSERT INTO notifications (user_id, kind, title) VALUES ($1, 'test', '通知')")
+        .bind(member)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let same = request.viewer(&mut conn, &claim).await.unwrap().unwrap();
+    assert_eq!(same.unread, 0, "the request keeps its first read");
+    let next = Asking::default().viewer(&mut conn, &claim).await.unwrap();
+    assert_eq!(
+        next.map(|v| v.unread),
+        Some(1),
+        "the next request counts it"
+    );
+
+    sqlx::query("DELETE FROM tower_sessions.session WHERE id = $1")
+        .bind(&claim.session_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(request.viewer(&mut conn, &claim).await.unwrap().is_some());
+    assert!(
+        Asking::default()
+            .viewer(&mut conn, &claim)
+            .await
+            .unwrap()
+            .is_none(),
+        "the next request sees the session ended"
+    );
+}
+
+/// The tab bar counts unread messages on every page but the messages list, which marks them
+/// read as it opens.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_tab_bar_counts_unread_messages_except_on_the_list(pool: PgPool) {
+    world(&pool).await;
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, title)
+         SELECT id, 'test', '通知' FROM users WHERE username = 'member'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut c = client(&pool).await;
+    assert_eq!(c.sign_in("member", PASSWORD).await.status, StatusCode::OK);
+    let page = c.get("/study").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("class=\"tab-badge\""), "{}", page.body);
+    let list = c.get("/me/notices").await;
+    assert!(list.body.contains("通知"));
+    assert!(!list.body.contains("class=\"tab-badge\""));
+    let after = c.get("/study").await;
+    assert!(
+        !after.body.contains("class=\"tab-badge\""),
+        "read on the list"
+    );
+}

@@ -175,10 +175,9 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "my_profile")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn my_profile() -> Result<ProfileView, AppError> {
-    let mut tx = super::session::begin().await?;
-    let actor = super::session::require_actor(&mut tx).await?;
-    let profile = super::flow::my_profile(&mut tx, &actor, chrono::Utc::now()).await?;
-    tx.commit().await?;
+    let mut conn = super::session::pool()?.acquire().await?;
+    let actor = super::session::require_actor(&mut conn).await?;
+    let profile = super::flow::my_profile(&mut conn, &actor, chrono::Utc::now()).await?;
     Ok(profile.into())
 }
 

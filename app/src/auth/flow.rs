@@ -87,8 +87,8 @@ pub async fn signed_in(
     user_id: i64,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    crate::points::store::award_sign_in(conn, user_id, at).await?;
-    Ok(())
+    let known = leptos::prelude::use_context::<crate::points::flow::AwardedToday>();
+    crate::points::flow::sign_in_point(conn, user_id, at, known.as_ref()).await
 }
 
 /// Changes a user's password after checking the current one, ending every other session of
@@ -115,7 +115,7 @@ pub async fn current_user(
     conn: &mut PgConnection,
     claim: &Claim,
 ) -> Result<Option<(Actor, String)>, AppError> {
-    let Some(actor) = super::store::actor(conn, claim).await? else {
+    let Some((actor, _)) = super::store::actor(conn, claim).await? else {
         return Ok(None);
     };
     let display_name = orgs::display_name(conn, actor.user_id).await?;
@@ -144,15 +144,14 @@ pub async fn my_profile(
     let account = super::store::account(conn, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let mut memberships = Vec::new();
-    for m in orgs::current_memberships(conn, actor.user_id).await? {
-        let above = orgs::ancestors(conn, &m.org.path)
-            .await?
-            .into_iter()
-            .map(|(_, name)| name)
-            .collect();
-        memberships.push((m, above));
-    }
+    let current = orgs::current_memberships(conn, actor.user_id).await?;
+    let paths: Vec<_> = current.iter().map(|m| m.org.path.clone()).collect();
+    let above = orgs::ancestors_of(conn, &paths).await?;
+    let memberships = current
+        .into_iter()
+        .zip(above)
+        .map(|(m, above)| (m, above.into_iter().map(|(_, name)| name).collect()))
+        .collect();
     let roles = orgs::held_roles(conn, actor.user_id).await?;
     let reviews_areas = actor.is_platform_admin()
         || orgs::area_committees(conn)

@@ -98,18 +98,72 @@ pub async fn live_user_id(conn: &mut PgConnection) -> Result<Option<i64>, AppErr
     }
 }
 
+/// The signed-in caller and what the page around them shows of them: their roles and how
+/// many messages wait unread.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub actor: Actor,
+    pub unread: i64,
+}
+
+/// Who is asking, read once per request and shared by every server function of that
+/// request: a page's resources and the tab bar's badge make one read of the viewer, not one
+/// each. The server provides a fresh one in each request's context; without one (a test
+/// calling a function directly), every call reads.
+#[derive(Clone, Default)]
+pub struct Asking(std::sync::Arc<tokio::sync::OnceCell<Option<Viewer>>>);
+
+impl Asking {
+    /// The viewer of `claim`: read from the database on the first call, the same answer on
+    /// every later one.
+    pub async fn viewer(
+        &self,
+        conn: &mut PgConnection,
+        claim: &Claim,
+    ) -> Result<Option<Viewer>, AppError> {
+        Ok(self
+            .0
+            .get_or_try_init(|| read_viewer(conn, claim))
+            .await?
+            .clone())
+    }
+}
+
+/// The signed-in caller with their roles and unread count, `None` when signed out or when
+/// the session is no longer live (signed out on another server, or older than the account's
+/// last password change). Read once per request (see [`Asking`]).
+pub async fn viewer(conn: &mut PgConnection) -> Result<Option<Viewer>, AppError> {
+    let asking = use_context::<Asking>();
+    let Some(claim) = claim().await? else {
+        return Ok(None);
+    };
+    match asking {
+        Some(asking) => asking.viewer(conn, &claim).await,
+        None => read_viewer(conn, &claim).await,
+    }
+}
+
+async fn read_viewer(conn: &mut PgConnection, claim: &Claim) -> Result<Option<Viewer>, AppError> {
+    let found = super::store::actor(conn, claim).await?;
+    Ok(found.map(|(actor, unread)| Viewer { actor, unread }))
+}
+
 /// The signed-in caller and their roles, or `Unauthenticated`. Every server function that
 /// needs a user starts here, then asks the returned `Actor` about the organization at hand.
 /// A session signed out on another server, or older than the account's last password
 /// change, is refused here at once.
 pub async fn require_actor(conn: &mut PgConnection) -> Result<Actor, AppError> {
-    actor_of(conn, &require_claim().await?).await
+    viewer(conn)
+        .await?
+        .map(|v| v.actor)
+        .ok_or(AppError::Unauthenticated)
 }
 
-/// The actor of a claim, when its session is live.
+/// The actor of a claim, when its session is live (read now, not shared with the request).
 pub async fn actor_of(conn: &mut PgConnection, claim: &Claim) -> Result<Actor, AppError> {
     super::store::actor(conn, claim)
         .await?
+        .map(|(actor, _)| actor)
         .ok_or(AppError::Unauthenticated)
 }
 

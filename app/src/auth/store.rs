@@ -121,13 +121,18 @@ pub async fn insert_user(conn: &mut PgConnection, user: &NewUser<'_>) -> Result<
     )
 }
 
-/// Loads what the user holds: the input of every authorization check.
-pub async fn actor(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<Option<Actor>> {
+/// Loads what the user holds (the input of every authorization check) and how many of
+/// their messages wait unread, in one statement; `None` for no user or a session that has
+/// ended.
+pub async fn actor(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<Option<(Actor, i64)>> {
     // One row per grant, or one row of nulls for a user without any; none for no user or a
-    // session that has ended.
+    // session that has ended. The unread count is taken once, before the grants are joined.
     let rows = sqlx::query(&format!(
-        "SELECT g.role, o.path::text AS path
-         FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
+        "SELECT g.role, o.path::text AS path, n.unread
+         FROM users u
+         CROSS JOIN LATERAL (SELECT count(*) AS unread FROM notifications
+                             WHERE user_id = u.id AND read_at IS NULL) n
+         LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id
          WHERE u.id = $1 AND {}",
         live_session_sql("$1", "$2", "$3")
     ))
@@ -136,14 +141,18 @@ pub async fn actor(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<Optio
     .bind(claim.epoch)
     .fetch_all(conn)
     .await?;
-    if rows.is_empty() {
+    let Some(first) = rows.first() else {
         return Ok(None);
-    }
+    };
+    let unread: i64 = first.get("unread");
     let grants = rows.iter().filter_map(grant_of).collect();
-    Ok(Some(Actor {
-        user_id: claim.user_id,
-        grants,
-    }))
+    Ok(Some((
+        Actor {
+            user_id: claim.user_id,
+            grants,
+        },
+        unread,
+    )))
 }
 
 /// A condition that holds while the session (`sid`, with the `epoch` of its sign-in) of

@@ -1,5 +1,5 @@
 //! SQL for messages to members: who holds an organization's work, telling them (once per
-//! key), the list and the unread count.
+//! key) and the list; the unread count is read with the viewer (`auth::store::actor`).
 
 use sqlx::PgConnection;
 
@@ -139,22 +139,6 @@ pub async fn recent(conn: &mut PgConnection, user_id: i64) -> Result<Vec<NoticeR
     )
     .bind(user_id)
     .fetch_all(conn)
-    .await?)
-}
-
-/// The unread messages of the claim's user; none when its session is no longer live.
-pub async fn unread(
-    conn: &mut PgConnection,
-    claim: &crate::auth::model::Claim,
-) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL AND {}",
-        crate::auth::store::live_session_sql("$1", "$2", "$3")
-    ))
-    .bind(claim.user_id)
-    .bind(&claim.session_id)
-    .bind(claim.epoch)
-    .fetch_one(conn)
     .await?)
 }
 

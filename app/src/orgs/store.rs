@@ -215,13 +215,36 @@ pub async fn ancestors(
     conn: &mut PgConnection,
     path: &OrgPath,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let above: Vec<i64> = path.0[..path.0.len() - 1].to_vec();
-    Ok(
-        sqlx::query_as("SELECT id, name FROM orgs WHERE id = ANY ($1) ORDER BY nlevel(path)")
-            .bind(&above)
+    Ok(ancestors_of(conn, std::slice::from_ref(path))
+        .await?
+        .pop()
+        .unwrap_or_default())
+}
+
+/// For each of `paths`, (id, name) of every organization above it, top first; one query
+/// for them all.
+pub async fn ancestors_of(
+    conn: &mut PgConnection,
+    paths: &[OrgPath],
+) -> Result<Vec<Vec<(i64, String)>>, AppError> {
+    let above = |p: &OrgPath| p.0[..p.0.len().saturating_sub(1)].to_vec();
+    let ids: Vec<i64> = paths.iter().flat_map(above).collect();
+    let names: std::collections::HashMap<i64, String> =
+        sqlx::query_as("SELECT id, name FROM orgs WHERE id = ANY ($1)")
+            .bind(&ids)
             .fetch_all(conn)
-            .await?,
-    )
+            .await?
+            .into_iter()
+            .collect();
+    Ok(paths
+        .iter()
+        .map(|p| {
+            above(p)
+                .into_iter()
+                .filter_map(|id| Some((id, names.get(&id)?.clone())))
+                .collect()
+        })
+        .collect())
 }
 
 /// Places a person in a branch of a tree; the status must belong to that tree.

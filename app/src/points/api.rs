@@ -126,10 +126,9 @@ pub const LEDGER_PAGE: i64 = 20;
 pub async fn my_points() -> Result<PointsView, AppError> {
     use crate::auth::session;
     let now = chrono::Utc::now();
-    let mut tx = session::begin().await?;
-    let actor = session::require_actor(&mut tx).await?;
-    let (totals, standings) = super::flow::my_points(&mut tx, &actor, now).await?;
-    tx.commit().await?;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let (totals, standings) = super::flow::my_points(&mut conn, &actor, now).await?;
     Ok(PointsView {
         totals,
         rows: standings.into_iter().map(ProgressRow::from).collect(),

@@ -2,12 +2,66 @@
 //! platform admins the rules and a new version of one. The only place in points that
 //! sequences store calls.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::model::{Rule, RuleChange, Standing};
 use crate::auth::model::Actor;
 use crate::error::AppError;
+
+/// The day's first sign-in point (signing in, or opening 积分 or 我的): once per member
+/// and Asia/Shanghai day. The ledger's key makes it idempotent; the server also remembers
+/// (`known`, see [`AwardedToday`]) who it has found already awarded today, so that opening
+/// those pages again asks the database nothing. Only an award seen in the ledger is remembered,
+/// never one made in a transaction that might still roll back (the caller's).
+pub async fn sign_in_point(
+    conn: &mut PgConnection,
+    user_id: i64,
+    at: DateTime<Utc>,
+    known: Option<&AwardedToday>,
+) -> Result<(), AppError> {
+    let day = crate::time::day_of(at);
+    if known.is_some_and(|k| k.has(day, user_id)) {
+        return Ok(());
+    }
+    // Its own transaction (a savepoint inside the caller's), so that the pages that award
+    // it can read without one.
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let outcome = super::store::award_sign_in(&mut tx, user_id, at).await?;
+    tx.commit().await?;
+    if let Some(known) = known
+        && outcome == super::store::Outcome::Duplicate
+    {
+        known.add(day, user_id);
+    }
+    Ok(())
+}
+
+/// The members whose sign-in point of one day a server has seen in the ledger, kept with
+/// its router and handed to each request's context. Emptied when the day changes, so it
+/// holds at most one day's members.
+#[derive(Clone, Debug, Default)]
+pub struct AwardedToday(Arc<Mutex<(NaiveDate, HashSet<i64>)>>);
+
+impl AwardedToday {
+    fn has(&self, day: NaiveDate, user_id: i64) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|a| a.0 == day && a.1.contains(&user_id))
+    }
+
+    fn add(&self, day: NaiveDate, user_id: i64) {
+        if let Ok(mut a) = self.0.lock() {
+            if a.0 != day {
+                *a = (day, HashSet::new());
+            }
+            a.1.insert(user_id);
+        }
+    }
+}
 
 /// The caller's totals for the periods of `at` (day, week, month, year, all time) and the
 /// standing of every rule in force. Opening the tab counts as the day's first sign-in, if
@@ -17,7 +71,8 @@ pub async fn my_points(
     actor: &Actor,
     at: DateTime<Utc>,
 ) -> Result<([i32; 5], Vec<Standing>), AppError> {
-    super::store::award_sign_in(conn, actor.user_id, at).await?;
+    let known = leptos::prelude::use_context::<AwardedToday>();
+    sign_in_point(conn, actor.user_id, at, known.as_ref()).await?;
     let rules = super::store::rules_at(conn, at).await?;
     let earned = super::store::cap_progress(conn, actor.user_id, at).await?;
     let totals = super::store::totals(conn, actor.user_id, at).await?;
@@ -59,4 +114,68 @@ pub async fn add_rule_version(
         by: Some(actor.user_id),
     };
     super::store::add_rule_version(conn, &version).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orgs::store::test_support::add_user;
+    use crate::time::day_of;
+    use chrono::TimeZone;
+    use sqlx::PgPool;
+
+    /// The member's points of all time: one per sign-in point here.
+    async fn sign_ins(pool: &PgPool, user: i64) -> i32 {
+        let mut c = pool.acquire().await.unwrap();
+        super::super::store::totals(&mut c, user, Utc::now())
+            .await
+            .unwrap()[4]
+    }
+
+    /// The server's memory of the day's sign-in points never stands in for the ledger: an
+    /// award that rolls back is not remembered, one is remembered only once it is seen in
+    /// the ledger, and a new day awards again and forgets the last.
+    #[sqlx::test(migrations = "../server/migrations")]
+    async fn a_sign_in_point_is_remembered_only_once_it_is_in_the_ledger(pool: PgPool) {
+        let mut c = pool.acquire().await.unwrap();
+        let user = add_user(&mut c, "13800000002").await;
+        let known = AwardedToday::default();
+        let first = Utc.with_ymd_and_hms(2026, 12, 6, 2, 0, 0).unwrap();
+        let next = first + chrono::Duration::days(1);
+
+        let mut tx = pool.begin().await.unwrap();
+        sign_in_point(&mut tx, user, first, Some(&known))
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(sign_ins(&pool, user).await, 0);
+        assert!(!known.has(day_of(first), user), "a rolled-back award");
+
+        sign_in_point(&mut c, user, first, Some(&known))
+            .await
+            .unwrap();
+        assert_eq!(sign_ins(&pool, user).await, 1);
+        assert!(!known.has(day_of(first), user), "made now, not yet seen");
+        sign_in_point(&mut c, user, first, Some(&known))
+            .await
+            .unwrap();
+        assert!(known.has(day_of(first), user), "seen in the ledger");
+        sign_in_point(&mut c, user, first, Some(&known))
+            .await
+            .unwrap();
+        assert_eq!(sign_ins(&pool, user).await, 1, "once a day");
+
+        sign_in_point(&mut c, user, next, Some(&known))
+            .await
+            .unwrap();
+        assert_eq!(sign_ins(&pool, user).await, 2, "the next day awards again");
+        sign_in_point(&mut c, user, next, Some(&known))
+            .await
+            .unwrap();
+        assert!(known.has(day_of(next), user));
+        assert!(
+            !known.has(day_of(first), user),
+            "the day before is forgotten"
+        );
+    }
 }

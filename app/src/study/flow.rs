@@ -76,13 +76,15 @@ pub async fn home(
     let u = actor.user_id;
     let mut home = Home::default();
     if q.trim().is_empty() {
-        let day = today.to_string();
-        home.suggested = store::list(conn, u, Listing::Suggested(&day), 3).await?;
+        let lists = store::home_lists(conn, u, &today.to_string(), (3, 20, 5, 30)).await?;
+        home.suggested = lists.suggested;
+        home.required = lists.required;
+        home.continue_items = lists.continue_items;
+        home.recent = lists.recent;
         home.columns = store::visible_columns(conn, u, None).await?;
-        home.required = store::list(conn, u, Listing::Required, 20).await?;
-        home.continue_items = store::list(conn, u, Listing::Continue, 5).await?;
+    } else {
+        home.recent = store::list(conn, u, Listing::Recent(q), 30).await?;
     }
-    home.recent = store::list(conn, u, Listing::Recent(q), 30).await?;
     home.year_secs = store::year_secs(conn, u, today.year()).await?;
     Ok(home)
 }

@@ -106,19 +106,12 @@ pub async fn progress(
         .unwrap_or((0, false)))
 }
 
-/// Which list of the study page a query fills.
+/// A list of items beside the study page's own ([`home_lists`]).
 pub enum Listing<'a> {
-    /// Required items, those not yet done first.
-    Required,
-    /// Started and not finished, most recent first.
-    Continue,
     /// Newest first, optionally matching a search in titles and text.
     Recent(&'a str),
     /// The items of one column, in the order they were published.
     Column(i64),
-    /// Today's suggestions: items the member has not opened yet, in an order that changes
-    /// every Asia/Shanghai day (the day's key is the parameter).
-    Suggested(&'a str),
 }
 
 /// An item in a list, with the member's progress through it.
@@ -138,6 +131,22 @@ pub struct ItemCardRow {
     pub cover_url: Option<String>,
 }
 
+/// The columns of an [`ItemCardRow`], from [`CARD_FROM`].
+fn card_columns() -> String {
+    format!(
+        "i.id, i.kind, i.title, i.length_secs, i.required OR COALESCE(c.required, false) AS required, i.tags,
+         to_char(COALESCE(i.due_on, c.due_on), 'YYYY-MM-DD') AS due_on, {cover} AS cover_url,
+         COALESCE(p.credited_secs, 0) AS credited_secs, p.completed_at IS NOT NULL AS done",
+        cover = media_sql("cu"),
+    )
+}
+
+/// Items with their column, cover and the progress of member `$1`.
+const CARD_FROM: &str = "FROM study_items i
+         LEFT JOIN study_columns c ON c.id = i.column_id
+         LEFT JOIN uploads cu ON cu.id = i.cover_upload
+         LEFT JOIN study_progress p ON p.item_id = i.id AND p.user_id = $1";
+
 pub async fn list(
     conn: &mut PgConnection,
     user_id: i64,
@@ -145,16 +154,6 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<ItemCardRow>, AppError> {
     let (filter, order, search) = match listing {
-        Listing::Required => (
-            "(i.required OR COALESCE(c.required, false))",
-            "done, i.due_on NULLS LAST, i.published_at DESC",
-            None,
-        ),
-        Listing::Continue => (
-            "p.credited_secs > 0 AND p.completed_at IS NULL",
-            "p.last_at DESC",
-            None,
-        ),
         Listing::Recent(q) if !q.trim().is_empty() => (
             "(i.title ILIKE $3 OR i.body_text ILIKE $3 OR $4 = ANY (i.tags))",
             "i.published_at DESC",
@@ -162,23 +161,10 @@ pub async fn list(
         ),
         Listing::Recent(_) => ("true", "i.published_at DESC", None),
         Listing::Column(_) => ("i.column_id = $3", "i.published_at, i.id", None),
-        Listing::Suggested(_) => (
-            "p.user_id IS NULL",
-            "md5(i.id::text || $3 || $1::text)",
-            None,
-        ),
     };
     let sql = format!(
-        "SELECT i.id, i.kind, i.title, i.length_secs, i.required OR COALESCE(c.required, false) AS required, i.tags,
-                to_char(COALESCE(i.due_on, c.due_on), 'YYYY-MM-DD') AS due_on, {cover} AS cover_url,
-                COALESCE(p.credited_secs, 0) AS credited_secs, p.completed_at IS NOT NULL AS done
-         FROM study_items i
-         LEFT JOIN study_columns c ON c.id = i.column_id
-         LEFT JOIN uploads cu ON cu.id = i.cover_upload
-         LEFT JOIN study_progress p ON p.item_id = i.id AND p.user_id = $1
-         WHERE {VISIBLE} AND {filter}
-         ORDER BY {order} LIMIT $2",
-        cover = media_sql("cu"),
+        "SELECT {columns} {CARD_FROM} WHERE {VISIBLE} AND {filter} ORDER BY {order} LIMIT $2",
+        columns = card_columns(),
     );
     let mut query = sqlx::query_as::<_, ItemCardRow>(&sql)
         .bind(user_id)
@@ -190,12 +176,82 @@ pub async fn list(
             .replace('_', "\\_");
         query = query.bind(format!("%{escaped}%")).bind(q.clone());
     }
-    match listing {
-        Listing::Column(id) => query = query.bind(id),
-        Listing::Suggested(day) => query = query.bind(day.to_owned()),
-        _ => {}
+    if let Listing::Column(id) = listing {
+        query = query.bind(id);
     }
     Ok(query.fetch_all(conn).await?)
+}
+
+/// The lists of the study page outside a search.
+#[derive(Debug, Default)]
+pub struct HomeLists {
+    pub suggested: Vec<ItemCardRow>,
+    pub required: Vec<ItemCardRow>,
+    pub continue_items: Vec<ItemCardRow>,
+    pub recent: Vec<ItemCardRow>,
+}
+
+/// A card of one of the [`HomeLists`] (0 to 3, in their order).
+#[derive(sqlx::FromRow)]
+struct HomeCardRow {
+    list: i32,
+    #[sqlx(flatten)]
+    card: ItemCardRow,
+}
+
+/// The lists of the study page outside a search, in one statement, each as [`list`] gives
+/// it: today's suggestions (`day`'s order, `limits.0` of them), the required items, where
+/// the member left off, and the newest.
+pub async fn home_lists(
+    conn: &mut PgConnection,
+    user_id: i64,
+    day: &str,
+    (suggested, required, continuing, recent): (i64, i64, i64, i64),
+) -> Result<HomeLists, AppError> {
+    // The visible items with the member's progress are found once; each list takes its
+    // rows from them in its own order, numbered so that the order survives the union.
+    let sql = format!(
+        "WITH v AS MATERIALIZED (
+             SELECT {columns}, p.user_id IS NULL AS unopened,
+                    p.credited_secs > 0 AND p.completed_at IS NULL AS started,
+                    p.last_at, i.due_on AS own_due, i.published_at,
+                    md5(i.id::text || $2 || $1::text) AS shuffle
+             {CARD_FROM}
+             WHERE {VISIBLE})
+         SELECT * FROM (
+             (SELECT 0 AS list, row_number() OVER (ORDER BY shuffle) AS pos, v.* FROM v
+              WHERE unopened ORDER BY shuffle LIMIT $3)
+             UNION ALL
+             (SELECT 1, row_number() OVER (ORDER BY done, own_due NULLS LAST, published_at DESC), v.*
+              FROM v WHERE required ORDER BY done, own_due NULLS LAST, published_at DESC LIMIT $4)
+             UNION ALL
+             (SELECT 2, row_number() OVER (ORDER BY last_at DESC), v.* FROM v
+              WHERE started ORDER BY last_at DESC LIMIT $5)
+             UNION ALL
+             (SELECT 3, row_number() OVER (ORDER BY published_at DESC), v.* FROM v
+              ORDER BY published_at DESC LIMIT $6)
+         ) l ORDER BY list, pos",
+        columns = card_columns(),
+    );
+    let rows = sqlx::query_as::<_, HomeCardRow>(&sql)
+        .bind(user_id)
+        .bind(day)
+        .bind(suggested)
+        .bind(required)
+        .bind(continuing)
+        .bind(recent)
+        .fetch_all(conn)
+        .await?;
+    let mut lists = HomeLists::default();
+    for row in rows {
+        match row.list {
+            0 => lists.suggested.push(row.card),
+            1 => lists.required.push(row.card),
+            2 => lists.continue_items.push(row.card),
+            _ => lists.recent.push(row.card),
+        }
+    }
+    Ok(lists)
 }
 
 /// What one heartbeat did.

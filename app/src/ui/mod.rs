@@ -50,11 +50,14 @@ pub fn TabBar() -> impl IntoView {
             "false"
         }
     };
-    // Unread messages on 我的, counted with the page (signed out, it is simply not shown).
+    // Unread messages on 我的, counted with the page (signed out, it is simply not shown);
+    // not on the messages list itself, which marks them read as it opens.
     let unread = Resource::new(|| (), |_| crate::notices::api::unread_notices());
+    let reading = move || location.pathname.get().starts_with("/me/notices");
     let badge = move || {
         Suspend::new(async move {
-            unread.await.ok().filter(|n| *n > 0).map(|n| {
+            let n = unread.await.ok().filter(|n| *n > 0 && !reading());
+            n.map(|n| {
                 view! {
                     <span class="tab-badge" aria-label=t.unread_count.replace("{n}", &n.to_string())>
                         {if n > 99 { "99+".to_owned() } else { n.to_string() }}

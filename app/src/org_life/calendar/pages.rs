@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{CalendarFeed, calendar_feed, life_calendar};
 use super::model::DueState;
+use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::ui::{AppLayout, Empty, ErrorState, Loading};
 
@@ -28,6 +29,10 @@ pub fn LifeCalendarPage() -> impl IntoView {
         },
         |(org, month)| life_calendar(org, month),
     );
+    // The feed is asked for with the calendar, not inside it: a resource made while the
+    // calendar renders would be asked again when that render is redone.
+    let renew = crate::ui::server_action::<CalendarFeed>();
+    let feed = Resource::new(move || renew.version().get(), |_| calendar_feed(false));
     view! {
         <AppLayout title=t.life_title>
             <Suspense fallback=Loading>
@@ -101,7 +106,7 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                     <A href="/orglife/notices" attr:class="row link">{t.life_notices_link}<span aria-hidden="true">"›"</span></A>
                                     <A href=format!("/orglife/evaluation?org={id}") attr:class="row link">{t.evaluation_title}<span aria-hidden="true">"›"</span></A>
                                 </section>
-                                <FeedCard />
+                                <FeedCard renew feed />
                                 <section class="card list">
                                     {v.items.into_iter().map(|i| {
                                         let (class, state) = match i.state {
@@ -138,10 +143,11 @@ pub fn LifeCalendarPage() -> impl IntoView {
 /// The member's calendar feed: an address to subscribe to in the phone's calendar, and a
 /// button that makes a new one (the old one stops working).
 #[component]
-fn FeedCard() -> impl IntoView {
+fn FeedCard(
+    renew: ServerAction<CalendarFeed>,
+    feed: Resource<Result<String, AppError>>,
+) -> impl IntoView {
     let t = use_t();
-    let renew = crate::ui::server_action::<CalendarFeed>();
-    let feed = Resource::new(move || renew.version().get(), |_| calendar_feed(false));
     let shown = move || match renew.value().get() {
         Some(Ok(url)) => Some(Ok(url)),
         _ => feed.get(),
