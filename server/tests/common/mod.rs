@@ -125,6 +125,9 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
+/// How long a test waits for one answer of the router.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(120);
+
 impl Client {
     /// Calls a server function the way the hydrated page does.
     pub async fn call(&mut self, name: &str, fields: &[(&str, &str)]) -> Reply {
@@ -144,14 +147,22 @@ impl Client {
         if let Some(ip) = &self.forwarded_for {
             req = req.header("x-forwarded-for", ip);
         }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req.body(body.into()).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
+        let req = req.body(body.into()).unwrap();
+        let what = format!("{} {}", req.method(), req.uri());
+        // A request that never answers fails its test with its name, rather than holding
+        // the whole run until the runner's own limit.
+        let answered = tokio::time::timeout(ANSWER_WITHIN, async {
+            let res = self.router.clone().oneshot(req).await.unwrap();
+            let (parts, body) = res.into_parts();
+            let bytes = body.collect().await.unwrap().to_bytes();
+            (parts, bytes)
+        })
+        .await;
+        let Ok((res, bytes)) = answered else {
+            panic!("{what}: no answer within {ANSWER_WITHIN:?}");
+        };
+        let status = res.status;
+        let headers = res.headers;
         for value in headers.get_all(header::SET_COOKIE) {
             let v = value.to_str().unwrap();
             if let Some(pair) = v
@@ -166,7 +177,6 @@ impl Client {
                 };
             }
         }
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
         Reply {
             status,
             headers,
