@@ -576,9 +576,10 @@ async fn charts_fetched_by_the_browser_come_in_the_readers_language(pool: PgPool
             .map(|chart| chart["title"].as_str().unwrap().to_owned())
             .collect()
     };
-    let r = c.call("board_charts", &[("scope", "")]).await;
+    let board = [("scope", ""), ("period", "week"), ("page", "1")];
+    let r = c.call("member_board", &board).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let zh = titles(&serde_json::from_str(&r.body).unwrap());
+    let zh = titles(&r.json()["charts"]);
     assert!(
         !zh.is_empty() && zh.iter().all(|t| has_chinese(t)),
         "{zh:?}"
@@ -587,9 +588,9 @@ async fn charts_fetched_by_the_browser_come_in_the_readers_language(pool: PgPool
     // The language the reader chose travels in its cookie, as after the switch.
     let session = c.cookie.clone().unwrap();
     c.cookie = Some(format!("{session}; lang=en"));
-    let r = c.call("board_charts", &[("scope", "")]).await;
+    let r = c.call("member_board", &board).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v: Value = serde_json::from_str(&r.body).unwrap();
+    let v: Value = r.json()["charts"].clone();
     let en = titles(&v);
     assert_eq!(en.len(), zh.len());
     assert!(en.iter().all(|t| !has_chinese(t)), "{en:?}");

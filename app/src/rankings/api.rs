@@ -20,6 +20,8 @@ pub struct BoardView {
     /// The viewer and the neighbours around them (empty when not on this board).
     pub mine: Vec<BoardRow>,
     pub anonymous: bool,
+    /// The viewer's charts, and their branch's when the scope is a branch they run.
+    pub charts: Vec<ChartView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,17 +37,19 @@ pub struct OrgBoardView {
 
 /// A member board: `scope` is `platform`, `org:<id>` (one of the viewer's) or empty (their
 /// branch); `period` is day, week, month, year or all (empty: week); pages of 50. A page
-/// past the end is empty.
+/// past the end is empty. With the charts beside it, so that the page asks once.
 #[server(endpoint = "member_board")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn member_board(scope: String, period: String, page: i64) -> Result<BoardView, AppError> {
     use super::model::PAGE_SIZE;
     use crate::auth::session;
+    // The reader's words, taken before the first wait.
+    let t = crate::i18n::use_t();
     let period = super::model::parse_period(&period)?;
     let page = page.clamp(1, 1_000_000);
     let mut conn = session::pool()?.acquire().await?;
     let user = session::require_claim().await?;
-    let b = super::flow::member_board(&mut conn, &user, &scope, period, page).await?;
+    let b = super::flow::member_board(&mut conn, &user, &scope, period, page, t).await?;
     Ok(BoardView {
         scope: b.scope,
         period,
@@ -56,32 +60,8 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
         rows: b.parts.rows,
         mine: b.parts.mine,
         anonymous: b.parts.anonymous,
+        charts: b.charts,
     })
-}
-
-/// The member's charts (points a day, points by rule this month), and, when `scope` is a
-/// branch the viewer runs, the branch's (participation by week, members by points). Apart
-/// from the board, so that paging a board does not redraw them.
-#[server(endpoint = "board_charts")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn board_charts(scope: String) -> Result<Vec<ChartView>, AppError> {
-    use crate::auth::session;
-    // The reader's words, taken before the first wait.
-    let t = crate::i18n::use_t();
-    let mut conn = session::pool()?.acquire().await?;
-    let user = session::require_claim().await?;
-    let (actor, choices) = super::store::viewer(&mut conn, &user)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let (_, path) = super::model::choose(&choices, &scope)?;
-    let mut charts = super::flow::my_charts(&mut conn, actor.user_id, t).await?;
-    if let Some(p) = &path
-        && actor.can_manage(p)
-        && super::store::is_branch(&mut conn, p.id()).await?
-    {
-        charts.extend(super::flow::branch_charts(&mut conn, p.id(), t).await?);
-    }
-    Ok(charts)
 }
 
 /// The organizations directly under one of the viewer's organizations, compared fairly:

@@ -194,17 +194,40 @@ pub struct MemberBoard {
     pub scope: String,
     pub scopes: Vec<super::model::ScopeChoice>,
     pub parts: super::store::BoardParts,
+    /// The charts beside the board (see [`board_charts`]).
+    pub charts: Vec<ChartView>,
 }
 
-/// A page of the members of a scope of the viewer's, ranked by their points in `period`.
-/// A scope named in the request is read with the viewer in one round trip, its facts used
-/// only once the viewer is found to see it.
+/// The charts beside a member board: the viewer's own (points a day, points by rule this
+/// month) and, when the board's scope is a branch they run, the branch's (participation by
+/// week, members by points).
+pub async fn board_charts(
+    conn: &mut PgConnection,
+    actor: &crate::auth::model::Actor,
+    path: Option<&crate::orgs::model::OrgPath>,
+    t: &Strings,
+) -> Result<Vec<ChartView>, AppError> {
+    let mut charts = my_charts(conn, actor.user_id, t).await?;
+    if let Some(p) = path
+        && actor.can_manage(p)
+        && super::store::is_branch(conn, p.id()).await?
+    {
+        charts.extend(branch_charts(conn, p.id(), t).await?);
+    }
+    Ok(charts)
+}
+
+/// A page of the members of a scope of the viewer's, ranked by their points in `period`,
+/// with the charts beside it (in the reader's words `t`). A scope named in the request is
+/// read with the viewer in one round trip, its facts used only once the viewer is found to
+/// see it.
 pub async fn member_board(
     conn: &mut PgConnection,
     user: &crate::auth::model::Claim,
     scope: &str,
     period: super::model::Period,
     page: i64,
+    t: &Strings,
 ) -> Result<MemberBoard, AppError> {
     use super::model::{NEIGHBOURS, PAGE_SIZE, choose, scope_id_of};
     let key = period.key(chrono::Utc::now());
@@ -235,10 +258,12 @@ pub async fn member_board(
         facts,
     )
     .await?;
+    let charts = board_charts(conn, &actor, path.as_ref(), t).await?;
     Ok(MemberBoard {
         scope,
         scopes: choices.into_iter().map(|(c, _)| c).collect(),
         parts,
+        charts,
     })
 }
 

@@ -7,13 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{
     BoardView, ComputeRatings, ConfirmRating, OrgBoardView, PublishRatings, RatingsView,
-    SetRankAnonymous, board_charts, member_board, org_board, star_ratings,
+    SetRankAnonymous, member_board, org_board, star_ratings,
 };
 use super::model::{Period, RatingRow, ScopeChoice};
-use crate::error::AppError;
 use crate::i18n::use_t;
 use crate::ui::action_error;
-use crate::ui::charts::{ChartView, Charts};
+use crate::ui::charts::Charts;
 use crate::ui::{AppLayout, Empty, ErrorState, FormError, FormOk, Loading, Pager};
 
 /// `/rankings?view=members|orgs&scope=..&period=..&page=..`.
@@ -50,18 +49,6 @@ pub fn RankingsPage() -> impl IntoView {
             }
         },
     );
-    // Created with the boards, not inside one: a resource made while the board renders
-    // would be asked again when that render is redone, after the request has gone.
-    let charts = Resource::new(
-        move || (orgs.get(), args.get().0),
-        |(orgs, scope)| async move {
-            if orgs {
-                Ok(vec![])
-            } else {
-                board_charts(scope).await
-            }
-        },
-    );
     view! {
         <AppLayout title=t.rankings_title>
             <nav class="segmented" aria-label=t.rankings_title>
@@ -79,7 +66,7 @@ pub fn RankingsPage() -> impl IntoView {
                         }
                     } else {
                         match members.await {
-                            Ok(Some(v)) => view! { <MemberBoard v charts /> }.into_any(),
+                            Ok(Some(v)) => view! { <MemberBoard v /> }.into_any(),
                             Ok(None) => ().into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
@@ -125,7 +112,7 @@ fn Filters(
 }
 
 #[component]
-fn MemberBoard(v: BoardView, charts: Resource<Result<Vec<ChartView>, AppError>>) -> impl IntoView {
+fn MemberBoard(v: BoardView) -> impl IntoView {
     let t = use_t();
     let link = {
         let (scope, period) = (v.scope.clone(), v.period.as_str());
@@ -172,23 +159,8 @@ fn MemberBoard(v: BoardView, charts: Resource<Result<Vec<ChartView>, AppError>>)
             }}
             <Pager page=v.page pages=v.pages link />
         </section>
-        <BoardCharts charts />
+        <Charts charts=v.charts.clone() />
         <Privacy on=v.anonymous />
-    }
-}
-
-/// The member's (and their branch's) charts, loaded beside the board.
-#[component]
-fn BoardCharts(charts: Resource<Result<Vec<ChartView>, AppError>>) -> impl IntoView {
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match charts.await {
-                    Ok(charts) => view! { <Charts charts /> }.into_any(),
-                    Err(error) => view! { <ErrorState error /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 
