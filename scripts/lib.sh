@@ -5,28 +5,19 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Build cache outside the clone, so that a fresh clone (and CI) reuses earlier builds.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/qnej/target}
-export PATH="$HOME/.cargo/bin:$ROOT/scripts/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/scripts/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# The wasm target, cargo-leptos, wasm-bindgen at the version in Cargo.lock, and
-# wasm-opt and esbuild from npm (esbuild bundles the parts of ECharts the charts use):
-# each installed only when missing.
+# The wasm target, and wasm-opt and esbuild from npm (esbuild also bundles the parts of
+# ECharts the charts use): each installed only when missing. The scripts build the site
+# themselves (build_site below), without cargo-leptos; wasm-bindgen is installed by
+# build_site when it gets there, so that a first build compiles it beside the server.
 ensure_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     log "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
-  fi
-  if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
-    log "installing cargo-leptos 0.3.10 (about 5 minutes, once)"
-    CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-leptos@0.3.10 --locked --features no_downloads --debug
-  fi
-  local wbg
-  wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
-  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
-    log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
-    cargo install wasm-bindgen-cli --version "$wbg"
   fi
   if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/scripts/node_modules/.bin/esbuild" ] \
     || [ ! -d "$ROOT/scripts/node_modules/echarts" ]; then
@@ -34,7 +25,7 @@ ensure_build_tools() {
     (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   # ECharts is served from our own origin, only the parts the charts use (see
-  # scripts/echarts-entry.mjs); cargo-leptos copies public/ into the site.
+  # scripts/echarts-entry.mjs); the build copies public/ into the site.
   local charts="$ROOT/public/vendor/echarts.min.js"
   if [ ! -f "$charts" ] || [ "$ROOT/scripts/echarts-entry.mjs" -nt "$charts" ] \
     || [ "$ROOT/scripts/package-lock.json" -nt "$charts" ]; then
@@ -42,6 +33,62 @@ ensure_build_tools() {
     "$ROOT/scripts/node_modules/.bin/esbuild" "$ROOT/scripts/echarts-entry.mjs" --bundle --minify \
       --format=iife --target=es2019 --legal-comments=none --log-level=warning --outfile="$charts"
   fi
+}
+
+# wasm-bindgen-cli at the version of the wasm-bindgen crate in Cargo.lock.
+ensure_wasm_bindgen() {
+  local wbg
+  wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
+    log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+}
+
+# cargo-leptos, for `cargo leptos watch` while developing (the scripts do not need it).
+ensure_cargo_leptos() {
+  if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+    log "installing cargo-leptos 0.3.10 (about 5 minutes, once)"
+    CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-leptos@0.3.10 --locked --features no_downloads --debug
+  fi
+}
+
+# The site is built the way cargo-leptos builds it from Cargo.toml's
+# [workspace.metadata.leptos], with the same compile-time settings, so that both share one
+# build cache: the bundle's name (read by Leptos when it compiles) and erased component
+# types (always-erase-components).
+leptos_cargo() {
+  LEPTOS_OUTPUT_NAME=qnej RUSTFLAGS="--cfg erase_components" cargo "$@"
+}
+
+# The server binary of PROFILE (dev or release) in $CARGO_TARGET_DIR.
+build_server() {
+  leptos_cargo build --package=server --bin=server --no-default-features --features=ssr --profile "$1"
+}
+
+# The browser's code and the site's files, always as the release build that phones get, into
+# target/site: the wasm (wasm-release profile, then wasm-bindgen and wasm-opt -Oz), the
+# minified script and stylesheet, public/, each of the three bundle files named after its
+# content's hash, and a .br and a .gz beside every file. The hash file, which the server
+# reads beside its binary, is written for both the dev and the release server.
+build_site() {
+  local site="$ROOT/target/site" front="$CARGO_TARGET_DIR/front" pkg
+  pkg="$site/pkg"
+  ensure_wasm_bindgen
+  leptos_cargo build --package=app --lib --target-dir="$front" --target=wasm32-unknown-unknown \
+    --no-default-features --features=hydrate --profile=wasm-release
+  rm -rf "$site"
+  mkdir -p "$pkg"
+  cp -r "$ROOT/public/." "$site/"
+  wasm-bindgen --target=web --no-typescript --out-name=qnej --out-dir="$pkg" \
+    "$front/wasm32-unknown-unknown/wasm-release/app.wasm"
+  mv "$pkg/qnej_bg.wasm" "$pkg/qnej.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$pkg/qnej.wasm" -o "$pkg/qnej.wasm"
+  esbuild "$pkg/qnej.js" --minify --format=esm --target=es2020 --log-level=warning --outfile="$pkg/qnej.min.js"
+  mv "$pkg/qnej.min.js" "$pkg/qnej.js"
+  esbuild "$ROOT/style/main.css" --minify --target=chrome100,firefox100,safari15,ios15 \
+    --log-level=warning --outfile="$pkg/qnej.css"
+  node "$ROOT/scripts/finish-site.mjs" "$site" "$CARGO_TARGET_DIR/debug/hash.txt" "$CARGO_TARGET_DIR/release/hash.txt"
 }
 
 # Chromium from Debian and playwright-core from npm, for the end-to-end tests.
