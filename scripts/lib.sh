@@ -41,7 +41,8 @@ ensure_wasm_bindgen() {
   wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
     log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
-    cargo install wasm-bindgen-cli --version "$wbg"
+    # In a folder of its own: in the build folder it would wait for the server's build.
+    CARGO_TARGET_DIR="$CARGO_TARGET_DIR/tools" cargo install wasm-bindgen-cli --version "$wbg"
   fi
 }
 
