@@ -62,7 +62,7 @@ leptos_cargo() {
   LEPTOS_OUTPUT_NAME=qnej RUSTFLAGS="--cfg erase_components" cargo "$@"
 }
 
-# The server binary of PROFILE (dev or release) in $CARGO_TARGET_DIR.
+# The server binary of PROFILE (dev, demo or release) in $CARGO_TARGET_DIR.
 build_server() {
   leptos_cargo build --package=server --bin=server --no-default-features --features=ssr --profile "$1"
 }
@@ -71,7 +71,7 @@ build_server() {
 # target/site: the wasm (wasm-release profile, then wasm-bindgen and wasm-opt -Oz), the
 # minified script and stylesheet, public/, each of the three bundle files named after its
 # content's hash, and a .br and a .gz beside every file. The hash file, which the server
-# reads beside its binary, is written for both the dev and the release server.
+# reads beside its binary, is written for the server of each profile.
 build_site() {
   local site="$ROOT/target/site" front="$CARGO_TARGET_DIR/front" pkg
   pkg="$site/pkg"
@@ -89,7 +89,7 @@ build_site() {
   mv "$pkg/qnej.min.js" "$pkg/qnej.js"
   esbuild "$ROOT/style/main.css" --minify --target=chrome100,firefox100,safari15,ios15 \
     --log-level=warning --outfile="$pkg/qnej.css"
-  node "$ROOT/scripts/finish-site.mjs" "$site" "$CARGO_TARGET_DIR/debug/hash.txt" "$CARGO_TARGET_DIR/release/hash.txt"
+  node "$ROOT/scripts/finish-site.mjs" "$site" "$CARGO_TARGET_DIR"/{debug,demo,release}/hash.txt
 }
 
 # Chromium from Debian and playwright-core from npm, for the end-to-end tests.

@@ -61,6 +61,9 @@ pub struct MeetingDetailView {
     /// Every expected attendee; for the organizer and the superior only.
     pub attendees: Vec<AttendeeView>,
     pub record: RecordView,
+    /// The check-in code for the organizer until check-in closes: the screen shows it with
+    /// the page, then asks for the next one.
+    pub code: Option<CodeView>,
 }
 
 /// The check-in code now on the organizer's screen.
@@ -224,6 +227,7 @@ impl From<super::flow::Detail> for MeetingDetailView {
             leave_count: d.leave_count,
             attendees: d.attendees.into_iter().map(AttendeeView::from).collect(),
             record: RecordView::of(d.record, d.history, d.attachments),
+            code: d.code.map(CodeView::from),
         }
     }
 }

@@ -204,6 +204,8 @@ pub struct Detail {
     /// Every change of the record; for those who run or review the meeting only.
     pub history: Vec<ChangeRow>,
     pub attachments: Vec<AttachmentRow>,
+    /// The check-in code as the organizer's screen first shows it, until check-in closes.
+    pub code: Option<Code>,
 }
 
 /// A meeting's page: particulars, the actor's leave and check-in, and for those who run or
@@ -225,14 +227,19 @@ pub async fn detail(
         vec![]
     };
     let start = a.meeting.starts_at;
+    let window = check_in_window(start, now);
+    let expected_count = people.len() as i64;
+    let present_count = people.iter().filter(|p| p.how.is_some()).count() as i64;
+    let code = (a.organizer && window != CheckInWindow::Closed)
+        .then(|| code_at(&a.meeting, window, now, expected_count, present_count));
     Ok(Detail {
         can_change: a.organizer && changeable(start, now),
-        window: check_in_window(start, now),
+        window,
         leave_open: leave_open(start, now),
         started: attendance_open(start, now),
         mine: people.iter().find(|p| p.user_id == actor.user_id).cloned(),
-        expected_count: people.len() as i64,
-        present_count: people.iter().filter(|p| p.how.is_some()).count() as i64,
+        expected_count,
+        present_count,
         leave_count: people
             .iter()
             .filter(|p| p.leave_state.as_deref() == Some("approved"))
@@ -242,6 +249,7 @@ pub async fn detail(
         record,
         history,
         attachments,
+        code,
     })
 }
 
@@ -314,30 +322,43 @@ pub async fn check_in_code(
     meeting: MeetingId,
     now: DateTime<Utc>,
 ) -> Result<Code, AppError> {
-    use super::code::{code_for, qr_svg};
-    use super::model::{code_seconds_left, code_slot};
     let a = organizer_access(conn, actor, meeting).await?;
     let window = check_in_window(a.meeting.starts_at, now);
     let (expected, present) = store::counts(conn, meeting).await?;
+    Ok(code_at(&a.meeting, window, now, expected, present))
+}
+
+/// The code on the organizer's screen at `now`: its digits and the QR code of the check-in
+/// link while check-in is open, how long they last, and who has checked in.
+fn code_at(
+    meeting: &MeetingRow,
+    window: CheckInWindow,
+    now: DateTime<Utc>,
+    expected: i64,
+    present: i64,
+) -> Code {
+    use super::code::{code_for, qr_svg};
+    use super::model::{code_seconds_left, code_slot};
     let (code, qr_svg) = if window == CheckInWindow::Open {
-        let code = code_for(&a.meeting.code_secret, code_slot(now));
+        let code = code_for(&meeting.code_secret, code_slot(now));
         let link = format!(
-            "{}/orglife/meeting/{meeting}?code={code}",
-            crate::league::founding::flow::origin()
+            "{}/orglife/meeting/{}?code={code}",
+            crate::league::founding::flow::origin(),
+            meeting.id
         );
         let qr = qr_svg(&link);
         (code, qr)
     } else {
         (String::new(), String::new())
     };
-    Ok(Code {
+    Code {
         window,
         code,
         qr_svg,
         seconds_left: code_seconds_left(now),
         present,
         expected,
-    })
+    }
 }
 
 /// Checks the actor in with a typed code (six digits): expected, inside the window, the

@@ -195,9 +195,11 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
     let show_record = v.organizer || v.superior || !v.record.minutes.is_empty();
     // While check-in is open the organizer's screen is for showing the code: it comes first,
     // above the fold, not under the organizer's own check-in form.
-    let code_first = v.organizer && v.window == CheckInWindow::Open;
+    let code_first = v.window == CheckInWindow::Open;
+    let code = v.code.clone().map(|first| view! { <CodePanel id=v.id first /> });
+    let (code_above, code_below) = if code_first { (code, None) } else { (None, code) };
     view! {
-        {code_first.then(|| view! { <CodeCard id=v.id /> })}
+        {code_above}
         <section class="card">
             <h2>{v.title.clone()}</h2>
             <p class="muted small">{format!("{} · {}", v.kind.label(v.tree, t), v.org_name)}</p>
@@ -214,7 +216,7 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
         </section>
         {v.can_change.then(|| view! { <ChangeForm v=v.clone() actions /> })}
         {v.expected.then(|| view! { <MyAttendance v=v.clone() actions /> })}
-        {(v.organizer && v.window == CheckInWindow::TooEarly).then(|| view! { <CodeCard id=v.id /> })}
+        {code_below}
         {(v.organizer || v.superior).then(|| view! { <Attendees v=v.clone() actions /> })}
         {show_record.then(|| view! {
             <RecordCard
@@ -331,27 +333,6 @@ fn reason_of(leave: &Option<(LeaveState, String)>) -> Option<String> {
 /// The organizer's screen: the current code as digits and as a QR code, with how long it
 /// lasts and how many have checked in. The first code comes with the page; the island asks
 /// again every two seconds.
-#[component]
-fn CodeCard(id: MeetingId) -> impl IntoView {
-    let t = use_t();
-    let first = Resource::new(|| (), move |_| check_in_code(id));
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match first.await {
-                    Ok(first) => view! { <CodePanel id first /> }.into_any(),
-                    Err(e) => view! {
-                        <section class="card code-panel">
-                            <h2>{t.check_in_code}</h2>
-                            <p class="field-error" role="alert">{e.summary(t)}</p>
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
 #[island]
 fn CodePanel(id: MeetingId, first: CodeView) -> impl IntoView {
     let t = use_t();
