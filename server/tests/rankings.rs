@@ -602,3 +602,53 @@ async fn charts_fetched_by_the_browser_come_in_the_readers_language(pool: PgPool
         }
     }
 }
+
+/// A branch's board is one statement whose plan the database makes once per connection and
+/// keeps. With the scope's value in sight it would estimate a branch smaller than the average
+/// scope as cheaper than the shared plan, and plan every request anew.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_branch_board_is_planned_once_per_connection(pool: PgPool) {
+    let w = world(&pool).await;
+    // Branch B grows, so that branch A is far smaller than the average scope.
+    add_members(&pool, "p", 60, |_| w.branch_b).await;
+    sqlx::query("ANALYZE member_scopes")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let viewer = user_id(&pool, "member").await;
+    let mut c = pool.acquire().await.unwrap();
+    let branch = app::orgs::store::org(&mut c, w.branch_a)
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..8 {
+        let b = app::rankings::store::member_board(
+            &mut c,
+            Some(&branch.path),
+            "all",
+            viewer,
+            0,
+            50,
+            2,
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(
+            b.total >= 1 && b.total <= 50,
+            "the whole branch fits on its page"
+        );
+    }
+    let (generic, custom): (i64, i64) = sqlx::query_as(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements
+         WHERE statement LIKE '%LEFT JOIN (SELECT user_id, points FROM board_totals%'
+           AND statement NOT LIKE '%pg_prepared_statements%'",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    assert!(
+        generic >= 3,
+        "planned anew: {generic} generic, {custom} custom plans"
+    );
+}

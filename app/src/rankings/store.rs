@@ -359,18 +359,20 @@ async fn whole_scope(
     n: i64,
     facts: Facts,
 ) -> Result<BoardParts, AppError> {
-    // The page size written into the statement: with both ranges bounded by it, the plan
-    // made once for every scope costs what one made for this scope would, so the database
-    // keeps it instead of planning each request anew.
+    // One plan for every scope, made once per connection: both ranges are bounded by the page
+    // size written into the statement, and each parameter is read through `(SELECT $n)`, so
+    // the planner estimates every scope alike. With the values in sight it would estimate a
+    // branch smaller than the average scope as cheaper than the shared plan, and plan each
+    // request anew (0.55 ms of planning for 0.2 ms of work).
     let rows: Vec<NamedRow> = sqlx::query_as(&with_names(
         &format!(
             "SELECT 0 AS part, ms.user_id, COALESCE(b.points, 0) AS points
-             FROM (SELECT user_id FROM member_scopes WHERE scope_id = $2 LIMIT {limit}) ms
+             FROM (SELECT user_id FROM member_scopes WHERE scope_id = (SELECT $2) LIMIT {limit}) ms
              LEFT JOIN (SELECT user_id, points FROM board_totals
-                        WHERE period = $1 AND scope_id = $2 LIMIT {limit}) b
+                        WHERE period = (SELECT $1) AND scope_id = (SELECT $2) LIMIT {limit}) b
                     ON b.user_id = ms.user_id"
         ),
-        "$3",
+        "(SELECT $3)",
     ))
     .bind(period_key)
     .bind(sid)

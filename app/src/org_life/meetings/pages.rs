@@ -196,8 +196,15 @@ fn MeetingView(v: MeetingDetailView, actions: Actions) -> impl IntoView {
     // While check-in is open the organizer's screen is for showing the code: it comes first,
     // above the fold, not under the organizer's own check-in form.
     let code_first = v.window == CheckInWindow::Open;
-    let code = v.code.clone().map(|first| view! { <CodePanel id=v.id first /> });
-    let (code_above, code_below) = if code_first { (code, None) } else { (None, code) };
+    let code = v
+        .code
+        .clone()
+        .map(|first| view! { <CodePanel id=v.id first /> });
+    let (code_above, code_below) = if code_first {
+        (code, None)
+    } else {
+        (None, code)
+    };
     view! {
         {code_above}
         <section class="card">
