@@ -40,9 +40,12 @@ ensure_wasm_bindgen() {
   local wbg
   wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
-    log "installing wasm-bindgen-cli $wbg (about 2 minutes, once)"
+    log "installing wasm-bindgen-cli $wbg (about a minute, once)"
     # In a folder of its own: in the build folder it would wait for the server's build.
-    CARGO_TARGET_DIR="$CARGO_TARGET_DIR/tools" cargo install wasm-bindgen-cli --version "$wbg"
+    # Unoptimised and without TLS (only its test runner downloads): a third of the build
+    # time, and the same output in 2 s instead of 0.3 s.
+    CARGO_TARGET_DIR="$CARGO_TARGET_DIR/tools" CARGO_PROFILE_DEV_DEBUG=0 \
+      cargo install wasm-bindgen-cli --version "$wbg" --debug --no-default-features
   fi
 }
 
@@ -62,7 +65,7 @@ leptos_cargo() {
   LEPTOS_OUTPUT_NAME=qnej RUSTFLAGS="--cfg erase_components" cargo "$@"
 }
 
-# The server binary of PROFILE (dev, demo or release) in $CARGO_TARGET_DIR.
+# The server binary of PROFILE (dev or release) in $CARGO_TARGET_DIR.
 build_server() {
   leptos_cargo build --package=server --bin=server --no-default-features --features=ssr --profile "$1"
 }
@@ -89,7 +92,7 @@ build_site() {
   mv "$pkg/qnej.min.js" "$pkg/qnej.js"
   esbuild "$ROOT/style/main.css" --minify --target=chrome100,firefox100,safari15,ios15 \
     --log-level=warning --outfile="$pkg/qnej.css"
-  node "$ROOT/scripts/finish-site.mjs" "$site" "$CARGO_TARGET_DIR"/{debug,demo,release}/hash.txt
+  node "$ROOT/scripts/finish-site.mjs" "$site" "$CARGO_TARGET_DIR"/{debug,release}/hash.txt
 }
 
 # Chromium from Debian and playwright-core from npm, for the end-to-end tests.
