@@ -1289,9 +1289,14 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
         ]
     );
     assert_eq!(v["charts"].as_array().unwrap().len(), 2);
+    // The charts' numbers, worded when the page renders.
     assert_eq!(
-        v["charts"][0]["rows"][1],
-        serde_json::json!(["福田区", "0.0%"])
+        v["charts"][0]["labels"][1],
+        serde_json::json!({ "Text": "福田区" })
+    );
+    assert_eq!(
+        v["charts"][0]["series"]["Percents"]["values"],
+        serde_json::json!([100.0, 0.0])
     );
     assert_eq!(v["to_found"][0]["firms"][0][0], "极客魔方信息技术有限公司");
 

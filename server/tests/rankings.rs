@@ -565,41 +565,43 @@ async fn every_page_and_every_place_match_the_ledger_after_moves_and_departures(
 }
 
 #[sqlx::test(migrator = "MIGRATIONS")]
-async fn charts_fetched_by_the_browser_come_in_the_readers_language(pool: PgPool) {
+async fn charts_are_worded_in_the_readers_language_when_the_page_renders(pool: PgPool) {
     let _ = world(&pool).await;
     let has_chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let mut c = signed_in(&pool, "member").await;
-    let titles = |v: &Value| -> Vec<String> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|chart| chart["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    // The server function answers with numbers and keys: no prose in any language.
     let board = [("scope", ""), ("period", "week"), ("page", "1")];
     let r = c.call("member_board", &board).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let zh = titles(&r.json()["charts"]);
-    assert!(
-        !zh.is_empty() && zh.iter().all(|t| has_chinese(t)),
-        "{zh:?}"
-    );
+    let charts = r.json()["charts"].clone();
+    assert_eq!(charts.as_array().unwrap().len(), 2, "{charts}");
+    assert_eq!(charts[0]["title"], "MyDays");
+    assert!(!has_chinese(&charts.to_string()), "{charts}");
+
+    // The page words them: titles, series, categories and the tables under them.
+    let figures = |html: &str| -> Vec<String> {
+        html.split("<figure")
+            .skip(1)
+            .map(|f| f.split("</figure>").next().unwrap().to_owned())
+            .collect()
+    };
+    let r = c.get("/rankings").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let zh = figures(&r.body);
+    assert_eq!(zh.len(), 2, "{}", r.body);
+    assert!(zh[0].contains("近 30 天我的积分"), "{}", zh[0]);
+    assert!(zh[1].contains("本月积分来源"), "{}", zh[1]);
 
     // The language the reader chose travels in its cookie, as after the switch.
     let session = c.cookie.clone().unwrap();
     c.cookie = Some(format!("{session}; lang=en"));
-    let r = c.call("member_board", &board).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v: Value = r.json()["charts"].clone();
-    let en = titles(&v);
-    assert_eq!(en.len(), zh.len());
-    assert!(en.iter().all(|t| !has_chinese(t)), "{en:?}");
-    // The series' names, the categories and the table under each chart too.
-    for chart in v.as_array().unwrap() {
-        for part in ["option", "headers", "rows"] {
-            let text = chart[part].to_string();
-            assert!(!has_chinese(&text), "{part}: {text}");
-        }
+    let r = c.get("/rankings").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let en = figures(&r.body);
+    assert_eq!(en.len(), 2);
+    assert!(en[0].contains("My points, last 30 days"), "{}", en[0]);
+    for f in &en {
+        assert!(!has_chinese(f), "{f}");
     }
 }
 

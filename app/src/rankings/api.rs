@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{BoardRow, OrgBoardRow, Period, RatingRow, ScopeChoice};
 use crate::error::AppError;
-use crate::ui::charts::ChartView;
+use crate::ui::charts::Chart;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardView {
     pub scope: String,
     pub period: Period,
@@ -21,16 +21,16 @@ pub struct BoardView {
     pub mine: Vec<BoardRow>,
     pub anonymous: bool,
     /// The viewer's charts, and their branch's when the scope is a branch they run.
-    pub charts: Vec<ChartView>,
+    pub charts: Vec<Chart>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgBoardView {
     pub scope: String,
     pub period: Period,
     pub scopes: Vec<ScopeChoice>,
     pub rows: Vec<OrgBoardRow>,
-    pub chart: Option<ChartView>,
+    pub chart: Option<Chart>,
     /// The organization whose branches the viewer may rate, when they administer it.
     pub rate_org: Option<i64>,
 }
@@ -43,13 +43,11 @@ pub struct OrgBoardView {
 pub async fn member_board(scope: String, period: String, page: i64) -> Result<BoardView, AppError> {
     use super::model::PAGE_SIZE;
     use crate::auth::session;
-    // The reader's words, taken before the first wait.
-    let t = crate::i18n::use_t();
     let period = super::model::parse_period(&period)?;
     let page = page.clamp(1, 1_000_000);
     let mut conn = session::pool()?.acquire().await?;
     let user = session::require_claim().await?;
-    let b = super::flow::member_board(&mut conn, &user, &scope, period, page, t).await?;
+    let b = super::flow::member_board(&mut conn, &user, &scope, period, page).await?;
     Ok(BoardView {
         scope: b.scope,
         period,
@@ -71,12 +69,11 @@ pub async fn member_board(scope: String, period: String, page: i64) -> Result<Bo
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn org_board(scope: String, period: String) -> Result<OrgBoardView, AppError> {
     use crate::auth::session;
-    let t = crate::i18n::use_t();
     let period = super::model::parse_period(&period)?;
     let mut conn = session::pool()?.acquire().await?;
     let user = session::require_claim().await?;
     let b = super::flow::org_board(&mut conn, &user, &scope, period).await?;
-    let chart = (!b.rows.is_empty()).then(|| super::flow::orgs_chart(&b.rows, t));
+    let chart = (!b.rows.is_empty()).then(|| super::flow::orgs_chart(&b.rows));
     Ok(OrgBoardView {
         scope: b.scope,
         period,
@@ -99,7 +96,7 @@ pub async fn set_rank_anonymous(anonymous: Option<String>) -> Result<bool, AppEr
     Ok(on)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RatingsView {
     pub org_id: i64,
     pub org_name: String,
@@ -109,7 +106,7 @@ pub struct RatingsView {
     /// meetings due, no records, no transfer steps) shows "—" there, and the weights of the
     /// others count in full.
     pub weights: Vec<(super::model::Component, i32)>,
-    pub chart: Option<ChartView>,
+    pub chart: Option<Chart>,
 }
 
 /// The superior's rating page: `org` is an organization the caller administers; `period`
@@ -118,14 +115,13 @@ pub struct RatingsView {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppError> {
     use crate::auth::session;
-    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let o = session::administered_org(&mut conn, &actor, org).await?;
     let period = super::model::parse_rating_period(&period, chrono::Utc::now())?;
     let rows = super::store::ratings(&mut conn, o.id, &period.to_string()).await?;
     let weights = super::store::rating_weights(&mut conn).await?;
-    let chart = (!rows.is_empty()).then(|| super::flow::stars_chart(&rows, t));
+    let chart = (!rows.is_empty()).then(|| super::flow::stars_chart(&rows));
     Ok(RatingsView {
         org_id: o.id,
         org_name: o.name,

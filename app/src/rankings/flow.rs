@@ -1,20 +1,15 @@
-//! The rankings' charts: the figures the stores return, shaped into ECharts options with
-//! their tables.
+//! The rankings' use cases: boards, charts (numbers, worded when the page renders) and the
+//! branches' star ratings.
 
 use sqlx::PgConnection;
 
 use super::model::RatingRow;
 use super::store::{branch_weeks, member_points, points_by_rule, points_on};
 use crate::error::AppError;
-use crate::i18n::Strings;
-use crate::ui::charts::ChartView;
+use crate::ui::charts::{Chart, Label, Series, Word};
 
 /// The member's charts: points a day over the last 30 days, and points by rule this month.
-pub async fn my_charts(
-    conn: &mut PgConnection,
-    user_id: i64,
-    t: &Strings,
-) -> Result<Vec<ChartView>, AppError> {
+pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<Chart>, AppError> {
     use chrono::Datelike;
     let today = crate::time::day_of(chrono::Utc::now());
     let days: Vec<chrono::NaiveDate> = (0..30)
@@ -22,37 +17,42 @@ pub async fn my_charts(
         .map(|n| today - chrono::Duration::days(n))
         .collect();
     let keys: Vec<String> = days.iter().map(|d| format!("d:{d}")).collect();
-    let labels: Vec<String> = days.iter().map(|d| d.format("%m-%d").to_string()).collect();
     let daily = points_on(conn, user_id, &keys).await?;
     let month_start = today.with_day(1).unwrap_or(today);
     let by_rule = points_by_rule(conn, user_id, month_start).await?;
-    let (rule_labels, rule_points): (Vec<String>, Vec<i64>) = by_rule
+    let (rules, rule_points): (Vec<Label>, Vec<i64>) = by_rule
         .into_iter()
         .map(|(code, p)| {
             let label = crate::points::model::RuleCode::parse(&code)
-                .map(|c| c.label(t).to_owned())
-                .unwrap_or(code);
+                .map(Label::Rule)
+                .unwrap_or(Label::Text(code));
             (label, p)
         })
         .unzip();
     Ok(vec![
-        crate::ui::charts::options::line(t.chart_my_days, t.points_col, &labels, &daily, false),
-        crate::ui::charts::options::bars(
-            t.chart_my_rules,
-            t.points_col,
-            &rule_labels,
-            &rule_points,
+        Chart::new(
+            Word::MyDays,
+            Chart::texts(days.iter().map(|d| d.format("%m-%d").to_string())),
+            Series::Line {
+                name: Word::Points,
+                values: daily,
+                percent: false,
+            },
+        ),
+        Chart::new(
+            Word::MyRules,
+            rules,
+            Series::Bars {
+                name: Word::Points,
+                values: rule_points,
+            },
         ),
     ])
 }
 
 /// A branch's charts: 参学率 over the last 12 weeks, and how its members' points this month
 /// are spread.
-pub async fn branch_charts(
-    conn: &mut PgConnection,
-    org_id: i64,
-    t: &Strings,
-) -> Result<Vec<ChartView>, AppError> {
+pub async fn branch_charts(conn: &mut PgConnection, org_id: i64) -> Result<Vec<Chart>, AppError> {
     use chrono::Datelike;
     let now = chrono::Utc::now();
     let monday = crate::time::week_start(crate::time::day_of(now));
@@ -67,10 +67,6 @@ pub async fn branch_charts(
             format!("w:{}-W{:02}", w.year(), w.week())
         })
         .collect();
-    let labels: Vec<String> = weeks
-        .iter()
-        .map(|d| d.format("%m-%d").to_string())
-        .collect();
     let (counts, members) = branch_weeks(conn, org_id, &keys).await?;
     let rates: Vec<i64> = counts
         .iter()
@@ -78,59 +74,56 @@ pub async fn branch_charts(
         .collect();
     let month = super::model::Period::Month.key(now);
     let spread = super::model::distribution(&member_points(conn, org_id, &month).await?);
-    let bucket_labels: Vec<String> = super::model::BUCKETS
-        .iter()
-        .map(|(_, l)| (*l).to_owned())
-        .collect();
     Ok(vec![
-        crate::ui::charts::options::line(
-            t.chart_branch_weeks,
-            t.component_participation,
-            &labels,
-            &rates,
-            true,
+        Chart::new(
+            Word::BranchWeeks,
+            Chart::texts(weeks.iter().map(|d| d.format("%m-%d").to_string())),
+            Series::Line {
+                name: Word::Participation,
+                values: rates,
+                percent: true,
+            },
         ),
-        crate::ui::charts::options::bars(
-            t.chart_branch_spread,
-            t.members_col,
-            &bucket_labels,
-            &spread,
+        Chart::new(
+            Word::BranchSpread,
+            Chart::texts(super::model::BUCKETS.iter().map(|(_, l)| (*l).to_owned())),
+            Series::Bars {
+                name: Word::Members,
+                values: spread.to_vec(),
+            },
         ),
     ])
 }
 
 /// The organizations of a board side by side: points per member and 参学率.
-pub fn orgs_chart(rows: &[super::model::OrgBoardRow], t: &Strings) -> ChartView {
-    let labels: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
-    let per_member: Vec<f64> = rows
-        .iter()
-        .map(|r| r.per_member.parse().unwrap_or(0.0))
-        .collect();
-    let rates: Vec<i64> = rows.iter().map(|r| i64::from(r.participation)).collect();
-    crate::ui::charts::options::side_by_side(
-        t.chart_orgs,
-        (t.per_member, t.component_participation),
-        &labels,
-        &per_member,
-        &rates,
+pub fn orgs_chart(rows: &[super::model::OrgBoardRow]) -> Chart {
+    Chart::new(
+        Word::Orgs,
+        Chart::texts(rows.iter().map(|r| r.name.clone())),
+        Series::PerMemberAndParticipation {
+            per_member: rows
+                .iter()
+                .map(|r| r.per_member.parse().unwrap_or(0.0))
+                .collect(),
+            participation: rows.iter().map(|r| i64::from(r.participation)).collect(),
+        },
     )
 }
 
 /// How many branches got each number of stars.
-pub fn stars_chart(rows: &[RatingRow], t: &Strings) -> ChartView {
+pub fn stars_chart(rows: &[RatingRow]) -> Chart {
     let levels = [5u8, 4, 3, 2, 0];
-    let labels: Vec<String> = levels
-        .iter()
-        .map(|s| match s {
-            0 => t.stars_rectify.to_owned(),
-            n => t.stars_n.replace("{n}", &n.to_string()),
-        })
-        .collect();
-    let counts: Vec<i64> = levels
-        .iter()
-        .map(|l| rows.iter().filter(|r| r.stars == *l).count() as i64)
-        .collect();
-    crate::ui::charts::options::bars(t.chart_stars, t.members_col_branches, &labels, &counts)
+    Chart::new(
+        Word::Stars,
+        levels.iter().map(|s| Label::Stars(*s)).collect(),
+        Series::Bars {
+            name: Word::Branches,
+            values: levels
+                .iter()
+                .map(|l| rows.iter().filter(|r| r.stars == *l).count() as i64)
+                .collect(),
+        },
+    )
 }
 
 /// Computes and saves the ratings of the branches under `superior` for `period`, only for
@@ -195,7 +188,7 @@ pub struct MemberBoard {
     pub scopes: Vec<super::model::ScopeChoice>,
     pub parts: super::store::BoardParts,
     /// The charts beside the board (see [`board_charts`]).
-    pub charts: Vec<ChartView>,
+    pub charts: Vec<Chart>,
 }
 
 /// The charts beside a member board: the viewer's own (points a day, points by rule this
@@ -205,20 +198,19 @@ pub async fn board_charts(
     conn: &mut PgConnection,
     actor: &crate::auth::model::Actor,
     path: Option<&crate::orgs::model::OrgPath>,
-    t: &Strings,
-) -> Result<Vec<ChartView>, AppError> {
-    let mut charts = my_charts(conn, actor.user_id, t).await?;
+) -> Result<Vec<Chart>, AppError> {
+    let mut charts = my_charts(conn, actor.user_id).await?;
     if let Some(p) = path
         && actor.can_manage(p)
         && super::store::is_branch(conn, p.id()).await?
     {
-        charts.extend(branch_charts(conn, p.id(), t).await?);
+        charts.extend(branch_charts(conn, p.id()).await?);
     }
     Ok(charts)
 }
 
 /// A page of the members of a scope of the viewer's, ranked by their points in `period`,
-/// with the charts beside it (in the reader's words `t`). A scope named in the request is
+/// with the charts beside it. A scope named in the request is
 /// read with the viewer in one round trip, its facts used only once the viewer is found to
 /// see it.
 pub async fn member_board(
@@ -227,7 +219,6 @@ pub async fn member_board(
     scope: &str,
     period: super::model::Period,
     page: i64,
-    t: &Strings,
 ) -> Result<MemberBoard, AppError> {
     use super::model::{NEIGHBOURS, PAGE_SIZE, choose, scope_id_of};
     let key = period.key(chrono::Utc::now());
@@ -258,7 +249,7 @@ pub async fn member_board(
         facts,
     )
     .await?;
-    let charts = board_charts(conn, &actor, path.as_ref(), t).await?;
+    let charts = board_charts(conn, &actor, path.as_ref()).await?;
     Ok(MemberBoard {
         scope,
         scopes: choices.into_iter().map(|(c, _)| c).collect(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Figures;
 use crate::error::AppError;
-use crate::ui::charts::ChartView;
+use crate::ui::charts::{Chart, Series, Word};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRowView {
@@ -26,7 +26,7 @@ pub struct ToFoundView {
     pub firms: Vec<(String, String, i32, i32)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoverageView {
     /// The district drilled into (empty: the viewer's whole area).
     pub district: String,
@@ -35,7 +35,7 @@ pub struct CoverageView {
     pub total: Figures,
     pub rate: String,
     pub rows: Vec<CoverageRowView>,
-    pub charts: Vec<ChartView>,
+    pub charts: Vec<Chart>,
     pub to_found: Vec<ToFoundView>,
 }
 
@@ -46,18 +46,15 @@ pub struct CoverageView {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn league_coverage(district: String) -> Result<CoverageView, AppError> {
     use crate::auth::session;
-    // The reader's words, taken before the first wait.
-    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let coverage = super::flow::coverage(&mut conn, &actor, &district).await?;
-    Ok(CoverageView::of(coverage, t))
+    Ok(CoverageView::from(coverage))
 }
 
 #[cfg(feature = "ssr")]
-impl CoverageView {
-    /// The coverage as the page shows it, its charts in the reader's words `t`.
-    fn of(c: super::flow::Coverage, t: &crate::i18n::Strings) -> Self {
+impl From<super::flow::Coverage> for CoverageView {
+    fn from(c: super::flow::Coverage) -> Self {
         use super::model::percent;
         let by_district = c.by_district;
         let rows: Vec<CoverageRowView> = c
@@ -70,7 +67,7 @@ impl CoverageView {
                 figures: f,
             })
             .collect();
-        let charts = coverage_charts(&rows, &c.weeks, by_district, t);
+        let charts = coverage_charts(&rows, &c.weeks, by_district);
         CoverageView {
             district: c.district,
             city: c.city,
@@ -97,29 +94,29 @@ fn coverage_charts(
     rows: &[CoverageRowView],
     weeks: &[(chrono::NaiveDate, Figures)],
     by_district: bool,
-    t: &crate::i18n::Strings,
-) -> Vec<ChartView> {
-    use crate::ui::charts::options::percents;
-    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
-    let rates: Vec<Option<f64>> = rows.iter().map(|r| r.figures.rate()).collect();
-    let week_labels: Vec<String> = weeks
-        .iter()
-        .map(|(w, _)| w.format("%m-%d").to_string())
-        .collect();
-    let week_rates: Vec<Option<f64>> = weeks.iter().map(|(_, f)| f.rate()).collect();
-    let bar_title = if by_district {
-        t.coverage_by_district
-    } else {
-        t.coverage_by_street
-    };
+) -> Vec<Chart> {
     vec![
-        percents(bar_title, t.coverage_rate, &labels, &rates, false),
-        percents(
-            t.coverage_over_time,
-            t.coverage_rate,
-            &week_labels,
-            &week_rates,
-            true,
+        Chart::new(
+            if by_district {
+                Word::CoverageByDistrict
+            } else {
+                Word::CoverageByStreet
+            },
+            Chart::texts(rows.iter().map(|r| r.label.clone())),
+            Series::Percents {
+                name: Word::Coverage,
+                values: rows.iter().map(|r| r.figures.rate()).collect(),
+                over_time: false,
+            },
+        ),
+        Chart::new(
+            Word::CoverageOverTime,
+            Chart::texts(weeks.iter().map(|(w, _)| w.format("%m-%d").to_string())),
+            Series::Percents {
+                name: Word::Coverage,
+                values: weeks.iter().map(|(_, f)| f.rate()).collect(),
+                over_time: true,
+            },
         ),
     ]
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::ids::MeetingId;
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::Tree;
-use crate::ui::charts::ChartView;
+use crate::ui::charts::{Chart, Series, Word};
 
 /// A branch's organization life over the past year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +38,7 @@ pub struct WaitingRecordView {
 }
 
 /// The superior's view of the branches below an organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplianceView {
     pub org_id: i64,
     pub org_name: String,
@@ -48,7 +48,7 @@ pub struct ComplianceView {
     pub branches: Vec<BranchComplianceView>,
     pub average: Option<u32>,
     pub idle: usize,
-    pub chart: Option<ChartView>,
+    pub chart: Option<Chart>,
     /// Records submitted below and waiting for review, longest first.
     pub waiting: Vec<WaitingRecordView>,
 }
@@ -59,13 +59,11 @@ pub struct ComplianceView {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn life_compliance(org: i64) -> Result<ComplianceView, AppError> {
     use crate::auth::session;
-    // The reader's words, taken before the first wait.
-    let t = crate::i18n::use_t();
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let today = crate::time::day_of(chrono::Utc::now());
     let overview = super::flow::overview(&mut conn, &actor, org, today).await?;
-    Ok(ComplianceView::of(overview, t))
+    Ok(ComplianceView::from(overview))
 }
 
 #[cfg(feature = "ssr")]
@@ -91,9 +89,8 @@ impl From<(super::store::BranchRow, super::model::Compliance)> for BranchComplia
 }
 
 #[cfg(feature = "ssr")]
-impl ComplianceView {
-    /// The overview as the page shows it, its chart in the reader's words `t`.
-    fn of(o: super::flow::Overview, t: &crate::i18n::Strings) -> Self {
+impl From<super::flow::Overview> for ComplianceView {
+    fn from(o: super::flow::Overview) -> Self {
         use super::model::{average_rate, rate_buckets};
         let branches: Vec<BranchComplianceView> = o
             .branches
@@ -104,11 +101,13 @@ impl ComplianceView {
         let chart = (!rated.is_empty()).then(|| {
             let (labels, counts): (Vec<String>, Vec<i64>) =
                 rate_buckets(&rated).into_iter().unzip();
-            crate::ui::charts::options::bars(
-                t.compliance_chart,
-                t.compliance_branches,
-                &labels,
-                &counts,
+            Chart::new(
+                Word::Compliance,
+                Chart::texts(labels),
+                Series::Bars {
+                    name: Word::Branches,
+                    values: counts,
+                },
             )
         });
         ComplianceView {
