@@ -106,6 +106,8 @@ macro_rules! id_columns {
 }
 
 id_columns!(
+    crate::ids::UserId,
+    crate::ids::OrgId,
     crate::ids::TransferId,
     crate::ids::MeetingId,
     crate::ids::ItemId,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -41,6 +41,10 @@ macro_rules! ids {
 }
 
 ids!(
+    /// A person with an account.
+    UserId,
+    /// An organization of either tree (Party or League).
+    OrgId,
     /// A transfer of membership (组织关系转接).
     TransferId,
     /// A meeting of organization life.

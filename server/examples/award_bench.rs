@@ -5,6 +5,7 @@
 //! Uses the database in DATABASE_URL: it creates (and afterwards drops) a database of its
 //! own beside it.
 
+use app::ids::UserId;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -147,7 +148,7 @@ async fn run(
                 let outcome = award(
                     &mut tx,
                     &NewAward {
-                        user_id: user,
+                        user_id: UserId(user),
                         rule,
                         units: 2,
                         source_kind: "bench",
@@ -187,7 +188,7 @@ async fn heartbeats(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Sen
     .fetch_one(pool)
     .await?;
     let mut conn = pool.acquire().await?;
-    let item = app::study::store::visible_item(&mut conn, 1, item_id)
+    let item = app::study::store::visible_item(&mut conn, UserId(1), item_id)
         .await
         .map_err(|e| format!("{e:?}"))?
         .ok_or("no item")?;
@@ -207,7 +208,7 @@ async fn heartbeats(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Sen
                     let now = start + chrono::Duration::seconds(12 * round);
                     for user in (1..=USERS).filter(|u| u % clients == c) {
                         let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-                        let r = app::study::store::beat(&mut tx, user, &item, now, false)
+                        let r = app::study::store::beat(&mut tx, UserId(user), &item, now, false)
                             .await
                             .map_err(|e| format!("{e:?}"))?;
                         tx.commit().await.map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@
 //! Uses the database in DATABASE_URL: it creates (and afterwards drops) a database of its
 //! own beside it.
 
+use app::ids::UserId;
 use std::time::Instant;
 
 use app::orgs::model::CreditCode;
@@ -48,7 +49,7 @@ async fn import(
     conn: &mut PgConnection,
     label: &str,
     text: &str,
-    admin: i64,
+    admin: UserId,
 ) -> Result<(), BoxError> {
     let t = Instant::now();
     let rows = app::uploads::sheet::csv_text_rows(text).map_err(|e| format!("{e:?}"))?;
@@ -92,7 +93,7 @@ async fn main() -> Result<(), BoxError> {
         .connect(&format!("{base}/qnej_ledger_bench"))
         .await?;
     server::migrate(&pool).await?;
-    let admin: i64 = sqlx::query_scalar(
+    let admin: UserId = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, password_hash) VALUES ('admin', 'admin', 'x') RETURNING id",
     )
     .fetch_one(&pool)

@@ -6,6 +6,7 @@
 //! codes. Every account shares one password (and so one argon2 hash, computed once).
 
 use app::auth::model::{InvitationCode, Role};
+use app::ids::{OrgId, UserId};
 use app::orgs::model::{CreditCode, MemberStatus, OrgKind, Tree};
 use app::orgs::store::{NewOrg, Org, create_org, grant_role, join, org};
 use app::uploads::store::UploadDir;
@@ -228,7 +229,7 @@ async fn media(conn: &mut PgConnection, dir: &UploadDir) -> Result<(), BoxError>
     if any {
         return Ok(());
     }
-    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+    let admin: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
         .fetch_one(&mut *conn)
         .await?;
     let bytes = include_bytes!("../demo/intro.webm");
@@ -339,14 +340,14 @@ async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
     let hash = app::auth::session::hash_password(PASSWORD.to_owned())
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let id: i64 = sqlx::query_scalar(
+    let id: UserId = sqlx::query_scalar(
         "INSERT INTO users (username, phone, display_name, password_hash)
          VALUES ('mover', '13800138000', '赵一鸣', $1) RETURNING id",
     )
     .bind(hash)
     .fetch_one(&mut *conn)
     .await?;
-    let branch: i64 = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '前端开发党支部'")
+    let branch: OrgId = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '前端开发党支部'")
         .fetch_one(&mut *conn)
         .await?;
     join(conn, id, branch, MemberStatus::Full)
@@ -364,7 +365,7 @@ async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM transfers)")
         .fetch_one(&mut *conn)
         .await?;
-    let ids: Option<(i64, i64, i64)> = sqlx::query_as(
+    let ids: Option<(UserId, OrgId, OrgId)> = sqlx::query_as(
         "SELECT m.user_id, m.org_id, (SELECT id FROM orgs WHERE name = '产品运营党支部')
          FROM memberships m JOIN orgs o ON o.id = m.org_id
          WHERE o.name = '市场销售党支部' AND m.ended_at IS NULL
@@ -396,7 +397,7 @@ async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
     )
     .await
     .map_err(err)?;
-    let secretary: i64 = sqlx::query_scalar(
+    let secretary: UserId = sqlx::query_scalar(
         "SELECT user_id FROM role_grants WHERE org_id = $1 AND role = 'secretary' LIMIT 1",
     )
     .bind(from)
@@ -455,7 +456,7 @@ async fn meetings(conn: &mut PgConnection) -> Result<(), BoxError> {
             continue;
         }
         let party = tree == "party";
-        let by: i64 = sqlx::query_scalar(
+        let by: UserId = sqlx::query_scalar(
             "SELECT coalesce((SELECT user_id FROM role_grants WHERE org_id = $1 AND role = 'secretary' LIMIT 1),
                              (SELECT id FROM users WHERE username = 'admin'))",
         )
@@ -579,7 +580,7 @@ async fn questions(conn: &mut PgConnection) -> Result<(), BoxError> {
     let text = include_str!("../../public/examples/question-bank.csv");
     let rows = app::uploads::sheet::csv_text_rows(text).map_err(|e| format!("{e:?}"))?;
     let parsed = app::quiz::model::parse_sheet(&rows).map_err(|e| format!("{e:?}"))?;
-    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+    let admin: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
         .fetch_one(&mut *conn)
         .await?;
     app::quiz::store::import_questions(conn, &parsed, "question-bank.csv", admin)
@@ -597,7 +598,7 @@ async fn articles(conn: &mut PgConnection) -> Result<(), BoxError> {
         return Ok(());
     }
     for (title, scope, required, tags, body) in ARTICLES {
-        let scope_org_id: Option<i64> = match scope {
+        let scope_org_id: Option<OrgId> = match scope {
             Some(name) => Some(
                 sqlx::query_scalar("SELECT id FROM orgs WHERE name = $1")
                     .bind(name)
@@ -690,7 +691,7 @@ impl Demo<'_> {
         .await?)
     }
 
-    async fn user(&mut self, name: &str, username: Option<&str>) -> Result<i64, BoxError> {
+    async fn user(&mut self, name: &str, username: Option<&str>) -> Result<UserId, BoxError> {
         self.next_phone += 1;
         let phone = format!("1390000{:04}", self.next_phone);
         Ok(sqlx::query_scalar(
@@ -706,7 +707,7 @@ impl Demo<'_> {
 
     async fn join(
         &mut self,
-        user: i64,
+        user: UserId,
         branch: &Org,
         status: MemberStatus,
     ) -> Result<(), BoxError> {
@@ -716,7 +717,7 @@ impl Demo<'_> {
         Ok(())
     }
 
-    async fn grant(&mut self, user: i64, role: Role, org: Option<&Org>) -> Result<(), BoxError> {
+    async fn grant(&mut self, user: UserId, role: Role, org: Option<&Org>) -> Result<(), BoxError> {
         grant_role(self.conn, user, role, org.map(|o| o.id), None)
             .await
             .map_err(|e| format!("{e:?}"))?;
@@ -937,7 +938,7 @@ impl Demo<'_> {
     /// The city's League committees by area (the city, its districts, their streets) with a
     /// reviewer for each level, and the example enterprise ledger, so that founding
     /// applications have somewhere to go.
-    async fn areas(&mut self, admin: i64) -> Result<(), BoxError> {
+    async fn areas(&mut self, admin: UserId) -> Result<(), BoxError> {
         use app::league::ledger::model::{Area, AreaLevel};
         let city = self
             .org(Tree::League, OrgKind::Committee, "市团委", None, None)

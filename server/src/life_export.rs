@@ -51,7 +51,7 @@ async fn sheet(
 ) -> Result<(String, Vec<u8>), AppError> {
     use app::error::Msg;
     let bad = |field: &str| AppError::invalid(field, Msg::BadRequest);
-    let org: i64 = p.org.trim().parse().map_err(|_| bad("org"))?;
+    let org: app::ids::OrgId = p.org.trim().parse().map_err(|_| bad("org"))?;
     let year: i32 = p
         .year
         .trim()

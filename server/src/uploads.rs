@@ -125,7 +125,7 @@ async fn receive(
         let _ = tokio::fs::remove_file(&target).await;
         return Err(e);
     }
-    tracing::info!(upload = %id, purpose = purpose.as_str(), size, by = user_id, "upload stored");
+    tracing::info!(upload = %id, purpose = purpose.as_str(), size, by = user_id.0, "upload stored");
     Ok(UploadedFile {
         id: id.to_string(),
         url: uploads::media_url(id, file_type.ext()),

@@ -3,6 +3,7 @@
 
 mod common;
 
+use app::ids::{OrgId, UserId};
 use common::{Client, ORIGIN, PASSWORD, client, invitation, world};
 use http::{Request, StatusCode, header};
 use serde_json::json;
@@ -47,7 +48,7 @@ async fn sign_up_with_a_good_code_joins_the_branch_and_signs_in(pool: PgPool) {
     assert_eq!(used(&pool, "ABCD2345").await, 1);
     let user = c.current_user().await;
     assert_eq!(user["display_name"], "赵新");
-    let branch: i64 = sqlx::query_scalar(
+    let branch: OrgId = sqlx::query_scalar(
         "SELECT m.org_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.phone = '13811112222' AND m.ended_at IS NULL",
     )
     .fetch_one(&pool)
@@ -683,7 +684,7 @@ async fn signed_out_pages_of_transfers_and_organization_life_go_to_sign_in_but_l
 async fn a_request_reads_who_is_asking_once(pool: PgPool) {
     use app::auth::session::Asking;
     world(&pool).await;
-    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let member: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 
 mod common;
 
+use app::ids::{OrgId, UserId};
 use common::{Client, PASSWORD, client, world};
 use http::StatusCode;
 use serde_json::{Value, json};
@@ -39,7 +40,7 @@ async fn areas(pool: &PgPool) {
     let hash = app::auth::session::hash_password(PASSWORD.to_owned())
         .await
         .unwrap();
-    let mut make = async |name: &str, parent: Option<i64>, area: Area| -> i64 {
+    let mut make = async |name: &str, parent: Option<OrgId>, area: Area| -> OrgId {
         let parent = match parent {
             Some(p) => Some(org(&mut c, p).await.unwrap().unwrap()),
             None => None,
@@ -1113,7 +1114,7 @@ async fn duplicates_merge_into_one_and_stay_merged_or_are_kept_apart(pool: PgPoo
         league_members: 1,
         deregistered: false,
     };
-    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
+    let admin_id: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'admin'")
         .fetch_one(&mut *c)
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 
 mod common;
 
+use app::ids::OrgId;
 use common::{Client, PASSWORD, client, world};
 use http::StatusCode;
 use serde_json::Value;
@@ -29,7 +30,7 @@ async fn upload(c: &mut Client, purpose: &str, name: &str, bytes: Vec<u8>) -> St
 }
 
 /// Saves an item with the editor's fields; `extra` overrides them.
-async fn save(c: &mut Client, scope: i64, extra: &[(&str, &str)]) -> (StatusCode, Value) {
+async fn save(c: &mut Client, scope: OrgId, extra: &[(&str, &str)]) -> (StatusCode, Value) {
     let scope = scope.to_string();
     let mut fields: Vec<(&str, &str)> = vec![
         ("id", ""),

@@ -4,6 +4,7 @@
 
 mod common;
 
+use app::ids::{OrgId, UserId};
 use common::{Client, PASSWORD, client, world};
 use http::StatusCode;
 use serde_json::Value;
@@ -17,7 +18,7 @@ async fn signed_in(pool: &PgPool, login: &str) -> Client {
     c
 }
 
-async fn calendar(c: &mut Client, org: i64, month: &str) -> (StatusCode, Value) {
+async fn calendar(c: &mut Client, org: OrgId, month: &str) -> (StatusCode, Value) {
     let r = c
         .call(
             "life_calendar",
@@ -40,9 +41,9 @@ async fn a_member_sees_the_months_quarters_and_years_items_of_their_branch(pool:
         .unwrap();
     let mut member = signed_in(&pool, "member").await;
     // A past month: everything due in it is overdue, as nothing was held.
-    let (status, v) = calendar(&mut member, 0, "2025-02").await;
+    let (status, v) = calendar(&mut member, OrgId(0), "2025-02").await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!(v["org"][0], w.branch_a);
+    assert_eq!(v["org"][0], w.branch_a.0);
     let items = v["items"].as_array().unwrap();
     let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
     // Three monthly, two quarterly (general meeting, lesson), three yearly.
@@ -74,7 +75,7 @@ async fn a_member_sees_the_months_quarters_and_years_items_of_their_branch(pool:
         .execute(&pool)
         .await
         .unwrap();
-    let (_, v) = calendar(&mut member, 0, "2025-02").await;
+    let (_, v) = calendar(&mut member, OrgId(0), "2025-02").await;
     assert_eq!(v["items"].as_array().unwrap().len(), 7);
 }
 
@@ -84,26 +85,26 @@ async fn another_branchs_calendar_is_closed_and_bad_months_are_refused(pool: PgP
     let mut member = signed_in(&pool, "member").await;
     let (status, _) = calendar(&mut member, w.branch_b, "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = calendar(&mut member, 0, "2026-13").await;
+    let (status, _) = calendar(&mut member, OrgId(0), "2026-13").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = calendar(&mut member, 999_999, "").await;
+    let (status, _) = calendar(&mut member, OrgId(999_999), "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The committee's admin manages branch B.
     let mut admin = signed_in(&pool, "orgadmin").await;
     let (status, v) = calendar(&mut admin, w.branch_b, "").await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!(v["org"][0], w.branch_b);
+    assert_eq!(v["org"][0], w.branch_b.0);
     // A committee is not a branch.
     let (status, _) = calendar(&mut admin, w.committee, "").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut nobody = client(&pool).await;
-    let (status, _) = calendar(&mut nobody, 0, "").await;
+    let (status, _) = calendar(&mut nobody, OrgId(0), "").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 async fn schedule(
     c: &mut Client,
-    org: i64,
+    org: OrgId,
     kind: &str,
     starts: &str,
     ends: &str,
@@ -169,7 +170,7 @@ async fn a_secretary_schedules_a_meeting_the_branch_is_told_and_the_room_is_kept
 
     // The member's calendar of March 2030: the meeting, and the committee item scheduled.
     let mut member = signed_in(&pool, "member").await;
-    let (_, v) = calendar(&mut member, 0, "2030-03").await;
+    let (_, v) = calendar(&mut member, OrgId(0), "2030-03").await;
     assert_eq!(v["meetings"][0]["title"], "十一月支委会");
     assert_eq!(v["meetings"][0]["when"], "2030-03-12 19:00–20:30");
     assert_eq!(v["can_schedule"], false);
@@ -235,7 +236,7 @@ async fn a_secretary_schedules_a_meeting_the_branch_is_told_and_the_room_is_kept
 }
 
 /// A meeting of branch A starting `minutes` from now (negative: already started).
-async fn meeting_at(pool: &PgPool, secretary: &mut Client, branch: i64, minutes: i32) -> i64 {
+async fn meeting_at(pool: &PgPool, secretary: &mut Client, branch: OrgId, minutes: i32) -> i64 {
     let (s, v) = schedule(
         secretary,
         branch,
@@ -374,7 +375,7 @@ async fn a_member_asks_for_leave_the_organizer_answers_and_each_is_told(pool: Pg
     let (_, v) = call(&mut secretary, "meeting_detail", &[("id", &m)]).await;
     assert_eq!(v["attendees"].as_array().unwrap().len(), 2);
 
-    let member_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let member_id: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -524,10 +525,11 @@ async fn only_the_organizer_sees_the_code_and_a_member_checks_in_once_for_the_po
     );
 
     // By hand, with a reason, recorded as such and without points.
-    let secretary_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let secretary_id: UserId =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let who = secretary_id.to_string();
     // Only once the meeting has started, though check-in is already open.
     let (s, v) = call(
@@ -579,7 +581,7 @@ async fn only_the_organizer_sees_the_code_and_a_member_checks_in_once_for_the_po
     let paid = count(
         &pool,
         "SELECT count(*) FROM point_ledger WHERE user_id = $1 AND source_kind = 'meeting'",
-        secretary_id,
+        secretary_id.0,
     )
     .await;
     assert_eq!(paid, 0);
@@ -855,14 +857,14 @@ async fn the_superior_sees_its_branches_by_on_time_rate_and_members_do_not(pool:
     let mut admin = signed_in(&pool, "orgadmin").await;
     let (s, v) = call(&mut admin, "life_compliance", &[("org", "0")]).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["org_id"], w.committee);
+    assert_eq!(v["org_id"], w.committee.0);
     let branches = v["branches"].as_array().unwrap();
     assert_eq!(branches.len(), 2);
     // Branch B held nothing: lowest rate first, and idle for six months.
-    assert_eq!(branches[0]["id"], w.branch_b);
+    assert_eq!(branches[0]["id"], w.branch_b.0);
     assert_eq!(branches[0]["rate"], 0);
     assert_eq!(branches[0]["idle"], true);
-    assert_eq!(branches[1]["id"], w.branch_a);
+    assert_eq!(branches[1]["id"], w.branch_a.0);
     assert_eq!(branches[1]["on_time"], 1);
     assert_eq!(branches[1]["idle"], false);
     assert_eq!(v["idle"], 1);
@@ -1302,11 +1304,11 @@ async fn the_organizer_attaches_a_sign_in_sheet_while_the_record_is_open(pool: P
 async fn a_meeting_expects_the_branch_its_committee_or_members_chosen_by_hand(pool: PgPool) {
     let w = world(&pool).await;
     let mut secretary = signed_in(&pool, "secretary").await;
-    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let member: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();
-    let outsider: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary2'")
+    let outsider: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary2'")
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -1487,7 +1489,7 @@ async fn a_meeting_cannot_be_scheduled_to_start_in_the_past_or_within_twenty_min
         count(
             &pool,
             "SELECT count(*) FROM meetings WHERE org_id = $1",
-            w.branch_a
+            w.branch_a.0
         )
         .await,
         0
@@ -1919,7 +1921,7 @@ async fn a_feed_address_asked_for_twice_at_once_is_made_once_and_given_to_both(p
     // The first visit to 组织生活 asks for the address twice at once (the page's server
     // render and the browser): the second must wait for the first and answer its secret.
     world(&pool).await;
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let user: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -1956,7 +1958,12 @@ async fn a_feed_address_asked_for_twice_at_once_is_made_once_and_given_to_both(p
 
 /// An organization of `kind` under `parent`; a branch gets the world's `secretary` as its
 /// secretary and one member.
-async fn org_under(pool: &PgPool, parent: i64, name: &str, kind: app::orgs::model::OrgKind) -> i64 {
+async fn org_under(
+    pool: &PgPool,
+    parent: OrgId,
+    name: &str,
+    kind: app::orgs::model::OrgKind,
+) -> OrgId {
     use app::orgs::model::Tree;
     use app::orgs::store::{NewOrg, create_org, grant_role, org};
     let mut c = pool.acquire().await.unwrap();
@@ -1974,7 +1981,7 @@ async fn org_under(pool: &PgPool, parent: i64, name: &str, kind: app::orgs::mode
     .await
     .unwrap();
     if kind == app::orgs::model::OrgKind::Branch {
-        let secretary: i64 =
+        let secretary: UserId =
             sqlx::query_scalar("SELECT id FROM users WHERE username = 'secretary'")
                 .fetch_one(&mut *c)
                 .await

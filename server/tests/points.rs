@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::ids::UserId;
 use common::{PASSWORD, client, world};
 use http::StatusCode;
 use serde_json::json;
@@ -53,7 +54,7 @@ async fn points_are_only_for_the_signed_in_member(pool: PgPool) {
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn the_ledger_pages_newest_first(pool: PgPool) {
     world(&pool).await;
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let user: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 
 mod common;
 
+use app::ids::OrgId;
 use common::{Client, PASSWORD, client, world};
 use http::{Request, StatusCode, header};
 use serde_json::Value;
@@ -389,7 +390,7 @@ async fn concurrent_submits_of_one_sheet_grade_it_once(pool: PgPool) {
 async fn special(
     c: &mut Client,
     title: &str,
-    scope: Option<i64>,
+    scope: Option<OrgId>,
     minutes: &str,
     contest: bool,
 ) -> i64 {

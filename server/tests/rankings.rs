@@ -4,6 +4,7 @@
 
 mod common;
 
+use app::ids::{OrgId, UserId};
 use std::collections::HashMap;
 
 use app::points::model::RuleCode;
@@ -21,7 +22,7 @@ async fn signed_in(pool: &PgPool, login: &str) -> Client {
     c
 }
 
-async fn user_id(pool: &PgPool, name: &str) -> i64 {
+async fn user_id(pool: &PgPool, name: &str) -> UserId {
     sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(name)
         .fetch_one(pool)
@@ -34,7 +35,7 @@ async fn user_id(pool: &PgPool, name: &str) -> i64 {
 /// Awards `meetings` meetings' points and, with `study`, a quiz's to `user`, now. The boards
 /// are filled without the meeting rule's day and week caps (a rule is data; the caps have
 /// tests of their own).
-async fn give(pool: &PgPool, user: i64, meetings: i32, study: bool, tag: &str) {
+async fn give(pool: &PgPool, user: UserId, meetings: i32, study: bool, tag: &str) {
     sqlx::query(
         "UPDATE point_rules SET day_cap = NULL, week_cap = NULL WHERE code = 'meeting_attend'",
     )
@@ -84,12 +85,12 @@ async fn add_members(
     pool: &PgPool,
     prefix: &str,
     n: usize,
-    branch: impl Fn(usize) -> i64,
-) -> Vec<i64> {
+    branch: impl Fn(usize) -> OrgId,
+) -> Vec<UserId> {
     let mut c = pool.acquire().await.unwrap();
     let mut ids = Vec::new();
     for i in 0..n {
-        let id: i64 = sqlx::query_scalar(
+        let id: UserId = sqlx::query_scalar(
             "INSERT INTO users (username, phone, display_name, password_hash)
              VALUES ($1, $2, $1, 'x') RETURNING id",
         )
@@ -262,7 +263,7 @@ async fn branches_are_compared_per_member_where_members_were_on_the_day(pool: Pg
     drop(c);
     give(&pool, me, 1, false, "after").await;
 
-    let totals: Vec<(i64, i32)> = sqlx::query_as(
+    let totals: Vec<(OrgId, i32)> = sqlx::query_as(
         "SELECT org_id, points FROM branch_point_totals WHERE period = 'all' ORDER BY org_id",
     )
     .fetch_all(&pool)
@@ -389,7 +390,7 @@ async fn a_superior_computes_adjusts_and_publishes_star_ratings(pool: PgPool) {
 
 /// The whole board in order from a brute-force count of the ledger: every current member
 /// under `under` (all when `None`) with their points, highest first, then by id.
-async fn brute_board(pool: &PgPool, under: Option<i64>) -> Vec<(i64, i32)> {
+async fn brute_board(pool: &PgPool, under: Option<OrgId>) -> Vec<(UserId, i32)> {
     sqlx::query_as(
         "SELECT u.id, COALESCE((SELECT sum(points) FROM point_ledger l WHERE l.user_id = u.id), 0)::int AS p
          FROM users u
@@ -408,13 +409,13 @@ async fn brute_board(pool: &PgPool, under: Option<i64>) -> Vec<(i64, i32)> {
 async fn check_boards(
     pool: &PgPool,
     scope: Option<&app::orgs::model::OrgPath>,
-    under: Option<i64>,
+    under: Option<OrgId>,
 ) {
     use app::rankings::store::{member_board, viewer_with_facts};
     let expected = brute_board(pool, under).await;
     let rank = |p: i32| expected.iter().filter(|(_, x)| *x > p).count() as u32 + 1;
     let key = app::points::model::period_keys(chrono::Utc::now())[4].clone();
-    let names: HashMap<i64, String> = sqlx::query_as("SELECT id, display_name FROM users")
+    let names: HashMap<UserId, String> = sqlx::query_as("SELECT id, display_name FROM users")
         .fetch_all(pool)
         .await
         .unwrap()
@@ -423,7 +424,7 @@ async fn check_boards(
     let mut c = pool.acquire().await.unwrap();
     let mut listed = Vec::new();
     for page in 0.. {
-        let b = member_board(&mut c, scope, &key, 0, page * 7, 7, 2, None)
+        let b = member_board(&mut c, scope, &key, UserId(0), page * 7, 7, 2, None)
             .await
             .unwrap();
         assert_eq!(b.total as usize, expected.len());
@@ -444,7 +445,7 @@ async fn check_boards(
         );
         assert_eq!(row.rank, rank(*p), "{row:?}");
     }
-    let sid = scope.map_or(0, |s| s.id());
+    let sid = scope.map_or(0, |s| s.id().0);
     for (at, (id, p)) in expected.iter().enumerate() {
         // Every other member's board with the facts read beside the viewer, as a request
         // that names its scope does.

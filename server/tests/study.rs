@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::ids::OrgId;
 use common::{PASSWORD, client, world};
 use http::StatusCode;
 use serde_json::json;
@@ -12,7 +13,7 @@ const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 async fn article(
     pool: &PgPool,
     title: &str,
-    scope: Option<i64>,
+    scope: Option<OrgId>,
     markdown: &str,
     publish: bool,
 ) -> i64 {

@@ -5,6 +5,7 @@
 
 mod common;
 
+use app::ids::{OrgId, UserId};
 use std::collections::HashMap;
 
 use app::auth::model::Role;
@@ -19,8 +20,8 @@ const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// A second company beside the world's: 乙公司党委 with 乙研发党支部, its admin `yiadmin`
 /// and the branch's secretary `yisecretary`; and a third company's admin `bingadmin`.
 struct Other {
-    committee: i64,
-    branch: i64,
+    committee: OrgId,
+    branch: OrgId,
 }
 
 async fn other_company(pool: &PgPool) -> Other {
@@ -29,7 +30,7 @@ async fn other_company(pool: &PgPool) -> Other {
     let hash = app::auth::session::hash_password(PASSWORD.to_owned())
         .await
         .unwrap();
-    let mut make = async |name: &'static str, kind: OrgKind, parent: Option<i64>| -> i64 {
+    let mut make = async |name: &'static str, kind: OrgKind, parent: Option<OrgId>| -> OrgId {
         let parent = match parent {
             Some(p) => org(&mut c, p).await.unwrap(),
             None => None,
@@ -132,7 +133,7 @@ fn this_month() -> String {
         .to_string()
 }
 
-async fn branch_of(pool: &PgPool, login: &str) -> Option<i64> {
+async fn branch_of(pool: &PgPool, login: &str) -> Option<OrgId> {
     sqlx::query_scalar(
         "SELECT m.org_id FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE u.username = $1 AND m.tree = 'party' AND m.ended_at IS NULL",
@@ -216,7 +217,7 @@ async fn a_member_moves_to_another_company_through_four_holders_with_a_numbered_
 
     // The membership moved: the old one ended as moved, the new one counts on the boards.
     assert_eq!(branch_of(&pool, "member").await, Some(o.branch));
-    let history: Vec<(i64, Option<String>)> = sqlx::query_as(
+    let history: Vec<(OrgId, Option<String>)> = sqlx::query_as(
         "SELECT m.org_id, m.end_reason FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE u.username = 'member' AND m.tree = 'party' ORDER BY m.id",
     )
@@ -234,7 +235,7 @@ async fn a_member_moves_to_another_company_through_four_holders_with_a_numbered_
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(scopes, vec![0, o.committee, o.branch]);
+    assert_eq!(scopes, vec![0, o.committee.0, o.branch.0]);
     // The member was told at each step, and every action is in the history.
     assert_eq!(
         common::notifications(&pool, "member", "transfer_progress").await,
@@ -566,7 +567,7 @@ async fn two_approvers_at_once_apply_the_step_once(pool: PgPool) {
 async fn concurrent_starts_leave_one_open_transfer(pool: PgPool) {
     let w = world(&pool).await;
     let o = other_company(&pool).await;
-    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let member: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -694,7 +695,7 @@ async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: Pg
         .unwrap();
     let r = admin.call("overdue_transfers", &[]).await;
     let rows = json(&r.body);
-    assert_eq!(rows[0]["org_id"], w.branch_a, "{rows}");
+    assert_eq!(rows[0]["org_id"], w.branch_a.0, "{rows}");
     assert_eq!(rows[0]["count"], 1);
     assert_eq!(rows[0]["days"], 11);
     // Outside the admin's subtree it does not show; a member may not look.
@@ -741,7 +742,7 @@ async fn a_step_waiting_more_than_ten_days_shows_on_the_superiors_board(pool: Pg
 async fn a_branch_starts_a_transfer_for_its_member_and_no_other_branch_can(pool: PgPool) {
     let w = world(&pool).await;
     let o = other_company(&pool).await;
-    let member: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+    let member: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
         .fetch_one(&pool)
         .await
         .unwrap();
@@ -768,7 +769,7 @@ async fn a_branch_starts_a_transfer_for_its_member_and_no_other_branch_can(pool:
     );
     let r = call("secretary", &o.branch.to_string()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let (user, started_by): (i64, i64) =
+    let (user, started_by): (UserId, UserId) =
         sqlx::query_as("SELECT user_id, started_by FROM transfers")
             .fetch_one(&pool)
             .await
@@ -806,7 +807,7 @@ async fn a_branchs_star_rating_counts_the_transfer_steps_it_handled_within_ten_d
 
     let mut admin = signed_in(&pool, "orgadmin").await;
     let org = w.committee.to_string();
-    let transfers_of = async |admin: &mut Client| -> HashMap<i64, Value> {
+    let transfers_of = async |admin: &mut Client| -> HashMap<OrgId, Value> {
         let r = admin
             .call("compute_ratings", &[("org", &org), ("period", "")])
             .await;
@@ -817,7 +818,7 @@ async fn a_branchs_star_rating_counts_the_transfer_steps_it_handled_within_ten_d
                 .await
                 .body,
         );
-        let names: HashMap<String, i64> = sqlx::query_as("SELECT name, id FROM orgs")
+        let names: HashMap<String, OrgId> = sqlx::query_as("SELECT name, id FROM orgs")
             .fetch_all(&pool)
             .await
             .unwrap()

@@ -7,11 +7,12 @@ use crate::error::AppError;
 use crate::orgs::model::{MemberStatus, OrgKind, Tree};
 
 use super::model::Role;
+use crate::ids::{OrgId, UserId};
 
 /// The signed-in user as the shell needs them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub display_name: String,
     /// Holds a role that opens the organization pages.
     pub manages: bool,
@@ -21,7 +22,7 @@ pub struct SessionUser {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MembershipView {
     pub tree: Tree,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub org_kind: OrgKind,
     /// Names from the top of the tree down to the branch's parent.
@@ -34,7 +35,7 @@ pub struct MembershipView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleView {
     pub role: Role,
-    pub org: Option<(i64, String, OrgKind, Tree)>,
+    pub org: Option<(OrgId, String, OrgKind, Tree)>,
 }
 
 /// The 我的 page: the account, its memberships and its roles.
@@ -79,7 +80,7 @@ pub async fn sign_up(
         super::flow::sign_up(&mut tx, &input, &hash, locale).await?;
     tx.commit().await?;
     session::sign_in_session(user_id, 0).await?;
-    tracing::info!(user_id, org_id, "signed up");
+    tracing::info!(user_id = user_id.0, org_id = org_id.0, "signed up");
     leptos_axum::redirect("/me");
     Ok(())
 }
@@ -98,7 +99,7 @@ pub async fn sign_in(login: String, password: String, next: String) -> Result<()
     super::flow::signed_in(&mut tx, found.user_id, chrono::Utc::now()).await?;
     tx.commit().await?;
     session::set_locale_cookie(found.locale);
-    tracing::info!(user_id = found.user_id, "signed in");
+    tracing::info!(user_id = found.user_id.0, "signed in");
     leptos_axum::redirect(&session::local_path(&next, "/me"));
     Ok(())
 }
@@ -131,7 +132,7 @@ pub async fn change_password(
     // Every other session of the account ends; this one keeps the new epoch.
     let epoch = super::flow::change_password(&mut conn, user_id, current, &new).await?;
     session::keep_epoch(epoch).await?;
-    tracing::info!(user_id, "password changed");
+    tracing::info!(user_id = user_id.0, "password changed");
     Ok(())
 }
 

@@ -10,12 +10,13 @@ use super::session;
 use super::store::{AccountRow, Credentials};
 use crate::error::{AppError, FieldError, Msg};
 use crate::i18n::Locale;
+use crate::ids::{OrgId, UserId};
 use crate::orgs::store::{self as orgs, HeldRoleRow, MembershipRow};
 
 /// Who a sign-up made, and where it placed them.
 pub struct Joined {
-    pub user_id: i64,
-    pub org_id: i64,
+    pub user_id: UserId,
+    pub org_id: OrgId,
 }
 
 /// Creates the account of a checked sign-up (its password already hashed, which takes
@@ -84,7 +85,7 @@ pub async fn check_password(
 /// The day's sign-in point, once a day (points keeps it idempotent).
 pub async fn signed_in(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let known = leptos::prelude::use_context::<crate::points::flow::AwardedToday>();
@@ -95,7 +96,7 @@ pub async fn signed_in(
 /// the account. Returns the account's new session epoch, for this session to keep.
 pub async fn change_password(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     current: String,
     new: &NewPassword,
 ) -> Result<i32, AppError> {

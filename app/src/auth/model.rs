@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
+use crate::ids::UserId;
 use crate::orgs::model::{OrgKind, OrgPath};
 
 /// A mainland mobile number, 11 digits starting 13 to 19; `+86`, spaces and dashes dropped.
@@ -93,7 +94,7 @@ impl Login {
     /// The account the sign-in limits count an attempt on: the user id of the account the
     /// login names, so that its phone number and its user name count as one; a login that
     /// names nobody counts under its own text.
-    pub fn account_key(&self, user_id: Option<i64>) -> String {
+    pub fn account_key(&self, user_id: Option<UserId>) -> String {
         match user_id {
             Some(id) => id.to_string(),
             None => format!("login:{}", self.key()),
@@ -120,7 +121,7 @@ pub fn parse_sign_in(login: &str, password: &str) -> Result<Login, FieldError> {
 /// sign-in. Not to be believed until checked against the database (a live session).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub session_id: String,
     pub epoch: i32,
 }
@@ -450,7 +451,7 @@ pub struct Grant {
 /// Who is asking and what they hold: the input of every authorization decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub grants: Vec<Grant>,
 }
 
@@ -553,7 +554,7 @@ mod tests {
 
     fn actor(grants: &[(Role, Option<&str>)]) -> Actor {
         Actor {
-            user_id: 1,
+            user_id: UserId(1),
             grants: grants
                 .iter()
                 .map(|(role, p)| Grant {
@@ -791,7 +792,10 @@ mod tests {
     fn sign_in_failures_count_on_the_account_a_login_names_else_on_the_login() {
         let phone = Login::parse("13800138000").unwrap();
         let name = Login::parse("Member").unwrap();
-        assert_eq!(phone.account_key(Some(7)), name.account_key(Some(7)));
+        assert_eq!(
+            phone.account_key(Some(UserId(7))),
+            name.account_key(Some(UserId(7)))
+        );
         assert_eq!(name.account_key(None), "login:member");
     }
 

@@ -7,6 +7,7 @@ use tower_sessions::Session;
 
 use super::model::{Actor, Claim};
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 
 /// The session key under which the signed-in user's id is stored.
 pub const USER_ID_KEY: &str = "uid";
@@ -66,7 +67,7 @@ pub async fn session() -> Result<Session, AppError> {
 /// [`require_actor`] or `store::live_session_sql`. A session that cannot be read counts as
 /// signed out.
 pub async fn claim_of(session: &Session) -> Option<Claim> {
-    let user_id = session.get::<i64>(USER_ID_KEY).await.ok().flatten()?;
+    let user_id = session.get::<UserId>(USER_ID_KEY).await.ok().flatten()?;
     let epoch = session
         .get::<i32>(EPOCH_KEY)
         .await
@@ -91,7 +92,7 @@ pub async fn require_claim() -> Result<Claim, AppError> {
 }
 
 /// The signed-in user's id when the session is live, checked in the database.
-pub async fn live_user_id(conn: &mut PgConnection) -> Result<Option<i64>, AppError> {
+pub async fn live_user_id(conn: &mut PgConnection) -> Result<Option<UserId>, AppError> {
     match claim().await? {
         Some(c) if super::store::is_live(conn, &c).await? => Ok(Some(c.user_id)),
         _ => Ok(None),
@@ -173,7 +174,7 @@ pub async fn actor_of(conn: &mut PgConnection, claim: &Claim) -> Result<Actor, A
 pub async fn require_scope(
     conn: &mut PgConnection,
     actor: &Actor,
-    scope: Option<i64>,
+    scope: Option<OrgId>,
 ) -> Result<(), AppError> {
     let allowed = match scope {
         None => actor.is_platform_admin(),
@@ -194,7 +195,7 @@ pub async fn require_scope(
 pub async fn administered_org(
     conn: &mut PgConnection,
     actor: &Actor,
-    org_id: i64,
+    org_id: OrgId,
 ) -> Result<crate::orgs::store::Org, AppError> {
     let org = crate::orgs::store::org(conn, org_id)
         .await?
@@ -362,7 +363,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
 
 /// Starts a signed-in session: a new session id (so a planted id is worthless), then the
 /// user id and the account's session epoch.
-pub async fn sign_in_session(user_id: i64, epoch: i32) -> Result<(), AppError> {
+pub async fn sign_in_session(user_id: UserId, epoch: i32) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(AppError::internal)?;
     session

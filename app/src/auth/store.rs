@@ -5,11 +5,12 @@ use sqlx::{PgConnection, Row};
 use super::model::{Actor, Claim, Grant, InvitationCode, Login, Role};
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
+use crate::ids::{OrgId, UserId};
 use crate::orgs::model::{MemberStatus, OrgPath};
 
 /// What sign-in needs to know about an account.
 pub struct Credentials {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub password_hash: String,
     pub locale: Locale,
     /// Kept in the session at sign-in (see [`set_password_hash`]).
@@ -49,14 +50,17 @@ pub struct AccountRow {
 }
 
 /// The account of a user id, if there is one.
-pub async fn account(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<AccountRow>> {
+pub async fn account(conn: &mut PgConnection, user_id: UserId) -> sqlx::Result<Option<AccountRow>> {
     sqlx::query_as("SELECT display_name, username, phone FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(conn)
         .await
 }
 
-pub async fn password_hash(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn password_hash(
+    conn: &mut PgConnection,
+    user_id: UserId,
+) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(conn)
@@ -68,7 +72,7 @@ pub async fn password_hash(conn: &mut PgConnection, user_id: i64) -> sqlx::Resul
 /// change to keep.
 pub async fn set_password_hash(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     hash: &str,
 ) -> sqlx::Result<i32> {
     sqlx::query_scalar(
@@ -81,7 +85,11 @@ pub async fn set_password_hash(
     .await
 }
 
-pub async fn set_locale(conn: &mut PgConnection, user_id: i64, locale: Locale) -> sqlx::Result<()> {
+pub async fn set_locale(
+    conn: &mut PgConnection,
+    user_id: UserId,
+    locale: Locale,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1")
         .bind(user_id)
         .bind(locale.tag())
@@ -100,7 +108,7 @@ pub struct NewUser<'a> {
 }
 
 /// Inserts the account; a taken phone number or user name comes back as a field error.
-pub async fn insert_user(conn: &mut PgConnection, user: &NewUser<'_>) -> Result<i64, AppError> {
+pub async fn insert_user(conn: &mut PgConnection, user: &NewUser<'_>) -> Result<UserId, AppError> {
     let result = sqlx::query_scalar(
         "INSERT INTO users (username, phone, display_name, password_hash, locale)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -187,7 +195,7 @@ pub fn grant_of(r: &sqlx::postgres::PgRow) -> Option<Grant> {
 
 /// The organization an invitation places its user in, and the status it gives.
 pub struct Placement {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub status: MemberStatus,
     /// The invitation also makes its user the organization's secretary (a founding
     /// application's proposed secretary).

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeView {
@@ -43,7 +43,7 @@ impl From<super::store::NoticeRow> for NoticeView {
     feature = "ssr",
     tracing::instrument(skip_all, fields(org_id, item_id))
 )]
-pub async fn remind_required(org_id: i64, item_id: ItemId) -> Result<u32, AppError> {
+pub async fn remind_required(org_id: OrgId, item_id: ItemId) -> Result<u32, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -60,7 +60,7 @@ pub async fn remind_required(org_id: i64, item_id: ItemId) -> Result<u32, AppErr
     let day = crate::time::day_of(chrono::Utc::now());
     let n = super::store::remind_required(&mut tx, &org.path, item_id, &title, day).await?;
     tx.commit().await?;
-    tracing::info!(reminded = n, by = actor.user_id, "study reminder sent");
+    tracing::info!(reminded = n, by = actor.user_id.0, "study reminder sent");
     Ok(n as u32)
 }
 

@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 use super::model::Message;
 use crate::auth::model::Role;
 use crate::error::AppError;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId, UserId};
 
 /// The people asked to act for an organization: the nearest organization on the way up
 /// from it (itself first) where someone can act. For branch work (`branch_work`) that is a
@@ -15,9 +15,9 @@ use crate::ids::ItemId;
 /// the whole line up has nobody, the platform admins are asked.
 pub async fn holders(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     branch_work: bool,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     let roles: Vec<&str> = if branch_work {
         vec![
             Role::Secretary.as_str(),
@@ -53,7 +53,7 @@ pub async fn holders(
 }
 
 /// The names of `users`, as members see them, in the order given.
-pub async fn names(conn: &mut PgConnection, users: &[i64]) -> Result<Vec<String>, AppError> {
+pub async fn names(conn: &mut PgConnection, users: &[UserId]) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT u.display_name FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, n)
          JOIN users u ON u.id = x.id ORDER BY x.n",
@@ -67,7 +67,7 @@ pub async fn names(conn: &mut PgConnection, users: &[i64]) -> Result<Vec<String>
 /// and arguments, to be put into words when read.
 pub async fn notify(
     conn: &mut PgConnection,
-    users: &[i64],
+    users: &[UserId],
     message: &Message,
     link: &str,
     dedupe: &str,
@@ -132,7 +132,7 @@ pub struct NoticeRow {
 }
 
 /// The member's latest messages, newest first.
-pub async fn recent(conn: &mut PgConnection, user_id: i64) -> Result<Vec<NoticeRow>, AppError> {
+pub async fn recent(conn: &mut PgConnection, user_id: UserId) -> Result<Vec<NoticeRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, message, title, body, link, read_at IS NOT NULL AS read, created_at
          FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
@@ -142,7 +142,7 @@ pub async fn recent(conn: &mut PgConnection, user_id: i64) -> Result<Vec<NoticeR
     .await?)
 }
 
-pub async fn mark_all_read(conn: &mut PgConnection, user_id: i64) -> Result<(), AppError> {
+pub async fn mark_all_read(conn: &mut PgConnection, user_id: UserId) -> Result<(), AppError> {
     sqlx::query("UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL")
         .bind(user_id)
         .execute(conn)

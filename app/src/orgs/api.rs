@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 use super::model::{MemberStatus, OrgKind, Tree};
 use crate::auth::model::Role;
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 
 /// One organization in a listing of the tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgNodeView {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: OrgId,
+    pub parent_id: Option<OrgId>,
     pub kind: OrgKind,
     pub name: String,
     /// 1 at the top of the tree.
@@ -54,7 +55,7 @@ pub struct InvitationView {
 /// A current member of a branch, as its roster lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RosterRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub display_name: String,
     /// Masked: 138****8000.
     pub phone: Option<String>,
@@ -67,7 +68,7 @@ pub struct RosterRow {
 pub struct OrgDetailView {
     pub tree: Tree,
     pub org: OrgNodeView,
-    pub ancestors: Vec<(i64, String)>,
+    pub ancestors: Vec<(OrgId, String)>,
     pub children: Vec<OrgNodeView>,
     /// The caller administers it (add, rename, move, roles).
     pub can_administer: bool,
@@ -99,7 +100,7 @@ pub async fn org_tree(tree: String) -> Result<TreeView, AppError> {
 /// One organization: where it sits, what is under it, who serves it, its invitations.
 #[server(endpoint = "org_detail")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn org_detail(id: i64) -> Result<OrgDetailView, AppError> {
+pub async fn org_detail(id: OrgId) -> Result<OrgDetailView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -109,7 +110,7 @@ pub async fn org_detail(id: i64) -> Result<OrgDetailView, AppError> {
 /// The current members of a branch: for its secretary, committee and administrators only.
 #[server(endpoint = "branch_roster")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn branch_roster(id: i64) -> Result<Vec<RosterRow>, AppError> {
+pub async fn branch_roster(id: OrgId) -> Result<Vec<RosterRow>, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -126,7 +127,7 @@ pub async fn create_org(
     kind: String,
     name: String,
     credit_code: String,
-) -> Result<i64, AppError> {
+) -> Result<OrgId, AppError> {
     use crate::auth::session;
 
     let tree = Tree::parse(&tree).ok_or_else(|| AppError::BadRequest("tree".into()))?;
@@ -137,14 +138,14 @@ pub async fn create_org(
     let actor = session::require_actor(&mut tx).await?;
     let id = super::flow::create_org(&mut tx, &actor, tree, parent_id, fields).await?;
     tx.commit().await?;
-    tracing::info!(org_id = id, by = actor.user_id, "organization added");
+    tracing::info!(org_id = id.0, by = actor.user_id.0, "organization added");
     Ok(id)
 }
 
 /// Renames an organization. Administrators only.
 #[server(endpoint = "rename_org")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
+pub async fn rename_org(id: OrgId, name: String) -> Result<(), AppError> {
     use crate::auth::session;
     let name = super::model::parse_org_name(&name);
     let mut tx = session::begin().await?;
@@ -158,21 +159,21 @@ pub async fn rename_org(id: i64, name: String) -> Result<(), AppError> {
 /// organization and its new parent.
 #[server(endpoint = "move_org")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn move_org(id: i64, parent_id: String) -> Result<(), AppError> {
+pub async fn move_org(id: OrgId, parent_id: String) -> Result<(), AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let parent_id = parent_id
         .trim()
-        .parse::<i64>()
+        .parse::<OrgId>()
         .map_err(|_| AppError::invalid("parent_id", Msg::Required))?;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
     super::flow::move_org(&mut tx, &actor, id, parent_id).await?;
     tx.commit().await?;
     tracing::info!(
-        org_id = id,
-        parent_id,
-        by = actor.user_id,
+        org_id = id.0,
+        parent_id = parent_id.0,
+        by = actor.user_id.0,
         "organization moved"
     );
     Ok(())
@@ -183,7 +184,7 @@ pub async fn move_org(id: i64, parent_id: String) -> Result<(), AppError> {
 #[server(endpoint = "issue_invitation")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org_id)))]
 pub async fn issue_invitation(
-    org_id: i64,
+    org_id: OrgId,
     status: String,
     days: String,
     uses: String,
@@ -202,7 +203,7 @@ pub async fn issue_invitation(
 /// Gives a person a role over an organization. Administrators only.
 #[server(endpoint = "assign_role")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org_id)))]
-pub async fn assign_role(org_id: i64, login: String, role: String) -> Result<(), AppError> {
+pub async fn assign_role(org_id: OrgId, login: String, role: String) -> Result<(), AppError> {
     use crate::auth::session;
 
     let role = Role::parse_assignable(&role);
@@ -212,10 +213,10 @@ pub async fn assign_role(org_id: i64, login: String, role: String) -> Result<(),
     let (user_id, role) = super::flow::assign_role(&mut tx, &actor, org_id, role, login).await?;
     tx.commit().await?;
     tracing::info!(
-        user_id,
+        user_id = user_id.0,
         role = role.as_str(),
-        org_id,
-        by = actor.user_id,
+        org_id = org_id.0,
+        by = actor.user_id.0,
         "role granted"
     );
     Ok(())
@@ -321,10 +322,10 @@ impl From<super::store::RosterMemberRow> for RosterRow {
 
 impl super::model::TreeNode for OrgNodeView {
     fn id(&self) -> i64 {
-        self.id
+        self.id.0
     }
     fn parent_id(&self) -> Option<i64> {
-        self.parent_id
+        self.parent_id.map(|p| p.0)
     }
     fn name(&self) -> &str {
         &self.name

@@ -9,11 +9,12 @@ use super::model::{MemberStatus, OrgFields, OrgPath, Tree};
 use super::store::{self, InvitationRow, Org, OrgNodeRow, RoleHolderRow, RosterMemberRow};
 use crate::auth::model::{Actor, INVITATION_LEN, InvitationCode, Login, Role};
 use crate::error::{AppError, FieldError, Msg};
+use crate::ids::{OrgId, UserId};
 
 /// The organization `id`, or `NotFound`; `Forbidden` unless `reaches` allows its path.
 async fn reachable(
     conn: &mut PgConnection,
-    id: i64,
+    id: OrgId,
     reaches: impl Fn(&OrgPath) -> bool,
 ) -> Result<Org, AppError> {
     let org = store::org(conn, id).await?.ok_or(AppError::NotFound)?;
@@ -42,7 +43,7 @@ pub struct OrgDetail {
     pub org: Org,
     pub node: OrgNodeRow,
     /// (id, name) of every organization above, top first.
-    pub ancestors: Vec<(i64, String)>,
+    pub ancestors: Vec<(OrgId, String)>,
     pub children: Vec<OrgNodeRow>,
     /// The caller administers it (add, rename, move, roles), not only manages it.
     pub can_administer: bool,
@@ -55,7 +56,7 @@ pub struct OrgDetail {
 pub async fn detail(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: OrgId,
 ) -> Result<OrgDetail, AppError> {
     let org = reachable(conn, id, |p| actor.can_manage(p)).await?;
     let node = store::node(conn, id).await?.ok_or(AppError::NotFound)?;
@@ -82,7 +83,7 @@ pub async fn detail(
 pub async fn roster(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: OrgId,
 ) -> Result<Vec<RosterMemberRow>, AppError> {
     let org = reachable(conn, id, |p| actor.can_manage(p)).await?;
     store::roster(conn, &org).await
@@ -95,9 +96,9 @@ pub async fn create_org(
     conn: &mut PgConnection,
     actor: &Actor,
     tree: Tree,
-    parent_id: Option<i64>,
+    parent_id: Option<OrgId>,
     fields: OrgFields,
-) -> Result<i64, AppError> {
+) -> Result<OrgId, AppError> {
     let parent = match parent_id {
         Some(id) => Some(store::org(conn, id).await?.ok_or(AppError::NotFound)?),
         None => None,
@@ -124,7 +125,7 @@ pub async fn create_org(
 pub async fn rename_org(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
+    id: OrgId,
     name: Result<String, Msg>,
 ) -> Result<(), AppError> {
     let org = store::org_for_update(conn, id)
@@ -142,8 +143,8 @@ pub async fn rename_org(
 pub async fn move_org(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: i64,
-    parent_id: i64,
+    id: OrgId,
+    parent_id: OrgId,
 ) -> Result<(), AppError> {
     store::lock_for_move(conn).await?;
     let org = store::org(conn, id).await?.ok_or(AppError::NotFound)?;
@@ -162,7 +163,7 @@ pub async fn move_org(
 pub async fn issue_invitation(
     conn: &mut PgConnection,
     actor: &Actor,
-    org_id: i64,
+    org_id: OrgId,
     status: Option<MemberStatus>,
     terms: Result<(u32, u32), Vec<FieldError>>,
 ) -> Result<InvitationCode, AppError> {
@@ -189,10 +190,10 @@ pub async fn issue_invitation(
 pub async fn assign_role(
     conn: &mut PgConnection,
     actor: &Actor,
-    org_id: i64,
+    org_id: OrgId,
     role: Option<Role>,
     login: Result<Login, Msg>,
-) -> Result<(i64, Role), AppError> {
+) -> Result<(UserId, Role), AppError> {
     let org = reachable(conn, org_id, |p| actor.can_administer(p)).await?;
     let role = role.ok_or_else(|| AppError::invalid("role", Msg::Required))?;
     if !role.fits(org.kind) {

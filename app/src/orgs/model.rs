@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::OrgId;
+
 use crate::error::{FieldError, Msg};
 use crate::i18n::Strings;
 
@@ -153,8 +155,8 @@ impl OrgPath {
         (!ids.is_empty()).then_some(Self(ids))
     }
 
-    pub fn id(&self) -> i64 {
-        *self.0.last().expect("a path is never empty")
+    pub fn id(&self) -> OrgId {
+        OrgId(*self.0.last().expect("a path is never empty"))
     }
 
     /// Is `self` the same as `other` or somewhere under it?
@@ -167,9 +169,9 @@ impl OrgPath {
         (self.0.len() > 1).then(|| OrgPath(self.0[..self.0.len() - 1].to_vec()))
     }
 
-    pub fn child(&self, id: i64) -> OrgPath {
+    pub fn child(&self, id: OrgId) -> OrgPath {
         let mut ids = self.0.clone();
-        ids.push(id);
+        ids.push(id.0);
         OrgPath(ids)
     }
 }
@@ -355,7 +357,7 @@ pub fn mask_phone(phone: &str) -> String {
 }
 
 /// The parent picked for a new organization: blank for the top of the tree, else its id.
-pub fn parse_parent_id(input: &str) -> Result<Option<i64>, std::num::ParseIntError> {
+pub fn parse_parent_id(input: &str) -> Result<Option<OrgId>, std::num::ParseIntError> {
     match input.trim() {
         "" => Ok(None),
         s => s.parse().map(Some),
@@ -509,7 +511,7 @@ mod tests {
         assert!(!company.is_within(&branch));
         assert!(!other.is_within(&company));
         assert_eq!(branch.to_string(), "1.5.23");
-        assert_eq!(company.child(9), OrgPath(vec![1, 5, 9]));
+        assert_eq!(company.child(OrgId(9)), OrgPath(vec![1, 5, 9]));
         assert_eq!(OrgPath::parse("1..2"), None);
         assert_eq!(OrgPath::parse(""), None);
     }
@@ -542,7 +544,7 @@ mod tests {
     #[test]
     fn a_blank_parent_means_the_top_of_the_tree_and_a_non_number_is_refused() {
         assert_eq!(parse_parent_id(" "), Ok(None));
-        assert_eq!(parse_parent_id(" 42 "), Ok(Some(42)));
+        assert_eq!(parse_parent_id(" 42 "), Ok(Some(OrgId(42))));
         assert!(parse_parent_id("top").is_err());
     }
 

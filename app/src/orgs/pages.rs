@@ -13,6 +13,7 @@ use super::model::{OrgKind, Tree, TreeItem, build_forest, filter_tree};
 use crate::auth::model::Role;
 use crate::error::AppError;
 use crate::i18n::{Strings, use_t};
+use crate::ids::OrgId;
 use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading};
 
@@ -149,7 +150,7 @@ fn tree_item(
 fn AddOrgForm(
     action: ServerAction<CreateOrg>,
     tree: Tree,
-    parent_id: Option<i64>,
+    parent_id: Option<OrgId>,
     kinds: Vec<OrgKind>,
 ) -> impl IntoView {
     let t = use_t();
@@ -179,7 +180,12 @@ fn AddOrgForm(
 pub fn OrgPage() -> impl IntoView {
     let t = use_t();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<OrgId>().ok())
+    });
     let create = crate::ui::server_action::<CreateOrg>();
     let rename = crate::ui::server_action::<RenameOrg>();
     let moved = crate::ui::server_action::<MoveOrg>();
@@ -279,7 +285,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
 
 /// Which members have not yet completed the branch's required study items.
 #[component]
-fn RequiredCompletion(id: i64) -> impl IntoView {
+fn RequiredCompletion(id: OrgId) -> impl IntoView {
     let t = use_t();
     let progress = Resource::new(move || id, crate::study::api::branch_required_progress);
     let remind = ServerAction::<crate::notices::api::RemindRequired>::new();
@@ -329,7 +335,7 @@ fn RequiredCompletion(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Roster(id: i64) -> impl IntoView {
+fn Roster(id: OrgId) -> impl IntoView {
     let t = use_t();
     let roster = Resource::new(move || id, branch_roster);
     view! {

@@ -5,21 +5,22 @@ use sqlx::{FromRow, PgConnection, Row};
 use super::model::{MemberStatus, OrgKind, OrgPath, Tree};
 use crate::auth::model::{InvitationCode, Login, Role};
 use crate::error::{AppError, Msg};
+use crate::ids::{OrgId, UserId};
 
 /// One organization as the rules need it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Org {
-    pub id: i64,
+    pub id: OrgId,
     pub tree: Tree,
     pub kind: OrgKind,
     pub name: String,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<OrgId>,
     pub path: OrgPath,
 }
 
 const ORG_COLUMNS: &str = "o.id, o.tree, o.kind, o.name, o.parent_id, o.path::text AS path";
 
-pub async fn org(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
+pub async fn org(conn: &mut PgConnection, id: OrgId) -> Result<Option<Org>, AppError> {
     Ok(
         sqlx::query_as(&format!("SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1"))
             .bind(id)
@@ -29,7 +30,7 @@ pub async fn org(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppErr
 }
 
 /// Like [`org`], but for a row the caller is about to change: locks it.
-pub async fn org_for_update(conn: &mut PgConnection, id: i64) -> Result<Option<Org>, AppError> {
+pub async fn org_for_update(conn: &mut PgConnection, id: OrgId) -> Result<Option<Org>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {ORG_COLUMNS} FROM orgs o WHERE o.id = $1 FOR UPDATE"
     ))
@@ -48,7 +49,7 @@ pub struct NewOrg<'a> {
 }
 
 /// Inserts an organization after checking that its level may sit where it is put.
-pub async fn create_org(conn: &mut PgConnection, new: &NewOrg<'_>) -> Result<i64, AppError> {
+pub async fn create_org(conn: &mut PgConnection, new: &NewOrg<'_>) -> Result<OrgId, AppError> {
     if !new.kind.allowed_under(new.parent.map(|p| p.kind)) {
         return Err(AppError::invalid("kind", Msg::KindNotAllowedHere));
     }
@@ -75,7 +76,7 @@ pub async fn create_org(conn: &mut PgConnection, new: &NewOrg<'_>) -> Result<i64
     Ok(id)
 }
 
-pub async fn rename_org(conn: &mut PgConnection, id: i64, name: &str) -> Result<(), AppError> {
+pub async fn rename_org(conn: &mut PgConnection, id: OrgId, name: &str) -> Result<(), AppError> {
     sqlx::query("UPDATE orgs SET name = $2 WHERE id = $1")
         .bind(id)
         .bind(name)
@@ -136,8 +137,8 @@ const NODE_SELECT: &str = "
 /// One organization in a listing of the tree (see [`NODE_SELECT`]).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct OrgNodeRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: OrgId,
+    pub parent_id: Option<OrgId>,
     pub kind: OrgKind,
     pub name: String,
     /// 1 at the top of the tree.
@@ -172,8 +173,8 @@ pub async fn tree_nodes(
 /// give creation order, not a readable one).
 fn sort_siblings_by_name(nodes: Vec<OrgNodeRow>) -> Vec<OrgNodeRow> {
     use std::collections::{HashMap, HashSet};
-    let ids: HashSet<i64> = nodes.iter().map(|n| n.id).collect();
-    let mut children: HashMap<Option<i64>, Vec<OrgNodeRow>> = HashMap::new();
+    let ids: HashSet<OrgId> = nodes.iter().map(|n| n.id).collect();
+    let mut children: HashMap<Option<OrgId>, Vec<OrgNodeRow>> = HashMap::new();
     for n in nodes {
         let key = n.parent_id.filter(|p| ids.contains(p));
         children.entry(key).or_default().push(n);
@@ -194,14 +195,14 @@ fn sort_siblings_by_name(nodes: Vec<OrgNodeRow>) -> Vec<OrgNodeRow> {
     out
 }
 
-pub async fn node(conn: &mut PgConnection, id: i64) -> Result<Option<OrgNodeRow>, AppError> {
+pub async fn node(conn: &mut PgConnection, id: OrgId) -> Result<Option<OrgNodeRow>, AppError> {
     Ok(sqlx::query_as(&format!("{NODE_SELECT} WHERE o.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?)
 }
 
-pub async fn children(conn: &mut PgConnection, id: i64) -> Result<Vec<OrgNodeRow>, AppError> {
+pub async fn children(conn: &mut PgConnection, id: OrgId) -> Result<Vec<OrgNodeRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "{NODE_SELECT} WHERE o.parent_id = $1 ORDER BY o.name"
     ))
@@ -214,7 +215,7 @@ pub async fn children(conn: &mut PgConnection, id: i64) -> Result<Vec<OrgNodeRow
 pub async fn ancestors(
     conn: &mut PgConnection,
     path: &OrgPath,
-) -> Result<Vec<(i64, String)>, AppError> {
+) -> Result<Vec<(OrgId, String)>, AppError> {
     Ok(ancestors_of(conn, std::slice::from_ref(path))
         .await?
         .pop()
@@ -226,7 +227,7 @@ pub async fn ancestors(
 pub async fn ancestors_of(
     conn: &mut PgConnection,
     paths: &[OrgPath],
-) -> Result<Vec<Vec<(i64, String)>>, AppError> {
+) -> Result<Vec<Vec<(OrgId, String)>>, AppError> {
     let above = |p: &OrgPath| p.0[..p.0.len().saturating_sub(1)].to_vec();
     let ids: Vec<i64> = paths.iter().flat_map(above).collect();
     let names: std::collections::HashMap<i64, String> =
@@ -241,7 +242,7 @@ pub async fn ancestors_of(
         .map(|p| {
             above(p)
                 .into_iter()
-                .filter_map(|id| Some((id, names.get(&id)?.clone())))
+                .filter_map(|id| Some((OrgId(id), names.get(&id)?.clone())))
                 .collect()
         })
         .collect())
@@ -250,8 +251,8 @@ pub async fn ancestors_of(
 /// Places a person in a branch of a tree; the status must belong to that tree.
 pub async fn join(
     conn: &mut PgConnection,
-    user_id: i64,
-    org_id: i64,
+    user_id: UserId,
+    org_id: OrgId,
     status: MemberStatus,
 ) -> Result<(), AppError> {
     let org = org(conn, org_id).await?.ok_or(AppError::NotFound)?;
@@ -283,7 +284,7 @@ pub async fn join(
 /// row ends as "moved", a new one starts; both are kept.
 pub async fn move_member(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     to_org: &Org,
 ) -> Result<(), AppError> {
     if !to_org.kind.is_branch() {
@@ -313,7 +314,7 @@ pub async fn move_member(
 }
 
 /// Ends a person's current membership in a tree.
-pub async fn leave(conn: &mut PgConnection, user_id: i64, tree: Tree) -> Result<bool, AppError> {
+pub async fn leave(conn: &mut PgConnection, user_id: UserId, tree: Tree) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE memberships SET ended_at = now(), end_reason = 'left'
          WHERE user_id = $1 AND tree = $2 AND ended_at IS NULL",
@@ -329,7 +330,7 @@ pub async fn leave(conn: &mut PgConnection, user_id: i64, tree: Tree) -> Result<
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RosterMemberRow {
     #[sqlx(rename = "id")]
-    pub user_id: i64,
+    pub user_id: UserId,
     pub display_name: String,
     /// As stored, unmasked: whoever shows it masks it (`orgs::model::mask_phone`).
     pub phone: Option<String>,
@@ -351,7 +352,7 @@ pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterMemb
     .await?)
 }
 
-pub async fn display_name(conn: &mut PgConnection, user_id: i64) -> Result<String, AppError> {
+pub async fn display_name(conn: &mut PgConnection, user_id: UserId) -> Result<String, AppError> {
     Ok(
         sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
             .bind(user_id)
@@ -360,7 +361,7 @@ pub async fn display_name(conn: &mut PgConnection, user_id: i64) -> Result<Strin
     )
 }
 
-pub async fn find_user(conn: &mut PgConnection, login: &Login) -> Result<Option<i64>, AppError> {
+pub async fn find_user(conn: &mut PgConnection, login: &Login) -> Result<Option<UserId>, AppError> {
     let sql = match login {
         Login::Phone(_) => "SELECT id FROM users WHERE phone = $1",
         Login::Username(_) => "SELECT id FROM users WHERE username = $1",
@@ -383,7 +384,7 @@ pub struct MembershipRow {
 /// A person's current memberships, the Party's before the League's.
 pub async fn current_memberships(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<MembershipRow>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since,
@@ -410,7 +411,7 @@ pub async fn current_memberships(
 pub struct HeldRoleRow {
     pub role: Role,
     /// The organization's id, name, level and tree.
-    pub org: Option<(i64, String, OrgKind, Tree)>,
+    pub org: Option<(OrgId, String, OrgKind, Tree)>,
 }
 
 /// Where the area committees (street, district, city) sit: a founding reviewer or a
@@ -429,7 +430,7 @@ pub async fn area_committees(conn: &mut PgConnection) -> sqlx::Result<Vec<OrgPat
 /// or organization this build cannot read is left out.
 pub async fn held_roles(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<HeldRoleRow>, AppError> {
     let grants = sqlx::query(
         "SELECT g.role, o.id, o.name, o.kind, o.tree
@@ -443,7 +444,7 @@ pub async fn held_roles(
         .iter()
         .filter_map(|r| {
             let role = Role::parse(r.get("role"))?;
-            let org = match r.get::<Option<i64>, _>("id") {
+            let org = match r.get::<Option<OrgId>, _>("id") {
                 Some(id) => Some((
                     id,
                     r.get::<String, _>("name"),
@@ -481,7 +482,7 @@ pub struct RoleHolderRow {
 /// left out.
 pub async fn role_holders(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
 ) -> Result<Vec<RoleHolderRow>, AppError> {
     let rows = sqlx::query(
         "SELECT g.id, g.role, u.display_name FROM role_grants g JOIN users u ON u.id = g.user_id
@@ -504,10 +505,10 @@ pub async fn role_holders(
 
 pub async fn grant_role(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
-    org_id: Option<i64>,
-    granted_by: Option<i64>,
+    org_id: Option<OrgId>,
+    granted_by: Option<UserId>,
 ) -> Result<(), AppError> {
     let result = sqlx::query(
         "INSERT INTO role_grants (user_id, role, org_id, granted_by) VALUES ($1, $2, $3, $4)",
@@ -530,7 +531,7 @@ pub async fn grant_role(
 pub async fn grant_org(
     conn: &mut PgConnection,
     grant_id: i64,
-) -> Result<Option<Option<i64>>, AppError> {
+) -> Result<Option<Option<OrgId>>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT org_id FROM role_grants WHERE id = $1")
             .bind(grant_id)
@@ -550,12 +551,12 @@ pub async fn revoke_role(conn: &mut PgConnection, grant_id: i64) -> Result<(), A
 /// Stores a new invitation; the caller makes the random code and retries on a clash.
 pub async fn create_invitation(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     code: &InvitationCode,
     status: MemberStatus,
     days: u32,
     max_uses: u32,
-    created_by: i64,
+    created_by: UserId,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "INSERT INTO invitations (code, org_id, status, expires_at, max_uses, created_by)
@@ -588,7 +589,7 @@ pub struct InvitationRow {
 /// A branch's latest invitations, newest first.
 pub async fn invitations(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
 ) -> Result<Vec<InvitationRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT code, status, used, max_uses, expires_at <= now() AS expired,
@@ -624,7 +625,7 @@ pub mod test_support {
     }
 
     /// A user registered long ago (before any week a test looks at).
-    pub async fn add_user(conn: &mut PgConnection, phone: &str) -> i64 {
+    pub async fn add_user(conn: &mut PgConnection, phone: &str) -> UserId {
         sqlx::query_scalar(
             "INSERT INTO users (phone, display_name, password_hash, created_at)
              VALUES ($1, '测试', 'x', '2020-01-01') RETURNING id",
@@ -780,7 +781,7 @@ mod tests {
         assert!(leave(&mut c, u, Tree::League).await.unwrap());
         assert!(!leave(&mut c, u, Tree::League).await.unwrap());
 
-        let history: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        let history: Vec<(OrgId, String, Option<String>)> = sqlx::query_as(
             "SELECT org_id, start_reason, end_reason FROM memberships WHERE user_id = $1 ORDER BY id",
         )
         .bind(u)

@@ -198,7 +198,7 @@ pub async fn add_rule_version(
     tracing::info!(
         code = rule.code.as_str(),
         points = rule.points,
-        by = actor.user_id,
+        by = actor.user_id.0,
         "point rule version added"
     );
     Ok(())

@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 use super::model::{Rule, RuleChange, Standing};
 use crate::auth::model::Actor;
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// The day's first sign-in point (signing in, or opening 积分 or 我的): once per member
 /// and Asia/Shanghai day. The ledger's key makes it idempotent; the server also remembers
@@ -19,7 +20,7 @@ use crate::error::AppError;
 /// never one made in a transaction that might still roll back (the caller's).
 pub async fn sign_in_point(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     at: DateTime<Utc>,
     known: Option<&AwardedToday>,
 ) -> Result<(), AppError> {
@@ -44,16 +45,16 @@ pub async fn sign_in_point(
 /// its router and handed to each request's context. Emptied when the day changes, so it
 /// holds at most one day's members.
 #[derive(Clone, Debug, Default)]
-pub struct AwardedToday(Arc<Mutex<(NaiveDate, HashSet<i64>)>>);
+pub struct AwardedToday(Arc<Mutex<(NaiveDate, HashSet<UserId>)>>);
 
 impl AwardedToday {
-    fn has(&self, day: NaiveDate, user_id: i64) -> bool {
+    fn has(&self, day: NaiveDate, user_id: UserId) -> bool {
         self.0
             .lock()
             .is_ok_and(|a| a.0 == day && a.1.contains(&user_id))
     }
 
-    fn add(&self, day: NaiveDate, user_id: i64) {
+    fn add(&self, day: NaiveDate, user_id: UserId) {
         if let Ok(mut a) = self.0.lock() {
             if a.0 != day {
                 *a = (day, HashSet::new());
@@ -125,7 +126,7 @@ mod tests {
     use sqlx::PgPool;
 
     /// The member's points of all time: one per sign-in point here.
-    async fn sign_ins(pool: &PgPool, user: i64) -> i32 {
+    async fn sign_ins(pool: &PgPool, user: UserId) -> i32 {
         let mut c = pool.acquire().await.unwrap();
         super::super::store::totals(&mut c, user, Utc::now())
             .await

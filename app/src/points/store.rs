@@ -6,6 +6,7 @@ use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::model::{CapPeriod, Rule, RuleCode, allowed_by_all, period_keys};
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::time::day_of;
 
 fn rule_from_row(r: &PgRow) -> Result<Rule, AppError> {
@@ -88,7 +89,7 @@ pub struct NewRuleVersion {
     pub day_cap: Option<i32>,
     pub week_cap: Option<i32>,
     pub from: DateTime<Utc>,
-    pub by: Option<i64>,
+    pub by: Option<UserId>,
 }
 
 /// Closes the version of the rule in force at `from` and adds a new one from then on.
@@ -129,7 +130,7 @@ pub async fn add_rule_version(
 /// An award to make: `units` of the rule (minutes, correct answers, or 1), for a source.
 #[derive(Debug, Clone)]
 pub struct NewAward<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub rule: RuleCode,
     pub units: i32,
     /// What earned it: `("article", "17")`, `("sign_in", "2026-11-23")`.
@@ -284,7 +285,7 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
 /// Points earned today per rule code, and each rule's weekly earnings, for progress rows.
 pub async fn cap_progress(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     at: DateTime<Utc>,
 ) -> Result<Vec<(String, String, i32)>, AppError> {
     let keys = period_keys(at);
@@ -301,7 +302,7 @@ pub async fn cap_progress(
 /// A member's totals for the periods of `at`: [day, week, month, year, all time].
 pub async fn totals(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     at: DateTime<Utc>,
 ) -> Result<[i32; 5], AppError> {
     let keys: Vec<String> = period_keys(at).into();
@@ -339,7 +340,7 @@ pub struct LedgerRow {
 /// A page of a member's ledger, newest first, starting below `before_id` when given.
 pub async fn ledger_page(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<LedgerRow>, AppError> {
@@ -389,7 +390,7 @@ pub async fn deduct_week_without_sign_in(
     let sunday = monday + chrono::Days::new(6);
     let week_begins = crate::time::start_of(monday)
         .ok_or_else(|| AppError::internal("no midnight on a Shanghai day"))?;
-    let users: Vec<i64> = sqlx::query_scalar(
+    let users: Vec<UserId> = sqlx::query_scalar(
         "SELECT u.id FROM users u
          WHERE u.created_at < $1
            AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.ended_at IS NULL)
@@ -435,7 +436,7 @@ pub async fn deduct_week_without_sign_in(
 /// acknowledged): once per member and source, whatever is replayed.
 pub async fn award_once(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     rule: RuleCode,
     (source_kind, source_id): (&str, i64),
     at: DateTime<Utc>,
@@ -458,7 +459,7 @@ pub async fn award_once(
 /// The day's first sign-in point: once per member and Asia/Shanghai day.
 pub async fn award_sign_in(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     at: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let day = day_of(at).to_string();
@@ -480,6 +481,7 @@ pub async fn award_sign_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::OrgId;
     use crate::orgs::model::{MemberStatus, OrgKind, Tree};
     use crate::orgs::store::join;
     use crate::orgs::store::test_support::{add_org, add_user};
@@ -491,7 +493,7 @@ mod tests {
     }
 
     /// A member in a Party branch and a League branch; returns (user, party branch, league branch).
-    async fn member(pool: &PgPool) -> (i64, i64, i64) {
+    async fn member(pool: &PgPool) -> (UserId, OrgId, OrgId) {
         let mut c = pool.acquire().await.unwrap();
         let p = add_org(&mut c, Tree::Party, OrgKind::Committee, "甲公司党委", None).await;
         let l = add_org(&mut c, Tree::League, OrgKind::Committee, "甲公司团委", None).await;
@@ -517,7 +519,7 @@ mod tests {
 
     async fn give(
         pool: &PgPool,
-        user: i64,
+        user: UserId,
         rule: RuleCode,
         units: i32,
         source: &str,
@@ -715,7 +717,7 @@ mod tests {
         let (active, _, _) = member(&pool).await;
         let mut c = pool.acquire().await.unwrap();
         let idle = add_user(&mut c, "13800000002").await;
-        let org: i64 = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '研发党支部'")
+        let org: OrgId = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '研发党支部'")
             .fetch_one(&mut *c)
             .await
             .unwrap();
@@ -746,7 +748,7 @@ mod tests {
         results.sort();
         assert_eq!(results, [None, Some(1)]);
         assert_eq!(run(pool.clone()).await, None);
-        let deductions: Vec<(i64, i32)> = sqlx::query_as(
+        let deductions: Vec<(UserId, i32)> = sqlx::query_as(
             "SELECT l.user_id, l.points FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id WHERE r.code = 'no_sign_in_week'",
         )
         .fetch_all(&pool)

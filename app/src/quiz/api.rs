@@ -260,7 +260,7 @@ pub struct ContestMember {
 #[cfg(feature = "ssr")]
 impl ContestMember {
     /// The member as `viewer` sees them on the board: no name and no branch when hidden.
-    fn from_row(r: super::store::ContestMemberRow, viewer: i64) -> Self {
+    fn from_row(r: super::store::ContestMemberRow, viewer: crate::ids::UserId) -> Self {
         let hidden =
             super::model::hidden_on_board(r.user_id, viewer, r.rank_anonymous, r.shares_branch);
         Self {
@@ -502,7 +502,7 @@ pub async fn import_questions(upload: String) -> Result<ImportView, AppError> {
     match super::flow::import(&mut tx, &actor, &upload).await? {
         Ok(imported) => {
             tx.commit().await?;
-            tracing::info!(imported, by = actor.user_id, "questions imported");
+            tracing::info!(imported, by = actor.user_id.0, "questions imported");
             Ok(ImportView {
                 imported,
                 errors: vec![],
@@ -545,7 +545,7 @@ pub async fn create_special_quiz(
     let actor = session::require_actor(&mut tx).await?;
     let id = super::flow::create_special(&mut tx, &actor, scope, &form).await?;
     tx.commit().await?;
-    tracing::info!(set_id = id, by = actor.user_id, "special quiz created");
+    tracing::info!(set_id = id, by = actor.user_id.0, "special quiz created");
     leptos_axum::redirect("/study/quiz");
     Ok(id)
 }

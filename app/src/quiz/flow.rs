@@ -18,7 +18,7 @@ use crate::auth::model::Actor;
 use crate::auth::session;
 use crate::error::{AppError, Msg};
 use crate::i18n::Strings;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId, UserId};
 
 /// The quiz page's figures for a member.
 pub struct Home {
@@ -113,7 +113,11 @@ pub async fn start(
 }
 
 /// Today's daily quiz: questions drawn for the member, avoiding those of the last days.
-async fn daily(conn: &mut PgConnection, u: i64, now: DateTime<Utc>) -> Result<Attempt, AppError> {
+async fn daily(
+    conn: &mut PgConnection,
+    u: UserId,
+    now: DateTime<Utc>,
+) -> Result<Attempt, AppError> {
     let [day, ..] = crate::points::model::period_keys(now);
     if let Some(a) = store::find_attempt(conn, u, QuizKind::Daily, &day).await? {
         return Ok(a);
@@ -128,7 +132,7 @@ async fn daily(conn: &mut PgConnection, u: i64, now: DateTime<Utc>) -> Result<At
 /// This week's quiz and its title: one set for everybody, open until the week ends.
 async fn weekly(
     conn: &mut PgConnection,
-    u: i64,
+    u: UserId,
     now: DateTime<Utc>,
     t: &Strings,
 ) -> Result<(Attempt, String), AppError> {
@@ -162,7 +166,7 @@ async fn weekly(
 /// without questions has no quiz.
 async fn lesson(
     conn: &mut PgConnection,
-    u: i64,
+    u: UserId,
     item_id: ItemId,
     now: DateTime<Utc>,
     t: &Strings,
@@ -187,7 +191,7 @@ async fn lesson(
 /// is open and they pressed 开始答题 (`begin`); `None` while they have not.
 async fn special(
     conn: &mut PgConnection,
-    u: i64,
+    u: UserId,
     set: &SpecialSet,
     begin: bool,
     now: DateTime<Utc>,
@@ -301,7 +305,7 @@ pub async fn special_form(conn: &mut PgConnection, actor: &Actor) -> Result<Spec
 pub async fn create_special(
     conn: &mut PgConnection,
     actor: &Actor,
-    scope: Option<i64>,
+    scope: Option<OrgId>,
     form: &SpecialQuizFields,
 ) -> Result<i64, AppError> {
     session::require_scope(conn, actor, scope).await?;

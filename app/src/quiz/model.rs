@@ -1,6 +1,7 @@
 //! Quizzes as plain rules: question kinds, reading a question bank sheet (every bad row
 //! reported), the answers a member picked, grading, and the points a score earns. No I/O.
 
+use crate::ids::{OrgId, UserId};
 use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -435,7 +436,12 @@ pub fn weekly_window(now: DateTime<Utc>) -> Option<(NaiveDate, DateTime<Utc>, Da
 
 /// The contest board's privacy rule: a member who ranks anonymously is hidden (no name, no
 /// branch) from viewers outside their branch, never from themselves.
-pub fn hidden_on_board(member: i64, viewer: i64, anonymous: bool, shares_branch: bool) -> bool {
+pub fn hidden_on_board(
+    member: UserId,
+    viewer: UserId,
+    anonymous: bool,
+    shares_branch: bool,
+) -> bool {
     member != viewer && anonymous && !shares_branch
 }
 
@@ -482,7 +488,7 @@ pub struct SpecialQuiz {
 impl SpecialQuizFields {
     /// Where the quiz is published: `None` for the platform, else an organization's id. Not
     /// a number is not a typing mistake (the field is a select) but a bad request.
-    pub fn scope(&self) -> Result<Option<i64>, std::num::ParseIntError> {
+    pub fn scope(&self) -> Result<Option<OrgId>, std::num::ParseIntError> {
         crate::study::model::parse_optional_id(&self.scope)
     }
 
@@ -722,10 +728,10 @@ mod tests {
 
     #[test]
     fn an_anonymous_member_is_hidden_outside_the_viewers_branch_but_never_from_themselves() {
-        assert!(hidden_on_board(1, 2, true, false));
-        assert!(!hidden_on_board(1, 2, true, true));
-        assert!(!hidden_on_board(1, 1, true, false));
-        assert!(!hidden_on_board(1, 2, false, false));
+        assert!(hidden_on_board(UserId(1), UserId(2), true, false));
+        assert!(!hidden_on_board(UserId(1), UserId(2), true, true));
+        assert!(!hidden_on_board(UserId(1), UserId(1), true, false));
+        assert!(!hidden_on_board(UserId(1), UserId(2), false, false));
     }
 
     fn special_form() -> SpecialQuizFields {
@@ -753,7 +759,7 @@ mod tests {
             scope: " 12 ".into(),
             ..special_form()
         };
-        assert_eq!(platform_or_org.scope(), Ok(Some(12)));
+        assert_eq!(platform_or_org.scope(), Ok(Some(OrgId(12))));
         assert!(
             SpecialQuizFields {
                 scope: "x".into(),

@@ -7,6 +7,7 @@ use super::model::{
     NewQuestion, QuestionKind, QuizKind, RowError, chosen_for, in_time, is_right, units,
 };
 use crate::error::{AppError, Msg};
+use crate::ids::{OrgId, UserId};
 use crate::points::model::RuleCode;
 use crate::points::store::{NewAward, Outcome, award};
 
@@ -47,7 +48,7 @@ pub async fn import_questions(
     conn: &mut PgConnection,
     rows: &[(u32, NewQuestion)],
     file_name: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<Result<usize, Vec<RowError>>, AppError> {
     let stems: Vec<&str> = rows.iter().map(|(_, q)| q.stem.as_str()).collect();
     let existing: Vec<String> = sqlx::query_scalar(
@@ -155,7 +156,7 @@ pub async fn questions(conn: &mut PgConnection, ids: &[i64]) -> Result<Vec<Quest
 /// first, in random order; repeats only when the bank runs out.
 pub async fn draw_for_member(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     n: usize,
     window_days: i32,
 ) -> Result<Vec<i64>, AppError> {
@@ -180,7 +181,7 @@ pub async fn draw_for_member(
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Attempt {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub kind: QuizKind,
     pub set_id: Option<i64>,
     pub question_ids: Vec<i64>,
@@ -197,7 +198,7 @@ const ATTEMPT_COLUMNS: &str = "id, user_id, kind, set_id, question_ids, started_
 /// The member's attempt at a quiz, if they started it.
 pub async fn find_attempt(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     kind: QuizKind,
     quiz_key: &str,
 ) -> Result<Option<Attempt>, AppError> {
@@ -224,7 +225,7 @@ pub async fn attempt(conn: &mut PgConnection, id: i64) -> Result<Option<Attempt>
 #[expect(clippy::too_many_arguments, reason = "one column each")]
 pub async fn start_attempt(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     kind: QuizKind,
     quiz_key: &str,
     set_id: Option<i64>,
@@ -266,7 +267,7 @@ pub struct Graded {
 pub async fn submit(
     conn: &mut PgConnection,
     attempt_id: i64,
-    user_id: i64,
+    user_id: UserId,
     picks: &[(i64, i16)],
     now: DateTime<Utc>,
 ) -> Result<Graded, AppError> {
@@ -382,7 +383,7 @@ async fn award_for(
 /// Puts wrong answers in the wrong-answer book (again, if they had been cleared).
 async fn note_wrong(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     question_ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -465,7 +466,7 @@ pub struct SpecialSet {
     pub closes_at: DateTime<Utc>,
     pub time_limit_secs: Option<i32>,
     pub contest: bool,
-    pub scope_org_id: Option<i64>,
+    pub scope_org_id: Option<OrgId>,
 }
 
 /// Published to the platform, or to an organization above one of the member's branches.
@@ -481,7 +482,7 @@ const SET_COLUMNS: &str = "s.id, s.title, s.question_ids, s.opens_at, s.closes_a
 /// A special quiz the member may take (else `None`, whatever the reason).
 pub async fn visible_special(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     set_id: i64,
 ) -> Result<Option<SpecialSet>, AppError> {
     Ok(sqlx::query_as(&format!(
@@ -519,7 +520,7 @@ pub struct SpecialCardRow {
 /// Special quizzes the member may see: open, coming, or closed in the last 30 days.
 pub async fn specials_for(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<SpecialCardRow>, AppError> {
     Ok(sqlx::query_as(&format!(
@@ -548,8 +549,8 @@ pub struct NewSpecial<'a> {
     pub closes_at: DateTime<Utc>,
     pub time_limit_secs: i32,
     pub contest: bool,
-    pub scope_org_id: Option<i64>,
-    pub by: i64,
+    pub scope_org_id: Option<OrgId>,
+    pub by: UserId,
 }
 
 /// Creates a special quiz from `count` random questions (with `tag`, when given); refuses
@@ -586,7 +587,7 @@ pub async fn create_special(conn: &mut PgConnection, s: &NewSpecial<'_>) -> Resu
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ContestMemberRow {
     pub rank: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub display_name: String,
     pub rank_anonymous: bool,
     pub correct: Option<i32>,
@@ -604,7 +605,7 @@ pub async fn contest_members(
     conn: &mut PgConnection,
     set_id: i64,
     limit: i64,
-    viewer: i64,
+    viewer: UserId,
 ) -> Result<Vec<ContestMemberRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT rank() OVER (ORDER BY a.correct DESC, a.submitted_at - a.started_at) AS rank,
@@ -660,7 +661,7 @@ pub async fn contest_branches(
 /// The member's open wrong answers, most recent first.
 pub async fn wrong_book(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<(Question, i32)>, AppError> {
     let rows = sqlx::query(
         "SELECT q.id, q.kind, q.stem, q.options, q.answer, q.explanation, w.times_wrong
@@ -680,7 +681,7 @@ pub async fn wrong_book(
 /// when the question is not in the member's open book.
 pub async fn retry_wrong(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     question_id: i64,
     chosen: &[i16],
     now: DateTime<Utc>,
@@ -721,7 +722,7 @@ pub async fn retry_wrong(
 }
 
 /// Open wrong answers, for the quiz page's link.
-pub async fn wrong_count(conn: &mut PgConnection, user_id: i64) -> Result<i64, AppError> {
+pub async fn wrong_count(conn: &mut PgConnection, user_id: UserId) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM wrong_answers WHERE user_id = $1 AND cleared_at IS NULL",
     )

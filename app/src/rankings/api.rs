@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{BoardRow, OrgBoardRow, Period, RatingRow, ScopeChoice};
 use crate::error::AppError;
+use crate::ids::OrgId;
 use crate::ui::charts::Chart;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,7 +33,7 @@ pub struct OrgBoardView {
     pub rows: Vec<OrgBoardRow>,
     pub chart: Option<Chart>,
     /// The organization whose branches the viewer may rate, when they administer it.
-    pub rate_org: Option<i64>,
+    pub rate_org: Option<OrgId>,
 }
 
 /// A member board: `scope` is `platform`, `org:<id>` (one of the viewer's) or empty (their
@@ -98,7 +99,7 @@ pub async fn set_rank_anonymous(anonymous: Option<String>) -> Result<bool, AppEr
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RatingsView {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub period: String,
     pub rows: Vec<RatingRow>,
@@ -113,7 +114,7 @@ pub struct RatingsView {
 /// a quarter (2026-Q4) or a year (empty: this quarter).
 #[server(endpoint = "star_ratings")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppError> {
+pub async fn star_ratings(org: OrgId, period: String) -> Result<RatingsView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -137,7 +138,7 @@ pub async fn star_ratings(org: i64, period: String) -> Result<RatingsView, AppEr
 /// branches founded six months before the period ends. Published ratings stay as they are.
 #[server(endpoint = "compute_ratings")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn compute_ratings(org: i64, period: String) -> Result<u32, AppError> {
+pub async fn compute_ratings(org: OrgId, period: String) -> Result<u32, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -182,7 +183,7 @@ pub async fn confirm_rating(id: i64, stars: String, reason: String) -> Result<()
 /// unconfirmed.
 #[server(endpoint = "publish_ratings")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn publish_ratings(org: i64, period: String) -> Result<u32, AppError> {
+pub async fn publish_ratings(org: OrgId, period: String) -> Result<u32, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;

@@ -6,10 +6,11 @@ use sqlx::PgConnection;
 use super::model::RatingRow;
 use super::store::{branch_weeks, member_points, points_by_rule, points_on};
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 use crate::ui::charts::{Chart, Label, Series, Word};
 
 /// The member's charts: points a day over the last 30 days, and points by rule this month.
-pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<Chart>, AppError> {
+pub async fn my_charts(conn: &mut PgConnection, user_id: UserId) -> Result<Vec<Chart>, AppError> {
     use chrono::Datelike;
     let today = crate::time::day_of(chrono::Utc::now());
     let days: Vec<chrono::NaiveDate> = (0..30)
@@ -52,7 +53,7 @@ pub async fn my_charts(conn: &mut PgConnection, user_id: i64) -> Result<Vec<Char
 
 /// A branch's charts: 参学率 over the last 12 weeks, and how its members' points this month
 /// are spread.
-pub async fn branch_charts(conn: &mut PgConnection, org_id: i64) -> Result<Vec<Chart>, AppError> {
+pub async fn branch_charts(conn: &mut PgConnection, org_id: OrgId) -> Result<Vec<Chart>, AppError> {
     use chrono::Datelike;
     let now = chrono::Utc::now();
     let monday = crate::time::week_start(crate::time::day_of(now));
@@ -264,7 +265,7 @@ pub struct OrgBoard {
     pub scopes: Vec<super::model::ScopeChoice>,
     pub rows: Vec<super::model::OrgBoardRow>,
     /// The organization whose branches the viewer may rate.
-    pub rate_org: Option<i64>,
+    pub rate_org: Option<OrgId>,
 }
 
 /// The organizations under a scope of the viewer's (by default the nearest above their

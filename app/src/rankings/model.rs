@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Strings;
+use crate::ids::OrgId;
 
 /// A member's place on a board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +189,7 @@ pub fn rollup(own: i64, children: &[i64]) -> i64 {
 /// One organization on a board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgScore {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub name: String,
     pub members: i64,
     /// Points per member in tenths, rolled up for general branches.
@@ -282,8 +283,8 @@ pub fn week_keys(period: Period, now: chrono::DateTime<chrono::Utc>) -> Vec<Stri
 /// An organization's own figures for a period (its direct members only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figures {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: OrgId,
+    pub parent_id: Option<OrgId>,
     pub name: String,
     pub members: i64,
     pub points: i64,
@@ -296,7 +297,7 @@ pub struct Figures {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgBoardRow {
     pub rank: u32,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub name: String,
     /// Members in the organization and everything under it.
     pub members: i64,
@@ -309,14 +310,14 @@ pub struct OrgBoardRow {
 /// The organization board under `root`: each organization directly under it, scored per
 /// member (an organization with organizations under it adds the average of theirs to its
 /// own), ordered by score and then by the weakest week, ranked with ties.
-pub fn org_board(root: i64, all: &[Figures]) -> Vec<OrgBoardRow> {
+pub fn org_board(root: OrgId, all: &[Figures]) -> Vec<OrgBoardRow> {
     struct Total {
         score: i64,
         weakest: i64,
         members: i64,
         participants: i64,
     }
-    fn total(id: i64, all: &[Figures]) -> Total {
+    fn total(id: OrgId, all: &[Figures]) -> Total {
         let Some(me) = all.iter().find(|f| f.id == id) else {
             return Total {
                 score: 0,
@@ -626,7 +627,7 @@ pub fn relative(value: i64, best: i64) -> u32 {
 /// What the platform knows of a branch for its rating over a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BranchInputs {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub members: i64,
     pub points: i64,
     pub participants: i64,
@@ -762,7 +763,7 @@ mod tests {
     #[test]
     fn a_tie_goes_to_the_branch_with_the_stronger_weakest_week() {
         let row = |id: i64, score: i64, weakest: i64| OrgScore {
-            org_id: id,
+            org_id: OrgId(id),
             name: format!("b{id}"),
             members: 10,
             score,
@@ -771,7 +772,7 @@ mod tests {
         };
         let mut rows = vec![row(1, 30, 2), row(2, 30, 8), row(3, 40, 0)];
         order_orgs(&mut rows);
-        let ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.org_id.0).collect();
         assert_eq!(ids, vec![3, 2, 1]);
     }
 
@@ -790,8 +791,8 @@ mod tests {
         weekly: &[i64],
     ) -> Figures {
         Figures {
-            id,
-            parent_id: Some(parent),
+            id: OrgId(id),
+            parent_id: Some(OrgId(parent)),
             name: format!("o{id}"),
             members,
             points,
@@ -812,7 +813,7 @@ mod tests {
             fig(6, 5, 10, 30, 10, &[15, 15]),
             fig(7, 5, 10, 10, 5, &[5, 5]),
         ];
-        let board = org_board(1, &all);
+        let board = org_board(OrgId(1), &all);
         let names: Vec<(&str, &str, u32)> = board
             .iter()
             .map(|r| (r.name.as_str(), r.per_member.as_str(), r.participation))

@@ -235,9 +235,7 @@ pub fn RatingsPage() -> impl IntoView {
     let args = Memo::new(move |_| {
         let q = query.read();
         (
-            q.get("org")
-                .and_then(|s| s.parse::<i64>().ok())
-                .unwrap_or(0),
+            crate::ui::org_in_query(&q),
             q.get("period").unwrap_or_default(),
         )
     });

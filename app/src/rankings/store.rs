@@ -6,6 +6,7 @@ use sqlx::{PgConnection, Row};
 use super::model::{BoardRow, Figures, ScopeChoice};
 use crate::auth::model::Claim;
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 use crate::orgs::model::OrgPath;
 
 /// A scope's members in board order: their copies of the period's running totals, and the
@@ -19,7 +20,7 @@ const ORDERED: &str = "SELECT user_id, points FROM board_totals WHERE period = $
 /// A member on a board before their name is looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Placed {
-    user_id: i64,
+    user_id: UserId,
     points: i32,
 }
 
@@ -30,7 +31,7 @@ fn board_order(a: &Placed, b: &Placed) -> std::cmp::Ordering {
 
 /// A scope's key in the board tables: the organization's id, 0 for the platform.
 fn scope_id(scope: Option<&OrgPath>) -> i64 {
-    scope.map_or(0, OrgPath::id)
+    scope.map_or(0, |p| p.id().0)
 }
 
 /// Wraps a statement giving `(part, user_id, points)` rows with each member's name and
@@ -49,14 +50,14 @@ fn with_names(rows: &str, viewer: &str) -> String {
 
 /// A row of a board query: the part of the board it feeds, the member, their points, their
 /// name and whether it is hidden from the viewer.
-type NamedRow = (i32, i64, i32, String, bool);
+type NamedRow = (i32, UserId, i32, String, bool);
 
 /// The board rows of placed members, with names from the rows that were read.
 fn named(
     placed: &[Placed],
     ranks: &[u32],
-    people: &std::collections::HashMap<i64, (String, bool)>,
-    viewer: i64,
+    people: &std::collections::HashMap<UserId, (String, bool)>,
+    viewer: UserId,
 ) -> Vec<BoardRow> {
     placed
         .iter()
@@ -164,7 +165,7 @@ pub async fn member_board(
     conn: &mut PgConnection,
     scope: Option<&OrgPath>,
     period_key: &str,
-    viewer: i64,
+    viewer: UserId,
     offset: i64,
     limit: i64,
     n: i64,
@@ -331,7 +332,7 @@ pub async fn member_board(
     everyone.extend(mine.iter().copied());
     let mut ranks = page_ranks;
     ranks.extend(mine_ranks);
-    let mut people: std::collections::HashMap<i64, (String, bool)> = rows
+    let mut people: std::collections::HashMap<UserId, (String, bool)> = rows
         .into_iter()
         .chain(deep_rows)
         .map(|r| (r.1, (r.3, r.4)))
@@ -354,7 +355,7 @@ async fn whole_scope(
     conn: &mut PgConnection,
     sid: i64,
     period_key: &str,
-    viewer: i64,
+    viewer: UserId,
     limit: i64,
     n: i64,
     facts: Facts,
@@ -389,7 +390,7 @@ async fn whole_scope(
     all.sort_by(board_order);
     let points: Vec<i32> = all.iter().map(|p| p.points).collect();
     let ranks = super::model::page_ranks(0, 1, &points);
-    let people: std::collections::HashMap<i64, (String, bool)> =
+    let people: std::collections::HashMap<UserId, (String, bool)> =
         rows.into_iter().map(|r| (r.1, (r.3, r.4))).collect();
     let named_all = named(&all, &ranks, &people, viewer);
     let mine = match all.iter().position(|p| p.user_id == viewer) {
@@ -522,7 +523,7 @@ pub async fn prune_board_totals(conn: &mut PgConnection) -> Result<u64, AppError
 /// A member's wish to appear as 匿名成员 outside their branch.
 pub async fn set_anonymous(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     on: bool,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET rank_anonymous = $2 WHERE id = $1")
@@ -679,7 +680,7 @@ pub type Viewer = (
     Vec<(ScopeChoice, Option<OrgPath>)>,
 );
 
-fn viewer_of(user_id: i64, rows: &[sqlx::postgres::PgRow]) -> Option<Viewer> {
+fn viewer_of(user_id: UserId, rows: &[sqlx::postgres::PgRow]) -> Option<Viewer> {
     if rows.is_empty() {
         return None;
     }
@@ -724,7 +725,7 @@ fn viewer_of(user_id: i64, rows: &[sqlx::postgres::PgRow]) -> Option<Viewer> {
 /// A member's points on each of the given day keys (0 where none).
 pub async fn points_on(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     keys: &[String],
 ) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
@@ -740,7 +741,7 @@ pub async fn points_on(
 /// A member's points by rule since `from` (their own ledger rows of this month).
 pub async fn points_by_rule(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     from: chrono::NaiveDate,
 ) -> Result<Vec<(String, i64)>, AppError> {
     Ok(sqlx::query_as(
@@ -756,7 +757,7 @@ pub async fn points_by_rule(
 /// A branch's participants in each of the given week keys, and its current members.
 pub async fn branch_weeks(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     keys: &[String],
 ) -> Result<(Vec<i64>, i64), AppError> {
     let counts: Vec<i64> = sqlx::query_scalar(
@@ -779,7 +780,7 @@ pub async fn branch_weeks(
 /// The period points of each current member of a branch.
 pub async fn member_points(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     period_key: &str,
 ) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
@@ -794,7 +795,7 @@ pub async fn member_points(
 }
 
 /// Whether an organization is a branch (members belong to it directly).
-pub async fn is_branch(conn: &mut PgConnection, org_id: i64) -> Result<bool, AppError> {
+pub async fn is_branch(conn: &mut PgConnection, org_id: OrgId) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM orgs WHERE id = $1 AND kind IN ('branch', 'joint_branch'))",
     )
@@ -822,7 +823,7 @@ pub async fn rating_weights(
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RatingInput {
     #[sqlx(rename = "id")]
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub founded_on: chrono::NaiveDate,
     pub members: i64,
     pub points: i64,
@@ -852,8 +853,8 @@ pub async fn rating_inputs(
 
 /// A computed rating, saved unless the branch's rating for the period is published.
 pub struct NewRating<'a> {
-    pub superior_id: i64,
-    pub org_id: i64,
+    pub superior_id: OrgId,
+    pub org_id: OrgId,
     pub period: &'a str,
     pub participation: u32,
     pub per_member: u32,
@@ -869,7 +870,7 @@ pub struct NewRating<'a> {
 pub async fn save_computed(
     conn: &mut PgConnection,
     r: &NewRating<'_>,
-    by: i64,
+    by: UserId,
 ) -> Result<(), AppError> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO star_ratings (superior_id, org_id, period, participation, per_member, score, computed_stars, stars,
@@ -905,7 +906,7 @@ async fn history(
     action: &str,
     stars: i32,
     reason: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO star_rating_history (rating_id, action, stars, reason, by_user) VALUES ($1, $2, $3, $4, $5)",
@@ -923,7 +924,7 @@ async fn history(
 /// The ratings under a superior for a period, best score first.
 pub async fn ratings(
     conn: &mut PgConnection,
-    superior_id: i64,
+    superior_id: OrgId,
     period: &str,
 ) -> Result<Vec<super::model::RatingRow>, AppError> {
     let rows = sqlx::query(
@@ -959,7 +960,7 @@ pub async fn ratings(
 pub async fn rating_for_update(
     conn: &mut PgConnection,
     id: i64,
-) -> Result<Option<(i64, String, u8)>, AppError> {
+) -> Result<Option<(OrgId, String, u8)>, AppError> {
     let row = sqlx::query(
         "SELECT superior_id, status, computed_stars FROM star_ratings WHERE id = $1 FOR UPDATE",
     )
@@ -982,7 +983,7 @@ pub async fn confirm(
     stars: u8,
     reason: &str,
     adjusted: bool,
-    by: i64,
+    by: UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE star_ratings SET stars = $2, reason = $3, status = 'confirmed' WHERE id = $1",
@@ -999,9 +1000,9 @@ pub async fn confirm(
 /// Publishes a superior's confirmed ratings of a period; `None` while some are unconfirmed.
 pub async fn publish(
     conn: &mut PgConnection,
-    superior_id: i64,
+    superior_id: OrgId,
     period: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<Option<u64>, AppError> {
     let open: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM star_ratings WHERE superior_id = $1 AND period = $2 AND status = 'computed'",

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ColumnForm, ItemForm, ItemKind};
 use crate::error::AppError;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId};
 
 /// An item in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,7 +222,7 @@ pub struct ContentRow {
 /// serve (each with everything under it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeOption {
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     pub name: String,
 }
 
@@ -243,7 +243,7 @@ pub struct EditorView {
     pub title: String,
     pub body: String,
     pub tags: String,
-    pub scope_org_id: Option<i64>,
+    pub scope_org_id: Option<OrgId>,
     pub required: bool,
     pub due_on: String,
     pub status: String,
@@ -379,7 +379,7 @@ pub struct RequiredProgress {
 /// committee and administrators.
 #[server(endpoint = "branch_required_progress")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
-pub async fn branch_required_progress(id: i64) -> Result<Vec<RequiredProgress>, AppError> {
+pub async fn branch_required_progress(id: OrgId) -> Result<Vec<RequiredProgress>, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -414,7 +414,7 @@ pub async fn save_item(#[server(flatten)] form: ItemForm) -> Result<ItemId, AppE
     let actor = session::require_actor(&mut tx).await?;
     let id = super::flow::save_item(&mut tx, &actor, refs, &form).await?;
     tx.commit().await?;
-    tracing::info!(item_id = id.0, by = actor.user_id, "study item saved");
+    tracing::info!(item_id = id.0, by = actor.user_id.0, "study item saved");
     leptos_axum::redirect(&format!("/admin/content/{id}"));
     Ok(id)
 }

@@ -12,7 +12,7 @@ use super::api::{
 };
 use super::model::ItemKind;
 use crate::i18n::{Strings, use_t};
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId};
 use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading, Uploader};
 use crate::uploads::model::Purpose;
@@ -200,7 +200,7 @@ fn Editor(v: EditorView, status: ServerAction<SetItemStatus>) -> impl IntoView {
 
 /// Where content goes: the platform or one of the caller's organizations (`scope`).
 #[component]
-pub fn ScopeSelect(scopes: Vec<ScopeOption>, selected: Option<i64>) -> impl IntoView {
+pub fn ScopeSelect(scopes: Vec<ScopeOption>, selected: Option<OrgId>) -> impl IntoView {
     let t = use_t();
     view! {
         <div class="field">

@@ -13,14 +13,14 @@ use super::store::{self, BeatResult, ColumnCardRow, Draft, Item, ItemCardRow, Li
 use crate::auth::model::Actor;
 use crate::auth::session;
 use crate::error::AppError;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId};
 use crate::uploads::{model::Purpose, store::own_or_kept};
 
 /// Where content may go: the platform (`org_id` is `None`, and no name), or an organization
 /// with everything under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishScope {
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     pub name: String,
 }
 
@@ -297,7 +297,7 @@ async fn item_files(
 pub async fn create_column(
     conn: &mut PgConnection,
     actor: &Actor,
-    scope: Option<i64>,
+    scope: Option<OrgId>,
     form: &ColumnForm,
 ) -> Result<i64, AppError> {
     session::require_scope(conn, actor, scope).await?;
@@ -330,7 +330,7 @@ pub async fn create_column(
 pub async fn required_progress(
     conn: &mut PgConnection,
     actor: &Actor,
-    org_id: i64,
+    org_id: OrgId,
 ) -> Result<Vec<(ItemId, String, Option<String>, i64, Vec<String>)>, AppError> {
     let org = crate::orgs::store::org(conn, org_id)
         .await?

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::model::{Actor, Role};
 use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ItemKind {
@@ -245,7 +245,10 @@ pub fn hours(secs: i64) -> String {
 }
 
 /// An optional id field (a select's value, a hidden input): empty names nothing.
-pub fn parse_optional_id(input: &str) -> Result<Option<i64>, std::num::ParseIntError> {
+pub fn parse_optional_id<Id>(input: &str) -> Result<Option<Id>, std::num::ParseIntError>
+where
+    Id: std::str::FromStr<Err = std::num::ParseIntError>,
+{
     match input.trim() {
         "" => Ok(None),
         s => s.parse().map(Some),
@@ -313,7 +316,7 @@ pub struct ItemForm {
 pub struct ItemRefs {
     pub id: Option<ItemId>,
     pub kind: ItemKind,
-    pub scope: Option<i64>,
+    pub scope: Option<OrgId>,
     pub column: Option<i64>,
 }
 
@@ -452,6 +455,7 @@ impl ColumnForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::UserId;
 
     fn on(item: i64, at: f64) -> Option<Clock> {
         Some(Clock {
@@ -584,16 +588,16 @@ mod tests {
 
     #[test]
     fn an_empty_id_field_names_nothing_and_a_word_is_refused() {
-        assert_eq!(parse_optional_id(""), Ok(None));
-        assert_eq!(parse_optional_id(" 42 "), Ok(Some(42)));
-        assert!(parse_optional_id("abc").is_err());
+        assert_eq!(parse_optional_id::<i64>(""), Ok(None));
+        assert_eq!(parse_optional_id(" 42 "), Ok(Some(42_i64)));
+        assert!(parse_optional_id::<OrgId>("abc").is_err());
     }
 
     fn actor(grants: &[(Role, Option<&str>)]) -> Actor {
         use crate::auth::model::Grant;
         use crate::orgs::model::OrgPath;
         Actor {
-            user_id: 1,
+            user_id: UserId(1),
             grants: grants
                 .iter()
                 .map(|(role, path)| Grant {

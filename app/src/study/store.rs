@@ -5,7 +5,7 @@ use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::model::{Beat, Clock, ItemKind, credit, is_done, minutes_crossed};
 use crate::error::AppError;
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrgId, UserId};
 use crate::points::model::RuleCode;
 use crate::points::store::{NewAward, Outcome, award};
 use crate::time::day_of;
@@ -68,7 +68,7 @@ fn item_from_row(r: &PgRow) -> Result<Item, AppError> {
 /// missing, so that nothing reveals what another organization publishes.
 pub async fn visible_item(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     item_id: ItemId,
 ) -> Result<Option<Item>, AppError> {
     let row = sqlx::query(&format!(
@@ -93,7 +93,7 @@ pub async fn visible_item(
 /// What has been credited to the member for an item, and whether it is done.
 pub async fn progress(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     item_id: ItemId,
 ) -> Result<(i32, bool), AppError> {
     let row = sqlx::query("SELECT credited_secs, completed_at IS NOT NULL AS done FROM study_progress WHERE user_id = $1 AND item_id = $2")
@@ -149,7 +149,7 @@ const CARD_FROM: &str = "FROM study_items i
 
 pub async fn list(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     listing: Listing<'_>,
     limit: i64,
 ) -> Result<Vec<ItemCardRow>, AppError> {
@@ -204,7 +204,7 @@ struct HomeCardRow {
 /// the member left off, and the newest.
 pub async fn home_lists(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     day: &str,
     (suggested, required, continuing, recent): (i64, i64, i64, i64),
 ) -> Result<HomeLists, AppError> {
@@ -268,7 +268,7 @@ pub struct BeatResult {
 /// allows; awards the per-minute time points and, once, the read/watched point.
 pub async fn beat(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     item: &Item,
     now: DateTime<Utc>,
     restart: bool,
@@ -406,7 +406,11 @@ fn epoch(at: DateTime<Utc>) -> f64 {
 }
 
 /// Seconds of effective study in an Asia/Shanghai calendar year.
-pub async fn year_secs(conn: &mut PgConnection, user_id: i64, year: i32) -> Result<i64, AppError> {
+pub async fn year_secs(
+    conn: &mut PgConnection,
+    user_id: UserId,
+    year: i32,
+) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT COALESCE(sum(secs), 0)::bigint FROM study_time
          WHERE user_id = $1 AND day >= make_date($2, 1, 1) AND day < make_date($2 + 1, 1, 1)",
@@ -426,10 +430,10 @@ pub struct NewItem<'a> {
     pub body_text: &'a str,
     pub length_secs: i32,
     pub tags: &'a [String],
-    pub scope_org_id: Option<i64>,
+    pub scope_org_id: Option<OrgId>,
     pub required: bool,
     pub due_on: Option<chrono::NaiveDate>,
-    pub author_id: Option<i64>,
+    pub author_id: Option<UserId>,
     pub publish: bool,
     pub media_upload: Option<uuid::Uuid>,
     pub cover_upload: Option<uuid::Uuid>,
@@ -474,7 +478,7 @@ pub struct Draft {
     pub body_md: String,
     pub body_html: String,
     pub tags: Vec<String>,
-    pub scope_org_id: Option<i64>,
+    pub scope_org_id: Option<OrgId>,
     pub required: bool,
     pub due_on: Option<chrono::NaiveDate>,
     pub status: String,
@@ -617,10 +621,10 @@ pub struct NewColumn<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub cover_upload: Option<uuid::Uuid>,
-    pub scope_org_id: Option<i64>,
+    pub scope_org_id: Option<OrgId>,
     pub required: bool,
     pub due_on: Option<chrono::NaiveDate>,
-    pub by: i64,
+    pub by: UserId,
 }
 
 pub async fn insert_column(conn: &mut PgConnection, c: &NewColumn<'_>) -> Result<i64, AppError> {
@@ -643,15 +647,13 @@ pub async fn insert_column(conn: &mut PgConnection, c: &NewColumn<'_>) -> Result
 pub async fn column_scope(
     conn: &mut PgConnection,
     id: i64,
-) -> Result<Option<Option<i64>>, AppError> {
-    Ok(
-        sqlx::query_scalar::<_, Option<i64>>(
-            "SELECT scope_org_id FROM study_columns WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?,
+) -> Result<Option<Option<OrgId>>, AppError> {
+    Ok(sqlx::query_scalar::<_, Option<OrgId>>(
+        "SELECT scope_org_id FROM study_columns WHERE id = $1",
     )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Columns an author may file items in: the platform's (for platform admins) and those of
@@ -688,7 +690,7 @@ pub struct ColumnCardRow {
 /// items the member has completed; one column when `only` is given. Empty columns are left out.
 pub async fn visible_columns(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     only: Option<i64>,
 ) -> Result<Vec<ColumnCardRow>, AppError> {
     Ok(sqlx::query_as(&format!(

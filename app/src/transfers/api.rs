@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Status, StepKind, StepState};
 use crate::error::AppError;
-use crate::ids::TransferId;
+use crate::ids::{OrgId, TransferId};
 use crate::orgs::model::Tree;
 
 /// A transfer in a list.
@@ -147,7 +147,7 @@ pub struct QueuesView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverdueRow {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org: String,
     pub count: i64,
     pub oldest: String,
@@ -156,7 +156,7 @@ pub struct OverdueRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BranchOption {
-    pub id: i64,
+    pub id: OrgId,
     pub name: String,
     pub above: String,
 }

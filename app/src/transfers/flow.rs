@@ -1,7 +1,7 @@
 //! The transfer workflow's use cases (start, show, act on a step) and the pieces they share:
 //! who may act on a step, letters and notifications.
 
-use crate::ids::TransferId;
+use crate::ids::{OrgId, TransferId};
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
@@ -46,7 +46,7 @@ pub async fn notify_holders(
 pub async fn issue(
     conn: &mut PgConnection,
     id: TransferId,
-    issuer: i64,
+    issuer: OrgId,
     today: NaiveDate,
     until: NaiveDate,
 ) -> Result<super::store::LetterRow, AppError> {

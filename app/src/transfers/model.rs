@@ -1,6 +1,7 @@
 //! Transfers as plain rules: the steps computed from the two positions in the tree, what
 //! each step may do, the letter's validity, the dues month, and overdue days. No I/O.
 
+use crate::ids::{OrgId, UserId};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +85,7 @@ impl StepKind {
 /// One organization on the way from the root down to a branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    pub id: i64,
+    pub id: OrgId,
     pub kind: OrgKind,
 }
 
@@ -100,7 +101,7 @@ pub enum Destination {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub kind: StepKind,
-    pub holder: i64,
+    pub holder: OrgId,
 }
 
 /// The nearest committee (company or industry) above the branch at the end of `chain`.
@@ -484,7 +485,7 @@ pub struct TransferForm {
 /// Where a transfer goes, as the form names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    Branch(i64),
+    Branch(OrgId),
     Outside { name: String, address: String },
 }
 
@@ -500,7 +501,7 @@ pub struct CheckedTransfer {
 
 impl TransferForm {
     /// The tree, and the member the transfer is for (`None`: the one who asks).
-    pub fn who(&self) -> Result<(crate::orgs::model::Tree, Option<i64>), AppError> {
+    pub fn who(&self) -> Result<(crate::orgs::model::Tree, Option<UserId>), AppError> {
         let tree = crate::orgs::model::Tree::parse(&self.tree)
             .ok_or_else(|| AppError::invalid("tree", Msg::Required))?;
         let member = match self
@@ -511,7 +512,7 @@ impl TransferForm {
         {
             None => None,
             Some(m) => Some(
-                m.parse::<i64>()
+                m.parse::<UserId>()
                     .map_err(|_| AppError::invalid("member", Msg::Required))?,
             ),
         };
@@ -584,7 +585,10 @@ mod tests {
     use super::*;
 
     fn node(id: i64, kind: OrgKind) -> Node {
-        Node { id, kind }
+        Node {
+            id: OrgId(id),
+            kind,
+        }
     }
 
     /// City industry committee 1; company committees 10 and 20 under it; branches 11, 12
@@ -618,7 +622,7 @@ mod tests {
     }
 
     fn kinds(steps: &[Step]) -> Vec<(StepKind, i64)> {
-        steps.iter().map(|s| (s.kind, s.holder)).collect()
+        steps.iter().map(|s| (s.kind, s.holder.0)).collect()
     }
 
     #[test]
@@ -899,7 +903,10 @@ mod tests {
             to_org: Some(" 42 ".into()),
             ..form
         };
-        assert_eq!(branch.check(today).unwrap().target, Target::Branch(42));
+        assert_eq!(
+            branch.check(today).unwrap().target,
+            Target::Branch(OrgId(42))
+        );
     }
 
     #[test]
@@ -911,7 +918,7 @@ mod tests {
         };
         let (tree, member) = form.who().unwrap();
         assert_eq!(tree, crate::orgs::model::Tree::League);
-        assert_eq!(member, Some(7));
+        assert_eq!(member, Some(UserId(7)));
         let own = TransferForm {
             member: Some("".into()),
             ..form.clone()

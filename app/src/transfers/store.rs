@@ -7,11 +7,11 @@ use sqlx::{FromRow, PgConnection, Row};
 use super::model::{Node, Status, Step, StepKind};
 use crate::auth::model::{Actor, Role};
 use crate::error::{AppError, Msg};
-use crate::ids::TransferId;
+use crate::ids::{OrgId, TransferId, UserId};
 use crate::orgs::model::{OrgPath, Tree};
 
 /// The organizations from the root down to `org_id`.
-pub async fn chain(conn: &mut PgConnection, org_id: i64) -> Result<Vec<Node>, AppError> {
+pub async fn chain(conn: &mut PgConnection, org_id: OrgId) -> Result<Vec<Node>, AppError> {
     let rows = sqlx::query(
         "SELECT o.id, o.kind FROM orgs t
          JOIN orgs o ON o.id = ANY (string_to_array(t.path::text, '.')::bigint[])
@@ -33,9 +33,9 @@ pub async fn chain(conn: &mut PgConnection, org_id: i64) -> Result<Vec<Node>, Ap
 /// The member's current branch in a tree.
 pub async fn current_branch(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     tree: Tree,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<OrgId>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT org_id FROM memberships WHERE user_id = $1 AND tree = $2 AND ended_at IS NULL",
     )
@@ -47,14 +47,14 @@ pub async fn current_branch(
 
 /// A transfer as it is asked for.
 pub struct NewTransfer<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub tree: Tree,
-    pub from_org: i64,
-    pub to_org: Option<i64>,
+    pub from_org: OrgId,
+    pub to_org: Option<OrgId>,
     pub outside: Option<(&'a str, &'a str)>,
     pub reason: &'a str,
     pub dues_paid_to: NaiveDate,
-    pub started_by: i64,
+    pub started_by: UserId,
 }
 
 /// Records a transfer with its steps and the first entry of its history. A second open
@@ -87,7 +87,7 @@ pub async fn create(
         other => other?,
     };
     let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
-    let holders: Vec<i64> = steps.iter().map(|s| s.holder).collect();
+    let holders: Vec<OrgId> = steps.iter().map(|s| s.holder).collect();
     sqlx::query(
         "INSERT INTO transfer_steps (transfer_id, seq, kind, holder_org)
          SELECT $1, s.i - 1, s.kind, s.holder
@@ -107,7 +107,7 @@ pub async fn event(
     conn: &mut PgConnection,
     transfer_id: TransferId,
     seq: Option<i32>,
-    actor_id: i64,
+    actor_id: UserId,
     action: &str,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -129,13 +129,13 @@ pub async fn event(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TransferRow {
     pub id: TransferId,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub member: String,
     pub member_status: String,
     pub tree: Tree,
-    pub from_org: i64,
+    pub from_org: OrgId,
     pub from_name: String,
-    pub to_org: Option<i64>,
+    pub to_org: Option<OrgId>,
     pub to_name: String,
     pub outside_address: String,
     pub reason: String,
@@ -144,7 +144,7 @@ pub struct TransferRow {
     #[sqlx(try_from = "i32")]
     pub current_step: usize,
     pub step_since: NaiveDate,
-    pub started_by: i64,
+    pub started_by: UserId,
     pub created_on: String,
 }
 
@@ -295,7 +295,7 @@ const LETTER_COLUMNS: &str = "l.id, o.name AS issuer, l.year, l.seq, l.verify_co
 pub async fn issue_letter(
     conn: &mut PgConnection,
     transfer_id: TransferId,
-    issuer: i64,
+    issuer: OrgId,
     issued_on: NaiveDate,
     valid_until: NaiveDate,
     verify_code: &str,
@@ -332,7 +332,7 @@ pub async fn issue_letter(
 pub async fn void_letter(
     conn: &mut PgConnection,
     transfer_id: TransferId,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<OrgId>, AppError> {
     Ok(sqlx::query_scalar(
         "UPDATE transfer_letters SET void = true WHERE transfer_id = $1 AND NOT void RETURNING issuer_org",
     )
@@ -458,7 +458,10 @@ pub async fn queues(
 }
 
 /// A member's own transfers, newest first.
-pub async fn of_member(conn: &mut PgConnection, user_id: i64) -> Result<Vec<SummaryRow>, AppError> {
+pub async fn of_member(
+    conn: &mut PgConnection,
+    user_id: UserId,
+) -> Result<Vec<SummaryRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT t.id, u.display_name AS member, f.name AS from_name,
                 COALESCE(r.name, t.outside_name) AS to_name, t.status, cs.kind AS step, COALESCE(ch.name, '') AS holder,
@@ -480,7 +483,7 @@ pub async fn overdue(
     conn: &mut PgConnection,
     actor: &Actor,
     today: NaiveDate,
-) -> Result<Vec<(i64, String, i64, NaiveDate)>, AppError> {
+) -> Result<Vec<(OrgId, String, i64, NaiveDate)>, AppError> {
     let (_, committee, all) = match acting_paths(actor) {
         Some((b, c)) => (b, c, false),
         None => (Vec::new(), Vec::new(), true),
@@ -535,7 +538,7 @@ pub async fn search_branches(
     conn: &mut PgConnection,
     tree: Tree,
     query: &str,
-) -> Result<Vec<(i64, String, String)>, AppError> {
+) -> Result<Vec<(OrgId, String, String)>, AppError> {
     let rows = sqlx::query(
         "SELECT id, name, above FROM (
              SELECT o.id, o.name,
@@ -564,7 +567,7 @@ pub async fn handled_in_time_by_branch(
     from: NaiveDate,
     until: NaiveDate,
     today: NaiveDate,
-) -> Result<std::collections::HashMap<i64, Option<u32>>, AppError> {
+) -> Result<std::collections::HashMap<OrgId, Option<u32>>, AppError> {
     // The steps held by branches below, of transfers alive at some time in the period.
     let steps = sqlx::query(
         "SELECT s.transfer_id, s.seq, s.holder_org
@@ -580,7 +583,7 @@ pub async fn handled_in_time_by_branch(
     .bind(until)
     .fetch_all(&mut *conn)
     .await?;
-    let mut holders: std::collections::HashMap<(i64, i32), i64> = Default::default();
+    let mut holders: std::collections::HashMap<(i64, i32), OrgId> = Default::default();
     for r in &steps {
         holders.insert((r.get("transfer_id"), r.get("seq")), r.get("holder_org"));
     }
@@ -597,7 +600,7 @@ pub async fn handled_in_time_by_branch(
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    let mut counts: std::collections::HashMap<i64, (u32, u32)> = Default::default();
+    let mut counts: std::collections::HashMap<OrgId, (u32, u32)> = Default::default();
     for chunk in
         events.chunk_by(|a, b| a.get::<i64, _>("transfer_id") == b.get::<i64, _>("transfer_id"))
     {
@@ -638,7 +641,7 @@ pub async fn remind(
     conn: &mut PgConnection,
     id: TransferId,
     day: chrono::NaiveDate,
-    by: i64,
+    by: UserId,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "INSERT INTO transfer_reminders (transfer_id, day, by_user) VALUES ($1, $2, $3)

@@ -239,6 +239,14 @@ where
     })
 }
 
+/// The organization a page's `?org=` names; 0 (the viewer's own) when none or unreadable.
+pub fn org_in_query(query: &leptos_router::params::ParamsMap) -> crate::ids::OrgId {
+    query
+        .get("org")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
 /// False in the server's HTML and until the page has hydrated, then true: a control that only
 /// works through the WebAssembly renders disabled until then, and stays so with JavaScript
 /// off instead of looking as if it worked.

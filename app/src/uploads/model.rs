@@ -2,6 +2,7 @@
 //! file's first bytes say what it really is (the name and the browser's type are only
 //! hints). No I/O; the browser uses the same limits to warn before sending.
 
+use crate::ids::UserId;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Msg;
@@ -277,7 +278,7 @@ pub fn precheck(purpose: Purpose, file_name: &str, size: u64) -> Result<(), Msg>
 /// What an uploaded file belongs to, as far as who may fetch it goes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UploadUses {
-    pub uploader: i64,
+    pub uploader: UserId,
     /// The stored file's extension.
     pub ext: String,
     /// Study items and columns it is the media or cover of: published, the scope (none:
@@ -431,18 +432,18 @@ mod tests {
         let branch = OrgPath(vec![1, 5, 9]);
         let other_company = OrgPath(vec![2, 7]);
         let member = |id| Actor {
-            user_id: id,
+            user_id: UserId(id),
             grants: vec![],
         };
         let holding = |id, role, path: &OrgPath| Actor {
-            user_id: id,
+            user_id: UserId(id),
             grants: vec![Grant {
                 role,
                 path: Some(path.clone()),
             }],
         };
         let meeting = UploadUses {
-            uploader: 1,
+            uploader: UserId(1),
             ext: "pdf".into(),
             study: vec![],
             meetings: vec![(branch.clone(), false)],
@@ -468,7 +469,7 @@ mod tests {
             &meeting
         ));
         let item = |published, scope: Option<OrgPath>, member_of| UploadUses {
-            uploader: 1,
+            uploader: UserId(1),
             ext: "mp4".into(),
             study: vec![(published, scope, member_of)],
             meetings: vec![],
@@ -493,7 +494,7 @@ mod tests {
         assert!(!may_fetch(
             &member(2),
             &UploadUses {
-                uploader: 1,
+                uploader: UserId(1),
                 ..Default::default()
             }
         ));

@@ -4,13 +4,14 @@ use std::path::Path;
 
 use super::model::{SheetBudget, formula_safe, sheet_limits, unescape_cell};
 use crate::error::Msg;
+use crate::ids::UserId;
 
 /// The caller's uploaded sheet `upload` (its id from the form) and its rows, read off the
 /// async threads. A missing or foreign upload, or an unreadable file, is a message on the
 /// `file` field.
 pub async fn read_upload(
     conn: &mut sqlx::PgConnection,
-    user_id: i64,
+    user_id: UserId,
     upload: &str,
 ) -> Result<(super::store::Upload, Vec<Vec<String>>), crate::error::AppError> {
     use super::model::Purpose;

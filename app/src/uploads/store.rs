@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::model::{FileType, Purpose};
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// The folder uploads live in, handed to the app through context. Finished files are in
 /// `files/` (served at `/media/`), files still arriving in `incoming/` (never served).
@@ -37,7 +38,7 @@ pub fn upload_dir() -> Result<UploadDir, AppError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upload {
     pub id: Uuid,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub purpose: Purpose,
     pub file_name: String,
     pub ext: String,
@@ -60,7 +61,7 @@ pub fn media_url(id: Uuid, ext: &str) -> String {
 }
 
 /// Bytes a member's uploads take.
-pub async fn used_bytes(conn: &mut PgConnection, user_id: i64) -> Result<i64, AppError> {
+pub async fn used_bytes(conn: &mut PgConnection, user_id: UserId) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT coalesce(sum(size), 0)::bigint FROM uploads WHERE user_id = $1")
             .bind(user_id)
@@ -75,7 +76,7 @@ pub async fn used_bytes(conn: &mut PgConnection, user_id: i64) -> Result<i64, Ap
 pub async fn insert(
     conn: &mut PgConnection,
     id: Uuid,
-    user_id: i64,
+    user_id: UserId,
     purpose: Purpose,
     file_name: &str,
     file_type: FileType,
@@ -129,7 +130,7 @@ pub async fn get(conn: &mut PgConnection, id: Uuid) -> Result<Option<Upload>, Ap
 /// foreign or malformed id reads as "upload the file again".
 pub async fn own_upload(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     id: &str,
     purpose: Purpose,
 ) -> Result<Upload, AppError> {
@@ -147,7 +148,7 @@ pub async fn own_upload(
 /// again", on that field.
 pub async fn own_or_kept(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     (name, field): (&str, &str),
     purpose: Purpose,
     kept: Option<Uuid>,
@@ -171,11 +172,11 @@ pub async fn own_or_kept(
 pub async fn uses(
     conn: &mut PgConnection,
     id: Uuid,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<super::model::UploadUses>, AppError> {
     use crate::orgs::model::OrgPath;
     let Some((uploader, ext)) =
-        sqlx::query_as::<_, (i64, String)>("SELECT user_id, ext FROM uploads WHERE id = $1")
+        sqlx::query_as::<_, (UserId, String)>("SELECT user_id, ext FROM uploads WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?

@@ -7,6 +7,7 @@
 )]
 
 use app::auth::session::AuthSettings;
+use app::ids::{OrgId, UserId};
 use axum::Router;
 use axum::body::Body;
 use http::{HeaderMap, Request, StatusCode, header};
@@ -69,7 +70,7 @@ pub fn settings() -> server::Settings {
 
 /// A live session of `user_id`, as a signed-in browser holds one, for tests that call the
 /// stores that check it directly.
-pub async fn live_claim(pool: &PgPool, user_id: i64) -> app::auth::model::Claim {
+pub async fn live_claim(pool: &PgPool, user_id: UserId) -> app::auth::model::Claim {
     server::migrate(pool).await.expect("session store table");
     let session_id = format!("test-session-{user_id}");
     sqlx::query(
@@ -220,9 +221,9 @@ impl Client {
 /// a plain member of the first, an admin of the committee, and a platform admin. All share
 /// the password `PASSWORD`.
 pub struct World {
-    pub committee: i64,
-    pub branch_a: i64,
-    pub branch_b: i64,
+    pub committee: OrgId,
+    pub branch_a: OrgId,
+    pub branch_b: OrgId,
 }
 
 pub const PASSWORD: &str = "correct-horse-7";
@@ -274,7 +275,7 @@ pub async fn world(pool: &PgPool) -> World {
     .await
     .unwrap();
 
-    let mut user = async |username: &str, phone: &str| -> i64 {
+    let mut user = async |username: &str, phone: &str| -> UserId {
         sqlx::query_scalar("INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $1, $3) RETURNING id")
             .bind(username)
             .bind(phone)
@@ -327,7 +328,7 @@ pub async fn world(pool: &PgPool) -> World {
 pub async fn invitation(
     pool: &PgPool,
     code: &str,
-    org_id: i64,
+    org_id: OrgId,
     days: i32,
     max_uses: i32,
     used: i32,
@@ -347,7 +348,12 @@ pub async fn invitation(
 }
 
 /// A user signing in with `username` and the password whose hash is `hash`.
-pub async fn add_user(c: &mut sqlx::PgConnection, hash: &str, username: &str, phone: &str) -> i64 {
+pub async fn add_user(
+    c: &mut sqlx::PgConnection,
+    hash: &str,
+    username: &str,
+    phone: &str,
+) -> UserId {
     sqlx::query_scalar(
         "INSERT INTO users (username, phone, display_name, password_hash) VALUES ($1, $2, $1, $3) RETURNING id",
     )

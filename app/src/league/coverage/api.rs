@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Figures;
 use crate::error::AppError;
-use crate::ui::charts::{Chart, Series, Word};
+use crate::ui::charts::Chart;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRowView {
@@ -95,6 +95,7 @@ fn coverage_charts(
     weeks: &[(chrono::NaiveDate, Figures)],
     by_district: bool,
 ) -> Vec<Chart> {
+    use crate::ui::charts::{Series, Word};
     vec![
         Chart::new(
             if by_district {

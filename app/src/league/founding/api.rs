@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{AppState, ApplicationForm, LedgerFacts};
 use crate::error::AppError;
-use crate::ids::ApplicationId;
+use crate::ids::{ApplicationId, OrgId};
 use crate::league::ledger::model::AreaLevel;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub struct ApplicationView {
     pub note: String,
     pub state: AppState,
     pub level: AreaLevel,
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     pub org_name: Option<String>,
     pub enterprise_id: Option<i64>,
     pub ledger: Option<LedgerFacts>,
@@ -396,7 +396,7 @@ pub struct OrgAreaView {
 /// The area of a League committee, for those who may see the organization page.
 #[server(endpoint = "org_area")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn org_area(org_id: i64) -> Result<OrgAreaView, AppError> {
+pub async fn org_area(org_id: OrgId) -> Result<OrgAreaView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -417,7 +417,7 @@ pub async fn org_area(org_id: i64) -> Result<OrgAreaView, AppError> {
 #[server(endpoint = "set_org_area")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org_id)))]
 pub async fn set_org_area(
-    org_id: i64,
+    org_id: OrgId,
     level: String,
     district: String,
     street: String,

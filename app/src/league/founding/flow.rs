@@ -8,7 +8,7 @@ use super::store;
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
-use crate::ids::ApplicationId;
+use crate::ids::{ApplicationId, OrgId};
 use crate::league::ledger::model::{Area, AreaLevel, in_areas};
 
 /// Applications a network address may submit per rate-limit window.
@@ -203,7 +203,7 @@ async fn found(
     conn: &mut PgConnection,
     actor: &Actor,
     app: &store::ApplicationRow,
-    committees: &[(AreaLevel, i64, crate::orgs::model::OrgPath)],
+    committees: &[(AreaLevel, OrgId, crate::orgs::model::OrgPath)],
 ) -> Result<(), AppError> {
     use crate::auth::model::{INVITATION_LEN, InvitationCode};
     use crate::orgs::model::MemberStatus;
@@ -250,7 +250,7 @@ async fn found(
             };
             store::queue_sms(conn, &app.secretary_phone, &message, app.locale).await?;
             store::event(conn, app.id, None, "invited", None, &app.secretary_name).await?;
-            tracing::info!(id = %app.id, org_id, "League organization founded");
+            tracing::info!(id = %app.id, org_id = org_id.0, "League organization founded");
             return Ok(());
         }
     }

@@ -12,6 +12,7 @@ use super::api::{
 };
 use super::model::AppState;
 use crate::i18n::{Strings, use_t};
+use crate::ids::OrgId;
 use crate::league::ledger::model::AreaLevel;
 use crate::ui::action_error;
 use crate::ui::{AppLayout, AuthLayout, CopyLink, Empty, ErrorState, Field, FormError, Loading};
@@ -427,7 +428,7 @@ pub fn OutboxPage() -> impl IntoView {
 
 /// On a League committee's page: the area it reviews, set by platform admins.
 #[component]
-pub fn AreaSetting(org_id: i64) -> impl IntoView {
+pub fn AreaSetting(org_id: OrgId) -> impl IntoView {
     let t = use_t();
     let save = crate::ui::server_action::<SetOrgArea>();
     let error = action_error(save);

@@ -7,7 +7,7 @@ use sqlx::{PgConnection, Row};
 use super::model::{AppState, LedgerFacts, NewApplication};
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
-use crate::ids::ApplicationId;
+use crate::ids::{ApplicationId, OrgId, UserId};
 use crate::league::ledger::model::{Area, AreaLevel};
 use crate::notices::model::TextMessage;
 use crate::orgs::model::OrgPath;
@@ -30,7 +30,7 @@ pub struct ApplicationRow {
     pub note: String,
     pub state: AppState,
     pub level: AreaLevel,
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     pub org_name: Option<String>,
     pub enterprise_id: Option<i64>,
     pub ledger: Option<LedgerFacts>,
@@ -138,7 +138,7 @@ pub async fn committees(
     conn: &mut PgConnection,
     district: &str,
     street: &str,
-) -> Result<Vec<(AreaLevel, i64, OrgPath)>, AppError> {
+) -> Result<Vec<(AreaLevel, OrgId, OrgPath)>, AppError> {
     let rows = sqlx::query(
         "SELECT area_level, id, path::text AS path FROM orgs
          WHERE area_level = 'city'
@@ -241,7 +241,7 @@ pub async fn event(
     id: ApplicationId,
     level: Option<AreaLevel>,
     action: &str,
-    by: Option<i64>,
+    by: Option<UserId>,
     message: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -411,7 +411,7 @@ pub async fn found(
     app: &ApplicationRow,
     parent: &crate::orgs::store::Org,
     outcome: super::model::Outcome,
-) -> Result<(i64, String), AppError> {
+) -> Result<(OrgId, String), AppError> {
     use super::model::{Outcome, branch_name, joint_branch_name};
     use crate::orgs::model::{OrgKind, Tree};
     use crate::orgs::store::{NewOrg, create_org};
@@ -463,7 +463,7 @@ pub async fn found(
                 .bind(parent.id)
                 .execute(&mut *conn)
                 .await?;
-            let found: Option<(i64, String)> = sqlx::query_as(
+            let found: Option<(OrgId, String)> = sqlx::query_as(
                 "SELECT id, name FROM orgs WHERE parent_id = $1 AND kind = 'joint_branch'
                  ORDER BY id LIMIT 1",
             )
@@ -526,7 +526,7 @@ pub async fn invitation_makes_secretary(
 /// The sign-up code that makes the secretary of an application's organization, while unused.
 pub async fn secretary_invitation(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
 ) -> Result<Option<String>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT code FROM invitations
@@ -625,7 +625,7 @@ pub async fn invite_enterprise(
     enterprise_id: i64,
     code: &str,
     phone: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "INSERT INTO enterprise_invitations (code, enterprise_id, phone, by_user)
@@ -672,7 +672,7 @@ pub async fn enterprise_for_invitation(
 }
 
 /// The area a League committee stands for.
-pub async fn org_area(conn: &mut PgConnection, org_id: i64) -> Result<Option<Area>, AppError> {
+pub async fn org_area(conn: &mut PgConnection, org_id: OrgId) -> Result<Option<Area>, AppError> {
     let row: Option<(Option<String>, String, String)> =
         sqlx::query_as("SELECT area_level, district, street FROM orgs WHERE id = $1")
             .bind(org_id)
@@ -690,7 +690,7 @@ pub async fn org_area(conn: &mut PgConnection, org_id: i64) -> Result<Option<Are
 /// Sets or clears the area of a committee; an area another committee has is a conflict.
 pub async fn set_org_area(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     area: Option<&Area>,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE orgs SET area_level = $2, district = $3, street = $4 WHERE id = $1")

@@ -1,5 +1,6 @@
 //! SQL for the enterprise ledger: the merge of an imported sheet, and the ledger list.
 
+use crate::ids::UserId;
 use sqlx::{PgConnection, Row};
 
 use super::model::{DuplicateGroup, LedgerEntry, LedgerRow};
@@ -21,7 +22,7 @@ pub async fn merge(
     conn: &mut PgConnection,
     rows: &[LedgerRow],
     file_name: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<MergeCounts, AppError> {
     let import_id: i64 = sqlx::query_scalar(
         "INSERT INTO ledger_imports (file_name, added, updated, retired, unchanged, by_user)
@@ -258,7 +259,7 @@ pub async fn merge_group(
     conn: &mut PgConnection,
     name_key: &str,
     keep: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<u32, AppError> {
     use crate::error::Msg;
     let rows: Vec<(i64, String)> = sqlx::query_as(
@@ -301,7 +302,11 @@ pub async fn merge_group(
 }
 
 /// Records the current group named `name_key` as different enterprises.
-pub async fn keep_apart(conn: &mut PgConnection, name_key: &str, by: i64) -> Result<(), AppError> {
+pub async fn keep_apart(
+    conn: &mut PgConnection,
+    name_key: &str,
+    by: UserId,
+) -> Result<(), AppError> {
     let done = sqlx::query(
         "INSERT INTO ledger_kept_apart (name_key, codes, by_user)
          SELECT $1, array_agg(credit_code ORDER BY credit_code), $2 FROM enterprises

@@ -1,6 +1,7 @@
 //! Server functions for the branch calendar: a month of a branch's due items and meetings,
 //! and the address of the viewer's calendar feed.
 
+use crate::ids::OrgId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,9 +42,9 @@ pub struct MeetingView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarView {
     /// The branch shown; none when the viewer has no branch.
-    pub org: Option<(i64, String, Tree)>,
+    pub org: Option<(OrgId, String, Tree)>,
     /// The viewer's branches, to switch between.
-    pub branches: Vec<(i64, String)>,
+    pub branches: Vec<(OrgId, String)>,
     pub month: String,
     pub prev: String,
     pub next: String,
@@ -63,7 +64,7 @@ pub struct CalendarView {
 /// For the branch's members and those who manage it.
 #[server(endpoint = "life_calendar")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn life_calendar(org: i64, month: String) -> Result<CalendarView, AppError> {
+pub async fn life_calendar(org: OrgId, month: String) -> Result<CalendarView, AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let today = crate::time::day_of(chrono::Utc::now());

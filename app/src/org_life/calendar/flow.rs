@@ -9,6 +9,7 @@ use super::model::{CalendarItem, Frequency, Span, branch_shown, calendar_items, 
 use super::store::{self, CalendarMeetingRow};
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
+use crate::ids::OrgId;
 use crate::orgs::store::Org;
 
 /// How many days ahead the viewer's own meetings are listed.
@@ -17,7 +18,7 @@ const MINE_DAYS: i32 = 60;
 /// A month of the calendar as the viewer sees it.
 pub struct Calendar {
     /// The viewer's branches, to switch between.
-    pub branches: Vec<(i64, String)>,
+    pub branches: Vec<(OrgId, String)>,
     pub month: Span,
     pub today: NaiveDate,
     /// The meetings of the next 60 days the viewer is expected at, in any branch.
@@ -43,7 +44,7 @@ pub struct BranchMonth {
 pub async fn calendar(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
+    org: OrgId,
     month: Span,
     today: NaiveDate,
 ) -> Result<Calendar, AppError> {
@@ -66,8 +67,8 @@ pub async fn calendar(
 async fn branch_month(
     conn: &mut PgConnection,
     actor: &Actor,
-    branches: &[(i64, String)],
-    org_id: i64,
+    branches: &[(OrgId, String)],
+    org_id: OrgId,
     month: Span,
     today: NaiveDate,
 ) -> Result<BranchMonth, AppError> {

@@ -2,6 +2,7 @@
 //! generated from frequencies that are data; the theme day; a month laid out in weeks; and
 //! where an item stands on a day. No I/O.
 
+use crate::ids::OrgId;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -245,8 +246,8 @@ pub fn neighbour_months(month: Span) -> (String, String) {
 
 /// The branch a page shows: the one asked for, or with `org` 0 the viewer's first branch
 /// (none when they have none).
-pub fn branch_shown(org: i64, mine: &[(i64, String)]) -> Option<i64> {
-    if org == 0 {
+pub fn branch_shown(org: OrgId, mine: &[(OrgId, String)]) -> Option<OrgId> {
+    if org.0 == 0 {
         mine.first().map(|b| b.0)
     } else {
         Some(org)
@@ -412,15 +413,18 @@ mod tests {
 
     #[test]
     fn org_zero_means_the_viewers_first_branch() {
-        let mine = [(7, "一支部".to_owned()), (3, "二支部".to_owned())];
-        assert_eq!(branch_shown(0, &mine), Some(7));
-        assert_eq!(branch_shown(3, &mine), Some(3));
+        let mine = [
+            (OrgId(7), "一支部".to_owned()),
+            (OrgId(3), "二支部".to_owned()),
+        ];
+        assert_eq!(branch_shown(OrgId(0), &mine), Some(OrgId(7)));
+        assert_eq!(branch_shown(OrgId(3), &mine), Some(OrgId(3)));
         assert_eq!(
-            branch_shown(99, &mine),
-            Some(99),
+            branch_shown(OrgId(99), &mine),
+            Some(OrgId(99)),
             "checked by who may see it"
         );
-        assert_eq!(branch_shown(0, &[]), None);
+        assert_eq!(branch_shown(OrgId(0), &[]), None);
     }
 
     #[test]

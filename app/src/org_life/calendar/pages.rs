@@ -21,9 +21,7 @@ pub fn LifeCalendarPage() -> impl IntoView {
         move || {
             let q = query.read();
             (
-                q.get("org")
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0),
+                crate::ui::org_in_query(&q),
                 q.get("month").unwrap_or_default(),
             )
         },

@@ -7,6 +7,7 @@ use sqlx::{PgConnection, Row};
 use super::ics::FeedEvent;
 use super::model::{Frequency, Requirement};
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::Tree;
 
@@ -31,7 +32,7 @@ pub async fn requirements(
 }
 
 /// A branch's fixed theme day of the month.
-pub async fn theme_day(conn: &mut PgConnection, org_id: i64) -> Result<u32, AppError> {
+pub async fn theme_day(conn: &mut PgConnection, org_id: OrgId) -> Result<u32, AppError> {
     let day: Option<i32> = sqlx::query_scalar("SELECT theme_day FROM orgs WHERE id = $1")
         .bind(org_id)
         .fetch_optional(conn)
@@ -42,8 +43,8 @@ pub async fn theme_day(conn: &mut PgConnection, org_id: i64) -> Result<u32, AppE
 /// The branches (and joint branches) a user is a current member of: (id, name).
 pub async fn my_branches(
     conn: &mut PgConnection,
-    user_id: i64,
-) -> Result<Vec<(i64, String)>, AppError> {
+    user_id: UserId,
+) -> Result<Vec<(OrgId, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT o.id, o.name FROM memberships m JOIN orgs o ON o.id = m.org_id
          WHERE m.user_id = $1 AND m.ended_at IS NULL AND o.kind IN ('branch', 'joint_branch')
@@ -69,7 +70,7 @@ pub struct CalendarMeetingRow {
 /// The meetings of the next `days` days a member is expected at, in any branch.
 pub async fn upcoming_for(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     days: i32,
 ) -> Result<Vec<CalendarMeetingRow>, AppError> {
     let rows = sqlx::query(
@@ -89,7 +90,7 @@ pub async fn upcoming_for(
 /// A branch's meetings starting between `from` and `to` (Asia/Shanghai days, included).
 pub async fn meetings(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<CalendarMeetingRow>, AppError> {
@@ -126,7 +127,7 @@ fn meeting_row(r: &sqlx::postgres::PgRow) -> Option<CalendarMeetingRow> {
 /// the old address stops working.
 pub async fn feed_secret(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
     renew: bool,
 ) -> Result<String, AppError> {
     use rand::Rng;
@@ -170,7 +171,7 @@ pub async fn feed(
     conn: &mut PgConnection,
     secret: &str,
 ) -> Result<Option<Vec<FeedEvent>>, AppError> {
-    let user: Option<i64> =
+    let user: Option<UserId> =
         sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE secret = $1")
             .bind(secret)
             .fetch_optional(&mut *conn)

@@ -5,15 +5,15 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId};
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::Tree;
-use crate::ui::charts::{Chart, Series, Word};
+use crate::ui::charts::Chart;
 
 /// A branch's organization life over the past year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BranchComplianceView {
-    pub id: i64,
+    pub id: OrgId,
     pub name: String,
     pub tree: Tree,
     /// On-time rate in percent over the past year; none when nothing fell due yet.
@@ -40,10 +40,10 @@ pub struct WaitingRecordView {
 /// The superior's view of the branches below an organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplianceView {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     /// The organizations the viewer oversees, to switch between.
-    pub orgs: Vec<(i64, String)>,
+    pub orgs: Vec<(OrgId, String)>,
     /// Lowest on-time rate first.
     pub branches: Vec<BranchComplianceView>,
     pub average: Option<u32>,
@@ -57,7 +57,7 @@ pub struct ComplianceView {
 /// their on-time rate, overdue items and six-month flag.
 #[server(endpoint = "life_compliance")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn life_compliance(org: i64) -> Result<ComplianceView, AppError> {
+pub async fn life_compliance(org: OrgId) -> Result<ComplianceView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -92,6 +92,7 @@ impl From<(super::store::BranchRow, super::model::Compliance)> for BranchComplia
 impl From<super::flow::Overview> for ComplianceView {
     fn from(o: super::flow::Overview) -> Self {
         use super::model::{average_rate, rate_buckets};
+        use crate::ui::charts::{Series, Word};
         let branches: Vec<BranchComplianceView> = o
             .branches
             .into_iter()

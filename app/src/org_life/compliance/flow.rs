@@ -4,6 +4,7 @@
 //! for, and the superior's admins are told of the items whose period ended without them.
 //! Each alert goes out once, however many processes run it.
 
+use crate::ids::OrgId;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -45,7 +46,7 @@ pub async fn requirements_by_tree(
 pub struct Overview {
     pub org: Org,
     /// The organizations the actor oversees, to switch between: (id, name).
-    pub overseen: Vec<(i64, String)>,
+    pub overseen: Vec<(OrgId, String)>,
     pub branches: Vec<(BranchRow, Compliance)>,
     /// The records submitted below and waiting for review, longest first, with the days
     /// they have waited.
@@ -57,11 +58,11 @@ pub struct Overview {
 pub async fn overview(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
+    org: OrgId,
     today: NaiveDate,
 ) -> Result<Overview, AppError> {
     use crate::auth::model::Role;
-    let mut overseen: Vec<(i64, String)> = vec![];
+    let mut overseen: Vec<(OrgId, String)> = vec![];
     for g in &actor.grants {
         if let (Role::OrgAdmin, Some(p)) = (g.role, &g.path)
             && let Some(o) = crate::orgs::store::org(conn, p.id()).await?
@@ -72,7 +73,7 @@ pub async fn overview(
     if actor.is_platform_admin() {
         overseen.extend(super::store::roots(conn).await?);
     }
-    let org = if org == 0 {
+    let org = if org.0 == 0 {
         overseen.first().map(|o| o.0).ok_or(AppError::Forbidden)?
     } else {
         org
@@ -80,7 +81,7 @@ pub async fn overview(
     let o = crate::auth::session::administered_org(conn, actor, org).await?;
     let reqs = requirements_by_tree(conn).await?;
     let all = branches(conn, Some(&o.path)).await?;
-    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let ids: Vec<OrgId> = all.iter().map(|b| b.id).collect();
     let meetings =
         meetings_since(conn, &ids, today - chrono::Duration::days(LOOK_BACK_DAYS)).await?;
     let mut rated: Vec<(BranchRow, Compliance)> = all
@@ -121,7 +122,7 @@ pub async fn run_alerts(
 ) -> Result<(usize, usize), AppError> {
     let reqs = requirements_by_tree(conn).await?;
     let all = branches(conn, None).await?;
-    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let ids: Vec<OrgId> = all.iter().map(|b| b.id).collect();
     let meetings =
         meetings_since(conn, &ids, today - chrono::Duration::days(LOOK_BACK_DAYS)).await?;
     let (mut warned, mut escalated) = (0, 0);
@@ -182,11 +183,11 @@ pub async fn life_components(
     under: &OrgPath,
     from: NaiveDate,
     until: NaiveDate,
-) -> Result<HashMap<i64, (Option<u32>, Option<u32>)>, AppError> {
+) -> Result<HashMap<OrgId, (Option<u32>, Option<u32>)>, AppError> {
     let today = crate::time::day_of(chrono::Utc::now());
     let reqs = requirements_by_tree(conn).await?;
     let all = branches(conn, Some(under)).await?;
-    let ids: Vec<i64> = all.iter().map(|b| b.id).collect();
+    let ids: Vec<OrgId> = all.iter().map(|b| b.id).collect();
     let meetings = meetings_since(conn, &ids, from).await?;
     let records = records_between(conn, &ids, from, until).await?;
     let percent = |part: i64, whole: i64| (whole > 0).then(|| (part * 100 / whole) as u32);

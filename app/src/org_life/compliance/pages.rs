@@ -16,13 +16,7 @@ pub fn CompliancePage() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
     let data = Resource::new(
-        move || {
-            query
-                .read()
-                .get("org")
-                .and_then(|s| s.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
+        move || crate::ui::org_in_query(&query.read()),
         life_compliance,
     );
     view! {

@@ -9,13 +9,13 @@ use sqlx::{PgConnection, Row};
 
 use super::model::HeldMeeting;
 use crate::error::AppError;
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId};
 use crate::org_life::calendar::model::DueItem;
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::{OrgPath, Tree};
 
 /// The organizations at the top of each tree, (id, name): what a platform admin oversees.
-pub async fn roots(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn roots(conn: &mut PgConnection) -> Result<Vec<(OrgId, String)>, AppError> {
     Ok(
         sqlx::query_as("SELECT id, name FROM orgs WHERE parent_id IS NULL ORDER BY tree, id")
             .fetch_all(conn)
@@ -25,10 +25,10 @@ pub async fn roots(conn: &mut PgConnection) -> Result<Vec<(i64, String)>, AppErr
 
 /// A branch as compliance sees it.
 pub struct BranchRow {
-    pub id: i64,
+    pub id: OrgId,
     pub name: String,
     pub tree: Tree,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<OrgId>,
     pub theme_day: u32,
 }
 
@@ -61,9 +61,9 @@ pub async fn branches(
 /// whether anyone's attendance was recorded and whether the record was accepted.
 pub async fn meetings_since(
     conn: &mut PgConnection,
-    org_ids: &[i64],
+    org_ids: &[OrgId],
     from: NaiveDate,
-) -> Result<HashMap<i64, Vec<HeldMeeting>>, AppError> {
+) -> Result<HashMap<OrgId, Vec<HeldMeeting>>, AppError> {
     let rows = sqlx::query(
         "SELECT m.org_id, m.kind, (m.starts_at AT TIME ZONE 'Asia/Shanghai')::date AS day,
                 EXISTS (SELECT 1 FROM meeting_attendance a WHERE a.meeting_id = m.id) AS held,
@@ -74,7 +74,7 @@ pub async fn meetings_since(
     .bind(from)
     .fetch_all(conn)
     .await?;
-    let mut out: HashMap<i64, Vec<HeldMeeting>> = HashMap::new();
+    let mut out: HashMap<OrgId, Vec<HeldMeeting>> = HashMap::new();
     for r in &rows {
         if let Some(kind) = MeetingKind::parse(r.get("kind")) {
             out.entry(r.get("org_id")).or_default().push(HeldMeeting {
@@ -92,7 +92,7 @@ pub async fn meetings_since(
 /// the second insert waits for the first and then does nothing).
 pub async fn record_alert(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     item: &DueItem,
     stage: &str,
 ) -> Result<bool, AppError> {
@@ -113,11 +113,11 @@ pub async fn record_alert(
 /// (included) and `until` (excluded), and how many of their records the superior accepted.
 pub async fn records_between(
     conn: &mut PgConnection,
-    org_ids: &[i64],
+    org_ids: &[OrgId],
     from: NaiveDate,
     until: NaiveDate,
-) -> Result<HashMap<i64, (i64, i64)>, AppError> {
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+) -> Result<HashMap<OrgId, (i64, i64)>, AppError> {
+    let rows: Vec<(OrgId, i64, i64)> = sqlx::query_as(
         "SELECT m.org_id, count(*), count(*) FILTER (WHERE r.state = 'accepted')
          FROM meetings m LEFT JOIN meeting_records r ON r.meeting_id = m.id
          WHERE m.org_id = ANY ($1) AND m.starts_at <= now()

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{BallotState, Grade};
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 
 /// One member's votes once the ballot has closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TallyView {
-    pub member: i64,
+    pub member: UserId,
     pub name: String,
     /// Votes per grade, in `Grade::ALL` order.
     pub votes: [u32; 4],
@@ -29,7 +30,7 @@ pub struct BallotView {
     pub closes: String,
     pub confirmed: bool,
     /// The members to grade: (id, name).
-    pub roll: Vec<(i64, String)>,
+    pub roll: Vec<(UserId, String)>,
     pub voted: usize,
     pub on_roll: bool,
     pub has_voted: bool,
@@ -40,7 +41,7 @@ pub struct BallotView {
 /// This year's evaluation of a branch, and the viewer's own results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvaluationView {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub year: i32,
     pub organizer: bool,
@@ -53,7 +54,7 @@ pub struct EvaluationView {
 /// members and those who run it.
 #[server(endpoint = "evaluation")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn evaluation(org: i64) -> Result<EvaluationView, AppError> {
+pub async fn evaluation(org: OrgId) -> Result<EvaluationView, AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -66,7 +67,7 @@ pub async fn evaluation(org: i64) -> Result<EvaluationView, AppError> {
 impl From<super::flow::Ballot> for BallotView {
     fn from(b: super::flow::Ballot) -> Self {
         let when = crate::time::local_minute;
-        let names: HashMap<i64, String> = b.roll.iter().map(|r| (r.0, r.1.clone())).collect();
+        let names: HashMap<UserId, String> = b.roll.iter().map(|r| (r.0, r.1.clone())).collect();
         BallotView {
             id: b.row.id,
             state: b.state,
@@ -109,7 +110,7 @@ impl From<super::flow::Evaluation> for EvaluationView {
 /// members on the roll; for those who run the branch. The members are told.
 #[server(endpoint = "open_evaluation")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn open_evaluation(org: i64, days: String) -> Result<i64, AppError> {
+pub async fn open_evaluation(org: OrgId, days: String) -> Result<i64, AppError> {
     use crate::auth::session;
     use crate::error::Msg;
     let days = super::model::parse_ballot_days(&days)

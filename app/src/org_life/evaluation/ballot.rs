@@ -21,6 +21,7 @@
 //! - Counters are arithmetic: a branch where everyone chose the same grade for a member
 //!   shows that each voter did. The tallies show only once the ballot has closed.
 
+use crate::ids::UserId;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 
@@ -61,7 +62,7 @@ impl BallotKey {
     }
 
     /// Seals a checked ballot of evaluation `evaluation`: the nonce, then the ciphertext.
-    pub fn seal(&self, evaluation: i64, ballot: &[(i64, Grade)]) -> Vec<u8> {
+    pub fn seal(&self, evaluation: i64, ballot: &[(UserId, Grade)]) -> Vec<u8> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = XChaCha20Poly1305::new(&self.0)
             .encrypt(
@@ -79,7 +80,7 @@ impl BallotKey {
 
     /// Opens a ballot sealed for evaluation `evaluation`; `None` when it was sealed with
     /// another key, for another evaluation, or changed.
-    pub fn open(&self, evaluation: i64, sealed: &[u8]) -> Option<Vec<(i64, Grade)>> {
+    pub fn open(&self, evaluation: i64, sealed: &[u8]) -> Option<Vec<(UserId, Grade)>> {
         if sealed.len() < NONCE_LEN {
             return None;
         }
@@ -109,7 +110,7 @@ mod tests {
     #[test]
     fn a_sealed_ballot_opens_only_with_its_key_for_its_evaluation() {
         let k = key();
-        let ballot = vec![(1, Excellent), (2, Unqualified)];
+        let ballot = vec![(UserId(1), Excellent), (UserId(2), Unqualified)];
         let sealed = k.seal(10, &ballot);
         assert_eq!(k.open(10, &sealed), Some(ballot.clone()));
         assert_eq!(k.open(11, &sealed), None, "moved to another evaluation");
@@ -124,9 +125,9 @@ mod tests {
     #[test]
     fn equal_ballots_seal_differently_and_every_ballot_has_the_same_length() {
         let k = key();
-        let a = k.seal(1, &[(1, Excellent), (2, Excellent)]);
-        let b = k.seal(1, &[(1, Excellent), (2, Excellent)]);
-        let c = k.seal(1, &[(1, Unqualified), (2, Qualified)]);
+        let a = k.seal(1, &[(UserId(1), Excellent), (UserId(2), Excellent)]);
+        let b = k.seal(1, &[(UserId(1), Excellent), (UserId(2), Excellent)]);
+        let c = k.seal(1, &[(UserId(1), Unqualified), (UserId(2), Qualified)]);
         assert_ne!(a, b);
         assert_eq!(a.len(), c.len());
     }

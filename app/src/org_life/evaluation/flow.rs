@@ -3,6 +3,7 @@
 //! sealed ballots into counters once the ballot has closed (see `ballot.rs` for why), and
 //! confirming the results.
 
+use crate::ids::{OrgId, UserId};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -37,7 +38,7 @@ pub struct Ballot {
     pub row: EvaluationRow,
     pub state: BallotState,
     /// The members to grade: (id, name, has voted).
-    pub roll: Vec<(i64, String, bool)>,
+    pub roll: Vec<(UserId, String, bool)>,
     /// The actor is on the roll, and has voted.
     pub on_roll: bool,
     pub has_voted: bool,
@@ -50,7 +51,7 @@ pub struct Ballot {
 pub async fn this_year(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
+    org: OrgId,
     now: DateTime<Utc>,
 ) -> Result<Evaluation, AppError> {
     let branches = crate::org_life::calendar::store::my_branches(conn, actor.user_id).await?;
@@ -117,7 +118,7 @@ async fn ballot(
 pub async fn open(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
+    org: OrgId,
     days: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
@@ -158,7 +159,7 @@ pub async fn cast_ballot(
     if ballot_state(e.opens_at, e.closes_at, now) != BallotState::Open {
         return Err(AppError::invalid("", Msg::BallotClosed));
     }
-    let ids: Vec<i64> = roll.iter().map(|r| r.0).collect();
+    let ids: Vec<UserId> = roll.iter().map(|r| r.0).collect();
     let ballot = parse_ballot(grades, &ids).map_err(|m| AppError::invalid("", m))?;
     let sealed = ballot_key()?.seal(e.id, &ballot);
     store::cast(conn, e.id, actor.user_id, &sealed).await
@@ -185,7 +186,7 @@ pub async fn confirm(
         return Err(AppError::invalid("", Msg::EvaluationNotClosed));
     }
     tally_if_closed(conn, &ballot_key()?, e.id).await?;
-    let results: Vec<(i64, Grade)> = store::tallies(conn, e.id)
+    let results: Vec<(UserId, Grade)> = store::tallies(conn, e.id)
         .await?
         .into_iter()
         .filter_map(|t| Some((t.member, t.leading()?)))

@@ -2,6 +2,7 @@
 //! open, a ballot checked against the roll, its fixed-length encoding, and the tallies. No
 //! I/O.
 
+use crate::ids::UserId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -70,8 +71,8 @@ pub fn ballot_state(
 /// the roll: every one of them, the voter included, graded once with a known grade.
 pub fn parse_ballot(
     form: &std::collections::HashMap<String, String>,
-    roll: &[i64],
-) -> Result<Vec<(i64, Grade)>, crate::error::Msg> {
+    roll: &[UserId],
+) -> Result<Vec<(UserId, Grade)>, crate::error::Msg> {
     use crate::error::Msg;
     let mut out = Vec::with_capacity(roll.len());
     for member in roll {
@@ -90,26 +91,26 @@ pub fn parse_ballot(
 /// A checked ballot as bytes to seal: per member graded, in member order, the member's id
 /// (8 bytes) and the grade's place in `Grade::ALL` (1 byte). Every ballot of an evaluation
 /// grades the same roll, so all have the same length.
-pub fn encode_ballot(ballot: &[(i64, Grade)]) -> Vec<u8> {
+pub fn encode_ballot(ballot: &[(UserId, Grade)]) -> Vec<u8> {
     let mut sorted = ballot.to_vec();
     sorted.sort();
     let mut out = Vec::with_capacity(sorted.len() * 9);
     for (member, grade) in sorted {
-        out.extend_from_slice(&member.to_be_bytes());
+        out.extend_from_slice(&member.0.to_be_bytes());
         out.push(Grade::ALL.iter().position(|g| *g == grade).unwrap_or(0) as u8);
     }
     out
 }
 
 /// The ballot [`encode_ballot`] made, or `None` for bytes it cannot have made.
-pub fn decode_ballot(bytes: &[u8]) -> Option<Vec<(i64, Grade)>> {
+pub fn decode_ballot(bytes: &[u8]) -> Option<Vec<(UserId, Grade)>> {
     if !bytes.len().is_multiple_of(9) {
         return None;
     }
     bytes
         .chunks_exact(9)
         .map(|c| {
-            let member = i64::from_be_bytes(c[..8].try_into().ok()?);
+            let member = UserId(i64::from_be_bytes(c[..8].try_into().ok()?));
             Some((member, *Grade::ALL.get(usize::from(c[8]))?))
         })
         .collect()
@@ -118,7 +119,7 @@ pub fn decode_ballot(bytes: &[u8]) -> Option<Vec<(i64, Grade)>> {
 /// One member's tally: votes per grade, in `Grade::ALL` order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
-    pub member: i64,
+    pub member: UserId,
     pub votes: [u32; 4],
 }
 
@@ -141,7 +142,7 @@ impl Tally {
 
 /// Tallies of ballots given as (member graded, grade), anonymous by then: one tally per
 /// member graded, in member order.
-pub fn tally(grades: &[(i64, Grade)]) -> Vec<Tally> {
+pub fn tally(grades: &[(UserId, Grade)]) -> Vec<Tally> {
     let mut out: Vec<Tally> = Vec::new();
     let mut sorted = grades.to_vec();
     sorted.sort();
@@ -179,7 +180,7 @@ mod tests {
     #[test]
     fn a_ballot_grades_everyone_on_the_roll_once_and_nobody_else() {
         use std::collections::HashMap;
-        let roll = [3, 5, 8];
+        let roll = [UserId(3), UserId(5), UserId(8)];
         let form = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
             pairs
                 .iter()
@@ -190,9 +191,9 @@ mod tests {
         assert_eq!(
             parse_ballot(&full, &roll),
             Ok(vec![
-                (3, Grade::Excellent),
-                (5, Grade::Qualified),
-                (8, Grade::Unqualified)
+                (UserId(3), Grade::Excellent),
+                (UserId(5), Grade::Qualified),
+                (UserId(8), Grade::Unqualified)
             ])
         );
         let missing = form(&[("3", "excellent"), ("5", "qualified")]);
@@ -230,21 +231,21 @@ mod tests {
     fn ballots_tally_per_member_and_a_tie_goes_to_the_lower_grade() {
         use Grade::*;
         let t = tally(&[
-            (2, Qualified),
-            (1, Excellent),
-            (1, Excellent),
-            (2, Excellent),
-            (1, Qualified),
+            (UserId(2), Qualified),
+            (UserId(1), Excellent),
+            (UserId(1), Excellent),
+            (UserId(2), Excellent),
+            (UserId(1), Qualified),
         ]);
         assert_eq!(
             t,
             vec![
                 Tally {
-                    member: 1,
+                    member: UserId(1),
                     votes: [2, 1, 0, 0]
                 },
                 Tally {
-                    member: 2,
+                    member: UserId(2),
                     votes: [1, 1, 0, 0]
                 }
             ]
@@ -253,7 +254,7 @@ mod tests {
         assert_eq!(t[1].leading(), Some(Qualified));
         assert_eq!(
             Tally {
-                member: 3,
+                member: UserId(3),
                 votes: [0; 4]
             }
             .leading(),
@@ -264,13 +265,21 @@ mod tests {
     #[test]
     fn a_ballot_encodes_to_a_fixed_length_and_decodes_to_itself() {
         use Grade::*;
-        let ballot = vec![(7, Unqualified), (3, Excellent), (1_000_000_007, Qualified)];
+        let ballot = vec![
+            (UserId(7), Unqualified),
+            (UserId(3), Excellent),
+            (UserId(1_000_000_007), Qualified),
+        ];
         let bytes = encode_ballot(&ballot);
         assert_eq!(bytes.len(), 27);
         let mut sorted = ballot.clone();
         sorted.sort();
         assert_eq!(decode_ballot(&bytes), Some(sorted));
-        let other = encode_ballot(&[(7, Excellent), (3, Excellent), (9, Excellent)]);
+        let other = encode_ballot(&[
+            (UserId(7), Excellent),
+            (UserId(3), Excellent),
+            (UserId(9), Excellent),
+        ]);
         assert_eq!(
             other.len(),
             bytes.len(),

@@ -37,11 +37,7 @@ pub fn EvaluationPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             (
-                query
-                    .read()
-                    .get("org")
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .unwrap_or(0),
+                crate::ui::org_in_query(&query.read()),
                 open_done.get() + cast_done.get() + confirm_done.get(),
             )
         },

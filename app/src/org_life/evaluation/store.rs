@@ -7,12 +7,13 @@ use sqlx::PgConnection;
 
 use super::model::{Grade, Tally};
 use crate::error::{AppError, Msg};
+use crate::ids::{OrgId, UserId};
 
 /// An evaluation as stored.
 #[derive(sqlx::FromRow)]
 pub struct EvaluationRow {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub year: i32,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
@@ -23,11 +24,11 @@ pub struct EvaluationRow {
 /// one for the same year is refused. Returns the evaluation and its roll.
 pub async fn open(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     year: i32,
     closes_at: DateTime<Utc>,
-    by: i64,
-) -> Result<(i64, Vec<i64>), AppError> {
+    by: UserId,
+) -> Result<(i64, Vec<UserId>), AppError> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO evaluations (org_id, year, opens_at, closes_at, created_by)
          VALUES ($1, $2, now(), $3, $4) ON CONFLICT (org_id, year) DO NOTHING RETURNING id",
@@ -39,7 +40,7 @@ pub async fn open(
     .fetch_optional(&mut *conn)
     .await?;
     let id = id.ok_or(AppError::Conflict(Msg::EvaluationExists))?;
-    let roll: Vec<i64> = sqlx::query_scalar(
+    let roll: Vec<UserId> = sqlx::query_scalar(
         "INSERT INTO evaluation_members (evaluation_id, user_id)
          SELECT $1, user_id FROM memberships WHERE org_id = $2 AND ended_at IS NULL
          ON CONFLICT DO NOTHING RETURNING user_id",
@@ -54,7 +55,7 @@ pub async fn open(
 /// The branch's evaluation of a year.
 pub async fn of_year(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     year: i32,
 ) -> Result<Option<EvaluationRow>, AppError> {
     Ok(sqlx::query_as(
@@ -81,7 +82,7 @@ pub async fn by_id(conn: &mut PgConnection, id: i64) -> Result<Option<Evaluation
 pub async fn roll(
     conn: &mut PgConnection,
     evaluation_id: i64,
-) -> Result<Vec<(i64, String, bool)>, AppError> {
+) -> Result<Vec<(UserId, String, bool)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT m.user_id, u.display_name,
                 EXISTS (SELECT 1 FROM evaluation_voters v WHERE v.evaluation_id = m.evaluation_id AND v.user_id = m.user_id)
@@ -99,7 +100,7 @@ pub async fn roll(
 pub async fn cast(
     conn: &mut PgConnection,
     evaluation_id: i64,
-    voter: i64,
+    voter: UserId,
     sealed: &[u8],
 ) -> Result<(), AppError> {
     let first = sqlx::query(
@@ -198,7 +199,7 @@ pub async fn finish_tally(
 
 /// Votes per member graded, in `Grade::ALL` order.
 pub async fn tallies(conn: &mut PgConnection, evaluation_id: i64) -> Result<Vec<Tally>, AppError> {
-    let rows: Vec<(i64, String, i32)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, i32)> = sqlx::query_as(
         "SELECT subject_id, grade, votes FROM evaluation_tallies WHERE evaluation_id = $1
          ORDER BY subject_id",
     )
@@ -228,8 +229,8 @@ pub async fn tallies(conn: &mut PgConnection, evaluation_id: i64) -> Result<Vec<
 pub async fn confirm(
     conn: &mut PgConnection,
     e: &EvaluationRow,
-    results: &[(i64, Grade)],
-    by: i64,
+    results: &[(UserId, Grade)],
+    by: UserId,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE evaluations SET confirmed_by = $2, confirmed_at = now()
@@ -242,7 +243,7 @@ pub async fn confirm(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    let users: Vec<i64> = results.iter().map(|r| r.0).collect();
+    let users: Vec<UserId> = results.iter().map(|r| r.0).collect();
     let grades: Vec<&str> = results.iter().map(|r| r.1.as_str()).collect();
     sqlx::query(
         "INSERT INTO member_evaluations (user_id, org_id, year, grade, evaluation_id)
@@ -263,7 +264,7 @@ pub async fn confirm(
 /// A member's confirmed results: (year, organization, grade).
 pub async fn results_of(
     conn: &mut PgConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<(i32, String, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT r.year, o.name, r.grade FROM member_evaluations r JOIN orgs o ON o.id = r.org_id

@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{CheckInWindow, LeaveState, MeetingForm, MeetingKind};
 use crate::error::AppError;
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId, UserId};
 use crate::org_life::records::api::RecordView;
 use crate::orgs::model::Tree;
 
 /// An expected attendee, as the organizer and the superior see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttendeeView {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     /// Present: `Some(None)` by code, `Some(Some(reason))` marked by hand.
     pub present: Option<Option<String>>,
@@ -25,7 +25,7 @@ pub struct AttendeeView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingDetailView {
     pub id: MeetingId,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub tree: Tree,
     pub kind: MeetingKind,
@@ -81,11 +81,11 @@ pub struct CodeView {
 /// What the scheduling form needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleOptionsView {
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub tree: Tree,
     /// The branch's members, to choose attendees from.
-    pub members: Vec<(i64, String)>,
+    pub members: Vec<(UserId, String)>,
 }
 
 /// Schedules a meeting of a branch: its secretary, committee members and the admins
@@ -95,7 +95,7 @@ pub struct ScheduleOptionsView {
 #[server(endpoint = "schedule_meeting")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn schedule_meeting(
-    org: i64,
+    org: OrgId,
     #[server(flatten)] form: MeetingForm,
     attendees: String,
     members: Option<std::collections::HashMap<String, String>>,
@@ -137,7 +137,7 @@ pub async fn change_meeting(
 /// members. For those who run the branch; `org` 0 is the viewer's first branch.
 #[server(endpoint = "schedule_options")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
-pub async fn schedule_options(org: i64) -> Result<ScheduleOptionsView, AppError> {
+pub async fn schedule_options(org: OrgId) -> Result<ScheduleOptionsView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
@@ -254,7 +254,11 @@ pub async fn ask_leave(meeting: MeetingId, reason: String) -> Result<(), AppErro
     feature = "ssr",
     tracing::instrument(skip_all, fields(meeting, member))
 )]
-pub async fn answer_leave(meeting: MeetingId, member: i64, approve: bool) -> Result<(), AppError> {
+pub async fn answer_leave(
+    meeting: MeetingId,
+    member: UserId,
+    approve: bool,
+) -> Result<(), AppError> {
     use crate::auth::session;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
@@ -302,7 +306,7 @@ pub async fn check_in(meeting: MeetingId, code: String) -> Result<(), AppError> 
     let actor = session::require_actor(&mut tx).await?;
     super::flow::check_in(&mut tx, &actor, meeting, &typed, chrono::Utc::now()).await?;
     tx.commit().await?;
-    tracing::info!(user = actor.user_id, "checked in");
+    tracing::info!(user = actor.user_id.0, "checked in");
     Ok(())
 }
 
@@ -315,7 +319,7 @@ pub async fn check_in(meeting: MeetingId, code: String) -> Result<(), AppError> 
 )]
 pub async fn mark_attendance(
     meeting: MeetingId,
-    member: i64,
+    member: UserId,
     reason: String,
 ) -> Result<(), AppError> {
     use crate::auth::session;

@@ -12,7 +12,7 @@ use super::model::{
 use super::store::{self, AttendeeRow, MeetingRow};
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId, UserId};
 use crate::notices::model::Message;
 use crate::notices::store::{holders, notify};
 use crate::org_life::records::store::{self as records, AttachmentRow, ChangeRow, RecordRow};
@@ -23,7 +23,7 @@ use crate::orgs::store::Org;
 pub async fn managed_org(
     conn: &mut PgConnection,
     actor: &Actor,
-    org_id: i64,
+    org_id: OrgId,
     branch: bool,
 ) -> Result<Org, AppError> {
     let o = crate::orgs::store::org(conn, org_id)
@@ -39,7 +39,7 @@ pub async fn managed_org(
 }
 
 /// The branch's secretaries and committee members, who run its meetings.
-pub async fn organizers(conn: &mut PgConnection, org_id: i64) -> Result<Vec<i64>, AppError> {
+pub async fn organizers(conn: &mut PgConnection, org_id: OrgId) -> Result<Vec<UserId>, AppError> {
     holders(conn, org_id, true).await
 }
 
@@ -103,7 +103,7 @@ pub async fn organizer_access(
 pub async fn schedule(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
+    org: OrgId,
     meeting: &NewMeeting,
     attendees: &Attendees,
 ) -> Result<(MeetingId, String), AppError> {
@@ -133,9 +133,9 @@ pub async fn schedule(
 pub async fn schedule_options(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
-) -> Result<(Org, Vec<(i64, String)>), AppError> {
-    let org = if org == 0 {
+    org: OrgId,
+) -> Result<(Org, Vec<(UserId, String)>), AppError> {
+    let org = if org.0 == 0 {
         crate::org_life::calendar::store::my_branches(conn, actor.user_id)
             .await?
             .first()
@@ -283,7 +283,7 @@ pub async fn answer_leave(
     conn: &mut PgConnection,
     actor: &Actor,
     meeting: MeetingId,
-    member: i64,
+    member: UserId,
     approve: bool,
 ) -> Result<(), AppError> {
     let a = organizer_access(conn, actor, meeting).await?;
@@ -410,7 +410,7 @@ pub async fn mark_attendance(
     conn: &mut PgConnection,
     actor: &Actor,
     meeting: MeetingId,
-    member: i64,
+    member: UserId,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {

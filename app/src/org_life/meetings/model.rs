@@ -2,6 +2,7 @@
 //! scheduling form and its lead time, who is expected, the leave deadline, and check-in:
 //! its window and the rotating code's slots. No I/O.
 
+use crate::ids::UserId;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -325,7 +326,7 @@ pub enum Attendees {
     /// The branch's secretary and committee members.
     Committee,
     /// Members chosen by hand (members of the branch only).
-    Chosen(Vec<i64>),
+    Chosen(Vec<UserId>),
 }
 
 impl Attendees {
@@ -337,9 +338,9 @@ impl Attendees {
             "" | "branch" => Ok(Self::Branch),
             "committee" => Ok(Self::Committee),
             "chosen" => {
-                let mut ids: Vec<i64> = ticked
+                let mut ids: Vec<UserId> = ticked
                     .iter()
-                    .filter_map(|v| v.trim().parse::<i64>().ok())
+                    .filter_map(|v| v.trim().parse().ok())
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
@@ -461,7 +462,7 @@ mod tests {
         ];
         assert_eq!(
             Attendees::parse("chosen", &ticked),
-            Ok(Attendees::Chosen(vec![3, 7]))
+            Ok(Attendees::Chosen(vec![UserId(3), UserId(7)]))
         );
         assert_eq!(Attendees::parse("chosen", &[]), Err(Msg::NoAttendees));
         assert_eq!(Attendees::parse("everyone", &[]), Err(Msg::BadRequest));

@@ -28,13 +28,7 @@ use crate::ui::{action_done, action_error};
 pub fn ScheduleMeetingPage() -> impl IntoView {
     let t = use_t();
     let query = use_query_map();
-    let org = move || {
-        query
-            .read()
-            .get("org")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let org = move || crate::ui::org_in_query(&query.read());
     let kind = move || query.read().get("kind").unwrap_or_default();
     let options = Resource::new(org, schedule_options);
     let action = crate::ui::server_action::<ScheduleMeeting>();

@@ -7,13 +7,13 @@ use sqlx::PgConnection;
 
 use super::model::{Attendees, NewMeeting};
 use crate::error::{AppError, Msg};
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId, UserId};
 
 /// A meeting with everything its page needs.
 #[derive(sqlx::FromRow)]
 pub struct MeetingRow {
     pub id: MeetingId,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub kind: String,
     pub title: String,
     pub starts_at: DateTime<Utc>,
@@ -45,7 +45,7 @@ pub async fn meeting(
 pub async fn is_expected(
     conn: &mut PgConnection,
     meeting_id: MeetingId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM meeting_expected WHERE meeting_id = $1 AND user_id = $2)",
@@ -74,7 +74,7 @@ pub async fn counts(
 /// One expected attendee with their leave and attendance.
 #[derive(Clone, sqlx::FromRow)]
 pub struct AttendeeRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     #[sqlx(rename = "display_name")]
     pub name: String,
     #[sqlx(rename = "state")]
@@ -110,7 +110,7 @@ pub async fn attendees(
 pub async fn ask_leave(
     conn: &mut PgConnection,
     meeting_id: MeetingId,
-    user_id: i64,
+    user_id: UserId,
     reason: &str,
 ) -> Result<(), AppError> {
     let done = sqlx::query(
@@ -133,9 +133,9 @@ pub async fn ask_leave(
 pub async fn answer_leave(
     conn: &mut PgConnection,
     meeting_id: MeetingId,
-    user_id: i64,
+    user_id: UserId,
     approve: bool,
-    by: i64,
+    by: UserId,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE meeting_leaves SET state = $3, answered_by = $4, answered_at = now()
@@ -155,8 +155,8 @@ pub async fn answer_leave(
 pub async fn attend(
     conn: &mut PgConnection,
     meeting_id: MeetingId,
-    user_id: i64,
-    manual: Option<(&str, i64)>,
+    user_id: UserId,
+    manual: Option<(&str, UserId)>,
 ) -> Result<bool, AppError> {
     let row = sqlx::query(
         "INSERT INTO meeting_attendance (meeting_id, user_id, how, reason, marked_by)
@@ -187,7 +187,7 @@ const PLACE_SCOPE: &str = "(SELECT coalesce(
 /// two secretaries cannot both book it.
 async fn keep_place(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     m: &NewMeeting,
     except: Option<MeetingId>,
 ) -> Result<(), AppError> {
@@ -228,8 +228,8 @@ pub async fn change(
     conn: &mut PgConnection,
     id: MeetingId,
     m: &NewMeeting,
-) -> Result<Vec<i64>, AppError> {
-    let org_id: i64 = sqlx::query_scalar("SELECT org_id FROM meetings WHERE id = $1")
+) -> Result<Vec<UserId>, AppError> {
+    let org_id: OrgId = sqlx::query_scalar("SELECT org_id FROM meetings WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
@@ -263,11 +263,11 @@ pub async fn change(
 /// two secretaries cannot both book it). Returns the meeting and who is expected.
 pub async fn schedule(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     m: &NewMeeting,
     attendees: &Attendees,
-    by: i64,
-) -> Result<(MeetingId, Vec<i64>), AppError> {
+    by: UserId,
+) -> Result<(MeetingId, Vec<UserId>), AppError> {
     keep_place(conn, org_id, m, None).await?;
     let id: MeetingId = sqlx::query_scalar(
         "INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, online_link, agenda,
@@ -288,12 +288,12 @@ pub async fn schedule(
     .fetch_one(&mut *conn)
     .await?;
     // Only current members of the branch, whoever is chosen.
-    let (committee, chosen): (bool, Option<Vec<i64>>) = match attendees {
+    let (committee, chosen): (bool, Option<Vec<UserId>>) = match attendees {
         Attendees::Branch => (false, None),
         Attendees::Committee => (true, None),
         Attendees::Chosen(ids) => (false, Some(ids.clone())),
     };
-    let expected: Vec<i64> = sqlx::query_scalar(
+    let expected: Vec<UserId> = sqlx::query_scalar(
         "INSERT INTO meeting_expected (meeting_id, user_id)
          SELECT $1, m.user_id FROM memberships m WHERE m.org_id = $2 AND m.ended_at IS NULL
            AND (NOT $3 OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = m.user_id AND g.org_id = $2
@@ -314,7 +314,10 @@ pub async fn schedule(
 }
 
 /// The branch's current members by name, for choosing attendees.
-pub async fn roster(conn: &mut PgConnection, org_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn roster(
+    conn: &mut PgConnection,
+    org_id: OrgId,
+) -> Result<Vec<(UserId, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.org_id = $1 AND m.ended_at IS NULL ORDER BY u.display_name, u.id",

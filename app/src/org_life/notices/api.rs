@@ -2,6 +2,7 @@
 //! organization's subtree, the lists, acknowledging in time for the notice point, and who
 //! has and has not acknowledged.
 
+use crate::ids::OrgId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +27,7 @@ pub struct NoticesView {
     pub received: Vec<NoticeItemView>,
     pub sent: Vec<NoticeItemView>,
     /// The organizations the viewer may send notices from.
-    pub senders: Vec<(i64, String)>,
+    pub senders: Vec<(OrgId, String)>,
 }
 
 /// One notice, and for the sender who has and has not acknowledged it.
@@ -108,7 +109,7 @@ impl From<super::flow::Notices> for NoticesView {
 #[server(endpoint = "send_notice")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
 pub async fn send_notice(
-    org: i64,
+    org: OrgId,
     title: String,
     body: String,
     days: String,

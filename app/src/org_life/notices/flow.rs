@@ -2,6 +2,7 @@
 //! sending one to an organization's subtree, reading one (with its receipts for the
 //! sender), and acknowledging one in time for the notice point.
 
+use crate::ids::OrgId;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -16,7 +17,7 @@ pub struct Notices {
     pub received: Vec<ReceivedRow>,
     pub sent: Vec<SentRow>,
     /// The organizations the viewer may send notices from: (id, name).
-    pub senders: Vec<(i64, String)>,
+    pub senders: Vec<(OrgId, String)>,
 }
 
 /// The actor's notices and those sent by the organizations they run.
@@ -51,7 +52,7 @@ pub async fn notices(conn: &mut PgConnection, actor: &Actor) -> Result<Notices, 
 pub async fn send(
     conn: &mut PgConnection,
     actor: &Actor,
-    org: i64,
+    org: OrgId,
     notice: &NewNotice,
     now: DateTime<Utc>,
 ) -> Result<(i64, String, usize), AppError> {

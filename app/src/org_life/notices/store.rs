@@ -5,19 +5,20 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::error::AppError;
+use crate::ids::{OrgId, UserId};
 use crate::orgs::model::OrgPath;
 
 /// Sends a notice to every current member of the organizations under `path` (itself
 /// included). Returns the notice and its recipients.
 pub async fn send(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     path: &OrgPath,
     title: &str,
     body: &str,
     ack_by: DateTime<Utc>,
-    by: i64,
-) -> Result<(i64, Vec<i64>), AppError> {
+    by: UserId,
+) -> Result<(i64, Vec<UserId>), AppError> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO org_notices (org_id, title, body, ack_by, sent_by) VALUES ($1, $2, $3, $4, $5)
          RETURNING id",
@@ -29,7 +30,7 @@ pub async fn send(
     .bind(by)
     .fetch_one(&mut *conn)
     .await?;
-    let users: Vec<i64> = sqlx::query_scalar(
+    let users: Vec<UserId> = sqlx::query_scalar(
         "INSERT INTO notice_recipients (notice_id, user_id)
          SELECT DISTINCT $1::bigint, m.user_id FROM memberships m JOIN orgs o ON o.id = m.org_id
          WHERE m.ended_at IS NULL AND o.path <@ $2::ltree
@@ -46,7 +47,7 @@ pub async fn send(
 #[derive(sqlx::FromRow)]
 pub struct NoticeRow {
     pub id: i64,
-    pub org_id: i64,
+    pub org_id: OrgId,
     pub org_name: String,
     pub title: String,
     pub body: String,
@@ -79,7 +80,10 @@ pub struct ReceivedRow {
 }
 
 /// The member's notices, newest first, with when they acknowledged each.
-pub async fn received(conn: &mut PgConnection, user_id: i64) -> Result<Vec<ReceivedRow>, AppError> {
+pub async fn received(
+    conn: &mut PgConnection,
+    user_id: UserId,
+) -> Result<Vec<ReceivedRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT {NOTICE_COLUMNS}, r.acked_at FROM notice_recipients r
          JOIN org_notices n ON n.id = r.notice_id JOIN orgs o ON o.id = n.org_id
@@ -119,7 +123,7 @@ pub async fn sent(conn: &mut PgConnection, paths: &[String]) -> Result<Vec<SentR
 pub async fn receipt(
     conn: &mut PgConnection,
     notice_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<Option<DateTime<Utc>>>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT acked_at FROM notice_recipients WHERE notice_id = $1 AND user_id = $2",
@@ -134,7 +138,7 @@ pub async fn receipt(
 pub async fn acknowledge(
     conn: &mut PgConnection,
     notice_id: i64,
-    user_id: i64,
+    user_id: UserId,
     at: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, Row};
 
 use super::model::RecordState;
 use crate::error::AppError;
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, OrgId, UserId};
 
 /// A meeting's record as stored.
 pub struct RecordRow {
@@ -46,7 +46,7 @@ pub async fn record(conn: &mut PgConnection, meeting_id: MeetingId) -> Result<Re
 pub async fn lock_record(
     conn: &mut PgConnection,
     meeting_id: MeetingId,
-    by: i64,
+    by: UserId,
 ) -> Result<RecordRow, AppError> {
     sqlx::query(
         "INSERT INTO meeting_records (meeting_id, version, updated_by) VALUES ($1, 0, $2)
@@ -73,7 +73,7 @@ pub async fn write_record(
     rec: &RecordRow,
     action: &str,
     reason: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE meeting_records SET version = $2, minutes = $3, resolutions = $4, state = $5,
@@ -152,7 +152,7 @@ pub struct RecordLineRow {
 /// A branch's meetings starting between `from` and `until` (excluded), in time order.
 pub async fn record_lines(
     conn: &mut PgConnection,
-    org_id: i64,
+    org_id: OrgId,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<RecordLineRow>, AppError> {
@@ -220,7 +220,7 @@ pub async fn attach(
     meeting_id: MeetingId,
     upload: uuid::Uuid,
     kind: &str,
-    by: i64,
+    by: UserId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO meeting_attachments (meeting_id, upload_id, kind, added_by)
