@@ -56,6 +56,7 @@ text_columns!(
     crate::transfers::model::StepKind,
     crate::transfers::model::Status,
     crate::transfers::model::Action,
+    crate::transfers::model::EventKind,
 );
 
 /// A path is read as `path::text` (the column itself is an `ltree`); it is written by SQL

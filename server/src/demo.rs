@@ -360,7 +360,7 @@ async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
 /// something to show: a member of 市场销售党支部 moving to 星云科技's 产品运营党支部, confirmed
 /// by the branch two weeks ago. Made once.
 async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
-    use app::transfers::model::{Destination, steps};
+    use app::transfers::model::{Action, Destination, EventKind, steps};
     use app::transfers::store::{NewTransfer, chain, create, event};
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM transfers)")
         .fetch_one(&mut *conn)
@@ -403,9 +403,16 @@ async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
     .bind(from)
     .fetch_one(&mut *conn)
     .await?;
-    event(conn, id, Some(0), secretary, "approve", "")
-        .await
-        .map_err(err)?;
+    event(
+        conn,
+        id,
+        Some(0),
+        secretary,
+        EventKind::Acted(Action::Approve),
+        "",
+    )
+    .await
+    .map_err(err)?;
     sqlx::query(
         "UPDATE transfers SET current_step = 1, created_at = now() - interval '14 days',
                 step_since = now() - interval '12 days' WHERE id = $1;",

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     AssignRole, CreateOrg, IssueInvitation, MoveOrg, OrgDetailView, OrgNodeView, RenameOrg,
@@ -179,13 +179,7 @@ fn AddOrgForm(
 #[component]
 pub fn OrgPage() -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<OrgId>().ok())
-    });
+    let id = crate::ui::optional_id_param::<OrgId>();
     let create = crate::ui::server_action::<CreateOrg>();
     let rename = crate::ui::server_action::<RenameOrg>();
     let moved = crate::ui::server_action::<MoveOrg>();

@@ -470,8 +470,7 @@ fn Retry(w: WrongView) -> impl IntoView {
 #[component]
 pub fn ContestPage() -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = crate::ui::optional_id_param::<i64>();
     let board = Resource::new(
         move || id.get(),
         |id| async move {

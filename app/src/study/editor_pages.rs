@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{
     ContentRow, CreateColumn, EditorView, SaveItem, ScopeOption, SetItemStatus, content_editor,
@@ -68,13 +67,7 @@ fn Row(r: ContentRow) -> impl IntoView {
 #[component]
 pub fn EditorPage() -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<ItemId>().ok())
-    });
+    let id = crate::ui::optional_id_param::<ItemId>();
     let status = crate::ui::server_action::<SetItemStatus>();
     let editor = Resource::new(
         move || (id.get(), status.version().get()),

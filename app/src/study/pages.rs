@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     ColumnCard, ItemCard, ItemView, StudyBeat, StudyHomeView, study_column, study_home, study_item,
@@ -124,13 +124,7 @@ fn Card(item: ItemCard) -> impl IntoView {
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<ItemId>().ok())
-    });
+    let id = crate::ui::optional_id_param::<ItemId>();
     let item = Resource::new(
         move || id.get(),
         |id| async move {
@@ -307,8 +301,7 @@ fn ColumnTile(c: ColumnCard) -> impl IntoView {
 #[component]
 pub fn ColumnPage() -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = crate::ui::optional_id_param::<i64>();
     let column = Resource::new(
         move || id.get(),
         |id| async move {

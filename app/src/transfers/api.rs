@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Status, StepKind, StepState};
+use super::model::{EventKind, Status, StepKind, StepState};
 use crate::error::AppError;
 use crate::ids::{OrgId, TransferId};
 use crate::orgs::model::Tree;
@@ -49,7 +49,7 @@ pub struct StepView {
 pub struct EventView {
     pub at: String,
     pub who: String,
-    pub action: String,
+    pub action: EventKind,
     pub reason: String,
     pub step: Option<StepKind>,
 }
@@ -371,26 +371,9 @@ pub async fn remind_transfer(id: TransferId) -> Result<(), AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn withdraw_transfer(id: TransferId) -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::error::Msg;
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    let t = super::store::transfer(&mut tx, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if t.user_id != actor.user_id && t.started_by != actor.user_id {
-        return Err(AppError::NotFound);
-    }
-    let steps = super::store::steps(&mut tx, id).await?;
-    let withdrawable = t.status.is_open()
-        && steps
-            .get(t.current_step)
-            .is_some_and(|s| s.step.kind.withdrawable_before());
-    if !withdrawable {
-        return Err(AppError::Conflict(Msg::TransferNotWithdrawable));
-    }
-    super::store::void_letter(&mut tx, id).await?;
-    super::store::set_state(&mut tx, id, Status::Withdrawn, t.current_step).await?;
-    super::store::event(&mut tx, id, None, actor.user_id, "withdraw", "").await?;
+    super::flow::withdraw(&mut tx, &actor, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -405,37 +388,19 @@ pub async fn resubmit_transfer(
     dues: String,
 ) -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::error::{FieldError, Msg, field_ok};
-    let mut tx = session::begin().await?;
-    let actor = session::require_actor(&mut tx).await?;
-    let t = super::store::transfer(&mut tx, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if t.user_id != actor.user_id {
-        return Err(AppError::NotFound);
-    }
-    if t.status != Status::Returned {
-        return Err(AppError::Conflict(Msg::TransferNotReturned));
-    }
+    use crate::error::{FieldError, field_ok};
     let mut errors: Vec<FieldError> = Vec::new();
     let reason = field_ok(
         &mut errors,
         "reason",
         super::model::parse_text(&reason, true),
     );
-    let dues = field_ok(
-        &mut errors,
-        "dues",
-        super::model::parse_dues_month(&dues, super::flow::today()),
-    );
-    let (Some(reason), Some(dues)) = (reason, dues) else {
-        return Err(AppError::Invalid(errors));
-    };
-    super::store::correct(&mut tx, id, &reason, dues).await?;
-    super::store::set_state(&mut tx, id, Status::Open, t.current_step).await?;
-    super::store::event(&mut tx, id, None, actor.user_id, "resubmit", &reason).await?;
-    let steps = super::store::steps(&mut tx, id).await?;
-    super::flow::notify_holders(&mut tx, id, &steps[t.current_step].step).await?;
+    let today = super::flow::today();
+    let dues = super::model::parse_dues_month(&dues, today);
+    let dues = field_ok(&mut errors, "dues", dues);
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::flow::resubmit(&mut tx, &actor, id, reason.zip(dues).ok_or(errors)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -446,32 +411,12 @@ pub async fn resubmit_transfer(
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn reissue_letter(id: TransferId, validity: Option<String>) -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::error::Msg;
-    let mut tx = session::begin().await?;
-    let actor = session::require_actor(&mut tx).await?;
-    let t = super::store::transfer(&mut tx, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let steps = super::store::steps(&mut tx, id).await?;
-    let issuer = steps
-        .iter()
-        .find(|s| s.step.kind.issues_letter())
-        .ok_or(AppError::NotFound)?;
-    if !super::flow::may_act(&actor, issuer) {
-        return Err(AppError::Forbidden);
-    }
-    let needed = t.status == Status::Open
-        && steps
-            .get(t.current_step)
-            .is_some_and(|s| s.step.kind.needs_valid_letter() || s.step.kind == StepKind::Receipt);
-    if !needed || super::store::void_letter(&mut tx, id).await?.is_none() {
-        return Err(AppError::Conflict(Msg::TransferNoLetter));
-    }
     let today = super::flow::today();
     let until = super::model::valid_until(today, validity.as_deref().unwrap_or(""))
-        .map_err(|m| AppError::invalid("validity", m))?;
-    super::flow::issue(&mut tx, id, issuer.step.holder, today, until).await?;
-    super::store::event(&mut tx, id, None, actor.user_id, "reissue", "").await?;
+        .map_err(|m| AppError::invalid("validity", m));
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::flow::reissue(&mut tx, &actor, id, today, until).await?;
     tx.commit().await?;
     Ok(())
 }

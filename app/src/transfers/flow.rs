@@ -5,9 +5,9 @@ use crate::ids::{OrgId, TransferId};
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::model::Status;
+use super::model::{EventKind, Status};
 use crate::auth::model::Actor;
-use crate::error::AppError;
+use crate::error::{AppError, Msg};
 
 /// Today in Asia/Shanghai, the day transfers count in.
 pub fn today() -> NaiveDate {
@@ -89,7 +89,7 @@ pub async fn start(
     form: &super::model::TransferForm,
 ) -> Result<TransferId, AppError> {
     use super::model::{Destination, Target, steps};
-    use crate::error::{FieldError, Msg};
+    use crate::error::FieldError;
     let (tree, member) = form.who()?;
     let user_id = member.unwrap_or(actor.user_id);
     let from = super::store::current_branch(conn, user_id, tree)
@@ -252,7 +252,15 @@ pub async fn act(
         approve(conn, actor, &t, step, seq, validity).await?;
     }
     super::store::set_state(conn, id, n.status, n.step).await?;
-    super::store::event(conn, id, Some(seq), actor.user_id, action.as_str(), reason).await?;
+    super::store::event(
+        conn,
+        id,
+        Some(seq),
+        actor.user_id,
+        EventKind::Acted(action),
+        reason,
+    )
+    .await?;
     if n.status == Status::Open {
         notify_holders(conn, id, &steps[n.step].step).await?;
     }
@@ -271,7 +279,6 @@ async fn approve(
     validity: &str,
 ) -> Result<(), AppError> {
     use super::model::{StepKind, letter_usable, valid_until};
-    use crate::error::Msg;
     let today = today();
     if step.step.kind.needs_valid_letter() {
         let letters = super::store::letters(conn, t.id).await?;
@@ -283,7 +290,7 @@ async fn approve(
     if step.step.kind.issues_letter() {
         let until = valid_until(today, validity).map_err(|m| AppError::invalid("validity", m))?;
         issue(conn, t.id, step.step.holder, today, until).await?;
-        super::store::event(conn, t.id, Some(seq), actor.user_id, "letter", "").await?;
+        super::store::event(conn, t.id, Some(seq), actor.user_id, EventKind::Letter, "").await?;
     }
     match step.step.kind {
         StepKind::ReceivingBranch => {
@@ -307,7 +314,6 @@ pub async fn remind(
     actor: &Actor,
     id: TransferId,
 ) -> Result<(), AppError> {
-    use crate::error::Msg;
     let t = super::store::transfer(conn, id, true)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -335,4 +341,92 @@ pub async fn remind(
         &format!("transfer:{id}:remind:{day}"),
     )
     .await
+}
+
+/// An open transfer of the member's (or one they started) that they may see, locked.
+async fn own_transfer(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+    or_started: bool,
+) -> Result<super::store::TransferRow, AppError> {
+    let t = super::store::transfer(conn, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mine = t.user_id == actor.user_id || (or_started && t.started_by == actor.user_id);
+    if mine { Ok(t) } else { Err(AppError::NotFound) }
+}
+
+/// The member (or whoever started it) withdraws an open transfer while its current step
+/// still allows it (before the receiving branch accepted); its letter is void.
+pub async fn withdraw(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+) -> Result<(), AppError> {
+    let t = own_transfer(conn, actor, id, true).await?;
+    let steps = super::store::steps(conn, id).await?;
+    let withdrawable = t.status.is_open()
+        && steps
+            .get(t.current_step)
+            .is_some_and(|s| s.step.kind.withdrawable_before());
+    if !withdrawable {
+        return Err(AppError::Conflict(Msg::TransferNotWithdrawable));
+    }
+    super::store::void_letter(conn, id).await?;
+    super::store::set_state(conn, id, Status::Withdrawn, t.current_step).await?;
+    super::store::event(conn, id, None, actor.user_id, EventKind::Withdraw, "").await
+}
+
+/// The member corrects a transfer sent back to them (`checked`: the reason and the dues
+/// month, or what was wrong with them); it goes back to the step that sent it back, whose
+/// holders are told.
+pub async fn resubmit(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+    checked: Result<(String, NaiveDate), Vec<crate::error::FieldError>>,
+) -> Result<(), AppError> {
+    let t = own_transfer(conn, actor, id, false).await?;
+    if t.status != Status::Returned {
+        return Err(AppError::Conflict(Msg::TransferNotReturned));
+    }
+    let (reason, dues) = checked.map_err(AppError::Invalid)?;
+    super::store::correct(conn, id, &reason, dues).await?;
+    super::store::set_state(conn, id, Status::Open, t.current_step).await?;
+    super::store::event(conn, id, None, actor.user_id, EventKind::Resubmit, &reason).await?;
+    let steps = super::store::steps(conn, id).await?;
+    notify_holders(conn, id, &steps[t.current_step].step).await
+}
+
+/// The sending committee issues the letter of an open transfer anew while a step still
+/// needs it: a new number valid until `until`, the old letter void.
+pub async fn reissue(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+    today: NaiveDate,
+    until: Result<NaiveDate, AppError>,
+) -> Result<(), AppError> {
+    use super::model::StepKind;
+    let t = super::store::transfer(conn, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let steps = super::store::steps(conn, id).await?;
+    let issuer = steps
+        .iter()
+        .find(|s| s.step.kind.issues_letter())
+        .ok_or(AppError::NotFound)?;
+    if !may_act(actor, issuer) {
+        return Err(AppError::Forbidden);
+    }
+    let needed = t.status == Status::Open
+        && steps
+            .get(t.current_step)
+            .is_some_and(|s| s.step.kind.needs_valid_letter() || s.step.kind == StepKind::Receipt);
+    if !needed || super::store::void_letter(conn, id).await?.is_none() {
+        return Err(AppError::Conflict(Msg::TransferNoLetter));
+    }
+    issue(conn, id, issuer.step.holder, today, until?).await?;
+    super::store::event(conn, id, None, actor.user_id, EventKind::Reissue, "").await
 }

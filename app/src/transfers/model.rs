@@ -241,6 +241,61 @@ impl Action {
     }
 }
 
+/// A line of a transfer's history: what was done. On the wire and in the database it is
+/// the word (`approve`, `withdraw`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+pub enum EventKind {
+    Start,
+    /// The holder of step `seq` acted.
+    Acted(Action),
+    /// The member corrected a transfer sent back to them.
+    Resubmit,
+    Withdraw,
+    /// The letter was issued with an approval.
+    Letter,
+    /// The sending committee issued the letter anew.
+    Reissue,
+}
+
+impl EventKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "start" => EventKind::Start,
+            "resubmit" => EventKind::Resubmit,
+            "withdraw" => EventKind::Withdraw,
+            "letter" => EventKind::Letter,
+            "reissue" => EventKind::Reissue,
+            other => EventKind::Acted(Action::parse(other)?),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Start => "start",
+            EventKind::Acted(a) => a.as_str(),
+            EventKind::Resubmit => "resubmit",
+            EventKind::Withdraw => "withdraw",
+            EventKind::Letter => "letter",
+            EventKind::Reissue => "reissue",
+        }
+    }
+}
+
+impl TryFrom<String> for EventKind {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        EventKind::parse(&s).ok_or(s)
+    }
+}
+
+impl From<EventKind> for &'static str {
+    fn from(e: EventKind) -> Self {
+        e.as_str()
+    }
+}
+
 /// The outcome of acting on the current step of an open transfer with `steps` steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Next {
@@ -364,20 +419,20 @@ pub struct StepRound {
 /// The visits to steps, read from a transfer's history in order (`seq`, action, day): the
 /// start reaches step 0, an approval moves on to the next step, a correction returns to the
 /// step that sent it back, a withdrawal ends the visit without an action of the holder.
-pub fn step_rounds(history: &[(Option<i32>, &str, NaiveDate)]) -> Vec<StepRound> {
+pub fn step_rounds(history: &[(Option<i32>, EventKind, NaiveDate)]) -> Vec<StepRound> {
     let mut rounds = Vec::new();
     let mut current: Option<StepRound> = None;
     let mut returned_at = 0;
-    for &(seq, action, day) in history {
-        match action {
-            "start" => {
+    for &(seq, event, day) in history {
+        match event {
+            EventKind::Start => {
                 current = Some(StepRound {
                     seq: 0,
                     arrived: day,
                     settled: None,
                 });
             }
-            "approve" | "reject" | "return" => {
+            EventKind::Acted(action) => {
                 let Some(seq) = seq else { continue };
                 let arrived = match current.take() {
                     Some(c) if c.seq == seq => c.arrived,
@@ -391,26 +446,26 @@ pub fn step_rounds(history: &[(Option<i32>, &str, NaiveDate)]) -> Vec<StepRound>
                     settled: Some(day),
                 });
                 match action {
-                    "approve" => {
+                    Action::Approve => {
                         current = Some(StepRound {
                             seq: seq + 1,
                             arrived: day,
                             settled: None,
                         })
                     }
-                    "return" => returned_at = seq,
-                    _ => {}
+                    Action::Return => returned_at = seq,
+                    Action::Reject => {}
                 }
             }
-            "resubmit" => {
+            EventKind::Resubmit => {
                 current = Some(StepRound {
                     seq: returned_at,
                     arrived: day,
                     settled: None,
                 });
             }
-            "withdraw" => current = None,
-            _ => {}
+            EventKind::Withdraw => current = None,
+            EventKind::Letter | EventKind::Reissue => {}
         }
     }
     rounds.extend(current);
@@ -816,7 +871,11 @@ mod tests {
             (Some(1), "return", day(2026, 10, 20)),
             (None, "resubmit", day(2026, 10, 22)),
             (Some(1), "approve", day(2026, 10, 23)),
-        ];
+        ]
+        .map(|(seq, e, d)| (seq, EventKind::parse(e).unwrap(), d));
+        for (_, e, _) in h {
+            assert_eq!(EventKind::parse(e.as_str()), Some(e));
+        }
         let r = |seq, a, s: Option<NaiveDate>| StepRound {
             seq,
             arrived: a,
@@ -834,7 +893,8 @@ mod tests {
         let withdrawn = [
             (None, "start", day(2026, 10, 1)),
             (None, "withdraw", day(2026, 10, 2)),
-        ];
+        ]
+        .map(|(seq, e, d)| (seq, EventKind::parse(e).unwrap(), d));
         assert!(step_rounds(&withdrawn).is_empty());
     }
 

@@ -11,7 +11,7 @@ use super::api::{
     TransferView, WithdrawTransfer, overdue_transfers, search_receiving, transfer_detail,
     transfer_queues, transfers_home, verify_letter,
 };
-use super::model::{DEFAULT_VALIDITY_DAYS, Status, StepState};
+use super::model::{Action, DEFAULT_VALIDITY_DAYS, EventKind, Status, StepState};
 use crate::i18n::{Strings, use_t};
 use crate::orgs::model::{MemberStatus, Tree};
 use crate::ui::action_error;
@@ -222,17 +222,16 @@ fn FieldMessage(
     }
 }
 
-fn action_label(action: &str, t: &Strings) -> &'static str {
-    match action {
-        "start" => t.transfers_start,
-        "approve" => t.transfer_approve,
-        "reject" => t.transfer_reject,
-        "return" => t.transfer_return,
-        "resubmit" => t.transfer_resubmit,
-        "withdraw" => t.transfer_withdraw,
-        "letter" => t.transfer_letter,
-        "reissue" => t.transfer_reissue,
-        _ => t.transfer_overdue,
+fn action_label(event: EventKind, t: &Strings) -> &'static str {
+    match event {
+        EventKind::Start => t.transfers_start,
+        EventKind::Acted(Action::Approve) => t.transfer_approve,
+        EventKind::Acted(Action::Reject) => t.transfer_reject,
+        EventKind::Acted(Action::Return) => t.transfer_return,
+        EventKind::Resubmit => t.transfer_resubmit,
+        EventKind::Withdraw => t.transfer_withdraw,
+        EventKind::Letter => t.transfer_letter,
+        EventKind::Reissue => t.transfer_reissue,
     }
 }
 
@@ -425,7 +424,7 @@ fn Transfer(
                 {v.events.iter().map(|e| view! {
                     <li>
                         <span class="muted small">{e.at.clone()}</span>
-                        " " <strong>{e.who.clone()}</strong> " " {action_label(&e.action, t)}
+                        " " <strong>{e.who.clone()}</strong> " " {action_label(e.action, t)}
                         {e.step.map(|k| view! { <span class="muted small">" · " {k.label(t)}</span> })}
                         {(!e.reason.is_empty()).then(|| view! { <span class="block small">{e.reason.clone()}</span> })}
                     </li>

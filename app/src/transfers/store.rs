@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use sqlx::{FromRow, PgConnection, Row};
 
-use super::model::{Node, Status, Step, StepKind};
+use super::model::{EventKind, Node, Status, Step, StepKind};
 use crate::auth::model::{Actor, Role};
 use crate::error::{AppError, Msg};
 use crate::ids::{OrgId, TransferId, UserId};
@@ -98,7 +98,7 @@ pub async fn create(
     .bind(&holders)
     .execute(&mut *conn)
     .await?;
-    event(conn, id, None, t.started_by, "start", "").await?;
+    event(conn, id, None, t.started_by, EventKind::Start, "").await?;
     Ok(id)
 }
 
@@ -108,7 +108,7 @@ pub async fn event(
     transfer_id: TransferId,
     seq: Option<i32>,
     actor_id: UserId,
-    action: &str,
+    action: EventKind,
     reason: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -253,7 +253,7 @@ pub async fn correct(
 pub struct EventRow {
     pub seq: Option<i32>,
     pub actor: String,
-    pub action: String,
+    pub action: EventKind,
     pub reason: String,
     pub at: String,
 }
@@ -605,10 +605,10 @@ pub async fn handled_in_time_by_branch(
         events.chunk_by(|a, b| a.get::<i64, _>("transfer_id") == b.get::<i64, _>("transfer_id"))
     {
         let transfer: i64 = chunk[0].get("transfer_id");
-        let history: Vec<(Option<i32>, &str, NaiveDate)> = chunk
+        let history = chunk
             .iter()
-            .map(|r| (r.get("seq"), r.get::<&str, _>("action"), r.get("day")))
-            .collect();
+            .map(|r| Ok((r.try_get("seq")?, r.try_get("action")?, r.try_get("day")?)))
+            .collect::<Result<Vec<(Option<i32>, EventKind, NaiveDate)>, sqlx::Error>>()?;
         for round in super::model::step_rounds(&history) {
             let Some(holder) = holders.get(&(transfer, round.seq)) else {
                 continue;

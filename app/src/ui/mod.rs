@@ -223,20 +223,23 @@ pub fn Pager(page: i64, pages: i64, link: impl Fn(i64) -> String + 'static) -> i
     })
 }
 
+/// The `:id` of the address as a number or a typed id, when it reads as one.
+pub fn optional_id_param<Id>() -> Memo<Option<Id>>
+where
+    Id: std::str::FromStr + PartialEq + Clone + Send + Sync + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<Id>().ok()))
+}
+
 /// The `:id` of the address as a number or a typed id (0, which matches nothing, when it is
 /// not one).
 pub fn id_param<Id>() -> Memo<Id>
 where
     Id: std::str::FromStr + From<i64> + PartialEq + Clone + Send + Sync + 'static,
 {
-    let params = leptos_router::hooks::use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<Id>().ok())
-            .unwrap_or_else(|| Id::from(0))
-    })
+    let id = optional_id_param::<Id>();
+    Memo::new(move |_| id.get().unwrap_or_else(|| Id::from(0)))
 }
 
 /// The organization a page's `?org=` names; 0 (the viewer's own) when none or unreadable.

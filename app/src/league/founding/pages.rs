@@ -292,18 +292,11 @@ pub fn FoundingQueuePage() -> impl IntoView {
 #[component]
 pub fn FoundingReviewPage() -> impl IntoView {
     let t = use_t();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<crate::ids::ApplicationId>().ok())
-            .unwrap_or(crate::ids::ApplicationId(0))
-    };
+    let id = crate::ui::id_param::<crate::ids::ApplicationId>();
     let act = crate::ui::server_action::<ReviewApplication>();
     let error = action_error(act);
     let app = Resource::new(
-        move || (id(), act.version().get()),
+        move || (id.get(), act.version().get()),
         |(id, _)| founding_application(id),
     );
     view! {
