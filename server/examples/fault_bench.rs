@@ -14,8 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, PgConnection, PgPool};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use sqlx::{Connection, PgConnection};
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 
@@ -25,7 +24,8 @@ const RESTART_AT: Duration = Duration::from_secs(12);
 const STOP_AT: Duration = Duration::from_secs(24);
 const DEMO_PASSWORD: &str = "qnej-demo-2026";
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+mod shared;
+use shared::{BoxError, call, serve};
 
 /// What every client saw: (seconds since the start, status; 0 for no answer at all).
 type Seen = Arc<Mutex<Vec<(f64, u16)>>>;
@@ -56,7 +56,14 @@ async fn main() -> Result<(), BoxError> {
     server::demo::load(&pool, &app::uploads::store::UploadDir(uploads.clone()))
         .await
         .map_err(|e| format!("demo data: {e}"))?;
-    let addr = serve(pool.clone(), uploads).await?;
+    let settings = server::Settings {
+        upload_dir: uploads,
+        ballot_key: app::org_life::evaluation::ballot::BallotKey::from_hex(
+            &app::org_life::evaluation::ballot::BallotKey::generate_hex(),
+        ),
+        ..Default::default()
+    };
+    let addr = serve(pool.clone(), settings).await?;
     let article: i64 = sqlx::query_scalar(
         "SELECT id FROM study_items WHERE status = 'published' AND kind = 'article'
            AND scope_org_id IS NULL ORDER BY id LIMIT 1",
@@ -196,30 +203,6 @@ async fn main() -> Result<(), BoxError> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-async fn serve(pool: PgPool, uploads: std::path::PathBuf) -> Result<String, BoxError> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?.to_string();
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("qnej")
-        .build();
-    let settings = server::Settings {
-        upload_dir: uploads,
-        ballot_key: app::org_life::evaluation::ballot::BallotKey::from_hex(
-            &app::org_life::evaluation::ballot::BallotKey::generate_hex(),
-        ),
-        ..Default::default()
-    };
-    let app = server::router(pool, options, settings);
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await;
-    });
-    Ok(addr)
 }
 
 /// One member until the run ends: signs in, reads the article with a heartbeat a second,
@@ -363,60 +346,4 @@ async fn send(
         *conn = None;
     }
     result
-}
-
-async fn call(
-    stream: &mut TcpStream,
-    addr: &str,
-    cookie: &str,
-    path: &str,
-    body: &str,
-) -> Result<(u16, String, Option<String>), BoxError> {
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nAccept: application/json\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nCookie: {cookie}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await?;
-    let mut buf = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    let header_end = loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err("connection closed".into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..header_end]).to_string();
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut len = None;
-    let mut set_cookie = None;
-    for line in head.lines() {
-        let Some((k, v)) = line.split_once(':') else {
-            continue;
-        };
-        let v = v.trim();
-        if k.eq_ignore_ascii_case("content-length") {
-            len = v.parse::<usize>().ok();
-        } else if k.eq_ignore_ascii_case("set-cookie") && v.starts_with("qnej_session=") {
-            set_cookie = v.split(';').next().map(str::to_owned);
-        }
-    }
-    let len = len.ok_or("no content-length")?;
-    while buf.len() < header_end + len {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err("connection closed".into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = String::from_utf8_lossy(&buf[header_end..header_end + len]).to_string();
-    Ok((status, body, set_cookie))
 }

@@ -14,7 +14,6 @@
 use std::time::{Duration, Instant};
 
 use sqlx::{Connection, PgConnection, PgPool};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const PASSWORD: &str = "bench-password-1";
@@ -23,7 +22,8 @@ const REQUESTS_PER_KIND: usize = 400;
 /// Rounds of every kind's requests in the mixed run.
 const MIXED_ROUNDS: usize = 4;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+mod shared;
+use shared::{BoxError, call, serve};
 
 fn env_num(name: &str, default: i64) -> i64 {
     std::env::var(name)
@@ -78,7 +78,15 @@ async fn main() -> Result<(), BoxError> {
     if std::env::var("GENERATE_ONLY").is_ok_and(|v| v == "1") {
         return Ok(());
     }
-    let addr = serve(pool.clone()).await?;
+    let settings = server::Settings {
+        upload_dir: std::env::temp_dir().join("qnej-bench-uploads"),
+        auth: app::auth::session::AuthSettings {
+            signin_per_ip: 1000,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let addr = serve(pool.clone(), settings).await?;
     // As the server does at start: the large scopes' histograms and organization boards are
     // computed once.
     let t = Instant::now();
@@ -169,7 +177,7 @@ async fn step(pool: &PgPool, what: &str, sql: &str, binds: &[i64]) -> Result<(),
 const ONE_PER_MEMBER: &str = "
     INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
                               party_branch_id, day, created_at)
-    SELECT g, (SELECT id FROM point_rules WHERE code = 'meeting_attend'), 1 + (g % 5), 'bench', 'm' || g, 'bm' || g,
+    SELECT g, (SELECT id FROM point_rules WHERE code = 'meeting_attend' ORDER BY effective_from DESC LIMIT 1), 1 + (g % 5), 'bench', 'm' || g, 'bm' || g,
            2 + $2 + (g % $3), d, d + time '12:00'
     FROM (SELECT g, (now() AT TIME ZONE 'Asia/Shanghai')::date - (g % 30)::int AS d
           FROM generate_series(1, $1) g) x";
@@ -263,7 +271,7 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
     step(pool, "ledger events", "
         INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
                                   party_branch_id, day, created_at)
-        SELECT u, (SELECT id FROM point_rules WHERE code = 'meeting_attend'), 1 + (e % 5), 'bench', e::text, 'b' || e,
+        SELECT u, (SELECT id FROM point_rules WHERE code = 'meeting_attend' ORDER BY effective_from DESC LIMIT 1), 1 + (e % 5), 'bench', e::text, 'b' || e,
                2 + $2 + (u % $3), d, d + time '12:00'
         FROM (SELECT e, 1 + ((e * 7919) % $4) * ((e * 104729) % $4) % $4 AS u,
                      (now() AT TIME ZONE 'Asia/Shanghai')::date - (e % 30)::int AS d
@@ -316,89 +324,6 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
         .execute(pool)
         .await?;
     Ok(())
-}
-
-async fn serve(pool: PgPool) -> Result<String, BoxError> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?.to_string();
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("qnej")
-        .build();
-    let settings = server::Settings {
-        upload_dir: std::env::temp_dir().join("qnej-bench-uploads"),
-        auth: app::auth::session::AuthSettings {
-            signin_per_ip: 1000,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let app = server::router(pool, options, settings);
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await;
-    });
-    Ok(addr)
-}
-
-/// One HTTP/1.1 request on a kept-alive connection; the status and the body.
-async fn call(
-    stream: &mut TcpStream,
-    addr: &str,
-    cookie: &str,
-    path: &str,
-    body: &str,
-) -> Result<(u16, String, Option<String>), BoxError> {
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nAccept: application/json\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nCookie: {cookie}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await?;
-    let mut buf = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    let header_end = loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err("connection closed".into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..header_end]).to_string();
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let header = |name: &str| {
-        head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-        })
-    };
-    let cookie = head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        let v = v.trim();
-        (k.eq_ignore_ascii_case("set-cookie") && v.starts_with("qnej_session="))
-            .then(|| v.split(';').next().unwrap_or_default().to_owned())
-    });
-    let len: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .ok_or("no content-length")?;
-    while buf.len() < header_end + len {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Err("connection closed".into());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = String::from_utf8_lossy(&buf[header_end..header_end + len]).to_string();
-    Ok((status, body, cookie))
 }
 
 #[derive(Clone)]
