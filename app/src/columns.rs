@@ -50,6 +50,7 @@ text_columns!(
     crate::uploads::model::Purpose,
     crate::study::model::ItemKind,
     crate::league::founding::model::AppState,
+    crate::league::founding::model::FoundingEvent,
     crate::league::ledger::model::AreaLevel,
     crate::org_life::records::model::RecordState,
     crate::org_life::meetings::model::MeetingKind,

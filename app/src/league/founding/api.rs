@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{AppState, ApplicationForm, LedgerFacts};
+use super::model::{AppState, ApplicationForm, FoundingEvent, LedgerFacts};
 use crate::error::AppError;
 use crate::ids::{ApplicationId, OrgId};
 use crate::league::ledger::model::AreaLevel;
@@ -13,8 +13,7 @@ use crate::league::ledger::model::AreaLevel;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventView {
     pub level: Option<AreaLevel>,
-    /// submitted, approved, rejected, asked, answered, founded, invited.
-    pub action: String,
+    pub action: FoundingEvent,
     pub message: String,
     /// The reviewer; none for the applicant and for the system.
     pub by: Option<String>,
@@ -62,7 +61,7 @@ impl ApplicationView {
         self.matched_by = None;
         self.enterprise_id = None;
         for e in &mut self.events {
-            if e.action == "submitted" {
+            if e.action == FoundingEvent::Submitted {
                 e.message = "applicant".to_owned();
             }
         }
@@ -283,7 +282,15 @@ pub async fn answer_application(token: String, answer: String) -> Result<(), App
         return Err(AppError::Conflict(Msg::ApplicationHandled));
     }
     super::store::set_state(&mut tx, id, AppState::Reviewing, app.level).await?;
-    super::store::event(&mut tx, id, Some(app.level), "answered", None, &answer).await?;
+    super::store::event(
+        &mut tx,
+        id,
+        Some(app.level),
+        FoundingEvent::Answered,
+        None,
+        &answer,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

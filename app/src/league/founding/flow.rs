@@ -3,7 +3,7 @@
 
 use sqlx::PgConnection;
 
-use super::model::{AppState, NewApplication, Review, next_level, outcome};
+use super::model::{AppState, FoundingEvent, NewApplication, Review, next_level, outcome};
 use super::store;
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
@@ -98,7 +98,7 @@ pub async fn submit(conn: &mut PgConnection, app: &NewApplication) -> Result<Str
         (None, Some(_)) => "name",
         (None, None) => "unmatched",
     };
-    store::event(conn, id, Some(level), "submitted", None, note).await?;
+    store::event(conn, id, Some(level), FoundingEvent::Submitted, None, note).await?;
     tracing::info!(
         id = %id,
         level = level.as_str(),
@@ -178,14 +178,30 @@ pub async fn review(
     match review {
         Review::Reject => {
             store::set_state(conn, id, AppState::Rejected, app.level).await?;
-            store::event(conn, id, Some(app.level), "rejected", by, reason).await?;
+            store::event(
+                conn,
+                id,
+                Some(app.level),
+                FoundingEvent::Rejected,
+                by,
+                reason,
+            )
+            .await?;
         }
         Review::Ask => {
             store::set_state(conn, id, AppState::NeedsInfo, app.level).await?;
-            store::event(conn, id, Some(app.level), "asked", by, reason).await?;
+            store::event(conn, id, Some(app.level), FoundingEvent::Asked, by, reason).await?;
         }
         Review::Approve => {
-            store::event(conn, id, Some(app.level), "approved", by, reason).await?;
+            store::event(
+                conn,
+                id,
+                Some(app.level),
+                FoundingEvent::Approved,
+                by,
+                reason,
+            )
+            .await?;
             let committees = store::committees(conn, &app.district, &app.street).await?;
             let present: Vec<AreaLevel> = committees.iter().map(|c| c.0).collect();
             match next_level(&present, Some(app.level)) {
@@ -222,7 +238,7 @@ async fn found(
         conn,
         app.id,
         Some(app.level),
-        "founded",
+        FoundingEvent::Founded,
         Some(actor.user_id),
         &org_name,
     )
@@ -249,7 +265,15 @@ async fn found(
                 link: format!("{}/signup?code={}", origin(), code.as_str()),
             };
             store::queue_sms(conn, &app.secretary_phone, &message, app.locale).await?;
-            store::event(conn, app.id, None, "invited", None, &app.secretary_name).await?;
+            store::event(
+                conn,
+                app.id,
+                None,
+                FoundingEvent::Invited,
+                None,
+                &app.secretary_name,
+            )
+            .await?;
             tracing::info!(id = %app.id, org_id = org_id.0, "League organization founded");
             return Ok(());
         }

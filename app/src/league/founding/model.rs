@@ -44,6 +44,64 @@ impl AppState {
     }
 }
 
+/// A line of an application's history: what happened. On the wire and in the database it is
+/// the word (`submitted`, `founded`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+pub enum FoundingEvent {
+    Submitted,
+    Approved,
+    Rejected,
+    /// A reviewer asked the applicant for more.
+    Asked,
+    Answered,
+    Founded,
+    /// The proposed secretary was sent the sign-up link.
+    Invited,
+}
+
+impl FoundingEvent {
+    pub const ALL: [FoundingEvent; 7] = [
+        FoundingEvent::Submitted,
+        FoundingEvent::Approved,
+        FoundingEvent::Rejected,
+        FoundingEvent::Asked,
+        FoundingEvent::Answered,
+        FoundingEvent::Founded,
+        FoundingEvent::Invited,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundingEvent::Submitted => "submitted",
+            FoundingEvent::Approved => "approved",
+            FoundingEvent::Rejected => "rejected",
+            FoundingEvent::Asked => "asked",
+            FoundingEvent::Answered => "answered",
+            FoundingEvent::Founded => "founded",
+            FoundingEvent::Invited => "invited",
+        }
+    }
+}
+
+impl TryFrom<String> for FoundingEvent {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        FoundingEvent::parse(&s).ok_or(s)
+    }
+}
+
+impl From<FoundingEvent> for &'static str {
+    fn from(e: FoundingEvent) -> Self {
+        e.as_str()
+    }
+}
+
 /// What a reviewer does with an application at their level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Review {
@@ -347,6 +405,18 @@ pub struct LedgerFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_history_word_reads_back_as_its_event_and_on_the_wire_as_itself() {
+        for e in FoundingEvent::ALL {
+            assert_eq!(FoundingEvent::parse(e.as_str()), Some(e));
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(json, format!("\"{}\"", e.as_str()));
+            assert_eq!(serde_json::from_str::<FoundingEvent>(&json).unwrap(), e);
+        }
+        assert_eq!(FoundingEvent::parse("merged"), None);
+        assert!(serde_json::from_str::<FoundingEvent>("\"merged\"").is_err());
+    }
 
     fn code(seed: u32) -> String {
         CreditCode::with_check_char(&format!("91440300MA5{seed:06}"))

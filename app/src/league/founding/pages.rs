@@ -10,7 +10,7 @@ use super::api::{
     SubmitApplication, founding_application, founding_form, founding_queue, org_area,
     outbox_messages, track_application,
 };
-use super::model::AppState;
+use super::model::{AppState, FoundingEvent};
 use crate::i18n::{Strings, use_t};
 use crate::ids::OrgId;
 use crate::league::ledger::model::AreaLevel;
@@ -43,15 +43,15 @@ fn state_class(state: AppState) -> &'static str {
     }
 }
 
-fn event_label(action: &str, t: &Strings) -> &'static str {
-    match action {
-        "submitted" => t.ev_submitted,
-        "approved" => t.ev_approved,
-        "rejected" => t.ev_rejected,
-        "asked" => t.ev_asked,
-        "answered" => t.ev_answered,
-        "founded" => t.ev_founded,
-        _ => t.ev_invited,
+fn event_label(event: FoundingEvent, t: &Strings) -> &'static str {
+    match event {
+        FoundingEvent::Submitted => t.ev_submitted,
+        FoundingEvent::Approved => t.ev_approved,
+        FoundingEvent::Rejected => t.ev_rejected,
+        FoundingEvent::Asked => t.ev_asked,
+        FoundingEvent::Answered => t.ev_answered,
+        FoundingEvent::Founded => t.ev_founded,
+        FoundingEvent::Invited => t.ev_invited,
     }
 }
 
@@ -143,22 +143,22 @@ fn History(events: Vec<super::api::EventView>) -> impl IntoView {
             {events.into_iter().map(|e| {
                 let who = match (e.level, e.by) {
                     (Some(l), Some(by)) => format!("{} · {by}", level_label(l, t)),
-                    (Some(l), None) if e.action == "submitted" => format!("{} → {}", t.founding_applicant, level_label(l, t)),
+                    (Some(l), None) if e.action == FoundingEvent::Submitted => format!("{} → {}", t.founding_applicant, level_label(l, t)),
                     (_, Some(by)) => by,
-                    _ if e.action == "answered" => t.founding_applicant.to_owned(),
+                    _ if e.action == FoundingEvent::Answered => t.founding_applicant.to_owned(),
                     _ => String::new(),
                 };
                 let when_who = if who.is_empty() { when(e.at) } else { format!("{} · {who}", when(e.at)) };
-                let note = match e.action.as_str() {
-                    "submitted" if e.message == "applicant" => t.founding_submitted_note.to_owned(),
-                    "submitted" if e.message == "name" => t.founding_matched_name.to_owned(),
-                    "submitted" if e.message == "unmatched" => t.founding_unmatched.to_owned(),
-                    "submitted" => t.founding_matched_code.to_owned(),
+                let note = match (e.action, e.message.as_str()) {
+                    (FoundingEvent::Submitted, "applicant") => t.founding_submitted_note.to_owned(),
+                    (FoundingEvent::Submitted, "name") => t.founding_matched_name.to_owned(),
+                    (FoundingEvent::Submitted, "unmatched") => t.founding_unmatched.to_owned(),
+                    (FoundingEvent::Submitted, _) => t.founding_matched_code.to_owned(),
                     _ => e.message.clone(),
                 };
                 view! {
                     <li>
-                        <strong>{event_label(&e.action, t)}</strong>
+                        <strong>{event_label(e.action, t)}</strong>
                         <span class="muted small block">{when_who}</span>
                         {(!note.is_empty()).then(|| view! { <p class="small">{note}</p> })}
                     </li>

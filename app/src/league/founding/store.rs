@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row};
 
-use super::model::{AppState, LedgerFacts, NewApplication};
+use super::model::{AppState, FoundingEvent, LedgerFacts, NewApplication};
 use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
 use crate::ids::{ApplicationId, OrgId, UserId};
@@ -44,7 +44,7 @@ pub struct ApplicationRow {
 #[derive(sqlx::FromRow)]
 pub struct EventRow {
     pub level: Option<AreaLevel>,
-    pub action: String,
+    pub action: FoundingEvent,
     pub message: String,
     pub by: Option<String>,
     pub at: DateTime<Utc>,
@@ -240,7 +240,7 @@ pub async fn event(
     conn: &mut PgConnection,
     id: ApplicationId,
     level: Option<AreaLevel>,
-    action: &str,
+    action: FoundingEvent,
     by: Option<UserId>,
     message: &str,
 ) -> Result<(), AppError> {
