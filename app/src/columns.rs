@@ -53,11 +53,13 @@ text_columns!(
     crate::league::founding::model::FoundingEvent,
     crate::league::ledger::model::AreaLevel,
     crate::org_life::records::model::RecordState,
+    crate::org_life::records::model::RecordChange,
     crate::org_life::meetings::model::MeetingKind,
     crate::transfers::model::StepKind,
     crate::transfers::model::Status,
     crate::transfers::model::Action,
     crate::transfers::model::EventKind,
+    crate::rankings::model::RatingStatus,
 );
 
 /// A path is read as `path::text` (the column itself is an `ltree`); it is written by SQL

@@ -20,6 +20,7 @@ pub mod time;
 pub mod transfers;
 pub mod ui;
 pub mod uploads;
+mod words;
 
 pub use app::{App, shell};
 

@@ -167,7 +167,7 @@ pub async fn confirm_rating(id: i64, stars: String, reason: String) -> Result<()
         .await?
         .ok_or(AppError::NotFound)?;
     session::administered_org(&mut tx, &actor, superior).await?;
-    if status == "published" {
+    if status == super::model::RatingStatus::Published {
         return Err(AppError::Conflict(Msg::RatingPublished));
     }
     let adjusted = stars != computed;

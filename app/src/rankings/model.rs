@@ -31,8 +31,34 @@ pub struct RatingRow {
     pub score: u32,
     pub computed_stars: u8,
     pub stars: u8,
-    pub status: String,
+    pub status: RatingStatus,
     pub reason: String,
+}
+
+/// Where a branch's rating stands: computed from the data, confirmed (or adjusted) by the
+/// superior, published. On the wire and in the database it is the word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingStatus {
+    Computed,
+    Confirmed,
+    Published,
+}
+
+impl RatingStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Computed, Self::Confirmed, Self::Published]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatingStatus::Computed => "computed",
+            RatingStatus::Confirmed => "confirmed",
+            RatingStatus::Published => "published",
+        }
+    }
 }
 
 /// The span a board counts over, in Asia/Shanghai days and Monday weeks.

@@ -9,7 +9,7 @@ use super::api::{
     BoardView, ComputeRatings, ConfirmRating, OrgBoardView, PublishRatings, RatingsView,
     SetRankAnonymous, member_board, org_board, star_ratings,
 };
-use super::model::{Period, RatingRow, ScopeChoice};
+use super::model::{Period, RatingRow, RatingStatus, ScopeChoice};
 use crate::i18n::use_t;
 use crate::ui::action_error;
 use crate::ui::charts::Charts;
@@ -356,10 +356,10 @@ fn stars_text(n: u8, t: &crate::i18n::Strings) -> String {
 #[component]
 fn RatingLine(r: RatingRow, confirm: ServerAction<ConfirmRating>) -> impl IntoView {
     let t = use_t();
-    let status = match r.status.as_str() {
-        "published" => t.status_published_rating,
-        "confirmed" => t.status_confirmed,
-        _ => t.status_computed,
+    let status = match r.status {
+        RatingStatus::Published => t.status_published_rating,
+        RatingStatus::Confirmed => t.status_confirmed,
+        RatingStatus::Computed => t.status_computed,
     };
     let measured = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
     view! {
@@ -378,7 +378,7 @@ fn RatingLine(r: RatingRow, confirm: ServerAction<ConfirmRating>) -> impl IntoVi
             <td class="num">{r.score}</td>
             <td>
                 <span class="stars" class:rectify=r.stars == 0>{stars_text(r.stars, t)}</span>
-                {(r.status != "published").then(|| view! {
+                {(r.status != RatingStatus::Published).then(|| view! {
                     <ActionForm action=confirm attr:class="rating-form">
                         <input type="hidden" name="id" value=r.id />
                         <select name="stars" aria-label=t.stars_col>

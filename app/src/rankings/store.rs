@@ -937,43 +937,46 @@ pub async fn ratings(
     .bind(period)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| super::model::RatingRow {
-            id: r.get("id"),
-            name: r.get("name"),
-            participation: r.get::<Option<i32>, _>("participation").map(|v| v as u32),
-            per_member: r.get::<Option<i32>, _>("per_member").map(|v| v as u32),
-            meetings: r.get::<Option<i32>, _>("meetings").map(|v| v as u32),
-            records: r.get::<Option<i32>, _>("records").map(|v| v as u32),
-            transfers: r.get::<Option<i32>, _>("transfers").map(|v| v as u32),
-            score: r.get::<i32, _>("score") as u32,
-            computed_stars: r.get::<i32, _>("computed_stars") as u8,
-            stars: r.get::<i32, _>("stars") as u8,
-            status: r.get("status"),
-            reason: r.get("reason"),
+    rows.iter()
+        .map(|r| -> Result<_, AppError> {
+            Ok(super::model::RatingRow {
+                id: r.get("id"),
+                name: r.get("name"),
+                participation: r.get::<Option<i32>, _>("participation").map(|v| v as u32),
+                per_member: r.get::<Option<i32>, _>("per_member").map(|v| v as u32),
+                meetings: r.get::<Option<i32>, _>("meetings").map(|v| v as u32),
+                records: r.get::<Option<i32>, _>("records").map(|v| v as u32),
+                transfers: r.get::<Option<i32>, _>("transfers").map(|v| v as u32),
+                score: r.get::<i32, _>("score") as u32,
+                computed_stars: r.get::<i32, _>("computed_stars") as u8,
+                stars: r.get::<i32, _>("stars") as u8,
+                status: r.try_get("status")?,
+                reason: r.get("reason"),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A rating's superior, status and computed stars, locked for a change.
 pub async fn rating_for_update(
     conn: &mut PgConnection,
     id: i64,
-) -> Result<Option<(OrgId, String, u8)>, AppError> {
+) -> Result<Option<(OrgId, super::model::RatingStatus, u8)>, AppError> {
     let row = sqlx::query(
         "SELECT superior_id, status, computed_stars FROM star_ratings WHERE id = $1 FOR UPDATE",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| {
-        (
-            r.get("superior_id"),
-            r.get("status"),
-            r.get::<i32, _>("computed_stars") as u8,
-        )
-    }))
+    Ok(row
+        .map(|r| -> sqlx::Result<_> {
+            Ok((
+                r.try_get("superior_id")?,
+                r.try_get("status")?,
+                r.try_get::<i32, _>("computed_stars")? as u8,
+            ))
+        })
+        .transpose()?)
 }
 
 /// Confirms a rating with the stars the superior settled on (an adjustment has a reason).

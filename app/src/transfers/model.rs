@@ -282,19 +282,7 @@ impl EventKind {
     }
 }
 
-impl TryFrom<String> for EventKind {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        EventKind::parse(&s).ok_or(s)
-    }
-}
-
-impl From<EventKind> for &'static str {
-    fn from(e: EventKind) -> Self {
-        e.as_str()
-    }
-}
+crate::words::wire_words!(EventKind);
 
 /// The outcome of acting on the current step of an open transfer with `steps` steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

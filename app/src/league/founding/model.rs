@@ -88,19 +88,7 @@ impl FoundingEvent {
     }
 }
 
-impl TryFrom<String> for FoundingEvent {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        FoundingEvent::parse(&s).ok_or(s)
-    }
-}
-
-impl From<FoundingEvent> for &'static str {
-    fn from(e: FoundingEvent) -> Self {
-        e.as_str()
-    }
-}
+crate::words::wire_words!(FoundingEvent);
 
 /// What a reviewer does with an application at their level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::RecordState;
+use super::model::{RecordChange, RecordState};
 use crate::error::AppError;
 use crate::ids::MeetingId;
 
@@ -12,7 +12,7 @@ use crate::ids::MeetingId;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeView {
     pub version: i32,
-    pub action: String,
+    pub action: RecordChange,
     pub reason: String,
     pub by: String,
     pub at: String,

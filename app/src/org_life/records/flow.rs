@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use super::model::{RecordState, check_save, reviewed};
+use super::model::{RecordChange, RecordState, check_save, reviewed};
 use super::store::{self, RecordRow};
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
@@ -82,7 +82,11 @@ async fn write(
             ..current
         },
     };
-    let action = if submit { "submit" } else { "save" };
+    let action = if submit {
+        RecordChange::Submit
+    } else {
+        RecordChange::Save
+    };
     store::write_record(conn, meeting, &next, action, "", actor.user_id).await?;
     if submit && let Some(parent) = a.org.parent_id {
         let reviewers = holders(conn, parent, false).await?;
@@ -121,7 +125,11 @@ pub async fn review(
         state,
         ..current
     };
-    let action = if accept { "accept" } else { "return" };
+    let action = if accept {
+        RecordChange::Accept
+    } else {
+        RecordChange::Return
+    };
     store::write_record(conn, meeting, &next, action, reason, actor.user_id).await?;
     let to = organizers(conn, a.org.id).await?;
     notify(
@@ -132,7 +140,7 @@ pub async fn review(
             accepted: accept,
         },
         &format!("/orglife/meeting/{meeting}"),
-        &format!("meeting:{meeting}:{action}:{}", next.version),
+        &format!("meeting:{meeting}:{}:{}", action.as_str(), next.version),
     )
     .await
 }

@@ -43,6 +43,42 @@ impl RecordState {
     }
 }
 
+/// A change in a record's history. On the wire and in the database it is the word
+/// (`save`, `return`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+pub enum RecordChange {
+    Save,
+    Submit,
+    Accept,
+    /// Sent back to the branch with a reason.
+    Return,
+}
+
+impl RecordChange {
+    pub const ALL: [RecordChange; 4] = [
+        RecordChange::Save,
+        RecordChange::Submit,
+        RecordChange::Accept,
+        RecordChange::Return,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordChange::Save => "save",
+            RecordChange::Submit => "submit",
+            RecordChange::Accept => "accept",
+            RecordChange::Return => "return",
+        }
+    }
+}
+
+crate::words::wire_words!(RecordChange);
+
 /// A save of the minutes against the version the editor loaded: refused as stale when
 /// someone saved since, refused when the record is under review or accepted.
 pub fn check_save(state: RecordState, current: i32, loaded: i32) -> Result<(), Msg> {

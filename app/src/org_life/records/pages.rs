@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::api::{
     AttachFile, AttachmentView, DetachFile, RecordView, ReviewMinutes, SaveMinutes, SubmitMinutes,
 };
-use super::model::RecordState;
+use super::model::{RecordChange, RecordState};
 use crate::error::{AppError, Msg};
 use crate::i18n::{Strings, use_t};
 use crate::ids::MeetingId;
@@ -32,12 +32,12 @@ fn record_state_label(state: RecordState, t: &Strings) -> (&'static str, &'stati
     }
 }
 
-fn action_label(action: &str, t: &Strings) -> &'static str {
-    match action {
-        "save" => t.record_action_save,
-        "submit" => t.record_action_submit,
-        "accept" => t.record_action_accept,
-        _ => t.record_action_return,
+fn action_label(change: RecordChange, t: &Strings) -> &'static str {
+    match change {
+        RecordChange::Save => t.record_action_save,
+        RecordChange::Submit => t.record_action_submit,
+        RecordChange::Accept => t.record_action_accept,
+        RecordChange::Return => t.record_action_return,
     }
 }
 
@@ -75,13 +75,13 @@ pub fn RecordCard(
     let last_return = rec
         .history
         .iter()
-        .find(|c| c.action == "return")
+        .find(|c| c.action == RecordChange::Return)
         .filter(|_| rec.state == RecordState::Returned)
         .map(|c| c.reason.clone());
     let last_save = rec
         .history
         .iter()
-        .find(|c| c.action == "save")
+        .find(|c| c.action == RecordChange::Save)
         .map(|c| (c.version, c.by.clone(), c.at.clone()));
     let editor = editable.then(|| {
         let rec = rec.clone();
@@ -155,7 +155,7 @@ pub fn RecordCard(
                 <ul class="history">
                     {rec.history.iter().map(|c| view! {
                         <li>
-                            {format!("v{} · {} · {} · {}", c.version, action_label(&c.action, t), c.by, c.at)}
+                            {format!("v{} · {} · {} · {}", c.version, action_label(c.action, t), c.by, c.at)}
                             {(!c.reason.is_empty()).then(|| view! { <span class="block muted small">{c.reason.clone()}</span> })}
                         </li>
                     }).collect_view()}

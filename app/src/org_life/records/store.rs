@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row};
 
-use super::model::RecordState;
+use super::model::{RecordChange, RecordState};
 use crate::error::AppError;
 use crate::ids::{MeetingId, OrgId, UserId};
 
@@ -71,7 +71,7 @@ pub async fn write_record(
     conn: &mut PgConnection,
     meeting_id: MeetingId,
     rec: &RecordRow,
-    action: &str,
+    action: RecordChange,
     reason: &str,
     by: UserId,
 ) -> Result<(), AppError> {
@@ -108,7 +108,7 @@ pub async fn write_record(
 #[derive(sqlx::FromRow)]
 pub struct ChangeRow {
     pub version: i32,
-    pub action: String,
+    pub action: RecordChange,
     pub reason: String,
     #[sqlx(rename = "display_name")]
     pub by: String,
