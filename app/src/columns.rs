@@ -47,6 +47,7 @@ text_columns!(
     crate::quiz::model::QuizKind,
     crate::points::model::RuleCode,
     crate::points::model::CapPeriod,
+    crate::points::model::PointSource,
     crate::uploads::model::Purpose,
     crate::study::model::ItemKind,
     crate::league::founding::model::AppState,

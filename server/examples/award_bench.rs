@@ -151,7 +151,7 @@ async fn run(
                         user_id: UserId(user),
                         rule,
                         units: 2,
-                        source_kind: "bench",
+                        source_kind: app::points::model::PointSource::StudyItem,
                         source_id: &source,
                         idempotency_key: &key,
                         at: day,

@@ -177,7 +177,7 @@ async fn step(pool: &PgPool, what: &str, sql: &str, binds: &[i64]) -> Result<(),
 const ONE_PER_MEMBER: &str = "
     INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
                               party_branch_id, day, created_at)
-    SELECT g, (SELECT id FROM point_rules WHERE code = 'meeting_attend' ORDER BY effective_from DESC LIMIT 1), 1 + (g % 5), 'bench', 'm' || g, 'bm' || g,
+    SELECT g, (SELECT id FROM point_rules WHERE code = 'meeting_attend' ORDER BY effective_from DESC LIMIT 1), 1 + (g % 5), 'meeting', 'm' || g, 'bm' || g,
            2 + $2 + (g % $3), d, d + time '12:00'
     FROM (SELECT g, (now() AT TIME ZONE 'Asia/Shanghai')::date - (g % 30)::int AS d
           FROM generate_series(1, $1) g) x";
@@ -271,7 +271,7 @@ async fn generate(pool: &PgPool, members: i64, branches: i64, events: i64) -> Re
     step(pool, "ledger events", "
         INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
                                   party_branch_id, day, created_at)
-        SELECT u, (SELECT id FROM point_rules WHERE code = 'meeting_attend' ORDER BY effective_from DESC LIMIT 1), 1 + (e % 5), 'bench', e::text, 'b' || e,
+        SELECT u, (SELECT id FROM point_rules WHERE code = 'meeting_attend' ORDER BY effective_from DESC LIMIT 1), 1 + (e % 5), 'meeting', e::text, 'b' || e,
                2 + $2 + (u % $3), d, d + time '12:00'
         FROM (SELECT e, 1 + ((e * 7919) % $4) * ((e * 104729) % $4) % $4 AS u,
                      (now() AT TIME ZONE 'Asia/Shanghai')::date - (e % 30)::int AS d

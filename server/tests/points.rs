@@ -69,7 +69,7 @@ async fn the_ledger_pages_newest_first(pool: PgPool) {
                 user_id: user,
                 rule: app::points::model::RuleCode::ArticleRead,
                 units: 1,
-                source_kind: "article",
+                source_kind: app::points::model::PointSource::StudyItem,
                 source_id: &source,
                 idempotency_key: &key,
                 at,

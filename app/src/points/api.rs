@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{CapPeriod, RuleCode};
+use super::model::{CapPeriod, PointSource, RuleCode};
 use crate::error::AppError;
 
 /// One rule's row on the 积分 tab: what it gives, and what has been earned against its cap
@@ -36,7 +36,7 @@ pub struct LedgerView {
     pub code: RuleCode,
     pub version: i32,
     pub points: i32,
-    pub source_kind: String,
+    pub source_kind: PointSource,
     pub source_id: String,
     /// The title of the item or quiz that earned it, when it has one.
     pub source_title: Option<String>,

@@ -8,6 +8,58 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FieldError, Msg, field_ok};
 use crate::i18n::Strings;
 
+/// What earned (or cost) points: a ledger row points back to it by this and an id. On the
+/// wire and in the database it is the word (`study_item`, `sign_in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "&'static str")]
+pub enum PointSource {
+    /// An article, a video or a lesson: its id.
+    StudyItem,
+    /// A quiz attempt: its id.
+    DailyQuiz,
+    WeeklyQuiz,
+    /// A special quiz: the quiz's id.
+    SpecialQuiz,
+    Meeting,
+    Notice,
+    /// The day's sign-in: the Asia/Shanghai day.
+    SignIn,
+    /// A week without a sign-in: the run of the job that found it.
+    Week,
+}
+
+impl PointSource {
+    pub const ALL: [PointSource; 8] = [
+        PointSource::StudyItem,
+        PointSource::DailyQuiz,
+        PointSource::WeeklyQuiz,
+        PointSource::SpecialQuiz,
+        PointSource::Meeting,
+        PointSource::Notice,
+        PointSource::SignIn,
+        PointSource::Week,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PointSource::StudyItem => "study_item",
+            PointSource::DailyQuiz => "daily_quiz",
+            PointSource::WeeklyQuiz => "weekly_quiz",
+            PointSource::SpecialQuiz => "special_quiz",
+            PointSource::Meeting => "meeting",
+            PointSource::Notice => "notice",
+            PointSource::SignIn => "sign_in",
+            PointSource::Week => "week",
+        }
+    }
+}
+
+crate::words::wire_words!(PointSource);
+
 /// What a rule rewards (or, for `NoSignInWeek`, deducts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RuleCode {
@@ -405,6 +457,18 @@ impl RuleTerms {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_points_source_is_its_word_on_the_wire_and_reads_back() {
+        for p in PointSource::ALL {
+            assert_eq!(PointSource::parse(p.as_str()), Some(p));
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(json, format!("\"{}\"", p.as_str()));
+            assert_eq!(serde_json::from_str::<PointSource>(&json).unwrap(), p);
+        }
+        assert_eq!(PointSource::StudyItem.as_str(), "study_item");
+        assert!(serde_json::from_str::<PointSource>("\"bench\"").is_err());
+    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()

@@ -8,7 +8,7 @@ use super::api::{
     AddRuleVersion, LedgerPage, LedgerView, PointsView, ProgressRow, RuleView, my_ledger,
     my_points, point_rules,
 };
-use super::model::{CapPeriod, RuleCode};
+use super::model::{CapPeriod, PointSource, RuleCode};
 use crate::i18n::{Strings, use_t};
 use crate::ui::action_error;
 use crate::ui::{AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading};
@@ -141,13 +141,13 @@ fn Progress(r: ProgressRow, t: &'static Strings) -> impl IntoView {
 /// Where a ledger row's points came from, in words.
 fn source_text(r: &LedgerView, t: &Strings) -> String {
     let id = r.source_id.as_str();
-    match (r.source_kind.as_str(), &r.source_title) {
+    match (r.source_kind, &r.source_title) {
         (_, Some(title)) => title.clone(),
-        ("sign_in", _) => t.source_sign_in.replace("{id}", id),
-        ("week", _) => t.source_week.replace("{id}", id),
-        ("daily_quiz", _) => t.quiz_daily.to_owned(),
-        ("weekly_quiz", _) => t.quiz_weekly.to_owned(),
-        (other, None) => format!("{other} #{id}"),
+        (PointSource::SignIn, _) => t.source_sign_in.replace("{id}", id),
+        (PointSource::Week, _) => t.source_week.replace("{id}", id),
+        (PointSource::DailyQuiz, _) => t.quiz_daily.to_owned(),
+        (PointSource::WeeklyQuiz, _) => t.quiz_weekly.to_owned(),
+        (other, None) => format!("{} #{id}", other.as_str()),
     }
 }
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
-use super::model::{CapPeriod, Rule, RuleCode, allowed_by_all, period_keys};
+use super::model::{CapPeriod, PointSource, Rule, RuleCode, allowed_by_all, period_keys};
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::time::day_of;
@@ -133,8 +133,8 @@ pub struct NewAward<'a> {
     pub user_id: UserId,
     pub rule: RuleCode,
     pub units: i32,
-    /// What earned it: `("article", "17")`, `("sign_in", "2026-11-23")`.
-    pub source_kind: &'a str,
+    /// What earned it: `(StudyItem, "17")`, `(SignIn, "2026-11-23")`.
+    pub source_kind: PointSource,
     pub source_id: &'a str,
     /// One award per key, ever: a replay of the same key awards nothing.
     pub idempotency_key: &'a str,
@@ -161,7 +161,7 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
     let Some(rule) = rule_at(conn, a.rule, a.at).await? else {
         return Ok(Outcome::NoRule);
     };
-    let caps = rule.caps(a.at, &format!("{}:{}", a.source_kind, a.source_id));
+    let caps = rule.caps(a.at, &format!("{}:{}", a.source_kind.as_str(), a.source_id));
     let keys: Vec<&str> = caps.iter().map(|(k, _)| k.as_str()).collect();
     sqlx::query(
         "INSERT INTO point_caps (user_id, rule_code, period_key, earned)
@@ -329,7 +329,7 @@ pub struct LedgerRow {
     pub code: RuleCode,
     pub version: i32,
     pub points: i32,
-    pub source_kind: String,
+    pub source_kind: PointSource,
     pub source_id: String,
     /// The title of the item or quiz that earned it, when it has one.
     pub source_title: Option<String>,
@@ -413,7 +413,7 @@ pub async fn deduct_week_without_sign_in(
                 user_id,
                 rule: RuleCode::NoSignInWeek,
                 units: 1,
-                source_kind: "week",
+                source_kind: PointSource::Week,
                 source_id: &run_key,
                 idempotency_key: &key,
                 at: now,
@@ -438,7 +438,7 @@ pub async fn award_once(
     conn: &mut PgConnection,
     user_id: UserId,
     rule: RuleCode,
-    (source_kind, source_id): (&str, i64),
+    (source_kind, source_id): (PointSource, i64),
     at: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     award(
@@ -449,7 +449,7 @@ pub async fn award_once(
             units: 1,
             source_kind,
             source_id: &source_id.to_string(),
-            idempotency_key: &format!("{source_kind}:{source_id}:{user_id}"),
+            idempotency_key: &format!("{}:{source_id}:{user_id}", source_kind.as_str()),
             at,
         },
     )
@@ -469,7 +469,7 @@ pub async fn award_sign_in(
             user_id,
             rule: RuleCode::DailySignIn,
             units: 1,
-            source_kind: "sign_in",
+            source_kind: PointSource::SignIn,
             source_id: &day,
             idempotency_key: &format!("sign_in:{user_id}:{day}"),
             at,
@@ -533,7 +533,7 @@ mod tests {
                 user_id: user,
                 rule,
                 units,
-                source_kind: "test",
+                source_kind: PointSource::StudyItem,
                 source_id: source,
                 idempotency_key: &key,
                 at,
@@ -641,7 +641,7 @@ mod tests {
                             user_id: user,
                             rule: RuleCode::ArticleRead,
                             units: 1,
-                            source_kind: "article",
+                            source_kind: PointSource::StudyItem,
                             source_id: "17",
                             idempotency_key: "article:17",
                             at,

@@ -8,7 +8,7 @@ use super::model::{
 };
 use crate::error::{AppError, Msg};
 use crate::ids::{OrgId, UserId};
-use crate::points::model::RuleCode;
+use crate::points::model::{PointSource, RuleCode};
 use crate::points::store::{NewAward, Outcome, award};
 
 /// A question with its answer: for grading on the server only.
@@ -347,12 +347,20 @@ async fn award_for(
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
     let (rule, source_kind, source_id) = match a.kind {
-        QuizKind::Daily => (RuleCode::DailyQuiz, "daily_quiz", a.id.to_string()),
-        QuizKind::Weekly => (RuleCode::WeeklyQuiz, "weekly_quiz", a.id.to_string()),
+        QuizKind::Daily => (
+            RuleCode::DailyQuiz,
+            PointSource::DailyQuiz,
+            a.id.to_string(),
+        ),
+        QuizKind::Weekly => (
+            RuleCode::WeeklyQuiz,
+            PointSource::WeeklyQuiz,
+            a.id.to_string(),
+        ),
         // The special quiz's cap is per quiz: the source is the quiz itself.
         QuizKind::Special => (
             RuleCode::SpecialQuiz,
-            "special_quiz",
+            PointSource::SpecialQuiz,
             a.set_id.unwrap_or_default().to_string(),
         ),
         QuizKind::Lesson => return Ok(0),

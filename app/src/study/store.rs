@@ -378,7 +378,7 @@ pub async fn beat(
             user_id,
             rule,
             units: 1,
-            source_kind: "study_item",
+            source_kind: crate::points::model::PointSource::StudyItem,
             source_id: &item_id,
             idempotency_key: &key,
             at: now,

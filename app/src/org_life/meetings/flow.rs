@@ -397,7 +397,7 @@ pub async fn check_in(
         conn,
         user,
         RuleCode::MeetingAttend,
-        ("meeting", meeting.0),
+        (crate::points::model::PointSource::Meeting, meeting.0),
         now,
     )
     .await?;

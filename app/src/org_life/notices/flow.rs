@@ -133,7 +133,7 @@ pub async fn acknowledge(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    use crate::points::model::RuleCode;
+    use crate::points::model::{PointSource, RuleCode};
     let n = store::notice(conn, id).await?.ok_or(AppError::NotFound)?;
     if store::receipt(conn, id, actor.user_id).await?.is_none() {
         return Err(AppError::Forbidden);
@@ -143,8 +143,14 @@ pub async fn acknowledge(
     }
     if in_time(now, n.ack_by) {
         let user = actor.user_id;
-        crate::points::store::award_once(conn, user, RuleCode::NoticeAck, ("notice", id), now)
-            .await?;
+        crate::points::store::award_once(
+            conn,
+            user,
+            RuleCode::NoticeAck,
+            (PointSource::Notice, id),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
