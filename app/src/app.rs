@@ -1,7 +1,7 @@
 //! The HTML shell, `<App/>` and THE route table.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -51,7 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#c8161d" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <link id="leptos" rel="stylesheet" href=bundle_path(&options, |f| &f.css) />
                 <AutoReload options=options.clone() />
                 <IslandScripts options=options.clone() />
                 <MetaTags />
@@ -73,18 +73,32 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     if let Some(shared) = Owner::current_shared_context() {
         shared.set_is_hydrating(false);
     }
-    // Read once: the hash file does not change while the server runs.
-    static FILES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    let (js, wasm) = FILES.get_or_init(|| bundle_files(&options));
-    let pkg = format!("/{}", options.site_pkg_dir);
+    let js = bundle_path(&options, |f| &f.js);
+    let wasm = bundle_path(&options, |f| &f.wasm);
     view! {
-        <script src="/islands.js" defer data-js=format!("{pkg}/{js}") data-wasm=format!("{pkg}/{wasm}")></script>
+        <script src="/islands.js" defer data-js=js data-wasm=wasm></script>
     }
 }
 
-/// The bundle's script and WebAssembly file names, with their content hashes when the build
-/// wrote a hash file beside the server (`LEPTOS_HASH_FILES`).
-fn bundle_files(options: &LeptosOptions) -> (String, String) {
+/// The bundle's stylesheet, script and WebAssembly file names.
+struct BundleFiles {
+    css: String,
+    js: String,
+    wasm: String,
+}
+
+/// The address of one of the bundle's files. The names are read once: the hash file does
+/// not change while the server runs, and reading it on every page cost each request a
+/// file read.
+fn bundle_path(options: &LeptosOptions, file: fn(&BundleFiles) -> &String) -> String {
+    static FILES: std::sync::OnceLock<BundleFiles> = std::sync::OnceLock::new();
+    let files = FILES.get_or_init(|| bundle_files(options));
+    format!("/{}/{}", options.site_pkg_dir, file(files))
+}
+
+/// The bundle's file names, with their content hashes when the build wrote a hash file
+/// beside the server (`LEPTOS_HASH_FILES`).
+fn bundle_files(options: &LeptosOptions) -> BundleFiles {
     let name = options.output_name.to_string();
     let hashes = options
         .hash_files
@@ -101,7 +115,8 @@ fn bundle_files(options: &LeptosOptions) -> (String, String) {
             .find(|(k, _)| k.trim() == kind)
             .map(|(_, h)| format!(".{}", h.trim()))
     };
-    match (hash("js"), hash("wasm")) {
+    let css = format!("{name}{}.css", hash("css").unwrap_or_default());
+    let (js, wasm) = match (hash("js"), hash("wasm")) {
         (Some(js), Some(wasm)) => (format!("{name}{js}.js"), format!("{name}{wasm}.wasm")),
         // Without hashes, the names cargo-leptos gives: its wasm ends in `_bg` unless the
         // output name was set when this was built.
@@ -109,7 +124,8 @@ fn bundle_files(options: &LeptosOptions) -> (String, String) {
             (format!("{name}.js"), format!("{name}_bg.wasm"))
         }
         _ => (format!("{name}.js"), format!("{name}.wasm")),
-    }
+    };
+    BundleFiles { css, js, wasm }
 }
 
 /// Scripts only from our origin or with this response's nonce (the hydration bootstrap);
