@@ -1480,3 +1480,63 @@ fn logging_gateway(
         .unwrap();
     (dir, server::sms::CommandGateway { program: script }, log)
 }
+
+/// League coverage counts League organizations only: a firm with a Party committee and no
+/// League one is not covered, is still on the list of firms that could found one, and may
+/// apply; once it has a League branch of its own it is covered and may not apply again.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_firm_with_only_a_party_organization_is_not_covered_by_the_league(pool: PgPool) {
+    use app::orgs::model::{OrgKind, Tree};
+    use app::orgs::store::{NewOrg, create_org, org};
+    let w = world(&pool).await;
+    areas(&pool).await;
+    let firm: i64 = sqlx::query_scalar("SELECT id FROM enterprises WHERE credit_code = $1")
+        .bind(code(3))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut c = pool.acquire().await.unwrap();
+    let party = org(&mut c, w.committee).await.unwrap().unwrap();
+    assert_eq!(party.tree, Tree::Party);
+    sqlx::query("UPDATE orgs SET enterprise_id = $1 WHERE id = $2")
+        .bind(firm)
+        .bind(w.committee)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    let shatou = async |c: &mut sqlx::PgConnection| {
+        let streets = app::league::coverage::store::live(c).await.unwrap();
+        let s = streets.iter().find(|s| s.street == "沙头街道").unwrap();
+        (s.figures.enterprises, s.figures.covered, s.figures.eligible)
+    };
+    assert_eq!(shatou(&mut c).await, (1, 0, 1));
+    let mut city = signed_in(&pool, "cityrev").await;
+    let v = city
+        .call("league_coverage", &[("district", "福田区")])
+        .await
+        .json();
+    assert_eq!(v["rows"][0]["rate"], "0.0%", "{v}");
+    assert_eq!(v["to_found"][0]["firms"][0][0], "极客魔方信息技术有限公司");
+    let mut public = client(&pool).await;
+    let (s, v) = apply(&mut public, "极客魔方信息技术有限公司", &code(3), "30", "5").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    // A League branch of the firm's own: covered, and a second application is refused.
+    create_org(
+        &mut c,
+        &NewOrg {
+            tree: Tree::League,
+            kind: OrgKind::Committee,
+            name: "极客魔方团委",
+            parent: None,
+            enterprise_id: Some(firm),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(shatou(&mut c).await, (1, 1, 0));
+    // Refused for the organization it has, before the application it left open.
+    let (s, v) = apply(&mut public, "极客魔方信息技术有限公司", &code(3), "30", "5").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["Invalid"][0]["msg"], "EnterpriseHasOrg", "{v}");
+}

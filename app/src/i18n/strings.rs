@@ -576,7 +576,7 @@ strings! {
     msg_league_more_than_young: "团员人数不能多于青年职工人数（团员也是青年职工）。", "League members cannot outnumber young employees (League members are young employees too).";
     msg_founding_no_young: "至少要有 1 名青年职工才能申请建立团组织。", "At least one young employee is needed to found a League organization.";
     msg_enterprise_deregistered: "台账显示该企业已注销，不能申请。如有误，请联系所在街道团工委。", "The ledger shows this enterprise as deregistered. If that is wrong, contact the street League committee.";
-    msg_enterprise_has_org: "该企业已有团组织，无需重复申请。", "This enterprise already has an organization.";
+    msg_enterprise_has_org: "该企业已有团组织，无需重复申请。", "This enterprise already has a League organization.";
     msg_application_open: "该企业已有一份正在审核的申请，请用当时的进度链接查看。", "This enterprise already has an application under review; use its tracking link.";
     msg_application_handled: "这一步已经办理过了，请刷新查看最新状态。", "This step was already handled; reload to see where it stands.";
     msg_district_unknown: "请选择所在区（所选区暂无团组织受理）。", "Please choose a district (there is no League committee for that one).";

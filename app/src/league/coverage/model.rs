@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Figures {
     /// Operating enterprises in the ledger.
     pub enterprises: i64,
-    /// Those with an organization (their own or a joint branch).
+    /// Those with a League organization (their own or a joint branch); a Party
+    /// organization alone does not count.
     pub covered: i64,
     /// Those without one that could found one.
     pub eligible: i64,

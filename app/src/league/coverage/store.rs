@@ -30,7 +30,7 @@ pub async fn live(conn: &mut PgConnection) -> Result<Vec<StreetFigures>, AppErro
                 count(*) FILTER (WHERE NOT {has} AND {ELIGIBLE}) AS eligible
          FROM enterprises e WHERE e.status = 'operating'
          GROUP BY e.district, e.street ORDER BY e.district, e.street",
-        has = crate::league::ledger::store::HAS_ORG
+        has = crate::league::ledger::store::HAS_LEAGUE_ORG
     ))
     .fetch_all(conn)
     .await?;
@@ -50,7 +50,7 @@ pub async fn snapshot(conn: &mut PgConnection, week: NaiveDate) -> Result<u64, A
          ON CONFLICT (week, district, street) DO UPDATE SET
              enterprises = EXCLUDED.enterprises, covered = EXCLUDED.covered,
              eligible = EXCLUDED.eligible, taken_at = now()",
-        has = crate::league::ledger::store::HAS_ORG
+        has = crate::league::ledger::store::HAS_LEAGUE_ORG
     ))
     .bind(week)
     .execute(conn)
@@ -87,7 +87,7 @@ pub async fn to_found(
          WHERE e.status = 'operating' AND e.district = $1 AND e.street = $2
            AND NOT {has} AND {ELIGIBLE}
          ORDER BY e.young_employees DESC, e.name LIMIT $3",
-        has = crate::league::ledger::store::HAS_ORG
+        has = crate::league::ledger::store::HAS_LEAGUE_ORG
     ))
     .bind(district)
     .bind(street)

@@ -93,9 +93,9 @@ pub async fn match_ledger(
 ) -> Result<Option<Matched>, AppError> {
     let sql = format!(
         "SELECT e.id, e.name, e.district, e.street, e.address, e.status = 'deregistered' AS deregistered,
-                {HAS_ORG} AS has_org
+                {HAS_LEAGUE_ORG} AS has_org
          FROM enterprises e WHERE e.credit_code = $1",
-        HAS_ORG = crate::league::ledger::store::HAS_ORG
+        HAS_LEAGUE_ORG = crate::league::ledger::store::HAS_LEAGUE_ORG
     );
     let row = sqlx::query(&sql)
         .bind(credit_code)
@@ -106,9 +106,9 @@ pub async fn match_ledger(
         None if !name_key.is_empty() => {
             let sql = format!(
                 "SELECT e.id, e.name, e.district, e.street, e.address, false AS deregistered,
-                        {HAS_ORG} AS has_org, count(*) OVER () AS n
+                        {HAS_LEAGUE_ORG} AS has_org, count(*) OVER () AS n
                  FROM enterprises e WHERE e.name_key = $1 AND e.status = 'operating' LIMIT 2",
-                HAS_ORG = crate::league::ledger::store::HAS_ORG
+                HAS_LEAGUE_ORG = crate::league::ledger::store::HAS_LEAGUE_ORG
             );
             let rows = sqlx::query(&sql)
                 .bind(name_key)
@@ -662,9 +662,9 @@ pub async fn enterprise_for_invitation(
     credit_code: &str,
 ) -> Result<Option<(i64, String, String, String, bool, bool)>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT e.id, e.name, e.district, e.street, {HAS_ORG}, e.status = 'deregistered'
+        "SELECT e.id, e.name, e.district, e.street, {HAS_LEAGUE_ORG}, e.status = 'deregistered'
          FROM enterprises e WHERE e.credit_code = $1",
-        HAS_ORG = crate::league::ledger::store::HAS_ORG
+        HAS_LEAGUE_ORG = crate::league::ledger::store::HAS_LEAGUE_ORG
     ))
     .bind(credit_code)
     .fetch_optional(conn)

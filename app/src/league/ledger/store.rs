@@ -144,7 +144,7 @@ pub async fn ledger(
     let pattern = format!("%{}%", f.q.replace(['%', '_', '\\'], ""));
     let rows = sqlx::query(&format!(
         "WITH matched AS (
-             SELECT e.*, {HAS_ORG} AS has_org
+             SELECT e.*, {HAS_LEAGUE_ORG} AS has_org
              FROM enterprises e
              WHERE e.status <> 'merged'
                AND ($1 = '%%' OR e.name ILIKE $1 OR e.credit_code = upper($2))
@@ -390,7 +390,8 @@ pub async fn ledger_scope(
     })
 }
 
-/// Whether an enterprise has an organization, as SQL over `e` (an `enterprises` row): one of
-/// its own, or the joint branch it joined.
-pub const HAS_ORG: &str =
-    "(e.joint_org_id IS NOT NULL OR EXISTS (SELECT 1 FROM orgs o WHERE o.enterprise_id = e.id))";
+/// Whether an enterprise has a League organization, as SQL over `e` (an `enterprises` row):
+/// one of its own, or the (League) joint branch it joined. A Party organization of the firm
+/// does not count: the firm is still one the League can found in, and not covered.
+pub const HAS_LEAGUE_ORG: &str = "(e.joint_org_id IS NOT NULL OR EXISTS (SELECT 1 FROM orgs o
+     WHERE o.enterprise_id = e.id AND o.tree = 'league'))";
