@@ -35,7 +35,33 @@ macro_rules! text_columns {
                 <&str as sqlx::Encode<Postgres>>::encode_by_ref(&self.as_str(), buf)
             }
         }
+
+        impl Word for $ty {
+            fn from_word(text: &str) -> Option<Self> {
+                <$ty>::parse(text)
+            }
+        }
     )*};
+}
+
+/// A value stored as a word in a column, read back through its `parse`.
+pub trait Word: Sized {
+    fn from_word(text: &str) -> Option<Self>;
+}
+
+/// A column's word inside a JSON value that a statement built from its rows (a page's facts
+/// gathered in one statement), read like the column itself: `#[serde(deserialize_with =
+/// "crate::columns::word")]`. A word no enum knows is an error, as in a column.
+pub fn word<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Word,
+{
+    use serde::de::Error;
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    T::from_word(&text).ok_or_else(|| {
+        D::Error::custom(format!("{text:?} is not a {}", std::any::type_name::<T>()))
+    })
 }
 
 text_columns!(
@@ -72,6 +98,12 @@ impl sqlx::Type<Postgres> for crate::orgs::model::OrgPath {
 
     fn compatible(ty: &PgTypeInfo) -> bool {
         <str as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl Word for crate::orgs::model::OrgPath {
+    fn from_word(text: &str) -> Option<Self> {
+        Self::parse(text)
     }
 }
 

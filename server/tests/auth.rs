@@ -560,28 +560,9 @@ async fn guesses_spread_over_many_addresses_meet_a_growing_wait(pool: PgPool) {
 #[sqlx::test(migrator = "MIGRATIONS")]
 async fn changing_the_password_ends_the_accounts_other_sessions(pool: PgPool) {
     world(&pool).await;
-    let mut phone = client(&pool).await;
-    let mut laptop = client(&pool).await;
-    assert_eq!(
-        phone.sign_in("member", PASSWORD).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        laptop.sign_in("member", PASSWORD).await.status,
-        StatusCode::OK
-    );
+    let (mut phone, mut laptop) = two_devices(&pool).await;
     assert_eq!(laptop.call("my_profile", &[]).await.status, StatusCode::OK);
-    let r = phone
-        .call(
-            "change_password",
-            &[
-                ("current", PASSWORD),
-                ("password", "a-new-long-passphrase-9"),
-                ("password_confirm", "a-new-long-passphrase-9"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    change_password(&mut phone).await;
     // The other session ends at once; the one that changed it goes on.
     assert_eq!(
         laptop.call("my_profile", &[]).await.status,
@@ -749,4 +730,61 @@ async fn the_tab_bar_counts_unread_messages_except_on_the_list(pool: PgPool) {
         !after.body.contains("class=\"tab-badge\""),
         "read on the list"
     );
+}
+
+/// 我的 reads the viewer in the same statement as its facts; the tab bar and the messages row
+/// wait for that statement and show its unread count. A session ended elsewhere gets its
+/// answer at once (nobody is left waiting for a viewer that never comes) and no facts.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_me_page_shares_its_viewer_with_the_tab_bar_and_ends_with_the_session(pool: PgPool) {
+    world(&pool).await;
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, title)
+         SELECT id, 'test', '通知' || n FROM users, generate_series(1, 3) n WHERE username = 'member'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (mut phone, mut laptop) = two_devices(&pool).await;
+    let page = laptop.get("/me").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("研发党支部"), "{}", page.body);
+    assert!(page.body.contains("class=\"tab-badge\""), "{}", page.body);
+    assert!(page.body.contains("class=\"badge\""), "{}", page.body);
+    assert!(page.body.contains(">3<"), "{}", page.body);
+
+    change_password(&mut phone).await;
+    let page = tokio::time::timeout(std::time::Duration::from_secs(10), laptop.get("/me"))
+        .await
+        .expect("the page answers although its viewer never came");
+    assert!(!page.body.contains("研发党支部"), "{}", page.body);
+    assert!(!page.body.contains("tab-badge"), "{}", page.body);
+    assert_eq!(
+        laptop.call("my_profile", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// Changes the signed-in member's password from `PASSWORD` to a new one.
+async fn change_password(c: &mut Client) {
+    let r = c
+        .call(
+            "change_password",
+            &[
+                ("current", PASSWORD),
+                ("password", "a-new-long-passphrase-9"),
+                ("password_confirm", "a-new-long-passphrase-9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// The member signed in on two devices.
+async fn two_devices(pool: &PgPool) -> (Client, Client) {
+    let mut devices = (client(pool).await, client(pool).await);
+    for c in [&mut devices.0, &mut devices.1] {
+        assert_eq!(c.sign_in("member", PASSWORD).await.status, StatusCode::OK);
+    }
+    devices
 }

@@ -176,10 +176,14 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "my_profile")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn my_profile() -> Result<ProfileView, AppError> {
-    let mut conn = super::session::pool()?.acquire().await?;
-    let actor = super::session::require_actor(&mut conn).await?;
-    let profile = super::flow::my_profile(&mut conn, &actor, chrono::Utc::now()).await?;
-    Ok(profile.into())
+    use super::session;
+    let bringing = session::Bringing::start();
+    let mut conn = session::pool()?.acquire().await?;
+    let claim = session::require_claim().await?;
+    let found = super::flow::my_profile(&mut conn, &claim, chrono::Utc::now()).await?;
+    let (viewer, profile) = found.unzip();
+    bringing.found(viewer)?;
+    Ok(profile.ok_or(AppError::Unauthenticated)?.into())
 }
 
 #[cfg(feature = "ssr")]

@@ -134,35 +134,29 @@ pub struct Profile {
     pub reviews_areas: bool,
 }
 
-/// The caller's profile. Opening it counts as the day's sign-in, also for a session kept
-/// from yesterday.
+/// The profile of a claim's user, read with the viewer in one statement: `None` when the
+/// session is no longer live (then nothing is awarded). Opening it counts as the day's
+/// sign-in, also for a session kept from yesterday.
 pub async fn my_profile(
     conn: &mut PgConnection,
-    actor: &Actor,
+    claim: &Claim,
     at: DateTime<Utc>,
-) -> Result<Profile, AppError> {
-    signed_in(conn, actor.user_id, at).await?;
-    let account = super::store::account(conn, actor.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let current = orgs::current_memberships(conn, actor.user_id).await?;
-    let paths: Vec<_> = current.iter().map(|m| m.org.path.clone()).collect();
-    let above = orgs::ancestors_of(conn, &paths).await?;
-    let memberships = current
-        .into_iter()
-        .zip(above)
-        .map(|(m, above)| (m, above.into_iter().map(|(_, name)| name).collect()))
-        .collect();
-    let roles = orgs::held_roles(conn, actor.user_id).await?;
-    let reviews_areas = actor.is_platform_admin()
-        || orgs::area_committees(conn)
-            .await?
-            .iter()
-            .any(|p| actor.can_administer(p));
-    Ok(Profile {
-        account,
-        memberships,
-        roles,
+) -> Result<Option<((Actor, i64), Profile)>, AppError> {
+    let Some(page) = super::store::profile_page(conn, claim).await? else {
+        return Ok(None);
+    };
+    let Some(viewer) = page.viewer else {
+        return Ok(None);
+    };
+    signed_in(conn, claim.user_id, at).await?;
+    let actor = &viewer.0;
+    let reviews_areas =
+        actor.is_platform_admin() || page.area_committees.iter().any(|p| actor.can_administer(p));
+    let profile = Profile {
+        account: page.account,
+        memberships: page.memberships,
+        roles: page.roles,
         reviews_areas,
-    })
+    };
+    Ok(Some((viewer, profile)))
 }

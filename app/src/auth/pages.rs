@@ -66,6 +66,8 @@ pub fn SignUpPage() -> impl IntoView {
 #[component]
 pub fn MePage() -> impl IntoView {
     let t = use_t();
+    #[cfg(feature = "ssr")]
+    crate::auth::session::page_brings_viewer();
     let profile = Resource::new(|| (), |_| my_profile());
     let sign_out = crate::ui::server_action::<SignOut>();
     view! {

@@ -111,8 +111,22 @@ pub struct Viewer {
 /// request: a page's resources and the tab bar's badge make one read of the viewer, not one
 /// each. The server provides a fresh one in each request's context; without one (a test
 /// calling a function directly), every call reads.
+///
+/// A page may read the viewer in the same statement as its own facts (see
+/// [`page_brings_viewer`] and [`Bringing`]); the request's other readers then wait for
+/// that statement instead of asking on their own.
 #[derive(Clone, Default)]
-pub struct Asking(std::sync::Arc<tokio::sync::OnceCell<Option<Viewer>>>);
+pub struct Asking(std::sync::Arc<AskingInner>);
+
+#[derive(Default)]
+struct AskingInner {
+    viewer: tokio::sync::OnceCell<Option<Viewer>>,
+    /// The page reads the viewer with its facts.
+    brought: std::sync::atomic::AtomicBool,
+    /// The page's read has ended, with or without a viewer.
+    settled: std::sync::atomic::AtomicBool,
+    news: tokio::sync::Notify,
+}
 
 impl Asking {
     /// The viewer of `claim`: read from the database on the first call, the same answer on
@@ -122,12 +136,90 @@ impl Asking {
         conn: &mut PgConnection,
         claim: &Claim,
     ) -> Result<Option<Viewer>, AppError> {
+        if let Some(known) = self.brought().await {
+            return Ok(known);
+        }
         Ok(self
             .0
+            .viewer
             .get_or_try_init(|| read_viewer(conn, claim))
             .await?
             .clone())
     }
+
+    /// The viewer once known. While the page's own statement is reading it, waits for that
+    /// statement; `None` when the caller has to read it (nobody has, or the page's read
+    /// ended without one).
+    async fn brought(&self) -> Option<Option<Viewer>> {
+        use std::sync::atomic::Ordering::Acquire;
+        loop {
+            // Made before the checks, so that news sent between them is not missed.
+            let news = self.0.news.notified();
+            if let Some(known) = self.0.viewer.get() {
+                return Some(known.clone());
+            }
+            if !self.0.brought.load(Acquire) || self.0.settled.load(Acquire) {
+                return None;
+            }
+            news.await;
+        }
+    }
+
+    fn settle(&self) {
+        self.0
+            .settled
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.0.news.notify_waiters();
+    }
+}
+
+/// Said by a page while it renders, before its resources start: its server function reads
+/// the viewer in its own statement (with a [`Bringing`]), so the tab bar and the other
+/// readers of this request wait for that instead of reading it themselves.
+pub fn page_brings_viewer() {
+    if let Some(asking) = use_context::<Asking>() {
+        asking
+            .0
+            .brought
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// A page's server function reading the viewer with its facts. Made before anything that
+/// can fail, so that however the function ends the request's other readers stop waiting
+/// (they then read the viewer themselves).
+pub struct Bringing(Option<Asking>);
+
+impl Bringing {
+    pub fn start() -> Self {
+        Self(use_context::<Asking>())
+    }
+
+    /// The viewer read by the page's statement (`None`: the session is no longer live),
+    /// shared with the request; the caller's actor, or `Unauthenticated`.
+    pub fn found(self, viewer: Option<(Actor, i64)>) -> Result<Actor, AppError> {
+        let viewer = viewer.map(|(actor, unread)| Viewer { actor, unread });
+        if let Some(asking) = &self.0 {
+            // A reader that asked before the page said it would bring the viewer may have
+            // read it already: the same answer, from the same moment.
+            let _ = asking.0.viewer.set(viewer.clone());
+        }
+        viewer.map(|v| v.actor).ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl Drop for Bringing {
+    fn drop(&mut self) {
+        if let Some(asking) = &self.0 {
+            asking.settle();
+        }
+    }
+}
+
+/// The viewer when this request already knows it or its page is reading it (waiting for
+/// that), so that a caller needs no connection; `None` when the caller has to read it.
+pub async fn known_viewer() -> Option<Option<Viewer>> {
+    use_context::<Asking>()?.brought().await
 }
 
 /// The signed-in caller with their roles and unread count, `None` when signed out or when

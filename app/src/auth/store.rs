@@ -49,14 +49,6 @@ pub struct AccountRow {
     pub phone: Option<String>,
 }
 
-/// The account of a user id, if there is one.
-pub async fn account(conn: &mut PgConnection, user_id: UserId) -> sqlx::Result<Option<AccountRow>> {
-    sqlx::query_as("SELECT display_name, username, phone FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
-}
-
 pub async fn password_hash(
     conn: &mut PgConnection,
     user_id: UserId,
@@ -161,6 +153,177 @@ pub async fn actor(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<Optio
         },
         unread,
     )))
+}
+
+/// The viewer of the claim bound as `$1`, `$2` and `$3` (user, session, epoch), as a JSON
+/// value `{"unread": n, "grants": [{"role": …, "path": …}]}` that is null when the session
+/// is not live: the same facts as [`actor`], for a page's statement to select beside its
+/// own (read back with [`ViewerJson::actor`]).
+pub fn viewer_json_sql() -> String {
+    format!(
+        "(SELECT json_build_object(
+            'unread', (SELECT count(*) FROM notifications WHERE user_id = u.id AND read_at IS NULL),
+            'grants', COALESCE((SELECT json_agg(json_build_object('role', g.role, 'path', o.path::text))
+                                FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
+                                WHERE g.user_id = u.id), '[]'))
+          FROM users u WHERE u.id = $1 AND {})",
+        live_session_sql("$1", "$2", "$3")
+    )
+}
+
+/// The viewer as [`viewer_json_sql`] selects it.
+#[derive(serde::Deserialize)]
+pub struct ViewerJson {
+    unread: i64,
+    grants: Vec<GrantJson>,
+}
+
+#[derive(serde::Deserialize)]
+struct GrantJson {
+    role: String,
+    path: Option<String>,
+}
+
+impl ViewerJson {
+    /// The actor of `claim` and the unread count, as [`actor`] reads them (a grant whose
+    /// role this build cannot read is left out).
+    pub fn actor(self, claim: &Claim) -> (Actor, i64) {
+        let grants = self
+            .grants
+            .into_iter()
+            .filter_map(|g| {
+                Some(Grant {
+                    role: Role::parse(&g.role)?,
+                    path: g.path.as_deref().and_then(OrgPath::parse),
+                })
+            })
+            .collect();
+        let actor = Actor {
+            user_id: claim.user_id,
+            grants,
+        };
+        (actor, self.unread)
+    }
+}
+
+/// Binds a claim as `$1`, `$2` and `$3`, for a statement that selects
+/// [`viewer_json_sql`].
+pub fn bind_claim<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    claim: &'q Claim,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(claim.user_id)
+        .bind(&claim.session_id)
+        .bind(claim.epoch)
+}
+
+/// The 我的 page in one statement: the viewer (null when the session is not live), the
+/// account, the current memberships with the names above each branch, the roles held and
+/// where the area committees sit.
+pub struct ProfilePage {
+    pub viewer: Option<(Actor, i64)>,
+    pub account: AccountRow,
+    pub memberships: Vec<(crate::orgs::store::MembershipRow, Vec<String>)>,
+    pub roles: Vec<crate::orgs::store::HeldRoleRow>,
+    pub area_committees: Vec<OrgPath>,
+}
+
+#[derive(serde::Deserialize)]
+struct MembershipJson {
+    #[serde(deserialize_with = "crate::columns::word")]
+    status: MemberStatus,
+    since: String,
+    #[serde(flatten)]
+    org: crate::orgs::store::Org,
+    above: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct HeldRoleJson {
+    role: String,
+    id: Option<OrgId>,
+    name: Option<String>,
+    kind: Option<String>,
+    tree: Option<String>,
+}
+
+pub async fn profile_page(
+    conn: &mut PgConnection,
+    claim: &Claim,
+) -> Result<Option<ProfilePage>, AppError> {
+    use crate::orgs::model::{OrgKind, Tree};
+    use sqlx::types::Json;
+    let sql = format!(
+        "SELECT {viewer} AS viewer, u.display_name, u.username, u.phone,
+           COALESCE((SELECT json_agg(json_build_object(
+                       'status', m.status,
+                       'since', to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),
+                       'id', o.id, 'tree', o.tree, 'kind', o.kind, 'name', o.name,
+                       'parent_id', o.parent_id, 'path', o.path::text,
+                       'above', COALESCE((SELECT json_agg(a.name ORDER BY nlevel(a.path))
+                                          FROM orgs a WHERE a.path @> o.path AND a.id <> o.id), '[]'))
+                     ORDER BY o.tree DESC)
+                     FROM memberships m JOIN orgs o ON o.id = m.org_id
+                     WHERE m.user_id = u.id AND m.ended_at IS NULL), '[]') AS memberships,
+           COALESCE((SELECT json_agg(json_build_object(
+                       'role', g.role, 'id', o.id, 'name', o.name, 'kind', o.kind, 'tree', o.tree)
+                     ORDER BY g.role = 'platform_admin' DESC, o.path)
+                     FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
+                     WHERE g.user_id = u.id), '[]') AS roles,
+           -- Where the area committees sit: a founding reviewer or a coverage reader is
+           -- whoever administers one of them.
+           COALESCE((SELECT json_agg(path::text) FROM orgs WHERE area_level IS NOT NULL), '[]') AS areas
+         FROM users u WHERE u.id = $1",
+        viewer = viewer_json_sql()
+    );
+    let Some(r) = bind_claim(sqlx::query(&sql), claim)
+        .fetch_optional(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let viewer: Option<Json<ViewerJson>> = r.try_get("viewer")?;
+    let Json(memberships): Json<Vec<MembershipJson>> = r.try_get("memberships")?;
+    let Json(roles): Json<Vec<HeldRoleJson>> = r.try_get("roles")?;
+    let Json(areas): Json<Vec<String>> = r.try_get("areas")?;
+    Ok(Some(ProfilePage {
+        viewer: viewer.map(|Json(v)| v.actor(claim)),
+        account: AccountRow {
+            display_name: r.try_get("display_name")?,
+            username: r.try_get("username")?,
+            phone: r.try_get("phone")?,
+        },
+        memberships: memberships
+            .into_iter()
+            .map(|m| {
+                let row = crate::orgs::store::MembershipRow {
+                    org: m.org,
+                    status: m.status,
+                    since: m.since,
+                };
+                (row, m.above)
+            })
+            .collect(),
+        // As `orgs::store::held_roles` reads them: a grant this build cannot read is left out.
+        roles: roles
+            .into_iter()
+            .filter_map(|g| {
+                let role = Role::parse(&g.role)?;
+                let org = match g.id {
+                    Some(id) => Some((
+                        id,
+                        g.name?,
+                        OrgKind::parse(g.kind.as_deref()?)?,
+                        Tree::parse(g.tree.as_deref()?)?,
+                    )),
+                    None => None,
+                };
+                Some(crate::orgs::store::HeldRoleRow { role, org })
+            })
+            .collect(),
+        area_committees: areas.iter().filter_map(|p| OrgPath::parse(p)).collect(),
+    }))
 }
 
 /// A condition that holds while the session (`sid`, with the `epoch` of its sign-in) of

@@ -86,6 +86,9 @@ pub async fn unread_notices() -> Result<i64, AppError> {
     if session::claim().await?.is_none() {
         return Ok(0);
     }
+    if let Some(known) = session::known_viewer().await {
+        return Ok(known.map_or(0, |v| v.unread));
+    }
     let mut conn = session::pool()?.acquire().await?;
     Ok(session::viewer(&mut conn).await?.map_or(0, |v| v.unread))
 }

@@ -1,6 +1,6 @@
 //! SQL for the organization tree, memberships, enterprises, roles and invitations.
 
-use sqlx::{FromRow, PgConnection, Row};
+use sqlx::{PgConnection, Row};
 
 use super::model::{MemberStatus, OrgKind, OrgPath, Tree};
 use crate::auth::model::{InvitationCode, Login, Role};
@@ -8,13 +8,16 @@ use crate::error::{AppError, Msg};
 use crate::ids::{OrgId, UserId};
 
 /// One organization as the rules need it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct Org {
     pub id: OrgId,
+    #[serde(deserialize_with = "crate::columns::word")]
     pub tree: Tree,
+    #[serde(deserialize_with = "crate::columns::word")]
     pub kind: OrgKind,
     pub name: String,
     pub parent_id: Option<OrgId>,
+    #[serde(deserialize_with = "crate::columns::word")]
     pub path: OrgPath,
 }
 
@@ -381,81 +384,12 @@ pub struct MembershipRow {
     pub since: String,
 }
 
-/// A person's current memberships, the Party's before the League's.
-pub async fn current_memberships(
-    conn: &mut PgConnection,
-    user_id: UserId,
-) -> Result<Vec<MembershipRow>, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since,
-                {ORG_COLUMNS}
-         FROM memberships m JOIN orgs o ON o.id = m.org_id
-         WHERE m.user_id = $1 AND m.ended_at IS NULL ORDER BY o.tree DESC"
-    ))
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(MembershipRow {
-                org: Org::from_row(r)?,
-                status: r.try_get("status")?,
-                since: r.get("since"),
-            })
-        })
-        .collect()
-}
-
 /// A role a person holds, and the organization it is over (none for a platform role).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeldRoleRow {
     pub role: Role,
     /// The organization's id, name, level and tree.
     pub org: Option<(OrgId, String, OrgKind, Tree)>,
-}
-
-/// Where the area committees (street, district, city) sit: a founding reviewer or a
-/// coverage reader is whoever administers one of them.
-pub async fn area_committees(conn: &mut PgConnection) -> sqlx::Result<Vec<OrgPath>> {
-    let rows = sqlx::query("SELECT path::text AS path FROM orgs WHERE area_level IS NOT NULL")
-        .fetch_all(conn)
-        .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| OrgPath::parse(r.get("path")))
-        .collect())
-}
-
-/// The roles a person holds, platform roles first, then in tree order. A grant whose role
-/// or organization this build cannot read is left out.
-pub async fn held_roles(
-    conn: &mut PgConnection,
-    user_id: UserId,
-) -> Result<Vec<HeldRoleRow>, AppError> {
-    let grants = sqlx::query(
-        "SELECT g.role, o.id, o.name, o.kind, o.tree
-         FROM role_grants g LEFT JOIN orgs o ON o.id = g.org_id
-         WHERE g.user_id = $1 ORDER BY g.role = 'platform_admin' DESC, o.path",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(grants
-        .iter()
-        .filter_map(|r| {
-            let role = Role::parse(r.get("role"))?;
-            let org = match r.get::<Option<OrgId>, _>("id") {
-                Some(id) => Some((
-                    id,
-                    r.get::<String, _>("name"),
-                    OrgKind::parse(r.get("kind"))?,
-                    Tree::parse(r.get("tree"))?,
-                )),
-                None => None,
-            };
-            Some(HeldRoleRow { role, org })
-        })
-        .collect())
 }
 
 pub async fn enterprise_by_code(
