@@ -500,7 +500,8 @@ async fn only_the_organizer_sees_the_code_and_a_member_checks_in_once_for_the_po
         (Some(true), Some(1))
     );
     // The points history names the meeting, not "meeting #id".
-    let (_, ledger) = call(&mut member, "my_ledger", &[]).await;
+    let (_, page) = call(&mut member, "points_page", &[]).await;
+    let ledger = &page["ledger"];
     assert_eq!(ledger["rows"][0]["source_title"], v["title"], "{ledger}");
 
     // Outside the window: too early.
@@ -1033,7 +1034,8 @@ async fn a_notice_reaches_the_subtree_and_acknowledging_in_time_pays_once(pool: 
         .fetch_one(&pool)
         .await
         .unwrap();
-    let (_, ledger) = call(&mut member, "my_ledger", &[]).await;
+    let (_, page) = call(&mut member, "points_page", &[]).await;
+    let ledger = &page["ledger"];
     assert_eq!(
         ledger["rows"][0]["source_title"],
         title.as_str(),
@@ -1551,7 +1553,7 @@ async fn meetings_pay_at_most_the_days_cap_however_many_are_held(pool: PgPool) {
     .unwrap();
     assert_eq!(points, 10, "5 a meeting, 10 a day");
     // The 积分 page shows the day's meeting points against that cap.
-    let v = member.call("my_points", &[]).await.json();
+    let v = member.call("points_page", &[]).await.json()["summary"].clone();
     let row = v["rows"]
         .as_array()
         .unwrap()

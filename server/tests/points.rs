@@ -16,9 +16,9 @@ async fn signing_in_twice_a_day_gives_the_sign_in_point_once(pool: PgPool) {
     let mut c = client(&pool).await;
     c.sign_in("member", PASSWORD).await;
     c.sign_in("member", PASSWORD).await;
-    let points = c.call("my_points", &[]).await;
+    let points = c.call("points_page", &[]).await;
     assert_eq!(points.status, StatusCode::OK, "{}", points.body);
-    let v = points.json();
+    let v = points.json()["summary"].clone();
     assert_eq!(v["totals"], json!([1, 1, 1, 1, 1]));
     let sign_in = v["rows"]
         .as_array()
@@ -29,7 +29,7 @@ async fn signing_in_twice_a_day_gives_the_sign_in_point_once(pool: PgPool) {
         .clone();
     assert_eq!(sign_in["earned"], 1);
     assert_eq!(sign_in["cap"], 1);
-    let ledger = c.call("my_ledger", &[]).await.json();
+    let ledger = c.call("points_page", &[]).await.json()["ledger"].clone();
     assert_eq!(ledger["rows"].as_array().unwrap().len(), 1);
     assert_eq!(ledger["rows"][0]["source_kind"], "sign_in");
     assert_eq!(ledger["next"], json!(null));
@@ -40,11 +40,11 @@ async fn points_are_only_for_the_signed_in_member(pool: PgPool) {
     world(&pool).await;
     let mut c = client(&pool).await;
     assert_eq!(
-        c.call("my_points", &[]).await.status,
+        c.call("points_page", &[]).await.status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        c.call("my_ledger", &[]).await.status,
+        c.call("points_page", &[("before", "5")]).await.status,
         StatusCode::UNAUTHORIZED
     );
     let page = c.get("/points").await;
@@ -81,18 +81,19 @@ async fn the_ledger_pages_newest_first(pool: PgPool) {
     tx.commit().await.unwrap();
     let mut c = client(&pool).await;
     c.sign_in("member", PASSWORD).await;
-    let first = c.call("my_ledger", &[]).await.json();
+    let first = c.call("points_page", &[]).await.json()["ledger"].clone();
     let rows = first["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 20);
     assert_eq!(rows[0]["source_kind"], "sign_in");
     let next = first["next"].as_i64().expect("a next page");
     let second = c
-        .call("my_ledger", &[("before", &next.to_string())])
+        .call("points_page", &[("before", &next.to_string())])
         .await
-        .json();
+        .json()["ledger"]
+        .clone();
     assert_eq!(second["rows"].as_array().unwrap().len(), 6);
     assert_eq!(second["next"], json!(null));
-    let bad = c.call("my_ledger", &[("before", "soon")]).await;
+    let bad = c.call("points_page", &[("before", "soon")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
@@ -196,7 +197,7 @@ async fn only_a_platform_admin_changes_rules_and_only_from_today_on(pool: PgPool
     assert_eq!(article[0]["points"], 2);
     assert_eq!(article[0]["effective_from"], json!(tomorrow));
     // Today the first version still applies.
-    let now = member.call("my_points", &[]).await.json();
+    let now = member.call("points_page", &[]).await.json()["summary"].clone();
     let row = now["rows"]
         .as_array()
         .unwrap()
@@ -208,4 +209,37 @@ async fn only_a_platform_admin_changes_rules_and_only_from_today_on(pool: PgPool
         (row["points"].clone(), row["cap"].clone()),
         (json!(1), json!(6))
     );
+}
+
+/// Opening 积分 counts as the day's first sign-in (a session kept from yesterday signs in
+/// no more), and the page that awards the point shows it at once: its totals and the ledger
+/// are read after the award. Signed in while no sign-in rule was in force, the member's
+/// first view of 积分 is the one that awards.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_points_page_that_awards_the_days_sign_in_point_shows_it(pool: PgPool) {
+    world(&pool).await;
+    let rule = async |when: &str| {
+        sqlx::query(&format!(
+            "UPDATE point_rules SET effective_from = now() {when} WHERE code = 'daily_sign_in'"
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+    };
+    rule("+ interval '1 hour'").await;
+    let mut c = client(&pool).await;
+    assert_eq!(c.sign_in("member", PASSWORD).await.status, StatusCode::OK);
+    let awarded = "SELECT count(*) FROM point_ledger WHERE source_kind = 'sign_in'";
+    let count = async || -> i64 { sqlx::query_scalar(awarded).fetch_one(&pool).await.unwrap() };
+    assert_eq!(count().await, 0, "no rule in force at sign-in");
+    rule("- interval '1 minute'").await;
+    let page = c.call("points_page", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let v = page.json();
+    assert_eq!(v["summary"]["totals"], json!([1, 1, 1, 1, 1]), "{v}");
+    assert_eq!(v["ledger"]["rows"][0]["source_kind"], "sign_in", "{v}");
+    assert_eq!(count().await, 1);
+    // Once a day.
+    c.call("points_page", &[]).await;
+    assert_eq!(count().await, 1);
 }

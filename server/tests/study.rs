@@ -164,7 +164,7 @@ async fn heartbeats_credit_server_time_and_replays_credit_nothing(pool: PgPool) 
     let done = c.call("study_beat", &[("id", &id)]).await.json();
     // 60 s article: read after 30 s; one reading minute crossed at 60 s at the latest.
     assert_eq!(done["done"], json!(true), "{done}");
-    let points = c.call("my_points", &[]).await.json();
+    let points = c.call("points_page", &[]).await.json()["summary"].clone();
     let earned = |code: &str| {
         points["rows"]
             .as_array()
@@ -182,7 +182,7 @@ async fn heartbeats_credit_server_time_and_replays_credit_nothing(pool: PgPool) 
     }
     let item = c.call("study_item", &[("id", &id)]).await.json();
     assert_eq!(item["credited_secs"], json!(60));
-    let points = c.call("my_points", &[]).await.json();
+    let points = c.call("points_page", &[]).await.json()["summary"].clone();
     let earned = |code: &str| {
         points["rows"]
             .as_array()

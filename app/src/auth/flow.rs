@@ -89,7 +89,8 @@ pub async fn signed_in(
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let known = leptos::prelude::use_context::<crate::points::flow::AwardedToday>();
-    crate::points::flow::sign_in_point(conn, user_id, at, known.as_ref()).await
+    crate::points::flow::sign_in_point(conn, user_id, at, known.as_ref()).await?;
+    Ok(())
 }
 
 /// Changes a user's password after checking the current one, ending every other session of

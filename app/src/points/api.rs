@@ -120,40 +120,45 @@ impl From<super::model::Rule> for RuleView {
 /// The size of one page of the ledger history.
 pub const LEDGER_PAGE: i64 = 20;
 
-/// The 积分 tab's summary. Opening it counts as the day's first sign-in, if it is.
-#[server(endpoint = "my_points")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn my_points() -> Result<PointsView, AppError> {
-    use crate::auth::session;
-    let now = chrono::Utc::now();
-    let mut conn = session::pool()?.acquire().await?;
-    let actor = session::require_actor(&mut conn).await?;
-    let (totals, standings) = super::flow::my_points(&mut conn, &actor, now).await?;
-    Ok(PointsView {
-        totals,
-        rows: standings.into_iter().map(ProgressRow::from).collect(),
-    })
+/// The 积分 tab: the summary and one page of the ledger, below `before`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointsPageView {
+    pub summary: PointsView,
+    pub ledger: LedgerPage,
 }
 
-/// A page of the caller's ledger, newest first.
-#[server(endpoint = "my_ledger")]
+/// The 积分 tab, read with the viewer in one statement. Opening it counts as the day's first
+/// sign-in, if it is.
+#[server(endpoint = "points_page")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn my_ledger(before: Option<i64>) -> Result<LedgerPage, AppError> {
+pub async fn points_page(before: Option<i64>) -> Result<PointsPageView, AppError> {
     use crate::auth::session;
+    let bringing = session::Bringing::start();
+    let now = chrono::Utc::now();
     let mut conn = session::pool()?.acquire().await?;
-    let actor = session::require_actor(&mut conn).await?;
-    let mut rows =
-        super::store::ledger_page(&mut conn, actor.user_id, before, LEDGER_PAGE + 1).await?;
-    let more = rows.len() as i64 > LEDGER_PAGE;
-    rows.truncate(LEDGER_PAGE as usize);
-    let next = if more {
+    let claim = session::require_claim().await?;
+    let found = super::flow::my_points(&mut conn, &claim, now, before, LEDGER_PAGE + 1).await?;
+    let (viewer, overview) = found.unzip();
+    bringing.found(viewer)?;
+    let overview = overview.ok_or(AppError::Unauthenticated)?;
+    let mut rows = overview.ledger;
+    let next = (rows.len() as i64 > LEDGER_PAGE).then(|| {
+        rows.truncate(LEDGER_PAGE as usize);
         rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    Ok(LedgerPage {
-        rows: rows.into_iter().map(LedgerView::from).collect(),
-        next,
+    });
+    Ok(PointsPageView {
+        summary: PointsView {
+            totals: overview.totals,
+            rows: overview
+                .standings
+                .into_iter()
+                .map(ProgressRow::from)
+                .collect(),
+        },
+        ledger: LedgerPage {
+            rows: rows.into_iter().map(LedgerView::from).collect(),
+            next: next.flatten(),
+        },
     })
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::model::{Rule, RuleChange, Standing};
-use crate::auth::model::Actor;
+use crate::auth::model::{Actor, Claim};
 use crate::error::AppError;
 use crate::ids::UserId;
 
@@ -17,16 +17,17 @@ use crate::ids::UserId;
 /// and Asia/Shanghai day. The ledger's key makes it idempotent; the server also remembers
 /// (`known`, see [`AwardedToday`]) who it has found already awarded today, so that opening
 /// those pages again asks the database nothing. Only an award seen in the ledger is remembered,
-/// never one made in a transaction that might still roll back (the caller's).
+/// never one made in a transaction that might still roll back (the caller's). Says whether
+/// a point was awarded now.
 pub async fn sign_in_point(
     conn: &mut PgConnection,
     user_id: UserId,
     at: DateTime<Utc>,
     known: Option<&AwardedToday>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let day = crate::time::day_of(at);
     if known.is_some_and(|k| k.has(day, user_id)) {
-        return Ok(());
+        return Ok(false);
     }
     // Its own transaction (a savepoint inside the caller's), so that the pages that award
     // it can read without one.
@@ -38,7 +39,7 @@ pub async fn sign_in_point(
     {
         known.add(day, user_id);
     }
-    Ok(())
+    Ok(matches!(outcome, super::store::Outcome::Awarded { .. }))
 }
 
 /// The members whose sign-in point of one day a server has seen in the ledger, kept with
@@ -64,20 +65,43 @@ impl AwardedToday {
     }
 }
 
-/// The caller's totals for the periods of `at` (day, week, month, year, all time) and the
-/// standing of every rule in force. Opening the tab counts as the day's first sign-in, if
-/// it is, before anything is read.
+/// The 积分 page of a claim's user, read with the viewer in one statement: totals, each
+/// rule's standing, and one page of the ledger below `before` (`limit` rows). `None` when the
+/// session is no longer live (then nothing is awarded). Opening it counts as the day's first
+/// sign-in; when that awards the point now, the page is read again so that it shows it.
 pub async fn my_points(
     conn: &mut PgConnection,
-    actor: &Actor,
+    claim: &Claim,
     at: DateTime<Utc>,
-) -> Result<([i32; 5], Vec<Standing>), AppError> {
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Option<((Actor, i64), PointsOverview)>, AppError> {
+    let mut page = super::store::points_page(conn, claim, at, before, limit).await?;
+    if page.viewer.is_none() {
+        return Ok(None);
+    }
     let known = leptos::prelude::use_context::<AwardedToday>();
-    sign_in_point(conn, actor.user_id, at, known.as_ref()).await?;
-    let rules = super::store::rules_at(conn, at).await?;
-    let earned = super::store::cap_progress(conn, actor.user_id, at).await?;
-    let totals = super::store::totals(conn, actor.user_id, at).await?;
-    Ok((totals, super::model::standings(&rules, &earned, at)))
+    if sign_in_point(conn, claim.user_id, at, known.as_ref()).await? {
+        page = super::store::points_page(conn, claim, at, before, limit).await?;
+    }
+    let Some(viewer) = page.viewer else {
+        return Ok(None);
+    };
+    let overview = PointsOverview {
+        totals: page.totals,
+        standings: super::model::standings(&page.rules, &page.earned, at),
+        ledger: page.ledger,
+    };
+    Ok(Some((viewer, overview)))
+}
+
+/// What the 积分 page shows.
+pub struct PointsOverview {
+    /// Today, this week, this month, this year, all time.
+    pub totals: [i32; 5],
+    pub standings: Vec<Standing>,
+    /// Newest first.
+    pub ledger: Vec<super::store::LedgerRow>,
 }
 
 /// Every version of every rule, newest first: platform admins only.

@@ -5,8 +5,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AddRuleVersion, LedgerPage, LedgerView, PointsView, ProgressRow, RuleView, my_ledger,
-    my_points, point_rules,
+    AddRuleVersion, LedgerPage, LedgerView, PointsView, ProgressRow, RuleView, point_rules,
+    points_page,
 };
 use super::model::{CapPeriod, PointSource, RuleCode};
 use crate::i18n::{Strings, use_t};
@@ -23,29 +23,26 @@ pub fn PointsPage() -> impl IntoView {
             .get("before")
             .and_then(|s| s.parse::<i64>().ok())
     });
-    let summary = Resource::new(|| (), |_| my_points());
-    let ledger = Resource::new(move || before.get(), my_ledger);
+    #[cfg(feature = "ssr")]
+    crate::auth::session::page_brings_viewer();
+    // The summary and the ledger in one answer (one statement with the viewer).
+    let page = Resource::new(move || before.get(), points_page);
     view! {
         <AppLayout title=t.tab_points>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    match summary.await {
-                        Ok(v) => view! { <Summary v /> }.into_any(),
+                    match page.await {
+                        Ok(p) => view! {
+                            <Summary v=p.summary />
+                            <section class="card">
+                                <h2>{t.points_history}</h2>
+                                <History page=p.ledger />
+                            </section>
+                        }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }
                 })}
             </Suspense>
-            <section class="card">
-                <h2>{t.points_history}</h2>
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match ledger.await {
-                            Ok(page) => view! { <History page /> }.into_any(),
-                            Err(error) => view! { <ErrorState error /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-            </section>
         </AppLayout>
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 
 use super::model::{CapPeriod, PointSource, Rule, RuleCode, allowed_by_all, period_keys};
+use crate::auth::model::{Actor, Claim};
 use crate::error::AppError;
 use crate::ids::UserId;
 use crate::time::day_of;
@@ -42,18 +43,6 @@ pub async fn rule_at(
     .fetch_optional(conn)
     .await?;
     row.as_ref().map(rule_from_row).transpose()
-}
-
-/// Every rule version in force at `at`.
-pub async fn rules_at(conn: &mut PgConnection, at: DateTime<Utc>) -> Result<Vec<Rule>, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {RULE_COLUMNS} FROM point_rules
-         WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to > $1)"
-    ))
-    .bind(at)
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(rule_from_row).collect()
 }
 
 /// Every version of every rule, by code and newest version first.
@@ -282,23 +271,6 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
     Ok(Outcome::Awarded { points })
 }
 
-/// Points earned today per rule code, and each rule's weekly earnings, for progress rows.
-pub async fn cap_progress(
-    conn: &mut PgConnection,
-    user_id: UserId,
-    at: DateTime<Utc>,
-) -> Result<Vec<(String, String, i32)>, AppError> {
-    let keys = period_keys(at);
-    Ok(sqlx::query_as(
-        "SELECT rule_code, period_key, earned FROM point_caps
-         WHERE user_id = $1 AND period_key = ANY ($2)",
-    )
-    .bind(user_id)
-    .bind(&keys[..2])
-    .fetch_all(conn)
-    .await?)
-}
-
 /// A member's totals for the periods of `at`: [day, week, month, year, all time].
 pub async fn totals(
     conn: &mut PgConnection,
@@ -306,29 +278,36 @@ pub async fn totals(
     at: DateTime<Utc>,
 ) -> Result<[i32; 5], AppError> {
     let keys: Vec<String> = period_keys(at).into();
-    let rows = sqlx::query(
+    let rows: Vec<(String, i32)> = sqlx::query_as(
         "SELECT period, points FROM point_totals WHERE user_id = $1 AND period = ANY ($2)",
     )
     .bind(user_id)
     .bind(&keys)
     .fetch_all(conn)
     .await?;
+    Ok(totals_in_order(&keys, rows))
+}
+
+/// Totals by period key, in the order of `keys` (0 for a period without any).
+fn totals_in_order(keys: &[String], rows: Vec<(String, i32)>) -> [i32; 5] {
     let mut out = [0; 5];
-    for r in rows {
-        if let Some(i) = keys.iter().position(|k| k == r.get::<&str, _>("period")) {
-            out[i] = r.get("points");
+    for (period, points) in rows {
+        if let Some(i) = keys.iter().position(|k| *k == period) {
+            out[i] = points;
         }
     }
-    Ok(out)
+    out
 }
 
 /// One award or deduction in a member's ledger, with the rule version that made it.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct LedgerRow {
     pub id: i64,
+    #[serde(deserialize_with = "crate::columns::word")]
     pub code: RuleCode,
     pub version: i32,
     pub points: i32,
+    #[serde(deserialize_with = "crate::columns::word")]
     pub source_kind: PointSource,
     pub source_id: String,
     /// The title of the item or quiz that earned it, when it has one.
@@ -337,31 +316,108 @@ pub struct LedgerRow {
     pub at: String,
 }
 
-/// A page of a member's ledger, newest first, starting below `before_id` when given.
-pub async fn ledger_page(
+/// The 积分 page in one statement: the viewer of `claim` (null when the session is not
+/// live), the rule versions in force at `at`, what the member has earned against each
+/// rule's caps in the day and the week of `at`, the member's totals for the periods of `at`,
+/// and `limit` rows of the ledger below `before_id` (newest first), each with the rule
+/// version that made it and the title of what earned it.
+pub struct PointsPage {
+    pub viewer: Option<(Actor, i64)>,
+    pub rules: Vec<Rule>,
+    /// (rule code, period key, earned).
+    pub earned: Vec<(String, String, i32)>,
+    /// Day, week, month, year, all time.
+    pub totals: [i32; 5],
+    pub ledger: Vec<LedgerRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct RuleJson {
+    id: i64,
+    #[serde(deserialize_with = "crate::columns::word")]
+    code: RuleCode,
+    version: i32,
+    points: i32,
+    #[serde(deserialize_with = "crate::columns::word")]
+    cap_period: CapPeriod,
+    cap: Option<i32>,
+    day_cap: Option<i32>,
+    week_cap: Option<i32>,
+    effective_from: DateTime<Utc>,
+    effective_to: Option<DateTime<Utc>>,
+}
+
+pub async fn points_page(
     conn: &mut PgConnection,
-    user_id: UserId,
+    claim: &Claim,
+    at: DateTime<Utc>,
     before_id: Option<i64>,
     limit: i64,
-) -> Result<Vec<LedgerRow>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id,
-                CASE l.source_kind
-                    WHEN 'study_item' THEN (SELECT title FROM study_items WHERE id::text = l.source_id)
-                    WHEN 'special_quiz' THEN (SELECT title FROM quiz_sets WHERE id::text = l.source_id)
-                    WHEN 'meeting' THEN (SELECT title FROM meetings WHERE id::text = l.source_id)
-                    WHEN 'notice' THEN (SELECT title FROM org_notices WHERE id::text = l.source_id)
-                END AS source_title,
-                to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
-         FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
-         WHERE l.user_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
-         ORDER BY l.id DESC LIMIT $3",
-    )
-    .bind(user_id)
-    .bind(before_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+) -> Result<PointsPage, AppError> {
+    use sqlx::types::Json;
+    let keys: Vec<String> = period_keys(at).into();
+    let sql = format!(
+        "SELECT {viewer} AS viewer,
+           COALESCE((SELECT json_agg(json_build_object(
+                       'id', id, 'code', code, 'version', version, 'points', points,
+                       'cap_period', cap_period, 'cap', cap, 'day_cap', day_cap,
+                       'week_cap', week_cap, 'effective_from', effective_from,
+                       'effective_to', effective_to))
+                     FROM point_rules
+                     WHERE effective_from <= $4 AND (effective_to IS NULL OR effective_to > $4)),
+                    '[]') AS rules,
+           COALESCE((SELECT json_agg(json_build_array(rule_code, period_key, earned))
+                     FROM point_caps WHERE user_id = $1 AND period_key = ANY ($5)), '[]') AS earned,
+           COALESCE((SELECT json_agg(json_build_array(period, points))
+                     FROM point_totals WHERE user_id = $1 AND period = ANY ($6)), '[]') AS totals,
+           COALESCE((SELECT json_agg(row_to_json(x) ORDER BY x.id DESC) FROM (
+               SELECT l.id, r.code, r.version, l.points, l.source_kind, l.source_id,
+                      CASE l.source_kind
+                          WHEN 'study_item' THEN (SELECT title FROM study_items WHERE id::text = l.source_id)
+                          WHEN 'special_quiz' THEN (SELECT title FROM quiz_sets WHERE id::text = l.source_id)
+                          WHEN 'meeting' THEN (SELECT title FROM meetings WHERE id::text = l.source_id)
+                          WHEN 'notice' THEN (SELECT title FROM org_notices WHERE id::text = l.source_id)
+                      END AS source_title,
+                      to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
+               FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+               WHERE l.user_id = $1 AND ($7::bigint IS NULL OR l.id < $7)
+               ORDER BY l.id DESC LIMIT $8) x), '[]') AS ledger",
+        viewer = crate::auth::store::viewer_json_sql()
+    );
+    let r = crate::auth::store::bind_claim(sqlx::query(&sql), claim)
+        .bind(at)
+        .bind(&keys[..2])
+        .bind(&keys)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_one(conn)
+        .await?;
+    let viewer: Option<Json<crate::auth::store::ViewerJson>> = r.try_get("viewer")?;
+    let Json(rules): Json<Vec<RuleJson>> = r.try_get("rules")?;
+    let Json(earned): Json<Vec<(String, String, i32)>> = r.try_get("earned")?;
+    let Json(totals): Json<Vec<(String, i32)>> = r.try_get("totals")?;
+    let Json(ledger): Json<Vec<LedgerRow>> = r.try_get("ledger")?;
+    Ok(PointsPage {
+        viewer: viewer.map(|Json(v)| v.actor(claim)),
+        rules: rules
+            .into_iter()
+            .map(|r| Rule {
+                id: r.id,
+                code: r.code,
+                version: r.version,
+                points: r.points,
+                cap_period: r.cap_period,
+                cap: r.cap,
+                day_cap: r.day_cap,
+                week_cap: r.week_cap,
+                effective_from: r.effective_from,
+                effective_to: r.effective_to,
+            })
+            .collect(),
+        earned,
+        totals: totals_in_order(&keys, totals),
+        ledger,
+    })
 }
 
 /// Deducts the no-sign-in rule's points from every member (anyone with a current
@@ -795,8 +851,14 @@ mod tests {
             Outcome::Awarded { points: 2 }
         );
         let mut c = pool.acquire().await.unwrap();
-        let history = ledger_page(&mut c, user, None, 10).await.unwrap();
-        let versions: Vec<(i32, i32)> = history.iter().map(|r| (r.version, r.points)).collect();
+        let versions: Vec<(i32, i32)> = sqlx::query_as(
+            "SELECT r.version, l.points FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+             WHERE l.user_id = $1 ORDER BY l.id DESC",
+        )
+        .bind(user)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
         assert_eq!(versions, vec![(2, 2), (1, 1)]);
         assert_eq!(
             rule_at(&mut c, RuleCode::ArticleRead, before)
