@@ -18,7 +18,8 @@ use crate::ids::UserId;
 /// (`known`, see [`AwardedToday`]) who it has found already awarded today, so that opening
 /// those pages again asks the database nothing. Only an award seen in the ledger is remembered,
 /// never one made in a transaction that might still roll back (the caller's). Says whether
-/// a point was awarded now.
+/// it went to the ledger: a point awarded now, or by a request at the same moment, is then
+/// missing from what the caller read before.
 pub async fn sign_in_point(
     conn: &mut PgConnection,
     user_id: UserId,
@@ -39,7 +40,7 @@ pub async fn sign_in_point(
     {
         known.add(day, user_id);
     }
-    Ok(matches!(outcome, super::store::Outcome::Awarded { .. }))
+    Ok(true)
 }
 
 /// The members whose sign-in point of one day a server has seen in the ledger, kept with
@@ -68,7 +69,8 @@ impl AwardedToday {
 /// The 积分 page of a claim's user, read with the viewer in one statement: totals, each
 /// rule's standing, and one page of the ledger below `before` (`limit` rows). `None` when the
 /// session is no longer live (then nothing is awarded). Opening it counts as the day's first
-/// sign-in; when that awards the point now, the page is read again so that it shows it.
+/// sign-in; until the server has seen that point in the ledger, the page is read again after
+/// the award so that it shows it (also when a request at the same moment awarded it).
 pub async fn my_points(
     conn: &mut PgConnection,
     claim: &Claim,
