@@ -9,8 +9,9 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-// Opens the first transfer of `who` in the approver's 待办 and presses 同意.
-async function approveFromQueue(page, who, { validity } = {}) {
+// Opens the first transfer of `who` in the approver's 待办, presses 同意 and waits until the
+// timeline's current step is `next` (the approval has landed, not only been sent).
+async function approveFromQueue(page, who, next, { validity } = {}) {
   await go(page, '/transfers');
   await page.getByRole('link', { name: /待办/ }).click();
   await page.waitForURL('**/transfers/queue?tab=todo');
@@ -20,6 +21,7 @@ async function approveFromQueue(page, who, { validity } = {}) {
   await hydrated(page);
   if (validity) await page.fill('#f-validity', validity);
   await page.getByRole('button', { name: '同意', exact: true }).click();
+  await page.locator('.timeline .step.current', { hasText: next }).waitFor();
 }
 
 test('a member moves to another company and three approvers take it through', async () => {
@@ -57,11 +59,10 @@ test('a member moves to another company and three approvers take it through', as
   await context.close();
 
   // The sending branch's secretary, then the company committee (who issues the letter).
-  for (const [login, validity] of [['secretary'], ['orgadmin', '45']]) {
+  for (const [login, next, validity] of [['secretary', '转出党委'], ['orgadmin', '接收党委', '45']]) {
     const { context, page } = await phone(browser);
     await signIn(page, login);
-    await approveFromQueue(page, '赵一鸣', { validity });
-    await page.getByText(/已等待|办理中|介绍信/).first().waitFor();
+    await approveFromQueue(page, '赵一鸣', next, { validity });
     if (login === 'orgadmin') {
       await page.getByText(/〔\d{4}〕第\d{4}号/).first().waitFor();
       await shot(page, 'transfer-letter-issued');
@@ -74,8 +75,7 @@ test('a member moves to another company and three approvers take it through', as
   {
     const { context, page } = await phone(browser);
     await signIn(page, 'cityadmin');
-    await approveFromQueue(page, '赵一鸣');
-    await page.locator('.timeline .step.current', { hasText: '接收支部接收' }).waitFor();
+    await approveFromQueue(page, '赵一鸣', '接收支部接收');
     await page.getByRole('button', { name: '同意', exact: true }).click();
     await page.locator('.tag', { hasText: '已办结' }).first().waitFor();
     await shot(page, 'transfer-completed');
