@@ -87,6 +87,9 @@ text_columns!(
     crate::transfers::model::Action,
     crate::transfers::model::EventKind,
     crate::rankings::model::RatingStatus,
+    crate::dues::model::Category,
+    crate::dues::model::Method,
+    crate::dues::model::PaymentState,
 );
 
 /// A path is read as `path::text` (the column itself is an `ltree`); it is written by SQL

@@ -390,10 +390,17 @@ pub enum Role {
     OrgAdmin,
     /// Runs the installation; held over the whole platform.
     PlatformAdmin,
+    /// 党费收缴员: collects and records one branch's dues.
+    DuesOfficer,
 }
 
 impl Role {
-    pub const ASSIGNABLE: [Role; 3] = [Role::Secretary, Role::CommitteeMember, Role::OrgAdmin];
+    pub const ASSIGNABLE: [Role; 4] = [
+        Role::Secretary,
+        Role::CommitteeMember,
+        Role::OrgAdmin,
+        Role::DuesOfficer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -401,6 +408,7 @@ impl Role {
             Role::CommitteeMember => "committee_member",
             Role::OrgAdmin => "org_admin",
             Role::PlatformAdmin => "platform_admin",
+            Role::DuesOfficer => "dues_officer",
         }
     }
 
@@ -410,6 +418,7 @@ impl Role {
             Role::CommitteeMember,
             Role::OrgAdmin,
             Role::PlatformAdmin,
+            Role::DuesOfficer,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -426,13 +435,14 @@ impl Role {
             Role::CommitteeMember => t.role_committee_member,
             Role::OrgAdmin => t.role_org_admin,
             Role::PlatformAdmin => t.role_platform_admin,
+            Role::DuesOfficer => t.role_dues_officer,
         }
     }
 
     /// Secretaries and committee members serve branches; admins serve any organization.
     pub fn fits(self, kind: OrgKind) -> bool {
         match self {
-            Role::Secretary | Role::CommitteeMember => {
+            Role::Secretary | Role::CommitteeMember | Role::DuesOfficer => {
                 kind.is_branch() || kind == OrgKind::GeneralBranch
             }
             Role::OrgAdmin => true,
@@ -479,9 +489,18 @@ impl Actor {
             })
     }
 
-    /// Holds any role that opens the organization pages.
+    /// Collects the dues of the branch at `target`: its dues officer, or whoever manages it.
+    pub fn can_collect_dues(&self, target: &OrgPath) -> bool {
+        self.can_manage(target)
+            || self.grants.iter().any(|g| match (g.role, &g.path) {
+                (Role::DuesOfficer, Some(p)) => target.is_within(p),
+                _ => false,
+            })
+    }
+
+    /// Holds any role that opens the organization pages (a dues officer's does not).
     pub fn manages_anything(&self) -> bool {
-        !self.grants.is_empty()
+        self.grants.iter().any(|g| g.role != Role::DuesOfficer)
     }
 
     /// The subtrees the actor's roles reach, or `None` for all of every tree (a platform

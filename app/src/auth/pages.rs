@@ -83,6 +83,7 @@ pub fn MePage() -> impl IntoView {
             <section class="card">
                 <crate::notices::pages::NoticesLink />
                 <crate::transfers::pages::TransfersLink />
+                <crate::dues::pages::DuesLink />
                 <A href="/orglife" attr:class="row link">{t.life_title}<span aria-hidden="true">"›"</span></A>
             </section>
             <section class="card">

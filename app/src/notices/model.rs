@@ -72,6 +72,14 @@ pub enum Message {
     TransferOverdue {
         name: String,
     },
+    /// A member paid dues online; the payment waits for the reader to confirm it.
+    DuesToConfirm {
+        name: String,
+    },
+    /// The branch declined or reversed the reader's dues payment.
+    DuesSettled {
+        state: crate::dues::model::PaymentState,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -105,6 +113,8 @@ impl Message {
             Message::TransferProgress { .. } => "transfer_progress",
             Message::TransferReminder { .. } => "transfer_reminder",
             Message::TransferOverdue { .. } => "transfer_overdue",
+            Message::DuesToConfirm { .. } => "dues_to_confirm",
+            Message::DuesSettled { .. } => "dues_settled",
         }
     }
 
@@ -157,6 +167,10 @@ impl Message {
             Message::TransferOverdue { name } => t.transfer_notify_overdue.replace("{name}", name),
             Message::TransferReminder { name } => {
                 t.transfer_notify_reminder.replace("{name}", name)
+            }
+            Message::DuesToConfirm { name } => t.dues_notify_confirm.replace("{name}", name),
+            Message::DuesSettled { state } => {
+                t.dues_notify_settled.replace("{state}", state.label(t))
             }
         }
     }
@@ -264,6 +278,12 @@ mod tests {
             },
             Message::TransferReminder {
                 name: "Name".into(),
+            },
+            Message::DuesToConfirm {
+                name: "Name".into(),
+            },
+            Message::DuesSettled {
+                state: crate::dues::model::PaymentState::Reversed,
             },
         ]
     }

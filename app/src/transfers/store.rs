@@ -397,7 +397,7 @@ pub fn acting_paths(actor: &Actor) -> Option<(Vec<String>, Vec<String>)> {
                     branch.push(p.to_string());
                     committee.push(p.to_string());
                 }
-                Role::PlatformAdmin => {}
+                Role::PlatformAdmin | Role::DuesOfficer => {}
             }
         }
     }

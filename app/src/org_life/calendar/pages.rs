@@ -103,6 +103,9 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                 <section class="card">
                                     <A href="/orglife/notices" attr:class="row link">{t.life_notices_link}<span aria-hidden="true">"›"</span></A>
                                     <A href=format!("/orglife/evaluation?org={id}") attr:class="row link">{t.evaluation_title}<span aria-hidden="true">"›"</span></A>
+                                    {v.can_schedule.then(|| view! {
+                                        <A href=format!("/orglife/dues?org={id}") attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
+                                    })}
                                 </section>
                                 <FeedCard renew feed />
                                 <section class="card list">

@@ -1,0 +1,455 @@
+//! Dues use cases on the server: a member's standing and payments, declaring the year's
+//! base, paying months online (held until the branch confirms, no payment provider being
+//! configured), the branch's dues page, recording cash or bank payments, correcting a base,
+//! and confirming, declining or reversing a payment.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+use super::model::{
+    Base, Fen, Method, Month, PayMonths, PaymentState, Pricing, Settle, Standing, parse_base,
+    price, runs,
+};
+use super::store::{self, BaseRow, NewBase, NewPayment, PayerRow, PaymentRow};
+use crate::auth::model::{Actor, Role};
+use crate::error::{AppError, FieldError, Msg};
+use crate::ids::{OrgId, UserId};
+use crate::orgs::model::Tree;
+
+/// Payments listed on a member's page and on a branch's.
+const LIST: i64 = 30;
+
+/// This month in Asia/Shanghai.
+pub fn this_month(now: DateTime<Utc>) -> Month {
+    Month::of(crate::time::day_of(now))
+}
+
+/// A payer's months and what prices them, with their current base of this year.
+pub struct Account {
+    pub payer: PayerRow,
+    pub pricing: Pricing,
+    pub standing: Standing,
+    /// This year's base, as declared or corrected.
+    pub base: Option<BaseRow>,
+}
+
+impl Account {
+    /// What the unpaid months up to this one cost, or `None` when one has no base yet.
+    pub fn due(&self) -> Option<Fen> {
+        self.standing
+            .due()
+            .into_iter()
+            .map(|m| self.pricing.month(m))
+            .sum()
+    }
+}
+
+/// The rate table versions of a tree as the model reads them.
+async fn rates(
+    conn: &mut PgConnection,
+    tree: Tree,
+) -> Result<Vec<(Month, super::model::RateTable)>, AppError> {
+    Ok(store::rate_tables(conn, tree)
+        .await?
+        .into_iter()
+        .map(|(from, t)| (Month::of(from), t.0))
+        .collect())
+}
+
+/// The accounts of some payers of one tree, in their order.
+async fn accounts(
+    conn: &mut PgConnection,
+    payers: Vec<PayerRow>,
+    tree: Tree,
+    now: Month,
+) -> Result<Vec<Account>, AppError> {
+    let rates = rates(conn, tree).await?;
+    let users: Vec<UserId> = payers.iter().map(|p| p.user_id).collect();
+    let mut bases: HashMap<UserId, Vec<BaseRow>> = HashMap::new();
+    for b in store::bases(conn, &users, tree).await? {
+        bases.entry(b.user_id).or_default().push(b);
+    }
+    let mut held: HashMap<UserId, BTreeSet<Month>> = HashMap::new();
+    for (u, m) in store::held_months(conn, &users, tree).await? {
+        held.entry(u).or_default().insert(Month::of(m));
+    }
+    Ok(payers
+        .into_iter()
+        .map(|payer| {
+            let mine = bases.remove(&payer.user_id).unwrap_or_default();
+            let pricing = Pricing {
+                rates: rates.clone(),
+                bases: mine.iter().map(|b| (b.year, b.base())).collect(),
+            };
+            let base = mine.into_iter().find(|b| b.year == now.year());
+            let standing = Standing {
+                from: Month::of(payer.since),
+                now,
+                held: held.remove(&payer.user_id).unwrap_or_default(),
+            };
+            Account {
+                payer,
+                pricing,
+                standing,
+                base,
+            }
+        })
+        .collect())
+}
+
+/// A member's dues in one tree, with their latest payments.
+pub struct MyDues {
+    pub account: Account,
+    pub payments: Vec<PaymentRow>,
+}
+
+/// The actor's dues in each tree where they pay.
+pub async fn my_dues(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<MyDues>, AppError> {
+    let month = this_month(now);
+    let mut out = vec![];
+    for payer in store::payer_of(conn, actor.user_id).await? {
+        let tree = payer.tree;
+        let account = accounts(conn, vec![payer], tree, month)
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        let payments = store::payments_of(conn, actor.user_id, tree, LIST).await?;
+        out.push(MyDues { account, payments });
+    }
+    Ok(out)
+}
+
+/// The actor's own account in a tree; not paying dues there is not found.
+async fn own_account(
+    conn: &mut PgConnection,
+    user: UserId,
+    tree: Tree,
+    now: Month,
+) -> Result<Account, AppError> {
+    let payer = store::payer_of(conn, user)
+        .await?
+        .into_iter()
+        .find(|p| p.tree == tree)
+        .ok_or(AppError::Conflict(Msg::DuesNotPayer))?;
+    accounts(conn, vec![payer], tree, now)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// A base as typed on a form.
+pub struct BaseForm {
+    pub category: String,
+    pub base: String,
+    pub extra: String,
+}
+
+/// Reads a base against the table in force this month.
+fn read_base(account: &Account, form: &BaseForm) -> Result<Base, AppError> {
+    let table = account
+        .pricing
+        .table_for(account.standing.now)
+        .ok_or_else(|| AppError::internal("no dues rate table"))?;
+    parse_base(&form.category, &form.base, &form.extra, table).map_err(AppError::Invalid)
+}
+
+/// The member declares this year's base; once a year (a second declaration is a conflict:
+/// the dues officer corrects it with a reason).
+pub async fn declare_base(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    tree: Tree,
+    form: &BaseForm,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let month = this_month(now);
+    let account = own_account(conn, actor.user_id, tree, month).await?;
+    let base = read_base(&account, form)?;
+    if account.base.is_some() {
+        return Err(AppError::Conflict(Msg::DuesBaseDeclared));
+    }
+    store::insert_base(
+        conn,
+        &NewBase {
+            user: actor.user_id,
+            tree,
+            year: month.year(),
+            base,
+            by: actor.user_id,
+            replaces: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes the asked months (the earliest free ones), priced, as payments of consecutive
+/// months; returns their ids.
+async fn pay(
+    conn: &mut PgConnection,
+    account: &Account,
+    ask: PayMonths,
+    method: Method,
+    by: UserId,
+) -> Result<Vec<i64>, AppError> {
+    if account.standing.first_free() != ask.from {
+        return Err(AppError::Conflict(Msg::DuesMonthPaid));
+    }
+    let months = account
+        .standing
+        .next_free(ask.months)
+        .map_err(|m| AppError::invalid("months", m))?;
+    let priced = price(&months, &account.pricing).map_err(|m| AppError::invalid("months", m))?;
+    let state = if method == Method::Online {
+        PaymentState::Pending
+    } else {
+        PaymentState::Paid
+    };
+    let mut ids = vec![];
+    for run in runs(&priced) {
+        let p = NewPayment {
+            user: account.payer.user_id,
+            tree: account.payer.tree,
+            org: account.payer.org_id,
+            months: run,
+            method,
+            by,
+            state,
+        };
+        ids.push(store::insert_payment(conn, &p).await?);
+    }
+    Ok(ids)
+}
+
+/// The member pays months online. Without a payment provider the payment waits for the
+/// branch to confirm; its months are held meanwhile. The branch's collectors are told.
+pub async fn pay_online(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    tree: Tree,
+    ask: PayMonths,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
+    let account = own_account(conn, actor.user_id, tree, this_month(now)).await?;
+    let ids = pay(conn, &account, ask, Method::Online, actor.user_id).await?;
+    let mut collectors = store::officers(conn, account.payer.org_id).await?;
+    if collectors.is_empty() {
+        collectors = crate::notices::store::holders(conn, account.payer.org_id, true).await?;
+    }
+    crate::notices::store::notify(
+        conn,
+        &collectors,
+        &crate::notices::model::Message::DuesToConfirm {
+            name: account.payer.name.clone(),
+        },
+        &format!("/orglife/dues?org={}", account.payer.org_id),
+        &format!("dues:{}", ids.first().copied().unwrap_or_default()),
+    )
+    .await?;
+    Ok(ids)
+}
+
+/// May the actor collect a branch's dues: its dues officer, or whoever manages it.
+async fn collecting(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: OrgId,
+) -> Result<crate::orgs::store::Org, AppError> {
+    let o = crate::orgs::store::org(conn, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_collect_dues(&o.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(o)
+}
+
+/// The branch asked for, or (`0`) the first branch the actor serves.
+fn branch_or_own(actor: &Actor, org: OrgId) -> Result<OrgId, AppError> {
+    if org.0 != 0 {
+        return Ok(org);
+    }
+    actor
+        .grants
+        .iter()
+        .filter(|g| !matches!(g.role, Role::OrgAdmin | Role::PlatformAdmin))
+        .find_map(|g| g.path.as_ref()?.0.last().copied())
+        .map(OrgId)
+        .ok_or(AppError::NotFound)
+}
+
+/// Whether the actor collects some branch's dues (as its dues officer, secretary or
+/// committee member), for the link to the branch's dues page.
+pub fn collects_somewhere(actor: &Actor) -> bool {
+    branch_or_own(actor, OrgId(0)).is_ok()
+}
+
+/// A branch's dues as its collectors see them.
+pub struct BranchDues {
+    pub org: crate::orgs::store::Org,
+    pub month: Month,
+    pub accounts: Vec<Account>,
+    pub payments: Vec<PaymentRow>,
+}
+
+/// A branch's members who pay dues with their standing, and its payments (pending first).
+pub async fn branch_dues(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: OrgId,
+    now: DateTime<Utc>,
+) -> Result<BranchDues, AppError> {
+    let org = collecting(conn, actor, branch_or_own(actor, org)?).await?;
+    let month = this_month(now);
+    let payers = store::payers_in(conn, org.id).await?;
+    let mut accounts_all = vec![];
+    for tree in Tree::ALL {
+        let of_tree: Vec<PayerRow> = payers.iter().filter(|p| p.tree == tree).cloned().collect();
+        if !of_tree.is_empty() {
+            accounts_all.extend(accounts(conn, of_tree, tree, month).await?);
+        }
+    }
+    let payments = store::payments_in(conn, org.id, LIST).await?;
+    Ok(BranchDues {
+        org,
+        month,
+        accounts: accounts_all,
+        payments,
+    })
+}
+
+/// A member's account in a branch the actor collects for.
+async fn member_account(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: OrgId,
+    member: UserId,
+    now: DateTime<Utc>,
+) -> Result<Account, AppError> {
+    let org = collecting(conn, actor, org).await?;
+    let payer = store::payers_in(conn, org.id)
+        .await?
+        .into_iter()
+        .find(|p| p.user_id == member)
+        .ok_or_else(|| AppError::invalid("member", Msg::DuesNotPayer))?;
+    let tree = payer.tree;
+    accounts(conn, vec![payer], tree, this_month(now))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// The dues officer records months paid in cash or by bank transfer: paid at once, with
+/// a receipt.
+pub async fn record_payment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: OrgId,
+    member: UserId,
+    ask: PayMonths,
+    method: Method,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
+    if method == Method::Online {
+        return Err(AppError::invalid("method", Msg::Required));
+    }
+    let account = member_account(conn, actor, org, member, now).await?;
+    pay(conn, &account, ask, method, actor.user_id).await
+}
+
+/// The dues officer declares a member's base of this year, or corrects it with a reason.
+pub async fn set_base(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: OrgId,
+    member: UserId,
+    form: &BaseForm,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let account = member_account(conn, actor, org, member, now).await?;
+    let base = read_base(&account, form)?;
+    let replaces = match &account.base {
+        None => None,
+        Some(current) => {
+            let reason = super::model::parse_reason(reason)
+                .map_err(|m| AppError::Invalid(vec![FieldError::new("reason", m)]))?;
+            Some((current.id, reason))
+        }
+    };
+    store::insert_base(
+        conn,
+        &NewBase {
+            user: member,
+            tree: account.payer.tree,
+            year: account.standing.now.year(),
+            base,
+            by: actor.user_id,
+            replaces,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Confirms or declines a pending payment, or reverses a paid one with a reason; for those
+/// who collect the payment's branch. The member is told of a decline or a reversal.
+pub async fn settle(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    payment: i64,
+    how: Settle,
+    reason: &str,
+) -> Result<PaymentState, AppError> {
+    let p = store::payment(conn, payment, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_collect_dues(&p.org_path) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = if how.needs_reason() {
+        Some(
+            super::model::parse_reason(reason)
+                .map_err(|m| AppError::Invalid(vec![FieldError::new("reason", m)]))?,
+        )
+    } else {
+        None
+    };
+    let to = how.apply(p.state).map_err(AppError::Conflict)?;
+    store::settle(conn, p.id, to, actor.user_id, reason.as_deref()).await?;
+    if to != PaymentState::Paid {
+        crate::notices::store::notify(
+            conn,
+            &[p.user_id],
+            &crate::notices::model::Message::DuesSettled { state: to },
+            "/me/dues",
+            &format!("dues:{}:{}", p.id, to.as_str()),
+        )
+        .await?;
+    }
+    Ok(to)
+}
+
+/// A payment's receipt, for its member and those who collect its branch; only once paid.
+pub async fn receipt(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    payment: i64,
+) -> Result<PaymentRow, AppError> {
+    let p = store::payment(conn, payment, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if p.user_id != actor.user_id && !actor.can_collect_dues(&p.org_path) {
+        return Err(AppError::Forbidden);
+    }
+    if p.state != PaymentState::Paid {
+        return Err(AppError::NotFound);
+    }
+    Ok(p)
+}

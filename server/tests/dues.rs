@@ -1,0 +1,547 @@
+//! Dues through the real router and in the database: declaring a base once a year, paying
+//! online and the branch's confirmation, the receipt, cash recorded by the dues officer,
+//! corrections with a reason, reversals, who may see and do what, bad input that saves
+//! nothing, and twenty payments of the same months at once.
+
+mod common;
+
+use app::auth::model::Role;
+use app::ids::UserId;
+use common::{Client, PASSWORD, World, client, world};
+use http::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+
+const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+async fn signed_in(pool: &PgPool, login: &str) -> Client {
+    let mut c = client(pool).await;
+    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
+    c
+}
+
+async fn user(pool: &PgPool, username: &str) -> UserId {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// This month in Asia/Shanghai, as the forms write it.
+fn this_month() -> app::dues::model::Month {
+    app::dues::flow::this_month(chrono::Utc::now())
+}
+
+/// The member's Party standing on their dues page.
+async fn party_standing(c: &mut Client) -> Value {
+    let r = c.call("my_dues", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    v["trees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t[0]["tree"] == "Party")
+        .map(|t| t[0].clone())
+        .unwrap_or_else(|| panic!("no Party dues in {v}"))
+}
+
+fn error_msg(body: &str) -> Value {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    match &v {
+        Value::Object(o) if o.contains_key("Invalid") => v["Invalid"][0]["msg"].clone(),
+        Value::Object(o) if o.contains_key("Conflict") => v["Conflict"].clone(),
+        _ => v,
+    }
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+async fn declare(c: &mut Client, category: &str, base: &str) -> (StatusCode, String) {
+    let r = c
+        .call(
+            "declare_dues_base",
+            &[
+                ("tree", "party"),
+                ("category", category),
+                ("base", base),
+                ("extra", ""),
+            ],
+        )
+        .await;
+    (r.status, r.body)
+}
+
+async fn pay(c: &mut Client, from: &str, months: &str) -> (StatusCode, String) {
+    let r = c
+        .call(
+            "pay_dues",
+            &[("tree", "party"), ("from", from), ("months", months)],
+        )
+        .await;
+    (r.status, r.body)
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_member_declares_a_base_pays_three_months_and_the_branch_confirms_them(pool: PgPool) {
+    let w: World = world(&pool).await;
+    let now = this_month();
+    let mut member = signed_in(&pool, "member").await;
+
+    let s = party_standing(&mut member).await;
+    assert_eq!(s["base"], Value::Null);
+    assert_eq!(s["monthly"], Value::Null, "no amount before a base");
+    assert_eq!(s["first_unpaid"], now.to_string());
+
+    // 8,000 yuan a month is in the 1.5% bracket: 120 yuan a month.
+    assert_eq!(
+        declare(&mut member, "employed", "8000").await.0,
+        StatusCode::OK
+    );
+    let (status, body) = declare(&mut member, "employed", "3000").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(error_msg(&body), "DuesBaseDeclared");
+    let s = party_standing(&mut member).await;
+    assert_eq!(s["monthly"], 12_000);
+    assert_eq!(s["rate"], "1.5%");
+    assert_eq!(s["due"], 12_000, "this month is due");
+
+    let (status, body) = pay(&mut member, &now.to_string(), "3").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (state, amount, months): (String, i64, i32) =
+        sqlx::query_as("SELECT state, amount, months FROM dues_payments")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), amount, months), ("pending", 36_000, 3));
+    // The months are held while the branch checks: nothing more is due.
+    let s = party_standing(&mut member).await;
+    assert_eq!(s["due_months"], 0);
+    assert_eq!(s["paid_up_to"], now.plus(2).to_string());
+    assert_eq!(
+        common::notifications(&pool, "secretary", "dues_to_confirm").await,
+        1
+    );
+
+    // The receipt waits for the confirmation.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM dues_payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let id_s = id.to_string();
+    let r = member.call("dues_receipt", &[("payment", &id_s)]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    let mut secretary = signed_in(&pool, "secretary").await;
+    let r = secretary
+        .call("branch_dues", &[("org", &w.branch_a.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["payments"][0]["state"], "pending");
+    let r = secretary
+        .call(
+            "settle_dues",
+            &[("payment", &id_s), ("how", "confirm"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Confirming twice changes nothing.
+    let r = secretary
+        .call(
+            "settle_dues",
+            &[("payment", &id_s), ("how", "confirm"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(error_msg(&r.body), "DuesAlreadySettled");
+
+    let r = member.call("dues_receipt", &[("payment", &id_s)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let receipt = r.json();
+    let year = now.year();
+    assert_eq!(receipt["receipt_no"], format!("DF{year}-{id:06}"));
+    assert_eq!(receipt["amount"], 36_000);
+    assert_eq!(receipt["first"], now.to_string());
+    assert_eq!(receipt["last"], now.plus(2).to_string());
+
+    // Someone else's receipt is not theirs to read: another branch's secretary.
+    let mut other = signed_in(&pool, "secretary2").await;
+    let r = other.call("dues_receipt", &[("payment", &id_s)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn wrong_input_names_the_field_and_saves_nothing(pool: PgPool) {
+    world(&pool).await;
+    let now = this_month().to_string();
+    let mut member = signed_in(&pool, "member").await;
+
+    // Paying before any base: nothing prices the months.
+    let (status, body) = pay(&mut member, &now, "1").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_msg(&body), "DuesNoBase");
+
+    for (category, base, msg) in [
+        ("", "8000", "Required"),
+        ("employed", "abc", "MoneyInvalid"),
+        ("employed", "-5", "MoneyInvalid"),
+        ("employed", "12.345", "MoneyInvalid"),
+        ("employed", "", "Required"),
+        ("student", "5", "DuesFixedRange"),
+        ("king", "8000", "Required"),
+    ] {
+        let (status, body) = declare(&mut member, category, base).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{category} {base}: {body}"
+        );
+        assert_eq!(error_msg(&body), msg, "{category} {base}");
+    }
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_bases").await, 0);
+
+    assert_eq!(declare(&mut member, "student", "").await.0, StatusCode::OK);
+    for (from, months, msg) in [
+        (now.as_str(), "0", "DuesMonths"),
+        (now.as_str(), "13", "DuesMonths"),
+        (now.as_str(), "x", "DuesMonths"),
+        ("2026/13", "1", "DuesMonths"),
+    ] {
+        let (status, body) = pay(&mut member, from, months).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{from} {months}: {body}"
+        );
+        assert_eq!(error_msg(&body), msg);
+    }
+    // A month that is not the first unpaid one (a stale page or a replay) is refused.
+    let later = this_month().plus(1).to_string();
+    let (status, body) = pay(&mut member, &later, "1").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(error_msg(&body), "DuesMonthPaid");
+    // Twelve months ahead at most.
+    assert_eq!(pay(&mut member, &now, "12").await.0, StatusCode::OK);
+    let next = this_month().plus(12).to_string();
+    let (status, body) = pay(&mut member, &next, "1").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_msg(&body), "DuesTooFarAhead");
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_payments").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT sum(amount)::bigint FROM dues_payments").await,
+        12 * 20
+    );
+
+    // A tree the person does not pay in.
+    let r = member
+        .call(
+            "declare_dues_base",
+            &[
+                ("tree", "league"),
+                ("category", "student"),
+                ("base", ""),
+                ("extra", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(error_msg(&r.body), "DuesNotPayer");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn another_branchs_secretary_and_a_plain_member_can_neither_see_nor_record_dues(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let member_id = user(&pool, "member").await.to_string();
+    let branch_a = w.branch_a.to_string();
+    let now = this_month().to_string();
+    let mut member = signed_in(&pool, "member").await;
+    assert_eq!(
+        declare(&mut member, "employed", "8000").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(pay(&mut member, &now, "1").await.0, StatusCode::OK);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM dues_payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let id = id.to_string();
+
+    for login in ["secretary2", "member"] {
+        let mut c = signed_in(&pool, login).await;
+        let r = c.call("branch_dues", &[("org", &branch_a)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} sees the branch");
+        let r = c
+            .call(
+                "record_dues",
+                &[
+                    ("org", &branch_a),
+                    ("member", &member_id),
+                    ("from", &this_month().plus(1).to_string()),
+                    ("months", "1"),
+                    ("method", "cash"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} records");
+        let r = c
+            .call(
+                "set_dues_base",
+                &[
+                    ("org", &branch_a),
+                    ("member", &member_id),
+                    ("category", "employed"),
+                    ("base", "100"),
+                    ("extra", ""),
+                    ("reason", "改低一点"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} corrects");
+        let r = c
+            .call(
+                "settle_dues",
+                &[("payment", &id), ("how", "confirm"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login} confirms");
+    }
+    // Signed out: nothing at all.
+    let mut anon = client(&pool).await;
+    let r = anon.call("my_dues", &[]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_payments").await, 1);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM dues_payments WHERE state = 'pending'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_bases").await, 1);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_dues_officer_records_cash_corrects_a_base_with_a_reason_and_reverses_a_payment(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let branch_a = w.branch_a.to_string();
+    let member = user(&pool, "member").await;
+    let member_s = member.to_string();
+    let officer = {
+        let mut c = pool.acquire().await.unwrap();
+        let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+            .await
+            .unwrap();
+        let id = common::add_user(&mut c, &hash, "collector", "13900000009").await;
+        app::orgs::store::grant_role(&mut c, id, Role::DuesOfficer, Some(w.branch_a), None)
+            .await
+            .unwrap();
+        id
+    };
+    let mut c = signed_in(&pool, "collector").await;
+    let now = this_month();
+    let set_base = |base: &'static str, reason: &'static str| {
+        [
+            ("org", branch_a.clone()),
+            ("member", member_s.clone()),
+            ("category", "employed".to_owned()),
+            ("base", base.to_owned()),
+            ("extra", String::new()),
+            ("reason", reason.to_owned()),
+        ]
+    };
+    let call = async |c: &mut Client, name: &str, f: &[(&str, String)]| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.call(name, &f).await
+    };
+
+    // The officer sets the base (none yet: no reason needed).
+    let r = call(&mut c, "set_dues_base", &set_base("4000", "")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // 4,000 yuan at 1%: 40 yuan; two months in cash, paid at once with a receipt.
+    let record = [
+        ("org", branch_a.clone()),
+        ("member", member_s.clone()),
+        ("from", now.to_string()),
+        ("months", "2".to_owned()),
+        ("method", "cash".to_owned()),
+    ];
+    let r = call(&mut c, "record_dues", &record).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The same form sent again finds its months taken.
+    let r = call(&mut c, "record_dues", &record).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let (id, state, amount, receipt): (i64, String, i64, Option<String>) = sqlx::query_as(
+        "SELECT id, state, amount, receipt_no FROM dues_payments WHERE recorded_by = $1",
+    )
+    .bind(officer)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((state.as_str(), amount), ("paid", 8_000));
+    assert!(receipt.unwrap().starts_with("DF"));
+
+    // A correction needs a reason; with one it replaces the base and keeps the old one.
+    let r = call(&mut c, "set_dues_base", &set_base("9000", "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(error_msg(&r.body), "DuesReasonRequired");
+    let r = call(&mut c, "set_dues_base", &set_base("9000", "工资调整")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_bases").await, 2);
+    // The paid months keep what was paid; the next month costs 1.5% of 9,000.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT sum(amount)::bigint FROM dues_months WHERE live"
+        )
+        .await,
+        8_000
+    );
+    let mut m = signed_in(&pool, "member").await;
+    assert_eq!(party_standing(&mut m).await["monthly"], 13_500);
+    assert_eq!(
+        party_standing(&mut m).await["paid_up_to"],
+        now.plus(1).to_string()
+    );
+
+    // A reversal says why, frees the months, and happens once.
+    let id_s = id.to_string();
+    let reverse = |reason: &str| {
+        [
+            ("payment", id_s.clone()),
+            ("how", "reverse".to_owned()),
+            ("reason", reason.to_owned()),
+        ]
+    };
+    let r = call(&mut c, "settle_dues", &reverse("")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = call(&mut c, "settle_dues", &reverse("登记错了人")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = call(&mut c, "settle_dues", &reverse("再冲一次")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM dues_months WHERE live").await,
+        0
+    );
+    assert_eq!(
+        party_standing(&mut m).await["paid_up_to"],
+        now.plus(-1).to_string()
+    );
+    assert_eq!(
+        common::notifications(&pool, "member", "dues_settled").await,
+        1
+    );
+    // What was paid is kept as it was.
+    let (state, amount): (String, i64) =
+        sqlx::query_as("SELECT state, amount FROM dues_payments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), amount), ("reversed", 8_000));
+    // The rows refuse to be rewritten or removed, even by hand.
+    for sql in [
+        "UPDATE dues_payments SET amount = 1",
+        "UPDATE dues_payments SET state = 'paid'",
+        "DELETE FROM dues_payments",
+        "UPDATE dues_months SET live = true",
+        "DELETE FROM dues_months",
+        "UPDATE dues_bases SET base = 1",
+        "DELETE FROM dues_bases",
+    ] {
+        assert!(sqlx::query(sql).execute(&pool).await.is_err(), "{sql}");
+    }
+    // A dues officer does not open the organization pages.
+    let r = c.call("org_tree", &[]).await;
+    assert_ne!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn twenty_payments_of_the_same_months_at_once_record_exactly_one(pool: PgPool) {
+    world(&pool).await;
+    let member = user(&pool, "member").await;
+    let mut m = signed_in(&pool, "member").await;
+    assert_eq!(declare(&mut m, "employed", "8000").await.0, StatusCode::OK);
+    let actor = app::auth::model::Actor {
+        user_id: member,
+        grants: vec![],
+    };
+    let ask = app::dues::model::PayMonths {
+        from: this_month(),
+        months: 3,
+    };
+    let mut tasks = vec![];
+    for _ in 0..20 {
+        let (pool, actor) = (pool.clone(), actor.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut tx = pool.begin().await.unwrap();
+            let r = app::dues::flow::pay_online(
+                &mut tx,
+                &actor,
+                app::orgs::model::Tree::Party,
+                ask,
+                chrono::Utc::now(),
+            )
+            .await;
+            if r.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            r.map(|_| ())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(e) => assert_eq!(
+                e,
+                app::error::AppError::Conflict(app::error::Msg::DuesMonthPaid)
+            ),
+        }
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_payments").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM dues_months WHERE live").await,
+        3
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_new_rate_table_never_changes_a_month_before_it(pool: PgPool) {
+    world(&pool).await;
+    let mut m = signed_in(&pool, "member").await;
+    assert_eq!(declare(&mut m, "employed", "8000").await.0, StatusCode::OK);
+    // From next month, a flat 1%.
+    sqlx::query(
+        "INSERT INTO dues_rate_tables (tree, valid_from, rates) VALUES ('party', $1,
+         '{\"employed\": [{\"up_to\": null, \"rate\": {\"share\": 100}}],
+           \"retired\": [{\"up_to\": null, \"rate\": {\"share\": 100}}],
+           \"fixed_min\": 20, \"fixed_max\": 100}')",
+    )
+    .bind(this_month().plus(1).first_day())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let s = party_standing(&mut m).await;
+    assert_eq!(
+        s["monthly"], 12_000,
+        "this month keeps the table in force now"
+    );
+    let now = this_month().to_string();
+    assert_eq!(pay(&mut m, &now, "2").await.0, StatusCode::OK);
+    let amounts: Vec<i64> = sqlx::query_scalar("SELECT amount FROM dues_months ORDER BY month")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(amounts, vec![12_000, 8_000]);
+}
