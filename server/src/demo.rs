@@ -33,6 +33,7 @@ pub const LOGINS: &[(&str, &str)] = &[
     ("secretary", "星云科技前端开发党支部书记 branch secretary"),
     ("member", "普通党员、团员 member"),
     ("mover", "准备转接组织关系的党员 member about to move"),
+    ("treasurer", "前端开发党支部党费收缴员 branch dues officer"),
     ("streetadmin", "粤海街道团工委审核人 street League reviewer"),
     ("districtadmin", "南山区团委审核人 district League reviewer"),
     ("leagueadmin", "市团委审核人 city League reviewer"),
@@ -137,6 +138,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         founding_dates(&mut tx).await?;
         overdue_transfer(&mut tx).await?;
         mover(&mut tx).await?;
+        dues(&mut tx).await?;
         meetings(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
@@ -158,6 +160,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     founding_dates(&mut tx).await?;
     overdue_transfer(&mut tx).await?;
     mover(&mut tx).await?;
+    dues(&mut tx).await?;
     meetings(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
@@ -353,6 +356,116 @@ async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
     join(conn, id, branch, MemberStatus::Full)
         .await
         .map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// Dues in 前端开发党支部 with something to show: its dues officer 孙丽 (`treasurer`), this
+/// year's bases of its Party members, records opened as the branch's paper book had them
+/// (most paid up to last month; 王小明 three months behind, one member seven), 李晓燕's
+/// month paid in cash and an online payment waiting for confirmation. Made once.
+async fn dues(conn: &mut PgConnection) -> Result<(), BoxError> {
+    use app::dues::model::{Fen, Method, Month, PaymentState};
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = 'treasurer')")
+            .fetch_one(&mut *conn)
+            .await?;
+    if exists {
+        return Ok(());
+    }
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let treasurer: UserId = sqlx::query_scalar(
+        "INSERT INTO users (username, phone, display_name, password_hash)
+         VALUES ('treasurer', '13800138001', '孙丽', $1) RETURNING id",
+    )
+    .bind(hash)
+    .fetch_one(&mut *conn)
+    .await?;
+    let branch: OrgId = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '前端开发党支部'")
+        .fetch_one(&mut *conn)
+        .await?;
+    let err = |e: app::error::AppError| format!("{e:?}");
+    join(conn, treasurer, branch, MemberStatus::Full)
+        .await
+        .map_err(err)?;
+    grant_role(conn, treasurer, Role::DuesOfficer, Some(branch), None)
+        .await
+        .map_err(err)?;
+    let now = Month::of(app::time::day_of(chrono::Utc::now()));
+    // Bases of the year: incomes from 4,000 to 13,000 yuan; 王小明 8,000.
+    sqlx::query(
+        "INSERT INTO dues_bases (user_id, tree, year, category, base, declared_by)
+         SELECT m.user_id, 'party', $2,
+                'employed', CASE WHEN u.username = 'member' THEN 800000
+                                 ELSE 400000 + (m.user_id % 10) * 100000 END, $3
+           FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.org_id = $1 AND m.ended_at IS NULL AND m.status IN ('probationary', 'full')
+            AND u.username IS DISTINCT FROM 'mover'",
+    )
+    .bind(branch)
+    .bind(now.year())
+    .bind(treasurer)
+    .execute(&mut *conn)
+    .await?;
+    // Where the paper book left each record.
+    sqlx::query(
+        "INSERT INTO dues_openings (user_id, tree, paid_up_to, recorded_by, source)
+         SELECT m.user_id, 'party',
+                ($2::date - make_interval(months => CASE
+                     WHEN u.username = 'member' THEN 3
+                     WHEN row_number() OVER (ORDER BY m.user_id) = 3 THEN 8
+                     ELSE 1 END))::date,
+                $3, 'book'
+           FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.org_id = $1 AND m.ended_at IS NULL AND m.status IN ('probationary', 'full')
+            AND u.username IS DISTINCT FROM 'mover'",
+    )
+    .bind(branch)
+    .bind(now.first_day())
+    .bind(treasurer)
+    .execute(&mut *conn)
+    .await?;
+    // 李晓燕 paid this month in cash; one member paid online and waits.
+    let payers: Vec<(UserId, i64)> = sqlx::query_as(
+        "SELECT b.user_id, b.base FROM dues_bases b JOIN users u ON u.id = b.user_id
+           JOIN dues_openings o ON o.user_id = b.user_id AND o.tree = 'party'
+          WHERE b.tree = 'party' AND (u.username = 'secretary' OR u.username IS NULL)
+            AND o.paid_up_to = ($1::date - interval '1 month')::date
+          ORDER BY u.username IS NULL, b.user_id LIMIT 2",
+    )
+    .bind(now.first_day())
+    .fetch_all(&mut *conn)
+    .await?;
+    let party = app::dues::flow::rates_in_force(conn, Tree::Party, now)
+        .await
+        .map_err(err)?;
+    for (i, (user, base)) in payers.into_iter().enumerate() {
+        let amount = party.monthly(&app::dues::model::Base {
+            category: app::dues::model::Category::Employed,
+            base: Fen(base),
+            extra: Fen(0),
+        });
+        let (method, state, by) = if i == 0 {
+            (Method::Cash, PaymentState::Paid, treasurer)
+        } else {
+            (Method::Online, PaymentState::Pending, user)
+        };
+        app::dues::store::insert_payment(
+            conn,
+            &app::dues::store::NewPayment {
+                user,
+                tree: Tree::Party,
+                org: branch,
+                months: vec![(now, amount)],
+                method,
+                by,
+                state,
+            },
+        )
+        .await
+        .map_err(err)?;
+    }
     Ok(())
 }
 

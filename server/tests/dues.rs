@@ -545,3 +545,42 @@ async fn a_new_rate_table_never_changes_a_month_before_it(pool: PgPool) {
         .unwrap();
     assert_eq!(amounts, vec![12_000, 8_000]);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_me_page_shows_where_the_member_stands_from_the_books_opening(pool: PgPool) {
+    world(&pool).await;
+    let member = user(&pool, "member").await;
+    let now = this_month();
+    // The branch's paper book had the member paid up to three months ago.
+    sqlx::query(
+        "INSERT INTO dues_openings (user_id, tree, paid_up_to, source) VALUES ($1, 'party', $2, 'book')",
+    )
+    .bind(member)
+    .bind(now.plus(-3).first_day())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut m = signed_in(&pool, "member").await;
+    assert_eq!(declare(&mut m, "employed", "8000").await.0, StatusCode::OK);
+    let r = m.call("my_profile", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let dues = &r.json()["dues"];
+    assert_eq!(dues.as_array().unwrap().len(), 1, "{dues}");
+    assert_eq!(dues[0]["tree"], "Party");
+    assert_eq!(dues[0]["paid_up_to"], now.plus(-3).to_string());
+    assert_eq!(dues[0]["behind"], 2);
+    let s = party_standing(&mut m).await;
+    assert_eq!(
+        (s["due_months"].clone(), s["due"].clone()),
+        (3.into(), 36_000.into())
+    );
+    assert_eq!(s["first_unpaid"], now.plus(-2).to_string());
+    // Paying the three months clears it.
+    assert_eq!(
+        pay(&mut m, &now.plus(-2).to_string(), "3").await.0,
+        StatusCode::OK
+    );
+    let r = m.call("my_profile", &[]).await;
+    assert_eq!(r.json()["dues"][0]["behind"], 0);
+    assert_eq!(r.json()["dues"][0]["paid_up_to"], now.to_string());
+}

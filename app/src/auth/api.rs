@@ -48,6 +48,7 @@ pub struct ProfileView {
     pub roles: Vec<RoleView>,
     /// Sees the founding review queue and League coverage.
     pub reviews_areas: bool,
+    pub dues: Vec<crate::dues::model::DuesLine>,
 }
 
 /// Creates an account with an invitation code, places it in the code's branch and signs
@@ -208,6 +209,7 @@ impl From<super::flow::Profile> for ProfileView {
                 .collect(),
             roles: p.roles.into_iter().map(RoleView::from).collect(),
             reviews_areas: p.reviews_areas,
+            dues: p.dues,
         }
     }
 }

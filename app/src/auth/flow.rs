@@ -133,6 +133,8 @@ pub struct Profile {
     pub roles: Vec<HeldRoleRow>,
     /// Reviews foundings and reads coverage: administers an area committee, or the platform.
     pub reviews_areas: bool,
+    /// Where the user stands with dues in each tree where they pay.
+    pub dues: Vec<crate::dues::model::DuesLine>,
 }
 
 /// The profile of a claim's user, read with the viewer in one statement: `None` when the
@@ -153,11 +155,18 @@ pub async fn my_profile(
     let actor = &viewer.0;
     let reviews_areas =
         actor.is_platform_admin() || page.area_committees.iter().any(|p| actor.can_administer(p));
+    let now = crate::dues::model::Month::of(crate::time::day_of(at));
+    let dues = page
+        .dues
+        .into_iter()
+        .map(|d| crate::dues::model::DuesLine::of(d.tree, d.since, &d.held, now))
+        .collect();
     let profile = Profile {
         account: page.account,
         memberships: page.memberships,
         roles: page.roles,
         reviews_areas,
+        dues,
     };
     Ok(Some((viewer, profile)))
 }

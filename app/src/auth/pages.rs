@@ -83,7 +83,6 @@ pub fn MePage() -> impl IntoView {
             <section class="card">
                 <crate::notices::pages::NoticesLink />
                 <crate::transfers::pages::TransfersLink />
-                <crate::dues::pages::DuesLink />
                 <A href="/orglife" attr:class="row link">{t.life_title}<span aria-hidden="true">"›"</span></A>
             </section>
             <section class="card">
@@ -110,7 +109,11 @@ fn Profile(p: ProfileView) -> impl IntoView {
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
-    let manages = !p.roles.is_empty();
+    let manages = p
+        .roles
+        .iter()
+        .any(|r| r.role != super::model::Role::DuesOfficer);
+    let dues = p.dues.clone();
     let reviews_areas = p.reviews_areas;
     let platform_admin = p
         .roles
@@ -155,6 +158,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
                     .into_any()
             }}
         </section>
+        {(!dues.is_empty()).then(|| view! { <crate::dues::pages::DuesLines lines=dues /> })}
         <section class="card">
             <h2>{t.my_roles}</h2>
             {if p.roles.is_empty() {
@@ -164,6 +168,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
                     .into_iter()
                     .map(|r| {
                         let (href, place) = match r.org {
+                            Some((id, name, kind, tree)) if r.role == super::model::Role::DuesOfficer => (format!("/orglife/dues?org={id}"), format!("{} · {}", name, kind.label(tree, t))),
                             Some((id, name, kind, tree)) => (format!("/admin/orgs/{id}"), format!("{} · {}", name, kind.label(tree, t))),
                             None => ("/admin/orgs".to_owned(), t.whole_platform.to_owned()),
                         };

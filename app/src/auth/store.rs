@@ -227,6 +227,18 @@ pub struct ProfilePage {
     pub memberships: Vec<(crate::orgs::store::MembershipRow, Vec<String>)>,
     pub roles: Vec<crate::orgs::store::HeldRoleRow>,
     pub area_committees: Vec<OrgPath>,
+    /// Each tree where the user pays dues: the first month owed and the months held by
+    /// live payments.
+    pub dues: Vec<DuesJson>,
+}
+
+/// A tree's dues as the profile statement reads them.
+#[derive(serde::Deserialize)]
+pub struct DuesJson {
+    #[serde(deserialize_with = "crate::columns::word")]
+    pub tree: crate::orgs::model::Tree,
+    pub since: chrono::NaiveDate,
+    pub held: Vec<chrono::NaiveDate>,
 }
 
 #[derive(serde::Deserialize)]
@@ -273,9 +285,17 @@ pub async fn profile_page(
                      WHERE g.user_id = u.id), '[]') AS roles,
            -- Where the area committees sit: a founding reviewer or a coverage reader is
            -- whoever administers one of them.
-           COALESCE((SELECT json_agg(path::text) FROM orgs WHERE area_level IS NOT NULL), '[]') AS areas
+           COALESCE((SELECT json_agg(path::text) FROM orgs WHERE area_level IS NOT NULL), '[]') AS areas,
+           COALESCE((SELECT json_agg(json_build_object(
+                       'tree', m.tree, 'since', {since},
+                       'held', COALESCE((SELECT json_agg(d.month) FROM dues_months d
+                                         WHERE d.user_id = m.user_id AND d.tree = m.tree AND d.live), '[]'))
+                     ORDER BY m.tree DESC)
+                     FROM memberships m WHERE m.user_id = u.id AND m.ended_at IS NULL AND {paying}), '[]') AS dues
          FROM users u WHERE u.id = $1",
-        viewer = viewer_json_sql()
+        viewer = viewer_json_sql(),
+        since = crate::dues::store::SINCE,
+        paying = crate::dues::store::PAYING,
     );
     let Some(r) = bind_claim(sqlx::query(&sql), claim)
         .fetch_optional(conn)
@@ -287,6 +307,7 @@ pub async fn profile_page(
     let Json(memberships): Json<Vec<MembershipJson>> = r.try_get("memberships")?;
     let Json(roles): Json<Vec<HeldRoleJson>> = r.try_get("roles")?;
     let Json(areas): Json<Vec<String>> = r.try_get("areas")?;
+    let Json(dues): Json<Vec<DuesJson>> = r.try_get("dues")?;
     Ok(Some(ProfilePage {
         viewer: viewer.map(|Json(v)| v.actor(claim)),
         account: AccountRow {
@@ -323,6 +344,7 @@ pub async fn profile_page(
             })
             .collect(),
         area_committees: areas.iter().filter_map(|p| OrgPath::parse(p)).collect(),
+        dues,
     }))
 }
 

@@ -58,6 +58,22 @@ async fn rates(
         .collect())
 }
 
+/// The table of a tree in force in a month.
+pub async fn rates_in_force(
+    conn: &mut PgConnection,
+    tree: Tree,
+    month: Month,
+) -> Result<super::model::RateTable, AppError> {
+    let pricing = Pricing {
+        rates: rates(conn, tree).await?,
+        bases: vec![],
+    };
+    pricing
+        .table_for(month)
+        .cloned()
+        .ok_or_else(|| AppError::internal("no dues rate table"))
+}
+
 /// The accounts of some payers of one tree, in their order.
 async fn accounts(
     conn: &mut PgConnection,

@@ -576,6 +576,36 @@ impl Standing {
     }
 }
 
+/// Where a member stands in a tree, in a line (on 我的).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuesLine {
+    pub tree: crate::orgs::model::Tree,
+    pub paid_up_to: Month,
+    /// Unpaid months before this one.
+    pub behind: u32,
+}
+
+impl DuesLine {
+    /// From the first month owed and the held months' first days.
+    pub fn of(
+        tree: crate::orgs::model::Tree,
+        since: NaiveDate,
+        held: &[NaiveDate],
+        now: Month,
+    ) -> Self {
+        let s = Standing {
+            from: Month::of(since),
+            now,
+            held: held.iter().map(|d| Month::of(*d)).collect(),
+        };
+        DuesLine {
+            tree,
+            paid_up_to: s.paid_up_to(),
+            behind: s.behind().len() as u32,
+        }
+    }
+}
+
 /// The months a payment takes priced one by one; refused when a month has no base yet.
 pub fn price(months: &[Month], pricing: &Pricing) -> Result<Vec<(Month, Fen)>, Msg> {
     months

@@ -481,9 +481,25 @@ fn Receipt(p: PaymentView) -> impl IntoView {
     }
 }
 
-/// The row on 我的 and 组织生活 that leads to the dues page.
+/// Where the member stands in each tree, on 我的, leading to the dues page.
 #[component]
-pub fn DuesLink() -> impl IntoView {
+pub fn DuesLines(lines: Vec<super::model::DuesLine>) -> impl IntoView {
     let t = use_t();
-    view! { <A href="/me/dues" attr:class="row link">{t.dues_title}<span aria-hidden="true">"›"</span></A> }
+    view! {
+        <section class="card">
+            <h2>{t.dues_title}</h2>
+            {lines.into_iter().map(|l| {
+                let behind = (l.behind > 0).then(|| t.dues_behind.replace("{months}", &l.behind.to_string()));
+                view! {
+                    <A href="/me/dues" attr:class="row link">
+                        <span data-testid="me-dues">
+                            {dues_title(l.tree, t)} " · " {t.dues_paid_up_to.replace("{month}", &l.paid_up_to.to_string())}
+                            {behind.map(|b| view! { <span class="warn-text block small">{b}</span> })}
+                        </span>
+                        <span aria-hidden="true">"›"</span>
+                    </A>
+                }
+            }).collect_view()}
+        </section>
+    }
 }

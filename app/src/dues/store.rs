@@ -127,17 +127,32 @@ pub struct PayerRow {
     pub since: NaiveDate,
 }
 
-const PAYERS: &str = "SELECT m.user_id, u.display_name AS name, m.status, o.id AS org_id,
-            o.name AS org_name, o.path::text AS org_path, m.tree,
+/// The first month the member `m` (a `memberships` row) owes: the month after the opening
+/// of their record, else the month their first membership of the tree began.
+pub const SINCE: &str = "COALESCE(
+            (SELECT (d.paid_up_to + interval '1 month')::date FROM dues_openings d
+              WHERE d.user_id = m.user_id AND d.tree = m.tree),
             (SELECT date_trunc('month', min(p.started_at) AT TIME ZONE 'Asia/Shanghai')::date
-               FROM memberships p WHERE p.user_id = m.user_id AND p.tree = m.tree) AS since
+               FROM memberships p WHERE p.user_id = m.user_id AND p.tree = m.tree))";
+
+/// The statuses that pay dues (`model::pays_dues`), as SQL.
+pub const PAYING: &str = "m.status IN ('probationary', 'full', 'league_member')";
+
+const PAYERS: &str = "SELECT m.user_id, u.display_name AS name, m.status, o.id AS org_id,
+            o.name AS org_name, o.path::text AS org_path, m.tree, {since} AS since
        FROM memberships m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id
-      WHERE m.ended_at IS NULL AND m.status IN ('probationary', 'full', 'league_member')";
+      WHERE m.ended_at IS NULL AND {paying}";
+
+fn payers_sql(tail: &str) -> String {
+    format!("{PAYERS} {tail}")
+        .replace("{since}", SINCE)
+        .replace("{paying}", PAYING)
+}
 
 /// A person's current memberships that pay dues (one per tree at most).
 pub async fn payer_of(conn: &mut PgConnection, user: UserId) -> Result<Vec<PayerRow>, AppError> {
     Ok(
-        sqlx::query_as(&format!("{PAYERS} AND m.user_id = $1 ORDER BY m.tree DESC"))
+        sqlx::query_as(&payers_sql("AND m.user_id = $1 ORDER BY m.tree DESC"))
             .bind(user)
             .fetch_all(conn)
             .await?,
@@ -146,8 +161,8 @@ pub async fn payer_of(conn: &mut PgConnection, user: UserId) -> Result<Vec<Payer
 
 /// The members of a branch who pay dues, by name.
 pub async fn payers_in(conn: &mut PgConnection, org: OrgId) -> Result<Vec<PayerRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "{PAYERS} AND m.org_id = $1 ORDER BY convert_to(u.display_name, 'GB18030'), m.user_id"
+    Ok(sqlx::query_as(&payers_sql(
+        "AND m.org_id = $1 ORDER BY convert_to(u.display_name, 'GB18030'), m.user_id",
     ))
     .bind(org)
     .fetch_all(conn)
