@@ -156,6 +156,7 @@ pub enum Msg {
     DuesBaseDeclared,
     DuesNotPayer,
     DuesMonthPaid,
+    DuesProviderMismatch,
     BadRequest,
     Network,
 }
@@ -370,6 +371,7 @@ impl Msg {
             Msg::DuesBaseDeclared => t.msg_dues_base_declared,
             Msg::DuesNotPayer => t.msg_dues_not_payer,
             Msg::DuesMonthPaid => t.msg_dues_month_paid,
+            Msg::DuesProviderMismatch => t.msg_dues_provider_mismatch,
             Msg::EvaluationNotClosed => t.msg_evaluation_not_closed,
             Msg::NoticeDays => t.msg_notice_days,
             Msg::NoticeAcked => t.msg_notice_acked,

@@ -414,7 +414,8 @@ async fn dues(conn: &mut PgConnection) -> Result<(), BoxError> {
          SELECT m.user_id, 'party',
                 ($2::date - make_interval(months => CASE
                      WHEN u.username = 'member' THEN 3
-                     WHEN row_number() OVER (ORDER BY m.user_id) = 3 THEN 8
+                     WHEN u.username IS NULL AND row_number() OVER (
+                              PARTITION BY u.username IS NULL ORDER BY m.user_id) = 2 THEN 8
                      ELSE 1 END))::date,
                 $3, 'book'
            FROM memberships m JOIN users u ON u.id = m.user_id

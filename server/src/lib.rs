@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod calendar_feed;
 pub mod demo;
+pub mod dues_notify;
 pub mod jobs;
 pub mod ledger_export;
 pub mod life_export;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub uploads: UploadDir,
     /// The most bytes one member's uploads may take.
     pub upload_quota: i64,
+    /// What the payment provider signs its notifications with.
+    pub payment_secret: Option<app::dues::gateway::WebhookSecret>,
 }
 
 /// Settings that vary between installations.
@@ -62,6 +65,12 @@ pub struct Settings {
     /// The key the secret evaluation's ballots are sealed with (`BALLOT_KEY`); never stored
     /// in the database. Without one, ballots cannot be cast.
     pub ballot_key: Option<app::org_life::evaluation::ballot::BallotKey>,
+    /// The payment provider's command for online dues (`PAYMENT_COMMAND`); without one,
+    /// online payments wait for the branch to confirm.
+    pub payment_command: Option<std::path::PathBuf>,
+    /// The secret the provider signs its notifications to `/dues/notify` with
+    /// (`PAYMENT_WEBHOOK_SECRET`); without one, notifications are refused.
+    pub payment_webhook_secret: Option<app::dues::gateway::WebhookSecret>,
 }
 
 impl Settings {
@@ -124,12 +133,18 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         } else {
             DEFAULT_UPLOAD_QUOTA
         },
+        payment_secret: settings.payment_webhook_secret.clone(),
     };
     let context = {
         let pool = pool.clone();
         let auth = settings.auth.clone();
         let upload_dir = upload_dir.clone();
         let ballot_key = settings.ballot_key.clone();
+        let gateway = settings.payment_command.clone().map(|program| {
+            app::dues::gateway::Gateway(std::sync::Arc::new(app::dues::gateway::CommandGateway {
+                program,
+            }))
+        });
         let awarded_today = app::points::flow::AwardedToday::default();
         let site_url = settings
             .site_url
@@ -147,6 +162,9 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             provide_context(upload_dir.clone());
             if let Some(key) = &ballot_key {
                 provide_context(key.clone());
+            }
+            if let Some(g) = &gateway {
+                provide_context(g.clone());
             }
             if let Some(url) = &site_url {
                 provide_context(url.clone());
@@ -172,6 +190,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         .route("/admin/ledger/export.csv", get(ledger_export::export))
         .route("/calendar/{file}", get(calendar_feed::feed))
         .route("/orglife/export.csv", get(life_export::export))
+        .route("/dues/notify", axum::routing::post(dues_notify::notify))
         .route("/media/{file}", get(uploads::media))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {

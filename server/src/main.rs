@@ -139,6 +139,13 @@ async fn main() -> Result<(), BoxError> {
             .and_then(|v| v.trim().parse::<i64>().ok())
             .filter(|mb| *mb > 0)
             .map_or(0, |mb| mb.saturating_mul(1 << 20)),
+        payment_command: std::env::var_os("PAYMENT_COMMAND")
+            .filter(|p| !p.is_empty())
+            .map(Into::into),
+        payment_webhook_secret: std::env::var("PAYMENT_WEBHOOK_SECRET")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| app::dues::gateway::WebhookSecret(s.trim().as_bytes().to_vec())),
     };
     let jobs = server::jobs::Jobs {
         ballot_key: settings.ballot_key.clone(),

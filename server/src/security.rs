@@ -106,7 +106,10 @@ fn forwarded_client(header: &str, proxies: u8) -> Option<String> {
 /// unless its `Origin`, or failing that its `Referer`, is this site. Leptos server functions
 /// have no CSRF protection of their own; this is it.
 pub async fn same_origin(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // A payment provider's notification comes from its servers, signed (`dues_notify`).
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path() == "/dues/notify"
+    {
         return next.run(req).await;
     }
     let (same, source) = {
@@ -209,6 +212,7 @@ pub async fn page_gate(session: Session, req: Request, next: Next) -> Response {
         "/transfers",
         "/admin",
         "/media",
+        "/dues",
     ]
     .iter()
     .any(|p| is_under(path, p))

@@ -489,6 +489,7 @@ async fn twenty_payments_of_the_same_months_at_once_record_exactly_one(pool: PgP
                 &actor,
                 app::orgs::model::Tree::Party,
                 ask,
+                false,
                 chrono::Utc::now(),
             )
             .await;
@@ -583,4 +584,214 @@ async fn the_me_page_shows_where_the_member_stands_from_the_books_opening(pool: 
     let r = m.call("my_profile", &[]).await;
     assert_eq!(r.json()["dues"][0]["behind"], 0);
     assert_eq!(r.json()["dues"][0]["paid_up_to"], now.to_string());
+}
+
+/// A payment provider's command in a file of its own: `answer` is its shell `echo` line.
+fn provider(name: &str, answer: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::temp_dir().join(format!(
+        "qnej-pay-{name}-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::write(&path, format!("#!/bin/sh\necho \"{answer}\"\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+}
+
+const SECRET: &[u8] = b"provider-shared-secret";
+
+async fn with_provider(pool: &PgPool, command: Option<std::path::PathBuf>, login: &str) -> Client {
+    let settings = server::Settings {
+        payment_command: command,
+        payment_webhook_secret: Some(app::dues::gateway::WebhookSecret(SECRET.to_vec())),
+        ..common::settings()
+    };
+    let mut c = common::client_with(pool, settings).await;
+    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
+    c
+}
+
+async fn payment_state(pool: &PgPool) -> (String, Option<String>, Option<String>) {
+    sqlx::query_as("SELECT state, provider_ref, receipt_no FROM dues_payments")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn with_a_provider_an_online_payment_is_paid_at_once_or_freed_when_refused(pool: PgPool) {
+    world(&pool).await;
+    let now = this_month().to_string();
+    // The command gets the payment's id, the amount in fen and the kind.
+    let mut m = with_provider(&pool, Some(provider("paid", "paid T-$1-$2-$3")), "member").await;
+    assert_eq!(declare(&mut m, "employed", "8000").await.0, StatusCode::OK);
+    assert_eq!(pay(&mut m, &now, "3").await.0, StatusCode::OK);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM dues_payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (state, reference, receipt) = payment_state(&pool).await;
+    assert_eq!(state, "paid");
+    assert_eq!(
+        reference.as_deref(),
+        Some(format!("T-{id}-36000-DF").as_str())
+    );
+    assert!(receipt.is_some());
+    let r = m
+        .call("dues_receipt", &[("payment", &id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json()["settled_by"],
+        Value::Null,
+        "confirmed by the provider"
+    );
+    // Nobody at the branch has anything to confirm.
+    assert_eq!(
+        common::notifications(&pool, "secretary", "dues_to_confirm").await,
+        0
+    );
+
+    // A provider that refuses: the months are free again and the member is told.
+    let mut other = with_provider(
+        &pool,
+        Some(provider("refused", "refused 余额不足")),
+        "secretary",
+    )
+    .await;
+    assert_eq!(
+        declare(&mut other, "employed", "5000").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(pay(&mut other, &now, "1").await.0, StatusCode::OK);
+    let (state, reason): (String, Option<String>) = sqlx::query_as(
+        "SELECT p.state, p.reason FROM dues_payments p JOIN users u ON u.id = p.user_id
+         WHERE u.username = 'secretary'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (state.as_str(), reason.as_deref()),
+        ("declined", Some("余额不足"))
+    );
+    assert_eq!(party_standing(&mut other).await["due_months"], 1);
+    assert_eq!(
+        common::notifications(&pool, "secretary", "dues_settled").await,
+        1
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_providers_notification_is_recorded_once_and_only_with_its_signature(pool: PgPool) {
+    world(&pool).await;
+    let now = this_month().to_string();
+    let mut m = with_provider(&pool, Some(provider("waiting", "waiting W-$1")), "member").await;
+    assert_eq!(declare(&mut m, "employed", "8000").await.0, StatusCode::OK);
+    assert_eq!(pay(&mut m, &now, "2").await.0, StatusCode::OK);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM dues_payments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let reference = format!("W-{id}");
+    assert_eq!(payment_state(&pool).await.0, "pending");
+
+    let post = async |c: &mut Client, body: &str, signature: &str| {
+        let req = http::Request::post("/dues/notify")
+            .header(http::header::HOST, common::HOST)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header("x-signature", signature);
+        c.send(req, body.to_owned()).await.status
+    };
+    let secret = app::dues::gateway::WebhookSecret(SECRET.to_vec());
+    let body = |amount: i64, status: &str, reference: &str| {
+        format!(
+            r#"{{"payment":{id},"reference":"{reference}","amount":{amount},"status":"{status}"}}"#
+        )
+    };
+    let paid = body(24_000, "paid", &reference);
+    // Unsigned, or signed with another secret: refused, nothing changes.
+    let mut provider_side = common::client_with(
+        &pool,
+        server::Settings {
+            payment_webhook_secret: Some(secret.clone()),
+            ..common::settings()
+        },
+    )
+    .await;
+    assert_eq!(
+        post(&mut provider_side, &paid, "").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let forged = app::dues::gateway::WebhookSecret(b"guess".to_vec()).sign(paid.as_bytes());
+    assert_eq!(
+        post(&mut provider_side, &paid, &forged).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(payment_state(&pool).await.0, "pending");
+    // Another amount, or another reference: a conflict.
+    let wrong = body(1, "paid", &reference);
+    assert_eq!(
+        post(&mut provider_side, &wrong, &secret.sign(wrong.as_bytes())).await,
+        StatusCode::CONFLICT
+    );
+    let wrong = body(24_000, "paid", "W-other");
+    assert_eq!(
+        post(&mut provider_side, &wrong, &secret.sign(wrong.as_bytes())).await,
+        StatusCode::CONFLICT
+    );
+    // Signed garbage, or a payment nobody made.
+    assert_eq!(
+        post(&mut provider_side, "{}", &secret.sign(b"{}")).await,
+        StatusCode::BAD_REQUEST
+    );
+    let unknown = body(24_000, "paid", &reference)
+        .replace(&format!("\"payment\":{id}"), "\"payment\":999999");
+    assert_eq!(
+        post(
+            &mut provider_side,
+            &unknown,
+            &secret.sign(unknown.as_bytes())
+        )
+        .await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(payment_state(&pool).await.0, "pending");
+
+    // The right one, twice: paid once, the same receipt.
+    let sig = secret.sign(paid.as_bytes());
+    assert_eq!(post(&mut provider_side, &paid, &sig).await, StatusCode::OK);
+    let first = payment_state(&pool).await;
+    assert_eq!(first.0, "paid");
+    assert_eq!(post(&mut provider_side, &paid, &sig).await, StatusCode::OK);
+    assert_eq!(payment_state(&pool).await, first);
+    // A late "refused" for a paid payment changes nothing.
+    let refused = body(24_000, "refused", &reference);
+    assert_eq!(
+        post(
+            &mut provider_side,
+            &refused,
+            &secret.sign(refused.as_bytes())
+        )
+        .await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(payment_state(&pool).await, first);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM dues_months WHERE live").await,
+        2
+    );
+
+    // Without a configured secret, no notification is taken at all.
+    let mut plain = common::client(&pool).await;
+    assert_eq!(post(&mut plain, &paid, &sig).await, StatusCode::NOT_FOUND);
 }

@@ -208,10 +208,17 @@ pub async fn pay_dues(tree: String, from: String, months: String) -> Result<(), 
         Tree::parse(&tree).ok_or_else(|| AppError::invalid("tree", crate::error::Msg::Required))?;
     let ask = super::model::PayMonths::parse(&from, &months)
         .map_err(|m| AppError::invalid("months", m))?;
+    let gateway = use_context::<super::gateway::Gateway>();
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    super::flow::pay_online(&mut tx, &actor, tree, ask, chrono::Utc::now()).await?;
+    let now = chrono::Utc::now();
+    let ids = super::flow::pay_online(&mut tx, &actor, tree, ask, gateway.is_some(), now).await?;
     tx.commit().await?;
+    if let Some(gateway) = gateway {
+        let mut tx = session::begin().await?;
+        super::flow::charge(&mut tx, &gateway, &ids).await?;
+        tx.commit().await?;
+    }
     Ok(())
 }
 

@@ -243,32 +243,47 @@ async fn pay(
     Ok(ids)
 }
 
-/// The member pays months online. Without a payment provider the payment waits for the
-/// branch to confirm; its months are held meanwhile. The branch's collectors are told.
+/// The member pays months online. Without a provider (`by_provider` false) the payment
+/// waits for the branch to confirm, and its collectors are told; its months are held
+/// meanwhile.
 pub async fn pay_online(
     conn: &mut PgConnection,
     actor: &Actor,
     tree: Tree,
     ask: PayMonths,
+    by_provider: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, AppError> {
     let account = own_account(conn, actor.user_id, tree, this_month(now)).await?;
     let ids = pay(conn, &account, ask, Method::Online, actor.user_id).await?;
-    let mut collectors = store::officers(conn, account.payer.org_id).await?;
+    if !by_provider {
+        let first = ids.first().copied().unwrap_or_default();
+        tell_collectors(conn, account.payer.org_id, &account.payer.name, first).await?;
+    }
+    Ok(ids)
+}
+
+/// Tells a branch's dues officers (else those who run it) that a payment waits for them.
+async fn tell_collectors(
+    conn: &mut PgConnection,
+    org: OrgId,
+    name: &str,
+    payment: i64,
+) -> Result<(), AppError> {
+    let mut collectors = store::officers(conn, org).await?;
     if collectors.is_empty() {
-        collectors = crate::notices::store::holders(conn, account.payer.org_id, true).await?;
+        collectors = crate::notices::store::holders(conn, org, true).await?;
     }
     crate::notices::store::notify(
         conn,
         &collectors,
         &crate::notices::model::Message::DuesToConfirm {
-            name: account.payer.name.clone(),
+            name: name.to_owned(),
         },
-        &format!("/orglife/dues?org={}", account.payer.org_id),
-        &format!("dues:{}", ids.first().copied().unwrap_or_default()),
+        &format!("/orglife/dues?org={org}"),
+        &format!("dues:{payment}"),
     )
-    .await?;
-    Ok(ids)
+    .await
 }
 
 /// May the actor collect a branch's dues: its dues officer, or whoever manages it.
@@ -438,18 +453,99 @@ pub async fn settle(
         None
     };
     let to = how.apply(p.state).map_err(AppError::Conflict)?;
-    store::settle(conn, p.id, to, actor.user_id, reason.as_deref()).await?;
+    store::settle(conn, p.id, to, Some(actor.user_id), reason.as_deref()).await?;
     if to != PaymentState::Paid {
-        crate::notices::store::notify(
-            conn,
-            &[p.user_id],
-            &crate::notices::model::Message::DuesSettled { state: to },
-            "/me/dues",
-            &format!("dues:{}:{}", p.id, to.as_str()),
-        )
-        .await?;
+        tell_member(conn, &p, to).await?;
     }
     Ok(to)
+}
+
+/// Tells a member their payment was declined or reversed.
+async fn tell_member(
+    conn: &mut PgConnection,
+    p: &PaymentRow,
+    to: PaymentState,
+) -> Result<(), AppError> {
+    crate::notices::store::notify(
+        conn,
+        &[p.user_id],
+        &crate::notices::model::Message::DuesSettled { state: to },
+        "/me/dues",
+        &format!("dues:{}:{}", p.id, to.as_str()),
+    )
+    .await
+}
+
+/// Asks the provider to collect the payments just made online, and records its answer:
+/// paid, started (its notification follows), or refused (the months are free again). A
+/// provider that cannot be reached leaves them waiting for the branch to confirm.
+pub async fn charge(
+    conn: &mut PgConnection,
+    gateway: &super::gateway::Gateway,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    use super::gateway::{Charge, Order};
+    for id in ids {
+        let p = store::payment(conn, *id, true)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if p.state != PaymentState::Pending || p.provider_ref.is_some() {
+            continue;
+        }
+        let order = Order {
+            payment: p.id,
+            amount: Fen(p.amount),
+            kind: match p.tree {
+                Tree::Party => "DF",
+                Tree::League => "TF",
+            },
+        };
+        match gateway.0.charge(&order).await {
+            Ok(Charge::Paid(r)) => store::provider_reference(conn, p.id, &r, true).await?,
+            Ok(Charge::Waiting(r)) => store::provider_reference(conn, p.id, &r, false).await?,
+            Ok(Charge::Refused(why)) => {
+                let why = super::model::parse_reason(&why).unwrap_or_else(|_| "—".to_owned());
+                store::settle(conn, p.id, PaymentState::Declined, None, Some(&why)).await?;
+                tell_member(conn, &p, PaymentState::Declined).await?;
+            }
+            Err(e) => {
+                tracing::error!(payment = p.id, error = %e, "the payment provider did not answer; the payment waits for the branch");
+                tell_collectors(conn, p.org_id, &p.member_name, p.id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A provider's (verified) notification of a payment's result, recorded once: the same
+/// notification again changes nothing; one that disagrees with what is recorded (another
+/// reference, another amount, a payment no longer waiting) is a conflict.
+pub async fn notified(
+    conn: &mut PgConnection,
+    n: &super::gateway::Notification,
+) -> Result<(), AppError> {
+    let p = store::payment(conn, n.payment, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if n.amount != p.amount || p.provider_ref.as_deref().is_some_and(|r| r != n.reference) {
+        return Err(AppError::Conflict(Msg::DuesProviderMismatch));
+    }
+    match (n.status.as_str(), p.state) {
+        ("paid", PaymentState::Pending) => {
+            store::provider_reference(conn, p.id, &n.reference, true).await
+        }
+        ("paid", PaymentState::Paid) if p.provider_ref.is_some() => Ok(()),
+        ("refused", PaymentState::Pending) => {
+            if p.provider_ref.is_none() {
+                store::provider_reference(conn, p.id, &n.reference, false).await?;
+            }
+            store::settle(conn, p.id, PaymentState::Declined, None, Some("—")).await?;
+            tell_member(conn, &p, PaymentState::Declined).await
+        }
+        ("refused", PaymentState::Declined) => Ok(()),
+        ("paid" | "refused", _) => Err(AppError::Conflict(Msg::DuesAlreadySettled)),
+        _ => Err(AppError::invalid("status", Msg::Required)),
+    }
 }
 
 /// A payment's receipt, for its member and those who collect its branch; only once paid.

@@ -6,6 +6,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod flow;
+#[cfg(feature = "ssr")]
+pub mod gateway;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

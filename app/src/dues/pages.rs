@@ -103,10 +103,14 @@ fn BaseFields(s: StandingView, error: Signal<Option<crate::error::AppError>>) ->
     let t = use_t();
     let current = s.base.clone();
     let chosen = current.as_ref().map_or(Category::Employed, |b| b.category);
-    let range = t
-        .dues_fixed_hint
-        .replace("{min}", &s.fixed_range.0.yuan())
-        .replace("{max}", &s.fixed_range.1.yuan());
+    let (min, max) = s.fixed_range;
+    let range = if min == max {
+        t.dues_fixed_hint_one.replace("{amount}", &min.yuan())
+    } else {
+        t.dues_fixed_hint
+            .replace("{min}", &min.yuan())
+            .replace("{max}", &max.yuan())
+    };
     view! {
         <div class="field">
             <label for="f-category">{t.dues_category}</label>
@@ -463,7 +467,9 @@ fn Receipt(p: PaymentView) -> impl IntoView {
             t.dues_confirmed,
             format!(
                 "{} · {}",
-                p.settled_by.clone().unwrap_or_default(),
+                p.settled_by
+                    .clone()
+                    .unwrap_or_else(|| t.dues_by_provider.to_owned()),
                 p.settled_at.clone().unwrap_or_default()
             ),
         ),

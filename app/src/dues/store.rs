@@ -206,12 +206,14 @@ pub struct PaymentRow {
     pub settled_at: Option<DateTime<Utc>>,
     pub reason: Option<String>,
     pub receipt_no: Option<String>,
+    pub provider_ref: Option<String>,
 }
 
 const PAYMENTS: &str = "SELECT p.id, p.user_id, mu.display_name AS member_name, p.tree,
             p.org_id, o.name AS org_name, o.path::text AS org_path, p.first_month, p.months,
             p.amount, p.method, p.state, ru.display_name AS recorded_by_name, p.recorded_at,
-            su.display_name AS settled_by_name, p.settled_at, p.reason, p.receipt_no
+            su.display_name AS settled_by_name, p.settled_at, p.reason, p.receipt_no,
+            p.provider_ref
        FROM dues_payments p JOIN users mu ON mu.id = p.user_id JOIN orgs o ON o.id = p.org_id
        JOIN users ru ON ru.id = p.recorded_by LEFT JOIN users su ON su.id = p.settled_by";
 
@@ -326,7 +328,7 @@ pub async fn settle(
     conn: &mut PgConnection,
     id: i64,
     to: PaymentState,
-    by: UserId,
+    by: Option<UserId>,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -346,5 +348,33 @@ pub async fn settle(
             .execute(conn)
             .await?;
     }
+    Ok(())
+}
+
+/// Records the provider's reference on a payment (once); paid when `paid`, else it stays
+/// pending until the provider's notification. A reference another payment has is a
+/// conflict.
+pub async fn provider_reference(
+    conn: &mut PgConnection,
+    id: i64,
+    reference: &str,
+    paid: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE dues_payments
+            SET provider_ref = $2,
+                state = CASE WHEN $3 THEN 'paid' ELSE state END,
+                settled_at = CASE WHEN $3 THEN now() ELSE settled_at END
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(reference)
+    .bind(paid)
+    .execute(conn)
+    .await
+    .map_err(|e| match crate::error::unique_violation(&e) {
+        Some(_) => AppError::Conflict(Msg::DuesProviderMismatch),
+        None => e.into(),
+    })?;
     Ok(())
 }

@@ -783,6 +783,7 @@ strings! {
     msg_dues_already_settled: "这笔缴费已经处理过了。", "This payment has already been dealt with.";
     msg_dues_base_declared: "本年度基数已申报；如需更正，请联系支部收缴员。", "This year's base is already declared; ask the branch's dues officer to correct it.";
     msg_dues_not_payer: "该成员不在本支部交纳党费（团费）。", "This person does not pay dues in this branch.";
+    msg_dues_provider_mismatch: "支付平台的通知与缴费记录不符。", "The payment provider's notice does not match the payment.";
     msg_dues_month_paid: "这些月份已有缴费记录，请刷新后再试。", "Some of these months have already been paid; reload and try again.";
     msg_evaluation_not_closed: "投票结束后才能确认结果。", "Results can be confirmed once the ballot has closed.";
     grade_excellent: "优秀", "Excellent";
@@ -964,6 +965,7 @@ strings! {
     dues_method: "交纳方式", "Paid by way of";
     dues_recorded: "登记", "Recorded";
     dues_confirmed: "确认", "Confirmed";
+    dues_by_provider: "支付平台", "Payment provider";
     dues_online: "在线交纳", "Online";
     dues_cash: "现金", "Cash";
     dues_bank: "银行转账", "Bank transfer";
@@ -977,6 +979,7 @@ strings! {
     dues_no_income: "无固定收入（固定标准）", "No fixed income (fixed amount)";
     dues_category: "交纳类别", "Category";
     dues_fixed_hint: "学生和无固定收入的按固定标准，每月 {min}–{max} 元", "Students and members without income pay a fixed {min}–{max} yuan a month";
+    dues_fixed_hint_one: "学生和无固定收入的按固定标准，每月 {amount} 元", "Students and members without income pay a fixed {amount} yuan a month";
     dues_base: "月收入（元）", "Monthly income (yuan)";
     dues_base_hint: "税后并扣除社保、公积金后的工资收入；固定标准的填每月金额，不填按最低标准", "After tax and social insurance; for a fixed amount, the monthly amount (empty: the least)";
     dues_extra: "自愿多交（元/月，选填）", "Voluntary extra (yuan a month, optional)";
