@@ -51,6 +51,9 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
             if let Err(e) = life_alerts(&pool).await {
                 tracing::error!(error = %e, "warning and escalating organization life failed; will retry");
             }
+            if let Err(e) = dues_alerts(&pool).await {
+                tracing::error!(error = %e, "reminding members behind with dues failed; will retry");
+            }
             if let Err(e) = overdue_transfers(&pool).await {
                 tracing::error!(error = %e, "telling holders of overdue transfer steps failed; will retry");
             }
@@ -100,6 +103,21 @@ pub async fn overdue_transfers(pool: &PgPool) -> Result<(), crate::BoxError> {
         .map_err(|e| format!("{e:?}"))?;
     if n > 0 {
         tracing::info!(told = n, "overdue transfer steps");
+    }
+    Ok(())
+}
+
+/// Reminds members behind with dues (from the 5th, once a month) and warns branches and
+/// their superiors of members six months behind in a row (once per run).
+pub async fn dues_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
+    let today = app::time::day_of(Utc::now());
+    let mut tx = pool.begin().await?;
+    let (reminded, warned) = app::dues::flow::run_alerts(&mut tx, today)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    tx.commit().await?;
+    if reminded + warned > 0 {
+        tracing::debug!(reminded, warned, "dues alerts");
     }
     Ok(())
 }

@@ -795,3 +795,77 @@ async fn a_providers_notification_is_recorded_once_and_only_with_its_signature(p
     let mut plain = common::client(&pool).await;
     assert_eq!(post(&mut plain, &paid, &sig).await, StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn members_behind_are_reminded_from_the_fifth_and_six_months_warn_the_branch_and_above_once(
+    pool: PgPool,
+) {
+    world(&pool).await;
+    let member = user(&pool, "member").await;
+    let secretary = user(&pool, "secretary").await;
+    let now = this_month();
+    // The member last paid eight months ago: seven months unpaid before this one. The
+    // secretary is paid up to last month.
+    for (who, months) in [(member, 8), (secretary, 1)] {
+        sqlx::query(
+            "INSERT INTO dues_openings (user_id, tree, paid_up_to, source) VALUES ($1, 'party', $2, 'book')",
+        )
+        .bind(who)
+        .bind(now.plus(-months).first_day())
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let run = async |day: u64| {
+        let mut tx = pool.begin().await.unwrap();
+        let today = now.first_day() + chrono::Days::new(day - 1);
+        let r = app::dues::flow::run_alerts(&mut tx, today).await.unwrap();
+        tx.commit().await.unwrap();
+        r
+    };
+    // On the 4th: no reminder yet, but the warning goes out.
+    run(4).await;
+    assert_eq!(
+        common::notifications(&pool, "member", "dues_reminder").await,
+        0
+    );
+    assert_eq!(
+        common::notifications(&pool, "secretary", "dues_lapse").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "orgadmin", "dues_lapse").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "secretary2", "dues_lapse").await,
+        0
+    );
+    // From the 5th, the member is reminded; running again (every hour) tells nobody twice.
+    run(5).await;
+    run(6).await;
+    assert_eq!(
+        common::notifications(&pool, "member", "dues_reminder").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "secretary", "dues_reminder").await,
+        0
+    );
+    assert_eq!(
+        common::notifications(&pool, "secretary", "dues_lapse").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "orgadmin", "dues_lapse").await,
+        1
+    );
+    let text: Value = sqlx::query_scalar(
+        "SELECT n.message FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE u.username = 'secretary' AND n.kind = 'dues_lapse'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(text["DuesLapse"]["months"], 7);
+}

@@ -78,6 +78,8 @@ pub struct MyDuesView {
     pub trees: Vec<(StandingView, Vec<PaymentView>)>,
     /// The viewer collects a branch's dues: the page links to it.
     pub collects: bool,
+    /// A payment provider collects online payments (else the branch confirms them).
+    pub provider: bool,
 }
 
 /// A branch's dues for its collectors.
@@ -163,6 +165,7 @@ pub async fn my_dues() -> Result<MyDuesView, AppError> {
     tx.commit().await?;
     Ok(MyDuesView {
         collects: super::flow::collects_somewhere(&actor),
+        provider: use_context::<super::gateway::Gateway>().is_some(),
         trees: mine
             .into_iter()
             .map(|d| {

@@ -565,3 +565,59 @@ pub async fn receipt(
     }
     Ok(p)
 }
+
+/// From the 5th of a month, reminds each member behind with dues (once a month); and
+/// warns the branch and its superior of each member with six or more unpaid months in a
+/// row (Party constitution, article 9), once per run of unpaid months. Returns how many
+/// members were reminded and how many warnings went out (including those sent before).
+pub async fn run_alerts(
+    conn: &mut PgConnection,
+    today: chrono::NaiveDate,
+) -> Result<(usize, usize), AppError> {
+    use crate::notices::model::Message;
+    use crate::notices::store::{holders, notify};
+    use chrono::Datelike;
+    let now = Month::of(today);
+    let mut held: HashMap<(UserId, Tree), BTreeSet<Month>> = HashMap::new();
+    for (u, tree, m) in store::all_held(conn).await? {
+        held.entry((u, tree)).or_default().insert(Month::of(m));
+    }
+    let (mut reminded, mut warned) = (0, 0);
+    for p in store::all_payers(conn).await? {
+        let s = Standing {
+            from: Month::of(p.since),
+            now,
+            held: held.remove(&(p.user_id, p.tree)).unwrap_or_default(),
+        };
+        let behind = s.behind().len() as u32;
+        if behind > 0 && today.day() >= 5 {
+            let message = Message::DuesReminder {
+                tree: p.tree,
+                months: behind,
+            };
+            let key = format!("dues:remind:{}:{now}", p.tree.as_str());
+            notify(conn, &[p.user_id], &message, "/me/dues", &key).await?;
+            reminded += 1;
+        }
+        let run = s.unpaid_in_a_row();
+        if run >= super::model::MONTHS_TO_LAPSE {
+            let org = crate::orgs::store::org(conn, p.org_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let mut to = holders(conn, org.id, true).await?;
+            if let Some(parent) = org.parent_id {
+                to.extend(holders(conn, parent, false).await?);
+            }
+            let message = Message::DuesLapse {
+                name: p.name.clone(),
+                months: run,
+            };
+            let start = now.plus(-(run as i32));
+            let key = format!("dues:lapse:{}:{}:{start}", p.user_id, p.tree.as_str());
+            let link = format!("/orglife/dues?org={}", org.id);
+            notify(conn, &to, &message, &link, &key).await?;
+            warned += 1;
+        }
+    }
+    Ok((reminded, warned))
+}

@@ -295,6 +295,14 @@ impl Settle {
     }
 }
 
+/// Dues of a tree as the reader's language names them: 党费 or 团费.
+pub fn dues_name(tree: crate::orgs::model::Tree, t: &Strings) -> &'static str {
+    match tree {
+        crate::orgs::model::Tree::Party => t.dues_party,
+        crate::orgs::model::Tree::League => t.dues_league,
+    }
+}
+
 /// Whether a member of this standing pays dues: probationary and full Party members, League
 /// members.
 pub fn pays_dues(status: MemberStatus) -> bool {

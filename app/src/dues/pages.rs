@@ -17,10 +17,7 @@ use crate::orgs::model::Tree;
 use crate::ui::{AppLayout, ErrorState, Field, FormError, Loading, action_done, action_error};
 
 fn dues_title(tree: Tree, t: &Strings) -> &'static str {
-    match tree {
-        Tree::Party => t.dues_party,
-        Tree::League => t.dues_league,
-    }
+    super::model::dues_name(tree, t)
 }
 
 fn yuan(f: super::model::Fen, t: &Strings) -> String {
@@ -48,25 +45,30 @@ fn StandingFigures(s: StandingView) -> impl IntoView {
         (Some(m), _, _) => t.dues_monthly.replace("{amount}", &yuan(m, t)),
         (None, _, _) => t.dues_no_base.to_owned(),
     };
-    let standing = if s.due_months == 0 {
-        t.dues_all_paid.to_owned()
-    } else {
-        let due = s.due.map(|d| yuan(d, t)).unwrap_or_else(|| "—".to_owned());
-        t.dues_due
-            .replace("{months}", &s.due_months.to_string())
-            .replace("{amount}", &due)
-    };
+    let standing = due_text(s.due_months, s.due, t);
     let lapse = (s.unpaid_in_a_row >= MONTHS_TO_LAPSE).then(|| {
         view! { <p class="field-error" role="alert">{t.dues_lapse_warning.replace("{months}", &s.unpaid_in_a_row.to_string())}</p> }
     });
     view! {
         <p data-testid="dues-monthly">{monthly}</p>
-        <p class="big-figure" data-testid="dues-paid-up-to">{t.dues_paid_up_to.replace("{month}", &s.paid_up_to.to_string())}</p>
+        <p class="dues-figure" data-testid="dues-paid-up-to">{t.dues_paid_up_to.replace("{month}", &s.paid_up_to.to_string())}</p>
         <p data-testid="dues-due" class:warn-text={s.behind > 0}>
             {standing}
             {(s.behind > 0).then(|| format!(" · {}", t.dues_behind.replace("{months}", &s.behind.to_string())))}
         </p>
         {lapse}
+    }
+}
+
+/// What is due: all paid, or the months and (once priced) their amount.
+fn due_text(months: u32, due: Option<super::model::Fen>, t: &Strings) -> String {
+    match (months, due) {
+        (0, _) => t.dues_all_paid.to_owned(),
+        (n, Some(d)) => t
+            .dues_due
+            .replace("{months}", &n.to_string())
+            .replace("{amount}", &yuan(d, t)),
+        (n, None) => t.dues_due_unpriced.replace("{months}", &n.to_string()),
     }
 }
 
@@ -163,6 +165,7 @@ fn MyDues(
     }
     let declare_error = action_error(declare);
     let pay_error = action_error(pay);
+    let provider = v.provider;
     let trees = v.trees
         .into_iter()
         .map(|(s, payments)| {
@@ -202,7 +205,7 @@ fn MyDues(
                         <Field label=t.dues_months name="months" kind="number" inputmode="numeric"
                             value=suggested hint=t.dues_months_hint error=pay_error />
                         <button type="submit" class="btn primary block" disabled=move || pay.pending().get()>{t.dues_pay}</button>
-                        <p class="muted small">{t.dues_pay_note}</p>
+                        <p class="muted small">{if provider { t.dues_pay_note_provider } else { t.dues_pay_note }}</p>
                     </ActionForm>
                 }
             });
@@ -375,13 +378,10 @@ fn MemberDues(m: StandingView, org_id: crate::ids::OrgId, actions: BranchActions
     let record_error = action_error(actions.record);
     let base_error = action_error(actions.set_base);
     let member = m.member;
-    let line = match (m.due_months, m.due) {
-        (0, _) => t.dues_all_paid.to_owned(),
-        (n, Some(d)) => t
-            .dues_due
-            .replace("{months}", &n.to_string())
-            .replace("{amount}", &yuan(d, t)),
-        (_, None) => t.dues_no_base.to_owned(),
+    let line = if m.due_months > 0 && m.due.is_none() {
+        t.dues_no_base.to_owned()
+    } else {
+        due_text(m.due_months, m.due, t)
     };
     let has_base = m.base.is_some();
     view! {

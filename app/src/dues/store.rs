@@ -169,6 +169,22 @@ pub async fn payers_in(conn: &mut PgConnection, org: OrgId) -> Result<Vec<PayerR
     .await?)
 }
 
+/// Everyone who pays dues, in either tree.
+pub async fn all_payers(conn: &mut PgConnection) -> Result<Vec<PayerRow>, AppError> {
+    Ok(sqlx::query_as(&payers_sql("ORDER BY m.user_id, m.tree"))
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Every month held by a live payment: (member, tree, month).
+pub async fn all_held(conn: &mut PgConnection) -> Result<Vec<(UserId, Tree, NaiveDate)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT user_id, tree, month FROM dues_months WHERE live")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 /// The months held by live (pending or paid) payments of some members of a tree:
 /// (member, month).
 pub async fn held_months(

@@ -952,8 +952,9 @@ strings! {
     dues_monthly: "每月应交 {amount}", "{amount} a month";
     dues_no_base: "尚未申报本年度交纳基数", "This year's base is not declared yet";
     dues_all_paid: "已交清", "All paid";
-    dues_due: "待交 {months} 个月，共 {amount}", "{months} months to pay, {amount}";
-    dues_behind: "欠交 {months} 个月", "{months} months behind";
+    dues_due: "待交 {months} 个月，共 {amount}", "To pay: {months} month(s), {amount}";
+    dues_due_unpriced: "待交 {months} 个月", "To pay: {months} month(s)";
+    dues_behind: "欠交 {months} 个月", "{months} month(s) behind";
     dues_paid_up_to: "已交至 {month}", "Paid up to {month}";
     dues_lapse_warning: "已连续 {months} 个月未交纳。按党章第九条，连续六个月不交纳党费且没有正当理由的，视为自行脱党，请尽快补交或向支部说明情况。", "{months} months in a row unpaid. By article 9 of the Party constitution, six months in a row without dues and without good reason count as leaving the Party: pay soon or tell the branch why.";
     dues_receipt: "收据", "Receipt";
@@ -992,6 +993,7 @@ strings! {
     dues_months_hint: "从最早未交的月份起，最多 12 个月，可预交", "From the earliest unpaid month, at most 12, in advance too";
     dues_pay: "交纳", "Pay";
     dues_pay_note: "在线交纳后由支部收缴员核对确认，确认后可查看收据。", "The branch's dues officer checks and confirms an online payment; the receipt follows.";
+    dues_pay_note_provider: "通过支付平台在线交纳，到账后即可查看收据。", "Paid online through the payment provider; the receipt follows once it is collected.";
     dues_payments: "缴费记录", "Payments";
     dues_no_payments: "暂无缴费记录", "No payments yet";
     dues_none: "你目前没有需要交纳党费（团费）的组织关系。", "You have no membership that pays dues.";
@@ -1008,6 +1010,8 @@ strings! {
     dues_set_base: "核定本年度基数", "Set this year's base";
     dues_correct_base: "更正本年度基数", "Correct this year's base";
     dues_notify_confirm: "{name} 在线交纳了党费（团费），请核对后确认", "{name} paid dues online: check and confirm";
+    dues_notify_reminder: "你的{kind}已欠交 {months} 个月，请尽快交纳", "Your {kind} are {months} month(s) behind: please pay soon";
+    dues_notify_lapse: "{name} 已连续 {months} 个月未交纳党费（团费），请及时了解情况、提醒交纳", "{name} has paid no dues for {months} months in a row: find out why and remind them";
     dues_notify_settled: "你的一笔党费（团费）缴费{state}", "A dues payment of yours: {state}";
     transfer_notify_reminder: "{name}提醒你办理其组织关系转接", "{name} asks you to act on their transfer";
     transfer_acting: "可办理：{names}", "Can act: {names}";

@@ -80,6 +80,17 @@ pub enum Message {
     DuesSettled {
         state: crate::dues::model::PaymentState,
     },
+    /// The reader is `months` months behind with dues in `tree` (sent from the 5th).
+    DuesReminder {
+        tree: Tree,
+        months: u32,
+    },
+    /// A member of the reader's branch (or of a branch below) has paid no dues for
+    /// `months` months in a row.
+    DuesLapse {
+        name: String,
+        months: u32,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -115,6 +126,8 @@ impl Message {
             Message::TransferOverdue { .. } => "transfer_overdue",
             Message::DuesToConfirm { .. } => "dues_to_confirm",
             Message::DuesSettled { .. } => "dues_settled",
+            Message::DuesReminder { .. } => "dues_reminder",
+            Message::DuesLapse { .. } => "dues_lapse",
         }
     }
 
@@ -172,6 +185,14 @@ impl Message {
             Message::DuesSettled { state } => {
                 t.dues_notify_settled.replace("{state}", state.label(t))
             }
+            Message::DuesReminder { tree, months } => t
+                .dues_notify_reminder
+                .replace("{kind}", crate::dues::model::dues_name(*tree, t))
+                .replace("{months}", &months.to_string()),
+            Message::DuesLapse { name, months } => t
+                .dues_notify_lapse
+                .replace("{name}", name)
+                .replace("{months}", &months.to_string()),
         }
     }
 }
@@ -284,6 +305,14 @@ mod tests {
             },
             Message::DuesSettled {
                 state: crate::dues::model::PaymentState::Reversed,
+            },
+            Message::DuesReminder {
+                tree: Tree::Party,
+                months: 2,
+            },
+            Message::DuesLapse {
+                name: "Name".into(),
+                months: 6,
             },
         ]
     }
