@@ -157,6 +157,7 @@ pub enum Msg {
     DuesNotPayer,
     DuesMonthPaid,
     DuesProviderMismatch,
+    TransferDuesFixed,
     BadRequest,
     Network,
 }
@@ -372,6 +373,7 @@ impl Msg {
             Msg::DuesNotPayer => t.msg_dues_not_payer,
             Msg::DuesMonthPaid => t.msg_dues_month_paid,
             Msg::DuesProviderMismatch => t.msg_dues_provider_mismatch,
+            Msg::TransferDuesFixed => t.msg_transfer_dues_fixed,
             Msg::EvaluationNotClosed => t.msg_evaluation_not_closed,
             Msg::NoticeDays => t.msg_notice_days,
             Msg::NoticeAcked => t.msg_notice_acked,

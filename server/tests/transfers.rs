@@ -992,3 +992,116 @@ async fn an_id_that_is_not_a_number_is_a_bad_request_and_a_guessed_one_is_not_fo
     let (s, v) = detail(&mut member, id).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_letters_dues_month_comes_from_the_dues_record_and_the_sending_branch_corrects_it_with_a_reason(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let member: UserId = sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let now = app::dues::flow::this_month(chrono::Utc::now());
+    // The branch keeps the member's dues here: paid up to two months ago.
+    sqlx::query(
+        "INSERT INTO dues_openings (user_id, tree, paid_up_to, source) VALUES ($1, 'party', $2, 'book')",
+    )
+    .bind(member)
+    .bind(now.plus(-2).first_day())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut m = signed_in(&pool, "member").await;
+    let r = m
+        .call(
+            "transfer_dues_on_record",
+            &[("tree", "party"), ("member", "")],
+        )
+        .await;
+    assert_eq!(r.json(), Value::String(now.plus(-2).to_string()));
+    // Whatever is typed (even nothing sensible), the record's month is stated.
+    let (status, body) = start(&mut m, &w.branch_b.to_string(), "2026/13").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = body.as_i64().unwrap();
+    let dues = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT to_char(dues_paid_to, 'YYYY-MM') FROM transfers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(dues().await, now.plus(-2).to_string());
+
+    let correct = async |c: &mut Client, dues: &str, reason: &str| {
+        let id = id.to_string();
+        let r = c
+            .call(
+                "correct_transfer_dues",
+                &[("id", &id), ("dues", dues), ("reason", reason)],
+            )
+            .await;
+        (r.status, json(&r.body))
+    };
+    let fixed = now.plus(-1).to_string();
+    // Not the member, not another branch: only the sending branch corrects.
+    assert_eq!(
+        correct(&mut m, &fixed, "补交了").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let mut other = signed_in(&pool, "secretary2").await;
+    assert_eq!(
+        correct(&mut other, &fixed, "补交了").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // The sending branch's secretary: a reason is needed, and a month that reads.
+    let mut s = signed_in(&pool, "secretary").await;
+    let (status, body) = correct(&mut s, &fixed, "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["Invalid"][0]["field"], "reason");
+    let (status, body) = correct(&mut s, "13/2026", "纸质台账补记").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["Invalid"][0]["field"], "dues");
+    assert_eq!(dues().await, now.plus(-2).to_string());
+    let (status, body) = correct(&mut s, &fixed, "纸质台账补记").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(dues().await, fixed);
+    // Kept in the history with both months and the reason.
+    let r = m.call("transfer_detail", &[("id", &id.to_string())]).await;
+    let events = r.json()["events"].clone();
+    let e = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "dues")
+        .unwrap_or_else(|| panic!("no correction in {events}"))
+        .clone();
+    assert_eq!(e["reason"], "纸质台账补记");
+    assert_eq!(
+        e["dues"],
+        serde_json::json!([now.plus(-2).to_string(), fixed])
+    );
+
+    // Once the committee has issued the letter, the month stands.
+    assert_eq!(act(&mut s, id, 0, "approve", "").await.0, StatusCode::OK);
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    assert_eq!(
+        act(&mut admin, id, 1, "approve", "").await.0,
+        StatusCode::OK
+    );
+    let (status, body) = correct(&mut s, &now.to_string(), "又补交了").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["Conflict"], "TransferDuesFixed");
+    assert_eq!(dues().await, fixed);
+
+    // Someone else's record is not for a plain member to read.
+    let r = other
+        .call(
+            "transfer_dues_on_record",
+            &[("tree", "party"), ("member", &member.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -58,6 +58,24 @@ async fn rates(
         .collect())
 }
 
+/// The month a member's dues are paid up to by the record (confirmed payments only), when
+/// their branch keeps their dues on the platform: what a transfer letter states.
+pub async fn paid_up_to_on_record(
+    conn: &mut PgConnection,
+    user: UserId,
+    tree: Tree,
+    now: Month,
+) -> Result<Option<Month>, AppError> {
+    Ok(store::record(conn, user, tree).await?.map(|(since, paid)| {
+        Standing {
+            from: Month::of(since),
+            now,
+            held: paid.into_iter().map(Month::of).collect(),
+        }
+        .paid_up_to()
+    }))
+}
+
 /// The table of a tree in force in a month.
 pub async fn rates_in_force(
     conn: &mut PgConnection,

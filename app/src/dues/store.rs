@@ -185,6 +185,32 @@ pub async fn all_held(conn: &mut PgConnection) -> Result<Vec<(UserId, Tree, Naiv
     )
 }
 
+/// A member's dues record in a tree, when the branch keeps one on the platform (a base, an
+/// opening or a paid payment): the first month owed and the months paid (confirmed).
+pub async fn record(
+    conn: &mut PgConnection,
+    user: UserId,
+    tree: Tree,
+) -> Result<Option<(NaiveDate, Vec<NaiveDate>)>, AppError> {
+    let sql = format!(
+        "SELECT {SINCE} AS since,
+                ARRAY(SELECT d.month FROM dues_months d JOIN dues_payments p ON p.id = d.payment_id
+                       WHERE d.user_id = m.user_id AND d.tree = m.tree AND d.live
+                         AND p.state = 'paid') AS paid
+           FROM memberships m
+          WHERE m.user_id = $1 AND m.tree = $2 AND m.ended_at IS NULL AND {PAYING}
+            AND (EXISTS (SELECT 1 FROM dues_bases b WHERE b.user_id = m.user_id AND b.tree = m.tree)
+                 OR EXISTS (SELECT 1 FROM dues_openings o WHERE o.user_id = m.user_id AND o.tree = m.tree)
+                 OR EXISTS (SELECT 1 FROM dues_payments p WHERE p.user_id = m.user_id
+                               AND p.tree = m.tree AND p.state = 'paid'))"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(user)
+        .bind(tree)
+        .fetch_optional(conn)
+        .await?)
+}
+
 /// The months held by live (pending or paid) payments of some members of a tree:
 /// (member, month).
 pub async fn held_months(

@@ -784,6 +784,7 @@ strings! {
     msg_dues_base_declared: "本年度基数已申报；如需更正，请联系支部收缴员。", "This year's base is already declared; ask the branch's dues officer to correct it.";
     msg_dues_not_payer: "该成员不在本支部交纳党费（团费）。", "This person does not pay dues in this branch.";
     msg_dues_provider_mismatch: "支付平台的通知与缴费记录不符。", "The payment provider's notice does not match the payment.";
+    msg_transfer_dues_fixed: "介绍信已开具，党费交至月份不能再更正。", "The letter is issued: the dues month can no longer be corrected here.";
     msg_dues_month_paid: "这些月份已有缴费记录，请刷新后再试。", "Some of these months have already been paid; reload and try again.";
     msg_evaluation_not_closed: "投票结束后才能确认结果。", "Results can be confirmed once the ballot has closed.";
     grade_excellent: "优秀", "Excellent";
@@ -892,6 +893,9 @@ strings! {
     transfer_outside_address: "接收组织地址", "Its address";
     transfer_reason: "转接原因", "Reason";
     transfer_dues: "党费（团费）交至", "Dues paid up to";
+    transfer_dues_on_record: "{month}（按缴费记录）", "{month} (from the dues record)";
+    transfer_dues_correct: "更正党费交至月份", "Correct the dues month";
+    transfer_dues_corrected: "更正党费交至 {before} → {after}", "corrected the dues month {before} → {after}";
     transfer_dues_hint: "年-月，例如 2026-10", "year-month, e.g. 2026-10";
     transfer_submit: "提交转接申请", "Submit";
     transfer_submitted: "已提交，转出支部会收到待办。", "Submitted; the sending branch has it in its queue.";

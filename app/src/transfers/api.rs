@@ -52,6 +52,8 @@ pub struct EventView {
     pub action: EventKind,
     pub reason: String,
     pub step: Option<StepKind>,
+    /// A dues correction: the month before and after.
+    pub dues: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +134,9 @@ pub struct TransferView {
     pub can_withdraw: bool,
     pub can_resubmit: bool,
     pub can_reissue: bool,
+    pub can_correct_dues: bool,
+    /// The member's correction takes the dues month from the record.
+    pub dues_on_record: bool,
     /// Those who can act on the waiting step now.
     pub acting: Vec<String>,
     pub can_remind: bool,
@@ -307,6 +312,7 @@ impl TransferView {
                     who: e.actor,
                     action: e.action,
                     reason: e.reason,
+                    dues: e.dues_before.zip(e.dues_after),
                 })
                 .collect(),
             letters: d
@@ -318,6 +324,8 @@ impl TransferView {
             can_withdraw: d.can_withdraw,
             can_resubmit: d.can_resubmit,
             can_reissue: d.can_reissue,
+            can_correct_dues: d.can_correct_dues,
+            dues_on_record: d.dues_on_record,
             acting: d.acting,
             can_remind: d.can_remind,
             reminded_today: d.reminded_today,
@@ -388,21 +396,49 @@ pub async fn resubmit_transfer(
     dues: String,
 ) -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::error::{FieldError, field_ok};
-    let mut errors: Vec<FieldError> = Vec::new();
-    let reason = field_ok(
-        &mut errors,
-        "reason",
-        super::model::parse_text(&reason, true),
-    );
-    let today = super::flow::today();
-    let dues = super::model::parse_dues_month(&dues, today);
-    let dues = field_ok(&mut errors, "dues", dues);
+    let reason = super::model::parse_text(&reason, true);
+    let dues = super::model::parse_dues_month(&dues, super::flow::today());
     let mut tx = session::begin().await?;
     let actor = session::require_actor(&mut tx).await?;
-    super::flow::resubmit(&mut tx, &actor, id, reason.zip(dues).ok_or(errors)).await?;
+    super::flow::resubmit(&mut tx, &actor, id, reason, dues).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The sending branch corrects the month the dues are paid up to (`2026-10`), with a
+/// reason kept in the history; before the letter is issued.
+#[server(endpoint = "correct_transfer_dues")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(id)))]
+pub async fn correct_transfer_dues(
+    id: TransferId,
+    dues: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::auth::session;
+    let dues = super::model::parse_dues_month(&dues, super::flow::today());
+    let reason = super::model::parse_text(&reason, true);
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::flow::correct_dues(&mut tx, &actor, id, dues, reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The month the dues are paid up to by the record, for the form that starts a transfer
+/// (for oneself, or for `member` of a branch the viewer manages); `None`: it is typed.
+#[server(endpoint = "transfer_dues_on_record")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn transfer_dues_on_record(
+    tree: String,
+    member: String,
+) -> Result<Option<String>, AppError> {
+    use crate::auth::session;
+    let tree = Tree::parse(&tree).unwrap_or(Tree::Party);
+    let member = member.trim().parse::<crate::ids::UserId>().ok();
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let m = super::flow::dues_for_form(&mut conn, &actor, tree, member).await?;
+    Ok(m.map(|d| d.format("%Y-%m").to_string()))
 }
 
 /// The sending committee reissues the letter of an open transfer whose letter is still

@@ -1,7 +1,7 @@
 //! The transfer workflow's use cases (start, show, act on a step) and the pieces they share:
 //! who may act on a step, letters and notifications.
 
-use crate::ids::{OrgId, TransferId};
+use crate::ids::{OrgId, TransferId, UserId};
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
@@ -81,6 +81,44 @@ pub fn sees_overdue(actor: &Actor) -> bool {
             .any(|g| g.role == crate::auth::model::Role::OrgAdmin)
 }
 
+/// The month the member's dues are paid up to by the record, when their branch keeps it on
+/// the platform.
+pub async fn dues_on_record(
+    conn: &mut PgConnection,
+    user: UserId,
+    tree: crate::orgs::model::Tree,
+) -> Result<Option<NaiveDate>, AppError> {
+    let now = crate::dues::model::Month::of(today());
+    Ok(
+        crate::dues::flow::paid_up_to_on_record(conn, user, tree, now)
+            .await?
+            .map(|m| m.first_day()),
+    )
+}
+
+/// What the form to start a transfer shows for the dues: the record's month, for oneself
+/// or for a member of a branch the actor manages (`None`: the month is typed).
+pub async fn dues_for_form(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    tree: crate::orgs::model::Tree,
+    member: Option<UserId>,
+) -> Result<Option<NaiveDate>, AppError> {
+    let user = member.unwrap_or(actor.user_id);
+    if user != actor.user_id {
+        let Some(from) = super::store::current_branch(conn, user, tree).await? else {
+            return Ok(None);
+        };
+        let branch = crate::orgs::store::org(conn, from)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_manage(&branch.path) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    dues_on_record(conn, user, tree).await
+}
+
 /// Starts a transfer: for oneself, or for a member of a branch the actor manages. The
 /// steps come from the two positions in the tree; the first step's holders are told.
 pub async fn start(
@@ -105,6 +143,12 @@ pub async fn start(
         }
     }
     let mut checked = form.check(today())?;
+    // Where the branch keeps the member's dues on the platform, the letter states the
+    // record's month, not a typed one.
+    if let Some(m) = dues_on_record(conn, user_id, tree).await? {
+        checked.errors.retain(|e| e.field != "dues");
+        checked.dues = Some(m);
+    }
     let destination = match &checked.target {
         Target::Outside { .. } => Destination::Outside,
         Target::Branch(id) => {
@@ -159,6 +203,10 @@ pub struct Detail {
     pub can_withdraw: bool,
     pub can_resubmit: bool,
     pub can_reissue: bool,
+    /// The sending branch may correct the dues month (no letter stands yet).
+    pub can_correct_dues: bool,
+    /// The member's correction takes the dues month from the record (no field for it).
+    pub dues_on_record: bool,
     /// Those who can act on the waiting step now (names), when the transfer is open.
     pub acting: Vec<String>,
     /// The member may remind them, and has not yet today.
@@ -203,7 +251,17 @@ pub async fn detail(
         None => vec![],
     };
     let reminded_today = open && is_member && super::store::reminded_on(conn, id, today).await?;
+    let can_correct_dues = t.status.is_open()
+        && !letters.iter().any(|l| !l.void)
+        && steps
+            .first()
+            .is_some_and(|s| actor.can_manage(&s.holder_path));
+    let dues_on_record = is_member
+        && t.status == Status::Returned
+        && dues_on_record(conn, t.user_id, t.tree).await?.is_some();
     Ok(Detail {
+        can_correct_dues,
+        dues_on_record,
         acting,
         can_remind: open && is_member,
         reminded_today,
@@ -378,20 +436,30 @@ pub async fn withdraw(
     super::store::event(conn, id, None, actor.user_id, EventKind::Withdraw, "").await
 }
 
-/// The member corrects a transfer sent back to them (`checked`: the reason and the dues
-/// month, or what was wrong with them); it goes back to the step that sent it back, whose
-/// holders are told.
+/// The member corrects a transfer sent back to them (the reason, and the dues month unless
+/// the record gives it); it goes back to the step that sent it back, whose holders are
+/// told.
 pub async fn resubmit(
     conn: &mut PgConnection,
     actor: &Actor,
     id: TransferId,
-    checked: Result<(String, NaiveDate), Vec<crate::error::FieldError>>,
+    reason: Result<String, Msg>,
+    typed_dues: Result<NaiveDate, Msg>,
 ) -> Result<(), AppError> {
+    use crate::error::field_ok;
     let t = own_transfer(conn, actor, id, false).await?;
     if t.status != Status::Returned {
         return Err(AppError::Conflict(Msg::TransferNotReturned));
     }
-    let (reason, dues) = checked.map_err(AppError::Invalid)?;
+    let mut errors = vec![];
+    let reason = field_ok(&mut errors, "reason", reason);
+    let dues = match dues_on_record(conn, t.user_id, t.tree).await? {
+        Some(m) => Some(m),
+        None => field_ok(&mut errors, "dues", typed_dues),
+    };
+    let (Some(reason), Some(dues)) = (reason, dues) else {
+        return Err(AppError::Invalid(errors));
+    };
     super::store::correct(conn, id, &reason, dues).await?;
     super::store::set_state(conn, id, Status::Open, t.current_step).await?;
     super::store::event(conn, id, None, actor.user_id, EventKind::Resubmit, &reason).await?;
@@ -429,4 +497,36 @@ pub async fn reissue(
     }
     issue(conn, id, issuer.step.holder, today, until?).await?;
     super::store::event(conn, id, None, actor.user_id, EventKind::Reissue, "").await
+}
+
+/// The sending branch corrects the month the dues are paid up to, with a reason kept in the
+/// history; while the transfer is open or sent back and no letter stands (a reissued letter
+/// states the corrected month).
+pub async fn correct_dues(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: TransferId,
+    dues: Result<NaiveDate, Msg>,
+    reason: Result<String, Msg>,
+) -> Result<(), AppError> {
+    use crate::error::field_ok;
+    let t = super::store::transfer(conn, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let steps = super::store::steps(conn, id).await?;
+    let sending = steps.first().ok_or(AppError::NotFound)?;
+    if !actor.can_manage(&sending.holder_path) {
+        return Err(AppError::Forbidden);
+    }
+    let letters = super::store::letters(conn, id).await?;
+    if !t.status.is_open() || letters.iter().any(|l| !l.void) {
+        return Err(AppError::Conflict(Msg::TransferDuesFixed));
+    }
+    let mut errors = vec![];
+    let dues = field_ok(&mut errors, "dues", dues);
+    let reason = field_ok(&mut errors, "reason", reason);
+    let (Some(dues), Some(reason)) = (dues, reason) else {
+        return Err(AppError::Invalid(errors));
+    };
+    super::store::correct_dues(conn, id, actor.user_id, t.dues_paid_to, dues, &reason).await
 }

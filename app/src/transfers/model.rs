@@ -256,6 +256,8 @@ pub enum EventKind {
     Letter,
     /// The sending committee issued the letter anew.
     Reissue,
+    /// The sending branch corrected the month the dues are paid up to.
+    Dues,
 }
 
 impl EventKind {
@@ -266,6 +268,7 @@ impl EventKind {
             "withdraw" => EventKind::Withdraw,
             "letter" => EventKind::Letter,
             "reissue" => EventKind::Reissue,
+            "dues" => EventKind::Dues,
             other => EventKind::Acted(Action::parse(other)?),
         })
     }
@@ -278,6 +281,7 @@ impl EventKind {
             EventKind::Withdraw => "withdraw",
             EventKind::Letter => "letter",
             EventKind::Reissue => "reissue",
+            EventKind::Dues => "dues",
         }
     }
 }
@@ -453,7 +457,7 @@ pub fn step_rounds(history: &[(Option<i32>, EventKind, NaiveDate)]) -> Vec<StepR
                 });
             }
             EventKind::Withdraw => current = None,
-            EventKind::Letter | EventKind::Reissue => {}
+            EventKind::Letter | EventKind::Reissue | EventKind::Dues => {}
         }
     }
     rounds.extend(current);
@@ -518,7 +522,8 @@ pub struct TransferForm {
     pub outside_name: String,
     pub outside_address: String,
     pub reason: String,
-    /// The month the dues are paid up to, `2026-11`.
+    /// The month the dues are paid up to, `2026-11`; not sent where the record gives it.
+    #[serde(default)]
     pub dues: String,
     /// The member a secretary starts the transfer for; missing for oneself.
     #[serde(default)]

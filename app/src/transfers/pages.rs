@@ -7,9 +7,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    ActOnTransfer, ReissueLetter, RemindTransfer, ResubmitTransfer, StartTransfer, TransferSummary,
-    TransferView, WithdrawTransfer, overdue_transfers, search_receiving, transfer_detail,
-    transfer_queues, transfers_home, verify_letter,
+    ActOnTransfer, CorrectTransferDues, ReissueLetter, RemindTransfer, ResubmitTransfer,
+    StartTransfer, TransferSummary, TransferView, WithdrawTransfer, overdue_transfers,
+    search_receiving, transfer_detail, transfer_dues_on_record, transfer_queues, transfers_home,
+    verify_letter,
 };
 use super::model::{Action, DEFAULT_VALIDITY_DAYS, EventKind, Status, StepState};
 use crate::i18n::{Strings, use_t};
@@ -136,6 +137,10 @@ pub fn NewTransferPage() -> impl IntoView {
         move || (tree.get(), q.get()),
         |(tree, q)| search_receiving(tree.as_str().to_owned(), q),
     );
+    let on_record = Resource::new(
+        move || (tree.get(), member.get()),
+        |(tree, member)| transfer_dues_on_record(tree.as_str().to_owned(), member),
+    );
     let start = crate::ui::server_action::<StartTransfer>();
     let error = action_error(start);
     // Once started (the form's answer carried to this page), the transfer's own page.
@@ -196,7 +201,18 @@ pub fn NewTransferPage() -> impl IntoView {
                     <Field label=t.transfer_outside_name name="outside_name" error />
                     <Field label=t.transfer_outside_address name="outside_address" error />
                     <Field label=t.transfer_reason name="reason" required=true error />
-                    <Field label=t.transfer_dues name="dues" hint=t.transfer_dues_hint inputmode="numeric" required=true error />
+                    <Suspense fallback=Loading>
+                        {move || Suspend::new(async move {
+                            match on_record.await {
+                                Ok(Some(month)) => view! {
+                                    <p class="muted small" data-testid="transfer-dues-on-record">
+                                        {format!("{}{}{}", t.transfer_dues, t.colon, t.transfer_dues_on_record.replace("{month}", &month))}
+                                    </p>
+                                }.into_any(),
+                                _ => view! { <Field label=t.transfer_dues name="dues" hint=t.transfer_dues_hint inputmode="numeric" required=true error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
                     <button type="submit" class="btn primary block" disabled=move || start.pending().get()>{t.transfer_submit}</button>
                 </ActionForm>
             </section>
@@ -232,6 +248,7 @@ fn action_label(event: EventKind, t: &Strings) -> &'static str {
         EventKind::Withdraw => t.transfer_withdraw,
         EventKind::Letter => t.transfer_letter,
         EventKind::Reissue => t.transfer_reissue,
+        EventKind::Dues => t.transfer_dues_correct,
     }
 }
 
@@ -246,6 +263,7 @@ pub fn TransferPage() -> impl IntoView {
     let resubmit = crate::ui::server_action::<ResubmitTransfer>();
     let reissue = crate::ui::server_action::<ReissueLetter>();
     let remind = crate::ui::server_action::<RemindTransfer>();
+    let correct = crate::ui::server_action::<CorrectTransferDues>();
     let detail = Resource::new(
         move || {
             (
@@ -254,7 +272,8 @@ pub fn TransferPage() -> impl IntoView {
                     + withdraw.version().get()
                     + resubmit.version().get()
                     + reissue.version().get()
-                    + remind.version().get(),
+                    + remind.version().get()
+                    + correct.version().get(),
             )
         },
         |(id, _)| transfer_detail(id),
@@ -264,7 +283,7 @@ pub fn TransferPage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(v) => view! { <Transfer v act withdraw resubmit reissue remind /> }.into_any(),
+                        Ok(v) => view! { <Transfer v act withdraw resubmit reissue remind correct /> }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }
                 })}
@@ -281,9 +300,11 @@ fn Transfer(
     resubmit: ServerAction<ResubmitTransfer>,
     reissue: ServerAction<ReissueLetter>,
     remind: ServerAction<RemindTransfer>,
+    correct: ServerAction<CorrectTransferDues>,
 ) -> impl IntoView {
     let t = use_t();
     let act_error = action_error(act);
+    let correct_error = action_error(correct);
     let withdraw_error = action_error(withdraw);
     let resubmit_error = action_error(resubmit);
     let reissue_error = action_error(reissue);
@@ -377,18 +398,40 @@ fn Transfer(
                 }}
             </section>
         })}
-        {v.can_resubmit.then(|| view! {
+        {v.can_resubmit.then(|| {
+            let dues = v.dues.clone();
+            view! {
             <section class="card">
                 <h2>{t.transfer_resubmit}</h2>
                 <ActionForm action=resubmit attr:class="form" attr:novalidate=true>
                     <FormError error=resubmit_error />
                     <input type="hidden" name="id" value=id />
                     <Field label=t.transfer_reason name="reason" value=v.reason.clone() required=true error=resubmit_error />
-                    <Field label=t.transfer_dues name="dues" value=v.dues.clone() hint=t.transfer_dues_hint required=true error=resubmit_error />
+                    {if v.dues_on_record {
+                        view! { <p class="muted small">{format!("{}{}{}", t.transfer_dues, t.colon, t.transfer_dues_on_record.replace("{month}", &dues))}</p> }.into_any()
+                    } else {
+                        view! { <Field label=t.transfer_dues name="dues" value=dues hint=t.transfer_dues_hint required=true error=resubmit_error /> }.into_any()
+                    }}
                     <button type="submit" class="btn primary block" disabled=move || resubmit.pending().get()>{t.transfer_resubmit}</button>
                 </ActionForm>
             </section>
-        })}
+        }})}
+        {v.can_correct_dues.then(|| {
+            let dues = v.dues.clone();
+            view! {
+            <section class="card">
+                <details>
+                    <summary>{t.transfer_dues_correct}</summary>
+                    <ActionForm action=correct attr:class="form" attr:novalidate=true>
+                        <FormError error=correct_error />
+                        <input type="hidden" name="id" value=id />
+                        <Field label=t.transfer_dues name="dues" value=dues hint=t.transfer_dues_hint required=true error=correct_error />
+                        <Field label=t.dues_reason name="reason" required=true error=correct_error />
+                        <button type="submit" class="btn block" disabled=move || correct.pending().get()>{t.save}</button>
+                    </ActionForm>
+                </details>
+            </section>
+        }})}
         {letter.map(|l| view! {
             <section class="card">
                 <h2>{t.transfer_letter}</h2>
@@ -424,7 +467,11 @@ fn Transfer(
                 {v.events.iter().map(|e| view! {
                     <li>
                         <span class="muted small">{e.at.clone()}</span>
-                        " " <strong>{e.who.clone()}</strong> " " {action_label(e.action, t)}
+                        " " <strong>{e.who.clone()}</strong> " "
+                        {match &e.dues {
+                            Some((before, after)) => t.transfer_dues_corrected.replace("{before}", before).replace("{after}", after),
+                            None => action_label(e.action, t).to_owned(),
+                        }}
                         {e.step.map(|k| view! { <span class="muted small">" · " {k.label(t)}</span> })}
                         {(!e.reason.is_empty()).then(|| view! { <span class="block small">{e.reason.clone()}</span> })}
                     </li>

@@ -232,6 +232,34 @@ pub async fn set_state(
     Ok(())
 }
 
+/// The sending branch's correction of the dues month, with its reason, kept in the history.
+pub async fn correct_dues(
+    conn: &mut PgConnection,
+    id: TransferId,
+    by: UserId,
+    before: NaiveDate,
+    after: NaiveDate,
+    reason: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE transfers SET dues_paid_to = $2 WHERE id = $1")
+        .bind(id)
+        .bind(after)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO transfer_events (transfer_id, actor_id, action, reason, dues_before, dues_after)
+         VALUES ($1, $2, 'dues', $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(by)
+    .bind(reason)
+    .bind(before)
+    .bind(after)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The member's correction: a new reason and dues month.
 pub async fn correct(
     conn: &mut PgConnection,
@@ -256,6 +284,9 @@ pub struct EventRow {
     pub action: EventKind,
     pub reason: String,
     pub at: String,
+    /// A dues correction's months before and after, `2026-10`.
+    pub dues_before: Option<String>,
+    pub dues_after: Option<String>,
 }
 
 pub async fn events(
@@ -264,7 +295,9 @@ pub async fn events(
 ) -> Result<Vec<EventRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT e.seq, u.display_name AS actor, e.action, e.reason,
-                to_char(e.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
+                to_char(e.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at,
+                to_char(e.dues_before, 'YYYY-MM') AS dues_before,
+                to_char(e.dues_after, 'YYYY-MM') AS dues_after
          FROM transfer_events e JOIN users u ON u.id = e.actor_id
          WHERE e.transfer_id = $1 ORDER BY e.id",
     )
