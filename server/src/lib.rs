@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod calendar_feed;
 pub mod demo;
+pub mod dues_export;
 pub mod dues_notify;
 pub mod jobs;
 pub mod ledger_export;
@@ -191,6 +192,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         .route("/calendar/{file}", get(calendar_feed::feed))
         .route("/orglife/export.csv", get(life_export::export))
         .route("/dues/notify", axum::routing::post(dues_notify::notify))
+        .route("/orglife/dues/export.csv", get(dues_export::csv))
+        .route("/orglife/dues/export.xlsx", get(dues_export::xlsx))
         .route("/media/{file}", get(uploads::media))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {

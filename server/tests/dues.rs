@@ -869,3 +869,101 @@ async fn members_behind_are_reminded_from_the_fifth_and_six_months_warn_the_bran
     .unwrap();
     assert_eq!(text["DuesLapse"]["months"], 7);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_committee_sees_each_month_and_each_branch_and_downloads_them_as_sheets(pool: PgPool) {
+    let w = world(&pool).await;
+    let now = this_month();
+    let mut m = signed_in(&pool, "member").await;
+    assert_eq!(declare(&mut m, "employed", "8000").await.0, StatusCode::OK);
+    let mut s = signed_in(&pool, "secretary").await;
+    assert_eq!(declare(&mut s, "employed", "4000").await.0, StatusCode::OK);
+    // The secretary pays this month in cash through the branch; the member does not.
+    let mut s2 = signed_in(&pool, "secretary2").await;
+    assert_eq!(declare(&mut s2, "student", "").await.0, StatusCode::OK);
+    let secretary = user(&pool, "secretary").await.to_string();
+    let r = s
+        .call(
+            "record_dues",
+            &[
+                ("org", &w.branch_a.to_string()),
+                ("member", &secretary),
+                ("from", &now.to_string()),
+                ("months", "1"),
+                ("method", "cash"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let r = admin
+        .call(
+            "dues_summary",
+            &[("org", &w.committee.to_string()), ("year", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    let last = v["months"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["month"], now.to_string());
+    // Three owe this month (two in 研发, one in 运营); one has paid 40 yuan; 120 + 0.20 owed.
+    assert_eq!(
+        (last["members"].clone(), last["paid_up"].clone()),
+        (3.into(), 1.into())
+    );
+    assert_eq!(last["paid"], 4_000);
+    assert_eq!(last["arrears"], 12_020);
+    assert_eq!(v["branches"].as_array().unwrap().len(), 2);
+
+    // The sheets: the same figures in yuan, text cells safe.
+    let r = admin
+        .get(&format!(
+            "/orglife/dues/export.csv?org={}&year={}",
+            w.committee,
+            now.year()
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains(&format!("甲公司党委,{now},3,1,160.20,40.00,120.20")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("研发党支部") && r.body.contains("运营党支部"));
+    let r = admin
+        .get(&format!(
+            "/orglife/dues/export.xlsx?org={}&year={}",
+            w.committee,
+            now.year()
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers[http::header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(r.body.starts_with("PK"), "a zip archive");
+    // Bad input answers 4xx, never 500; another company's branch is refused.
+    for q in ["org=x&year=2026", "org=1&year=abc", "org=1&year=1900"] {
+        let r = admin.get(&format!("/orglife/dues/export.csv?{q}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+    }
+    let mut other = signed_in(&pool, "secretary2").await;
+    let r = other
+        .get(&format!(
+            "/orglife/dues/export.csv?org={}&year={}",
+            w.branch_a,
+            now.year()
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = other
+        .call(
+            "dues_summary",
+            &[("org", &w.committee.to_string()), ("year", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

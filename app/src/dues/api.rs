@@ -92,6 +92,17 @@ pub struct BranchDuesView {
     pub payments: Vec<PaymentView>,
 }
 
+/// An organization's dues figures for a year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryView {
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub year: i32,
+    pub months: Vec<super::model::MonthTotals>,
+    /// Each branch in the year's last month so far: (branch, name, figures).
+    pub branches: Vec<(OrgId, String, super::model::MonthTotals)>,
+}
+
 #[cfg(feature = "ssr")]
 impl From<super::flow::Account> for StandingView {
     fn from(a: super::flow::Account) -> Self {
@@ -328,4 +339,31 @@ pub async fn dues_receipt(payment: i64) -> Result<PaymentView, AppError> {
     let p = super::flow::receipt(&mut tx, &actor, payment).await?;
     tx.commit().await?;
     Ok(p.into())
+}
+
+/// An organization's dues figures for `year` (empty: this year): each month over everything
+/// under it, and each branch in the year's last month so far.
+#[server(endpoint = "dues_summary")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(org)))]
+pub async fn dues_summary(org: OrgId, year: String) -> Result<SummaryView, AppError> {
+    use crate::auth::session;
+    let now = chrono::Utc::now();
+    let year = match year.trim() {
+        "" => chrono::Datelike::year(&crate::time::day_of(now)),
+        y => y
+            .parse()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| AppError::invalid("year", crate::error::Msg::BadRequest))?,
+    };
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let s = super::flow::summary(&mut conn, &actor, org, year, now).await?;
+    Ok(SummaryView {
+        org_id: s.org.id,
+        org_name: s.org.name,
+        year: s.year,
+        months: s.months,
+        branches: s.branches,
+    })
 }

@@ -639,3 +639,76 @@ pub async fn run_alerts(
     }
     Ok((reminded, warned))
 }
+
+/// Dues figures of an organization and everything under it: each month of a year, and each
+/// branch in the year's last month so far.
+pub struct Summary {
+    pub org: crate::orgs::store::Org,
+    pub year: i32,
+    pub months: Vec<super::model::MonthTotals>,
+    /// (branch, its name, its figures).
+    pub branches: Vec<(OrgId, String, super::model::MonthTotals)>,
+}
+
+/// The figures of an organization's dues for a year, for its collectors and the admins
+/// above.
+pub async fn summary(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    org: OrgId,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<Summary, AppError> {
+    use super::model::{MonthTotals, months_of};
+    let org = collecting(conn, actor, branch_or_own(actor, org)?).await?;
+    let now = this_month(now);
+    let months = months_of(year, now);
+    let payers = store::payers_under(conn, org.id).await?;
+    let mut totals: Vec<MonthTotals> = months.iter().map(|m| MonthTotals::new(*m)).collect();
+    let mut branches: Vec<(OrgId, String, MonthTotals)> = vec![];
+    for tree in Tree::ALL {
+        let of_tree: Vec<PayerRow> = payers.iter().filter(|p| p.tree == tree).cloned().collect();
+        if of_tree.is_empty() {
+            continue;
+        }
+        let users: Vec<UserId> = of_tree.iter().map(|p| p.user_id).collect();
+        let paid: HashMap<(UserId, Month), Fen> = store::paid_amounts(conn, &users, tree)
+            .await?
+            .into_iter()
+            .map(|(u, m, a)| ((u, Month::of(m)), Fen(a)))
+            .collect();
+        for a in accounts(conn, of_tree, tree, now).await? {
+            let (user, from) = (a.payer.user_id, a.standing.from);
+            for t in &mut totals {
+                t.add(
+                    from,
+                    a.pricing.month(t.month),
+                    paid.get(&(user, t.month)).copied(),
+                );
+            }
+            let Some(last) = months.last() else { continue };
+            let at = match branches.iter().position(|b| b.0 == a.payer.org_id) {
+                Some(i) => i,
+                None => {
+                    branches.push((
+                        a.payer.org_id,
+                        a.payer.org_name.clone(),
+                        MonthTotals::new(*last),
+                    ));
+                    branches.len() - 1
+                }
+            };
+            branches[at].2.add(
+                from,
+                a.pricing.month(*last),
+                paid.get(&(user, *last)).copied(),
+            );
+        }
+    }
+    Ok(Summary {
+        org,
+        year,
+        months: totals,
+        branches,
+    })
+}

@@ -614,6 +614,55 @@ impl DuesLine {
     }
 }
 
+/// A month's dues figures over some members: who owes it, who has paid it, what it costs,
+/// what came in and what is still owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthTotals {
+    pub month: Month,
+    pub members: u32,
+    pub paid_up: u32,
+    pub expected: Fen,
+    pub paid: Fen,
+    pub arrears: Fen,
+}
+
+impl MonthTotals {
+    pub fn new(month: Month) -> Self {
+        MonthTotals {
+            month,
+            members: 0,
+            paid_up: 0,
+            expected: Fen(0),
+            paid: Fen(0),
+            arrears: Fen(0),
+        }
+    }
+
+    /// Adds one member's month: owed from `from`, its price (`None`: no base prices it),
+    /// and what was paid for it (`None`: unpaid).
+    pub fn add(&mut self, from: Month, price: Option<Fen>, paid: Option<Fen>) {
+        if self.month < from {
+            return;
+        }
+        self.members += 1;
+        self.expected = self.expected + price.or(paid).unwrap_or_default();
+        match paid {
+            Some(p) => {
+                self.paid_up += 1;
+                self.paid = self.paid + p;
+            }
+            None => self.arrears = self.arrears + price.unwrap_or_default(),
+        }
+    }
+}
+
+/// The months of `year` up to `now` (all twelve for a past year, none for a later one).
+pub fn months_of(year: i32, now: Month) -> Vec<Month> {
+    let first = Month::of(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default());
+    let last = first.plus(11).min(now);
+    first.through(last).collect()
+}
+
 /// The months a payment takes priced one by one; refused when a month has no base yet.
 pub fn price(months: &[Month], pricing: &Pricing) -> Result<Vec<(Month, Fen)>, Msg> {
     months
@@ -841,6 +890,26 @@ mod tests {
         let ahead = standing("2026-06", "2026-06", &["2026-06", "2026-07"]);
         assert_eq!(ahead.next_free(11), Err(Msg::DuesTooFarAhead));
         assert_eq!(ahead.next_free(10).unwrap().last(), Some(&m("2027-05")));
+    }
+
+    #[test]
+    fn a_months_totals_count_who_owes_it_who_paid_and_what_is_still_owed() {
+        let mut t = MonthTotals::new(m("2026-05"));
+        t.add(m("2026-01"), Some(Fen(1200)), Some(Fen(1200)));
+        t.add(m("2026-01"), Some(Fen(500)), None);
+        // Paid before a correction of the base: what was paid counts.
+        t.add(m("2026-03"), Some(Fen(900)), Some(Fen(800)));
+        // Not owed yet (the record starts later), and unpriced.
+        t.add(m("2026-06"), Some(Fen(100)), None);
+        t.add(m("2026-01"), None, None);
+        assert_eq!((t.members, t.paid_up), (4, 2));
+        assert_eq!(
+            (t.expected, t.paid, t.arrears),
+            (Fen(2600), Fen(2000), Fen(500))
+        );
+        assert_eq!(months_of(2026, m("2026-05")).len(), 5);
+        assert_eq!(months_of(2025, m("2026-05")).len(), 12);
+        assert!(months_of(2027, m("2026-05")).is_empty());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{
     BranchDuesView, DeclareDuesBase, MyDuesView, PayDues, PaymentView, RecordDues, SetDuesBase,
-    SettleDues, StandingView, branch_dues, dues_receipt, my_dues,
+    SettleDues, StandingView, SummaryView, branch_dues, dues_receipt, dues_summary, my_dues,
 };
 use super::model::{Category, MAX_MONTHS, MONTHS_TO_LAPSE, Method, PaymentState};
 use crate::i18n::{Strings, use_t};
@@ -259,6 +259,16 @@ pub fn BranchDuesPage() -> impl IntoView {
         set_base,
         settle,
     };
+    let summary = Resource::new(
+        move || {
+            (
+                crate::ui::org_in_query(&query.read()),
+                query.read().get("year").unwrap_or_default(),
+                a.get() + b.get() + c.get(),
+            )
+        },
+        |(org, year, _)| dues_summary(org, year),
+    );
     view! {
         <AppLayout title=t.dues_branch_title back="/orglife">
             <Suspense fallback=Loading>
@@ -266,8 +276,62 @@ pub fn BranchDuesPage() -> impl IntoView {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(v) => view! { <BranchDues v actions /> }.into_any(),
                 })}
+                {move || summary.get().and_then(Result::ok).map(|s| view! { <Summary s /> })}
             </Suspense>
         </AppLayout>
+    }
+}
+
+/// The year's figures by month, each branch's this month, and the sheets to download.
+#[component]
+fn Summary(s: SummaryView) -> impl IntoView {
+    let t = use_t();
+    let query = format!("org={}&year={}", s.org_id, s.year);
+    let row = |label: String, m: &super::model::MonthTotals| {
+        view! {
+            <tr>
+                <th scope="row">{label}</th>
+                <td class="num">{format!("{}/{}", m.paid_up, m.members)}</td>
+                <td class="num">{m.paid.yuan()}</td>
+                <td class="num">{m.arrears.yuan()}</td>
+            </tr>
+        }
+    };
+    let head = move || {
+        view! {
+            <thead>
+                <tr>
+                    <th></th>
+                    <th class="num">{t.dues_col_paid_up}</th>
+                    <th class="num">{t.dues_col_paid}</th>
+                    <th class="num">{t.dues_col_arrears}</th>
+                </tr>
+            </thead>
+        }
+    };
+    let branches = (s.branches.len() > 1).then(|| {
+        let month = s.months.last().map(|m| m.month.to_string()).unwrap_or_default();
+        view! {
+            <h3>{t.dues_by_branch.replace("{month}", &month)}</h3>
+            <table class="table" data-testid="dues-by-branch">
+                {head()}
+                <tbody>{s.branches.iter().map(|(_, name, m)| row(name.clone(), m)).collect_view()}</tbody>
+            </table>
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>{t.dues_summary_title.replace("{year}", &s.year.to_string())}</h2>
+            <table class="table" data-testid="dues-by-month">
+                {head()}
+                <tbody>{s.months.iter().rev().map(|m| row(m.month.to_string(), m)).collect_view()}</tbody>
+            </table>
+            {branches}
+            <div class="row">
+                <a href=format!("/orglife/dues/export.xlsx?{query}") class="btn small" rel="external" download>{t.dues_export_xlsx}</a>
+                <a href=format!("/orglife/dues/export.csv?{query}") class="btn small" rel="external" download>{t.dues_export_csv}</a>
+            </div>
+        </section>
     }
 }
 

@@ -169,6 +169,35 @@ pub async fn payers_in(conn: &mut PgConnection, org: OrgId) -> Result<Vec<PayerR
     .await?)
 }
 
+/// The members who pay dues in an organization and everything under it.
+pub async fn payers_under(conn: &mut PgConnection, org: OrgId) -> Result<Vec<PayerRow>, AppError> {
+    Ok(sqlx::query_as(&payers_sql(
+        "AND o.path <@ (SELECT path FROM orgs WHERE id = $1)
+         ORDER BY o.path, convert_to(u.display_name, 'GB18030'), m.user_id",
+    ))
+    .bind(org)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// What some members of a tree paid for each month (confirmed payments): (member, month,
+/// amount).
+pub async fn paid_amounts(
+    conn: &mut PgConnection,
+    users: &[UserId],
+    tree: Tree,
+) -> Result<Vec<(UserId, NaiveDate, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT d.user_id, d.month, d.amount FROM dues_months d
+           JOIN dues_payments p ON p.id = d.payment_id
+          WHERE d.user_id = ANY($1) AND d.tree = $2 AND d.live AND p.state = 'paid'",
+    )
+    .bind(users.iter().map(|u| u.0).collect::<Vec<_>>())
+    .bind(tree)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Everyone who pays dues, in either tree.
 pub async fn all_payers(conn: &mut PgConnection) -> Result<Vec<PayerRow>, AppError> {
     Ok(sqlx::query_as(&payers_sql("ORDER BY m.user_id, m.tree"))

@@ -1011,6 +1011,13 @@ strings! {
     dues_members: "成员交纳情况", "Members";
     dues_no_members: "本支部暂无需要交纳的成员。", "Nobody in this branch pays dues yet.";
     dues_record: "登记缴费", "Record a payment";
+    dues_summary_title: "{year} 年收缴汇总", "{year} by month";
+    dues_by_branch: "各支部（{month}）", "By branch ({month})";
+    dues_col_paid_up: "已交/应交人数", "Paid / owing";
+    dues_col_paid: "已交（元）", "Paid (yuan)";
+    dues_col_arrears: "欠交（元）", "Owed (yuan)";
+    dues_export_xlsx: "导出 Excel", "Download XLSX";
+    dues_export_csv: "导出 CSV", "Download CSV";
     dues_set_base: "核定本年度基数", "Set this year's base";
     dues_correct_base: "更正本年度基数", "Correct this year's base";
     dues_notify_confirm: "{name} 在线交纳了党费（团费），请核对后确认", "{name} paid dues online: check and confirm";

@@ -255,6 +255,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
                 {org.enterprise.clone().map(|e| format!(" · {e}"))}
                 {format!(" · {} {}", org.members, t.people)}
             </p>
+            <A href=format!("/orglife/dues?org={}", org.id) attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
         </section>
         {(!d.children.is_empty()).then(|| view! {
             <section class="card">
