@@ -87,6 +87,8 @@ pub struct MyDuesView {
 pub struct BranchDuesView {
     pub org_id: OrgId,
     pub org_name: String,
+    /// A branch (its members listed); else a committee (its figures only).
+    pub is_branch: bool,
     pub month: Month,
     pub members: Vec<StandingView>,
     pub payments: Vec<PaymentView>,
@@ -248,6 +250,7 @@ pub async fn branch_dues(org: OrgId) -> Result<BranchDuesView, AppError> {
     tx.commit().await?;
     Ok(BranchDuesView {
         org_id: b.org.id,
+        is_branch: b.org.kind.is_branch() || !b.accounts.is_empty(),
         org_name: b.org.name,
         month: b.month,
         members: b.accounts.into_iter().map(StandingView::from).collect(),

@@ -313,7 +313,7 @@ fn Summary(s: SummaryView) -> impl IntoView {
         let month = s.months.last().map(|m| m.month.to_string()).unwrap_or_default();
         view! {
             <h3>{t.dues_by_branch.replace("{month}", &month)}</h3>
-            <table class="table" data-testid="dues-by-branch">
+            <table class="table dues-table" data-testid="dues-by-branch">
                 {head()}
                 <tbody>{s.branches.iter().map(|(_, name, m)| row(name.clone(), m)).collect_view()}</tbody>
             </table>
@@ -322,7 +322,7 @@ fn Summary(s: SummaryView) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t.dues_summary_title.replace("{year}", &s.year.to_string())}</h2>
-            <table class="table" data-testid="dues-by-month">
+            <table class="table dues-table" data-testid="dues-by-month">
                 {head()}
                 <tbody>{s.months.iter().rev().map(|m| row(m.month.to_string(), m)).collect_view()}</tbody>
             </table>
@@ -367,6 +367,14 @@ fn BranchDues(v: BranchDuesView, actions: BranchActions) -> impl IntoView {
         .filter(|p| p.state != PaymentState::Pending)
         .collect();
     let org_id = v.org_id;
+    if !v.is_branch {
+        return view! {
+            <section class="card">
+                <h2>{format!("{} · {}", v.org_name, v.month)}</h2>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="card">
             <h2>{format!("{} · {}", v.org_name, v.month)}</h2>
@@ -380,7 +388,7 @@ fn BranchDues(v: BranchDuesView, actions: BranchActions) -> impl IntoView {
                     let id = p.id;
                     view! {
                         <PaymentRow p with_name=true />
-                        <div class="row">
+                        <div class="row settle-row">
                             <ActionForm action=actions.settle>
                                 <input type="hidden" name="payment" value=id />
                                 <input type="hidden" name="how" value="confirm" />
@@ -432,6 +440,7 @@ fn BranchDues(v: BranchDuesView, actions: BranchActions) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// One member of the branch: their standing, and the forms to record a payment and to set
