@@ -6,7 +6,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
-use crate::dues::pages::{BranchDuesPage, DuesReceiptPage, MyDuesPage};
+use crate::dues::pages::{BranchDuesPage, DuesRatesPage, DuesReceiptPage, MyDuesPage};
 use crate::i18n::use_t;
 use crate::league::coverage::pages::CoveragePage;
 use crate::league::founding::pages::{
@@ -188,6 +188,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dues/receipt/:id") view=DuesReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/dues-rates") view=DuesRatesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/questions") view=QuestionBankPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/ledger") view=LedgerPage ssr=SsrMode::Async />
                 <Route path=path!("/league/apply") view=ApplyPage ssr=SsrMode::Async />

@@ -158,6 +158,8 @@ pub enum Msg {
     DuesMonthPaid,
     DuesProviderMismatch,
     TransferDuesFixed,
+    DuesRatesExist,
+    DuesRateMonth,
     BadRequest,
     Network,
 }
@@ -374,6 +376,8 @@ impl Msg {
             Msg::DuesMonthPaid => t.msg_dues_month_paid,
             Msg::DuesProviderMismatch => t.msg_dues_provider_mismatch,
             Msg::TransferDuesFixed => t.msg_transfer_dues_fixed,
+            Msg::DuesRatesExist => t.msg_dues_rates_exist,
+            Msg::DuesRateMonth => t.msg_dues_rate_month,
             Msg::EvaluationNotClosed => t.msg_evaluation_not_closed,
             Msg::NoticeDays => t.msg_notice_days,
             Msg::NoticeAcked => t.msg_notice_acked,

@@ -967,3 +967,65 @@ async fn the_committee_sees_each_month_and_each_branch_and_downloads_them_as_she
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_platform_admin_sets_the_leagues_rates_from_a_month_on_and_nobody_else_can(
+    pool: PgPool,
+) {
+    world(&pool).await;
+    let now = this_month();
+    let next = now.plus(1).to_string();
+    let form = |from: &str, employed: &str| {
+        [
+            ("from", from.to_owned()),
+            ("employed", employed.to_owned()),
+            ("retired", "0.5".to_owned()),
+            ("fixed", "0.2".to_owned()),
+        ]
+    };
+    let call = async |c: &mut Client, f: &[(&str, String)]| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.call("add_league_rates", &f).await
+    };
+    for login in ["orgadmin", "secretary", "member"] {
+        let mut c = signed_in(&pool, login).await;
+        assert_eq!(
+            call(&mut c, &form(&next, "1")).await.status,
+            StatusCode::FORBIDDEN,
+            "{login}"
+        );
+        assert_eq!(
+            c.call("dues_rates", &[]).await.status,
+            StatusCode::FORBIDDEN,
+            "{login}"
+        );
+    }
+    let mut admin = signed_in(&pool, "admin").await;
+    // Last month is past; nonsense amounts name their fields; nothing is saved.
+    let r = call(&mut admin, &form(&now.plus(-1).to_string(), "abc")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = r.json()["Invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, ["from", "employed"]);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM dues_rate_tables").await,
+        2
+    );
+
+    assert_eq!(
+        call(&mut admin, &form(&next, "1")).await.status,
+        StatusCode::OK
+    );
+    let r = call(&mut admin, &form(&next, "2")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(error_msg(&r.body), "DuesRatesExist");
+    let r = admin.call("dues_rates", &[]).await;
+    let versions = r.json();
+    assert_eq!(versions.as_array().unwrap().len(), 3);
+    assert_eq!(versions[0][0], "League");
+    assert_eq!(versions[0][1], next);
+}

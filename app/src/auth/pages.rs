@@ -195,6 +195,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {oversees.then(|| view! { <A href="/orglife/compliance" attr:class="btn block">{t.compliance_link}</A> })}
             {platform_admin.then(|| view! { <A href="/league/outbox" attr:class="btn block">{t.outbox_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}
+            {platform_admin.then(|| view! { <A href="/admin/dues-rates" attr:class="btn block">{t.dues_rates_title}</A> })}
         </section>
     }
 }

@@ -370,3 +370,32 @@ pub async fn dues_summary(org: OrgId, year: String) -> Result<SummaryView, AppEr
         branches: s.branches,
     })
 }
+
+/// Every version of both trees' dues rates, newest first; for platform admins.
+#[server(endpoint = "dues_rates")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn dues_rates() -> Result<Vec<(Tree, Month, super::model::RateTable)>, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    super::flow::rate_versions(&mut conn, &actor).await
+}
+
+/// A platform admin adds a version of the League's rates: fixed monthly amounts in yuan for
+/// employed, retired, and students and members without income, from a month (`2027-01`).
+#[server(endpoint = "add_league_rates")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn add_league_rates(
+    from: String,
+    employed: String,
+    retired: String,
+    fixed: String,
+) -> Result<(), AppError> {
+    use crate::auth::session;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    let form = [from.as_str(), &employed, &retired, &fixed];
+    super::flow::add_league_rates(&mut tx, &actor, form, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -712,3 +712,36 @@ pub async fn summary(
         branches,
     })
 }
+
+/// Every version of both trees' rates, newest first; for platform admins.
+pub async fn rate_versions(
+    conn: &mut PgConnection,
+    actor: &Actor,
+) -> Result<Vec<(Tree, Month, super::model::RateTable)>, AppError> {
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(store::all_rate_tables(conn)
+        .await?
+        .into_iter()
+        .map(|(tree, from, t)| (tree, Month::of(from), t.0))
+        .collect())
+}
+
+/// A platform admin adds a version of the League's rates (fixed monthly amounts), in force
+/// from this month or later.
+pub async fn add_league_rates(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    form: [&str; 4],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let [from, employed, retired, fixed] = form;
+    let (from, table) =
+        super::model::parse_league_rates(from, employed, retired, fixed, this_month(now))
+            .map_err(AppError::Invalid)?;
+    store::insert_rate_table(conn, Tree::League, from.first_day(), &table, actor.user_id).await
+}

@@ -322,6 +322,19 @@ pub enum Rate {
     Fixed(i64),
 }
 
+impl Rate {
+    /// As people read it: `1.5%`, `0.50` (yuan).
+    pub fn text(self) -> String {
+        match self {
+            Rate::Share(bp) => {
+                let pct = format!("{}.{:02}", bp / 100, bp % 100);
+                format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
+            }
+            Rate::Fixed(fen) => Fen(fen).yuan(),
+        }
+    }
+}
+
 /// Incomes up to `up_to` fen (inclusive; `None`: any above the previous bracket).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bracket {
@@ -341,7 +354,7 @@ pub struct RateTable {
 }
 
 impl RateTable {
-    fn brackets(&self, c: Category) -> &[Bracket] {
+    pub fn brackets(&self, c: Category) -> &[Bracket] {
         match c {
             Category::Retired => &self.retired,
             _ => &self.employed,
@@ -351,11 +364,7 @@ impl RateTable {
     /// What a month costs under this table for a base (the extra included).
     pub fn monthly(&self, base: &Base) -> Fen {
         let own = if base.category.has_income() {
-            let b = self
-                .brackets(base.category)
-                .iter()
-                .find(|b| b.up_to.is_none_or(|u| base.base.0 <= u));
-            match b.map(|b| b.rate) {
+            match self.bracket_for(base).map(|b| b.rate) {
                 // Half a fen and more rounds up.
                 Some(Rate::Share(bp)) => (base.base.0 * i64::from(bp) + 5_000) / 10_000,
                 Some(Rate::Fixed(fen)) => fen,
@@ -372,18 +381,107 @@ impl RateTable {
         if !base.category.has_income() {
             return None;
         }
-        let b = self
-            .brackets(base.category)
-            .iter()
-            .find(|b| b.up_to.is_none_or(|u| base.base.0 <= u))?;
-        Some(match b.rate {
-            Rate::Share(bp) => {
-                let pct = format!("{}.{:02}", bp / 100, bp % 100);
-                format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
-            }
-            Rate::Fixed(fen) => Fen(fen).yuan(),
-        })
+        Some(self.bracket_for(base)?.rate.text())
     }
+
+    /// The bracket an income falls in.
+    fn bracket_for(&self, base: &Base) -> Option<&Bracket> {
+        self.brackets(base.category)
+            .iter()
+            .find(|b| b.up_to.is_none_or(|u| base.base.0 <= u))
+    }
+}
+
+/// A new version of the League's rates as the platform admin types them: a fixed monthly
+/// amount in yuan for employed, for retired, and for students and members without income
+/// (each 0.01 to 100 yuan), in force from a month no earlier than this one (a version never
+/// reaches back to a month already past) and at most two years ahead.
+pub fn parse_league_rates(
+    from: &str,
+    employed: &str,
+    retired: &str,
+    fixed: &str,
+    now: Month,
+) -> Result<(Month, RateTable), Vec<FieldError>> {
+    let mut errors = vec![];
+    let from = field_ok(
+        &mut errors,
+        "from",
+        Month::parse(from)
+            .filter(|m| *m >= now && *m <= now.plus(24))
+            .ok_or(Msg::DuesRateMonth),
+    );
+    let mut amount = |field: &str, input: &str| {
+        field_ok(
+            &mut errors,
+            field,
+            Fen::parse_yuan(input).and_then(|f| {
+                if (1..=10_000).contains(&f.0) {
+                    Ok(f.0)
+                } else {
+                    Err(Msg::MoneyInvalid)
+                }
+            }),
+        )
+    };
+    let (employed, retired, fixed) = (
+        amount("employed", employed),
+        amount("retired", retired),
+        amount("fixed", fixed),
+    );
+    match (from, employed, retired, fixed) {
+        (Some(from), Some(e), Some(r), Some(f)) if errors.is_empty() => {
+            let flat = |fen| {
+                vec![Bracket {
+                    up_to: None,
+                    rate: Rate::Fixed(fen),
+                }]
+            };
+            Ok((
+                from,
+                RateTable {
+                    employed: flat(e),
+                    retired: flat(r),
+                    fixed_min: f,
+                    fixed_max: f,
+                },
+            ))
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A rate table's lines as people read them: `≤ 3000.00 元：0.5%`.
+pub fn rate_lines(table: &RateTable, c: Category, t: &Strings) -> Vec<String> {
+    if !c.has_income() {
+        let (min, max) = (Fen(table.fixed_min).yuan(), Fen(table.fixed_max).yuan());
+        return vec![if min == max {
+            min
+        } else {
+            format!("{min}–{max}")
+        }];
+    }
+    let mut previous: Option<i64> = None;
+    table
+        .brackets(c)
+        .iter()
+        .map(|b| {
+            let rate = b.rate.text();
+            let line = match (b.up_to, previous) {
+                (Some(u), _) => t
+                    .dues_rate_up_to
+                    .replace("{up_to}", &Fen(u).yuan())
+                    .replace("{rate}", &rate),
+                (None, Some(p)) => t
+                    .dues_rate_above
+                    .replace("{from}", &Fen(p).yuan())
+                    .replace("{rate}", &rate),
+                (None, None) => t.dues_rate_any.replace("{rate}", &rate),
+            };
+            previous = b.up_to;
+            line
+        })
+        .collect()
 }
 
 /// A member's base for a year.
@@ -910,6 +1008,20 @@ mod tests {
         assert_eq!(months_of(2026, m("2026-05")).len(), 5);
         assert_eq!(months_of(2025, m("2026-05")).len(), 12);
         assert!(months_of(2027, m("2026-05")).is_empty());
+    }
+
+    #[test]
+    fn the_leagues_new_rates_start_this_month_or_later_with_amounts_that_read() {
+        let now = m("2026-12");
+        let (from, table) = parse_league_rates("2027-01", "1", "0.5", "0.2", now).unwrap();
+        assert_eq!(from, m("2027-01"));
+        assert_eq!(table.monthly(&employed(9000)), Fen(100));
+        assert_eq!((table.fixed_min, table.fixed_max), (20, 20));
+        let err = parse_league_rates("2026-11", "0", "abc", "200", now).unwrap_err();
+        let fields: Vec<&str> = err.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["from", "employed", "retired", "fixed"]);
+        assert!(parse_league_rates("2029-01", "1", "1", "1", now).is_err());
+        assert!(parse_league_rates("2026-12", "1", "1", "1", now).is_ok());
     }
 
     #[test]

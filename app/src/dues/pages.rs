@@ -8,8 +8,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    BranchDuesView, DeclareDuesBase, MyDuesView, PayDues, PaymentView, RecordDues, SetDuesBase,
-    SettleDues, StandingView, SummaryView, branch_dues, dues_receipt, dues_summary, my_dues,
+    AddLeagueRates, BranchDuesView, DeclareDuesBase, MyDuesView, PayDues, PaymentView, RecordDues,
+    SetDuesBase, SettleDues, StandingView, SummaryView, branch_dues, dues_rates, dues_receipt,
+    dues_summary, my_dues,
 };
 use super::model::{Category, MAX_MONTHS, MONTHS_TO_LAPSE, Method, PaymentState};
 use crate::i18n::{Strings, use_t};
@@ -580,5 +581,64 @@ pub fn DuesLines(lines: Vec<super::model::DuesLine>) -> impl IntoView {
                 }
             }).collect_view()}
         </section>
+    }
+}
+
+/// `/admin/dues-rates`: both trees' rate versions, and a new version of the League's.
+#[component]
+pub fn DuesRatesPage() -> impl IntoView {
+    let t = use_t();
+    let add = crate::ui::server_action::<AddLeagueRates>();
+    let done = action_done(add);
+    let data = Resource::new(move || done.get(), |_| dues_rates());
+    view! {
+        <AppLayout title=t.dues_rates_title back="/me">
+            <Suspense fallback=Loading>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(v) => view! { <RateVersions v add /> }.into_any(),
+                })}
+            </Suspense>
+        </AppLayout>
+    }
+}
+
+#[component]
+fn RateVersions(
+    v: Vec<(Tree, super::model::Month, super::model::RateTable)>,
+    add: ServerAction<AddLeagueRates>,
+) -> impl IntoView {
+    let t = use_t();
+    let error = action_error(add);
+    let versions = v
+        .into_iter()
+        .map(|(tree, from, table)| {
+            view! {
+                <section class="card" data-testid="dues-rate-version">
+                    <h2>{format!("{} · {}", dues_title(tree, t), t.dues_rate_from.replace("{month}", &from.to_string()))}</h2>
+                    <dl class="facts">
+                        {Category::ALL.into_iter().map(|c| view! {
+                            <dt>{c.label(t)}</dt>
+                            <dd>{super::model::rate_lines(&table, c, t).join(t.list_sep)}</dd>
+                        }).collect_view()}
+                    </dl>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>{t.dues_rates_new}</h2>
+            <p class="muted small">{t.dues_rates_lead}</p>
+            <ActionForm action=add attr:class="form" attr:novalidate=true>
+                <FormError error />
+                <Field label=t.dues_rate_month name="from" hint=t.transfer_dues_hint error />
+                <Field label=t.dues_rate_employed name="employed" inputmode="decimal" error />
+                <Field label=t.dues_rate_retired name="retired" inputmode="decimal" error />
+                <Field label=t.dues_rate_fixed name="fixed" inputmode="decimal" error />
+                <button type="submit" class="btn primary block" disabled=move || add.pending().get()>{t.add}</button>
+            </ActionForm>
+        </section>
+        {versions}
     }
 }

@@ -23,6 +23,43 @@ pub async fn rate_tables(
     .await?)
 }
 
+/// Every rate table version of both trees (the League's first): (tree, first day in force,
+/// table), newest first.
+pub async fn all_rate_tables(
+    conn: &mut PgConnection,
+) -> Result<Vec<(Tree, NaiveDate, Json<RateTable>)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT tree, valid_from, rates FROM dues_rate_tables ORDER BY tree, valid_from DESC",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Adds a version of a tree's rates from a month; a second version for the same month is a
+/// conflict.
+pub async fn insert_rate_table(
+    conn: &mut PgConnection,
+    tree: Tree,
+    from: NaiveDate,
+    rates: &RateTable,
+    by: UserId,
+) -> Result<(), AppError> {
+    let added = sqlx::query(
+        "INSERT INTO dues_rate_tables (tree, valid_from, rates, created_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tree, valid_from) DO NOTHING",
+    )
+    .bind(tree)
+    .bind(from)
+    .bind(Json(rates))
+    .bind(by)
+    .execute(conn)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Err(AppError::Conflict(Msg::DuesRatesExist));
+    }
+    Ok(())
+}
+
 /// A member's current base of a year (the latest correction, else the declaration).
 #[derive(sqlx::FromRow)]
 pub struct BaseRow {

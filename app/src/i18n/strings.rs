@@ -785,6 +785,8 @@ strings! {
     msg_dues_not_payer: "该成员不在本支部交纳党费（团费）。", "This person does not pay dues in this branch.";
     msg_dues_provider_mismatch: "支付平台的通知与缴费记录不符。", "The payment provider's notice does not match the payment.";
     msg_transfer_dues_fixed: "介绍信已开具，党费交至月份不能再更正。", "The letter is issued: the dues month can no longer be corrected here.";
+    msg_dues_rates_exist: "该月份起已有一版标准。", "A version already starts in that month.";
+    msg_dues_rate_month: "请填写本月或以后（两年内）的月份，例如 2027-01。", "Give this month or a later one (within two years), e.g. 2027-01.";
     msg_dues_month_paid: "这些月份已有缴费记录，请刷新后再试。", "Some of these months have already been paid; reload and try again.";
     msg_evaluation_not_closed: "投票结束后才能确认结果。", "Results can be confirmed once the ballot has closed.";
     grade_excellent: "优秀", "Excellent";
@@ -1011,6 +1013,17 @@ strings! {
     dues_members: "成员交纳情况", "Members";
     dues_no_members: "本支部暂无需要交纳的成员。", "Nobody in this branch pays dues yet.";
     dues_record: "登记缴费", "Record a payment";
+    dues_rates_title: "党费、团费标准", "Dues rates";
+    dues_rates_new: "新增一版团费标准", "A new version of the League's rates";
+    dues_rates_lead: "团费标准由团组织规定；新标准只从所填月份起适用，已过去的月份不变。党费标准按党的规定，随系统提供。", "The League sets its rates; a new version applies from its month on and never changes a month already past. The Party's rates come with the platform.";
+    dues_rate_month: "起始月份", "From month";
+    dues_rate_employed: "在职团员每月（元）", "Employed, per month (yuan)";
+    dues_rate_retired: "离退休团员每月（元）", "Retired, per month (yuan)";
+    dues_rate_fixed: "学生和无固定收入团员每月（元）", "Students and without income, per month (yuan)";
+    dues_rate_from: "{month} 起", "from {month}";
+    dues_rate_up_to: "≤ {up_to} 元：{rate}", "up to {up_to} yuan: {rate}";
+    dues_rate_above: "{from} 元以上：{rate}", "above {from} yuan: {rate}";
+    dues_rate_any: "每月 {rate}", "{rate} a month";
     dues_summary_title: "{year} 年收缴汇总", "{year} by month";
     dues_by_branch: "各支部（{month}）", "By branch ({month})";
     dues_col_paid_up: "已交/应交人数", "Paid / owing";
