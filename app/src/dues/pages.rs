@@ -619,7 +619,7 @@ fn RateVersions(
                     <dl class="facts">
                         {Category::ALL.into_iter().map(|c| view! {
                             <dt>{c.label(t)}</dt>
-                            <dd>{super::model::rate_lines(&table, c, t).join(t.list_sep)}</dd>
+                            <dd>{super::model::rate_lines(&table, c, t).into_iter().map(|l| view! { <span class="block">{l}</span> }).collect_view()}</dd>
                         }).collect_view()}
                     </dl>
                 </section>
