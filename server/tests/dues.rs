@@ -1029,3 +1029,59 @@ async fn the_platform_admin_sets_the_leagues_rates_from_a_month_on_and_nobody_el
     assert_eq!(versions[0][0], "League");
     assert_eq!(versions[0][1], next);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_branchs_collector_cannot_record_or_set_a_base_for_someone_of_another_branch(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let now = this_month().to_string();
+    // secretary2 belongs to 运营党支部; 研发党支部's secretary names them against her branch.
+    let stranger = user(&pool, "secretary2").await.to_string();
+    let branch_a = w.branch_a.to_string();
+    let mut s = signed_in(&pool, "secretary").await;
+    let r = s
+        .call(
+            "record_dues",
+            &[
+                ("org", &branch_a),
+                ("member", &stranger),
+                ("from", &now),
+                ("months", "1"),
+                ("method", "cash"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(error_msg(&r.body), "DuesNotPayer");
+    let r = s
+        .call(
+            "set_dues_base",
+            &[
+                ("org", &branch_a),
+                ("member", &stranger),
+                ("category", "employed"),
+                ("base", "100"),
+                ("extra", ""),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Naming the stranger's own branch instead: not hers to collect.
+    let r = s
+        .call(
+            "record_dues",
+            &[
+                ("org", &w.branch_b.to_string()),
+                ("member", &stranger),
+                ("from", &now),
+                ("months", "1"),
+                ("method", "cash"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_payments").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM dues_bases").await, 0);
+}

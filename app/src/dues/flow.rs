@@ -1,7 +1,8 @@
 //! Dues use cases on the server: a member's standing and payments, declaring the year's
-//! base, paying months online (held until the branch confirms, no payment provider being
-//! configured), the branch's dues page, recording cash or bank payments, correcting a base,
-//! and confirming, declining or reversing a payment.
+//! base, paying months online (through the payment provider, or held until the branch
+//! confirms), the branch's dues page, recording cash or bank payments, correcting a base,
+//! confirming, declining or reversing a payment, the provider's answers and notifications,
+//! reminders and warnings, the figures by month and branch, and the League's rates.
 
 use std::collections::{BTreeSet, HashMap};
 
