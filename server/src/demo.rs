@@ -329,27 +329,46 @@ async fn founding_dates(conn: &mut PgConnection) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// 赵一鸣 (`mover`), a member of 前端开发党支部 who is about to change jobs: the transfer
-/// journey starts from this account so that the other demo accounts stay where they are.
-/// Made once.
-async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
+/// A demo account added after the first load, with the demo password: `None` when it is
+/// there already (each is made once).
+async fn named_user(
+    conn: &mut PgConnection,
+    username: &str,
+    phone: &str,
+    name: &str,
+) -> Result<Option<UserId>, BoxError> {
     let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = 'mover')")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")
+            .bind(username)
             .fetch_one(&mut *conn)
             .await?;
     if exists {
-        return Ok(());
+        return Ok(None);
     }
     let hash = app::auth::session::hash_password(PASSWORD.to_owned())
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let id: UserId = sqlx::query_scalar(
-        "INSERT INTO users (username, phone, display_name, password_hash)
-         VALUES ('mover', '13800138000', '赵一鸣', $1) RETURNING id",
-    )
-    .bind(hash)
-    .fetch_one(&mut *conn)
-    .await?;
+    Ok(Some(
+        sqlx::query_scalar(
+            "INSERT INTO users (username, phone, display_name, password_hash)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(username)
+        .bind(phone)
+        .bind(name)
+        .bind(hash)
+        .fetch_one(&mut *conn)
+        .await?,
+    ))
+}
+
+/// 赵一鸣 (`mover`), a member of 前端开发党支部 who is about to change jobs: the transfer
+/// journey starts from this account so that the other demo accounts stay where they are.
+/// Made once.
+async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let Some(id) = named_user(conn, "mover", "13800138000", "赵一鸣").await? else {
+        return Ok(());
+    };
     let branch: OrgId = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '前端开发党支部'")
         .fetch_one(&mut *conn)
         .await?;
@@ -365,23 +384,9 @@ async fn mover(conn: &mut PgConnection) -> Result<(), BoxError> {
 /// month paid in cash and an online payment waiting for confirmation. Made once.
 async fn dues(conn: &mut PgConnection) -> Result<(), BoxError> {
     use app::dues::model::{Fen, Method, Month, PaymentState};
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = 'treasurer')")
-            .fetch_one(&mut *conn)
-            .await?;
-    if exists {
+    let Some(treasurer) = named_user(conn, "treasurer", "13800138001", "孙丽").await? else {
         return Ok(());
-    }
-    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let treasurer: UserId = sqlx::query_scalar(
-        "INSERT INTO users (username, phone, display_name, password_hash)
-         VALUES ('treasurer', '13800138001', '孙丽', $1) RETURNING id",
-    )
-    .bind(hash)
-    .fetch_one(&mut *conn)
-    .await?;
+    };
     let branch: OrgId = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '前端开发党支部'")
         .fetch_one(&mut *conn)
         .await?;

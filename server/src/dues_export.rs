@@ -9,17 +9,10 @@ use app::error::AppError;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::header;
-use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Params {
-    org: String,
-    year: String,
-}
+use crate::life_export::Params;
 
 const HEADER: [&str; 7] = [
     "组织",
@@ -124,16 +117,7 @@ fn workbook(s: &Summary) -> Result<Vec<u8>, AppError> {
 }
 
 async fn summary(state: &AppState, session: Session, p: Params) -> Result<Summary, AppError> {
-    use app::error::Msg;
-    let bad = |field: &str| AppError::invalid(field, Msg::BadRequest);
-    let org: app::ids::OrgId = p.org.trim().parse().map_err(|_| bad("org"))?;
-    let year: i32 = p
-        .year
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| bad("year"))?;
+    let (org, year) = p.org_and_year()?;
     let mut conn = state.pool.acquire().await?;
     let actor = crate::uploads::session_actor(&mut conn, &session).await?;
     app::dues::flow::summary(&mut conn, &actor, org, year, chrono::Utc::now()).await

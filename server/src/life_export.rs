@@ -12,11 +12,28 @@ use tower_sessions::Session;
 
 use crate::AppState;
 
+/// `?org=..&year=..`, as the organization sheets take them.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Params {
     org: String,
     year: String,
+}
+
+impl Params {
+    /// The organization and the year (2000 to 2100); either unreadable is bad input.
+    pub fn org_and_year(&self) -> Result<(app::ids::OrgId, i32), AppError> {
+        let bad = |field: &str| AppError::invalid(field, app::error::Msg::BadRequest);
+        let org = self.org.trim().parse().map_err(|_| bad("org"))?;
+        let year = self
+            .year
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| bad("year"))?;
+        Ok((org, year))
+    }
 }
 
 const HEADER: [&str; 14] = [
@@ -49,16 +66,8 @@ async fn sheet(
     session: Session,
     p: Params,
 ) -> Result<(String, Vec<u8>), AppError> {
-    use app::error::Msg;
-    let bad = |field: &str| AppError::invalid(field, Msg::BadRequest);
-    let org: app::ids::OrgId = p.org.trim().parse().map_err(|_| bad("org"))?;
-    let year: i32 = p
-        .year
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| bad("year"))?;
+    let (org, year) = p.org_and_year()?;
+    let bad = |field: &str| AppError::invalid(field, app::error::Msg::BadRequest);
     let mut conn = state.pool.acquire().await?;
     let actor = crate::uploads::session_actor(&mut conn, &session).await?;
     let o = app::orgs::store::org(&mut conn, org)
