@@ -6,6 +6,7 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{MePage, PasswordPage, SignInPage, SignUpPage};
+use crate::development::pages::{BranchDevelopmentPage, CasePage, MyDevelopmentPage};
 use crate::dues::pages::{BranchDuesPage, DuesRatesPage, DuesReceiptPage, MyDuesPage};
 use crate::i18n::use_t;
 use crate::league::coverage::pages::CoveragePage;
@@ -185,6 +186,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/password") view=PasswordPage />
                 <Route path=path!("/me/notices") view=NoticesPage ssr=SsrMode::Async />
                 <Route path=path!("/me/dues") view=MyDuesPage ssr=SsrMode::Async />
+                <Route path=path!("/me/join") view=MyDevelopmentPage ssr=SsrMode::Async />
+                <Route path=path!("/development/:id") view=CasePage ssr=SsrMode::Async />
                 <Route path=path!("/dues/receipt/:id") view=DuesReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rules") view=RulesPage ssr=SsrMode::Async />
@@ -202,6 +205,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orglife/schedule") view=ScheduleMeetingPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/evaluation") view=EvaluationPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/dues") view=BranchDuesPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/development") view=BranchDevelopmentPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/notices") view=OrgNoticesPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/notices/new") view=NewOrgNoticePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/notices/:id") view=OrgNoticePage ssr=SsrMode::Async />

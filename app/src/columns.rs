@@ -88,6 +88,8 @@ text_columns!(
     crate::transfers::model::EventKind,
     crate::rankings::model::RatingStatus,
     crate::dues::model::Category,
+    crate::development::model::Stage,
+    crate::development::model::StepKind,
     crate::dues::model::Method,
     crate::dues::model::PaymentState,
 );

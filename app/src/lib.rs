@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod columns;
+pub mod development;
 pub mod dues;
 pub mod error;
 pub mod i18n;

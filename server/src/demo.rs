@@ -34,6 +34,11 @@ pub const LOGINS: &[(&str, &str)] = &[
     ("member", "普通党员、团员 member"),
     ("mover", "准备转接组织关系的党员 member about to move"),
     ("treasurer", "前端开发党支部党费收缴员 branch dues officer"),
+    (
+        "youth",
+        "申请入党的团员 League member applying to the Party",
+    ),
+    ("leaguesec", "前端开发团支部书记 League branch secretary"),
     ("streetadmin", "粤海街道团工委审核人 street League reviewer"),
     ("districtadmin", "南山区团委审核人 district League reviewer"),
     ("leagueadmin", "市团委审核人 city League reviewer"),
@@ -140,6 +145,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         mover(&mut tx).await?;
         dues(&mut tx).await?;
         meetings(&mut tx).await?;
+        development(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -162,6 +168,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     mover(&mut tx).await?;
     dues(&mut tx).await?;
     meetings(&mut tx).await?;
+    development(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -360,6 +367,98 @@ async fn named_user(
         .fetch_one(&mut *conn)
         .await?,
     ))
+}
+
+/// Becoming a member, with something to show: birth dates for the generated members (born
+/// 1988 to 2004, so that some League members are past the League's age), 林青 (`youth`, a
+/// League member of 前端开发团支部 born 2001) and that branch's secretary 陈团
+/// (`leaguesec`), this year's plan of 前端开发党支部 (three places) and one application
+/// there, registered from paper with its talk. Made once.
+async fn development(conn: &mut PgConnection) -> Result<(), BoxError> {
+    use app::development::model::{NewStep, Stage, StepKind};
+    use app::development::store::{NewStepRow, insert_case, insert_step, set_quota};
+    let Some(youth) = named_user(conn, "youth", "13800138002", "林青").await? else {
+        return Ok(());
+    };
+    let err = |e: app::error::AppError| format!("{e:?}");
+    let leaguesec = named_user(conn, "leaguesec", "13800138003", "陈团")
+        .await?
+        .ok_or("leaguesec exists without youth")?;
+    sqlx::query(
+        "UPDATE users SET birth_date = CASE id WHEN $1 THEN DATE '2001-06-15' WHEN $2 THEN DATE '1999-03-02'
+                                       ELSE DATE '1988-01-01' + (id * 7919 % 6200)::int END
+         WHERE birth_date IS NULL",
+    )
+    .bind(youth)
+    .bind(leaguesec)
+    .execute(&mut *conn)
+    .await?;
+    let id_of = |name: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM orgs WHERE name = $1").bind(name)
+    };
+    let league = OrgId(id_of("前端开发团支部").fetch_one(&mut *conn).await?);
+    let party = OrgId(id_of("前端开发党支部").fetch_one(&mut *conn).await?);
+    join(conn, youth, league, MemberStatus::LeagueMember)
+        .await
+        .map_err(err)?;
+    join(conn, leaguesec, league, MemberStatus::LeagueMember)
+        .await
+        .map_err(err)?;
+    grant_role(conn, leaguesec, Role::Secretary, Some(league), None)
+        .await
+        .map_err(err)?;
+    let staff = |login: &'static str| {
+        sqlx::query_scalar::<_, UserId>("SELECT id FROM users WHERE username = $1").bind(login)
+    };
+    let secretary = staff("secretary").fetch_one(&mut *conn).await?;
+    let orgadmin = staff("orgadmin").fetch_one(&mut *conn).await?;
+    let year = chrono::Datelike::year(&app::time::day_of(chrono::Utc::now()));
+    set_quota(conn, party, year, 3, orgadmin)
+        .await
+        .map_err(err)?;
+    // A young League member of the branch without a Party status applied on paper.
+    let applicant: Option<UserId> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.ended_at IS NULL
+         WHERE m.org_id = $1 AND m.status = 'league_member' AND u.username IS NULL
+           AND u.birth_date BETWEEN '1999-01-01' AND '2005-01-01'
+           AND NOT EXISTS (SELECT 1 FROM memberships p WHERE p.user_id = u.id AND p.tree = 'party' AND p.ended_at IS NULL)
+         ORDER BY u.id LIMIT 1",
+    )
+    .bind(league)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(applicant) = applicant else {
+        return Ok(());
+    };
+    join(conn, applicant, party, MemberStatus::Applicant)
+        .await
+        .map_err(err)?;
+    let case = insert_case(
+        conn,
+        applicant,
+        app::orgs::model::Tree::Party,
+        party,
+        Stage::Applicant,
+    )
+    .await
+    .map_err(err)?
+    .ok_or("a demo case exists")?;
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| e.to_string());
+    for (seq, kind, on) in [
+        (1, StepKind::Applied, day("2026-10-08")?),
+        (2, StepKind::Talk, day("2026-10-20")?),
+    ] {
+        let step = NewStep::dated(kind, on);
+        let row = NewStepRow {
+            case_id: case,
+            seq,
+            step: &step,
+            by: secretary,
+            upload: None,
+        };
+        insert_step(conn, &row).await.map_err(err)?;
+    }
+    Ok(())
 }
 
 /// 赵一鸣 (`mover`), a member of 前端开发党支部 who is about to change jobs: the transfer

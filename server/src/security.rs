@@ -213,6 +213,7 @@ pub async fn page_gate(session: Session, req: Request, next: Next) -> Response {
         "/admin",
         "/media",
         "/dues",
+        "/development",
     ]
     .iter()
     .any(|p| is_under(path, p))

@@ -7,18 +7,12 @@ mod common;
 
 use app::auth::model::Role;
 use app::ids::UserId;
-use common::{Client, PASSWORD, World, client, world};
+use common::{Client, PASSWORD, World, client, count, error_msg, signed_in, world};
 use http::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
 
 const MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
-async fn signed_in(pool: &PgPool, login: &str) -> Client {
-    let mut c = client(pool).await;
-    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
-    c
-}
 
 async fn user(pool: &PgPool, username: &str) -> UserId {
     sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
@@ -45,19 +39,6 @@ async fn party_standing(c: &mut Client) -> Value {
         .find(|t| t[0]["tree"] == "Party")
         .map(|t| t[0].clone())
         .unwrap_or_else(|| panic!("no Party dues in {v}"))
-}
-
-fn error_msg(body: &str) -> Value {
-    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    match &v {
-        Value::Object(o) if o.contains_key("Invalid") => v["Invalid"][0]["msg"].clone(),
-        Value::Object(o) if o.contains_key("Conflict") => v["Conflict"].clone(),
-        _ => v,
-    }
-}
-
-async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 async fn declare(c: &mut Client, category: &str, base: &str) -> (StatusCode, String) {

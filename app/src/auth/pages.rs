@@ -160,6 +160,9 @@ fn Profile(p: ProfileView) -> impl IntoView {
         </section>
         {(!dues.is_empty()).then(|| view! { <crate::dues::pages::DuesLines lines=dues /> })}
         <section class="card">
+            <A href="/me/join" attr:class="row link">{t.dev_title}<span aria-hidden="true">"›"</span></A>
+        </section>
+        <section class="card">
             <h2>{t.my_roles}</h2>
             {if p.roles.is_empty() {
                 view! { <p class="empty">{t.no_roles}</p> }.into_any()
@@ -186,6 +189,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
                     .into_any()
             }}
             {manages.then(|| view! { <A href="/admin/orgs" attr:class="btn block">{t.org_admin_entry}</A> })}
+            {manages.then(|| view! { <A href="/orglife/development" attr:class="btn block">{t.dev_branch_title}</A> })}
             {manages.then(|| view! { <A href="/admin/content" attr:class="btn block">{t.content_title}</A> })}
             {manages.then(|| view! { <A href="/admin/quizzes/new" attr:class="btn block">{t.special_new}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/questions" attr:class="btn block">{t.bank_entry}</A> })}

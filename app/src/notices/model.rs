@@ -91,6 +91,14 @@ pub enum Message {
         name: String,
         months: u32,
     },
+    /// A step of `name`'s application (to join the Party or League) waits for the reader.
+    DevelopmentTodo {
+        name: String,
+    },
+    /// The reader's application reached a stage.
+    DevelopmentStage {
+        stage: crate::development::model::Stage,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -128,6 +136,8 @@ impl Message {
             Message::DuesSettled { .. } => "dues_settled",
             Message::DuesReminder { .. } => "dues_reminder",
             Message::DuesLapse { .. } => "dues_lapse",
+            Message::DevelopmentTodo { .. } => "development_todo",
+            Message::DevelopmentStage { .. } => "development_stage",
         }
     }
 
@@ -193,6 +203,10 @@ impl Message {
                 .dues_notify_lapse
                 .replace("{name}", name)
                 .replace("{months}", &months.to_string()),
+            Message::DevelopmentTodo { name } => t.dev_notify_todo.replace("{name}", name),
+            Message::DevelopmentStage { stage } => {
+                t.dev_notify_stage.replace("{stage}", stage.label(t))
+            }
         }
     }
 }
@@ -313,6 +327,12 @@ mod tests {
             Message::DuesLapse {
                 name: "Name".into(),
                 months: 6,
+            },
+            Message::DevelopmentTodo {
+                name: "Name".into(),
+            },
+            Message::DevelopmentStage {
+                stage: crate::development::model::Stage::Probationary,
             },
         ]
     }

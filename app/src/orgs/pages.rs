@@ -256,6 +256,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
                 {format!(" · {} {}", org.members, t.people)}
             </p>
             <A href=format!("/orglife/dues?org={}", org.id) attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
+            <A href=format!("/orglife/development?org={}", org.id) attr:class="row link">{t.dev_branch_title}<span aria-hidden="true">"›"</span></A>
         </section>
         {(!d.children.is_empty()).then(|| view! {
             <section class="card">

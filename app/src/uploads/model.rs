@@ -284,8 +284,9 @@ pub struct UploadUses {
     /// Study items and columns it is the media or cover of: published, the scope (none:
     /// the platform), and whether the viewer is a member within that scope.
     pub study: Vec<(bool, Option<crate::orgs::model::OrgPath>, bool)>,
-    /// Meetings it is attached to: the meeting's branch, and whether the viewer is
-    /// expected at the meeting or a member of the branch.
+    /// Meetings it is attached to, and development cases it documents: the branch, and
+    /// whether the viewer is expected at the meeting or a member of the branch (for a
+    /// case: the person, a contact or a sponsor).
     pub meetings: Vec<(crate::orgs::model::OrgPath, bool)>,
 }
 

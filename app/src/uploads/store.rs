@@ -205,7 +205,13 @@ pub async fn uses(
                 OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.org_id = o.id AND ms.user_id = $2
                            AND ms.ended_at IS NULL)
          FROM meeting_attachments a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id
-         WHERE a.upload_id = $1",
+         WHERE a.upload_id = $1
+         UNION ALL
+         SELECT o.path::text,
+                c.user_id = $2
+                OR EXISTS (SELECT 1 FROM development_people p WHERE p.case_id = c.id AND p.user_id = $2)
+         FROM development_steps s JOIN development_cases c ON c.id = s.case_id JOIN orgs o ON o.id = c.org_id
+         WHERE s.upload_id = $1",
     )
     .bind(id)
     .bind(user_id)
@@ -238,6 +244,7 @@ pub async fn delete_orphans(
            AND NOT EXISTS (SELECT 1 FROM study_items i WHERE i.media_upload = u.id OR i.cover_upload = u.id)
            AND NOT EXISTS (SELECT 1 FROM study_columns c WHERE c.cover_upload = u.id)
            AND NOT EXISTS (SELECT 1 FROM meeting_attachments a WHERE a.upload_id = u.id)
+           AND NOT EXISTS (SELECT 1 FROM development_steps d WHERE d.upload_id = u.id)
          RETURNING u.id, u.ext",
     )
     .bind(grace_days)

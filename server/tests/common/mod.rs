@@ -377,3 +377,25 @@ pub async fn notifications(pool: &PgPool, username: &str, kind: &str) -> i64 {
     .await
     .unwrap()
 }
+
+/// A client signed in as `login` with the shared password.
+pub async fn signed_in(pool: &PgPool, login: &str) -> Client {
+    let mut c = client(pool).await;
+    assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
+    c
+}
+
+/// What a refusal says: an invalid form's first message, or a conflict's.
+pub fn error_msg(body: &str) -> Value {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    match &v {
+        Value::Object(o) if o.contains_key("Invalid") => v["Invalid"][0]["msg"].clone(),
+        Value::Object(o) if o.contains_key("Conflict") => v["Conflict"].clone(),
+        _ => v,
+    }
+}
+
+/// The number a counting statement answers.
+pub async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}

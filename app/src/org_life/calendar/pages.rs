@@ -106,6 +106,9 @@ pub fn LifeCalendarPage() -> impl IntoView {
                                     {v.can_schedule.then(|| view! {
                                         <A href=format!("/orglife/dues?org={id}") attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
                                     })}
+                                    {v.can_schedule.then(|| view! {
+                                        <A href=format!("/orglife/development?org={id}") attr:class="row link">{t.dev_branch_title}<span aria-hidden="true">"›"</span></A>
+                                    })}
                                 </section>
                                 <FeedCard renew feed />
                                 <section class="card list">
