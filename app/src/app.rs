@@ -177,6 +177,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/rankings/ratings") view=RatingsPage ssr=SsrMode::Async />
                 <Route path=path!("/transfers") view=TransfersPage ssr=SsrMode::Async />
                 <Route path=path!("/transfers/new") view=NewTransferPage ssr=SsrMode::Async />
+                <Route path=path!("/transfers/in") view=crate::transfers::inbound::pages::InboundPage ssr=SsrMode::Async />
                 <Route path=path!("/transfers/queue") view=QueuePage ssr=SsrMode::Async />
                 <Route path=path!("/transfers/overdue") view=OverduePage ssr=SsrMode::Async />
                 <Route path=path!("/transfers/verify") view=VerifyLetterPage ssr=SsrMode::Async />

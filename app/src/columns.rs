@@ -90,6 +90,7 @@ text_columns!(
     crate::dues::model::Category,
     crate::development::model::Stage,
     crate::development::model::StepKind,
+    crate::transfers::inbound::model::InboundState,
     crate::dues::model::Method,
     crate::dues::model::PaymentState,
 );

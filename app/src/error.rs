@@ -195,6 +195,9 @@ pub enum Msg {
     DevNoTuiyou,
     DevRecommendedAlready,
     DevPersonUnknown,
+    InboundOutsideName,
+    InboundTaken,
+    InboundSettled,
     BadRequest,
     Network,
 }
@@ -503,6 +506,9 @@ impl Msg {
             Msg::DevNoTuiyou => t.msg_dev_no_tuiyou,
             Msg::DevRecommendedAlready => t.msg_dev_recommended_already,
             Msg::DevPersonUnknown => t.msg_dev_person_unknown,
+            Msg::InboundOutsideName => t.msg_inbound_outside_name,
+            Msg::InboundTaken => t.msg_inbound_taken,
+            Msg::InboundSettled => t.msg_inbound_settled,
             Msg::BadRequest => t.err_bad_request,
             Msg::Network => t.err_network,
         }

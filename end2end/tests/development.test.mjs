@@ -194,6 +194,24 @@ test('a League member recommended by her branch becomes a full Party member, ste
   });
 });
 
+test('the city committee reads Party coverage by district, then a district by street', async () => {
+  await as('cityadmin', async (page) => {
+    await page.getByRole('link', { name: '党组织覆盖率' }).click();
+    await page.waitForURL('**/league/coverage?tree=party');
+    await hydrated(page);
+    const nanshan = page.locator('a.row', { hasText: '南山区' });
+    await nanshan.waitFor();
+    assert.match(await page.locator('.big-figure').innerText(), /^\d+\.\d%$/);
+    await shot(page, 'party-coverage');
+    await nanshan.click();
+    await page.waitForURL(/tree=party&district=/);
+    await page.locator('.row', { hasText: '南山区 粤海街道' }).first().waitFor();
+    await page.locator('.crumbs').getByText('全市').waitFor();
+    await assertNoSidewaysScroll(page, assert);
+    await shot(page, 'party-coverage-district');
+  });
+});
+
 async function context_en(page) {
   await page.context().addCookies([{ name: 'lang', value: 'en', url: BASE }]);
 }

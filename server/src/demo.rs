@@ -370,7 +370,7 @@ async fn named_user(
 }
 
 /// Becoming a member, with something to show: birth dates for the generated members (born
-/// 1988 to 2004, so that some League members are past the League's age), 林青 (`youth`, a
+/// mid-1998 to 2006, within the League's age), 林青 (`youth`, a
 /// League member of 前端开发团支部 born 2001) and that branch's secretary 陈团
 /// (`leaguesec`), this year's plan of 前端开发党支部 (three places) and one application
 /// there, registered from paper with its talk. Made once.
@@ -386,7 +386,7 @@ async fn development(conn: &mut PgConnection) -> Result<(), BoxError> {
         .ok_or("leaguesec exists without youth")?;
     sqlx::query(
         "UPDATE users SET birth_date = CASE id WHEN $1 THEN DATE '2001-06-15' WHEN $2 THEN DATE '1999-03-02'
-                                       ELSE DATE '1988-01-01' + (id * 7919 % 6200)::int END
+                                       ELSE DATE '1998-06-01' + (id * 7919 % 2900)::int END
          WHERE birth_date IS NULL",
     )
     .bind(youth)
@@ -416,6 +416,19 @@ async fn development(conn: &mut PgConnection) -> Result<(), BoxError> {
     set_quota(conn, party, year, 3, orgadmin)
         .await
         .map_err(err)?;
+    // The city's Party committee reads Party coverage; two small firms of the park are in
+    // its joint Party branch.
+    let city_party = OrgId(id_of("市互联网行业党委").fetch_one(&mut *conn).await?);
+    let city = app::league::ledger::model::Area::city();
+    app::league::founding::store::set_org_area(conn, city_party, Some(&city))
+        .await
+        .map_err(err)?;
+    sqlx::query(
+        "UPDATE enterprises SET party_joint_org_id = (SELECT id FROM orgs WHERE name = '科创园联合党支部')
+         WHERE name IN ('微光互动网络工作室', '云杉软件有限公司')",
+    )
+    .execute(&mut *conn)
+    .await?;
     // A young League member of the branch without a Party status applied on paper.
     let applicant: Option<UserId> = sqlx::query_scalar(
         "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.ended_at IS NULL

@@ -51,6 +51,9 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
             if let Err(e) = life_alerts(&pool).await {
                 tracing::error!(error = %e, "warning and escalating organization life failed; will retry");
             }
+            if let Err(e) = league_age_out(&pool).await {
+                tracing::error!(error = %e, "ending League membership past the League's age failed; will retry");
+            }
             if let Err(e) = dues_alerts(&pool).await {
                 tracing::error!(error = %e, "reminding members behind with dues failed; will retry");
             }
@@ -107,6 +110,20 @@ pub async fn overdue_transfers(pool: &PgPool) -> Result<(), crate::BoxError> {
     Ok(())
 }
 
+/// Ends the League membership of members past the League's age without a League post.
+pub async fn league_age_out(pool: &PgPool) -> Result<(), crate::BoxError> {
+    let today = app::time::day_of(Utc::now());
+    let mut tx = pool.begin().await?;
+    let left = app::development::flow::age_out(&mut tx, today)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    tx.commit().await?;
+    if left > 0 {
+        tracing::info!(left, "League members past the League's age left");
+    }
+    Ok(())
+}
+
 /// Reminds members behind with dues (from the 5th, once a month) and warns branches and
 /// their superiors of members six months behind in a row (once per run).
 pub async fn dues_alerts(pool: &PgPool) -> Result<(), crate::BoxError> {
@@ -148,9 +165,14 @@ pub async fn coverage_snapshot(pool: &PgPool) -> Result<(), crate::BoxError> {
     use app::time::{day_of, week_start};
     let week = week_start(day_of(Utc::now()));
     let mut conn = pool.acquire().await?;
-    app::league::coverage::store::snapshot(&mut conn, week)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    for tree in [
+        app::orgs::model::Tree::League,
+        app::orgs::model::Tree::Party,
+    ] {
+        app::league::coverage::store::snapshot(&mut conn, tree, week)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ mod common;
 
 use app::auth::model::Role;
 use app::ids::{OrgId, UserId};
-use app::orgs::model::{MemberStatus, OrgKind, Tree};
+use app::orgs::model::MemberStatus;
 use common::{Client, PASSWORD, World, count, error_msg, signed_in, world};
 use http::StatusCode;
 use serde_json::Value;
@@ -31,45 +31,10 @@ struct Dev {
 }
 
 async fn setup(pool: &PgPool) -> Dev {
-    use app::orgs::store::{NewOrg, create_org, grant_role, join, org};
+    use app::orgs::store::{grant_role, join};
     let w = world(pool).await;
+    let (committee, league_branch) = common::one_workplace(pool).await;
     let mut c = pool.acquire().await.unwrap();
-    let ent: i64 = sqlx::query_scalar(
-        "INSERT INTO enterprises (name, credit_code) VALUES ('甲公司', '91440300MA5F000001') RETURNING id",
-    )
-    .fetch_one(&mut *c)
-    .await
-    .unwrap();
-    sqlx::query("UPDATE orgs SET enterprise_id = $1")
-        .bind(ent)
-        .execute(&mut *c)
-        .await
-        .unwrap();
-    let committee = create_org(
-        &mut c,
-        &NewOrg {
-            tree: Tree::League,
-            kind: OrgKind::Committee,
-            name: "甲公司团委",
-            parent: None,
-            enterprise_id: Some(ent),
-        },
-    )
-    .await
-    .unwrap();
-    let top = org(&mut c, committee).await.unwrap().unwrap();
-    let league_branch = create_org(
-        &mut c,
-        &NewOrg {
-            tree: Tree::League,
-            kind: OrgKind::Branch,
-            name: "研发团支部",
-            parent: Some(&top),
-            enterprise_id: Some(ent),
-        },
-    )
-    .await
-    .unwrap();
     let hash = app::auth::session::hash_password(PASSWORD.to_owned())
         .await
         .unwrap();
@@ -191,6 +156,23 @@ async fn recommended_and_registered(pool: &PgPool, d: &Dev) -> (i64, String) {
     let rec = r.body.trim().to_owned();
     let mut secretary = signed_in(pool, "secretary").await;
     let branch = d.w.branch_a.0.to_string();
+    // The Party branch of the same workplace sees whom the League put forward.
+    let put_forward = async |c: &mut Client| {
+        let page = c
+            .call("branch_development", &[("org", &branch), ("year", "0")])
+            .await
+            .json();
+        page["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        put_forward(&mut secretary).await,
+        vec![Value::from("youth")]
+    );
     let r = secretary
         .call(
             "register_application",
@@ -198,6 +180,8 @@ async fn recommended_and_registered(pool: &PgPool, d: &Dev) -> (i64, String) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Registered, she leaves that list for the branch's cases.
+    assert!(put_forward(&mut secretary).await.is_empty());
     (r.body.trim().parse().unwrap(), rec)
 }
 
@@ -706,4 +690,164 @@ async fn a_member_applies_online_once_and_a_full_plan_refuses_one_more_admission
     .await;
     assert_eq!(error_msg(&r.1), "DevQuotaFull", "{}", r.1);
     assert_eq!(steps(&pool, case).await, 7);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_young_employee_joins_the_league_by_the_branch_meeting_and_the_committee_above(
+    pool: PgPool,
+) {
+    let d = setup(&pool).await;
+    let mut c = pool.acquire().await.unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let newcomer = common::add_user(&mut c, &hash, "newcomer", "13900000021").await;
+    app::orgs::store::join(
+        &mut c,
+        newcomer,
+        d.league_branch,
+        MemberStatus::YoungEmployee,
+    )
+    .await
+    .unwrap();
+    drop(c);
+    let mut me = signed_in(&pool, "newcomer").await;
+    assert_eq!(
+        me.call("set_birth_date", &[("birth_date", "2004-04-04")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let target = format!("league-{}", d.league_branch.0);
+    let r = me.call("apply_to_join", &[("target", &target)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let case: i64 = r.body.trim().parse().unwrap();
+    assert_eq!(
+        status(&pool, newcomer, "league").await.as_deref(),
+        Some("league_activist")
+    );
+    let mut k = Steps {
+        pool: &pool,
+        id: case,
+        seen: 1,
+    };
+    let mut league = signed_in(&pool, "leaguesec").await;
+    let mut above = signed_in(&pool, "leagueadmin").await;
+    let today = app::time::day_of(chrono::Utc::now()).to_string();
+    assert_eq!(
+        k.refused(&mut league, "league_meeting", &today, &vote("4", "3", "2"))
+            .await,
+        "DevMajority"
+    );
+    k.ok(&mut league, "league_meeting", &today, &vote("4", "3", "3"))
+        .await;
+    assert_eq!(
+        k.refused(&mut league, "league_approved", &today, &[]).await,
+        "Forbidden"
+    );
+    k.ok(&mut above, "league_approved", &today, &[]).await;
+    assert_eq!(
+        status(&pool, newcomer, "league").await.as_deref(),
+        Some("league_member")
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_steps_document_is_served_to_the_person_and_the_branch_only(pool: PgPool) {
+    let d = setup(&pool).await;
+    let (case, _) = recommended_and_registered(&pool, &d).await;
+    let mut sec = signed_in(&pool, "secretary").await;
+    let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    pdf.resize(2048, b' ');
+    let r = sec.upload("attachment", "谈话记录.pdf", pdf).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let upload = r.json();
+    let url = upload["url"].as_str().unwrap().to_owned();
+    let mut k = Steps {
+        pool: &pool,
+        id: case,
+        seen: 1,
+    };
+    // Someone else's upload cannot be named.
+    let mut other = signed_in(&pool, "secretary2").await;
+    let theirs = other
+        .upload(
+            "attachment",
+            "x.pdf",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
+        )
+        .await
+        .json();
+    let named = [("upload", theirs["id"].as_str().unwrap())];
+    assert_eq!(
+        k.refused(&mut sec, "talk", "2024-09-15", &named).await,
+        "UploadMissing"
+    );
+    k.ok(
+        &mut sec,
+        "talk",
+        "2024-09-15",
+        &[("upload", upload["id"].as_str().unwrap())],
+    )
+    .await;
+    let mut youth = signed_in(&pool, "youth").await;
+    assert_eq!(youth.get(&url).await.status, StatusCode::OK);
+    assert_eq!(
+        signed_in(&pool, "orgadmin").await.get(&url).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(other.get(&url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        signed_in(&pool, "leaguesec").await.get(&url).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let v = youth
+        .call("development_case", &[("id", &case.to_string())])
+        .await
+        .json();
+    assert_eq!(v["case"]["steps"][1]["document"][1], "谈话记录.pdf");
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn league_membership_ends_past_28_unless_the_member_holds_a_league_post(pool: PgPool) {
+    let d = setup(&pool).await;
+    // `leaguesec` is as old as `old` but holds the branch's secretary post.
+    sqlx::query("UPDATE users SET birth_date = '1990-05-01' WHERE username = 'leaguesec'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    server::jobs::league_age_out(&pool).await.unwrap();
+    let old = UserId(user_id(&pool, "old").await.parse().unwrap());
+    let sec = UserId(user_id(&pool, "leaguesec").await.parse().unwrap());
+    assert_eq!(status(&pool, old, "league").await, None);
+    assert_eq!(
+        status(&pool, sec, "league").await.as_deref(),
+        Some("league_member")
+    );
+    assert_eq!(
+        status(&pool, d.youth, "league").await.as_deref(),
+        Some("league_member")
+    );
+    assert_eq!(
+        common::notifications(&pool, "old", "league_aged_out").await,
+        1
+    );
+    assert_eq!(
+        common::notifications(&pool, "leaguesec", "league_aged_out").await,
+        1
+    );
+    // A second run the same day changes nothing and tells no one again.
+    server::jobs::league_age_out(&pool).await.unwrap();
+    assert_eq!(
+        common::notifications(&pool, "old", "league_aged_out").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM memberships WHERE end_reason = 'left'"
+        )
+        .await,
+        1
+    );
 }

@@ -733,7 +733,7 @@ async fn reviewers_see_only_their_area_and_a_token_opens_only_its_application(po
     assert_eq!(area["reads_coverage"], true, "{area}");
     assert_eq!(
         orgadmin
-            .call("league_coverage", &[("district", "")])
+            .call("coverage", &[("tree", "league"), ("district", "")])
             .await
             .status,
         StatusCode::FORBIDDEN
@@ -1244,10 +1244,10 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
     // The weekly snapshot, twice: the same rows.
     let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut c = pool.acquire().await.unwrap();
-    app::league::coverage::store::snapshot(&mut c, week)
+    app::league::coverage::store::snapshot(&mut c, app::orgs::model::Tree::League, week)
         .await
         .unwrap();
-    app::league::coverage::store::snapshot(&mut c, week)
+    app::league::coverage::store::snapshot(&mut c, app::orgs::model::Tree::League, week)
         .await
         .unwrap();
     let rows: Vec<(String, String, i32, i32, i32)> = sqlx::query_as(
@@ -1267,7 +1267,7 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
 
     let mut city = signed_in(&pool, "cityrev").await;
     let v = city
-        .call("league_coverage", &[("district", "")])
+        .call("coverage", &[("tree", "league"), ("district", "")])
         .await
         .json();
     assert_eq!(v["rate"], "66.7%");
@@ -1304,19 +1304,19 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
     // A district admin sees its streets only, and not another district.
     let mut district = signed_in(&pool, "districtrev").await;
     let v = district
-        .call("league_coverage", &[("district", "")])
+        .call("coverage", &[("tree", "league"), ("district", "")])
         .await
         .json();
     assert_eq!(v["rows"].as_array().unwrap().len(), 1);
     assert_eq!(v["rows"][0]["label"], "南山区 粤海街道");
     assert_eq!(v["to_found"].as_array().unwrap().len(), 0);
     let r = district
-        .call("league_coverage", &[("district", "福田区")])
+        .call("coverage", &[("tree", "league"), ("district", "福田区")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The city drills into a district: its streets.
     let v = city
-        .call("league_coverage", &[("district", "福田区")])
+        .call("coverage", &[("tree", "league"), ("district", "福田区")])
         .await
         .json();
     assert_eq!(v["rows"][0]["label"], "福田区 沙头街道");
@@ -1324,7 +1324,7 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
     let mut member = signed_in(&pool, "member").await;
     assert_eq!(
         member
-            .call("league_coverage", &[("district", "")])
+            .call("coverage", &[("tree", "league"), ("district", "")])
             .await
             .status,
         StatusCode::FORBIDDEN
@@ -1332,10 +1332,162 @@ async fn coverage_counts_own_and_joint_organizations_per_area_and_week(pool: PgP
     let mut nobody = client(&pool).await;
     assert_eq!(
         nobody
-            .call("league_coverage", &[("district", "")])
+            .call("coverage", &[("tree", "league"), ("district", "")])
             .await
             .status,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn party_coverage_counts_the_partys_own_and_joint_branches_only_by_district_and_week(
+    pool: PgPool,
+) {
+    use app::auth::model::Role;
+    use app::orgs::model::{OrgKind, Tree};
+    use app::orgs::store::{NewOrg, create_org, grant_role, org};
+    let w = world(&pool).await;
+    areas(&pool).await;
+    let id_of = async |code: String| -> i64 {
+        sqlx::query_scalar("SELECT id FROM enterprises WHERE credit_code = $1")
+            .bind(code)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let (xinghai, yunfan, geek) = (
+        id_of(code(1)).await,
+        id_of(code(2)).await,
+        id_of(code(3)).await,
+    );
+    // Party members: 星海 12, 云帆 1, 极客魔方 2. 星海 has its own Party branch, 云帆 is in a
+    // joint Party branch, 极客魔方 has a League branch only.
+    for (id, n) in [(xinghai, 12), (yunfan, 1), (geek, 2)] {
+        sqlx::query("UPDATE enterprises SET party_members = $2 WHERE id = $1")
+            .bind(id)
+            .bind(n)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE orgs SET enterprise_id = $1 WHERE id = $2")
+        .bind(xinghai)
+        .bind(w.branch_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE enterprises SET party_joint_org_id = $1 WHERE id = $2")
+        .bind(w.branch_b)
+        .bind(yunfan)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut c = pool.acquire().await.unwrap();
+    let city_league: OrgId = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '市团委'")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    let parent = org(&mut c, city_league).await.unwrap().unwrap();
+    let league_branch = NewOrg {
+        tree: Tree::League,
+        kind: OrgKind::Branch,
+        name: "极客魔方团支部",
+        parent: Some(&parent),
+        enterprise_id: Some(geek),
+    };
+    create_org(&mut c, &league_branch).await.unwrap();
+    // The city's Party area committee and its admin.
+    let committee = NewOrg {
+        tree: Tree::Party,
+        kind: OrgKind::Committee,
+        name: "市委两新工委",
+        parent: None,
+        enterprise_id: None,
+    };
+    let party_city = create_org(&mut c, &committee).await.unwrap();
+    let city = app::league::ledger::model::Area::city();
+    app::league::founding::store::set_org_area(&mut c, party_city, Some(&city))
+        .await
+        .unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let admin = common::add_user(&mut c, &hash, "partycity", "13700000011").await;
+    grant_role(&mut c, admin, Role::OrgAdmin, Some(party_city), None)
+        .await
+        .unwrap();
+
+    let mut party = signed_in(&pool, "partycity").await;
+    let v = party
+        .call("coverage", &[("tree", "party"), ("district", "")])
+        .await
+        .json();
+    assert_eq!(v["tree"], "Party");
+    assert_eq!(v["rate"], "66.7%", "{v}");
+    let rows: Vec<(&str, &str)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["label"].as_str().unwrap(), r["rate"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, vec![("南山区", "100.0%"), ("福田区", "0.0%")]);
+    // 极客魔方 could found one (two Party members) and has none; its League branch does not count.
+    assert_eq!(
+        v["to_found"][0]["firms"][0],
+        serde_json::json!(["极客魔方信息技术有限公司", code(3), 30, 2])
+    );
+    let v = party
+        .call("coverage", &[("tree", "party"), ("district", "福田区")])
+        .await
+        .json();
+    assert_eq!(v["rows"][0]["label"], "福田区 沙头街道");
+    // The League's figures count 极客魔方's League branch and not the Party's branches.
+    let mut league = signed_in(&pool, "cityrev").await;
+    let v = league
+        .call("coverage", &[("tree", "league"), ("district", "")])
+        .await
+        .json();
+    assert_eq!(v["total"]["covered"], 1, "{v}");
+    // Each tree's readers only.
+    assert_eq!(
+        league
+            .call("coverage", &[("tree", "party"), ("district", "")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        party
+            .call("coverage", &[("tree", "league"), ("district", "")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        party.call("my_profile", &[]).await.json()["reads_party_coverage"],
+        true
+    );
+    assert_eq!(
+        league.call("my_profile", &[]).await.json()["reads_party_coverage"],
+        false
+    );
+
+    // The week's snapshot keeps each tree's rows apart.
+    let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    for tree in [Tree::Party, Tree::League] {
+        app::league::coverage::store::snapshot(&mut c, tree, week)
+            .await
+            .unwrap();
+    }
+    let covered: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT tree, sum(covered)::bigint FROM coverage_snapshots GROUP BY tree ORDER BY tree",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .unwrap();
+    assert_eq!(
+        covered,
+        vec![("league".to_owned(), 1), ("party".to_owned(), 2)]
     );
 }
 
@@ -1505,14 +1657,16 @@ async fn a_firm_with_only_a_party_organization_is_not_covered_by_the_league(pool
         .await
         .unwrap();
     let shatou = async |c: &mut sqlx::PgConnection| {
-        let streets = app::league::coverage::store::live(c).await.unwrap();
+        let streets = app::league::coverage::store::live(c, app::orgs::model::Tree::League)
+            .await
+            .unwrap();
         let s = streets.iter().find(|s| s.street == "沙头街道").unwrap();
         (s.figures.enterprises, s.figures.covered, s.figures.eligible)
     };
     assert_eq!(shatou(&mut c).await, (1, 0, 1));
     let mut city = signed_in(&pool, "cityrev").await;
     let v = city
-        .call("league_coverage", &[("district", "福田区")])
+        .call("coverage", &[("tree", "league"), ("district", "福田区")])
         .await
         .json();
     assert_eq!(v["rows"][0]["rate"], "0.0%", "{v}");

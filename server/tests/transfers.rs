@@ -1105,3 +1105,175 @@ async fn the_letters_dues_month_comes_from_the_dues_record_and_the_sending_branc
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// The world's branches in one enterprise, with its League branch where `newhire` (just
+/// hired, their Party relationship still at their university) is a young employee.
+async fn newhire(pool: &PgPool) -> (World, UserId) {
+    use app::orgs::store::join;
+    let w = world(pool).await;
+    let (_, branch) = common::one_workplace(pool).await;
+    let mut c = pool.acquire().await.unwrap();
+    let hash = app::auth::session::hash_password(PASSWORD.to_owned())
+        .await
+        .unwrap();
+    let id = common::add_user(&mut c, &hash, "newhire", "13900000031").await;
+    join(&mut c, id, branch, MemberStatus::YoungEmployee)
+        .await
+        .unwrap();
+    (w, id)
+}
+
+/// Starts a transfer in to `branch` from a letter issued `days_ago`, with `status`.
+async fn transfer_in(
+    c: &mut Client,
+    branch: OrgId,
+    days_ago: u64,
+    status: &str,
+    letter: &str,
+) -> (StatusCode, Value) {
+    let today = app::time::day_of(chrono::Utc::now());
+    let issued = (today - chrono::Days::new(days_ago)).to_string();
+    let target = format!("party-{}", branch.0);
+    let dues = (today - chrono::Days::new(40)).format("%Y-%m").to_string();
+    let fields = [
+        ("target", target.as_str()),
+        ("outside_org", "某某大学计算机学院党委"),
+        ("letter_no", letter),
+        ("letter_date", issued.as_str()),
+        ("validity", "30"),
+        ("status", status),
+        ("dues", dues.as_str()),
+    ];
+    let r = c.call("start_inbound", &fields).await;
+    (
+        r.status,
+        serde_json::from_str(&r.body).unwrap_or(Value::Null),
+    )
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_member_from_outside_transfers_in_with_the_letters_status_and_dues_month(pool: PgPool) {
+    let (w, newhire) = newhire(&pool).await;
+    let mut me = signed_in(&pool, "newhire").await;
+    let (s, id) = transfer_in(&mut me, w.branch_a, 3, "probationary", "2026-0042").await;
+    assert_eq!(s, StatusCode::OK, "{id}");
+    assert_eq!(
+        common::notifications(&pool, "secretary", "inbound_todo").await,
+        1
+    );
+    let id = id.to_string();
+    // Another branch's secretary cannot accept it; a return needs a reason.
+    let mut other = signed_in(&pool, "secretary2").await;
+    let r = other
+        .call(
+            "settle_inbound",
+            &[("id", &id), ("how", "accept"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut sec = signed_in(&pool, "secretary").await;
+    let r = sec
+        .call(
+            "settle_inbound",
+            &[("id", &id), ("how", "return"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(common::error_msg(&r.body), "Required");
+    let page = sec.call("inbound_transfers", &[]).await.json();
+    assert_eq!(page["waiting"][0]["name"], "newhire");
+    let r = sec
+        .call(
+            "settle_inbound",
+            &[("id", &id), ("how", "accept"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The letter's status in the branch, and the dues record opened at the letter's month.
+    let (org, status): (OrgId, String) = sqlx::query_as(
+        "SELECT org_id, status FROM memberships WHERE user_id = $1 AND tree = 'party' AND ended_at IS NULL",
+    )
+    .bind(newhire)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((org, status.as_str()), (w.branch_a, "probationary"));
+    let source: String = sqlx::query_scalar(
+        "SELECT source FROM dues_openings WHERE user_id = $1 AND tree = 'party'",
+    )
+    .bind(newhire)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(source, "letter");
+    let paid_to = (app::time::day_of(chrono::Utc::now()) - chrono::Days::new(40))
+        .format("%Y-%m")
+        .to_string();
+    let dues = me.call("my_dues", &[]).await.json();
+    assert_eq!(
+        dues["trees"][0][0]["paid_up_to"],
+        paid_to.as_str(),
+        "{dues}"
+    );
+    assert_eq!(
+        common::notifications(&pool, "newhire", "inbound_settled").await,
+        1
+    );
+    // Accepting again changes nothing.
+    let r = sec
+        .call(
+            "settle_inbound",
+            &[("id", &id), ("how", "accept"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(common::error_msg(&r.body), "InboundSettled");
+    assert_eq!(common::count(&pool, "SELECT count(*) FROM memberships WHERE tree = 'party' AND ended_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'newhire')").await, 1);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_stale_or_used_letter_a_wrong_status_and_a_member_already_in_are_refused(pool: PgPool) {
+    let (w, _) = newhire(&pool).await;
+    let mut me = signed_in(&pool, "newhire").await;
+    // Issued 40 days ago and valid for 30: expired.
+    let (_, v) = transfer_in(&mut me, w.branch_a, 40, "full", "2026-0043").await;
+    assert_eq!(
+        v["Invalid"][0],
+        serde_json::json!({ "field": "letter_date", "msg": "TransferLetterExpired" })
+    );
+    let (_, v) = transfer_in(&mut me, w.branch_a, 1, "league_member", "2026-0043").await;
+    assert_eq!(v["Invalid"][0]["field"], "status");
+    // A branch of another workplace.
+    sqlx::query("UPDATE orgs SET enterprise_id = NULL WHERE id = $1")
+        .bind(w.branch_b)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, v) = transfer_in(&mut me, w.branch_b, 1, "full", "2026-0043").await;
+    assert_eq!(v["Invalid"][0]["msg"], "DevNoBranch", "{v}");
+    assert_eq!(
+        common::count(&pool, "SELECT count(*) FROM transfers_in").await,
+        0
+    );
+    // One waiting at a time; the same letter cannot be used twice.
+    assert_eq!(
+        transfer_in(&mut me, w.branch_a, 1, "full", "2026-0043")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (s, v) = transfer_in(&mut me, w.branch_a, 1, "full", "2026-0044").await;
+    assert_eq!(
+        (s, v["Conflict"].clone()),
+        (StatusCode::CONFLICT, Value::from("InboundTaken"))
+    );
+    // A full member of the Party already holds a status: no transfer in.
+    let mut member = signed_in(&pool, "member").await;
+    let (s, v) = transfer_in(&mut member, w.branch_a, 1, "full", "2026-0045").await;
+    assert_eq!(
+        (s, v["Conflict"].clone()),
+        (StatusCode::CONFLICT, Value::from("AlreadyInTree"))
+    );
+    assert_eq!(
+        common::count(&pool, "SELECT count(*) FROM transfers_in").await,
+        1
+    );
+}

@@ -48,6 +48,8 @@ pub struct ProfileView {
     pub roles: Vec<RoleView>,
     /// Sees the founding review queue and League coverage.
     pub reviews_areas: bool,
+    /// Sees Party coverage.
+    pub reads_party_coverage: bool,
     pub dues: Vec<crate::dues::model::DuesLine>,
 }
 
@@ -209,6 +211,7 @@ impl From<super::flow::Profile> for ProfileView {
                 .collect(),
             roles: p.roles.into_iter().map(RoleView::from).collect(),
             reviews_areas: p.reviews_areas,
+            reads_party_coverage: p.reads_party_coverage,
             dues: p.dues,
         }
     }

@@ -133,6 +133,8 @@ pub struct Profile {
     pub roles: Vec<HeldRoleRow>,
     /// Reviews foundings and reads coverage: administers an area committee, or the platform.
     pub reviews_areas: bool,
+    /// Reads Party coverage: administers a Party area committee, or the platform.
+    pub reads_party_coverage: bool,
     /// Where the user stands with dues in each tree where they pay.
     pub dues: Vec<crate::dues::model::DuesLine>,
 }
@@ -155,6 +157,11 @@ pub async fn my_profile(
     let actor = &viewer.0;
     let reviews_areas =
         actor.is_platform_admin() || page.area_committees.iter().any(|p| actor.can_administer(p));
+    let reads_party_coverage = actor.is_platform_admin()
+        || page
+            .party_area_committees
+            .iter()
+            .any(|p| actor.can_administer(p));
     let now = crate::dues::model::Month::of(crate::time::day_of(at));
     let dues = page
         .dues
@@ -166,6 +173,7 @@ pub async fn my_profile(
         memberships: page.memberships,
         roles: page.roles,
         reviews_areas,
+        reads_party_coverage,
         dues,
     };
     Ok(Some((viewer, profile)))

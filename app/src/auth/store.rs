@@ -226,7 +226,10 @@ pub struct ProfilePage {
     pub account: AccountRow,
     pub memberships: Vec<(crate::orgs::store::MembershipRow, Vec<String>)>,
     pub roles: Vec<crate::orgs::store::HeldRoleRow>,
+    /// The League's area committees (founding review, League coverage), and the Party's
+    /// (Party coverage).
     pub area_committees: Vec<OrgPath>,
+    pub party_area_committees: Vec<OrgPath>,
     /// Each tree where the user pays dues: the first month owed and the months held by
     /// live payments.
     pub dues: Vec<DuesJson>,
@@ -285,7 +288,8 @@ pub async fn profile_page(
                      WHERE g.user_id = u.id), '[]') AS roles,
            -- Where the area committees sit: a founding reviewer or a coverage reader is
            -- whoever administers one of them.
-           COALESCE((SELECT json_agg(path::text) FROM orgs WHERE area_level IS NOT NULL), '[]') AS areas,
+           COALESCE((SELECT json_agg(path::text) FROM orgs WHERE area_level IS NOT NULL AND tree = 'league'), '[]') AS areas,
+           COALESCE((SELECT json_agg(path::text) FROM orgs WHERE area_level IS NOT NULL AND tree = 'party'), '[]') AS party_areas,
            COALESCE((SELECT json_agg(json_build_object(
                        'tree', m.tree, 'since', {since},
                        'held', COALESCE((SELECT json_agg(d.month) FROM dues_months d
@@ -307,6 +311,7 @@ pub async fn profile_page(
     let Json(memberships): Json<Vec<MembershipJson>> = r.try_get("memberships")?;
     let Json(roles): Json<Vec<HeldRoleJson>> = r.try_get("roles")?;
     let Json(areas): Json<Vec<String>> = r.try_get("areas")?;
+    let Json(party_areas): Json<Vec<String>> = r.try_get("party_areas")?;
     let Json(dues): Json<Vec<DuesJson>> = r.try_get("dues")?;
     Ok(Some(ProfilePage {
         viewer: viewer.map(|Json(v)| v.actor(claim)),
@@ -344,6 +349,10 @@ pub async fn profile_page(
             })
             .collect(),
         area_committees: areas.iter().filter_map(|p| OrgPath::parse(p)).collect(),
+        party_area_committees: party_areas
+            .iter()
+            .filter_map(|p| OrgPath::parse(p))
+            .collect(),
         dues,
     }))
 }

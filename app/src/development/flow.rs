@@ -499,6 +499,9 @@ pub async fn branch_page(
             page.recommendations = store::recommendations(conn, &[], Some(page.org.id)).await?;
         }
         Tree::Party => {
+            if page.org.kind.is_branch() {
+                page.recommendations = store::recommended_to(conn, page.org.id).await?;
+            }
             page.figures = Some(store::figures(conn, &page.org.path, year).await?);
             page.plans = store::branch_plans(conn, &page.org.path, year).await?;
             page.sets_plans = page
@@ -613,4 +616,27 @@ pub fn sets_plan(actor: &Actor, org: &Org, branch: OrgId) -> bool {
     } else {
         actor.can_administer(&org.path)
     }
+}
+
+/// League membership ends past the League's age for members without a League post: each is
+/// told, and their branch's secretaries are told who left. Answers how many left.
+pub async fn age_out(conn: &mut PgConnection, today: NaiveDate) -> Result<usize, AppError> {
+    let left = store::end_over_age(conn, today).await?;
+    for (user, org) in &left {
+        let key = format!("league-age:{user}:{today}");
+        crate::notices::store::notify(
+            conn,
+            &[*user],
+            &Message::LeagueAgedOut { name: None },
+            "/me",
+            &key,
+        )
+        .await?;
+        let name = crate::orgs::store::display_name(conn, *user).await?;
+        let secretaries = crate::notices::store::holders(conn, *org, true).await?;
+        let message = Message::LeagueAgedOut { name: Some(name) };
+        crate::notices::store::notify(conn, &secretaries, &message, "/orglife/development", &key)
+            .await?;
+    }
+    Ok(left.len())
 }

@@ -43,12 +43,22 @@ fn field_msg(
     }
 }
 
+/// A League branch's recommendation in one line: who, when, the vote.
+fn tuiyou_line(r: &super::api::RecommendationView, t: &Strings) -> String {
+    t.dev_tuiyou_line
+        .replace("{org}", &r.org_name)
+        .replace("{on}", &r.on)
+        .replace("{eligible}", &r.vote.0.to_string())
+        .replace("{present}", &r.vote.1.to_string())
+        .replace("{favour}", &r.vote.2.to_string())
+}
+
 /// What falls due next, in one line, red once the day has passed.
 fn due_line(c: &CaseView, t: &'static Strings) -> Option<impl IntoView + use<>> {
     c.due.clone().map(|(kind, on, late)| {
         let late_text = late.then(|| format!(" · {}", t.dev_overdue));
         view! {
-            <span class="muted small" class:warn-text=late data-testid="dev-due">
+            <span class="muted small block" class:warn-text=late data-testid="dev-due">
                 {format!("{}{}{on}", kind.label(t), t.colon)}{late_text}
             </span>
         }
@@ -68,7 +78,11 @@ fn CaseRow(c: CaseView, #[prop(default = true)] with_name: bool) -> impl IntoVie
     view! {
         <A href=format!("/development/{}", c.id) attr:class="row link" attr:data-testid="dev-case">
             <span class="row-main">
-                <span><span class=stage_class(c.stage)>{c.stage.label(t)}</span>{title}</span>
+                <span>
+                    <span class=stage_class(c.stage)>{c.stage.label(t)}</span>
+                    {(!c.recommendations.is_empty()).then(|| view! { <span class="tag league">{t.dev_tuiyou}</span> })}
+                    {title}
+                </span>
                 {due}
             </span>
             <span aria-hidden="true">"›"</span>
@@ -257,13 +271,7 @@ fn Case(v: CasePageView, record: ServerAction<RecordDevelopmentStep>) -> impl In
         .recommendations
         .iter()
         .map(|r| {
-            let line = t
-                .dev_tuiyou_line
-                .replace("{org}", &r.org_name)
-                .replace("{on}", &r.on)
-                .replace("{eligible}", &r.vote.0.to_string())
-                .replace("{present}", &r.vote.1.to_string())
-                .replace("{favour}", &r.vote.2.to_string());
+            let line = tuiyou_line(r, t);
             view! { <p class="small" data-testid="dev-tuiyou"><span class="tag league">{t.dev_tuiyou}</span>{line}</p> }
         })
         .collect_view();
@@ -555,7 +563,7 @@ fn BranchDevelopment(
                 .replace("{eligible}", &r.vote.0.to_string())
                 .replace("{present}", &r.vote.1.to_string())
                 .replace("{favour}", &r.vote.2.to_string());
-            view! { <div class="row"><span class="row-main">{format!("{} · {}", r.name, r.on)}<span class="muted small">{line}</span></span></div> }
+            view! { <div class="row"><span class="row-main">{format!("{} · {}", r.name, r.on)}<span class="muted small block">{line}</span></span></div> }
         }).collect_view();
         view! {
             <section class="card">
@@ -592,6 +600,22 @@ fn BranchDevelopment(
             </section>
         }
     });
+    let put_forward = (v.tree == Tree::Party && !v.recommendations.is_empty()).then(|| {
+        view! {
+            <section class="card list" data-testid="dev-put-forward">
+                <h2>{t.dev_put_forward}</h2>
+                <p class="muted small">{t.dev_put_forward_lead}</p>
+                {v.recommendations.iter().map(|r| view! {
+                    <div class="row">
+                        <span class="row-main">
+                            <span><span class="tag league">{t.dev_tuiyou}</span>{r.name.clone()}</span>
+                            <span class="muted small block">{tuiyou_line(r, t)}</span>
+                        </span>
+                    </div>
+                }).collect_view()}
+            </section>
+        }
+    });
     let members = (v.is_branch && !v.members.is_empty()).then(|| {
         view! {
             <section class="card list">
@@ -600,7 +624,7 @@ fn BranchDevelopment(
                     let age = m.age.map(|a| t.dev_age.replace("{age}", &a.to_string()));
                     view! {
                         <div class="row" data-testid="dev-member">
-                            <span class="row-main">{m.name.clone()}<span class="muted small">{format!("{} {}", m.status.label(t), age.unwrap_or_default())}</span></span>
+                            <span class="row-main">{m.name.clone()}<span class="muted small block">{format!("{} {}", m.status.label(t), age.unwrap_or_default())}</span></span>
                             {m.over_age.then(|| view! { <span class="tag warn">{t.dev_over_age}</span> })}
                         </div>
                     }
@@ -613,6 +637,7 @@ fn BranchDevelopment(
         {figures}
         {plans}
         {cases}
+        {put_forward}
         {register_form}
         {league}
         {members}

@@ -376,6 +376,25 @@ pub async fn recommendations(
         .await?)
 }
 
+/// Recommendations by the League branches of a Party branch's workplace of members
+/// without a Party case yet: the candidates the League put forward, for the Party branch
+/// to register when they apply.
+pub async fn recommended_to(
+    conn: &mut PgConnection,
+    party_branch: OrgId,
+) -> Result<Vec<RecommendationRow>, AppError> {
+    let sql = format!(
+        "{RECOMMENDATION}
+         WHERE o.enterprise_id = (SELECT enterprise_id FROM orgs WHERE id = $1)
+           AND NOT EXISTS (SELECT 1 FROM development_cases c WHERE c.user_id = r.user_id AND c.tree = 'party')
+         ORDER BY r.on_date DESC, r.id DESC LIMIT 200"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(party_branch)
+        .fetch_all(conn)
+        .await?)
+}
+
 /// A recommendation to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRecommendation<'a> {
@@ -569,5 +588,26 @@ pub async fn holds_post(
     .bind(user)
     .bind(tree)
     .fetch_one(conn)
+    .await?)
+}
+
+/// Ends the League membership of members over the League's age (29 or older on `today`)
+/// who hold no League post, and answers who they were and their branch.
+pub async fn end_over_age(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+) -> Result<Vec<(UserId, OrgId)>, AppError> {
+    Ok(sqlx::query_as(
+        "UPDATE memberships m SET ended_at = now(), end_reason = 'left'
+         FROM users u
+         WHERE u.id = m.user_id AND m.tree = 'league' AND m.status = 'league_member' AND m.ended_at IS NULL
+           AND u.birth_date <= ($1::date - make_interval(years => $2))::date
+           AND NOT EXISTS (SELECT 1 FROM role_grants g JOIN orgs o ON o.id = g.org_id
+                           WHERE g.user_id = u.id AND o.tree = 'league')
+         RETURNING m.user_id, m.org_id",
+    )
+    .bind(today)
+    .bind(i32::try_from(super::model::LEAGUE_MAX_AGE + 1).unwrap_or(i32::MAX))
+    .fetch_all(conn)
     .await?)
 }

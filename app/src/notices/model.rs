@@ -99,6 +99,19 @@ pub enum Message {
     DevelopmentStage {
         stage: crate::development::model::Stage,
     },
+    /// League membership ended past the League's age: the reader's own (`name` none), or
+    /// that of `name`, a member of the reader's branch.
+    LeagueAgedOut {
+        name: Option<String>,
+    },
+    /// `name` asks the reader's branch to accept a transfer in from outside.
+    InboundTodo {
+        name: String,
+    },
+    /// The reader's transfer in was accepted or returned.
+    InboundSettled {
+        accepted: bool,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -138,6 +151,9 @@ impl Message {
             Message::DuesLapse { .. } => "dues_lapse",
             Message::DevelopmentTodo { .. } => "development_todo",
             Message::DevelopmentStage { .. } => "development_stage",
+            Message::LeagueAgedOut { .. } => "league_aged_out",
+            Message::InboundTodo { .. } => "inbound_todo",
+            Message::InboundSettled { .. } => "inbound_settled",
         }
     }
 
@@ -207,6 +223,13 @@ impl Message {
             Message::DevelopmentStage { stage } => {
                 t.dev_notify_stage.replace("{stage}", stage.label(t))
             }
+            Message::LeagueAgedOut { name: None } => t.dev_notify_aged_out.to_owned(),
+            Message::LeagueAgedOut { name: Some(name) } => {
+                t.dev_notify_aged_out_branch.replace("{name}", name)
+            }
+            Message::InboundTodo { name } => t.inbound_notify_todo.replace("{name}", name),
+            Message::InboundSettled { accepted: true } => t.inbound_notify_accepted.to_owned(),
+            Message::InboundSettled { accepted: false } => t.inbound_notify_returned.to_owned(),
         }
     }
 }
@@ -334,6 +357,15 @@ mod tests {
             Message::DevelopmentStage {
                 stage: crate::development::model::Stage::Probationary,
             },
+            Message::LeagueAgedOut { name: None },
+            Message::LeagueAgedOut {
+                name: Some("Name".into()),
+            },
+            Message::InboundTodo {
+                name: "Name".into(),
+            },
+            Message::InboundSettled { accepted: true },
+            Message::InboundSettled { accepted: false },
         ]
     }
 

@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 mod flow;
+pub mod inbound;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

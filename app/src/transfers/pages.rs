@@ -83,6 +83,9 @@ pub fn TransfersPage() -> impl IntoView {
                                     }.into_any()
                                 }}
                             </section>
+                            <section class="card">
+                                <A href="/transfers/in" attr:class="row link">{t.inbound_link}<span aria-hidden="true">"›"</span></A>
+                            </section>
                             {h.queue_counts.map(|[todo, doing, coming]| view! {
                                 <section class="card">
                                     <h2>{t.transfer_queue}</h2>

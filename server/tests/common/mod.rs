@@ -399,3 +399,40 @@ pub fn error_msg(body: &str) -> Value {
 pub async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
+
+/// Puts the world's organizations in one enterprise, 甲公司, and gives it a League
+/// committee with one branch, 研发团支部: answers (the League committee, its branch).
+pub async fn one_workplace(pool: &PgPool) -> (OrgId, OrgId) {
+    use app::orgs::model::{OrgKind, Tree};
+    use app::orgs::store::{NewOrg, create_org, org};
+    let mut c = pool.acquire().await.unwrap();
+    let ent: i64 = sqlx::query_scalar(
+        "INSERT INTO enterprises (name, credit_code) VALUES ('甲公司', '91440300MA5F000001') RETURNING id",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE orgs SET enterprise_id = $1")
+        .bind(ent)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    let committee = NewOrg {
+        tree: Tree::League,
+        kind: OrgKind::Committee,
+        name: "甲公司团委",
+        parent: None,
+        enterprise_id: Some(ent),
+    };
+    let committee = create_org(&mut c, &committee).await.unwrap();
+    let top = org(&mut c, committee).await.unwrap().unwrap();
+    let branch = NewOrg {
+        tree: Tree::League,
+        kind: OrgKind::Branch,
+        name: "研发团支部",
+        parent: Some(&top),
+        enterprise_id: Some(ent),
+    };
+    let branch = create_org(&mut c, &branch).await.unwrap();
+    (committee, branch)
+}

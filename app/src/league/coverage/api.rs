@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Figures;
 use crate::error::AppError;
+use crate::orgs::model::Tree;
 use crate::ui::charts::Chart;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +29,7 @@ pub struct ToFoundView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoverageView {
+    pub tree: Tree,
     /// The district drilled into (empty: the viewer's whole area).
     pub district: String,
     /// The viewer sees the whole city and may go back up from a district.
@@ -39,16 +41,18 @@ pub struct CoverageView {
     pub to_found: Vec<ToFoundView>,
 }
 
-/// Coverage of the viewer's area (platform admins and admins of area committees): the
-/// whole city by district, or one district (`district`) or the viewer's own district or
-/// street by street; a district outside the viewer's area is forbidden.
-#[server(endpoint = "league_coverage")]
+/// Coverage of the viewer's area in a tree (`party`, `league`; platform admins and admins
+/// of the tree's area committees): the whole city by district, or one district
+/// (`district`) or the viewer's own district street by street; a district outside the
+/// viewer's area is forbidden.
+#[server(endpoint = "coverage")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn league_coverage(district: String) -> Result<CoverageView, AppError> {
+pub async fn coverage(tree: String, district: String) -> Result<CoverageView, AppError> {
     use crate::auth::session;
+    let tree = Tree::parse(&tree).unwrap_or(Tree::League);
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    let coverage = super::flow::coverage(&mut conn, &actor, &district).await?;
+    let coverage = super::flow::coverage(&mut conn, &actor, tree, &district).await?;
     Ok(CoverageView::from(coverage))
 }
 
@@ -69,6 +73,7 @@ impl From<super::flow::Coverage> for CoverageView {
             .collect();
         let charts = coverage_charts(&rows, &c.weeks, by_district);
         CoverageView {
+            tree: c.tree,
             district: c.district,
             city: c.city,
             rate: percent(c.total.rate()),

@@ -1,4 +1,4 @@
-//! Coverage of a viewer's area as one use case: which streets they may see, the rows by
+//! Coverage of a viewer's area in one tree as one use case: which streets they may see, the rows by
 //! district or street, twelve weeks of history, and the streets with most left to found.
 
 use sqlx::PgConnection;
@@ -7,6 +7,7 @@ use super::model::{Figures, FirmToFound, StreetFigures, roll_up, total, weekly};
 use crate::auth::model::Actor;
 use crate::error::AppError;
 use crate::league::ledger::model::{AreaLevel, in_areas};
+use crate::orgs::model::Tree;
 
 /// How many streets the page lists with the enterprises they could still found.
 const STREETS_TO_FOUND: usize = 10;
@@ -14,6 +15,7 @@ const FIRMS_PER_STREET: i64 = 20;
 
 /// What a viewer's coverage page holds, before it is shaped into views and charts.
 pub struct Coverage {
+    pub tree: Tree,
     pub district: String,
     pub city: bool,
     /// The rows are districts (the whole city), else streets.
@@ -31,9 +33,10 @@ pub struct Coverage {
 pub async fn coverage(
     conn: &mut PgConnection,
     actor: &Actor,
+    tree: Tree,
     district: &str,
 ) -> Result<Coverage, AppError> {
-    let areas = crate::league::ledger::store::areas_of(conn, actor).await?;
+    let areas = crate::league::ledger::store::areas_in(conn, actor, tree).await?;
     if areas.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -45,7 +48,7 @@ pub async fn coverage(
     let wanted = |s: &StreetFigures| {
         in_areas(&areas, &s.district, &s.street) && (district.is_empty() || s.district == district)
     };
-    let streets: Vec<StreetFigures> = super::store::live(conn)
+    let streets: Vec<StreetFigures> = super::store::live(conn, tree)
         .await?
         .into_iter()
         .filter(|s| wanted(s))
@@ -60,7 +63,7 @@ pub async fn coverage(
     let this_week = crate::time::week_start(crate::time::day_of(chrono::Utc::now()));
     let since = this_week - chrono::Days::new(7 * 11);
     let weeks = weekly(
-        super::store::weeks(conn, since).await?,
+        super::store::weeks(conn, tree, since).await?,
         wanted,
         this_week,
         all.clone(),
@@ -72,10 +75,12 @@ pub async fn coverage(
     open.sort_by_key(|s| std::cmp::Reverse(s.figures.eligible));
     let mut to_found = Vec::new();
     for s in open.into_iter().take(STREETS_TO_FOUND) {
-        let firms = super::store::to_found(conn, &s.district, &s.street, FIRMS_PER_STREET).await?;
+        let place = (s.district.as_str(), s.street.as_str());
+        let firms = super::store::to_found(conn, tree, place, FIRMS_PER_STREET).await?;
         to_found.push((s, firms));
     }
     Ok(Coverage {
+        tree,
         district,
         city,
         by_district,

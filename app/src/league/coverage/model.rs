@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Figures {
     /// Operating enterprises in the ledger.
     pub enterprises: i64,
-    /// Those with a League organization (their own or a joint branch); a Party
-    /// organization alone does not count.
+    /// Those with an organization of the tree (their own or a joint branch); one of the
+    /// other tree does not count.
     pub covered: i64,
     /// Those without one that could found one.
     pub eligible: i64,

@@ -1,11 +1,13 @@
-//! `/league/coverage`: the coverage dashboard.
+//! `/league/coverage?tree=..`: the coverage dashboard of either tree (the League's by
+//! default, the Party's with `tree=party`).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::league_coverage;
+use super::api::coverage;
 use crate::i18n::use_t;
+use crate::orgs::model::Tree;
 use crate::ui::charts::Charts;
 use crate::ui::{AppLayout, Empty, ErrorState, Loading};
 
@@ -21,12 +23,24 @@ pub fn CoveragePage() -> impl IntoView {
             .replace("{eligible}", &f.eligible.to_string())
     };
     let query = use_query_map();
+    let tree = move || {
+        let tree = query.read().get("tree").unwrap_or_default();
+        if tree == "party" { "party" } else { "league" }
+    };
     let data = Resource::new(
-        move || query.read().get("district").unwrap_or_default(),
-        league_coverage,
+        move || (tree(), query.read().get("district").unwrap_or_default()),
+        |(tree, district)| coverage(tree.to_owned(), district),
     );
+    let tabs = move || {
+        let tab = |key: &'static str, label: &'static str| {
+            let on = tree() == key;
+            view! { <A href=format!("/league/coverage?tree={key}") attr:class=if on { "btn small primary" } else { "btn small" } attr:aria-current=on.then_some("page")>{label}</A> }
+        };
+        view! { <div class="chip-row">{tab("league", t.coverage_title)}{tab("party", t.coverage_party_title)}</div> }
+    };
     view! {
-        <AppLayout title=t.coverage_title back="/me">
+        <AppLayout title=t.coverage_page_title back="/me">
+            {tabs}
             <Suspense fallback=Loading>
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
@@ -35,7 +49,7 @@ pub fn CoveragePage() -> impl IntoView {
                         <section class="card">
                             {(!v.district.is_empty()).then(|| view! {
                                 <p class="crumbs">
-                                    {v.city.then(|| view! { <A href="/league/coverage">{t.coverage_city}</A> " › " })}
+                                    {v.city.then(|| view! { <A href=format!("/league/coverage?tree={}", v.tree.as_str())>{t.coverage_city}</A> " › " })}
                                     {v.district.clone()}
                                 </p>
                             })}
@@ -52,7 +66,7 @@ pub fn CoveragePage() -> impl IntoView {
                                     <strong>{r.rate.clone()}</strong>
                                 };
                                 match &r.district {
-                                    Some(d) => view! { <A href=format!("/league/coverage?district={d}") attr:class="row link">{inner}</A> }.into_any(),
+                                    Some(d) => view! { <A href=format!("/league/coverage?tree={}&district={d}", v.tree.as_str()) attr:class="row link">{inner}</A> }.into_any(),
                                     None => view! { <div class="row">{inner}</div> }.into_any(),
                                 }
                             }).collect_view()}
@@ -70,9 +84,14 @@ pub fn CoveragePage() -> impl IntoView {
                                             <li class="item-card">
                                                 <span class="item-title">{name.clone()}</span>
                                                 <span class="muted small">
-                                                    {t.coverage_firm.replace("{young}", &young.to_string()).replace("{league}", &league.to_string())}
-                                                    " · "
-                                                    <a href=format!("/league/invite?code={code}")>{t.founding_invite_title}</a>
+                                                    {match v.tree {
+                                                        Tree::League => t.coverage_firm.replace("{young}", &young.to_string()).replace("{league}", &league.to_string()),
+                                                        Tree::Party => t.coverage_party_firm.replace("{young}", &young.to_string()).replace("{party}", &league.to_string()),
+                                                    }}
+                                                    {(v.tree == Tree::League).then(|| view! {
+                                                        " · "
+                                                        <a href=format!("/league/invite?code={code}")>{t.founding_invite_title}</a>
+                                                    })}
                                                 </span>
                                             </li>
                                         }).collect_view()}

@@ -141,9 +141,9 @@ pub async fn committees(
 ) -> Result<Vec<(AreaLevel, OrgId, OrgPath)>, AppError> {
     let rows = sqlx::query(
         "SELECT area_level, id, path::text AS path FROM orgs
-         WHERE area_level = 'city'
+         WHERE tree = 'league' AND (area_level = 'city'
             OR (area_level = 'district' AND district = $1)
-            OR (area_level = 'street' AND district = $1 AND street = $2)",
+            OR (area_level = 'street' AND district = $1 AND street = $2))",
     )
     .bind(district)
     .bind(street)
@@ -164,7 +164,7 @@ pub async fn committees(
 /// The districts and streets that have a League committee, for the form's choices.
 pub async fn known_areas(conn: &mut PgConnection) -> Result<Vec<(String, String)>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT district, street FROM orgs WHERE area_level IN ('district', 'street')
+        "SELECT district, street FROM orgs WHERE area_level IN ('district', 'street') AND tree = 'league'
          ORDER BY district, street",
     )
     .fetch_all(conn)

@@ -333,13 +333,24 @@ pub async fn areas_of(
     conn: &mut PgConnection,
     actor: &crate::auth::model::Actor,
 ) -> Result<Vec<super::model::Area>, AppError> {
+    areas_in(conn, actor, crate::orgs::model::Tree::League).await
+}
+
+/// The areas of a tree's area committees the actor administers (see `areas_of`).
+pub async fn areas_in(
+    conn: &mut PgConnection,
+    actor: &crate::auth::model::Actor,
+    tree: crate::orgs::model::Tree,
+) -> Result<Vec<super::model::Area>, AppError> {
     use super::model::{Area, AreaLevel};
     if actor.is_platform_admin() {
         return Ok(vec![Area::city()]);
     }
     let rows = sqlx::query(
-        "SELECT area_level, district, street, path::text AS path FROM orgs WHERE area_level IS NOT NULL",
+        "SELECT area_level, district, street, path::text AS path FROM orgs
+         WHERE area_level IS NOT NULL AND tree = $1",
     )
+    .bind(tree)
     .fetch_all(conn)
     .await?;
     let held: Vec<(crate::orgs::model::OrgPath, Area)> = rows
