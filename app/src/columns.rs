@@ -91,6 +91,7 @@ text_columns!(
     crate::development::model::Stage,
     crate::development::model::StepKind,
     crate::transfers::inbound::model::InboundState,
+    crate::transfers::inbound::model::InboundKind,
     crate::dues::model::Method,
     crate::dues::model::PaymentState,
 );

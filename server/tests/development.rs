@@ -419,6 +419,21 @@ async fn a_league_member_recommended_by_the_league_becomes_a_full_member_each_st
     assert_eq!(v["case"]["recommendations"][0]["org_name"], "研发团支部");
     assert_eq!(v["case"]["steps"].as_array().unwrap().len(), 14);
     assert_eq!(v["case"]["sponsors"].as_array().unwrap().len(), 2);
+    // The political review's conclusion stays with the branch: she sees its date only.
+    let note = |v: &Value| {
+        let steps = v["case"]["steps"].as_array().unwrap();
+        steps
+            .iter()
+            .find(|s| s["kind"] == "Review")
+            .map(|s| s["note"].clone())
+            .unwrap()
+    };
+    assert_eq!(note(&v), "");
+    let theirs = sec
+        .call("development_case", &[("id", &case.to_string())])
+        .await
+        .json();
+    assert_eq!(note(&theirs), "政治审查合格");
 }
 
 #[sqlx::test(migrator = "MIGRATIONS")]

@@ -1131,11 +1131,26 @@ async fn transfer_in(
     status: &str,
     letter: &str,
 ) -> (StatusCode, Value) {
+    start_inbound(c, "transfer", branch, days_ago, (status, letter)).await
+}
+
+/// Starts a transfer in of `kind` (a mobile member's carries no dues month).
+async fn start_inbound(
+    c: &mut Client,
+    kind: &str,
+    branch: OrgId,
+    days_ago: u64,
+    (status, letter): (&str, &str),
+) -> (StatusCode, Value) {
     let today = app::time::day_of(chrono::Utc::now());
     let issued = (today - chrono::Days::new(days_ago)).to_string();
     let target = format!("party-{}", branch.0);
-    let dues = (today - chrono::Days::new(40)).format("%Y-%m").to_string();
+    let dues = match kind {
+        "mobile" => String::new(),
+        _ => (today - chrono::Days::new(40)).format("%Y-%m").to_string(),
+    };
     let fields = [
+        ("kind", kind),
         ("target", target.as_str()),
         ("outside_org", "某某大学计算机学院党委"),
         ("letter_no", letter),
@@ -1276,4 +1291,80 @@ async fn a_stale_or_used_letter_a_wrong_status_and_a_member_already_in_are_refus
         common::count(&pool, "SELECT count(*) FROM transfers_in").await,
         1
     );
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_mobile_member_takes_part_in_the_branch_pays_dues_at_home_and_is_counted_apart(
+    pool: PgPool,
+) {
+    let (w, newhire) = newhire(&pool).await;
+    let mut me = signed_in(&pool, "newhire").await;
+    let home = "某某大学计算机学院党委";
+    let (status, id) =
+        start_inbound(&mut me, "mobile", w.branch_a, 0, ("full", "LD-2026-77")).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.to_string();
+    let mut sec = signed_in(&pool, "secretary").await;
+    let r = sec
+        .call(
+            "settle_inbound",
+            &[("id", &id), ("how", "accept"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // In the branch as a full member whose relationship stays at home; no dues here.
+    let (status, mobile_home): (String, Option<String>) = sqlx::query_as(
+        "SELECT status, mobile_home FROM memberships WHERE user_id = $1 AND tree = 'party' AND ended_at IS NULL",
+    )
+    .bind(newhire)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), mobile_home.as_deref()),
+        ("full", Some(home))
+    );
+    assert_eq!(
+        common::count(&pool, "SELECT count(*) FROM dues_openings").await,
+        0
+    );
+    let dues = me.call("my_dues", &[]).await.json();
+    assert!(
+        dues["trees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t[0]["tree"] != "Party"),
+        "{dues}"
+    );
+    let profile = me.call("my_profile", &[]).await.json();
+    let party = profile["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["tree"] == "Party")
+        .cloned()
+        .unwrap();
+    assert_eq!(party["mobile_home"], home);
+    // The branch counts its own members and its mobile members apart, and its roster says so.
+    let branch = w.branch_a.0.to_string();
+    let detail = sec.call("org_detail", &[("id", &branch)]).await.json();
+    assert_eq!(
+        (
+            detail["org"]["members"].as_i64(),
+            detail["org"]["mobile"].as_i64()
+        ),
+        (Some(2), Some(1)),
+        "{}",
+        detail["org"]
+    );
+    let roster = sec.call("branch_roster", &[("id", &branch)]).await.json();
+    let mobile: Vec<_> = roster
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["mobile_home"].is_null())
+        .map(|r| r["display_name"].clone())
+        .collect();
+    assert_eq!(mobile, vec![Value::from("newhire")]);
 }

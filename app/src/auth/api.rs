@@ -29,6 +29,8 @@ pub struct MembershipView {
     pub above: Vec<String>,
     pub status: MemberStatus,
     pub since: String,
+    /// A mobile member's home organization.
+    pub mobile_home: Option<String>,
 }
 
 /// A role held: over an organization (id, name, level, tree), or over the platform.
@@ -207,6 +209,7 @@ impl From<super::flow::Profile> for ProfileView {
                     above,
                     status: m.status,
                     since: m.since,
+                    mobile_home: m.mobile_home,
                 })
                 .collect(),
             roles: p.roles.into_iter().map(RoleView::from).collect(),

@@ -151,6 +151,11 @@ fn Profile(p: ProfileView) -> impl IntoView {
                                     <div class="muted small">
                                         {m.status.label(t)} " · " {t.since} " " {m.since}
                                     </div>
+                                    {m.mobile_home.map(|home| view! {
+                                        <div class="muted small" data-testid="mobile-member">
+                                            {format!("{} · {}", t.mobile_member, t.mobile_home.replace("{home}", &home))}
+                                        </div>
+                                    })}
                                 </div>
                             </div>
                         }

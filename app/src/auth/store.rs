@@ -249,6 +249,7 @@ struct MembershipJson {
     #[serde(deserialize_with = "crate::columns::word")]
     status: MemberStatus,
     since: String,
+    mobile_home: Option<String>,
     #[serde(flatten)]
     org: crate::orgs::store::Org,
     above: Vec<String>,
@@ -272,7 +273,7 @@ pub async fn profile_page(
     let sql = format!(
         "SELECT {viewer} AS viewer, u.display_name, u.username, u.phone,
            COALESCE((SELECT json_agg(json_build_object(
-                       'status', m.status,
+                       'status', m.status, 'mobile_home', m.mobile_home,
                        'since', to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),
                        'id', o.id, 'tree', o.tree, 'kind', o.kind, 'name', o.name,
                        'parent_id', o.parent_id, 'path', o.path::text,
@@ -327,6 +328,7 @@ pub async fn profile_page(
                     org: m.org,
                     status: m.status,
                     since: m.since,
+                    mobile_home: m.mobile_home,
                 };
                 (row, m.above)
             })

@@ -139,7 +139,9 @@ impl From<super::store::RecommendationRow> for RecommendationView {
 }
 
 #[cfg(feature = "ssr")]
-fn case_view(f: super::flow::CaseFile, today: chrono::NaiveDate) -> CaseView {
+/// A case as a view; for the person's own eyes (`own`), the political review's conclusion
+/// and the assessments stay with the branch (their dates show, not their notes or documents).
+fn case_view(f: super::flow::CaseFile, today: chrono::NaiveDate, own: bool) -> CaseView {
     let history = f.history();
     let due = super::model::next_due(f.case.stage, &history)
         .map(|(k, on)| (k, on.to_string(), on < today));
@@ -167,25 +169,32 @@ fn case_view(f: super::flow::CaseFile, today: chrono::NaiveDate) -> CaseView {
         steps: f
             .steps
             .into_iter()
-            .map(|s| StepView {
-                kind: s.kind,
-                on: s.on_date.to_string(),
-                by: s.by_name,
-                vote: s
-                    .eligible
-                    .zip(s.present)
-                    .zip(s.in_favour)
-                    .map(|((e, p), f)| (e, p, f)),
-                hours: s.hours,
-                months: s.months,
-                note: s.note,
-                document: s.upload_id.zip(s.upload_ext).map(|(id, ext)| {
-                    (
-                        crate::uploads::store::media_url(id, &ext),
-                        s.upload_name.unwrap_or_default(),
-                    )
-                }),
-                recorded_at: crate::time::local_minute(s.created_at),
+            .map(|s| {
+                let hidden = own && s.kind.confidential();
+                StepView {
+                    kind: s.kind,
+                    on: s.on_date.to_string(),
+                    by: s.by_name,
+                    vote: s
+                        .eligible
+                        .zip(s.present)
+                        .zip(s.in_favour)
+                        .map(|((e, p), f)| (e, p, f)),
+                    hours: s.hours,
+                    months: s.months,
+                    note: if hidden { String::new() } else { s.note },
+                    document: s
+                        .upload_id
+                        .zip(s.upload_ext)
+                        .filter(|_| !hidden)
+                        .map(|(id, ext)| {
+                            (
+                                crate::uploads::store::media_url(id, &ext),
+                                s.upload_name.unwrap_or_default(),
+                            )
+                        }),
+                    recorded_at: crate::time::local_minute(s.created_at),
+                }
             })
             .collect(),
     }
@@ -212,13 +221,13 @@ pub async fn my_development() -> Result<MyDevelopmentView, AppError> {
         cases: mine
             .cases
             .into_iter()
-            .map(|f| case_view(f, today))
+            .map(|f| case_view(f, today, true))
             .collect(),
         may_apply: mine.may_apply,
         looked_after: mine
             .looked_after
             .into_iter()
-            .map(|f| case_view(f, today))
+            .map(|f| case_view(f, today, false))
             .collect(),
     })
 }
@@ -290,8 +299,9 @@ pub async fn development_case(id: i64) -> Result<CasePageView, AppError> {
         .filter(|k| powers.may(*k))
         .collect();
     let today = today();
+    let own = powers.person && !(powers.contact || powers.branch || powers.superior);
     Ok(CasePageView {
-        case: case_view(file, today),
+        case: case_view(file, today, own),
         next,
         full_members,
         portal_hours: facts.portal_hours,
@@ -355,7 +365,11 @@ fn branch_view(b: super::flow::BranchPage, today: chrono::NaiveDate) -> BranchDe
                     && super::model::league_over_age(birth, today, posts.contains(&id)),
             })
             .collect(),
-        cases: b.cases.into_iter().map(|f| case_view(f, today)).collect(),
+        cases: b
+            .cases
+            .into_iter()
+            .map(|f| case_view(f, today, false))
+            .collect(),
         recommendations: b.recommendations.into_iter().map(Into::into).collect(),
         year: b.year,
         figures: b.figures,

@@ -262,6 +262,12 @@ impl StepKind {
         }
     }
 
+    /// What the person does not read in their own case: the political review's conclusion
+    /// and the assessments stay with the branch.
+    pub fn confidential(self) -> bool {
+        matches!(self, StepKind::Review | StepKind::Assessment)
+    }
+
     /// The note must say something: opinions heard, the review's conclusion, an
     /// assessment, why it was not approved or cancelled.
     pub fn needs_note(self) -> bool {

@@ -173,7 +173,8 @@ pub const SINCE: &str = "COALESCE(
                FROM memberships p WHERE p.user_id = m.user_id AND p.tree = m.tree))";
 
 /// The statuses that pay dues (`model::pays_dues`), as SQL.
-pub const PAYING: &str = "m.status IN ('probationary', 'full', 'league_member')";
+pub const PAYING: &str =
+    "m.status IN ('probationary', 'full', 'league_member') AND m.mobile_home IS NULL";
 
 const PAYERS: &str = "SELECT m.user_id, u.display_name AS name, m.status, o.id AS org_id,
             o.name AS org_name, o.path::text AS org_path, m.tree, {since} AS since

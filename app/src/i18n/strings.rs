@@ -1196,7 +1196,8 @@ strings! {
     inbound_waiting: "待接收", "Waiting";
     inbound_accepted: "已接收", "Accepted";
     inbound_returned: "已退回", "Returned";
-    inbound_letter_line: "介绍信 {no}，{date} 开具，有效至 {until}；{status}，党费（团费）交至 {dues}", "Letter {no} of {date}, valid until {until}; {status}, dues paid up to {dues}";
+    inbound_letter_line: "{kind} {no}，{date} 开具，有效至 {until}；{status}，党费（团费）交至 {dues}", "{kind} {no} of {date}, valid until {until}; {status}, dues paid up to {dues}";
+    inbound_mobile_line: "{kind} {no}，{date} 开具，有效至 {until}；{status}，组织关系和党费留在原组织", "{kind} {no} of {date}, valid until {until}; {status}, relationship and dues stay at home";
     inbound_reason: "退回理由", "Reason for returning";
     inbound_waiting_title: "待接收的转入", "Transfers in waiting";
     inbound_accept: "接收", "Accept";
@@ -1209,7 +1210,7 @@ strings! {
     inbound_letter_date: "开具日期", "Issued on";
     inbound_status: "介绍信上的身份", "Status on the letter";
     inbound_dues: "党费（团费）交至（月份）", "Dues paid up to (month)";
-    inbound_dues_hint: "按介绍信填写，如 2026-11。", "As the letter states, e.g. 2026-11.";
+    inbound_dues_hint: "按介绍信填写，如 2026-11；流动党员不填（在原组织交纳）。", "As the letter states, e.g. 2026-11; a mobile member leaves it empty (they pay at home).";
     inbound_submit: "提交转入", "Send";
     inbound_mine: "我的转入", "My transfers in";
     inbound_start: "从平台外转入组织关系", "Transfer in from outside the platform";
@@ -1219,4 +1220,10 @@ strings! {
     inbound_notify_returned: "你的转入申请被退回，请查看理由", "Your transfer in was returned: see why";
     inbound_link: "从平台外转入", "Transfer in from outside";
     coverage_page_title: "组织覆盖率", "Coverage";
+    inbound_kind: "类型", "Kind";
+    inbound_kind_transfer: "组织关系介绍信", "Introduction letter";
+    inbound_kind_mobile: "流动党员活动证", "Mobile member's certificate";
+    mobile_member: "流动党员", "Mobile member";
+    mobile_home: "组织关系在 {home}", "relationship held by {home}";
+    mobile_count: "（另有流动党员 {n} 人）", " (and {n} mobile)";
 }

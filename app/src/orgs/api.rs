@@ -19,8 +19,9 @@ pub struct OrgNodeView {
     pub name: String,
     /// 1 at the top of the tree.
     pub depth: u32,
-    /// Current members registered directly here.
+    /// Current members registered directly here, and mobile members apart.
     pub members: u32,
+    pub mobile: u32,
     pub enterprise: Option<String>,
 }
 
@@ -61,6 +62,8 @@ pub struct RosterRow {
     pub phone: Option<String>,
     pub status: MemberStatus,
     pub since: String,
+    /// A mobile member's home organization.
+    pub mobile_home: Option<String>,
 }
 
 /// One organization as its managers see it.
@@ -276,6 +279,7 @@ impl From<super::store::OrgNodeRow> for OrgNodeView {
             name: r.name,
             depth: r.depth as u32,
             members: r.members as u32,
+            mobile: r.mobile as u32,
             enterprise: r.enterprise,
         }
     }
@@ -316,6 +320,7 @@ impl From<super::store::RosterMemberRow> for RosterRow {
             phone: r.phone.as_deref().map(super::model::mask_phone),
             status: r.status,
             since: r.since,
+            mobile_home: r.mobile_home,
         }
     }
 }

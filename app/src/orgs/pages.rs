@@ -254,6 +254,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
                 {org.kind.label(tree, t)}
                 {org.enterprise.clone().map(|e| format!(" · {e}"))}
                 {format!(" · {} {}", org.members, t.people)}
+                {(org.mobile > 0).then(|| t.mobile_count.replace("{n}", &org.mobile.to_string()))}
             </p>
             <A href=format!("/orglife/dues?org={}", org.id) attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
             <A href=format!("/orglife/development?org={}", org.id) attr:class="row link">{t.dev_branch_title}<span aria-hidden="true">"›"</span></A>
@@ -350,6 +351,10 @@ fn Roster(id: OrgId) -> impl IntoView {
                                             <td>{r.display_name}<span class="muted small block">{r.phone}</span></td>
                                             <td>
                                                 {r.status.label(t)}
+                                                {r.mobile_home.map(|home| view! {
+                                                    <span class="tag warn" data-testid="mobile-member">{t.mobile_member}</span>
+                                                    <span class="muted small block">{t.mobile_home.replace("{home}", &home)}</span>
+                                                })}
                                                 <a class="small block" href=format!("/transfers/new?tree={}&member={}", r.status.tree().as_str(), r.user_id)>{t.transfer_for_member}</a>
                                             </td>
                                             <td class="nowrap">{r.since}</td>

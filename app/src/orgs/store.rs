@@ -133,7 +133,10 @@ pub async fn move_org(
 
 const NODE_SELECT: &str = "
     SELECT o.id, o.parent_id, o.kind, o.name, nlevel(o.path) AS depth,
-           (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
+           (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL
+              AND m.mobile_home IS NULL) AS members,
+           (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL
+              AND m.mobile_home IS NOT NULL) AS mobile,
            e.name AS enterprise
     FROM orgs o LEFT JOIN enterprises e ON e.id = o.enterprise_id";
 
@@ -146,8 +149,9 @@ pub struct OrgNodeRow {
     pub name: String,
     /// 1 at the top of the tree.
     pub depth: i32,
-    /// Current members registered directly here.
+    /// Current members registered directly here, and mobile members (流动党员) apart.
     pub members: i64,
+    pub mobile: i64,
     /// The linked enterprise's name.
     pub enterprise: Option<String>,
 }
@@ -340,12 +344,15 @@ pub struct RosterMemberRow {
     pub status: MemberStatus,
     /// Asia/Shanghai, `2026-11-23`.
     pub since: String,
+    /// A mobile member's home organization.
+    pub mobile_home: Option<String>,
 }
 
 /// The current members of a branch (and of its groups).
 pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterMemberRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT u.id, u.display_name, u.phone, m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since
+        "SELECT u.id, u.display_name, u.phone, m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since,
+                m.mobile_home
          FROM memberships m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = m.org_id
          WHERE o.path <@ $1::ltree AND m.ended_at IS NULL
          ORDER BY convert_to(u.display_name, 'UTF8')",
@@ -382,6 +389,8 @@ pub struct MembershipRow {
     pub status: MemberStatus,
     /// Asia/Shanghai, `2026-11-23`.
     pub since: String,
+    /// A mobile member's home organization.
+    pub mobile_home: Option<String>,
 }
 
 /// A role a person holds, and the organization it is over (none for a platform role).

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{InboundForm, InboundState};
+use super::model::{InboundForm, InboundKind, InboundState};
 use crate::error::AppError;
 use crate::ids::OrgId;
 use crate::orgs::model::{MemberStatus, Tree};
@@ -13,6 +13,7 @@ use crate::orgs::model::{MemberStatus, Tree};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundView {
     pub id: i64,
+    pub kind: InboundKind,
     pub name: String,
     pub tree: Tree,
     pub org_name: String,
@@ -21,8 +22,8 @@ pub struct InboundView {
     pub letter_date: String,
     pub valid_until: String,
     pub status: MemberStatus,
-    /// `2026-11`.
-    pub dues_paid_to: String,
+    /// `2026-11`; none for a mobile member.
+    pub dues_paid_to: Option<String>,
     pub state: InboundState,
     pub reason: Option<String>,
 }
@@ -40,6 +41,7 @@ impl From<super::store::InboundRow> for InboundView {
     fn from(r: super::store::InboundRow) -> Self {
         InboundView {
             id: r.id,
+            kind: r.kind,
             name: r.name,
             tree: r.tree,
             org_name: r.org_name,
@@ -48,7 +50,7 @@ impl From<super::store::InboundRow> for InboundView {
             letter_date: r.letter_date.to_string(),
             valid_until: r.valid_until.to_string(),
             status: r.status,
-            dues_paid_to: r.dues_paid_to.format("%Y-%m").to_string(),
+            dues_paid_to: r.dues_paid_to.map(|d| d.format("%Y-%m").to_string()),
             state: r.state,
             reason: r.reason,
         }

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::model::{InboundForm, InboundState};
+use super::model::{InboundForm, InboundKind, InboundState};
 use super::store::{self, InboundRow};
 use crate::auth::model::Actor;
 use crate::error::{AppError, Msg};
@@ -108,8 +108,9 @@ pub async fn start(
 }
 
 /// The receiving branch accepts a transfer in while its letter is valid (the member then
-/// holds the letter's status in the branch and the dues record opens at the letter's
-/// month), or returns it with a reason. Once.
+/// holds the letter's status in the branch; for a transfer the dues record opens at the
+/// letter's month, a mobile member is marked with their home organization), or returns it
+/// with a reason. Once.
 pub async fn settle(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -145,7 +146,15 @@ pub async fn settle(
                 crate::development::store::set_status(conn, r.user_id, r.org_id, r.status).await?;
             }
         }
-        store::open_dues(conn, r.user_id, r.tree, r.dues_paid_to, actor.user_id).await?;
+        match (r.kind, r.dues_paid_to) {
+            (InboundKind::Mobile, _) => {
+                store::set_mobile_home(conn, r.user_id, r.org_id, &r.outside_org).await?;
+            }
+            (InboundKind::Transfer, Some(paid_to)) => {
+                store::open_dues(conn, r.user_id, r.tree, paid_to, actor.user_id).await?;
+            }
+            (InboundKind::Transfer, None) => {}
+        }
     }
     let state = if accept {
         InboundState::Accepted

@@ -46,6 +46,36 @@ impl InboundState {
     }
 }
 
+/// What a transfer in brings: the relationship itself (an introduction letter), or a mobile
+/// member's certificate (流动党员活动证) with which the relationship stays at home.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InboundKind {
+    Transfer,
+    Mobile,
+}
+
+impl InboundKind {
+    pub const ALL: [InboundKind; 2] = [InboundKind::Transfer, InboundKind::Mobile];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboundKind::Transfer => "transfer",
+            InboundKind::Mobile => "mobile",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self, t: &crate::i18n::Strings) -> &'static str {
+        match self {
+            InboundKind::Transfer => t.inbound_kind_transfer,
+            InboundKind::Mobile => t.inbound_kind_mobile,
+        }
+    }
+}
+
 /// The statuses a letter into a tree may state: a probationary or full Party member, a
 /// League member.
 pub fn statuses(tree: Tree) -> &'static [MemberStatus] {
@@ -58,6 +88,9 @@ pub fn statuses(tree: Tree) -> &'static [MemberStatus] {
 /// A transfer in as typed from the letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundForm {
+    /// `transfer` (the default) or `mobile`.
+    #[serde(default)]
+    pub kind: String,
     /// The tree and the receiving branch, `party-12`.
     pub target: String,
     pub outside_org: String,
@@ -68,13 +101,15 @@ pub struct InboundForm {
     #[serde(default)]
     pub validity: String,
     pub status: String,
-    /// The month dues are paid up to, `2026-11`.
+    /// The month dues are paid up to, `2026-11` (a transfer's; a mobile member pays at home).
+    #[serde(default)]
     pub dues: String,
 }
 
 /// A transfer in, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInbound {
+    pub kind: InboundKind,
     pub tree: Tree,
     pub org: OrgId,
     pub outside_org: String,
@@ -82,7 +117,7 @@ pub struct NewInbound {
     pub letter_date: NaiveDate,
     pub valid_until: NaiveDate,
     pub status: MemberStatus,
-    pub dues_paid_to: NaiveDate,
+    pub dues_paid_to: Option<NaiveDate>,
 }
 
 impl InboundForm {
@@ -91,6 +126,13 @@ impl InboundForm {
     pub fn check(&self, today: NaiveDate) -> Result<NewInbound, Vec<FieldError>> {
         use crate::transfers::model::{letter_usable, parse_dues_month, parse_text, valid_until};
         let mut errors = Vec::new();
+        let kind = match self.kind.trim() {
+            "" => Some(InboundKind::Transfer),
+            k => InboundKind::parse(k),
+        };
+        if kind.is_none() {
+            errors.push(FieldError::new("kind", Msg::Required));
+        }
         let (tree, org) = match self.target.split_once('-') {
             Some((tree, org)) => (Tree::parse(tree), org.trim().parse::<i64>().ok().map(OrgId)),
             None => (None, None),
@@ -133,17 +175,21 @@ impl InboundForm {
         if status.is_none() {
             errors.push(FieldError::new("status", Msg::StatusNotInTree));
         }
-        let dues = field_ok(&mut errors, "dues", parse_dues_month(&self.dues, today));
-        match (tree, org, outside, issued, until, status, dues) {
+        let dues_paid_to = match kind {
+            Some(InboundKind::Mobile) => None,
+            _ => field_ok(&mut errors, "dues", parse_dues_month(&self.dues, today)),
+        };
+        match (kind, tree, org, outside, issued, until, status) {
             (
+                Some(kind),
                 Some(tree),
                 Some(org),
                 Some(outside_org),
                 Some(letter_date),
                 Some(valid_until),
                 Some(status),
-                Some(dues_paid_to),
             ) if errors.is_empty() => Ok(NewInbound {
+                kind,
                 tree,
                 org,
                 outside_org,
@@ -164,6 +210,7 @@ mod tests {
 
     fn form() -> InboundForm {
         InboundForm {
+            kind: String::new(),
             target: "party-12".into(),
             outside_org: "某某大学计算机学院党委".into(),
             letter_no: "0012345".into(),
@@ -183,7 +230,15 @@ mod tests {
         let n = form().check(day("2026-12-07")).unwrap();
         assert_eq!(n.valid_until, day("2026-12-19"));
         assert_eq!(n.status, MemberStatus::Full);
-        assert_eq!(n.dues_paid_to, day("2026-11-01"));
+        assert_eq!(n.dues_paid_to, Some(day("2026-11-01")));
+        // A mobile member's certificate: the dues stay at home.
+        let mobile = InboundForm {
+            kind: "mobile".into(),
+            dues: String::new(),
+            ..form()
+        };
+        let n = mobile.check(day("2026-12-07")).unwrap();
+        assert_eq!((n.kind, n.dues_paid_to), (InboundKind::Mobile, None));
     }
 
     #[test]

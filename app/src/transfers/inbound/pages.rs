@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::api::{InboundPageView, InboundView, SettleInbound, StartInbound, inbound_transfers};
-use super::model::{InboundState, statuses};
+use super::model::{InboundKind, InboundState, statuses};
 use crate::i18n::{Strings, use_t};
 use crate::orgs::model::Tree;
 use crate::ui::{
@@ -27,13 +27,16 @@ fn record(r: &InboundView, t: &'static Strings, with_name: bool) -> impl IntoVie
     } else {
         String::new()
     };
-    let letter = t
-        .inbound_letter_line
+    let line = match &r.dues_paid_to {
+        Some(dues) => t.inbound_letter_line.replace("{dues}", dues),
+        None => t.inbound_mobile_line.to_owned(),
+    };
+    let letter = line
+        .replace("{kind}", r.kind.label(t))
         .replace("{no}", &r.letter_no)
         .replace("{date}", &r.letter_date)
         .replace("{until}", &r.valid_until)
-        .replace("{status}", r.status.label(t))
-        .replace("{dues}", &r.dues_paid_to);
+        .replace("{status}", r.status.label(t));
     view! {
         <span class="row-main">
             <span><span class=state_class(r.state)>{r.state.label(t)}</span>{format!("{who}{} → {}", r.outside_org, r.org_name)}</span>
@@ -121,6 +124,12 @@ fn Inbound(
             <ActionForm action=start attr:class="form" attr:novalidate=true attr:data-testid="inbound-form">
                 <FormOk show=Signal::derive(move || start.value().with(|v| matches!(v, Some(Ok(_))))) text=t.inbound_started />
                 <FormError error />
+                <div class="field">
+                    <label for="f-kind">{t.inbound_kind}</label>
+                    <select id="f-kind" name="kind">
+                        {InboundKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{k.label(t)}</option> }).collect_view()}
+                    </select>
+                </div>
                 <div class="field">
                     <label for="f-target">{t.inbound_target}</label>
                     <select id="f-target" name="target">

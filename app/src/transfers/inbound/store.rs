@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use super::model::{InboundState, NewInbound};
+use super::model::{InboundKind, InboundState, NewInbound};
 use crate::error::AppError;
 use crate::ids::{OrgId, UserId};
 use crate::orgs::model::{MemberStatus, Tree};
@@ -13,6 +13,7 @@ use crate::orgs::model::{MemberStatus, Tree};
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InboundRow {
     pub id: i64,
+    pub kind: InboundKind,
     pub user_id: UserId,
     pub name: String,
     pub tree: Tree,
@@ -25,13 +26,13 @@ pub struct InboundRow {
     pub letter_date: NaiveDate,
     pub valid_until: NaiveDate,
     pub status: MemberStatus,
-    pub dues_paid_to: NaiveDate,
+    pub dues_paid_to: Option<NaiveDate>,
     pub state: InboundState,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT t.id, t.user_id, u.display_name AS name, t.tree, t.org_id, o.name AS org_name, o.path::text AS org_path,
+const SELECT: &str = "SELECT t.id, t.kind, t.user_id, u.display_name AS name, t.tree, t.org_id, o.name AS org_name, o.path::text AS org_path,
         t.outside_org, t.letter_no, t.letter_date, t.valid_until, t.status, t.dues_paid_to, t.state,
         t.reason, t.created_at
      FROM transfers_in t JOIN users u ON u.id = t.user_id JOIN orgs o ON o.id = t.org_id";
@@ -45,8 +46,8 @@ pub async fn insert(
 ) -> Result<Option<i64>, AppError> {
     let r = sqlx::query_scalar(
         "INSERT INTO transfers_in (user_id, tree, org_id, outside_org, letter_no, letter_date, valid_until,
-                                   status, dues_paid_to)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                   status, dues_paid_to, kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(user)
     .bind(n.tree)
@@ -57,6 +58,7 @@ pub async fn insert(
     .bind(n.valid_until)
     .bind(n.status)
     .bind(n.dues_paid_to)
+    .bind(n.kind)
     .fetch_one(conn)
     .await;
     match r {
@@ -115,6 +117,23 @@ pub async fn settle(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Marks a person's current membership at a branch as a mobile member's, whose relationship
+/// stays with `home`.
+pub async fn set_mobile_home(
+    conn: &mut PgConnection,
+    user: UserId,
+    org: OrgId,
+    home: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE memberships SET mobile_home = $3 WHERE user_id = $1 AND org_id = $2 AND ended_at IS NULL")
+        .bind(user)
+        .bind(org)
+        .bind(home)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Opens a member's dues record at the month the letter states, unless one is open.
