@@ -1367,4 +1367,61 @@ async fn a_mobile_member_takes_part_in_the_branch_pays_dues_at_home_and_is_count
         .map(|r| r["display_name"].clone())
         .collect();
     assert_eq!(mobile, vec![Value::from("newhire")]);
+    // Their study earns them points, but the branch's totals, participation and member count
+    // on the boards are its own members' only.
+    let branch_points = format!(
+        "SELECT COALESCE(sum(points), 0)::bigint FROM branch_point_totals WHERE org_id = {branch} AND period = 'all'"
+    );
+    let before = common::count(&pool, &branch_points).await;
+    let mut c = pool.acquire().await.unwrap();
+    let awarded = app::points::store::award_once(
+        &mut c,
+        newhire,
+        app::points::model::RuleCode::DailyQuiz,
+        (app::points::model::PointSource::DailyQuiz, 1),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(awarded, app::points::store::Outcome::Awarded { .. }),
+        "{awarded:?}"
+    );
+    let q = format!(
+        "SELECT count(*) FROM point_totals WHERE user_id = {} AND period = 'all' AND points > 0",
+        newhire.0
+    );
+    assert_eq!(common::count(&pool, &q).await, 1);
+    assert_eq!(common::count(&pool, &branch_points).await, before);
+    let q = format!(
+        "SELECT count(*) FROM branch_participants WHERE org_id = {branch} AND user_id = {}",
+        newhire.0
+    );
+    assert_eq!(common::count(&pool, &q).await, 0);
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let scope = format!("org:{}", w.committee.0);
+    let board = admin
+        .call("org_board", &[("scope", &scope), ("period", "all")])
+        .await
+        .json();
+    let row = board["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == detail["org"]["name"])
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            row["members"].as_i64(),
+            row["per_member"].as_str(),
+            row["participation"].as_i64()
+        ),
+        (
+            Some(2),
+            Some(format!("{:.1}", before as f64 / 2.0).as_str()),
+            Some(0)
+        ),
+        "{board}"
+    );
 }

@@ -491,11 +491,8 @@ pub async fn branch_page(
     };
     match page.org.tree {
         Tree::League => {
-            for (user, ..) in &page.members {
-                if store::holds_post(conn, *user, Tree::League).await? {
-                    page.posts.push(*user);
-                }
-            }
+            let ids: Vec<UserId> = page.members.iter().map(|(user, ..)| *user).collect();
+            page.posts = store::holding_posts(conn, &ids, Tree::League).await?;
             page.recommendations = store::recommendations(conn, &[], Some(page.org.id)).await?;
         }
         Tree::Party => {

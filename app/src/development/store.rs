@@ -575,19 +575,19 @@ pub async fn membership(
     .await?)
 }
 
-/// Whether a person holds a role in an organization of a tree (a League post).
-pub async fn holds_post(
+/// Those of `users` who hold a role in an organization of a tree (a League post).
+pub async fn holding_posts(
     conn: &mut PgConnection,
-    user: UserId,
+    users: &[UserId],
     tree: Tree,
-) -> Result<bool, AppError> {
+) -> Result<Vec<UserId>, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM role_grants g JOIN orgs o ON o.id = g.org_id
-                        WHERE g.user_id = $1 AND o.tree = $2)",
+        "SELECT DISTINCT g.user_id FROM role_grants g JOIN orgs o ON o.id = g.org_id
+         WHERE g.user_id = ANY ($1) AND o.tree = $2",
     )
-    .bind(user)
+    .bind(users)
     .bind(tree)
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await?)
 }
 

@@ -192,12 +192,14 @@ pub async fn award(conn: &mut PgConnection, a: &NewAward<'_>) -> Result<Outcome,
     if points == 0 {
         return Ok(Outcome::Capped);
     }
+    // The award counts in the member's own branches: a mobile member's relationship, and so
+    // their branch figures, stay with their home organization elsewhere.
     let inserted = sqlx::query(
         "INSERT INTO point_ledger (user_id, rule_id, points, source_kind, source_id, idempotency_key,
                                    party_branch_id, league_branch_id, day, created_at)
          SELECT $1, $2, $3, $4, $5, $6,
-                (SELECT org_id FROM memberships WHERE user_id = $1 AND tree = 'party' AND ended_at IS NULL),
-                (SELECT org_id FROM memberships WHERE user_id = $1 AND tree = 'league' AND ended_at IS NULL),
+                (SELECT org_id FROM memberships WHERE user_id = $1 AND tree = 'party' AND ended_at IS NULL AND mobile_home IS NULL),
+                (SELECT org_id FROM memberships WHERE user_id = $1 AND tree = 'league' AND ended_at IS NULL AND mobile_home IS NULL),
                 $7, $8
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING party_branch_id, league_branch_id",

@@ -534,8 +534,8 @@ pub async fn set_anonymous(
     Ok(())
 }
 
-/// Every organization strictly under `root` with its own members, points, participants and
-/// weekly points for the period.
+/// Every organization strictly under `root` with its own members (mobile members counted
+/// apart), points, participants and weekly points for the period.
 pub async fn org_figures(
     conn: &mut PgConnection,
     root: &OrgPath,
@@ -544,7 +544,7 @@ pub async fn org_figures(
 ) -> Result<Vec<Figures>, AppError> {
     let rows = sqlx::query(
         "SELECT o.id, o.parent_id, o.name,
-                (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
+                (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL AND m.mobile_home IS NULL) AS members,
                 COALESCE((SELECT points FROM branch_point_totals t WHERE t.org_id = o.id AND t.period = $2), 0)::bigint AS points,
                 (SELECT count(*) FROM branch_participants p WHERE p.org_id = o.id AND p.period = $2) AS participants,
                 ARRAY(SELECT COALESCE(t.points, 0)::bigint FROM unnest($3::text[]) WITH ORDINALITY AS w (key, i)
@@ -754,7 +754,8 @@ pub async fn points_by_rule(
     .await?)
 }
 
-/// A branch's participants in each of the given week keys, and its current members.
+/// A branch's participants in each of the given week keys, and its current own members
+/// (mobile members counted apart).
 pub async fn branch_weeks(
     conn: &mut PgConnection,
     org_id: OrgId,
@@ -769,7 +770,7 @@ pub async fn branch_weeks(
     .fetch_all(&mut *conn)
     .await?;
     let members: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM memberships WHERE org_id = $1 AND ended_at IS NULL",
+        "SELECT count(*) FROM memberships WHERE org_id = $1 AND ended_at IS NULL AND mobile_home IS NULL",
     )
     .bind(org_id)
     .fetch_one(conn)
@@ -777,7 +778,7 @@ pub async fn branch_weeks(
     Ok((counts, members))
 }
 
-/// The period points of each current member of a branch.
+/// The period points of each current own member of a branch (not its mobile members).
 pub async fn member_points(
     conn: &mut PgConnection,
     org_id: OrgId,
@@ -786,7 +787,7 @@ pub async fn member_points(
     Ok(sqlx::query_scalar(
         "SELECT COALESCE(t.points, 0)::bigint FROM memberships m
          LEFT JOIN point_totals t ON t.user_id = m.user_id AND t.period = $2
-         WHERE m.org_id = $1 AND m.ended_at IS NULL",
+         WHERE m.org_id = $1 AND m.ended_at IS NULL AND m.mobile_home IS NULL",
     )
     .bind(org_id)
     .bind(period_key)
@@ -830,8 +831,8 @@ pub struct RatingInput {
     pub participants: i64,
 }
 
-/// The branches under `superior` with their members, points and participants (distinct
-/// members who studied in any of the months).
+/// The branches under `superior` with their own members (not mobile ones), points and
+/// participants (distinct own members who studied in any of the months).
 pub async fn rating_inputs(
     conn: &mut PgConnection,
     superior: &OrgPath,
@@ -839,7 +840,7 @@ pub async fn rating_inputs(
 ) -> Result<Vec<RatingInput>, AppError> {
     Ok(sqlx::query_as(
         "SELECT o.id, o.founded_on,
-                (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL) AS members,
+                (SELECT count(*) FROM memberships m WHERE m.org_id = o.id AND m.ended_at IS NULL AND m.mobile_home IS NULL) AS members,
                 COALESCE((SELECT sum(points) FROM branch_point_totals t WHERE t.org_id = o.id AND t.period = ANY ($2)), 0)::bigint AS points,
                 (SELECT count(DISTINCT p.user_id) FROM branch_participants p WHERE p.org_id = o.id AND p.period = ANY ($2)) AS participants
          FROM orgs o
