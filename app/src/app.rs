@@ -161,6 +161,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/study" /> } />
                 <Route path=path!("/signin") view=SignInPage />
                 <Route path=path!("/signup") view=SignUpPage />
+                <Route path=path!("/signin/sms") view=crate::auth::recovery::pages::CodeSignInPage />
+                <Route path=path!("/reset") view=crate::auth::recovery::pages::ResetPage />
                 // Pages with data render whole on the server (async mode), so that they read
                 // the same with JavaScript off or still loading on a slow phone.
                 <Route path=path!("/study") view=StudyPage ssr=SsrMode::Async />

@@ -25,7 +25,7 @@ async function check(who, paths) {
 // here the public pages and the platform admin's own.
 test('the public and a platform admin meet no critical or serious axe-core violation', async () => {
   const found = [
-    ...(await check(null, ['/signin', '/signup', '/league/apply'])),
+    ...(await check(null, ['/signin', '/signup', '/reset', '/signin/sms', '/league/apply'])),
     ...(await check('admin', ['/admin/ledger', '/admin/questions', '/admin/rules', '/league/outbox'])),
   ];
   assert.deepEqual(found, []);

@@ -39,5 +39,6 @@ test('tap targets on 积分, 组织生活, 排行 and the organization pages are
   await admin.page.getByText('前端开发党支部').first().click();
   await admin.page.waitForURL(/\/admin\/orgs\/\d+$/);
   await tall(admin.page, '.crumbs a');
+  await tall(admin.page, '.link-button');
   await admin.context.close();
 });

@@ -11,6 +11,8 @@ use sqlx::PgPool;
 pub struct Jobs {
     pub ballot_key: Option<app::org_life::evaluation::ballot::BallotKey>,
     pub upload_dir: app::uploads::store::UploadDir,
+    /// Rings when a one-time code waits to be sent.
+    pub sms_wake: app::auth::session::SmsWake,
 }
 
 /// Every hour, deducts the no-sign-in point for the last complete Asia/Shanghai week (a
@@ -25,10 +27,15 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
     });
     if let Some(gateway) = crate::sms::configured() {
         let pool = pool.clone();
+        let wake = jobs.sms_wake.0.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(30));
             loop {
-                tick.tick().await;
+                // Every half minute, and at once when a one-time code is queued here.
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = wake.notified() => {}
+                }
                 if let Err(e) = crate::sms::deliver(&pool, &gateway).await {
                     tracing::error!(error = %e, "sending text messages failed; will retry");
                 }

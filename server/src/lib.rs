@@ -72,6 +72,8 @@ pub struct Settings {
     /// The secret the provider signs its notifications to `/dues/notify` with
     /// (`PAYMENT_WEBHOOK_SECRET`); without one, notifications are refused.
     pub payment_webhook_secret: Option<app::dues::gateway::WebhookSecret>,
+    /// Wakes the text-message sender when a one-time code is queued (shared with the jobs).
+    pub sms_wake: app::auth::session::SmsWake,
 }
 
 impl Settings {
@@ -147,6 +149,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             }))
         });
         let awarded_today = app::points::flow::AwardedToday::default();
+        let sms_wake = settings.sms_wake.clone();
         let site_url = settings
             .site_url
             .clone()
@@ -161,6 +164,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             provide_context(pool.clone());
             provide_context(auth.clone());
             provide_context(upload_dir.clone());
+            provide_context(sms_wake.clone());
             if let Some(key) = &ballot_key {
                 provide_context(key.clone());
             }

@@ -146,10 +146,12 @@ async fn main() -> Result<(), BoxError> {
             .ok()
             .filter(|s| !s.trim().is_empty())
             .map(|s| app::dues::gateway::WebhookSecret(s.trim().as_bytes().to_vec())),
+        sms_wake: Default::default(),
     };
     let jobs = server::jobs::Jobs {
         ballot_key: settings.ballot_key.clone(),
         upload_dir: settings.uploads(),
+        sms_wake: settings.sms_wake.clone(),
     };
     let app = router(pool.clone(), options, settings);
     server::jobs::spawn(pool.clone(), jobs);

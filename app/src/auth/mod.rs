@@ -6,6 +6,7 @@ pub mod api;
 mod flow;
 pub mod model;
 pub mod pages;
+pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -29,6 +29,7 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if action.pending().get() { t.signing_in } else { t.sign_in }}
                 </button>
             </ActionForm>
+            <p class="alt"><A href="/reset">{t.forgot_password}</A> " · " <A href="/signin/sms">{t.sign_in_by_sms}</A></p>
             <p class="alt">{t.no_account} " " <A href="/signup">{t.sign_up_with_code}</A></p>
             <p class="alt"><A href="/league/apply">{t.founding_apply_entry}</A></p>
         </AuthLayout>

@@ -41,6 +41,11 @@ impl Default for AuthSettings {
     }
 }
 
+/// Wakes the server's text-message sender at once (a one-time code should not wait for its
+/// next round).
+#[derive(Clone, Debug, Default)]
+pub struct SmsWake(pub std::sync::Arc<tokio::sync::Notify>);
+
 /// The client's address as the server's request layer determined it.
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub String);

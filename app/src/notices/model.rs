@@ -112,6 +112,11 @@ pub enum Message {
     InboundSettled {
         accepted: bool,
     },
+    /// `by`, the reader's branch secretary, issued a code to set a new password for the
+    /// reader's account.
+    ResetCodeIssued {
+        by: String,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -154,6 +159,7 @@ impl Message {
             Message::LeagueAgedOut { .. } => "league_aged_out",
             Message::InboundTodo { .. } => "inbound_todo",
             Message::InboundSettled { .. } => "inbound_settled",
+            Message::ResetCodeIssued { .. } => "reset_code_issued",
         }
     }
 
@@ -230,6 +236,7 @@ impl Message {
             Message::InboundTodo { name } => t.inbound_notify_todo.replace("{name}", name),
             Message::InboundSettled { accepted: true } => t.inbound_notify_accepted.to_owned(),
             Message::InboundSettled { accepted: false } => t.inbound_notify_returned.to_owned(),
+            Message::ResetCodeIssued { by } => t.reset_notify_issued.replace("{name}", by),
         }
     }
 }
@@ -242,6 +249,9 @@ pub enum TextMessage {
     SecretaryInvited { org: String, link: String },
     /// An enterprise of the ledger is invited to apply to found a League organization.
     FoundingInvite { name: String, link: String },
+    /// A one-time code to reset the password or to sign in, valid for `minutes`; the code
+    /// itself is the message's secret (`{code}`), filled in only when it is sent.
+    AccountCode { sign_in: bool, minutes: u32 },
 }
 
 impl TextMessage {
@@ -256,6 +266,14 @@ impl TextMessage {
                 .founding_sms_invite
                 .replace("{name}", name)
                 .replace("{link}", link),
+            Self::AccountCode { sign_in, minutes } => {
+                let text = if *sign_in {
+                    t.sms_code_sign_in
+                } else {
+                    t.sms_code_reset
+                };
+                text.replace("{minutes}", &minutes.to_string())
+            }
         }
     }
 }
@@ -366,6 +384,7 @@ mod tests {
             },
             Message::InboundSettled { accepted: true },
             Message::InboundSettled { accepted: false },
+            Message::ResetCodeIssued { by: "Name".into() },
         ]
     }
 
@@ -414,5 +433,13 @@ mod tests {
                 .render(Locale::En.strings())
                 .contains("Acme is invited")
         );
+        let code = TextMessage::AccountCode {
+            sign_in: false,
+            minutes: 10,
+        };
+        let zh = code.render(Locale::ZhCn.strings());
+        assert!(zh.contains("{code}") && zh.contains("10 分钟") && zh.contains("重设密码"));
+        let en = code.render(Locale::En.strings());
+        assert!(en.contains("{code}") && en.contains("10 minutes") && !has_chinese(&en));
     }
 }

@@ -335,9 +335,21 @@ fn RequiredCompletion(id: OrgId) -> impl IntoView {
 fn Roster(id: OrgId) -> impl IntoView {
     let t = use_t();
     let roster = Resource::new(move || id, branch_roster);
+    let reset = crate::ui::server_action::<crate::auth::recovery::api::IssueResetCode>();
+    let reset_error = action_error(reset);
+    let issued = move || {
+        reset.value().get().and_then(Result::ok).map(|c| {
+            t.reset_code_issued
+                .replace("{name}", &c.name)
+                .replace("{code}", &c.code)
+                .replace("{hours}", &c.hours.to_string())
+        })
+    };
     view! {
         <section class="card">
             <h2>{t.roster}</h2>
+            {move || issued().map(|text| view! { <div class="alert ok" role="status" data-testid="reset-code">{text}</div> })}
+            <FormError error=reset_error />
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match roster.await {
@@ -356,6 +368,11 @@ fn Roster(id: OrgId) -> impl IntoView {
                                                     <span class="muted small block">{t.mobile_home.replace("{home}", &home)}</span>
                                                 })}
                                                 <a class="small block" href=format!("/transfers/new?tree={}&member={}", r.status.tree().as_str(), r.user_id)>{t.transfer_for_member}</a>
+                                                <ActionForm action=reset>
+                                                    <input type="hidden" name="org" value=id.to_string() />
+                                                    <input type="hidden" name="member" value=r.user_id.to_string() />
+                                                    <button type="submit" class="link-button small">{t.issue_reset_code}</button>
+                                                </ActionForm>
                                             </td>
                                             <td class="nowrap">{r.since}</td>
                                         </tr>

@@ -545,12 +545,25 @@ pub async fn queue_sms(
     message: &TextMessage,
     locale: Locale,
 ) -> Result<(), AppError> {
+    queue_secret_sms(conn, to, message, locale, None).await
+}
+
+/// Queues a text message with a secret (a one-time code) that is put into its text only when
+/// it is sent, and forgotten then.
+pub async fn queue_secret_sms(
+    conn: &mut PgConnection,
+    to: &str,
+    message: &TextMessage,
+    locale: Locale,
+    secret: Option<&str>,
+) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO outbox (channel, recipient, message, locale) VALUES ('sms', $1, $2, $3)",
+        "INSERT INTO outbox (channel, recipient, message, locale, secret) VALUES ('sms', $1, $2, $3, $4)",
     )
     .bind(to)
     .bind(sqlx::types::Json(message))
     .bind(locale.tag())
+    .bind(secret)
     .execute(conn)
     .await?;
     Ok(())
@@ -562,16 +575,20 @@ pub async fn next_unsent(
     conn: &mut PgConnection,
 ) -> Result<Option<(i64, String, String)>, AppError> {
     let row = sqlx::query(
-        "SELECT id, recipient, body, message, locale FROM outbox WHERE sent_at IS NULL AND error = ''
+        "SELECT id, recipient, body, message, locale, secret FROM outbox WHERE sent_at IS NULL AND error = ''
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
     )
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| (r.get("id"), r.get("recipient"), worded(&r))))
+    Ok(row.map(|r| {
+        let secret: Option<String> = r.get("secret");
+        let text = worded(&r).replace("{code}", secret.as_deref().unwrap_or_default());
+        (r.get("id"), r.get("recipient"), text)
+    }))
 }
 
 /// An outbox message's text: its key worded in its recipient's language, or the text of a
-/// message queued before messages were kept as keys.
+/// message queued before messages were kept as keys. A secret stays a placeholder.
 fn worded(r: &sqlx::postgres::PgRow) -> String {
     let message: Option<sqlx::types::Json<TextMessage>> = r.get("message");
     let locale = Locale::parse(r.get("locale")).unwrap_or_default();
@@ -589,7 +606,7 @@ pub async fn mark_delivery(
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE outbox SET sent_at = CASE WHEN $2::text IS NULL THEN now() END,
-                           error = COALESCE($2, '') WHERE id = $1",
+                           error = COALESCE($2, ''), secret = NULL WHERE id = $1",
     )
     .bind(id)
     .bind(error)
@@ -611,7 +628,7 @@ pub async fn outbox(conn: &mut PgConnection, limit: i64) -> Result<Vec<OutboxEnt
         .iter()
         .map(|r| OutboxEntry {
             recipient: r.get("recipient"),
-            body: worded(r),
+            body: worded(r).replace("{code}", "******"),
             sent_at: r.get("sent_at"),
             error: r.get("error"),
             created_at: r.get("created_at"),
