@@ -33,3 +33,14 @@
   if (document.readyState === 'complete') idle();
   else window.addEventListener('load', idle);
 })();
+// The service worker (public/sw.js): the portal installs as an app and says so plainly when
+// the phone is offline. It never stores a page or a server function's answer.
+(function () {
+  'use strict';
+  if (!('serviceWorker' in navigator)) return;
+  function register() {
+    navigator.serviceWorker.register('/sw.js').catch(function (e) { console.warn('no service worker: ' + e); });
+  }
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register);
+})();

@@ -53,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#c8161d" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <link id="leptos" rel="stylesheet" href=bundle_path(&options, |f| &f.css) />
                 <AutoReload options=options.clone() />
                 <IslandScripts options=options.clone() />
@@ -209,6 +210,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orglife/evaluation") view=EvaluationPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/dues") view=BranchDuesPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/development") view=BranchDevelopmentPage ssr=SsrMode::Async />
+                <Route path=path!("/orglife/robots") view=crate::notices::robots::pages::RobotsPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/notices") view=OrgNoticesPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/notices/new") view=NewOrgNoticePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/notices/:id") view=OrgNoticePage ssr=SsrMode::Async />

@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod points;
 pub mod quiz;
 pub mod rankings;
+pub mod reminders;
 pub mod study;
 pub mod time;
 pub mod transfers;

@@ -13,11 +13,14 @@ pub struct Jobs {
     pub upload_dir: app::uploads::store::UploadDir,
     /// Rings when a one-time code waits to be sent.
     pub sms_wake: app::auth::session::SmsWake,
+    /// Sends the group robots' messages.
+    pub robots: crate::webhooks::Sender,
 }
 
-/// Every hour, deducts the no-sign-in point for the last complete Asia/Shanghai week (a
-/// no-op once that week is done), drops the boards' copies of ended periods, and tells the
-/// holders of transfer steps that have become overdue (once per step).
+/// Every minute, sends the reminders that have fallen due. Every hour, deducts the
+/// no-sign-in point for the last complete Asia/Shanghai week (a no-op once that week is
+/// done), drops the boards' copies of ended periods, and tells the holders of transfer
+/// steps that have become overdue (once per step).
 pub fn spawn(pool: PgPool, jobs: Jobs) {
     let warm = pool.clone();
     tokio::spawn(async move {
@@ -38,6 +41,30 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
                 }
                 if let Err(e) = crate::sms::deliver(&pool, &gateway).await {
                     tracing::error!(error = %e, "sending text messages failed; will retry");
+                }
+            }
+        });
+    }
+    {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = reminders(&pool).await {
+                    tracing::error!(error = %e, "sending reminders failed; will retry");
+                }
+            }
+        });
+    }
+    {
+        let (pool, sender) = (pool.clone(), jobs.robots.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(15));
+            loop {
+                tick.tick().await;
+                if let Err(e) = crate::webhooks::deliver(&pool, &sender).await {
+                    tracing::error!(error = %e, "sending group robots' messages failed; will retry");
                 }
             }
         });
@@ -77,6 +104,20 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
             }
         }
     });
+}
+
+/// Every minute: a meeting's reminders a day and an hour before, a required item's from
+/// three days before its due date; each once, whichever server gets there first.
+pub async fn reminders(pool: &PgPool) -> Result<u64, crate::BoxError> {
+    let mut tx = pool.begin().await?;
+    let told = app::reminders::flow::run(&mut tx, Utc::now())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    tx.commit().await?;
+    if told > 0 {
+        tracing::info!(told, "reminders");
+    }
+    Ok(told)
 }
 
 pub async fn weekly_deduction(pool: &PgPool) -> Result<(), crate::BoxError> {

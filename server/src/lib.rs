@@ -14,6 +14,7 @@ pub mod security;
 pub mod session_cache;
 pub mod sms;
 pub mod uploads;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -74,6 +75,9 @@ pub struct Settings {
     pub payment_webhook_secret: Option<app::dues::gateway::WebhookSecret>,
     /// Wakes the text-message sender when a one-time code is queued (shared with the jobs).
     pub sms_wake: app::auth::session::SmsWake,
+    /// Group robots' webhooks may point inside the network (`WEBHOOK_ALLOW_PRIVATE`): for a
+    /// test's local receiver only.
+    pub allow_private_webhooks: bool,
 }
 
 impl Settings {
@@ -150,6 +154,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         });
         let awarded_today = app::points::flow::AwardedToday::default();
         let sms_wake = settings.sms_wake.clone();
+        let allow_private =
+            app::notices::robots::flow::AllowPrivateWebhooks(settings.allow_private_webhooks);
         let site_url = settings
             .site_url
             .clone()
@@ -165,6 +171,7 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
             provide_context(auth.clone());
             provide_context(upload_dir.clone());
             provide_context(sms_wake.clone());
+            provide_context(allow_private);
             if let Some(key) = &ballot_key {
                 provide_context(key.clone());
             }

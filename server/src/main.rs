@@ -147,11 +147,17 @@ async fn main() -> Result<(), BoxError> {
             .filter(|s| !s.trim().is_empty())
             .map(|s| app::dues::gateway::WebhookSecret(s.trim().as_bytes().to_vec())),
         sms_wake: Default::default(),
+        allow_private_webhooks: std::env::var("WEBHOOK_ALLOW_PRIVATE")
+            .is_ok_and(|v| v == "1" || v == "true"),
     };
     let jobs = server::jobs::Jobs {
         ballot_key: settings.ballot_key.clone(),
         upload_dir: settings.uploads(),
         sms_wake: settings.sms_wake.clone(),
+        robots: server::webhooks::Sender {
+            allow_private: settings.allow_private_webhooks,
+            site_url: settings.site_url.clone(),
+        },
     };
     let app = router(pool.clone(), options, settings);
     server::jobs::spawn(pool.clone(), jobs);

@@ -262,15 +262,7 @@ async fn meeting_at(pool: &PgPool, secretary: &mut Client, branch: OrgId, minute
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let id = v.as_i64().unwrap();
-    sqlx::query(
-        "UPDATE meetings SET starts_at = now() + make_interval(mins => $2),
-                             ends_at = now() + make_interval(mins => $2 + 60) WHERE id = $1",
-    )
-    .bind(id)
-    .bind(minutes)
-    .execute(pool)
-    .await
-    .unwrap();
+    common::move_meeting(pool, id, minutes).await;
     id
 }
 

@@ -117,6 +117,24 @@ pub enum Message {
     ResetCodeIssued {
         by: String,
     },
+    /// A meeting the reader is expected at starts at `when` (Asia/Shanghai), in `hours`.
+    MeetingSoon {
+        title: String,
+        when: String,
+        hours: u32,
+    },
+    /// For a group: `org` holds `title` at `when` (Asia/Shanghai) at `place`.
+    MeetingPlanned {
+        org: String,
+        title: String,
+        when: String,
+        place: String,
+    },
+    /// A required item the reader has not finished is due on `due`.
+    StudyDue {
+        title: String,
+        due: String,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -160,6 +178,9 @@ impl Message {
             Message::InboundTodo { .. } => "inbound_todo",
             Message::InboundSettled { .. } => "inbound_settled",
             Message::ResetCodeIssued { .. } => "reset_code_issued",
+            Message::MeetingSoon { .. } => "meeting_soon",
+            Message::MeetingPlanned { .. } => "meeting_planned",
+            Message::StudyDue { .. } => "study_due",
         }
     }
 
@@ -237,6 +258,26 @@ impl Message {
             Message::InboundSettled { accepted: true } => t.inbound_notify_accepted.to_owned(),
             Message::InboundSettled { accepted: false } => t.inbound_notify_returned.to_owned(),
             Message::ResetCodeIssued { by } => t.reset_notify_issued.replace("{name}", by),
+            Message::MeetingSoon { title, when, hours } => t
+                .remind_meeting_soon
+                .replace("{title}", title)
+                .replace("{when}", when)
+                .replace("{hours}", &hours.to_string()),
+            Message::MeetingPlanned {
+                org,
+                title,
+                when,
+                place,
+            } => t
+                .group_meeting_planned
+                .replace("{org}", org)
+                .replace("{title}", title)
+                .replace("{when}", when)
+                .replace("{place}", place),
+            Message::StudyDue { title, due } => t
+                .remind_study_due
+                .replace("{title}", title)
+                .replace("{due}", due),
         }
     }
 }
@@ -385,6 +426,21 @@ mod tests {
             Message::InboundSettled { accepted: true },
             Message::InboundSettled { accepted: false },
             Message::ResetCodeIssued { by: "Name".into() },
+            Message::MeetingSoon {
+                title: "Name".into(),
+                when: "2026-12-08 19:00".into(),
+                hours: 24,
+            },
+            Message::StudyDue {
+                title: "Name".into(),
+                due: "2026-12-10".into(),
+            },
+            Message::MeetingPlanned {
+                org: "Name".into(),
+                title: "Name".into(),
+                when: "2026-12-08 19:00".into(),
+                place: "Name".into(),
+            },
         ]
     }
 

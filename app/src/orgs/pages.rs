@@ -258,6 +258,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
             </p>
             <A href=format!("/orglife/dues?org={}", org.id) attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
             <A href=format!("/orglife/development?org={}", org.id) attr:class="row link">{t.dev_branch_title}<span aria-hidden="true">"›"</span></A>
+            <A href=format!("/orglife/robots?org={}", org.id) attr:class="row link">{t.robots_title}<span aria-hidden="true">"›"</span></A>
         </section>
         {(!d.children.is_empty()).then(|| view! {
             <section class="card">

@@ -436,3 +436,41 @@ pub async fn one_workplace(pool: &PgPool) -> (OrgId, OrgId) {
     let branch = create_org(&mut c, &branch).await.unwrap();
     (committee, branch)
 }
+
+/// Schedules a general meeting of `org` for its whole branch (far ahead, at a room named
+/// after `room`), as `c` (its secretary); answers the meeting's id.
+pub async fn schedule_meeting(c: &mut Client, org: OrgId, room: &str) -> i64 {
+    let r = c
+        .call(
+            "schedule_meeting",
+            &[
+                ("org", &org.to_string()),
+                ("kind", "general_meeting"),
+                ("title", "十二月支部党员大会"),
+                ("starts", "2031-05-06T19:00"),
+                ("ends", "2031-05-06T20:00"),
+                ("place", room),
+                ("online_link", ""),
+                ("agenda", "学习；讨论"),
+                ("chair", "李书记"),
+                ("recorder", ""),
+                ("attendees", "branch"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+/// Moves a meeting to start `minutes` from now, an hour long.
+pub async fn move_meeting(pool: &PgPool, id: i64, minutes: i32) {
+    sqlx::query(
+        "UPDATE meetings SET starts_at = now() + make_interval(mins => $2),
+                             ends_at = now() + make_interval(mins => $2 + 60) WHERE id = $1",
+    )
+    .bind(id)
+    .bind(minutes)
+    .execute(pool)
+    .await
+    .unwrap();
+}

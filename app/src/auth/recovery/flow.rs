@@ -168,7 +168,7 @@ pub async fn issue_reset_code(
     let by = crate::orgs::store::display_name(conn, actor.user_id).await?;
     let message = Message::ResetCodeIssued { by };
     let dedupe = format!("reset-code:{}", now.timestamp_micros());
-    crate::notices::store::notify(conn, &[member], &message, "/me/password", &dedupe).await?;
+    crate::notices::store::notify(conn, &[member], &message, "/reset", &dedupe).await?;
     Ok(Issued {
         name: row.display_name,
         code,

@@ -125,6 +125,19 @@ pub async fn schedule(
         &format!("meeting:{id}:scheduled"),
     )
     .await?;
+    let place = if meeting.place.is_empty() {
+        meeting.online_link.clone()
+    } else {
+        meeting.place.clone()
+    };
+    let group = Message::MeetingPlanned {
+        org: o.name.clone(),
+        title: meeting.title.clone(),
+        when: crate::time::local_minute(meeting.starts),
+        place,
+    };
+    let dedupe = format!("meeting:{id}:scheduled");
+    crate::notices::robots::store::queue(conn, o.id, &group, &link, &dedupe).await?;
     Ok((id, link))
 }
 
