@@ -79,3 +79,27 @@ test('a secretary opens the secret ballot and a member grades everyone once', as
   await sec.context.close();
   await member.context.close();
 });
+
+test('a member asks for reminders by text message with quiet hours, after a wrong choice', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'youth');
+  await go(page, '/me/notices');
+  await page.getByRole('heading', { name: '提醒方式' }).waitFor();
+  await page.check('input[name=sms]');
+  await page.selectOption('#f-quiet_from', '22');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('免打扰时段请选择开始和结束两个不同的整点').first().waitFor();
+  await page.check('input[name=sms]');
+  await page.selectOption('#f-quiet_from', '22');
+  await page.selectOption('#f-quiet_to', '8');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('已保存').first().waitFor();
+  await go(page, '/me/notices');
+  assert.ok(await page.isChecked('input[name=sms]'));
+  assert.equal(await page.inputValue('#f-quiet_from'), '22');
+  assert.equal(await page.inputValue('#f-quiet_to'), '8');
+  await assertNoSidewaysScroll(page, assert);
+  await shot(page, 'notice-prefs');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

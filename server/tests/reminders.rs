@@ -147,3 +147,84 @@ async fn a_required_item_is_reminded_three_days_before_to_those_who_have_not_fin
     assert_eq!(count(&pool, &q).await, 0);
     assert_eq!(run(&pool).await, 0);
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_member_who_asked_for_text_messages_gets_the_reminder_by_sms_after_quiet_hours(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    // Bad quiet hours are refused with the field named, and nothing is saved.
+    let r = member
+        .call(
+            "set_notice_prefs",
+            &[("sms", "on"), ("quiet_from", "22"), ("quiet_to", "")],
+        )
+        .await;
+    assert_eq!(
+        common::error_msg(&r.body),
+        "QuietHoursInvalid",
+        "{}",
+        r.body
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM notice_prefs").await, 0);
+    // Quiet from this hour for two hours: whatever the time of the test, the message waits.
+    let hour = (chrono::Utc::now().with_timezone(&app::time::shanghai()))
+        .format("%H")
+        .to_string()
+        .parse::<u8>()
+        .unwrap();
+    let (from, to) = (hour.to_string(), ((hour + 2) % 24).to_string());
+    let r = member
+        .call(
+            "set_notice_prefs",
+            &[("sms", "on"), ("quiet_from", &from), ("quiet_to", &to)],
+        )
+        .await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+    let prefs = member.call("my_notice_prefs", &[]).await.json();
+    assert_eq!(prefs["sms_reminders"], true);
+    assert_eq!(prefs["quiet"]["from"].as_u64(), Some(u64::from(hour)));
+
+    meeting_in(&pool, w.branch_a, 23 * 60 + 50).await;
+    assert_eq!(run(&pool).await, 2);
+    // The secretary did not ask for text messages; the member did, held to the hour's end.
+    let (to, wait): (String, f64) = sqlx::query_as(
+        "SELECT recipient, extract(epoch FROM not_before - now())::float8 FROM outbox",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(to, "13900000002");
+    assert!((0.0..=7200.0).contains(&wait), "{wait}");
+    // Not sent before then.
+    #[derive(Default)]
+    struct Vendor(std::sync::Mutex<Vec<String>>);
+    impl server::sms::SmsGateway for Vendor {
+        fn send<'a>(
+            &'a self,
+            _to: &'a str,
+            body: &'a str,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>
+        {
+            self.0.lock().unwrap().push(body.to_owned());
+            Box::pin(async { Ok(()) })
+        }
+    }
+    let vendor = Vendor::default();
+    assert_eq!(server::sms::deliver(&pool, &vendor).await.unwrap(), 0);
+    sqlx::query("UPDATE outbox SET not_before = now()")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(server::sms::deliver(&pool, &vendor).await.unwrap(), 1);
+    let sent = vendor.0.lock().unwrap().clone();
+    assert!(
+        sent[0].starts_with("【青年e家】提醒：「十二月支部党员大会」"),
+        "{}",
+        sent[0]
+    );
+    // A second run of the job sends nothing again.
+    assert_eq!(run(&pool).await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM outbox").await, 1);
+}

@@ -14,11 +14,10 @@ use super::api::{
     branch_development, development_case, my_development,
 };
 use super::model::{Stage, StepKind};
-use crate::error::AppError;
 use crate::i18n::{Strings, use_t};
 use crate::orgs::model::{MemberStatus, Tree};
 use crate::ui::{
-    AppLayout, ErrorState, Field, FormError, FormOk, Loading, action_done, action_error,
+    AppLayout, ErrorState, Field, FormError, FormOk, Loading, action_done, action_error, field_msg,
 };
 
 fn stage_class(s: Stage) -> &'static str {
@@ -26,20 +25,6 @@ fn stage_class(s: Stage) -> &'static str {
         Stage::Full | Stage::LeagueMember => "tag ok",
         Stage::Cancelled => "tag muted-tag",
         _ => "tag warn",
-    }
-}
-
-/// A select's or textarea's message, under it.
-fn field_msg(
-    error: Signal<Option<AppError>>,
-    name: &'static str,
-    t: &'static Strings,
-) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .and_then(|e| e.field(name))
-            .map(|m| view! { <p class="field-error" role="alert">{m.text(t)}</p> })
     }
 }
 

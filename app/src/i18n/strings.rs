@@ -97,6 +97,7 @@ strings! {
     msg_robot_url_private: "Webhook 地址不能指向内网、本机或保留地址。", "A webhook address cannot point inside the network, to this machine or to a reserved address.";
     msg_robot_secret_invalid: "加签密钥应为 8 到 200 个字符，不含空格。", "The signing secret is 8 to 200 characters without spaces.";
     msg_robot_secret_not_used: "企业微信群机器人不使用加签密钥，请留空。", "A WeChat Work robot has no signing secret: leave it blank.";
+    msg_quiet_hours_invalid: "免打扰时段请选择开始和结束两个不同的整点，或都不选。", "Choose two different hours for the quiet hours, or neither.";
     msg_bad_credentials: "账号或密码不正确。", "The account or password is not right.";
     msg_wrong_current_password: "当前密码不正确。", "The current password is not right.";
     msg_credit_code_invalid: "统一社会信用代码不正确（18 位，末位为校验码）。", "This credit code is not valid (18 characters, the last a check character).";
@@ -1248,6 +1249,14 @@ strings! {
     robot_failed: "发送失败", "Failed";
     robot_waiting: "等待发送（已尝试 {n} 次）", "Waiting (tried {n} times)";
     group_meeting_planned: "【{org}】定于 {when} 召开「{title}」，地点：{place}。请准时参加。", "[{org}] {title} is set for {when} at {place}. Please be on time.";
+    sms_prefix: "【青年e家】", "[Youth e-Home] ";
+    prefs_title: "提醒方式", "How you are reminded";
+    prefs_sms: "会议和必修内容的提醒，同时发短信到我的手机", "Also send meeting and required-study reminders to my phone by text message";
+    prefs_no_phone: "账号没有手机号，无法发短信", "The account has no phone number for text messages";
+    prefs_quiet: "免打扰时段（这段时间的短信推迟到结束后发送）", "Quiet hours (text messages wait until they end)";
+    prefs_quiet_from: "开始", "From";
+    prefs_quiet_to: "结束", "To";
+    prefs_quiet_none: "不设", "None";
     forgot_password: "忘记密码？", "Forgot your password?";
     sign_in_by_sms: "短信验证码登录", "Sign in with a code by text message";
     sign_in_by_password: "用密码登录", "Sign in with a password";

@@ -92,3 +92,47 @@ pub async fn unread_notices() -> Result<i64, AppError> {
     let mut conn = session::pool()?.acquire().await?;
     Ok(session::viewer(&mut conn).await?.map_or(0, |v| v.unread))
 }
+
+/// How the member is reached: reminders by text message too, quiet hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrefsView {
+    pub sms_reminders: bool,
+    pub has_phone: bool,
+    pub quiet: Option<super::model::QuietHours>,
+}
+
+#[server(endpoint = "my_notice_prefs")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn my_notice_prefs() -> Result<PrefsView, AppError> {
+    use crate::auth::session;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    let p = super::store::prefs(&mut conn, actor.user_id).await?;
+    Ok(PrefsView {
+        sms_reminders: p.sms_reminders,
+        has_phone: p.has_phone,
+        quiet: p
+            .quiet_from
+            .zip(p.quiet_to)
+            .map(|(from, to)| super::model::QuietHours {
+                from: from as u8,
+                to: to as u8,
+            }),
+    })
+}
+
+/// Sets how the member is reached; quiet hours are two hours (0 to 23) or none.
+#[server(endpoint = "set_notice_prefs")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn set_notice_prefs(
+    sms: Option<String>,
+    quiet_from: String,
+    quiet_to: String,
+) -> Result<(), AppError> {
+    use crate::auth::session;
+    let quiet = super::model::QuietHours::parse(&quiet_from, &quiet_to)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let mut conn = session::pool()?.acquire().await?;
+    let actor = session::require_actor(&mut conn).await?;
+    super::store::set_prefs(&mut conn, actor.user_id, sms.is_some(), quiet).await
+}

@@ -293,6 +293,8 @@ pub enum TextMessage {
     /// A one-time code to reset the password or to sign in, valid for `minutes`; the code
     /// itself is the message's secret (`{code}`), filled in only when it is sent.
     AccountCode { sign_in: bool, minutes: u32 },
+    /// A member's reminder (a meeting soon, a required item due), as the portal words it.
+    Reminder { message: Box<Message> },
 }
 
 impl TextMessage {
@@ -315,6 +317,90 @@ impl TextMessage {
                 };
                 text.replace("{minutes}", &minutes.to_string())
             }
+            Self::Reminder { message } => format!("{}{}", t.sms_prefix, message.render(t)),
+        }
+    }
+}
+
+/// Hours of the day (Asia/Shanghai) in which no text message is sent: from `from:00` up to
+/// `to:00`, across midnight when `from` is later than `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHours {
+    pub from: u8,
+    pub to: u8,
+}
+
+impl QuietHours {
+    /// The form's two hours: both blank for none, else two different hours 0 to 23.
+    pub fn parse(from: &str, to: &str) -> Result<Option<Self>, crate::error::FieldError> {
+        use crate::error::{FieldError, Msg};
+        let (from, to) = (from.trim(), to.trim());
+        if from.is_empty() && to.is_empty() {
+            return Ok(None);
+        }
+        let hour = |s: &str| s.parse::<u8>().ok().filter(|h| *h < 24);
+        match (hour(from), hour(to)) {
+            (Some(f), Some(t)) if f != t => Ok(Some(Self { from: f, to: t })),
+            _ => Err(FieldError::new("quiet_from", Msg::QuietHoursInvalid)),
+        }
+    }
+
+    fn covers(self, hour: u8) -> bool {
+        if self.from < self.to {
+            (self.from..self.to).contains(&hour)
+        } else {
+            hour >= self.from || hour < self.to
+        }
+    }
+
+    /// When a text message made at `local` (Asia/Shanghai) may go: at once (`None`) outside
+    /// the hours, else at their end.
+    pub fn delay(self, local: chrono::NaiveDateTime) -> Option<chrono::NaiveDateTime> {
+        use chrono::Timelike;
+        if !self.covers(local.hour() as u8) {
+            return None;
+        }
+        let end = local.date().and_hms_opt(u32::from(self.to), 0, 0)?;
+        Some(if end > local {
+            end
+        } else {
+            end + chrono::Duration::days(1)
+        })
+    }
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    use super::*;
+
+    fn at(d: u32, h: u32, m: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, d)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn quiet_hours_across_midnight_hold_a_message_until_they_end() {
+        let night = QuietHours { from: 22, to: 8 };
+        assert_eq!(night.delay(at(7, 21, 59)), None);
+        assert_eq!(night.delay(at(7, 22, 0)), Some(at(8, 8, 0)));
+        assert_eq!(night.delay(at(8, 3, 30)), Some(at(8, 8, 0)));
+        assert_eq!(night.delay(at(8, 8, 0)), None);
+        let noon = QuietHours { from: 12, to: 14 };
+        assert_eq!(noon.delay(at(7, 13, 10)), Some(at(7, 14, 0)));
+        assert_eq!(noon.delay(at(7, 14, 10)), None);
+    }
+
+    #[test]
+    fn quiet_hours_are_two_different_hours_or_none() {
+        assert_eq!(QuietHours::parse("", " "), Ok(None));
+        assert_eq!(
+            QuietHours::parse("22", "8"),
+            Ok(Some(QuietHours { from: 22, to: 8 }))
+        );
+        for (f, t) in [("22", ""), ("8", "8"), ("24", "6"), ("x", "6")] {
+            assert!(QuietHours::parse(f, t).is_err(), "{f} {t}");
         }
     }
 }

@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::api::{my_notices, unread_notices};
+use super::api::{SetNoticePrefs, my_notice_prefs, my_notices, unread_notices};
 use crate::i18n::use_t;
-use crate::ui::{AppLayout, Empty, ErrorState, Loading};
+use crate::ui::{
+    AppLayout, Empty, ErrorState, FormError, FormOk, Loading, action_done, action_error,
+};
 
 /// `/me/notices`.
 #[component]
@@ -14,6 +16,7 @@ pub fn NoticesPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| my_notices());
     view! {
         <AppLayout title=t.notices_title back="/me">
+            <Prefs />
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -43,6 +46,57 @@ pub fn NoticesPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppLayout>
+    }
+}
+
+/// 提醒方式: reminders by text message too, and quiet hours.
+#[component]
+fn Prefs() -> impl IntoView {
+    let t = use_t();
+    let save = crate::ui::server_action::<SetNoticePrefs>();
+    let error = action_error(save);
+    let saved = Signal::derive(move || matches!(save.value().get(), Some(Ok(()))));
+    let done = action_done(save);
+    let prefs = Resource::new(move || done.get(), |_| my_notice_prefs());
+    let hours = move |name: &'static str, chosen: Option<u8>| {
+        view! {
+            <select id=format!("f-{name}") name=name>
+                <option value="" selected=chosen.is_none()>{t.prefs_quiet_none}</option>
+                {(0..24u8).map(|h| view! { <option value=h.to_string() selected=chosen == Some(h)>{format!("{h:02}:00")}</option> }).collect_view()}
+            </select>
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>{t.prefs_title}</h2>
+            <Suspense fallback=Loading>
+                {move || prefs.get().map(|r| match r {
+                    Err(error) => view! { <ErrorState error /> }.into_any(),
+                    Ok(p) => view! {
+                        <ActionForm action=save attr:class="form" attr:novalidate=true>
+                            <FormOk show=saved text=t.saved />
+                            <FormError error />
+                            <label class="check">
+                                <input type="checkbox" name="sms" checked=p.sms_reminders disabled=!p.has_phone />
+                                {t.prefs_sms}
+                            </label>
+                            {(!p.has_phone).then(|| view! { <p class="muted small">{t.prefs_no_phone}</p> })}
+                            <fieldset class="field">
+                                <legend>{t.prefs_quiet}</legend>
+                                <div class="row-between">
+                                    <label for="f-quiet_from">{t.prefs_quiet_from}</label>
+                                    {hours("quiet_from", p.quiet.map(|q| q.from))}
+                                    <label for="f-quiet_to">{t.prefs_quiet_to}</label>
+                                    {hours("quiet_to", p.quiet.map(|q| q.to))}
+                                </div>
+                                {crate::ui::field_msg(error, "quiet_from", t)}
+                            </fieldset>
+                            <button type="submit" class="btn small">{t.save}</button>
+                        </ActionForm>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -149,3 +149,68 @@ pub async fn mark_all_read(conn: &mut PgConnection, user_id: UserId) -> Result<(
         .await?;
     Ok(())
 }
+
+/// A member's choices of how to be reached, and whether the account has a phone.
+#[derive(Debug, Default, sqlx::FromRow)]
+pub struct PrefsRow {
+    pub sms_reminders: bool,
+    pub quiet_from: Option<i16>,
+    pub quiet_to: Option<i16>,
+    pub has_phone: bool,
+}
+
+pub async fn prefs(conn: &mut PgConnection, user: UserId) -> Result<PrefsRow, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(p.sms_reminders, false) AS sms_reminders, p.quiet_from, p.quiet_to,
+                u.phone IS NOT NULL AS has_phone
+         FROM users u LEFT JOIN notice_prefs p ON p.user_id = u.id WHERE u.id = $1",
+    )
+    .bind(user)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn set_prefs(
+    conn: &mut PgConnection,
+    user: UserId,
+    sms_reminders: bool,
+    quiet: Option<super::model::QuietHours>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notice_prefs (user_id, sms_reminders, quiet_from, quiet_to) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET sms_reminders = EXCLUDED.sms_reminders,
+             quiet_from = EXCLUDED.quiet_from, quiet_to = EXCLUDED.quiet_to, updated_at = now()",
+    )
+    .bind(user)
+    .bind(sms_reminders)
+    .bind(quiet.map(|q| i16::from(q.from)))
+    .bind(quiet.map(|q| i16::from(q.to)))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Of `users`, those who take reminders by text message: their phone, language and quiet
+/// hours.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SmsReader {
+    pub phone: String,
+    pub locale: String,
+    pub quiet_from: Option<i16>,
+    pub quiet_to: Option<i16>,
+}
+
+pub async fn sms_readers(
+    conn: &mut PgConnection,
+    users: &[UserId],
+) -> Result<Vec<SmsReader>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.phone, u.locale, p.quiet_from, p.quiet_to
+         FROM notice_prefs p JOIN users u ON u.id = p.user_id
+         WHERE p.user_id = ANY ($1) AND p.sms_reminders AND u.phone IS NOT NULL
+         ORDER BY u.id",
+    )
+    .bind(users)
+    .fetch_all(conn)
+    .await?)
+}

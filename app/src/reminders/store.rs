@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::notices::model::Message;
 
 /// A meeting starting within the day ahead that has not had its hour's reminder.
@@ -53,29 +54,30 @@ pub async fn mark_meeting(
     Ok(done.rows_affected() == 1)
 }
 
-/// Tells those expected at a meeting, except those excused, with `message`.
+/// Tells those expected at a meeting, except those excused, with `message`; answers who
+/// was told now.
 pub async fn remind_expected(
     conn: &mut PgConnection,
     meeting: i64,
     message: &Message,
     dedupe: &str,
-) -> Result<u64, AppError> {
-    Ok(sqlx::query(
+) -> Result<Vec<UserId>, AppError> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO notifications (user_id, kind, title, message, link, dedupe_key)
          SELECT e.user_id, $2, '', $3, '/orglife/meeting/' || $1, $4
          FROM meeting_expected e
          WHERE e.meeting_id = $1
            AND NOT EXISTS (SELECT 1 FROM meeting_leaves l
                            WHERE l.meeting_id = e.meeting_id AND l.user_id = e.user_id AND l.state = 'approved')
-         ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING
+         RETURNING user_id",
     )
     .bind(meeting)
     .bind(message.kind())
     .bind(sqlx::types::Json(message))
     .bind(dedupe)
-    .execute(conn)
-    .await?
-    .rows_affected())
+    .fetch_all(conn)
+    .await?)
 }
 
 /// A published required item due within the days ahead that has not been reminded of for
@@ -122,14 +124,14 @@ pub async fn mark_item(
 }
 
 /// Tells each current member of an item's audience (its organization's subtree, or everyone
-/// for a platform item) who has not finished it.
+/// for a platform item) who has not finished it; answers who was told now.
 pub async fn remind_audience(
     conn: &mut PgConnection,
     item: i64,
     message: &Message,
     dedupe: &str,
-) -> Result<u64, AppError> {
-    Ok(sqlx::query(
+) -> Result<Vec<UserId>, AppError> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO notifications (user_id, kind, title, message, link, dedupe_key)
          SELECT DISTINCT m.user_id, $2, '', $3, '/study/' || $1, $4
          FROM study_items i
@@ -140,13 +142,13 @@ pub async fn remind_audience(
                 OR b.path <@ (SELECT s.path FROM orgs s WHERE s.id = i.scope_org_id))
            AND NOT EXISTS (SELECT 1 FROM study_progress p
                            WHERE p.user_id = m.user_id AND p.item_id = $1 AND p.completed_at IS NOT NULL)
-         ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING
+         RETURNING user_id",
     )
     .bind(item)
     .bind(message.kind())
     .bind(sqlx::types::Json(message))
     .bind(dedupe)
-    .execute(conn)
-    .await?
-    .rows_affected())
+    .fetch_all(conn)
+    .await?)
 }

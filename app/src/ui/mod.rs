@@ -127,6 +127,20 @@ pub fn AuthLayout(title: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// A select's or textarea's message, under it, if the last submit had one for `name`.
+pub fn field_msg(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+    t: &'static crate::i18n::Strings,
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field(name))
+            .map(|m| view! { <p class="field-error" role="alert">{m.text(t)}</p> })
+    }
+}
+
 /// An input with its label and its error message, if the last submit had one for it.
 #[component]
 pub fn Field(

@@ -557,13 +557,27 @@ pub async fn queue_secret_sms(
     locale: Locale,
     secret: Option<&str>,
 ) -> Result<(), AppError> {
+    queue_sms_at(conn, to, message, locale, (secret, None)).await
+}
+
+/// Queues a text message with its secret, if any, not to be sent before `not_before` (a
+/// reader's quiet hours).
+pub async fn queue_sms_at(
+    conn: &mut PgConnection,
+    to: &str,
+    message: &TextMessage,
+    locale: Locale,
+    (secret, not_before): (Option<&str>, Option<DateTime<Utc>>),
+) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO outbox (channel, recipient, message, locale, secret) VALUES ('sms', $1, $2, $3, $4)",
+        "INSERT INTO outbox (channel, recipient, message, locale, secret, not_before)
+         VALUES ('sms', $1, $2, $3, $4, $5)",
     )
     .bind(to)
     .bind(sqlx::types::Json(message))
     .bind(locale.tag())
     .bind(secret)
+    .bind(not_before)
     .execute(conn)
     .await?;
     Ok(())
@@ -575,7 +589,8 @@ pub async fn next_unsent(
     conn: &mut PgConnection,
 ) -> Result<Option<(i64, String, String)>, AppError> {
     let row = sqlx::query(
-        "SELECT id, recipient, body, message, locale, secret FROM outbox WHERE sent_at IS NULL AND error = ''
+        "SELECT id, recipient, body, message, locale, secret FROM outbox
+         WHERE sent_at IS NULL AND error = '' AND (not_before IS NULL OR not_before <= now())
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
     )
     .fetch_optional(conn)
