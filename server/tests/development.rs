@@ -530,8 +530,18 @@ async fn the_age_rules_refuse_the_too_young_the_undated_and_the_too_old(pool: Pg
         .call("set_birth_date", &[("birth_date", "2020-01-01")])
         .await;
     assert_eq!(error_msg(&r.body), "DevBirthDate");
+    // Eighteen tomorrow (Asia/Shanghai): seventeen today, whenever the test runs.
+    let seventeen = {
+        use chrono::Datelike;
+        let tomorrow = app::time::day_of(chrono::Utc::now()) + chrono::Days::new(1);
+        let year = tomorrow.year() - 18;
+        tomorrow
+            .with_year(year)
+            .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(year, 3, 1).unwrap())
+            .to_string()
+    };
     assert_eq!(
-        ls.call("set_birth_date", &[("birth_date", "2008-12-08")])
+        ls.call("set_birth_date", &[("birth_date", &seventeen)])
             .await
             .status,
         StatusCode::OK
