@@ -22,6 +22,8 @@ pub const ORIGIN: &str = "http://portal.test";
 
 pub struct Client {
     router: Router,
+    /// The test's pool, read when a request does not answer (see [`stalled`]).
+    pool: PgPool,
     pub cookie: Option<String>,
     /// Sent as `X-Forwarded-For` (a client behind a trusted proxy).
     pub forwarded_for: Option<String>,
@@ -102,6 +104,7 @@ pub async fn client_with(pool: &PgPool, settings: server::Settings) -> Client {
     let options = LeptosOptions::builder().output_name("qnej").build();
     Client {
         router: server::router(pool.clone(), options, settings),
+        pool: pool.clone(),
         cookie: None,
         forwarded_for: None,
     }
@@ -128,6 +131,39 @@ fn enc(s: &str) -> String {
 
 /// How long a test waits for one answer of the router.
 const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// What the database was doing when a request did not answer: the pool's connections and
+/// every session on the test's database with what it waits for, read on a connection of
+/// its own (the pool may have none to give).
+async fn stalled(pool: &PgPool) -> String {
+    use sqlx::Connection;
+    let mut seen = format!(
+        "pool: {} connections, {} idle\n",
+        pool.size(),
+        pool.num_idle()
+    );
+    let sessions = async {
+        let mut c = sqlx::PgConnection::connect_with(&pool.connect_options()).await?;
+        sqlx::query_as::<_, (i32, Option<String>, Option<String>, Option<String>, Option<String>, Vec<i32>)>(
+            "SELECT pid, state, wait_event_type, wait_event, left(query, 300), pg_blocking_pids(pid)
+             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&mut c)
+        .await
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(10), sessions).await {
+        Ok(Ok(rows)) => {
+            for (pid, state, wait_type, wait, query, blocked_by) in rows {
+                seen += &format!(
+                    "{pid} {state:?} waits {wait_type:?}/{wait:?} behind {blocked_by:?}: {query:?}\n"
+                );
+            }
+        }
+        Ok(Err(e)) => seen += &format!("sessions not read: {e}\n"),
+        Err(_) => seen += "sessions not read within 10s\n",
+    }
+    seen
+}
 
 impl Client {
     /// Calls a server function the way the hydrated page does.
@@ -160,7 +196,8 @@ impl Client {
         })
         .await;
         let Ok((res, bytes)) = answered else {
-            panic!("{what}: no answer within {ANSWER_WITHIN:?}");
+            let seen = stalled(&self.pool).await;
+            panic!("{what}: no answer within {ANSWER_WITHIN:?}\n{seen}");
         };
         let status = res.status;
         let headers = res.headers;
