@@ -18,6 +18,7 @@ pub mod points;
 pub mod quiz;
 pub mod rankings;
 pub mod reminders;
+pub mod reports;
 pub mod study;
 pub mod time;
 pub mod transfers;

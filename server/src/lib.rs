@@ -10,6 +10,7 @@ pub mod dues_notify;
 pub mod jobs;
 pub mod ledger_export;
 pub mod life_export;
+pub mod report_export;
 pub mod security;
 pub mod session_cache;
 pub mod sms;
@@ -205,6 +206,8 @@ pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -
         .route("/dues/notify", axum::routing::post(dues_notify::notify))
         .route("/orglife/dues/export.csv", get(dues_export::csv))
         .route("/orglife/dues/export.xlsx", get(dues_export::xlsx))
+        .route("/dashboard/export.csv", get(report_export::csv))
+        .route("/dashboard/export.xlsx", get(report_export::xlsx))
         .route("/media/{file}", get(uploads::media))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), {

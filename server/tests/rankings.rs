@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use app::points::model::RuleCode;
 use app::points::store::{NewAward, award};
-use common::{Client, PASSWORD, client, world};
+use common::{Client, PASSWORD, client, user_id, world};
 use http::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -20,14 +20,6 @@ async fn signed_in(pool: &PgPool, login: &str) -> Client {
     let mut c = client(pool).await;
     assert_eq!(c.sign_in(login, PASSWORD).await.status, StatusCode::OK);
     c
-}
-
-async fn user_id(pool: &PgPool, name: &str) -> UserId {
-    sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .unwrap()
 }
 
 /// Gives `user` `n` points now: meeting attendance, 5 points a meeting, and one study point

@@ -204,6 +204,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
             {reviews_areas.then(|| view! { <A href="/league/review" attr:class="btn block">{t.founding_queue_title}</A> })}
             {reviews_areas.then(|| view! { <A href="/league/coverage" attr:class="btn block">{t.coverage_title}</A> })}
             {reads_party_coverage.then(|| view! { <A href="/league/coverage?tree=party" attr:class="btn block">{t.coverage_party_title}</A> })}
+            {oversees.then(|| view! { <A href="/dashboard" attr:class="btn block">{t.dashboard_title}</A> })}
             {oversees.then(|| view! { <A href="/orglife/compliance" attr:class="btn block">{t.compliance_link}</A> })}
             {platform_admin.then(|| view! { <A href="/league/outbox" attr:class="btn block">{t.outbox_title}</A> })}
             {platform_admin.then(|| view! { <A href="/admin/rules" attr:class="btn block">{t.rules_title}</A> })}

@@ -25,6 +25,43 @@ async fn reachable(
     }
 }
 
+/// The organizations the actor oversees as an admin, (id, name), to switch between on the
+/// superior's pages: each one they administer, and for a platform admin the top of each
+/// tree.
+pub async fn overseen(
+    conn: &mut PgConnection,
+    actor: &Actor,
+) -> Result<Vec<(OrgId, String)>, AppError> {
+    let mut out: Vec<(OrgId, String)> = vec![];
+    for g in &actor.grants {
+        if let (Role::OrgAdmin, Some(p)) = (g.role, &g.path)
+            && let Some(o) = store::org(conn, p.id()).await?
+        {
+            out.push((o.id, o.name));
+        }
+    }
+    if actor.is_platform_admin() {
+        out.extend(store::roots(conn).await?);
+    }
+    Ok(out)
+}
+
+/// The organization a superior's page shows: `org`, or with `org` 0 the first one the actor
+/// oversees; `Forbidden` unless they administer it.
+pub async fn overseen_org(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    overseen: &[(OrgId, String)],
+    org: OrgId,
+) -> Result<Org, AppError> {
+    let org = if org.0 == 0 {
+        overseen.first().map(|o| o.0).ok_or(AppError::Forbidden)?
+    } else {
+        org
+    };
+    crate::auth::session::administered_org(conn, actor, org).await
+}
+
 /// The organizations of a tree that the caller's roles reach (all of it for a platform
 /// admin), in tree order. Only for those who manage something.
 pub async fn tree(

@@ -3,7 +3,7 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-mod flow;
+pub mod flow;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -349,6 +349,15 @@ pub struct RosterMemberRow {
 }
 
 /// The current members of a branch (and of its groups).
+/// The organizations at the top of each tree, (id, name): what a platform admin oversees.
+pub async fn roots(conn: &mut PgConnection) -> Result<Vec<(OrgId, String)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM orgs WHERE parent_id IS NULL ORDER BY tree, id")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 pub async fn roster(conn: &mut PgConnection, org: &Org) -> Result<Vec<RosterMemberRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.display_name, u.phone, m.status, to_char(m.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since,

@@ -59,6 +59,14 @@ impl RatingStatus {
             RatingStatus::Published => "published",
         }
     }
+
+    pub fn label(self, t: &crate::i18n::Strings) -> &'static str {
+        match self {
+            RatingStatus::Published => t.status_published_rating,
+            RatingStatus::Confirmed => t.status_confirmed,
+            RatingStatus::Computed => t.status_computed,
+        }
+    }
 }
 
 /// The span a board counts over, in Asia/Shanghai days and Monday weeks.

@@ -356,11 +356,7 @@ fn stars_text(n: u8, t: &crate::i18n::Strings) -> String {
 #[component]
 fn RatingLine(r: RatingRow, confirm: ServerAction<ConfirmRating>) -> impl IntoView {
     let t = use_t();
-    let status = match r.status {
-        RatingStatus::Published => t.status_published_rating,
-        RatingStatus::Confirmed => t.status_confirmed,
-        RatingStatus::Computed => t.status_computed,
-    };
+    let status = r.status.label(t);
     let measured = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
     view! {
         <tr>

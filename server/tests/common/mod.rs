@@ -33,6 +33,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as it came (a downloaded file).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -219,6 +221,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -400,6 +403,15 @@ pub async fn add_user(
     .fetch_one(c)
     .await
     .unwrap()
+}
+
+/// The id of the user signing in as `username`.
+pub async fn user_id(pool: &PgPool, username: &str) -> UserId {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 /// How many notifications of `kind` the user signing in as `username` has.

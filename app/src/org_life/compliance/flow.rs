@@ -61,24 +61,8 @@ pub async fn overview(
     org: OrgId,
     today: NaiveDate,
 ) -> Result<Overview, AppError> {
-    use crate::auth::model::Role;
-    let mut overseen: Vec<(OrgId, String)> = vec![];
-    for g in &actor.grants {
-        if let (Role::OrgAdmin, Some(p)) = (g.role, &g.path)
-            && let Some(o) = crate::orgs::store::org(conn, p.id()).await?
-        {
-            overseen.push((o.id, o.name));
-        }
-    }
-    if actor.is_platform_admin() {
-        overseen.extend(super::store::roots(conn).await?);
-    }
-    let org = if org.0 == 0 {
-        overseen.first().map(|o| o.0).ok_or(AppError::Forbidden)?
-    } else {
-        org
-    };
-    let o = crate::auth::session::administered_org(conn, actor, org).await?;
+    let overseen = crate::orgs::flow::overseen(conn, actor).await?;
+    let o = crate::orgs::flow::overseen_org(conn, actor, &overseen, org).await?;
     let reqs = requirements_by_tree(conn).await?;
     let all = branches(conn, Some(&o.path)).await?;
     let ids: Vec<OrgId> = all.iter().map(|b| b.id).collect();

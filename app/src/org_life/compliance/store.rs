@@ -14,15 +14,6 @@ use crate::org_life::calendar::model::DueItem;
 use crate::org_life::meetings::model::MeetingKind;
 use crate::orgs::model::{OrgPath, Tree};
 
-/// The organizations at the top of each tree, (id, name): what a platform admin oversees.
-pub async fn roots(conn: &mut PgConnection) -> Result<Vec<(OrgId, String)>, AppError> {
-    Ok(
-        sqlx::query_as("SELECT id, name FROM orgs WHERE parent_id IS NULL ORDER BY tree, id")
-            .fetch_all(conn)
-            .await?,
-    )
-}
-
 /// A branch as compliance sees it.
 pub struct BranchRow {
     pub id: OrgId,

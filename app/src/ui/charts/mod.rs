@@ -32,6 +32,8 @@ pub enum Word {
     CoverageByStreet,
     CoverageOverTime,
     Coverage,
+    /// A dashboard measure, by its name.
+    Measure(crate::reports::model::Measure),
 }
 
 impl Word {
@@ -53,6 +55,7 @@ impl Word {
             Word::CoverageByStreet => t.coverage_by_street,
             Word::CoverageOverTime => t.coverage_over_time,
             Word::Coverage => t.coverage_rate,
+            Word::Measure(m) => m.label(t),
         }
     }
 }
@@ -97,6 +100,11 @@ pub enum Series {
         values: Vec<Option<f64>>,
         over_time: bool,
     },
+    /// Figures to one decimal by category; none is a gap, shown as "—".
+    Decimals {
+        name: Word,
+        values: Vec<Option<f64>>,
+    },
     /// Organizations side by side: points per member (left axis) and 参学率 (right axis).
     PerMemberAndParticipation {
         per_member: Vec<f64>,
@@ -131,7 +139,8 @@ impl Chart {
         match &self.series {
             Series::Bars { name, .. }
             | Series::Line { name, .. }
-            | Series::Percents { name, .. } => {
+            | Series::Percents { name, .. }
+            | Series::Decimals { name, .. } => {
                 vec![name.text(t)]
             }
             Series::PerMemberAndParticipation { .. } => {
@@ -155,6 +164,11 @@ impl Chart {
             Series::Percents { values, .. } => vec![
                 values[i]
                     .map(|r| format!("{r:.1}%"))
+                    .unwrap_or_else(|| "—".to_owned()),
+            ],
+            Series::Decimals { values, .. } => vec![
+                values[i]
+                    .map(|r| format!("{r:.1}"))
                     .unwrap_or_else(|| "—".to_owned()),
             ],
             Series::PerMemberAndParticipation {

@@ -11,6 +11,17 @@ use super::{Chart, Series};
 const RED: &str = "#c8161d";
 const BLUE: &str = "#1e5bb8";
 
+/// Figures to one decimal, a gap for none.
+fn decimals(values: &[Option<f64>]) -> Vec<DataPoint> {
+    values
+        .iter()
+        .map(|v| match v {
+            Some(r) => ((r * 10.0).round() / 10.0).into(),
+            None => "-".into(),
+        })
+        .collect()
+}
+
 /// The options of `chart` as JSON, with its `labels` and series `names` already worded.
 pub(super) fn option(chart: &Chart, labels: &[String], names: &[&str]) -> String {
     let base = charming::Chart::new()
@@ -32,13 +43,7 @@ pub(super) fn option(chart: &Chart, labels: &[String], names: &[&str]) -> String
         Series::Percents {
             values, over_time, ..
         } => {
-            let data: Vec<DataPoint> = values
-                .iter()
-                .map(|v| match v {
-                    Some(r) => ((r * 10.0).round() / 10.0).into(),
-                    None => "-".into(),
-                })
-                .collect();
+            let data = decimals(values);
             let base = base.y_axis(Axis::new().type_(AxisType::Value).min(0).max(100));
             if *over_time {
                 base.series(Line::new().name(name).data(data))
@@ -46,6 +51,9 @@ pub(super) fn option(chart: &Chart, labels: &[String], names: &[&str]) -> String
                 base.series(Bar::new().name(name).data(data))
             }
         }
+        Series::Decimals { values, .. } => base
+            .y_axis(Axis::new().type_(AxisType::Value).min(0))
+            .series(Bar::new().name(name).data(decimals(values))),
         Series::PerMemberAndParticipation {
             per_member,
             participation,
