@@ -216,6 +216,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orglife/notices/:id") view=OrgNoticePage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/compliance") view=CompliancePage ssr=SsrMode::Async />
                 <Route path=path!("/dashboard") view=crate::reports::pages::DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/dashboard/bulletins") view=crate::reports::bulletins::pages::BulletinsPage ssr=SsrMode::Async />
+                <Route path=path!("/dashboard/bulletins/:id") view=crate::reports::bulletins::pages::BulletinPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/meeting/:id") view=MeetingPage ssr=SsrMode::Async />
                 <Route path=path!("/orglife/meeting/:id/print") view=MeetingPrintPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/quizzes/new") view=SpecialQuizNewPage ssr=SsrMode::Async />

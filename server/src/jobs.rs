@@ -91,6 +91,9 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
             if let Err(e) = dues_alerts(&pool).await {
                 tracing::error!(error = %e, "reminding members behind with dues failed; will retry");
             }
+            if let Err(e) = bulletins(&pool).await {
+                tracing::error!(error = %e, "making the ended periods' bulletins failed; will retry");
+            }
             if let Err(e) = overdue_transfers(&pool).await {
                 tracing::error!(error = %e, "telling holders of overdue transfer steps failed; will retry");
             }
@@ -118,6 +121,20 @@ pub async fn reminders(pool: &PgPool) -> Result<u64, crate::BoxError> {
         tracing::info!(told, "reminders");
     }
     Ok(told)
+}
+
+/// Every hour: the bulletins of the month and the quarter that ended last, for each
+/// committee that has none yet (made once, whichever server gets there first).
+pub async fn bulletins(pool: &PgPool) -> Result<usize, crate::BoxError> {
+    let mut conn = pool.acquire().await?;
+    let today = app::time::day_of(Utc::now());
+    let made = app::reports::bulletins::flow::make_due(&mut conn, today)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if made > 0 {
+        tracing::info!(made, "bulletins");
+    }
+    Ok(made)
 }
 
 pub async fn weekly_deduction(pool: &PgPool) -> Result<(), crate::BoxError> {

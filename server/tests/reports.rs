@@ -92,7 +92,7 @@ async fn a_committees_dashboard_shows_the_month_against_the_one_before(pool: PgP
     assert!(about(&hours["now"], 0.5 / 3.0), "{hours}");
     // A chart per measure; the participation chart has the weakest branch first.
     let charts = v["charts"].as_array().unwrap();
-    assert_eq!(charts.len(), 7);
+    assert_eq!(charts.len(), 4, "the measures with something to measure");
     let labels: Vec<&str> = charts[0]["labels"]
         .as_array()
         .unwrap()
@@ -310,4 +310,81 @@ async fn a_sheet_stops_at_its_row_limit_and_its_last_line_says_so(pool: PgPool) 
         );
         assert_eq!(rows[1][0], "secretary", "{ext}: the first member first");
     }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn bulletins_are_made_once_when_a_period_ends_and_kept_as_made(pool: PgPool) {
+    let w = world(&pool).await;
+    let today = app::time::day_of(chrono::Utc::now());
+    let last = ReportPeriod::month_of(today).previous();
+    let mid_last = app::time::start_of(last.start()).unwrap() + chrono::Duration::days(3);
+    let member = user_id(&pool, "member").await;
+    studied(&pool, member, mid_last, "last").await;
+
+    // Two servers' jobs at once: the month's and the quarter's bulletins, once each.
+    let (a, b) = tokio::join!(
+        server::jobs::bulletins(&pool),
+        server::jobs::bulletins(&pool)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 2);
+    assert_eq!(server::jobs::bulletins(&pool).await.unwrap(), 0);
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT period FROM bulletins WHERE org_id = $1 ORDER BY period")
+            .bind(w.committee)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.contains(&last.to_string()), "{kept:?}");
+
+    // Kept as made: later study does not change it.
+    let secretary = user_id(&pool, "secretary").await;
+    studied(&pool, secretary, mid_last, "late").await;
+    let mut c = signed_in(&pool, "orgadmin").await;
+    let shelf = c.call("bulletins", &[("org", "0")]).await.json();
+    assert_eq!(shelf["org_id"], w.committee.0);
+    let id = shelf["bulletins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b[1] == last.to_string())
+        .unwrap()[0]
+        .as_i64()
+        .unwrap();
+    let r = c.call("bulletin", &[("id", &id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    let participation = &v["measures"][0];
+    assert_eq!(participation[0], "Participation");
+    assert!(
+        about(&participation[1]["now"], 100.0 / 3.0),
+        "{participation}"
+    );
+    // Nothing was held last month: each branch's monthly items are listed as not held.
+    let overdue: Vec<&str> = v["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["branch"].as_str().unwrap())
+        .collect();
+    assert_eq!(overdue.len(), 2, "{}", v["overdue"]);
+    assert_eq!(v["best"][0]["name"], "研发党支部");
+    assert_eq!(v["weakest"][0]["name"], "运营党支部");
+
+    // The printable page, in the reader's words.
+    let page = c.get(&format!("/dashboard/bulletins/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("月督查通报"), "{}", page.body);
+    assert!(page.body.contains("未按期开展的组织生活"));
+
+    // Another committee's admin, a branch secretary and a missing one.
+    for who in ["secretary", "member"] {
+        let mut c = signed_in(&pool, who).await;
+        let r = c.call("bulletin", &[("id", &id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let r = c.call("bulletin", &[("id", "999999")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = c.call("bulletin", &[("id", "abc")]).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
 }

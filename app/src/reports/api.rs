@@ -31,7 +31,8 @@ pub struct DashboardView {
     pub branches: usize,
     pub members: i64,
     pub measures: Vec<MeasureView>,
-    /// A chart per measure over the weakest branches, and the stars published.
+    /// A chart per measure with something to measure, over the weakest branches, and the
+    /// stars published.
     pub charts: Vec<Chart>,
     /// The quarter whose published stars are shown.
     pub rating_period: String,
@@ -81,6 +82,7 @@ impl DashboardView {
         let mut charts: Vec<Chart> = Measure::ALL
             .into_iter()
             .map(|m| super::flow::weakest_chart(&d.branches, m))
+            .filter(|c| !c.labels.is_empty())
             .collect();
         if d.stars.iter().any(|n| *n > 0) {
             charts.push(super::flow::stars_chart(d.stars));

@@ -4,6 +4,7 @@
 //! CSV.
 
 pub mod api;
+pub mod bulletins;
 #[cfg(feature = "ssr")]
 pub mod flow;
 pub mod model;

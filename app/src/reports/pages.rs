@@ -102,6 +102,7 @@ fn Dashboard(v: DashboardView) -> impl IntoView {
                 <Charts charts=v.charts />
             }.into_any()
         }}
+        <A href=format!("/dashboard/bulletins?org={org_id}") attr:class="row link card">{t.dashboard_bulletins}<span aria-hidden="true">"›"</span></A>
         <section class="card list" data-testid="exports">
             <h2>{t.dashboard_exports}</h2>
             <ul class="plain">{sheets.into_iter().collect_view()}</ul>

@@ -326,6 +326,26 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
+/// Links to the other organizations a superior oversees, each to `page?org=<id>`; nothing
+/// when there is no other.
+#[component]
+pub fn OtherOrgs(
+    orgs: Vec<(crate::ids::OrgId, String)>,
+    current: crate::ids::OrgId,
+    page: &'static str,
+) -> impl IntoView {
+    let others: Vec<_> = orgs.into_iter().filter(|o| o.0 != current).collect();
+    (!others.is_empty()).then(|| {
+        view! {
+            <p class="small">
+                {others.into_iter().map(|(id, name)| view! {
+                    <leptos_router::components::A href=format!("{page}?org={id}")>{name}</leptos_router::components::A> " "
+                }).collect_view()}
+            </p>
+        }
+    })
+}
+
 #[component]
 pub fn Empty(text: &'static str) -> impl IntoView {
     view! { <p class="empty">{text}</p> }

@@ -99,6 +99,39 @@ pub async fn overview(
     })
 }
 
+/// The branches under `under` with the required items whose period ended within
+/// `from..until` and that were not held in it, as they stood on `until`; branches with
+/// none left out.
+pub async fn missed_between(
+    conn: &mut PgConnection,
+    under: &OrgPath,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<(BranchRow, Vec<DueItem>)>, AppError> {
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, Some(under)).await?;
+    let ids: Vec<OrgId> = all.iter().map(|b| b.id).collect();
+    let meetings =
+        meetings_since(conn, &ids, until - chrono::Duration::days(LOOK_BACK_DAYS)).await?;
+    Ok(all
+        .into_iter()
+        .filter_map(|b| {
+            let c = compliance(
+                reqs.get(&b.tree).map(Vec::as_slice).unwrap_or(&[]),
+                b.theme_day,
+                meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]),
+                until,
+            );
+            let missed: Vec<DueItem> = c
+                .overdue
+                .into_iter()
+                .filter(|i| i.span.end >= from)
+                .collect();
+            (!missed.is_empty()).then_some((b, missed))
+        })
+        .collect())
+}
+
 /// Sends today's warnings and escalations; returns how many of each went out now.
 pub async fn run_alerts(
     conn: &mut PgConnection,

@@ -26,7 +26,6 @@ pub fn CompliancePage() -> impl IntoView {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(v) => {
                         let waiting = v.waiting.clone();
-                        let others: Vec<_> = v.orgs.iter().filter(|o| o.0 != v.org_id).cloned().collect();
                         let summary = t
                             .compliance_summary
                             .replace("{n}", &v.branches.len().to_string())
@@ -35,13 +34,7 @@ pub fn CompliancePage() -> impl IntoView {
                         view! {
                             <section class="card">
                                 <h2>{v.org_name.clone()}</h2>
-                                {(!others.is_empty()).then(|| view! {
-                                    <p class="small">
-                                        {others.into_iter().map(|(id, name)| view! {
-                                            <A href=format!("/orglife/compliance?org={id}")>{name}</A> " "
-                                        }).collect_view()}
-                                    </p>
-                                })}
+                                <crate::ui::OtherOrgs orgs=v.orgs.clone() current=v.org_id page="/orglife/compliance" />
                                 <p data-testid="compliance-summary">{summary}</p>
                                 <p class="muted small">{t.compliance_lead}</p>
                             </section>
