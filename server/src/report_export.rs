@@ -168,7 +168,10 @@ pub async fn csv(
         let bytes = csv_lines(rows.into_iter().map(|(_, row)| row));
         Some((Ok(Bytes::from(bytes)), Some((conn, job, last, sent + n))))
     });
-    let body = futures_util::stream::once(async move { Ok(Bytes::from(first)) }).chain(pages);
+    // Fused: the compression layer may ask again once the sheet has ended.
+    let body = futures_util::stream::once(async move { Ok(Bytes::from(first)) })
+        .chain(pages)
+        .fuse();
     attachment("text/csv; charset=utf-8", name, Body::from_stream(body))
 }
 

@@ -70,6 +70,20 @@ async fn a_committees_dashboard_shows_the_month_against_the_one_before(pool: PgP
     studied(&pool, member, now, "now").await;
     studied(&pool, member, before, "before").await;
     studied(&pool, secretary, before, "before").await;
+    // The member paid this month's dues in cash.
+    sqlx::query(
+        "WITH p AS (
+             INSERT INTO dues_payments (user_id, tree, org_id, first_month, months, amount, method, recorded_by, state)
+             VALUES ($1, 'party', $2, $3, 1, 500, 'cash', $1, 'paid') RETURNING id
+         )
+         INSERT INTO dues_months (payment_id, user_id, tree, month, amount) SELECT id, $1, 'party', $3, 500 FROM p",
+    )
+    .bind(member)
+    .bind(w.branch_a)
+    .bind(this.start())
+    .execute(&pool)
+    .await
+    .unwrap();
 
     let mut c = signed_in(&pool, "orgadmin").await;
     let r = c
@@ -88,11 +102,18 @@ async fn a_committees_dashboard_shows_the_month_against_the_one_before(pool: PgP
     let p = &measure(&v, "Participation")["compared"];
     assert!(about(&p["now"], 100.0 / 3.0), "{p}");
     assert!(about(&p["before"], 200.0 / 3.0), "{p}");
+    let dues = &measure(&v, "DuesPaid")["compared"];
+    assert!(about(&dues["now"], 100.0 / 3.0), "{dues}");
+    assert!(about(&dues["before"], 0.0), "{dues}");
+    assert_eq!(
+        measure(&v, "DuesPaid")["link"],
+        format!("/orglife/dues?org={}", w.committee)
+    );
     let hours = &measure(&v, "StudyHours")["compared"];
     assert!(about(&hours["now"], 0.5 / 3.0), "{hours}");
     // A chart per measure; the participation chart has the weakest branch first.
     let charts = v["charts"].as_array().unwrap();
-    assert_eq!(charts.len(), 4, "the measures with something to measure");
+    assert_eq!(charts.len(), 6, "the measures with something to measure");
     let labels: Vec<&str> = charts[0]["labels"]
         .as_array()
         .unwrap()
@@ -227,6 +248,16 @@ async fn sheets_read_back_with_their_figures_and_formula_cells_made_safe(pool: P
         .unwrap();
     let mut c = signed_in(&pool, "orgadmin").await;
     let q = |sheet: &str| format!("org={}&period=&sheet={sheet}", w.committee);
+    // Compressed as a browser asks for it: the stream ends once, however it is read.
+    for encoding in ["gzip", "br"] {
+        let req = http::Request::get(format!("/dashboard/export.csv?{}", q("roster")))
+            .header(header::HOST, common::HOST)
+            .header(header::ACCEPT_ENCODING, encoding);
+        let r = c.send(req, String::new()).await;
+        assert_eq!(r.status, StatusCode::OK, "{encoding}");
+        assert_eq!(r.headers[header::CONTENT_ENCODING], encoding);
+        assert!(r.bytes.len() > 100, "{encoding}");
+    }
     for ext in ["csv", "xlsx"] {
         let r = c
             .get(&format!("/dashboard/export.{ext}?{}", q("study")))

@@ -772,6 +772,8 @@ strings! {
     measure_quiz: "答题参与率", "Quiz participation";
     measure_records: "记录审核通过率", "Records accepted";
     measure_transfers: "转接按时办理率", "Transfers handled in time";
+    measure_dues: "党（团）费按月交纳率", "Dues paid up";
+    measure_development: "发展工作记录（条）", "Development steps recorded";
     export_branches: "各支部指标", "Figures by branch";
     export_study: "党（团）员学习时长", "Study hours per member";
     export_roster: "花名册", "Roster";

@@ -119,6 +119,12 @@ pub struct BranchFigures {
     pub study_secs: i64,
     /// Members who handed in a quiz in the period.
     pub quiz_takers: i64,
+    /// Members who owe dues (full and probationary Party members, League members) and of
+    /// them those paid for every month of the period.
+    pub dues_owing: i64,
+    pub dues_paid: i64,
+    /// Steps of members' development (发展党员、团员) recorded in the period.
+    pub dev_steps: i64,
     /// Required organization life held on time, records accepted, transfer steps handled
     /// in time: percent, none when nothing fell due.
     pub meetings: Option<u32>,
@@ -142,10 +148,14 @@ pub enum Measure {
     RecordsAccepted,
     /// Transfer steps handled within ten days, percent (the branches' average).
     TransfersInTime,
+    /// Members paid up for every month of the period / members who owe dues, percent.
+    DuesPaid,
+    /// Development steps recorded in the period (a count, summed over the branches).
+    DevelopmentSteps,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 7] = [
+    pub const ALL: [Measure; 9] = [
         Measure::Participation,
         Measure::StudyHours,
         Measure::QuizParticipation,
@@ -153,6 +163,8 @@ impl Measure {
         Measure::MeetingsOnTime,
         Measure::RecordsAccepted,
         Measure::TransfersInTime,
+        Measure::DuesPaid,
+        Measure::DevelopmentSteps,
     ];
 
     pub fn label(self, t: &crate::i18n::Strings) -> &'static str {
@@ -164,6 +176,8 @@ impl Measure {
             Measure::MeetingsOnTime => t.component_meetings,
             Measure::RecordsAccepted => t.measure_records,
             Measure::TransfersInTime => t.measure_transfers,
+            Measure::DuesPaid => t.measure_dues,
+            Measure::DevelopmentSteps => t.measure_development,
         }
     }
 
@@ -178,11 +192,16 @@ impl Measure {
                 format!("/orglife/compliance?org={org}")
             }
             Measure::TransfersInTime => "/transfers/overdue".to_owned(),
+            Measure::DuesPaid => format!("/orglife/dues?org={org}"),
+            Measure::DevelopmentSteps => format!("/orglife/development?org={org}"),
         }
     }
 
     pub fn is_percent(self) -> bool {
-        !matches!(self, Measure::StudyHours | Measure::PointsPerMember)
+        !matches!(
+            self,
+            Measure::StudyHours | Measure::PointsPerMember | Measure::DevelopmentSteps
+        )
     }
 
     /// A branch's value, none when it has nothing to measure (no members, nothing due).
@@ -196,6 +215,10 @@ impl Measure {
             Measure::MeetingsOnTime => b.meetings.map(f64::from),
             Measure::RecordsAccepted => b.records.map(f64::from),
             Measure::TransfersInTime => b.transfers.map(f64::from),
+            Measure::DuesPaid => {
+                (b.dues_owing > 0).then(|| b.dues_paid as f64 * 100.0 / b.dues_owing as f64)
+            }
+            Measure::DevelopmentSteps => Some(b.dev_steps as f64),
         }
     }
 
@@ -206,7 +229,9 @@ impl Measure {
             Measure::Participation
             | Measure::StudyHours
             | Measure::QuizParticipation
-            | Measure::PointsPerMember => {
+            | Measure::PointsPerMember
+            | Measure::DuesPaid
+            | Measure::DevelopmentSteps => {
                 let sum = |f: fn(&BranchFigures) -> i64| branches.iter().map(f).sum::<i64>();
                 let all = BranchFigures {
                     org_id: OrgId(0),
@@ -216,6 +241,9 @@ impl Measure {
                     points: sum(|b| b.points),
                     study_secs: sum(|b| b.study_secs),
                     quiz_takers: sum(|b| b.quiz_takers),
+                    dues_owing: sum(|b| b.dues_owing),
+                    dues_paid: sum(|b| b.dues_paid),
+                    dev_steps: sum(|b| b.dev_steps),
                     meetings: None,
                     records: None,
                     transfers: None,
@@ -365,6 +393,8 @@ impl Export {
                 "组织生活按时率（%）",
                 "记录通过率（%）",
                 "转接按时办理率（%）",
+                "党（团）费按月交纳率（%）",
+                "发展工作记录（条）",
             ],
             Export::Study => &[
                 "姓名",
@@ -423,6 +453,8 @@ pub fn branch_cells(b: &BranchFigures) -> Vec<Cell> {
         value(Measure::MeetingsOnTime),
         value(Measure::RecordsAccepted),
         value(Measure::TransfersInTime),
+        value(Measure::DuesPaid),
+        value(Measure::DevelopmentSteps),
     ]
 }
 
@@ -443,6 +475,9 @@ mod tests {
             points: participants * 10,
             study_secs: participants * 3600,
             quiz_takers: participants / 2,
+            dues_owing: members,
+            dues_paid: members / 2,
+            dev_steps: 1,
             meetings,
             records: None,
             transfers: None,

@@ -20,6 +20,9 @@ pub struct BranchRow {
     pub points: i64,
     pub study_secs: i64,
     pub quiz_takers: i64,
+    pub dues_owing: i64,
+    pub dues_paid: i64,
+    pub dev_steps: i64,
 }
 
 impl BranchRow {
@@ -37,6 +40,9 @@ impl BranchRow {
             points: self.points,
             study_secs: self.study_secs,
             quiz_takers: self.quiz_takers,
+            dues_owing: self.dues_owing,
+            dues_paid: self.dues_paid,
+            dev_steps: self.dev_steps,
             meetings,
             records,
             transfers,
@@ -58,8 +64,15 @@ pub async fn branches(
              SELECT o.id, o.name FROM orgs o
              WHERE o.path <@ $1::ltree AND o.kind IN ('branch', 'joint_branch')
          ), own AS (
-             SELECT m.org_id, m.user_id FROM memberships m JOIN b ON b.id = m.org_id
+             SELECT m.org_id, m.user_id, m.status FROM memberships m JOIN b ON b.id = m.org_id
              WHERE m.ended_at IS NULL AND m.mobile_home IS NULL
+         ), owing AS (
+             SELECT own.org_id, own.user_id,
+                    (SELECT count(DISTINCT dm.month) FROM dues_months dm
+                     JOIN dues_payments dp ON dp.id = dm.payment_id
+                     WHERE dm.user_id = own.user_id AND dm.live AND dp.state = 'paid'
+                       AND dm.month >= $3 AND dm.month < $4) AS months_paid
+             FROM own WHERE own.status IN ('full', 'probationary', 'league_member')
          )
          SELECT b.id AS org_id, b.name,
                 (SELECT count(*) FROM own WHERE own.org_id = b.id) AS members,
@@ -70,7 +83,11 @@ pub async fn branches(
                 COALESCE((SELECT sum(s.secs) FROM own JOIN study_time s ON s.user_id = own.user_id
                           WHERE own.org_id = b.id AND s.day >= $3 AND s.day < $4), 0)::bigint AS study_secs,
                 (SELECT count(DISTINCT a.user_id) FROM own JOIN quiz_attempts a ON a.user_id = own.user_id
-                 WHERE own.org_id = b.id AND a.submitted_at >= $5 AND a.submitted_at < $6) AS quiz_takers
+                 WHERE own.org_id = b.id AND a.submitted_at >= $5 AND a.submitted_at < $6) AS quiz_takers,
+                (SELECT count(*) FROM owing WHERE owing.org_id = b.id) AS dues_owing,
+                (SELECT count(*) FROM owing WHERE owing.org_id = b.id AND owing.months_paid >= $7) AS dues_paid,
+                (SELECT count(*) FROM development_cases c JOIN development_steps s ON s.case_id = c.id
+                 WHERE c.org_id = b.id AND s.on_date >= $3 AND s.on_date < $4) AS dev_steps
          FROM b ORDER BY convert_to(b.name, 'UTF8'), b.id",
     )
     .bind(root.to_string())
@@ -79,6 +96,7 @@ pub async fn branches(
     .bind(until)
     .bind(crate::time::start_of(from))
     .bind(crate::time::start_of(until))
+    .bind(period.month_keys().len() as i64)
     .fetch_all(conn)
     .await?)
 }
