@@ -257,12 +257,22 @@ impl Measure {
         }
     }
 
-    /// A value as the dashboard writes it: one decimal, with "%" for a percent.
+    /// Decimals written: none for a count, one for the others.
+    pub fn decimals(self) -> usize {
+        if self == Measure::DevelopmentSteps {
+            0
+        } else {
+            1
+        }
+    }
+
+    /// A value as the dashboard writes it, with "%" for a percent.
     pub fn write(self, value: Option<f64>) -> String {
+        let d = self.decimals();
         match value {
             None => "—".to_owned(),
-            Some(v) if self.is_percent() => format!("{v:.1}%"),
-            Some(v) => format!("{v:.1}"),
+            Some(v) if self.is_percent() => format!("{v:.d$}%"),
+            Some(v) => format!("{v:.d$}"),
         }
     }
 }
@@ -281,12 +291,14 @@ impl Compared {
         Some(((self.now? - self.before?) * 10.0).round() / 10.0)
     }
 
-    /// The change as written, with `unit` after a figure: "+2.5", "−1.0", "±0".
-    pub fn write_change(self, unit: &str) -> String {
+    /// The change as written with `decimals` and `unit` after a figure: "+2.5", "−1.0",
+    /// "±0".
+    pub fn write_change(self, unit: &str, decimals: usize) -> String {
+        let d = decimals;
         match self.change() {
             None => "—".to_owned(),
-            Some(c) if c > 0.0 => format!("+{c:.1}{unit}"),
-            Some(c) if c < 0.0 => format!("−{:.1}{unit}", -c),
+            Some(c) if c > 0.0 => format!("+{c:.d$}{unit}"),
+            Some(c) if c < 0.0 => format!("−{:.d$}{unit}", -c),
             Some(_) => "±0".to_owned(),
         }
     }
@@ -531,15 +543,24 @@ mod tests {
         assert_eq!(Measure::StudyHours.write(Some(0.2)), "0.2");
         assert_eq!(Measure::Participation.write(Some(20.0)), "20.0%");
         assert_eq!(Measure::Participation.write(None), "—");
+        assert_eq!(Measure::DevelopmentSteps.write(Some(2.0)), "2");
+        assert_eq!(
+            Compared {
+                now: Some(0.0),
+                before: Some(2.0)
+            }
+            .write_change("", 0),
+            "−2"
+        );
     }
 
     #[test]
     fn changes_are_written_with_their_sign_and_missing_sides_give_none() {
         let c = |now, before| Compared { now, before };
-        assert_eq!(c(Some(52.5), Some(50.0)).write_change("pt"), "+2.5pt");
-        assert_eq!(c(Some(1.0), Some(2.04)).write_change(""), "−1.0");
-        assert_eq!(c(Some(3.0), Some(3.0)).write_change(""), "±0");
-        assert_eq!(c(Some(3.0), None).write_change("pt"), "—");
+        assert_eq!(c(Some(52.5), Some(50.0)).write_change("pt", 1), "+2.5pt");
+        assert_eq!(c(Some(1.0), Some(2.04)).write_change("", 1), "−1.0");
+        assert_eq!(c(Some(3.0), Some(3.0)).write_change("", 1), "±0");
+        assert_eq!(c(Some(3.0), None).write_change("pt", 1), "—");
         assert_eq!(c(None, Some(3.0)).change(), None);
     }
 

@@ -129,7 +129,7 @@ fn MeasureTile(m: MeasureView) -> impl IntoView {
             <span class="muted small">{m.measure.label(t)}</span>
             <strong class="measure-value">{m.measure.write(m.compared.now)}</strong>
             <span class=trend>
-                {t.dashboard_change}" "{m.compared.write_change(unit)}
+                {t.dashboard_change}" "{m.compared.write_change(unit, m.measure.decimals())}
             </span>
         </A>
     }

@@ -148,7 +148,7 @@ fn Sheet(b: Bulletin) -> impl IntoView {
                                 <th scope="row">{m.label(t)}</th>
                                 <td>{m.write(c.now)}</td>
                                 <td>{m.write(c.before)}</td>
-                                <td>{c.write_change(unit)}</td>
+                                <td>{c.write_change(unit, m.decimals())}</td>
                             </tr>
                         }
                     }).collect_view()}
