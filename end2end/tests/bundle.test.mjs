@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { launch, phone, signIn, BASE } from './helpers.mjs';
 import { memberFirstLoads, kB } from '../first-load.mjs';
 
-// kB, brotli: the largest member page today (the islands' bundle, 218.5 kB, and on 排行 the
+// kB, brotli: the largest member page today (排行, 227.9 kB: the islands' bundle and the
 // charts' loader; ECharts comes only when a chart nears the screen) with a little room.
-// Lower it when a change makes the pages lighter; the goal is 250 kB.
-const BUDGET_KB = 230;
+// Lower it when a change makes the pages lighter; the goal is 250 kB. Words that no island
+// shows go in the strings' `@server_only` section and stay out of the bundle.
+const BUDGET_KB = 229;
 const SITE_ROOT = process.env.SITE_ROOT;
 
 let browser;

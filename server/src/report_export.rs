@@ -1,7 +1,8 @@
 //! `GET /dashboard/export.csv?org=..&period=..&sheet=..` and `…/export.xlsx`: a committee's
 //! sheets (the dashboard's table by branch, study per member, the roster, transfers, star
 //! ratings) for the admins of the organization and the platform's. Rows are read a page at
-//! a time: the CSV streams each page as it is read, the XLSX workbook keeps only the row
+//! a time: the CSV streams each page as it is read (holding a connection only while a page
+//! is read), the XLSX workbook keeps only the row
 //! being written in memory (rust_xlsxwriter's constant-memory worksheet). At most
 //! [`MOST_ROWS`] rows per file, with a last line that says so when more were left out.
 //! Every cell becomes text in one place ([`Cell::sheet_text`]), formula-safe.
@@ -129,8 +130,10 @@ pub async fn csv(
         Ok::<_, AppError>((conn, job))
     }
     .await;
-    let (conn, job) = match prepared {
-        Ok(ready) => ready,
+    // The connection goes back to the pool now: each page takes one only while it is read,
+    // so that a slow download holds none.
+    let job = match prepared {
+        Ok((_, job)) => job,
         Err(e) => return crate::ledger_export::csv_reply(Err(e)),
     };
     let name = job.file_name("csv");
@@ -142,12 +145,16 @@ pub async fn csv(
             .map(|h| Cell::Text((*h).to_owned()))
             .collect(),
     )));
-    // The state between pages: the connection, the job, the last key and how many rows
-    // went out; `None` once the sheet has ended.
-    let start = Some((conn, job, 0i64, 0usize));
+    // The state between pages: the pool, the job, the last key and how many rows went out;
+    // `None` once the sheet has ended.
+    let start = Some((state.pool.clone(), job, 0i64, 0usize));
     let pages = futures_util::stream::unfold(start, |st| async move {
-        let (mut conn, job, after, sent) = st?;
-        let page = match job.page(&mut conn, after).await {
+        let (pool, job, after, sent) = st?;
+        let read = async {
+            let mut conn = pool.acquire().await?;
+            job.page(&mut conn, after).await
+        };
+        let page = match read.await {
             Ok(page) => page,
             Err(e) => {
                 tracing::warn!(error = ?e, "an export stopped part way");
@@ -166,7 +173,7 @@ pub async fn csv(
         let last = rows.last().map(|(k, _)| *k).unwrap_or(after);
         let n = rows.len();
         let bytes = csv_lines(rows.into_iter().map(|(_, row)| row));
-        Some((Ok(Bytes::from(bytes)), Some((conn, job, last, sent + n))))
+        Some((Ok(Bytes::from(bytes)), Some((pool, job, last, sent + n))))
     });
     // Fused: the compression layer may ask again once the sheet has ended.
     let body = futures_util::stream::once(async move { Ok(Bytes::from(first)) })

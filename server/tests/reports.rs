@@ -325,6 +325,27 @@ async fn a_sheet_stops_at_its_row_limit_and_its_last_line_says_so(pool: PgPool) 
     .unwrap();
     tx.commit().await.unwrap();
     let mut c = signed_in(&pool, "orgadmin").await;
+    // A download read slowly holds no connection while its reader waits between pages.
+    let roster = format!(
+        "/dashboard/export.csv?org={}&period=&sheet=roster",
+        w.committee
+    );
+    let mut body = c.open(&roster).await.into_body();
+    for _ in 0..3 {
+        let frame = http_body_util::BodyExt::frame(&mut body).await;
+        assert!(frame.is_some_and(|f| f.is_ok()));
+        // A connection goes back to the pool a moment after it is let go.
+        let mut in_use = usize::MAX;
+        for _ in 0..100 {
+            in_use = pool.size() as usize - pool.num_idle();
+            if in_use == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(in_use, 0, "a connection is held between pages");
+    }
+    drop(body);
     for ext in ["csv", "xlsx"] {
         let r = c
             .get(&format!(

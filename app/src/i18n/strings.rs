@@ -2,14 +2,24 @@
 //! Placeholders in braces (`{minutes}`, `{id}`) are filled in by the caller.
 
 macro_rules! strings {
-    ($($key:ident: $zh:literal, $en:literal;)*) => {
+    (
+        $($key:ident: $zh:literal, $en:literal;)*
+        @server_only { $($skey:ident: $szh:literal, $sen:literal;)* }
+    ) => {
         /// The UI's words in one language.
         pub struct Strings {
             $(pub $key: &'static str,)*
+            $(pub $skey: &'static str,)*
         }
-        pub static ZH_CN: Strings = Strings { $($key: $zh,)* };
-        pub static EN: Strings = Strings { $($key: $en,)* };
+        pub static ZH_CN: Strings = Strings { $($key: $zh,)* $($skey: server_only($szh),)* };
+        pub static EN: Strings = Strings { $($key: $en,)* $($skey: server_only($sen),)* };
     };
+}
+
+/// A word of the pages that are only ever drawn on the server (no island shows it): empty
+/// in the browser's build, so that the first load does not carry it.
+const fn server_only(word: &'static str) -> &'static str {
+    if cfg!(feature = "ssr") { word } else { "" }
 }
 
 strings! {
@@ -268,11 +278,6 @@ strings! {
     rule_meeting_attend: "参加组织生活并签到", "Attend a meeting and check in";
     rule_notice_ack: "按时签阅通知", "Acknowledge a notice in time";
     rule_no_sign_in_week: "一周未登录", "A week without signing in";
-    rules_title: "积分规则", "Point rules";
-    rules_lead: "修改规则会新增一个版本，从生效日起使用；此前获得的积分仍按原版本记录。", "A change adds a version that applies from its start day; points earned before keep their version.";
-    rules_version: "第 {n} 版", "version {n}";
-    rules_from: "起", "on";
-    rules_change: "修改", "Change";
     field_points: "每单位分值", "Points per unit";
     field_cap: "上限（留空为不设）", "Cap (empty for none)";
     field_day_cap: "每日上限（选填）", "Daily cap (optional)";
@@ -385,18 +390,9 @@ strings! {
     row: "行", "Row";
     column: "列", "Column";
     problem: "问题", "Problem";
-    bank_title: "题库", "Question bank";
-    bank_import: "导入题目", "Import questions";
-    bank_import_lead: "上传 CSV 或 XLSX 文件：列为 题型、题干、选项A–F、答案、解析、标签。整个文件全部导入或全部不导入。示例：", "Upload a CSV or XLSX file with the columns 题型, 题干, 选项A–F, 答案, 解析, 标签. The whole file goes in, or nothing. Examples:";
     example_xlsx: "示例 XLSX", "example XLSX";
     example_csv: "示例 CSV", "example CSV";
-    bank_file: "题库文件", "Sheet";
-    bank_importing: "正在导入…", "Importing…";
-    bank_imported: "已导入 {n} 道题。", "{n} questions imported.";
     bank_import_failed: "有 {n} 处问题，未导入任何题目。请修改后重新上传：", "{n} problems found; nothing was imported. Fix them and upload again:";
-    bank_search: "搜索题干或标签", "Search stems or tags";
-    bank_count: "共 {n} 道题", "{n} questions";
-    bank_empty: "题库里还没有题目。", "The bank has no questions yet.";
     special_new: "发布专项答题", "New special quiz";
     special_bank_size: "题库现有 {n} 道题，将从中随机抽题。", "The bank has {n} questions; the quiz draws from them at random.";
     special_count: "题目数量", "Questions";
@@ -412,7 +408,6 @@ strings! {
     uploading: "正在上传", "Uploading";
     uploaded: "已上传：", "Uploaded:";
     go_earn: "去完成", "Go";
-    bank_entry: "题库管理", "Question bank";
     field_kind_item: "类型", "Kind";
     field_video: "视频文件", "Video file";
     field_audio: "音频文件", "Audio file";
@@ -476,17 +471,6 @@ strings! {
     chart_branch_spread: "本月成员积分分布（人数）", "Members by points this month";
     chart_orgs: "人均积分与参学率", "Points per member and participation";
     chart_table: "图表数据", "Chart data";
-    ratings_title: "星级评定", "Star ratings";
-    ratings_lead: "按平台数据计算百分制得分：90 分以上五星，80–89 四星，70–79 三星，60–69 二星，60 分以下整改；五星不超过 20%，四星不超过 60%；只评成立满 6 个月的支部。上级确认或调整（需写理由）后发布。", "A 100-point score from platform data: 90+ five stars, 80–89 four, 70–79 three, 60–69 two, below 60 rectification; at most 20% five-star and 60% four-star; only branches older than six months. The superior confirms or adjusts (with a reason), then publishes.";
-    ratings_compute: "按平台数据计算", "Compute from platform data";
-    ratings_computed: "已计算 {n} 个支部。", "{n} branches computed.";
-    ratings_publish: "发布本期评定", "Publish this period";
-    ratings_published: "已发布 {n} 个支部的评定。", "{n} ratings published.";
-    ratings_empty: "本期还没有评定。点击“按平台数据计算”。", "No ratings for this period yet. Compute them from platform data.";
-    ratings_confirm: "确认", "Confirm";
-    ratings_reason: "调整理由", "Reason for a change";
-    ratings_weights: "得分构成（权重）", "Score components (weights)";
-    ratings_unmeasured: "“—”表示该支部本期没有可统计的事项（如无应开会议、无转接），不计入总分，其余各项按权重折算。", "“—” means the branch had nothing to measure there this period (no meetings due, no transfers); it is left out and the other weights count in full.";
     score_col: "得分", "Score";
     stars_col: "星级", "Stars";
     status_computed: "待确认", "To confirm";
@@ -501,7 +485,6 @@ strings! {
     component_meetings: "按时开展组织生活", "Meetings held on time";
     component_records: "记录完整", "Records complete";
     component_transfers: "转接及时", "Transfers in time";
-    ratings_entry: "星级评定", "Star ratings";
     period_label: "期间", "Period";
     founding_apply_title: "企业一键建团申请", "Apply to found a League organization";
     founding_apply_lead: "无需注册。提交后系统自动比对企业台账，由所在街道、区、市团组织逐级审核。提交后请收藏进度查询链接。", "No account needed. The application is matched against the enterprise ledger and reviewed by the street, district and city League committees. Keep the tracking link you get after submitting.";
@@ -580,10 +563,6 @@ strings! {
     founding_sms_secretary: "【青年e家】{org}已批准建立，请您注册并担任团支部书记：{link}", "[Youth e-Home] {org} has been founded. Please sign up as its secretary: {link}";
     founding_sms_invite: "【青年e家】诚邀{name}在线申请建立团组织：{link}", "[Youth e-Home] {name} is invited to found a League organization online: {link}";
     founding_apply_entry: "企业申请建团", "Found a League organization";
-    outbox_title: "待发短信", "Text message outbox";
-    outbox_sent: "已发送", "Sent";
-    outbox_waiting: "待发送", "Waiting";
-    outbox_empty: "暂无短信", "No messages";
     msg_league_more_than_young: "团员人数不能多于青年职工人数（团员也是青年职工）。", "League members cannot outnumber young employees (League members are young employees too).";
     msg_founding_no_young: "至少要有 1 名青年职工才能申请建立团组织。", "At least one young employee is needed to found a League organization.";
     msg_enterprise_deregistered: "台账显示该企业已注销，不能申请。如有误，请联系所在街道团工委。", "The ledger shows this enterprise as deregistered. If that is wrong, contact the street League committee.";
@@ -591,26 +570,12 @@ strings! {
     msg_application_open: "该企业已有一份正在审核的申请，请用当时的进度链接查看。", "This enterprise already has an application under review; use its tracking link.";
     msg_application_handled: "这一步已经办理过了，请刷新查看最新状态。", "This step was already handled; reload to see where it stands.";
     msg_district_unknown: "请选择所在区（所选区暂无团组织受理）。", "Please choose a district (there is no League committee for that one).";
-    ledger_keep_this: "保留此条，合并其余", "Keep this, merge the others";
-    ledger_keep_apart: "不是同一企业", "Different enterprises";
-    ledger_duplicates_done: "已处理，台账已更新。", "Done; the ledger is updated.";
     msg_area_taken: "该区域已由另一个团组织负责审核。", "Another League committee already stands for that area.";
     area_title: "负责审核的区域", "Area it reviews";
     area_lead: "设为某市、区或街道的团组织后，其管理员审核该区域企业的建团申请。", "A committee that stands for a city, district or street reviews the founding applications of that area; its admins do the reviewing.";
     area_none: "不负责区域审核", "Reviews no area";
     area_level: "层级", "Level";
     area_save: "保存区域", "Save area";
-    coverage_title: "建团覆盖率", "League coverage";
-    coverage_city: "全市", "Whole city";
-    coverage_counts: "已建组织 {covered} / 在册企业 {enterprises}，可建未建 {eligible}", "{covered} of {enterprises} enterprises have an organization; {eligible} could found one";
-    coverage_by_district: "各区覆盖率", "Coverage by district";
-    coverage_by_street: "各街道覆盖率", "Coverage by street";
-    coverage_over_time: "近 12 周覆盖率", "Coverage over 12 weeks";
-    coverage_rate: "覆盖率", "Coverage";
-    coverage_to_found: "待建组织企业", "Enterprises to found an organization";
-    coverage_none_to_found: "区域内可建团的企业都已建立组织。", "Every enterprise in the area that could found an organization has one.";
-    coverage_firm: "青年职工 {young} 人，团员 {league} 人", "{young} young employees, {league} League members";
-    coverage_empty: "台账为空：请先由平台管理员导入企业台账。", "The ledger is empty: a platform admin imports it first.";
     life_title: "组织生活", "Organization life";
     life_no_branch: "你还没有所在支部，暂无组织生活安排。", "You are not in a branch yet, so nothing is due.";
     life_months: "月份", "Months";
@@ -706,7 +671,7 @@ strings! {
     not_present: "未到", "Absent";
     print_absent: "缺席及原因", "Absent, with reasons";
     print_expected: "应到人数", "Expected";
-    print_hint: "用浏览器的“打印”即可输出 A4 纸质记录。", "Use the browser's Print to get an A4 record.";
+    print_hint: "用浏览器的“打印”即可输出 A4 纸质版。", "Use the browser's Print for an A4 copy.";
     print_org: "组织", "Organization";
     print_present: "实到", "Present";
     print_time: "时间", "Time";
@@ -738,61 +703,6 @@ strings! {
     feed_renew: "重新生成地址（旧地址失效）", "Make a new address (the old one stops working)";
     life_warning_notice: "{org}：{item}（{start} 至 {end}）还没有安排，请在 {end} 前开展。", "{org}: {item} ({start} to {end}) is not scheduled yet; hold it by {end}.";
     life_escalation_notice: "{org}：{item}（{start} 至 {end}）未按期开展。", "{org}: {item} ({start} to {end}) was not held in time.";
-    compliance_title: "组织生活合规", "Organization life compliance";
-    dashboard_title: "数据看板", "Dashboard";
-    dashboard_lead: "{period}（对比 {previous}）· 支部 {branches} 个 · 党（团）员 {members} 人", "{period} (against {previous}) · {branches} branches · {members} members";
-    dashboard_org: "组织", "Organization";
-    dashboard_period: "期间", "Period";
-    dashboard_no_branches: "该组织下还没有支部。", "There are no branches under this organization yet.";
-    dashboard_chart_note: "各图为该项最弱的前 20 个支部；“—”表示本期没有可统计的事项。点击上方各项可查看明细。", "Each chart shows the 20 weakest branches on that measure; “—” means nothing to measure this period. Tap a figure above for its page.";
-    dashboard_change: "较上期", "vs. before";
-    dashboard_points_unit: "个百分点", " pts";
-    dashboard_exports: "导出报表", "Download sheets";
-    dashboard_exports_note: "每个文件最多 50000 行；文本单元格已防公式注入。", "At most 50,000 rows per file; text cells are safe from formulas.";
-    dashboard_bulletins: "月督查、季通报", "Monthly and quarterly bulletins";
-    bulletins_title: "督查通报", "Bulletins";
-    bulletins_lead: "每月、每季度结束后自动生成并留存，此后不再变化，可打印为 A4。", "Made when each month and quarter ends and kept as made; print them on A4.";
-    bulletins_none: "还没有通报。上一个月结束后会自动生成。", "No bulletins yet. One is made when a month ends.";
-    bulletin_month: "{year}年{month}月", "{year}-{month}";
-    bulletin_quarter: "{year}年第{quarter}季度", "{year} Q{quarter}";
-    bulletin_monthly: "月督查通报", " monthly bulletin";
-    bulletin_quarterly: "季度通报", " quarterly bulletin";
-    bulletin_lead: "支部 {branches} 个 · 党（团）员 {members} 人 · 生成于 {made}", "{branches} branches · {members} members · made on {made}";
-    bulletin_figures: "主要指标", "Figures";
-    bulletin_now: "本期", "This period";
-    bulletin_before: "上期", "Before";
-    bulletin_best: "表现较好的支部", "Leading branches";
-    bulletin_weakest: "需要加强的支部", "Branches to improve";
-    bulletin_branch: "支部", "Branch";
-    bulletin_too_few: "支部较少，不作排名。", "Too few branches to rank.";
-    bulletin_overdue: "未按期开展的组织生活", "Organization life not held in time";
-    bulletin_overdue_none: "本期应开展的组织生活均已按期开展。", "Every item due this period was held in time.";
-    print_hint_bulletin: "用浏览器的“打印”即可输出 A4 通报。", "Use the browser's Print to get an A4 bulletin.";
-    measure_study_hours: "人均学习时长（小时）", "Study hours per member";
-    measure_quiz: "答题参与率", "Quiz participation";
-    measure_records: "记录审核通过率", "Records accepted";
-    measure_transfers: "转接按时办理率", "Transfers handled in time";
-    measure_dues: "党（团）费按月交纳率", "Dues paid up";
-    measure_development: "发展工作记录（条）", "Development steps recorded";
-    export_branches: "各支部指标", "Figures by branch";
-    export_study: "党（团）员学习时长", "Study hours per member";
-    export_roster: "花名册", "Roster";
-    export_transfers: "组织关系转接", "Transfers";
-    export_ratings: "星级评定", "Star ratings";
-    compliance_summary: "下属支部 {n} 个 · 平均按期率 {rate} · 半年未开展 {idle} 个", "{n} branches · average on time {rate} · {idle} idle for six months";
-    compliance_lead: "按期率：过去一年已到期的事项中按期开展的比例（三会一课、主题党日/团日、组织生活会、民主评议）。按期率最低的支部排在前面。", "On time: of the items due over the past year, the share held in their period. Lowest first.";
-    compliance_none: "下面还没有支部。", "No branches below yet.";
-    compliance_detail: "按期 {on_time} / 应开展 {due} · 最近一次：{last}", "{on_time} of {due} on time · last held: {last}";
-    compliance_never: "从未开展", "never";
-    compliance_overdue: "逾期", "Overdue";
-    compliance_more: "，另有 {n} 项", "; {n} more";
-    compliance_idle: "半年未开展", "Idle 6 months";
-    compliance_chart: "支部按期率分布", "Branches by on-time rate";
-    compliance_branches: "支部数", "Branches";
-    compliance_link: "组织生活合规", "Organization life compliance";
-    compliance_waiting: "待审阅纪要", "Minutes waiting for review";
-    compliance_waiting_age: "{branch} · 已等待 {days} 天", "{branch} · waiting {days} days";
-    compliance_waiting_today: "{branch} · 今天提交", "{branch} · submitted today";
     life_export: "导出本年会议记录（CSV）", "Export this year's records (CSV)";
     msg_notice_days: "签阅期限请填 1 到 30 天。", "Give 1 to 30 days to acknowledge it.";
     msg_notice_acked: "你已经签阅过这条通知。", "You have already acknowledged this notice.";
@@ -891,25 +801,6 @@ strings! {
     paren_open: "（", " (";
     paren_close: "）", ")";
     list_sep: "；", "; ";
-    ledger_title: "企业台账", "Enterprise ledger";
-    ledger_import: "导入台账", "Import a ledger";
-    ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";
-    ledger_file: "台账文件", "Ledger file";
-    ledger_imported: "导入完成：新增 {added}，更新 {updated}（其中注销 {retired}），未变 {unchanged}。", "Imported: {added} added, {updated} updated ({retired} retired), {unchanged} unchanged.";
-    ledger_search: "企业名称或信用代码", "Name or credit code";
-    ledger_district: "区", "District";
-    ledger_filter: "筛选", "Filter";
-    ledger_all: "全部", "All";
-    ledger_eligible: "可建团组织（尚未建立）", "Could found (none yet)";
-    ledger_without_org: "尚无组织", "No organization";
-    ledger_with_org: "已建组织", "Has an organization";
-    ledger_deregistered: "已注销", "Deregistered";
-    ledger_has_org: "已建", "Has org";
-    ledger_count: "共 {n} 家企业", "{n} enterprises";
-    ledger_empty: "没有符合条件的企业。", "No enterprises match.";
-    ledger_people: "职工 {employees} · 青年 {young} · 党员 {party} · 团员 {league}", "Staff {employees} · young {young} · Party {party} · League {league}";
-    ledger_duplicates: "疑似重复企业", "Probable duplicates";
-    ledger_duplicates_lead: "名称相同（忽略空格、全角和“有限公司”等后缀）但信用代码不同的在营企业，请核实。", "Operating firms with the same name (ignoring spaces, full-width letters and suffixes such as 有限公司) but different credit codes; please check them.";
 
     msg_transfer_no_branch: "你在这个组织体系中还没有所在支部，无法发起转接。", "You have no branch in this tree, so there is nothing to transfer.";
     msg_transfer_not_a_branch: "只能转入支部（或联合支部），请重新选择接收组织。", "You can only move to a branch (or joint branch); please choose again.";
@@ -1099,7 +990,6 @@ strings! {
     colon: "：", ": ";
     overdue_org: "办理组织", "Holding organization";
     overdue_count: "超期件数", "Overdue";
-    ledger_export: "导出 CSV", "Export CSV";
     msg_dev_count: "请填写 0 或正整数。", "Enter a whole number, 0 or more.";
     msg_dev_present_over: "到会人数不能多于有表决权的人数。", "More were present than members with a vote.";
     msg_dev_favour_over: "赞成人数不能多于到会人数。", "More voted in favour than were present.";
@@ -1235,8 +1125,6 @@ strings! {
     dev_plan_branch: "支部", "Branch";
     dev_notify_aged_out: "你已超过 28 周岁且未担任团内职务，团籍按规定转为离团。感谢你在团组织的日子！", "You are past 28 and hold no League post: your League membership has ended, as the rules say. Thank you for your years in the League!";
     dev_notify_aged_out_branch: "{name} 已超过 28 周岁且未担任团内职务，已办理离团", "{name} is past 28 without a League post and has left the League";
-    coverage_party_title: "党组织覆盖率", "Party coverage";
-    coverage_party_firm: "青年职工 {young} 人，党员 {party} 人", "{young} young employees, {party} Party members";
     dev_put_forward: "团组织推荐的入党积极分子人选", "Put forward by the League";
     dev_put_forward_lead: "本单位团支部推优的团员，尚未登记入党申请；本人申请后即可登记。", "League members of this workplace recommended by their League branch who have not applied yet; register their application once they do.";
     msg_inbound_outside_name: "请填写转出组织的全称。", "Give the full name of the organization the letter comes from.";
@@ -1316,11 +1204,138 @@ strings! {
     reset_code_issued: "{name} 的重置码：{code}，{hours} 小时内有效，只显示这一次。请当面交给本人，本人在登录页的“忘记密码？”中用它设置新密码。", "Reset code for {name}: {code}, valid for {hours} hours and shown only this once. Hand it over in person; they set a new password with it under Forgot your password? on the sign-in page.";
     inbound_notify_returned: "你的转入申请被退回，请查看理由", "Your transfer in was returned: see why";
     inbound_link: "从平台外转入", "Transfer in from outside";
-    coverage_page_title: "组织覆盖率", "Coverage";
     inbound_kind: "类型", "Kind";
     inbound_kind_transfer: "组织关系介绍信", "Introduction letter";
     inbound_kind_mobile: "流动党员活动证", "Mobile member's certificate";
     mobile_member: "流动党员", "Mobile member";
     mobile_home: "组织关系在 {home}", "relationship held by {home}";
     mobile_count: "（另有流动党员 {n} 人）", " (and {n} mobile)";
+
+    // The dashboard, its sheets and the bulletins: pages drawn on the server only.
+    @server_only {
+        dashboard_title: "数据看板", "Dashboard";
+        dashboard_lead: "{period}（对比 {previous}）· 支部 {branches} 个 · 党（团）员 {members} 人", "{period} (against {previous}) · {branches} branches · {members} members";
+        dashboard_org: "组织", "Organization";
+        dashboard_period: "期间", "Period";
+        dashboard_no_branches: "该组织下还没有支部。", "There are no branches under this organization yet.";
+        dashboard_chart_note: "图为各项最弱的 20 个支部；“—”：无可统计事项。", "Charts: the 20 weakest branches; “—”: nothing to measure.";
+        dashboard_change: "较上期", "vs. before";
+        dashboard_points_unit: "个百分点", " pts";
+        dashboard_exports: "导出报表", "Download sheets";
+        dashboard_exports_note: "每个文件最多 50000 行。", "At most 50,000 rows a file.";
+        dashboard_bulletins: "月督查、季通报", "Monthly and quarterly bulletins";
+        bulletins_title: "督查通报", "Bulletins";
+        bulletins_lead: "每月、每季结束时生成并留存。", "Made and kept as each month and quarter ends.";
+        bulletins_none: "还没有通报。", "No bulletins yet.";
+        bulletin_month: "{year}年{month}月", "{year}-{month}";
+        bulletin_quarter: "{year}年第{quarter}季度", "{year} Q{quarter}";
+        bulletin_monthly: "月督查通报", " monthly bulletin";
+        bulletin_quarterly: "季度通报", " quarterly bulletin";
+        bulletin_lead: "支部 {branches} 个 · 党（团）员 {members} 人 · 生成于 {made}", "{branches} branches · {members} members · made on {made}";
+        bulletin_figures: "主要指标", "Figures";
+        bulletin_now: "本期", "This period";
+        bulletin_before: "上期", "Before";
+        bulletin_best: "表现较好的支部", "Leading branches";
+        bulletin_weakest: "需要加强的支部", "Branches to improve";
+        bulletin_branch: "支部", "Branch";
+        bulletin_too_few: "支部较少，不作排名。", "Too few branches to rank.";
+        bulletin_overdue: "未按期开展的组织生活", "Organization life not held in time";
+        bulletin_overdue_none: "本期应开展的组织生活均已按期开展。", "Every item due this period was held in time.";
+        measure_study_hours: "人均学习时长（小时）", "Study hours per member";
+        measure_quiz: "答题参与率", "Quiz participation";
+        measure_records: "记录审核通过率", "Records accepted";
+        measure_transfers: "转接按时办理率", "Transfers handled in time";
+        measure_dues: "党（团）费按月交纳率", "Dues paid up";
+        measure_development: "发展工作记录（条）", "Development steps recorded";
+        export_branches: "各支部指标", "Figures by branch";
+        export_study: "党（团）员学习时长", "Study hours per member";
+        export_roster: "花名册", "Roster";
+        export_transfers: "组织关系转接", "Transfers";
+        export_ratings: "星级评定", "Star ratings";
+    // The committees' and the platform's pages: ledger, coverage, compliance, ratings, rules,
+    // question bank, text-message outbox.
+        rules_title: "积分规则", "Point rules";
+        rules_lead: "修改规则会新增一个版本，从生效日起使用；此前获得的积分仍按原版本记录。", "A change adds a version that applies from its start day; points earned before keep their version.";
+        rules_version: "第 {n} 版", "version {n}";
+        rules_from: "起", "on";
+        rules_change: "修改", "Change";
+        bank_title: "题库", "Question bank";
+        bank_import: "导入题目", "Import questions";
+        bank_import_lead: "上传 CSV 或 XLSX 文件：列为 题型、题干、选项A–F、答案、解析、标签。整个文件全部导入或全部不导入。示例：", "Upload a CSV or XLSX file with the columns 题型, 题干, 选项A–F, 答案, 解析, 标签. The whole file goes in, or nothing. Examples:";
+        bank_file: "题库文件", "Sheet";
+        bank_importing: "正在导入…", "Importing…";
+        bank_imported: "已导入 {n} 道题。", "{n} questions imported.";
+        bank_search: "搜索题干或标签", "Search stems or tags";
+        bank_count: "共 {n} 道题", "{n} questions";
+        bank_empty: "题库里还没有题目。", "The bank has no questions yet.";
+        bank_entry: "题库管理", "Question bank";
+        ratings_title: "星级评定", "Star ratings";
+        ratings_lead: "按平台数据计算百分制得分：90 分以上五星，80–89 四星，70–79 三星，60–69 二星，60 分以下整改；五星不超过 20%，四星不超过 60%；只评成立满 6 个月的支部。上级确认或调整（需写理由）后发布。", "A 100-point score from platform data: 90+ five stars, 80–89 four, 70–79 three, 60–69 two, below 60 rectification; at most 20% five-star and 60% four-star; only branches older than six months. The superior confirms or adjusts (with a reason), then publishes.";
+        ratings_compute: "按平台数据计算", "Compute from platform data";
+        ratings_computed: "已计算 {n} 个支部。", "{n} branches computed.";
+        ratings_publish: "发布本期评定", "Publish this period";
+        ratings_published: "已发布 {n} 个支部的评定。", "{n} ratings published.";
+        ratings_empty: "本期还没有评定。点击“按平台数据计算”。", "No ratings for this period yet. Compute them from platform data.";
+        ratings_confirm: "确认", "Confirm";
+        ratings_reason: "调整理由", "Reason for a change";
+        ratings_weights: "得分构成（权重）", "Score components (weights)";
+        ratings_unmeasured: "“—”表示该支部本期没有可统计的事项（如无应开会议、无转接），不计入总分，其余各项按权重折算。", "“—” means the branch had nothing to measure there this period (no meetings due, no transfers); it is left out and the other weights count in full.";
+        ratings_entry: "星级评定", "Star ratings";
+        outbox_title: "待发短信", "Text message outbox";
+        outbox_sent: "已发送", "Sent";
+        outbox_waiting: "待发送", "Waiting";
+        outbox_empty: "暂无短信", "No messages";
+        ledger_keep_this: "保留此条，合并其余", "Keep this, merge the others";
+        ledger_keep_apart: "不是同一企业", "Different enterprises";
+        ledger_duplicates_done: "已处理，台账已更新。", "Done; the ledger is updated.";
+        coverage_title: "建团覆盖率", "League coverage";
+        coverage_city: "全市", "Whole city";
+        coverage_counts: "已建组织 {covered} / 在册企业 {enterprises}，可建未建 {eligible}", "{covered} of {enterprises} enterprises have an organization; {eligible} could found one";
+        coverage_by_district: "各区覆盖率", "Coverage by district";
+        coverage_by_street: "各街道覆盖率", "Coverage by street";
+        coverage_over_time: "近 12 周覆盖率", "Coverage over 12 weeks";
+        coverage_rate: "覆盖率", "Coverage";
+        coverage_to_found: "待建组织企业", "Enterprises to found an organization";
+        coverage_none_to_found: "区域内可建团的企业都已建立组织。", "Every enterprise in the area that could found an organization has one.";
+        coverage_firm: "青年职工 {young} 人，团员 {league} 人", "{young} young employees, {league} League members";
+        coverage_empty: "台账为空：请先由平台管理员导入企业台账。", "The ledger is empty: a platform admin imports it first.";
+        compliance_title: "组织生活合规", "Organization life compliance";
+        compliance_summary: "下属支部 {n} 个 · 平均按期率 {rate} · 半年未开展 {idle} 个", "{n} branches · average on time {rate} · {idle} idle for six months";
+        compliance_lead: "按期率：过去一年已到期的事项中按期开展的比例（三会一课、主题党日/团日、组织生活会、民主评议）。按期率最低的支部排在前面。", "On time: of the items due over the past year, the share held in their period. Lowest first.";
+        compliance_none: "下面还没有支部。", "No branches below yet.";
+        compliance_detail: "按期 {on_time} / 应开展 {due} · 最近一次：{last}", "{on_time} of {due} on time · last held: {last}";
+        compliance_never: "从未开展", "never";
+        compliance_overdue: "逾期", "Overdue";
+        compliance_more: "，另有 {n} 项", "; {n} more";
+        compliance_idle: "半年未开展", "Idle 6 months";
+        compliance_chart: "支部按期率分布", "Branches by on-time rate";
+        compliance_branches: "支部数", "Branches";
+        compliance_link: "组织生活合规", "Organization life compliance";
+        compliance_waiting: "待审阅纪要", "Minutes waiting for review";
+        compliance_waiting_age: "{branch} · 已等待 {days} 天", "{branch} · waiting {days} days";
+        compliance_waiting_today: "{branch} · 今天提交", "{branch} · submitted today";
+        ledger_title: "企业台账", "Enterprise ledger";
+        ledger_import: "导入台账", "Import a ledger";
+        ledger_import_lead: "上传 CSV 或 XLSX：企业名称、统一社会信用代码、区、街道、地址、职工人数、青年职工人数、党员人数、团员人数、经营状态。按信用代码合并：新企业加入，信息变化的更新并留存历史，注销的标记为注销；有错则整份不导入。示例：", "Upload a CSV or XLSX with name, credit code, district, street, address, employees, young employees, Party and League members and status. Merged by credit code: new enterprises are added, changed ones updated with their history kept, deregistered ones retired; any bad row and nothing changes. Example:";
+        ledger_file: "台账文件", "Ledger file";
+        ledger_imported: "导入完成：新增 {added}，更新 {updated}（其中注销 {retired}），未变 {unchanged}。", "Imported: {added} added, {updated} updated ({retired} retired), {unchanged} unchanged.";
+        ledger_search: "企业名称或信用代码", "Name or credit code";
+        ledger_district: "区", "District";
+        ledger_filter: "筛选", "Filter";
+        ledger_all: "全部", "All";
+        ledger_eligible: "可建团组织（尚未建立）", "Could found (none yet)";
+        ledger_without_org: "尚无组织", "No organization";
+        ledger_with_org: "已建组织", "Has an organization";
+        ledger_deregistered: "已注销", "Deregistered";
+        ledger_has_org: "已建", "Has org";
+        ledger_count: "共 {n} 家企业", "{n} enterprises";
+        ledger_empty: "没有符合条件的企业。", "No enterprises match.";
+        ledger_people: "职工 {employees} · 青年 {young} · 党员 {party} · 团员 {league}", "Staff {employees} · young {young} · Party {party} · League {league}";
+        ledger_duplicates: "疑似重复企业", "Probable duplicates";
+        ledger_duplicates_lead: "名称相同（忽略空格、全角和“有限公司”等后缀）但信用代码不同的在营企业，请核实。", "Operating firms with the same name (ignoring spaces, full-width letters and suffixes such as 有限公司) but different credit codes; please check them.";
+        ledger_export: "导出 CSV", "Export CSV";
+        coverage_party_title: "党组织覆盖率", "Party coverage";
+        coverage_party_firm: "青年职工 {young} 人，党员 {party} 人", "{young} young employees, {party} Party members";
+        coverage_page_title: "组织覆盖率", "Coverage";
+    }
 }

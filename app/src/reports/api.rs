@@ -79,6 +79,11 @@ impl DashboardView {
             *p = p.previous();
             Some(this.to_string())
         }));
+        // A period asked for by its address, older than these, is shown as chosen too.
+        let chosen = d.period.to_string();
+        if !periods.contains(&chosen) {
+            periods.push(chosen);
+        }
         let mut charts: Vec<Chart> = Measure::ALL
             .into_iter()
             .map(|m| super::flow::weakest_chart(&d.branches, m))

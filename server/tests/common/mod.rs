@@ -225,6 +225,20 @@ impl Client {
         }
     }
 
+    /// Sends a request with the kept cookie and hands back the answer as it comes, its body
+    /// unread (a download read slowly).
+    pub async fn open(&mut self, path: &str) -> http::Response<Body> {
+        let mut req = Request::get(path).header(header::HOST, HOST);
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&mut self, path: &str) -> Reply {
         let req = Request::get(path)
             .header(header::HOST, HOST)

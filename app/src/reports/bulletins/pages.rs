@@ -181,7 +181,7 @@ fn Sheet(b: Bulletin) -> impl IntoView {
             }}
             <h3>{t.chart_stars}</h3>
             <p>{stars}</p>
-            <p class="muted small no-print">{t.print_hint_bulletin}</p>
+            <p class="muted small no-print">{t.print_hint}</p>
         </article>
     }
 }
