@@ -191,6 +191,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/notices") view=NoticesPage ssr=SsrMode::Async />
                 <Route path=path!("/me/dues") view=MyDuesPage ssr=SsrMode::Async />
                 <Route path=path!("/me/join") view=MyDevelopmentPage ssr=SsrMode::Async />
+                <Route path=path!("/me/following") view=crate::instructors::pages::FollowingPage ssr=SsrMode::Async />
                 <Route path=path!("/development/:id") view=CasePage ssr=SsrMode::Async />
                 <Route path=path!("/dues/receipt/:id") view=DuesReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orgs") view=OrgTreePage ssr=SsrMode::Async />

@@ -10,6 +10,7 @@ pub mod dues;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod instructors;
 pub mod league;
 pub mod notices;
 pub mod org_life;

@@ -147,6 +147,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         meetings(&mut tx).await?;
         development(&mut tx).await?;
         study_history(&mut tx).await?;
+        instructors(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -171,6 +172,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     meetings(&mut tx).await?;
     development(&mut tx).await?;
     study_history(&mut tx).await?;
+    instructors(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -674,6 +676,23 @@ async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
 /// the boards and the bulletins of past months have figures: on a member's study days
 /// (more of them in some branches than in others) half an hour to an hour of reading and
 /// the daily quiz, its points through the ledger. Added once.
+/// The city's admin follows 星云科技党委 as its instructor (named by the platform admin), so
+/// that 我的 › 我跟进的 has something to show; once, and not again after it was ended.
+async fn instructors(conn: &mut PgConnection) -> Result<(), BoxError> {
+    sqlx::query(
+        "INSERT INTO instructor_assignments (instructor_id, org_id, assigned_by)
+         SELECT (SELECT id FROM users WHERE username = 'cityadmin'), o.id,
+                (SELECT id FROM users WHERE username = 'admin')
+         FROM orgs o
+         WHERE o.name = '星云科技党委'
+           AND NOT EXISTS (SELECT 1 FROM instructor_assignments i JOIN users u ON u.id = i.instructor_id
+                           WHERE u.username = 'cityadmin')",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 async fn study_history(conn: &mut PgConnection) -> Result<(), BoxError> {
     use app::points::model::{PointSource, RuleCode};
     use app::points::store::{NewAward, award};

@@ -1694,3 +1694,90 @@ async fn a_firm_with_only_a_party_organization_is_not_covered_by_the_league(pool
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["Invalid"][0]["msg"], "EnterpriseHasOrg", "{v}");
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn an_instructor_follows_an_application_from_its_review_to_the_first_meeting(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let mut public = client(&pool).await;
+    let (status, token) = apply(&mut public, "星海互动", &code(1), "120", "20").await;
+    assert_eq!(status, StatusCode::OK, "{token}");
+    let id = application_id(&pool, &code(1)).await;
+    let app = id.to_string();
+    let name = async |c: &mut Client| {
+        c.call(
+            "assign_instructor",
+            &[("application", &app), ("instructor", "member")],
+        )
+        .await
+        .status
+    };
+    // Another district's reviewer and a branch secretary do not find it.
+    for login in ["futianrev", "secretary"] {
+        let mut other = signed_in(&pool, login).await;
+        assert_eq!(name(&mut other).await, StatusCode::NOT_FOUND, "{login}");
+    }
+    let mut street = signed_in(&pool, "streetrev").await;
+    assert_eq!(name(&mut street).await, StatusCode::OK);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM instructor_assignments WHERE ended_at IS NULL"
+        )
+        .await,
+        1
+    );
+
+    let mut member = signed_in(&pool, "member").await;
+    let next = async |c: &mut Client| -> Value {
+        let v = c.call("my_following", &[]).await.json();
+        assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
+        v["items"][0].clone()
+    };
+    let item = next(&mut member).await;
+    assert_eq!(item["name"], "星海互动");
+    assert!(item["next"]["Review"].is_object(), "{item}");
+
+    let mut district = signed_in(&pool, "districtrev").await;
+    let mut city = signed_in(&pool, "cityrev").await;
+    assert_eq!(
+        review(&mut street, id, "street", "approve", "").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        review(&mut district, id, "district", "approve", "").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        review(&mut city, id, "city", "approve", "").await,
+        StatusCode::OK
+    );
+    let org: i64 = sqlx::query_scalar("SELECT org_id FROM founding_applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let item = next(&mut member).await;
+    assert_eq!(item["next"]["FirstMeeting"]["org"], org, "{item}");
+
+    // Its first meeting held, the new branch's own next step follows: nothing from before
+    // it was founded is owed.
+    sqlx::query(
+        "WITH m AS (
+             INSERT INTO meetings (org_id, kind, title, starts_at, ends_at, place, created_by)
+             VALUES ($1, 'general_meeting', '成立大会', now() - interval '2 hours', now() - interval '1 hour', '会议室',
+                     (SELECT id FROM users WHERE username = 'member'))
+             RETURNING id)
+         INSERT INTO meeting_attendance (meeting_id, user_id, how)
+         SELECT m.id, (SELECT id FROM users WHERE username = 'member'), 'code' FROM m",
+    )
+    .bind(org)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let item = next(&mut member).await;
+    assert!(
+        item["next"]["Due"].is_object() || item["next"] == "UpToDate",
+        "{item}"
+    );
+}

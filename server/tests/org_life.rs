@@ -2084,3 +2084,106 @@ async fn minutes_go_to_the_nearest_organization_above_where_someone_can_review_t
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["waiting"][0]["meeting_id"], id, "{v}");
 }
+
+/// Names `login` instructor of `org` as `c`.
+async fn name_instructor(c: &mut Client, org: &str, login: &str) -> (StatusCode, Value) {
+    call(
+        c,
+        "assign_instructor",
+        &[("org", org), ("instructor", login)],
+    )
+    .await
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_committee_names_an_instructor_once_who_sees_the_oldest_overdue_item_first(pool: PgPool) {
+    let w = world(&pool).await;
+    // 研发党支部 has existed for over a year and held nothing; 运营党支部 was founded today.
+    sqlx::query("UPDATE orgs SET founded_on = current_date - 400 WHERE id = $1")
+        .bind(w.branch_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (a, b) = (w.branch_a.to_string(), w.branch_b.to_string());
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let mut admin2 = signed_in(&pool, "orgadmin").await;
+    // Named twice at once, by phone and by user name: one assignment, one message.
+    let (x, y) = tokio::join!(
+        name_instructor(&mut admin, &a, "13900000002"),
+        name_instructor(&mut admin2, &a, "member")
+    );
+    assert_eq!((x.0, y.0), (StatusCode::OK, StatusCode::OK), "{x:?} {y:?}");
+    let mut added = [x.1.as_bool().unwrap(), y.1.as_bool().unwrap()];
+    added.sort();
+    assert_eq!(added, [false, true]);
+    let (s, v) = name_instructor(&mut admin, &b, "member").await;
+    assert_eq!((s, v), (StatusCode::OK, Value::Bool(true)));
+    let live = "SELECT count(*) FROM instructor_assignments WHERE ended_at IS NULL AND $1 > 0";
+    assert_eq!(count(&pool, live, 1).await, 2);
+    assert_eq!(
+        common::notifications(&pool, "member", "instructor_named").await,
+        2
+    );
+
+    // Nobody else names one, and wrong names are told apart.
+    for login in ["secretary2", "member"] {
+        let mut other = signed_in(&pool, login).await;
+        let (s, _) = name_instructor(&mut other, &a, "secretary").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{login}");
+    }
+    let (s, v) = name_instructor(&mut admin, &a, "13999999999").await;
+    refused(s, &v, "UserUnknown");
+    let (s, v) = name_instructor(&mut admin, &a, "").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, v) = call(&mut admin, "assign_instructor", &[("instructor", "member")]).await;
+    refused(s, &v, "BadRequest");
+    let (s, _) = name_instructor(&mut admin, "999999", "member").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(count(&pool, live, 1).await, 2);
+
+    // The instructor's list: the branch with an overdue item first, then the new branch,
+    // which owes nothing from before it was founded and has this period's items coming.
+    let mut member = signed_in(&pool, "member").await;
+    let (s, v) = call(&mut member, "my_following", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{v}");
+    assert_eq!(items[0]["name"], "研发党支部");
+    assert_eq!(items[0]["target"]["Org"], w.branch_a.0);
+    let since = items[0]["next"]["Overdue"]["since"].as_str().unwrap();
+    assert!(since < v["today"].as_str().unwrap(), "{v}");
+    assert_eq!(items[1]["name"], "运营党支部");
+    assert!(items[1]["next"]["Due"].is_object(), "{v}");
+    let page = member.get("/me/following").await;
+    assert!(page.body.contains("研发党支部") && page.body.contains("未按期开展"));
+    assert!(member.get("/me").await.body.contains("/me/following"));
+    // The secretary follows nothing and sees no link.
+    let mut secretary = signed_in(&pool, "secretary").await;
+    assert!(!secretary.get("/me").await.body.contains("/me/following"));
+
+    // Ending: only those who name instructors, once.
+    let id = items[0]["assignment"].to_string();
+    let mut other = signed_in(&pool, "secretary2").await;
+    let (s, _) = call(&mut other, "end_instructor", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = call(&mut admin, "end_instructor", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, _) = call(&mut admin, "end_instructor", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let ended_by: String = sqlx::query_scalar(
+        "SELECT u.username FROM instructor_assignments i JOIN users u ON u.id = i.ended_by WHERE i.id = $1",
+    )
+    .bind(id.parse::<i64>().unwrap())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(ended_by, "orgadmin");
+    let (_, v) = call(&mut member, "my_following", &[]).await;
+    assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
+    // The committee's page lists who follows a branch.
+    let (s, v) = call(&mut admin, "instructors_of", &[("org", &b)]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v[0]["name"], "member");
+    let (s, _) = call(&mut other, "instructors_of", &[("org", &b)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

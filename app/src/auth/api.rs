@@ -53,6 +53,8 @@ pub struct ProfileView {
     /// Sees Party coverage.
     pub reads_party_coverage: bool,
     pub dues: Vec<crate::dues::model::DuesLine>,
+    /// Follows something as an instructor (我跟进的).
+    pub follows: bool,
 }
 
 /// Creates an account with an invitation code, places it in the code's branch and signs
@@ -216,6 +218,7 @@ impl From<super::flow::Profile> for ProfileView {
             reviews_areas: p.reviews_areas,
             reads_party_coverage: p.reads_party_coverage,
             dues: p.dues,
+            follows: p.follows,
         }
     }
 }

@@ -137,6 +137,8 @@ pub struct Profile {
     pub reads_party_coverage: bool,
     /// Where the user stands with dues in each tree where they pay.
     pub dues: Vec<crate::dues::model::DuesLine>,
+    /// Follows something as an instructor.
+    pub follows: bool,
 }
 
 /// The profile of a claim's user, read with the viewer in one statement: `None` when the
@@ -175,6 +177,7 @@ pub async fn my_profile(
         reviews_areas,
         reads_party_coverage,
         dues,
+        follows: page.follows,
     };
     Ok(Some((viewer, profile)))
 }

@@ -115,6 +115,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
         .iter()
         .any(|r| r.role != super::model::Role::DuesOfficer);
     let dues = p.dues.clone();
+    let follows = p.follows;
     let reviews_areas = p.reviews_areas;
     let reads_party_coverage = p.reads_party_coverage;
     let platform_admin = p
@@ -168,6 +169,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
         {(!dues.is_empty()).then(|| view! { <crate::dues::pages::DuesLines lines=dues /> })}
         <section class="card">
             <A href="/me/join" attr:class="row link">{t.dev_title}<span aria-hidden="true">"›"</span></A>
+            {follows.then(|| view! { <A href="/me/following" attr:class="row link">{t.following_title}<span aria-hidden="true">"›"</span></A> })}
         </section>
         <section class="card">
             <h2>{t.my_roles}</h2>

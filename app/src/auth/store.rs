@@ -233,6 +233,8 @@ pub struct ProfilePage {
     /// Each tree where the user pays dues: the first month owed and the months held by
     /// live payments.
     pub dues: Vec<DuesJson>,
+    /// Follows something as an instructor (指导员).
+    pub follows: bool,
 }
 
 /// A tree's dues as the profile statement reads them.
@@ -296,7 +298,8 @@ pub async fn profile_page(
                        'held', COALESCE((SELECT json_agg(d.month) FROM dues_months d
                                          WHERE d.user_id = m.user_id AND d.tree = m.tree AND d.live), '[]'))
                      ORDER BY m.tree DESC)
-                     FROM memberships m WHERE m.user_id = u.id AND m.ended_at IS NULL AND {paying}), '[]') AS dues
+                     FROM memberships m WHERE m.user_id = u.id AND m.ended_at IS NULL AND {paying}), '[]') AS dues,
+           EXISTS (SELECT 1 FROM instructor_assignments i WHERE i.instructor_id = u.id AND i.ended_at IS NULL) AS follows
          FROM users u WHERE u.id = $1",
         viewer = viewer_json_sql(),
         since = crate::dues::store::SINCE,
@@ -356,6 +359,7 @@ pub async fn profile_page(
             .filter_map(|p| OrgPath::parse(p))
             .collect(),
         dues,
+        follows: r.try_get("follows")?,
     }))
 }
 

@@ -1157,6 +1157,7 @@ strings! {
     inbound_notify_accepted: "你的组织关系已转入", "Your transfer in was accepted";
     reset_notify_issued: "支部书记 {name} 为你的账号签发了重设密码的重置码。如果不是你本人请求的，请立即联系支部。", "Your branch secretary {name} issued a code to reset your account's password. If you did not ask for it, contact your branch at once.";
     remind_meeting_soon: "提醒：「{title}」将于 {when} 开始（{hours} 小时后），请准时参加", "Reminder: {title} starts at {when}, in {hours} hour(s): please be on time";
+    instructor_notify: "你被指定为「{name}」的指导员，可在“我的 › 我跟进的”中查看下一步事项", "You were named instructor of {name}; see the next steps under Me › What I follow";
     remind_study_due: "提醒：必修内容「{title}」将于 {due} 到期，你还没有学完", "Reminder: the required item {title} is due on {due} and you have not finished it";
     robots_title: "群机器人", "Group robots";
     robots_lead: "把本组织的企业微信群或钉钉群接入：会议安排好时、开始前一天和前一小时，群里会收到通知。", "Connect the organization's WeChat Work or DingTalk group: it is told when a meeting is scheduled, and a day and an hour before it starts.";
@@ -1337,5 +1338,27 @@ strings! {
         coverage_party_title: "党组织覆盖率", "Party coverage";
         coverage_party_firm: "青年职工 {young} 人，党员 {party} 人", "{young} young employees, {party} Party members";
         coverage_page_title: "组织覆盖率", "Coverage";
+        following_title: "我跟进的", "What I follow";
+        following_lead: "最紧迫的在前：逾期事项、待审核记录和申请，再按等待天数。", "Most pressing first: overdue items, records and applications waiting for review, then by days waited.";
+        following_none: "你还没有跟进的组织或建团申请。", "You follow no organization or founding application yet.";
+        follow_overdue: "{item}未按期开展", "{item} not held in time";
+        follow_record_waiting: "有组织生活记录待上级审核", "A record waits for the superior's review";
+        follow_idle_since: "自 {day} 起未开展组织生活", "No organization life since {day}";
+        follow_idle_never: "半年以上未开展组织生活", "No organization life for six months or more";
+        follow_due: "{item}应于 {day} 前开展", "{item} due by {day}";
+        follow_review: "建团申请待审核", "The founding application waits for review";
+        follow_awaiting: "等待企业补充材料", "Waiting for the enterprise to answer";
+        follow_first_meeting: "新建组织待召开第一次会议", "New organization: its first meeting is still to hold";
+        follow_up_to_date: "暂无待办", "Nothing to do now";
+        follow_age: "已 {days} 天", "{days} days";
+        instructors_title: "指导员/联络员", "Instructors";
+        instructors_lead: "由上级组织指定，负责联系、跟进（谁联系、谁跟进）；被指定者在“我的 › 我跟进的”中看到下一步事项。", "Named by the committee to keep in touch and follow up; they see the next steps under Me › What I follow.";
+        instructors_none: "尚未指定指导员。", "No instructor named yet.";
+        instructor_since: "自 {day} 起", "since {day}";
+        instructor_end: "解除", "Remove";
+        instructor_login: "指导员手机号或用户名", "Instructor's phone number or user name";
+        instructor_assign: "指定指导员", "Name instructor";
+        instructor_named: "已指定，并已通知本人。", "Named; they have been told.";
+        instructor_already: "此人已是指导员。", "They are an instructor here already.";
     }
 }

@@ -135,6 +135,11 @@ pub enum Message {
         title: String,
         due: String,
     },
+    /// The reader was named instructor (指导员) of `name`, an organization or an applying
+    /// enterprise.
+    InstructorNamed {
+        name: String,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -181,6 +186,7 @@ impl Message {
             Message::MeetingSoon { .. } => "meeting_soon",
             Message::MeetingPlanned { .. } => "meeting_planned",
             Message::StudyDue { .. } => "study_due",
+            Message::InstructorNamed { .. } => "instructor_named",
         }
     }
 
@@ -278,6 +284,7 @@ impl Message {
                 .remind_study_due
                 .replace("{title}", title)
                 .replace("{due}", due),
+            Message::InstructorNamed { name } => t.instructor_notify.replace("{name}", name),
         }
     }
 }

@@ -276,6 +276,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
         {is_branch.then(|| view! { <Invitations d=d.clone() action=actions.invite /> })}
         <Roles d=d.clone() assign=actions.assign revoke=actions.revoke />
         {d.can_administer.then(|| view! { <AdminForms d=d.clone() actions /> })}
+        {d.can_administer.then(|| view! { <crate::instructors::components::InstructorsSection org=Some(org.id) application=None /> })}
         {(tree == crate::orgs::model::Tree::League && org.kind == crate::orgs::model::OrgKind::Committee)
             .then(|| view! { <crate::league::founding::pages::AreaSetting org_id=org.id /> })}
     }

@@ -351,6 +351,7 @@ pub fn FoundingReviewPage() -> impl IntoView {
                                 </section>
                             })}
                             <section class="card"><History events=a.events /></section>
+                            <crate::instructors::components::InstructorsSection org=None application=Some(a.id) />
                         }.into_any()
                     }
                 })}

@@ -132,6 +132,45 @@ pub async fn missed_between(
         .collect())
 }
 
+/// What compliance knows on `today` of each branch under `under` (itself when it is one),
+/// for its instructor.
+pub async fn branch_states(
+    conn: &mut PgConnection,
+    under: &OrgPath,
+    today: NaiveDate,
+) -> Result<Vec<crate::instructors::model::BranchFacts>, AppError> {
+    use crate::org_life::calendar::model::{covered, due_items};
+    let reqs = requirements_by_tree(conn).await?;
+    let all = branches(conn, Some(under)).await?;
+    let ids: Vec<OrgId> = all.iter().map(|b| b.id).collect();
+    let meetings =
+        meetings_since(conn, &ids, today - chrono::Duration::days(LOOK_BACK_DAYS)).await?;
+    let waiting = super::store::oldest_waiting(conn, &ids).await?;
+    let none = vec![];
+    Ok(all
+        .iter()
+        .map(|b| {
+            let reqs = reqs.get(&b.tree).unwrap_or(&none);
+            let held = meetings.get(&b.id).map(Vec::as_slice).unwrap_or(&[]);
+            let c = compliance(reqs, b.theme_day, held, today);
+            let scheduled = counted(held, Counts::Scheduled);
+            let coming = due_items(reqs, today, today, b.theme_day)
+                .into_iter()
+                .filter(|i| !covered(i, &scheduled))
+                .map(|i| (i.kind, i.span.end))
+                .collect();
+            crate::instructors::model::BranchFacts {
+                tree: b.tree,
+                founded_on: b.founded_on,
+                overdue: c.overdue.iter().map(|i| (i.kind, i.span)).collect(),
+                waiting_since: waiting.get(&b.id).map(|at| crate::time::day_of(*at)),
+                last_held: c.last_held,
+                coming,
+            }
+        })
+        .collect())
+}
+
 /// Sends today's warnings and escalations; returns how many of each went out now.
 pub async fn run_alerts(
     conn: &mut PgConnection,

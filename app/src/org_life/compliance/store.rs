@@ -21,6 +21,7 @@ pub struct BranchRow {
     pub tree: Tree,
     pub parent_id: Option<OrgId>,
     pub theme_day: u32,
+    pub founded_on: chrono::NaiveDate,
 }
 
 /// The branches under `under` (all of them without), by name.
@@ -29,7 +30,7 @@ pub async fn branches(
     under: Option<&OrgPath>,
 ) -> Result<Vec<BranchRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT id, name, tree, parent_id, theme_day FROM orgs
+        "SELECT id, name, tree, parent_id, theme_day, founded_on FROM orgs
          WHERE kind IN ('branch', 'joint_branch') AND ($1::ltree IS NULL OR path <@ $1::ltree)
          ORDER BY name, id",
     )
@@ -44,6 +45,7 @@ pub async fn branches(
             tree: Tree::parse(r.get("tree")).unwrap_or(Tree::Party),
             parent_id: r.get("parent_id"),
             theme_day: r.get::<i32, _>("theme_day").clamp(1, 31) as u32,
+            founded_on: r.get("founded_on"),
         })
         .collect())
 }
@@ -151,4 +153,21 @@ pub async fn waiting_records(
     .bind(under.to_string())
     .fetch_all(conn)
     .await?)
+}
+
+/// Per branch of `org_ids`, when its oldest record still waiting for review was submitted.
+pub async fn oldest_waiting(
+    conn: &mut PgConnection,
+    org_ids: &[OrgId],
+) -> Result<HashMap<OrgId, chrono::DateTime<chrono::Utc>>, AppError> {
+    let rows: Vec<(OrgId, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "SELECT m.org_id, min(r.updated_at) FROM meetings m
+         JOIN meeting_records r ON r.meeting_id = m.id
+         WHERE m.org_id = ANY ($1) AND r.state = 'submitted'
+         GROUP BY m.org_id",
+    )
+    .bind(org_ids)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
