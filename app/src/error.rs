@@ -38,6 +38,9 @@ pub enum Msg {
     RobotSecretInvalid,
     RobotSecretNotUsed,
     QuietHoursInvalid,
+    EmailInvalid,
+    /// A channel was chosen without the address it needs (a phone, an e-mail address).
+    ChannelNoAddress,
     CreditCodeInvalid,
     CreditCodeTaken,
     EnterpriseUnknown,
@@ -357,6 +360,8 @@ impl Msg {
             Msg::RobotSecretInvalid => t.msg_robot_secret_invalid,
             Msg::RobotSecretNotUsed => t.msg_robot_secret_not_used,
             Msg::QuietHoursInvalid => t.msg_quiet_hours_invalid,
+            Msg::EmailInvalid => t.msg_email_invalid,
+            Msg::ChannelNoAddress => t.msg_channel_no_address,
             Msg::CreditCodeInvalid => t.msg_credit_code_invalid,
             Msg::CreditCodeTaken => t.msg_credit_code_taken,
             Msg::EnterpriseUnknown => t.msg_enterprise_unknown,

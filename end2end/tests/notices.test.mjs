@@ -3,7 +3,7 @@
 // secret ballot and a member grades everyone on the roll.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, phone, signIn, go, shot, hydrated, assertNoSidewaysScroll } from './helpers.mjs';
+import { launch, phone, signIn, go, shot, hydrated, assertNoSidewaysScroll, BASE } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -80,26 +80,47 @@ test('a secretary opens the secret ballot and a member grades everyone once', as
   await member.context.close();
 });
 
-test('a member asks for reminders by text message with quiet hours, after a wrong choice', async () => {
+test('a member chooses reminders by text message and e-mail with quiet hours, after wrong choices', async () => {
   const { context, page } = await phone(browser);
   await signIn(page, 'youth');
   await go(page, '/me/notices');
   await page.getByRole('heading', { name: '提醒方式' }).waitFor();
-  await page.check('input[name=sms]');
+  const meetingsBySms = 'input[name="channels[sms:meeting]"]';
+  const duesByMail = 'input[name="channels[email:dues]"]';
+  // Quiet hours with one end, and an address that is not one: both told, what was ticked
+  // and typed kept.
+  await page.check(meetingsBySms);
+  await page.check(duesByMail);
+  await page.fill('#f-email', 'linqing@example');
   await page.selectOption('#f-quiet_from', '22');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('免打扰时段请选择开始和结束两个不同的整点').first().waitFor();
-  await page.check('input[name=sms]');
+  await page.getByText('邮箱格式不正确').first().waitFor();
+  assert.equal(await page.inputValue('#f-email'), 'linqing@example');
+  assert.ok(await page.isChecked(duesByMail));
+  await shot(page, 'notice-prefs-wrong');
+  await page.check(meetingsBySms);
+  await page.check(duesByMail);
+  await page.fill('#f-email', 'linqing@example.com');
   await page.selectOption('#f-quiet_from', '22');
   await page.selectOption('#f-quiet_to', '8');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('已保存').first().waitFor();
   await go(page, '/me/notices');
-  assert.ok(await page.isChecked('input[name=sms]'));
+  assert.ok(await page.isChecked(meetingsBySms));
+  assert.ok(await page.isChecked(duesByMail));
+  assert.ok(!(await page.isChecked('input[name="channels[email:meeting]"]')));
+  assert.equal(await page.inputValue('#f-email'), 'linqing@example.com');
   assert.equal(await page.inputValue('#f-quiet_from'), '22');
   assert.equal(await page.inputValue('#f-quiet_to'), '8');
   await assertNoSidewaysScroll(page, assert);
   await shot(page, 'notice-prefs');
+  // In English.
+  await context.addCookies([{ name: 'lang', value: 'en', url: BASE }]);
+  await go(page, '/me/notices');
+  await page.getByRole('heading', { name: 'How you are reminded' }).waitFor();
+  await page.getByText('Dues behind').first().waitFor();
+  await shot(page, 'notice-prefs-en');
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -57,6 +57,22 @@ pub fn spawn(pool: PgPool, jobs: Jobs) {
             }
         });
     }
+    match crate::mail::configured() {
+        Ok(Some(mailer)) => {
+            let (pool, site) = (pool.clone(), jobs.robots.site_url.clone());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(30));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = crate::mail::deliver(&pool, &mailer, site.as_deref()).await {
+                        tracing::error!(error = %e, "sending e-mail failed; will retry");
+                    }
+                }
+            });
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "e-mail is not sent: the SMTP settings are wrong"),
+    }
     {
         let (pool, sender) = (pool.clone(), jobs.robots.clone());
         tokio::spawn(async move {

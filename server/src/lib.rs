@@ -10,6 +10,7 @@ pub mod dues_notify;
 pub mod jobs;
 pub mod ledger_export;
 pub mod life_export;
+pub mod mail;
 pub mod report_export;
 pub mod security;
 pub mod session_cache;

@@ -158,7 +158,12 @@ async fn a_member_who_asked_for_text_messages_gets_the_reminder_by_sms_after_qui
     let r = member
         .call(
             "set_notice_prefs",
-            &[("sms", "on"), ("quiet_from", "22"), ("quiet_to", "")],
+            &[
+                ("channels[sms:meeting]", "on"),
+                ("email", ""),
+                ("quiet_from", "22"),
+                ("quiet_to", ""),
+            ],
         )
         .await;
     assert_eq!(
@@ -178,12 +183,17 @@ async fn a_member_who_asked_for_text_messages_gets_the_reminder_by_sms_after_qui
     let r = member
         .call(
             "set_notice_prefs",
-            &[("sms", "on"), ("quiet_from", &from), ("quiet_to", &to)],
+            &[
+                ("channels[sms:meeting]", "on"),
+                ("email", ""),
+                ("quiet_from", &from),
+                ("quiet_to", &to),
+            ],
         )
         .await;
     assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
     let prefs = member.call("my_notice_prefs", &[]).await.json();
-    assert_eq!(prefs["sms_reminders"], true);
+    assert_eq!(prefs["channels"], serde_json::json!([["Meeting", "Sms"]]));
     assert_eq!(prefs["quiet"]["from"].as_u64(), Some(u64::from(hour)));
 
     meeting_in(&pool, w.branch_a, 23 * 60 + 50).await;
@@ -227,4 +237,264 @@ async fn a_member_who_asked_for_text_messages_gets_the_reminder_by_sms_after_qui
     // A second run of the job sends nothing again.
     assert_eq!(run(&pool).await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM outbox").await, 1);
+}
+
+/// A local SMTP server: takes every message, keeps its recipients and its text.
+async fn smtp_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+    let kept = got.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 localhost ESMTP\r\n").await.unwrap();
+                let (mut to, mut data, mut in_data) = (String::new(), String::new(), false);
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            kept.lock().unwrap().push((to.clone(), data.clone()));
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_uppercase();
+                    let answer: &[u8] = if upper.starts_with("EHLO") {
+                        b"250-localhost\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        to = line[8..].trim().to_owned();
+                        b"250 ok\r\n"
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        data.clear();
+                        b"354 go on\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        return;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+/// The text of a message as the receiver got it: its base64 body decoded.
+fn mail_body(data: &str) -> String {
+    use base64::Engine;
+    let body = data.split_once("\n\n").map(|(_, b)| b).unwrap_or_default();
+    let joined: String = body.lines().collect();
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(joined.trim())
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_member_who_chose_e_mail_gets_the_meeting_reminder_once_and_failures_are_kept(
+    pool: PgPool,
+) {
+    let w = world(&pool).await;
+    let mut member = signed_in(&pool, "member").await;
+    let prefs = async |c: &mut common::Client, email: &str, ticked: &[&str]| {
+        let mut fields = vec![("email", email), ("quiet_from", ""), ("quiet_to", "")];
+        let names: Vec<String> = ticked.iter().map(|t| format!("channels[{t}]")).collect();
+        fields.extend(names.iter().map(|n| (n.as_str(), "on")));
+        c.call("set_notice_prefs", &fields).await
+    };
+    // A wrong address, a made-up channel, and e-mail without an address: each refused with
+    // its message, and nothing saved.
+    let r = prefs(&mut member, "wang@example", &["email:meeting"]).await;
+    assert_eq!(common::error_msg(&r.body), "EmailInvalid", "{}", r.body);
+    let r = prefs(&mut member, "", &["fax:meeting"]).await;
+    assert_eq!(common::error_msg(&r.body), "BadRequest", "{}", r.body);
+    let r = prefs(&mut member, "", &["email:meeting"]).await;
+    assert_eq!(common::error_msg(&r.body), "ChannelNoAddress", "{}", r.body);
+    let saved = "SELECT (SELECT count(*) FROM notice_channels) + (SELECT count(*) FROM users WHERE email IS NOT NULL)";
+    assert_eq!(count(&pool, saved).await, 0);
+    let r = prefs(
+        &mut member,
+        " wang@example.com ",
+        &["email:meeting", "email:dues"],
+    )
+    .await;
+    assert_eq!(r.status, http::StatusCode::OK, "{}", r.body);
+    let v = member.call("my_notice_prefs", &[]).await.json();
+    assert_eq!(v["email"], "wang@example.com");
+    assert_eq!(v["channels"].as_array().unwrap().len(), 2, "{v}");
+
+    // The day's reminder: one e-mail, to the member only (the secretary chose none).
+    let meeting = meeting_in(&pool, w.branch_a, 23 * 60 + 50).await;
+    assert_eq!(run(&pool).await, 2);
+    assert_eq!(count(&pool, "SELECT count(*) FROM mail_outbox").await, 1);
+    assert_eq!(count(&pool, "SELECT count(*) FROM outbox").await, 0);
+
+    // Two servers send at once: the receiver gets it once, in the member's words.
+    let (port, got) = smtp_receiver().await;
+    let smtp = server::mail::Smtp::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "青年e家 <noreply@example.com>",
+    )
+    .unwrap();
+    let site = Some("https://qnej.example.com");
+    let (a, b) = tokio::join!(
+        server::mail::deliver(&pool, &smtp, site),
+        server::mail::deliver(&pool, &smtp, site)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let mails = got.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].0, "<wang@example.com>");
+    let text = mail_body(&mails[0].1);
+    assert!(text.contains("十二月支部党员大会"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "https://qnej.example.com/orglife/meeting/{meeting}"
+        )),
+        "{text}"
+    );
+    assert_eq!(server::mail::deliver(&pool, &smtp, site).await.unwrap(), 0);
+    assert_eq!(run(&pool).await, 0);
+
+    // The hour's reminder meets a server that does not answer: tried again later, then
+    // given up, and the platform's admins see why.
+    common::move_meeting(&pool, meeting, 50).await;
+    assert_eq!(run(&pool).await, 2);
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let down =
+        server::mail::Smtp::new(&format!("smtp://127.0.0.1:{closed}"), "noreply@example.com")
+            .unwrap();
+    assert_eq!(server::mail::deliver(&pool, &down, site).await.unwrap(), 0);
+    let (attempts, waits): (i32, bool) = sqlx::query_as(
+        "SELECT attempts, next_at > now() + interval '20 seconds' FROM mail_outbox WHERE sent_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((attempts, waits), (1, true));
+    assert_eq!(server::mail::deliver(&pool, &down, site).await.unwrap(), 0);
+    sqlx::query("UPDATE mail_outbox SET next_at = now(), attempts = $1 - 1 WHERE sent_at IS NULL")
+        .bind(server::mail::MAX_ATTEMPTS)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(server::mail::deliver(&pool, &down, site).await.unwrap(), 0);
+    let failed = "SELECT count(*) FROM mail_outbox WHERE failed_at IS NOT NULL AND error <> ''";
+    assert_eq!(count(&pool, failed).await, 1);
+    let mut admin = signed_in(&pool, "admin").await;
+    let list = admin.call("mail_outbox", &[]).await.json();
+    assert_eq!(list[0]["failed"], true, "{list}");
+    assert!(
+        list[0]["error"].as_str().unwrap().contains("SMTP"),
+        "{list}"
+    );
+    assert_eq!(list[1]["sent"], true, "{list}");
+    assert_eq!(
+        member.call("mail_outbox", &[]).await.status,
+        http::StatusCode::FORBIDDEN
+    );
+    let page = admin.get("/league/outbox").await;
+    assert!(page.body.contains("wang@example.com"), "{}", page.body);
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn past_three_e_mails_a_day_the_rest_go_together_in_one_digest(pool: PgPool) {
+    use app::notices::model::Message;
+    world(&pool).await;
+    let member = common::user_id(&pool, "member").await;
+    sqlx::query("UPDATE users SET email = 'wang@example.com' WHERE id = $1;")
+        .bind(member)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO notice_channels (user_id, kind, channel) VALUES ($1, 'study', 'email')",
+    )
+    .bind(member)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // Five required items fall due for the member this morning (Asia/Shanghai).
+    let today = app::time::day_of(chrono::Utc::now());
+    let morning = app::time::start_of(today).unwrap() + chrono::Duration::hours(9);
+    let mut c = pool.acquire().await.unwrap();
+    for n in 1..=5 {
+        let message = Message::StudyDue {
+            title: format!("必修第{n}课"),
+            due: today.to_string(),
+        };
+        app::notices::flow::beyond_portal(
+            &mut c,
+            &[member],
+            &message,
+            &format!("/study/{n}"),
+            morning,
+        )
+        .await
+        .unwrap();
+    }
+    let held = "SELECT count(*) FROM mail_outbox WHERE digest_day IS NOT NULL";
+    assert_eq!(count(&pool, held).await, 2);
+
+    // Two servers send at once, and again once the evening has come: three e-mails alone
+    // and one digest of the other two, each once.
+    let (port, got) = smtp_receiver().await;
+    let smtp = server::mail::Smtp::new(&format!("smtp://127.0.0.1:{port}"), "noreply@example.com")
+        .unwrap();
+    let (a, b) = tokio::join!(
+        server::mail::deliver(&pool, &smtp, None),
+        server::mail::deliver(&pool, &smtp, None)
+    );
+    let mut sent = a.unwrap() + b.unwrap();
+    sqlx::query("UPDATE mail_outbox SET next_at = now() WHERE sent_at IS NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        server::mail::deliver(&pool, &smtp, None),
+        server::mail::deliver(&pool, &smtp, None)
+    );
+    sent += a.unwrap() + b.unwrap();
+    assert_eq!(sent, 4);
+    let mails = got.lock().unwrap().clone();
+    assert_eq!(mails.len(), 4);
+    // Whichever went first (the digest is due at once after 20:00): items 1 to 3 alone,
+    // 4 and 5 together.
+    let bodies: Vec<String> = mails.iter().map(|m| mail_body(&m.1)).collect();
+    for n in 1..=5 {
+        let with: Vec<&String> = bodies
+            .iter()
+            .filter(|b| b.contains(&format!("必修第{n}课")))
+            .collect();
+        assert_eq!(with.len(), 1, "item {n}: {bodies:?}");
+        let together = with[0].matches("必修第").count();
+        assert_eq!(
+            together,
+            if n <= 3 { 1 } else { 2 },
+            "item {n}: {}",
+            with[0]
+        );
+    }
+    assert!(bodies.iter().any(|b| b.contains("/study/5")));
+    let unsent = "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL";
+    assert_eq!(count(&pool, unsent).await, 0);
 }

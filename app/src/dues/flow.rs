@@ -594,7 +594,7 @@ pub async fn run_alerts(
     today: chrono::NaiveDate,
 ) -> Result<(usize, usize), AppError> {
     use crate::notices::model::Message;
-    use crate::notices::store::{holders, notify};
+    use crate::notices::store::{holders, notify, notify_new};
     use chrono::Datelike;
     let now = Month::of(today);
     let mut held: HashMap<(UserId, Tree), BTreeSet<Month>> = HashMap::new();
@@ -615,7 +615,9 @@ pub async fn run_alerts(
                 months: behind,
             };
             let key = format!("dues:remind:{}:{now}", p.tree.as_str());
-            notify(conn, &[p.user_id], &message, "/me/dues", &key).await?;
+            let told = notify_new(conn, &[p.user_id], &message, "/me/dues", &key).await?;
+            crate::notices::flow::beyond_portal(conn, &told, &message, "/me/dues", Utc::now())
+                .await?;
             reminded += 1;
         }
         let run = s.unpaid_in_a_row();

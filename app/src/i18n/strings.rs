@@ -107,6 +107,8 @@ strings! {
     msg_robot_url_private: "Webhook 地址不能指向内网、本机或保留地址。", "A webhook address cannot point inside the network, to this machine or to a reserved address.";
     msg_robot_secret_invalid: "加签密钥应为 8 到 200 个字符，不含空格。", "The signing secret is 8 to 200 characters without spaces.";
     msg_robot_secret_not_used: "企业微信群机器人不使用加签密钥，请留空。", "A WeChat Work robot has no signing secret: leave it blank.";
+    msg_email_invalid: "邮箱格式不正确，例如 wang@example.com。", "This is not an e-mail address; for example wang@example.com.";
+    msg_channel_no_address: "选择短信提醒需要账号有手机号，选择邮件提醒请先填写邮箱。", "Text messages need a phone number on the account; for e-mail, fill in the address first.";
     msg_quiet_hours_invalid: "免打扰时段请选择开始和结束两个不同的整点，或都不选。", "Choose two different hours for the quiet hours, or neither.";
     msg_bad_credentials: "账号或密码不正确。", "The account or password is not right.";
     msg_wrong_current_password: "当前密码不正确。", "The current password is not right.";
@@ -1181,7 +1183,16 @@ strings! {
     group_meeting_planned: "【{org}】定于 {when} 召开「{title}」，地点：{place}。请准时参加。", "[{org}] {title} is set for {when} at {place}. Please be on time.";
     sms_prefix: "【青年e家】", "[Youth e-Home] ";
     prefs_title: "提醒方式", "How you are reminded";
-    prefs_sms: "会议和必修内容的提醒，同时发短信到我的手机", "Also send meeting and required-study reminders to my phone by text message";
+    prefs_lead: "消息总会出现在“消息”里；勾选的提醒还会通过短信或邮件送达。", "Messages always appear here; the reminders you tick also come by text message or e-mail.";
+    prefs_kind: "提醒", "Reminder";
+    prefs_kind_meeting: "会议提醒（前一天和前一小时）", "Meetings (a day and an hour before)";
+    prefs_kind_study: "必修内容到期", "Required study falling due";
+    prefs_kind_dues: "党费、团费欠交", "Dues behind";
+    prefs_kind_transfer: "组织关系转接待办", "Transfer steps waiting for me";
+    prefs_channel_sms: "短信", "Text";
+    prefs_channel_email: "邮件", "E-mail";
+    prefs_email: "邮箱（选填）", "E-mail address (optional)";
+    prefs_email_hint: "用于邮件提醒，例如 wang@example.com", "For reminders by e-mail, for example wang@example.com";
     prefs_no_phone: "账号没有手机号，无法发短信", "The account has no phone number for text messages";
     prefs_quiet: "免打扰时段（这段时间的短信推迟到结束后发送）", "Quiet hours (text messages wait until they end)";
     prefs_quiet_from: "开始", "From";
@@ -1282,7 +1293,7 @@ strings! {
         ratings_weights: "得分构成（权重）", "Score components (weights)";
         ratings_unmeasured: "“—”表示该支部本期没有可统计的事项（如无应开会议、无转接），不计入总分，其余各项按权重折算。", "“—” means the branch had nothing to measure there this period (no meetings due, no transfers); it is left out and the other weights count in full.";
         ratings_entry: "星级评定", "Star ratings";
-        outbox_title: "待发短信", "Text message outbox";
+        outbox_title: "短信和邮件发送记录", "Text messages and e-mail sent";
         outbox_sent: "已发送", "Sent";
         outbox_waiting: "待发送", "Waiting";
         outbox_empty: "暂无短信", "No messages";
@@ -1338,6 +1349,12 @@ strings! {
         coverage_party_title: "党组织覆盖率", "Party coverage";
         coverage_party_firm: "青年职工 {young} 人，党员 {party} 人", "{young} young employees, {party} Party members";
         coverage_page_title: "组织覆盖率", "Coverage";
+        mail_outbox_title: "邮件提醒", "Reminders by e-mail";
+        mail_outbox_empty: "还没有邮件。", "No e-mail yet.";
+        mail_failed: "未能发送", "Given up";
+        mail_waiting: "待发送（已试 {n} 次）", "Waiting (tried {n} times)";
+        mail_digest: "今日提醒（{n} 条）", "today's reminders ({n})";
+        mail_footer: "你在“我的 › 消息 › 提醒方式”中选择了邮件提醒，可随时更改。", "You chose reminders by e-mail under Me › Messages › How you are reminded; change it there at any time.";
         following_title: "我跟进的", "What I follow";
         following_lead: "最紧迫的在前：逾期事项、待审核记录和申请，再按等待天数。", "Most pressing first: overdue items, records and applications waiting for review, then by days waited.";
         following_none: "你还没有跟进的组织或建团申请。", "You follow no organization or founding application yet.";

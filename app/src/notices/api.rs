@@ -93,11 +93,13 @@ pub async fn unread_notices() -> Result<i64, AppError> {
     Ok(session::viewer(&mut conn).await?.map_or(0, |v| v.unread))
 }
 
-/// How the member is reached: reminders by text message too, quiet hours.
+/// How the member is reached beyond the portal: each kind of reminder by text message or
+/// e-mail, the e-mail address, and quiet hours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrefsView {
-    pub sms_reminders: bool,
     pub has_phone: bool,
+    pub email: Option<String>,
+    pub channels: Vec<(super::model::ReminderKind, super::model::Channel)>,
     pub quiet: Option<super::model::QuietHours>,
 }
 
@@ -109,8 +111,9 @@ pub async fn my_notice_prefs() -> Result<PrefsView, AppError> {
     let actor = session::require_actor(&mut conn).await?;
     let p = super::store::prefs(&mut conn, actor.user_id).await?;
     Ok(PrefsView {
-        sms_reminders: p.sms_reminders,
         has_phone: p.has_phone,
+        email: p.email,
+        channels: p.channels,
         quiet: p
             .quiet_from
             .zip(p.quiet_to)
@@ -121,18 +124,65 @@ pub async fn my_notice_prefs() -> Result<PrefsView, AppError> {
     })
 }
 
-/// Sets how the member is reached; quiet hours are two hours (0 to 23) or none.
+/// Sets how the member is reached: the channels ticked (`channels[email:meeting]`), the
+/// e-mail address (blank: none) and quiet hours (two hours 0 to 23, or none). A channel
+/// needs its address: a phone on the account, or the e-mail address given.
 #[server(endpoint = "set_notice_prefs")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn set_notice_prefs(
-    sms: Option<String>,
+    channels: Option<std::collections::HashMap<String, String>>,
+    email: String,
     quiet_from: String,
     quiet_to: String,
 ) -> Result<(), AppError> {
     use crate::auth::session;
-    let quiet = super::model::QuietHours::parse(&quiet_from, &quiet_to)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let ticked = channels.unwrap_or_default();
+    let (channels, email, quiet) = super::model::parse_prefs(
+        ticked.keys().map(String::as_str),
+        &email,
+        &quiet_from,
+        &quiet_to,
+    )
+    .map_err(AppError::Invalid)?;
+    let mut tx = session::begin().await?;
+    let actor = session::require_actor(&mut tx).await?;
+    super::flow::set_prefs(&mut tx, actor.user_id, quiet, email.as_deref(), &channels).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An e-mail as the platform's admins see it: to whom, when, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailView {
+    pub recipient: String,
+    /// Asia/Shanghai minute it was queued.
+    pub at: String,
+    pub sent: bool,
+    pub failed: bool,
+    pub attempts: i32,
+    pub error: String,
+}
+
+/// The latest e-mails, sent, waiting or given up. Platform admins.
+#[server(endpoint = "mail_outbox")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
+pub async fn mail_outbox() -> Result<Vec<MailView>, AppError> {
+    use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
-    super::store::set_prefs(&mut conn, actor.user_id, sms.is_some(), quiet).await
+    if !actor.is_platform_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let rows = super::store::latest_mail(&mut conn, 100).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MailView {
+            recipient: r.recipient,
+            at: crate::time::local_minute(r.created_at),
+            sent: r.sent_at.is_some(),
+            failed: r.failed_at.is_some(),
+            attempts: r.attempts,
+            error: r.error,
+        })
+        .collect())
 }

@@ -3,6 +3,8 @@
 //! arguments and put into words when read; listed on 我的 with an unread count.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod flow;
 pub mod model;
 pub mod pages;
 pub mod robots;

@@ -376,6 +376,277 @@ impl QuietHours {
     }
 }
 
+/// The kinds of reminder a member may also have sent beyond the portal's own list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReminderKind {
+    /// A meeting the member is expected at, a day and an hour before.
+    Meeting,
+    /// A required study item about to fall due.
+    Study,
+    /// Dues behind.
+    Dues,
+    /// A transfer step waiting for the member.
+    Transfer,
+}
+
+impl ReminderKind {
+    pub const ALL: [ReminderKind; 4] = [Self::Meeting, Self::Study, Self::Dues, Self::Transfer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Meeting => "meeting",
+            Self::Study => "study",
+            Self::Dues => "dues",
+            Self::Transfer => "transfer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Self::Meeting => t.prefs_kind_meeting,
+            Self::Study => t.prefs_kind_study,
+            Self::Dues => t.prefs_kind_dues,
+            Self::Transfer => t.prefs_kind_transfer,
+        }
+    }
+
+    /// The kind of a message, when it is a reminder a member may have sent elsewhere too.
+    pub fn of(message: &Message) -> Option<Self> {
+        match message {
+            Message::MeetingSoon { .. } => Some(Self::Meeting),
+            Message::StudyDue { .. } => Some(Self::Study),
+            Message::DuesReminder { .. } => Some(Self::Dues),
+            Message::TransferReminder { .. } => Some(Self::Transfer),
+            _ => None,
+        }
+    }
+}
+
+/// A way to reach a member beyond the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Self::Sms, Self::Email];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self, t: &Strings) -> &'static str {
+        match self {
+            Self::Sms => t.prefs_channel_sms,
+            Self::Email => t.prefs_channel_email,
+        }
+    }
+}
+
+/// The channels a form ticked: names `channel:kind` (`email:meeting`); anything else is
+/// refused.
+pub fn parse_channels<'a>(
+    ticked: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<(ReminderKind, Channel)>, crate::error::Msg> {
+    let mut out = vec![];
+    for name in ticked {
+        let pair = name
+            .split_once(':')
+            .and_then(|(c, k)| Some((ReminderKind::parse(k)?, Channel::parse(c)?)))
+            .ok_or(crate::error::Msg::BadRequest)?;
+        if !out.contains(&pair) {
+            out.push(pair);
+        }
+    }
+    Ok(out)
+}
+
+/// An e-mail address as a member types it: blank for none; else one `@` with something
+/// before it and a domain with a dot after it, no spaces, at most 254 characters.
+pub fn parse_email(input: &str) -> Result<Option<String>, crate::error::Msg> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ok = s.len() <= 254
+        && s.len() >= 6
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && match s.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            }
+            None => false,
+        };
+    if ok {
+        Ok(Some(s.to_owned()))
+    } else {
+        Err(crate::error::Msg::EmailInvalid)
+    }
+}
+
+/// A reader's e-mails of a day beyond this many wait for the day's digest.
+pub const DIGEST_AFTER: i64 = 3;
+
+/// When a day's digest goes: at 20:00 (Asia/Shanghai) that day.
+pub fn digest_at(day: NaiveDate) -> chrono::NaiveDateTime {
+    day.and_hms_opt(20, 0, 0).unwrap_or_default()
+}
+
+/// An e-mail's subject and text, in its reader's words: each message with its link into
+/// the portal (whole when the portal's address `site` is known), and where the choice is
+/// changed. One message is a reminder of its kind; several are the day's digest.
+pub fn mail_text(items: &[(Message, String)], site: Option<&str>, t: &Strings) -> (String, String) {
+    let subject = match items {
+        [(message, _)] => match ReminderKind::of(message) {
+            Some(kind) => format!("{} · {}", t.app_name, kind.label(t)),
+            None => t.app_name.to_owned(),
+        },
+        _ => format!(
+            "{} · {}",
+            t.app_name,
+            t.mail_digest.replace("{n}", &items.len().to_string())
+        ),
+    };
+    let mut body = String::new();
+    for (message, link) in items {
+        let link = match site {
+            Some(site) => format!("{}{link}", site.trim_end_matches('/')),
+            None => link.clone(),
+        };
+        body.push_str(&format!("{}\n{link}\n\n", message.render(t)));
+    }
+    body.push_str(t.mail_footer);
+    body.push('\n');
+    (subject, body)
+}
+
+/// What the form of how to be reached holds, each field read: the channels ticked, the
+/// e-mail address and the quiet hours; every field's message when any is wrong.
+#[expect(clippy::type_complexity, reason = "the three parts of one form")]
+pub fn parse_prefs<'a>(
+    ticked: impl IntoIterator<Item = &'a str>,
+    email: &str,
+    quiet_from: &str,
+    quiet_to: &str,
+) -> Result<
+    (
+        Vec<(ReminderKind, Channel)>,
+        Option<String>,
+        Option<QuietHours>,
+    ),
+    Vec<crate::error::FieldError>,
+> {
+    use crate::error::FieldError;
+    match (
+        parse_channels(ticked),
+        parse_email(email),
+        QuietHours::parse(quiet_from, quiet_to),
+    ) {
+        (Ok(c), Ok(e), Ok(q)) => Ok((c, e, q)),
+        (c, e, q) => {
+            let mut errors = vec![];
+            errors.extend(c.err().map(|m| FieldError::new("channels", m)));
+            errors.extend(e.err().map(|m| FieldError::new("email", m)));
+            errors.extend(q.err());
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod channel_tests {
+    use super::*;
+
+    #[test]
+    fn e_mail_addresses_are_checked_and_blank_is_none() {
+        assert_eq!(parse_email("  "), Ok(None));
+        assert_eq!(
+            parse_email(" wang@example.com "),
+            Ok(Some("wang@example.com".into()))
+        );
+        for bad in [
+            "wang",
+            "wang@example",
+            "@example.com",
+            "wang@@example.com",
+            "wang @example.com",
+            "wang@example..com",
+            "<a@b.cn>",
+            "a@b.c\ncc:x@y.z",
+        ] {
+            assert!(parse_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_e_mail_is_its_reminder_and_several_are_the_days_digest() {
+        let t = crate::i18n::Locale::default().strings();
+        let due = |title: &str| Message::StudyDue {
+            title: title.into(),
+            due: "2026-12-31".into(),
+        };
+        let (subject, body) = mail_text(
+            &[(due("宪法"), "/study/1".into())],
+            Some("https://e.example.com/"),
+            t,
+        );
+        assert!(subject.ends_with(t.prefs_kind_study), "{subject}");
+        assert!(
+            body.contains("宪法") && body.contains("https://e.example.com/study/1"),
+            "{body}"
+        );
+        let (subject, body) = mail_text(
+            &[
+                (due("宪法"), "/study/1".into()),
+                (due("党章"), "/study/2".into()),
+            ],
+            None,
+            t,
+        );
+        assert!(subject.contains('2'), "{subject}");
+        assert!(body.contains("宪法") && body.contains("党章") && body.contains("/study/2"));
+    }
+
+    #[test]
+    fn ticked_channels_name_a_channel_and_a_kind() {
+        assert_eq!(
+            parse_channels(["email:meeting", "sms:dues", "email:meeting"]),
+            Ok(vec![
+                (ReminderKind::Meeting, Channel::Email),
+                (ReminderKind::Dues, Channel::Sms)
+            ])
+        );
+        assert!(parse_channels(["fax:meeting"]).is_err());
+        assert!(parse_channels(["email"]).is_err());
+        assert_eq!(
+            ReminderKind::of(&Message::StudyDue {
+                title: "x".into(),
+                due: "2026-12-31".into()
+            }),
+            Some(ReminderKind::Study)
+        );
+    }
+}
+
 #[cfg(test)]
 mod quiet_tests {
     use super::*;

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::{SetNoticePrefs, my_notice_prefs, my_notices, unread_notices};
+use super::model::{Channel, ReminderKind};
 use crate::i18n::use_t;
 use crate::ui::{
-    AppLayout, Empty, ErrorState, FormError, FormOk, Loading, action_done, action_error,
+    AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading, action_done, action_error,
 };
 
 /// `/me/notices`.
@@ -76,11 +77,29 @@ fn Prefs() -> impl IntoView {
                         <ActionForm action=save attr:class="form" attr:novalidate=true>
                             <FormOk show=saved text=t.saved />
                             <FormError error />
-                            <label class="check">
-                                <input type="checkbox" name="sms" checked=p.sms_reminders disabled=!p.has_phone />
-                                {t.prefs_sms}
-                            </label>
+                            <p class="muted small">{t.prefs_lead}</p>
+                            <table class="table prefs" data-testid="channels">
+                                <thead>
+                                    <tr>
+                                        <th>{t.prefs_kind}</th>
+                                        {Channel::ALL.map(|c| view! { <th>{c.label(t)}</th> }).collect_view()}
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {ReminderKind::ALL.map(|k| {
+                                        let cells = Channel::ALL.map(|c| {
+                                            let name = format!("channels[{}:{}]", c.as_str(), k.as_str());
+                                            let label = format!("{} · {}", k.label(t), c.label(t));
+                                            let on = p.channels.contains(&(k, c));
+                                            view! { <td><input type="checkbox" name=name aria-label=label checked=on /></td> }
+                                        });
+                                        view! { <tr><th>{k.label(t)}</th>{cells.collect_view()}</tr> }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {crate::ui::field_msg(error, "channels", t)}
                             {(!p.has_phone).then(|| view! { <p class="muted small">{t.prefs_no_phone}</p> })}
+                            <Field label=t.prefs_email name="email" kind="email" autocomplete="email" value=p.email.clone().unwrap_or_default() hint=t.prefs_email_hint error />
                             <fieldset class="field">
                                 <legend>{t.prefs_quiet}</legend>
                                 <div class="row-between">
@@ -117,5 +136,43 @@ pub fn NoticesLink() -> impl IntoView {
             </Suspense>
             <span aria-hidden="true">"›"</span>
         </A>
+    }
+}
+
+/// The latest e-mails on the platform's outbox page: sent, waiting (with the tries so far)
+/// or given up with the error.
+#[component]
+pub fn MailOutbox() -> impl IntoView {
+    let t = use_t();
+    let mails = Resource::new(|| (), |_| super::api::mail_outbox());
+    view! {
+        <section class="card list" data-testid="mail-outbox">
+            <h2>{t.mail_outbox_title}</h2>
+            <Suspense fallback=Loading>
+                {move || mails.get().map(|r| match r {
+                    Err(e) => view! { <ErrorState error=e /> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <Empty text=t.mail_outbox_empty /> }.into_any(),
+                    Ok(rows) => rows.into_iter().map(|m| {
+                        let (state, class) = if m.sent {
+                            (t.outbox_sent.to_owned(), "badge ok")
+                        } else if m.failed {
+                            (t.mail_failed.to_owned(), "badge warn")
+                        } else {
+                            (t.mail_waiting.replace("{n}", &m.attempts.to_string()), "badge")
+                        };
+                        view! {
+                            <div class="row" data-testid="mail">
+                                <span>
+                                    <strong>{m.recipient}</strong>
+                                    <span class="muted small block">{m.at}</span>
+                                    {(!m.error.is_empty()).then(|| view! { <span class="small block error">{m.error}</span> })}
+                                </span>
+                                <span class=class>{state}</span>
+                            </div>
+                        }
+                    }).collect_view().into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -7,42 +7,8 @@ use sqlx::PgConnection;
 use super::model::{STUDY_DUE_DAYS, meeting_lead, study_due};
 use super::store;
 use crate::error::AppError;
+use crate::notices::flow::beyond_portal;
 use crate::notices::model::Message;
-
-/// Sends a reminder just given to `users` by text message too, to those who asked for
-/// that, held until their quiet hours end.
-async fn by_sms(
-    conn: &mut PgConnection,
-    users: &[crate::ids::UserId],
-    message: &Message,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    use crate::notices::model::{QuietHours, TextMessage};
-    let text = TextMessage::Reminder {
-        message: Box::new(message.clone()),
-    };
-    let local = now.with_timezone(&crate::time::shanghai()).naive_local();
-    for r in crate::notices::store::sms_readers(conn, users).await? {
-        let quiet = r.quiet_from.zip(r.quiet_to).map(|(from, to)| QuietHours {
-            from: from as u8,
-            to: to as u8,
-        });
-        let not_before = quiet
-            .and_then(|q| q.delay(local))
-            .and_then(|t| t.and_local_timezone(crate::time::shanghai()).single())
-            .map(|t| t.with_timezone(&Utc));
-        let locale = crate::i18n::Locale::parse(&r.locale).unwrap_or_default();
-        crate::league::founding::store::queue_sms_at(
-            conn,
-            &r.phone,
-            &text,
-            locale,
-            (None, not_before),
-        )
-        .await?;
-    }
-    Ok(())
-}
 
 /// Reminds of the meetings and required items now due a reminder; answers how many members
 /// were told. The caller commits.
@@ -67,9 +33,9 @@ pub async fn run(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<u64, App
             m.starts_at.timestamp()
         );
         let users = store::remind_expected(conn, m.id, &message, &dedupe).await?;
-        by_sms(conn, &users, &message, now).await?;
-        told += users.len() as u64;
         let link = format!("/orglife/meeting/{}", m.id);
+        beyond_portal(conn, &users, &message, &link, now).await?;
+        told += users.len() as u64;
         crate::notices::robots::store::queue(conn, m.org_id, &message, &link, &dedupe).await?;
     }
     let today = crate::time::day_of(now);
@@ -83,7 +49,8 @@ pub async fn run(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<u64, App
         };
         let dedupe = format!("study-due:{}:{}", item.id, item.due_on);
         let users = store::remind_audience(conn, item.id, &message, &dedupe).await?;
-        by_sms(conn, &users, &message, now).await?;
+        let link = format!("/study/{}", item.id);
+        beyond_portal(conn, &users, &message, &link, now).await?;
         told += users.len() as u64;
     }
     Ok(told)

@@ -391,14 +391,17 @@ pub async fn remind(
         crate::notices::store::holders(conn, step.step.holder, step.step.kind.held_by_branch())
             .await?;
     let member = super::store::member_name(conn, id).await?;
-    crate::notices::store::notify(
+    let message = crate::notices::model::Message::TransferReminder { name: member };
+    let link = format!("/transfers/{id}");
+    let told = crate::notices::store::notify_new(
         conn,
         &users,
-        &crate::notices::model::Message::TransferReminder { name: member },
-        &format!("/transfers/{id}"),
+        &message,
+        &link,
         &format!("transfer:{id}:remind:{day}"),
     )
-    .await
+    .await?;
+    crate::notices::flow::beyond_portal(conn, &told, &message, &link, chrono::Utc::now()).await
 }
 
 /// An open transfer of the member's (or one they started) that they may see, locked.

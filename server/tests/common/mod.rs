@@ -190,17 +190,37 @@ impl Client {
         let what = format!("{} {}", req.method(), req.uri());
         // A request that never answers fails its test with its name, rather than holding
         // the whole run until the runner's own limit.
+        // What had come when a request stalls: its head, and the body so far.
+        let (mut head, mut sofar) = (None, Vec::new());
         let answered = tokio::time::timeout(ANSWER_WITHIN, async {
             let res = self.router.clone().oneshot(req).await.unwrap();
-            let (parts, body) = res.into_parts();
-            let bytes = body.collect().await.unwrap().to_bytes();
-            (parts, bytes)
+            let (parts, mut body) = res.into_parts();
+            head = Some(parts.status);
+            while let Some(frame) = body.frame().await {
+                if let Ok(data) = frame.unwrap().into_data() {
+                    sofar.extend_from_slice(&data);
+                }
+            }
+            parts
         })
         .await;
-        let Ok((res, bytes)) = answered else {
+        let Ok(res) = answered else {
             let seen = stalled(&self.pool).await;
-            panic!("{what}: no answer within {ANSWER_WITHIN:?}\n{seen}");
+            let body = String::from_utf8_lossy(&sofar);
+            let tail: String = body
+                .chars()
+                .rev()
+                .take(600)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            panic!(
+                "{what}: no answer within {ANSWER_WITHIN:?}\nhead: {head:?}; body so far ({} bytes), its end: {tail}\n{seen}",
+                sofar.len()
+            );
         };
+        let bytes = sofar;
         let status = res.status;
         let headers = res.headers;
         for value in headers.get_all(header::SET_COOKIE) {

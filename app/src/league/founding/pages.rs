@@ -416,6 +416,7 @@ pub fn OutboxPage() -> impl IntoView {
                     }.into_any(),
                 })}
             </Suspense>
+            <crate::notices::pages::MailOutbox />
         </AppLayout>
     }
 }
