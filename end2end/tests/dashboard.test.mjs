@@ -89,3 +89,24 @@ test('a company admin reads the dashboard, downloads study hours and opens last 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a street committee\'s reviewer reads the League coverage of the street on the dashboard', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, 'streetadmin');
+  await go(page, '/me');
+  await page.getByRole('link', { name: '数据看板' }).click();
+  await page.waitForURL(/\/dashboard$/);
+  await hydrated(page);
+  const tile = page.getByTestId('coverage').locator('.measure');
+  await tile.waitFor();
+  const text = await tile.innerText();
+  assert.match(text, /团组织覆盖率/);
+  assert.match(text, /\d+\.\d%|—/);
+  assert.match(text, /\d+\/\d+ 家企业/);
+  await assertNoSidewaysScroll(page, assert);
+  await shot(page, 'dashboard-coverage');
+  await tile.click();
+  await page.waitForURL(/\/league\/coverage\?tree=league/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

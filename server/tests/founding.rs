@@ -1781,3 +1781,60 @@ async fn an_instructor_follows_an_application_from_its_review_to_the_first_meeti
         "{item}"
     );
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn a_street_committees_dashboard_shows_its_coverage_against_the_period_before(pool: PgPool) {
+    world(&pool).await;
+    areas(&pool).await;
+    let street: i64 = sqlx::query_scalar("SELECT id FROM orgs WHERE name = '粤海街道团工委'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // 粤海街道 has two operating firms (the third is deregistered), none with a League
+    // organization now; the week last month ended in, one of two had one.
+    let today = app::time::day_of(chrono::Utc::now());
+    let this = app::reports::model::ReportPeriod::month_of(today);
+    let week = app::time::week_start(this.previous().end());
+    sqlx::query(
+        "INSERT INTO coverage_snapshots (week, tree, district, street, enterprises, covered, eligible)
+         VALUES ($1, 'league', '南山区', '粤海街道', 2, 1, 1), ($1, 'league', '福田区', '沙头街道', 9, 9, 0)",
+    )
+    .bind(week)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut reviewer = signed_in(&pool, "streetrev").await;
+    let r = reviewer
+        .call("dashboard", &[("org", &street.to_string()), ("period", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    let c = &v["coverage"];
+    assert_eq!(c["tree"], "League", "{v}");
+    assert_eq!(
+        (c["covered"].as_i64(), c["enterprises"].as_i64()),
+        (Some(0), Some(2)),
+        "{c}"
+    );
+    assert_eq!(c["compared"]["now"].as_f64(), Some(0.0), "{c}");
+    assert_eq!(c["compared"]["before"].as_f64(), Some(50.0), "{c}");
+    let page = reviewer.get(&format!("/dashboard?org={street}")).await;
+    assert!(
+        page.body.contains("团组织覆盖率") && page.body.contains("−50.0个百分点"),
+        "{}",
+        page.body
+    );
+    // A company committee stands for no area: no coverage tile.
+    let mut admin = signed_in(&pool, "orgadmin").await;
+    let v = admin
+        .call("dashboard", &[("org", "0"), ("period", "")])
+        .await
+        .json();
+    assert!(v["coverage"].is_null(), "{v}");
+    // Another district's reviewer does not see this street's dashboard.
+    let mut other = signed_in(&pool, "futianrev").await;
+    let r = other
+        .call("dashboard", &[("org", &street.to_string()), ("period", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

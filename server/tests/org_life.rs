@@ -2186,4 +2186,24 @@ async fn a_committee_names_an_instructor_once_who_sees_the_oldest_overdue_item_f
     assert_eq!(v[0]["name"], "member");
     let (s, _) = call(&mut other, "instructors_of", &[("org", &b)]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Following the committee: its most pressing item, with the branch it is about.
+    let (s, _) = name_instructor(&mut admin, &w.committee.to_string(), "member").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = call(&mut member, "my_following", &[]).await;
+    let committee = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["target"]["Org"] == w.committee.0)
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(committee["branch"], "研发党支部", "{v}");
+    assert!(committee["next"]["Overdue"].is_object(), "{v}");
+    assert!(
+        member
+            .get("/me/following")
+            .await
+            .body
+            .contains("研发党支部 · ")
+    );
 }

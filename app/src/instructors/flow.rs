@@ -91,7 +91,7 @@ pub async fn following(
 ) -> Result<Vec<Followed>, AppError> {
     let mut out = vec![];
     for r in super::store::following(conn, user).await? {
-        let (target, next) = match (r.org_id, r.application_id) {
+        let (target, (next, branch)) = match (r.org_id, r.application_id) {
             (Some(org), _) => (Target::Org(org), org_next(conn, org, today).await?),
             (None, Some(app)) => (
                 Target::Application(app),
@@ -103,6 +103,7 @@ pub async fn following(
             assignment: r.id,
             target,
             name: r.name,
+            branch,
             next,
         });
     }
@@ -110,21 +111,25 @@ pub async fn following(
     Ok(out)
 }
 
-/// The most pressing next action among the branches under `org`.
+/// The most pressing next action among the branches under `org`, with the branch's name
+/// when it is not `org` itself.
 async fn org_next(
     conn: &mut PgConnection,
     org: OrgId,
     today: NaiveDate,
-) -> Result<NextAction, AppError> {
+) -> Result<(NextAction, Option<String>), AppError> {
     let Some(o) = crate::orgs::store::org(conn, org).await? else {
-        return Ok(NextAction::UpToDate);
+        return Ok((NextAction::UpToDate, None));
     };
     let states = crate::org_life::compliance::flow::branch_states(conn, &o.path, today).await?;
     Ok(states
         .into_iter()
-        .map(|facts| branch_next(&facts, today))
-        .min_by(|a, b| super::model::pressing(a, b, today))
-        .unwrap_or(NextAction::UpToDate))
+        .map(|facts| {
+            let below = (facts.id != org).then(|| facts.name.clone());
+            (branch_next(&facts, today), below)
+        })
+        .min_by(|a, b| super::model::pressing(&a.0, &b.0, today))
+        .unwrap_or((NextAction::UpToDate, None)))
 }
 
 /// An application's next action: its review, the applicant's answer, or once approved the
@@ -133,19 +138,19 @@ async fn application_next(
     conn: &mut PgConnection,
     r: &super::store::FollowedRow,
     today: NaiveDate,
-) -> Result<NextAction, AppError> {
+) -> Result<(NextAction, Option<String>), AppError> {
     let since = r.updated_at.map(crate::time::day_of).unwrap_or(today);
     let state = r.state.as_deref().and_then(AppState::parse);
     Ok(match (state, r.founded) {
-        (Some(AppState::Reviewing), _) => NextAction::Review { since },
-        (Some(AppState::NeedsInfo), _) => NextAction::AwaitingApplicant { since },
+        (Some(AppState::Reviewing), _) => (NextAction::Review { since }, None),
+        (Some(AppState::NeedsInfo), _) => (NextAction::AwaitingApplicant { since }, None),
         (Some(AppState::Approved), Some(org)) => {
             if super::store::held_any(conn, org).await? {
                 org_next(conn, org, today).await?
             } else {
-                NextAction::FirstMeeting { org, since }
+                (NextAction::FirstMeeting { org, since }, None)
             }
         }
-        _ => NextAction::UpToDate,
+        _ => (NextAction::UpToDate, None),
     })
 }

@@ -97,6 +97,8 @@ pub struct Followed {
     pub assignment: i64,
     pub target: Target,
     pub name: String,
+    /// The branch the next action is about, when the target is an organization above it.
+    pub branch: Option<String>,
     pub next: NextAction,
 }
 
@@ -116,6 +118,8 @@ pub fn work_order(items: &mut [Followed], today: NaiveDate) {
 /// What compliance knows of a branch on a day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchFacts {
+    pub id: OrgId,
+    pub name: String,
     pub tree: Tree,
     pub founded_on: NaiveDate,
     /// Required items whose period ended without them (kind, period).
@@ -179,6 +183,8 @@ mod tests {
 
     fn facts() -> BranchFacts {
         BranchFacts {
+            id: OrgId(2),
+            name: "研发党支部".into(),
             tree: Tree::Party,
             founded_on: day(1, 1),
             overdue: vec![],
@@ -258,6 +264,7 @@ mod tests {
     #[test]
     fn the_list_starts_with_the_most_pressing_and_oldest() {
         let item = |name: &str, next| Followed {
+            branch: None,
             assignment: 1,
             target: Target::Application(ApplicationId(1)),
             name: name.into(),

@@ -49,7 +49,10 @@ pub fn FollowingPage() -> impl IntoView {
                                         <div class="row" data-testid="followed">
                                             <span>
                                                 <strong>{f.name.clone()}</strong>
-                                                <span class="muted small block">{action_text(&f.next, t)}</span>
+                                                <span class="muted small block">
+                                                    {f.branch.clone().map(|b| format!("{b} · ")).unwrap_or_default()}
+                                                    {action_text(&f.next, t)}
+                                                </span>
                                             </span>
                                             {age.map(|a| view! { <span class=class>{a}</span> })}
                                         </div>

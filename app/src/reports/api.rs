@@ -17,6 +17,17 @@ pub struct MeasureView {
     pub link: String,
 }
 
+/// An area committee's coverage of its area (覆盖率) at the period's end against the end of
+/// the one before, with the enterprises behind the rate now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageTile {
+    pub tree: crate::orgs::model::Tree,
+    pub compared: Compared,
+    pub covered: i64,
+    pub enterprises: i64,
+    pub link: String,
+}
+
 /// An organization's dashboard for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
@@ -36,6 +47,8 @@ pub struct DashboardView {
     pub charts: Vec<Chart>,
     /// The quarter whose published stars are shown.
     pub rating_period: String,
+    /// For an area committee: the coverage of its area.
+    pub coverage: Option<CoverageTile>,
 }
 
 /// The dashboard of an organization the viewer administers (`org` 0: the first one) for a
@@ -104,6 +117,16 @@ impl DashboardView {
             measures,
             charts,
             rating_period: d.period.rating_key(),
+            coverage: d.coverage.map(|c| CoverageTile {
+                tree: c.tree,
+                compared: Compared {
+                    now: c.now.as_ref().and_then(|f| f.rate()),
+                    before: c.before.as_ref().and_then(|f| f.rate()),
+                },
+                covered: c.now.as_ref().map_or(0, |f| f.covered),
+                enterprises: c.now.as_ref().map_or(0, |f| f.enterprises),
+                link: format!("/league/coverage?tree={}", c.tree.as_str()),
+            }),
         }
     }
 }

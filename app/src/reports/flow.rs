@@ -31,6 +31,8 @@ pub struct Dashboard {
     pub before: Vec<BranchFigures>,
     /// Branches by published stars: 5, 4, 3, 2, rectify.
     pub stars: [i64; 5],
+    /// An area committee's coverage of its area, at this period's end and the one before's.
+    pub coverage: Option<crate::league::coverage::flow::AreaCoverage>,
 }
 
 /// The dashboard of `org` (0: the first the actor oversees) for `period`.
@@ -46,6 +48,8 @@ pub async fn dashboard(
     let branches = figures(conn, &org, period, today).await?;
     let before = figures(conn, &org, period.previous(), today).await?;
     let stars = super::store::published_stars(conn, &org.path, &period.rating_key()).await?;
+    let ends = (period.end(), period.previous().end());
+    let coverage = crate::league::coverage::flow::area_compared(conn, &org, ends, today).await?;
     Ok(Dashboard {
         org,
         overseen,
@@ -53,6 +57,7 @@ pub async fn dashboard(
         branches,
         before,
         stars: star_counts(&stars),
+        coverage,
     })
 }
 

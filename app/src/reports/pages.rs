@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{DashboardView, MeasureView, dashboard};
+use super::api::{CoverageTile, DashboardView, MeasureView, dashboard};
 use super::model::Export;
 use crate::i18n::use_t;
 use crate::ui::charts::Charts;
@@ -91,6 +91,9 @@ fn Dashboard(v: DashboardView) -> impl IntoView {
             <h2>{v.org_name.clone()}</h2>
             <p class="muted small" data-testid="dashboard-lead">{lead}</p>
         </section>
+        {v.coverage.map(|c| view! {
+            <section class="measures" data-testid="coverage"><CoverageTile c /></section>
+        })}
         {if v.branches == 0 {
             view! { <Empty text=t.dashboard_no_branches /> }.into_any()
         } else {
@@ -111,6 +114,39 @@ fn Dashboard(v: DashboardView) -> impl IntoView {
     }
 }
 
+/// The coverage of an area committee's area, as a measure's tile.
+#[component]
+fn CoverageTile(c: CoverageTile) -> impl IntoView {
+    let t = use_t();
+    let label = match c.tree {
+        crate::orgs::model::Tree::Party => t.coverage_party_title,
+        crate::orgs::model::Tree::League => t.dashboard_coverage_league,
+    };
+    let of = t
+        .dashboard_coverage_of
+        .replace("{covered}", &c.covered.to_string())
+        .replace("{enterprises}", &c.enterprises.to_string());
+    view! {
+        <A href=c.link attr:class="measure card">
+            <span class="muted small">{label}</span>
+            <strong class="measure-value">{crate::league::coverage::model::percent(c.compared.now)}</strong>
+            <span class="muted small">{of}</span>
+            <span class=trend_class(c.compared)>
+                {t.dashboard_change}" "{c.compared.write_change(t.dashboard_points_unit, 1)}
+            </span>
+        </A>
+    }
+}
+
+/// How a tile's change is coloured: up, down, or neither.
+fn trend_class(c: super::model::Compared) -> &'static str {
+    match c.change() {
+        Some(c) if c > 0.0 => "change up",
+        Some(c) if c < 0.0 => "change down",
+        _ => "change",
+    }
+}
+
 #[component]
 fn MeasureTile(m: MeasureView) -> impl IntoView {
     let t = use_t();
@@ -119,11 +155,7 @@ fn MeasureTile(m: MeasureView) -> impl IntoView {
     } else {
         ""
     };
-    let trend = match m.compared.change() {
-        Some(c) if c > 0.0 => "change up",
-        Some(c) if c < 0.0 => "change down",
-        _ => "change",
-    };
+    let trend = trend_class(m.compared);
     view! {
         <A href=m.link attr:class="measure card">
             <span class="muted small">{m.measure.label(t)}</span>

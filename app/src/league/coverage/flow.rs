@@ -90,3 +90,51 @@ pub async fn coverage(
         to_found,
     })
 }
+
+/// An area committee's coverage at the end of a period and of the one before: the live
+/// ledger for a period not yet ended, else the snapshot of the week it ended in (none when
+/// no snapshot was taken then).
+pub struct AreaCoverage {
+    pub tree: Tree,
+    pub now: Option<Figures>,
+    pub before: Option<Figures>,
+}
+
+/// The coverage of `org`'s area (none when it stands for no area) on the last days of two
+/// periods, `ends` (this one's, the one before's).
+pub async fn area_compared(
+    conn: &mut PgConnection,
+    org: &crate::orgs::store::Org,
+    ends: (chrono::NaiveDate, chrono::NaiveDate),
+    today: chrono::NaiveDate,
+) -> Result<Option<AreaCoverage>, AppError> {
+    let Some(area) = crate::league::founding::store::org_area(conn, org.id).await? else {
+        return Ok(None);
+    };
+    let areas = [area];
+    let mut on = async |day: chrono::NaiveDate| -> Result<Option<Figures>, AppError> {
+        let streets: Vec<StreetFigures> = if day >= today {
+            super::store::live(conn, org.tree).await?
+        } else {
+            let week = crate::time::week_start(day);
+            super::store::weeks(conn, org.tree, week)
+                .await?
+                .into_iter()
+                .filter(|(w, _)| *w == week)
+                .map(|(_, s)| s)
+                .collect()
+        };
+        let mine: Vec<StreetFigures> = streets
+            .into_iter()
+            .filter(|s| in_areas(&areas, &s.district, &s.street))
+            .collect();
+        Ok((!mine.is_empty()).then(|| total(&mine)))
+    };
+    let now = on(ends.0).await?;
+    let before = on(ends.1).await?;
+    Ok(Some(AreaCoverage {
+        tree: org.tree,
+        now,
+        before,
+    }))
+}

@@ -160,6 +160,8 @@ pub async fn branch_states(
                 .map(|i| (i.kind, i.span.end))
                 .collect();
             crate::instructors::model::BranchFacts {
+                id: b.id,
+                name: b.name.clone(),
                 tree: b.tree,
                 founded_on: b.founded_on,
                 overdue: c.overdue.iter().map(|i| (i.kind, i.span)).collect(),
