@@ -128,10 +128,20 @@ pub async fn migrate(pool: &PgPool) -> Result<(), BoxError> {
 /// Any error, for start-up code that only reports and exits.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The application's routes, listed once per process. Listing them runs the app with every
+/// resource's loading suppressed by a flag the whole process shares, and a resource first
+/// polled meanwhile by a page being served waits for ever: a second router built while
+/// another serves (as the tests do, one per test) would stall that one's pages.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application: pages, server functions, static files, health check, and the
 /// layers around them.
 pub fn router(pool: PgPool, leptos_options: LeptosOptions, settings: Settings) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let upload_dir = settings.uploads();
     let state = AppState {
         leptos_options: leptos_options.clone(),

@@ -788,3 +788,56 @@ async fn two_devices(pool: &PgPool) -> (Client, Client) {
     }
     devices
 }
+
+/// Routers built while another one serves pages (each test in these binaries builds its
+/// own) leave that one's pages answering: listing the routes suppresses every resource's
+/// loading across the process, so it happens once, before any router serves.
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn pages_answer_while_other_routers_are_built(pool: PgPool) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    world(&pool).await;
+    let mut c = client(&pool).await;
+    c.sign_in("member", PASSWORD).await;
+
+    let (done, built) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let builder = std::thread::spawn({
+        let (done, built, pool) = (done.clone(), built.clone(), pool.clone());
+        move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            while !done.load(Ordering::Relaxed) {
+                let options = leptos::prelude::LeptosOptions::builder()
+                    .output_name("qnej")
+                    .build();
+                rt.block_on(async {
+                    drop(server::router(pool.clone(), options, common::settings()));
+                });
+                built.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    });
+    while built.load(Ordering::Relaxed) == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    for i in 0..60 {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(15), c.get("/me")).await;
+        let page = page.unwrap_or_else(|_| {
+            done.store(true, Ordering::Relaxed);
+            panic!("request {i} for /me did not answer")
+        });
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("研发党支部"), "{}", page.body);
+    }
+    done.store(true, Ordering::Relaxed);
+    builder.join().unwrap();
+    assert!(
+        built.load(Ordering::Relaxed) > 1,
+        "routers were built meanwhile"
+    );
+}
