@@ -1,11 +1,14 @@
 //! Text messages to people outside the portal (an enterprise's contact, a proposed
-//! secretary). Messages wait in the `outbox` table; a configured gateway sends them and
-//! marks each sent or failed. Without one they stay for admins to see on `/league/outbox`,
-//! and every link in them can also be copied from the page that made it.
+//! secretary) and members' reminders. Messages wait in the `outbox` table; a configured
+//! gateway sends them, tries a failed one again later and at last marks it given up.
+//! Without one they stay for admins to see on `/league/outbox`, and every link in them can
+//! also be copied from the page that made it.
 
 use std::future::Future;
 use std::pin::Pin;
 
+use app::league::founding::store;
+use app::notices::robots::model::backoff_secs;
 use sqlx::PgPool;
 
 /// Sends one text message.
@@ -62,27 +65,39 @@ pub fn configured() -> Option<CommandGateway> {
         .map(|p| CommandGateway { program: p.into() })
 }
 
-/// Sends the waiting messages (at most 100 a run, oldest first), each claimed under a row
-/// lock so that two processes never send one twice. Returns how many were sent.
+/// Tries before a text message is given up: with the growing wait of
+/// [`backoff_secs`], the last about 8 minutes after the first, so that a one-time code
+/// still arrives in its time when the gateway was down for a moment.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// Sends the messages due now (at most 100 a run, oldest first, a day's digest counting
+/// as one), each claimed under a row lock so that two processes never send one twice; a
+/// failed one is tried again after a growing wait, then given up for admins to see.
+/// Returns how many were sent.
 pub async fn deliver(pool: &PgPool, gateway: &dyn SmsGateway) -> Result<usize, crate::BoxError> {
     let mut sent = 0;
     for _ in 0..100 {
         let mut tx = pool.begin().await?;
-        let Some((id, to, body)) = app::league::founding::store::next_unsent(&mut tx)
+        let Some(due) = store::next_unsent(&mut tx)
             .await
             .map_err(|e| format!("{e:?}"))?
         else {
             break;
         };
-        let result = gateway.send(&to, &body).await;
-        app::league::founding::store::mark_delivery(&mut tx, id, result.as_ref().err())
-            .await
-            .map_err(|e| format!("{e:?}"))?;
+        let marked = match gateway.send(&due.to, &due.text).await {
+            Ok(()) => {
+                sent += 1;
+                store::sms_sent(&mut tx, &due.ids).await
+            }
+            Err(e) => {
+                let tries = due.attempts + 1;
+                let retry = (tries < MAX_ATTEMPTS).then(|| backoff_secs(tries));
+                tracing::warn!(ids = ?due.ids, tries, error = %e, "a text message was not sent");
+                store::sms_failed(&mut tx, &due.ids, &e, retry).await
+            }
+        };
+        marked.map_err(|e| format!("{e:?}"))?;
         tx.commit().await?;
-        match result {
-            Ok(()) => sent += 1,
-            Err(e) => tracing::warn!(id, error = %e, "a text message could not be sent"),
-        }
     }
     Ok(sent)
 }

@@ -985,6 +985,44 @@ async fn a_configured_gateway_sends_the_outbox_once_and_records_failures(pool: P
             .await
             .unwrap();
     assert!(error.contains("cannot run"), "{error}");
+
+    // It is tried again after a growing wait, not before.
+    let state = "SELECT attempts, not_before > now() + interval '20 seconds', failed_at IS NOT NULL
+                 FROM outbox WHERE recipient = $1";
+    let of = |to: &'static str| sqlx::query_as::<_, (i32, bool, bool)>(state).bind(to);
+    assert_eq!(
+        of("13800000000").fetch_one(&pool).await.unwrap(),
+        (1, true, false)
+    );
+    assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 0);
+    let due_now = "UPDATE outbox SET not_before = now() WHERE sent_at IS NULL";
+    sqlx::query(due_now).execute(&pool).await.unwrap();
+    assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 1);
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 2);
+    assert_eq!(
+        admin.call("outbox_messages", &[]).await.json()[0]["sent"],
+        true
+    );
+
+    // One that never goes through is given up after its tries, and shown so to admins.
+    sqlx::query("INSERT INTO outbox (channel, recipient, body) VALUES ('sms', '13800000003', 'y')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for _ in 0..server::sms::MAX_ATTEMPTS {
+        assert_eq!(server::sms::deliver(&pool, &broken).await.unwrap(), 0);
+        sqlx::query(due_now).execute(&pool).await.unwrap();
+    }
+    let (attempts, _, failed) = of("13800000003").fetch_one(&pool).await.unwrap();
+    assert_eq!((attempts, failed), (server::sms::MAX_ATTEMPTS, true));
+    assert_eq!(server::sms::deliver(&pool, &gateway).await.unwrap(), 0);
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 2);
+    let shown = admin.call("outbox_messages", &[]).await.json();
+    assert_eq!(shown[0]["failed"], true, "{shown}");
+    assert_eq!(shown[0]["attempts"], server::sms::MAX_ATTEMPTS, "{shown}");
+    assert!(shown[0]["error"].as_str().unwrap().contains("cannot run"));
+    let page = admin.get("/league/outbox").await;
+    assert!(page.body.contains("13800000003") && page.body.contains("未能发送"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -208,19 +208,6 @@ async fn a_member_who_asked_for_text_messages_gets_the_reminder_by_sms_after_qui
     assert_eq!(to, "13900000002");
     assert!((0.0..=7200.0).contains(&wait), "{wait}");
     // Not sent before then.
-    #[derive(Default)]
-    struct Vendor(std::sync::Mutex<Vec<String>>);
-    impl server::sms::SmsGateway for Vendor {
-        fn send<'a>(
-            &'a self,
-            _to: &'a str,
-            body: &'a str,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>>
-        {
-            self.0.lock().unwrap().push(body.to_owned());
-            Box::pin(async { Ok(()) })
-        }
-    }
     let vendor = Vendor::default();
     assert_eq!(server::sms::deliver(&pool, &vendor).await.unwrap(), 0);
     sqlx::query("UPDATE outbox SET not_before = now()")
@@ -480,12 +467,21 @@ async fn past_three_e_mails_a_day_the_rest_go_together_in_one_digest(pool: PgPoo
     // Whichever went first (the digest is due at once after 20:00): items 1 to 3 alone,
     // 4 and 5 together.
     let bodies: Vec<String> = mails.iter().map(|m| mail_body(&m.1)).collect();
+    three_alone_then_together(&bodies);
+    assert!(bodies.iter().any(|b| b.contains("/study/5")));
+    let unsent = "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL";
+    assert_eq!(count(&pool, unsent).await, 0);
+}
+
+/// Each of the five required items (必修第1课 …) was sent once: the first three alone and
+/// the last two together in the day's digest.
+fn three_alone_then_together(sent: &[String]) {
     for n in 1..=5 {
-        let with: Vec<&String> = bodies
+        let with: Vec<&String> = sent
             .iter()
             .filter(|b| b.contains(&format!("必修第{n}课")))
             .collect();
-        assert_eq!(with.len(), 1, "item {n}: {bodies:?}");
+        assert_eq!(with.len(), 1, "item {n}: {sent:?}");
         let together = with[0].matches("必修第").count();
         assert_eq!(
             together,
@@ -494,7 +490,91 @@ async fn past_three_e_mails_a_day_the_rest_go_together_in_one_digest(pool: PgPoo
             with[0]
         );
     }
-    assert!(bodies.iter().any(|b| b.contains("/study/5")));
-    let unsent = "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL";
+}
+
+/// A text-message vendor that accepts every message and keeps its text.
+#[derive(Default)]
+struct Vendor(std::sync::Mutex<Vec<String>>);
+
+impl server::sms::SmsGateway for Vendor {
+    fn send<'a>(
+        &'a self,
+        _to: &'a str,
+        body: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + 'a>> {
+        self.0.lock().unwrap().push(body.to_owned());
+        Box::pin(async { Ok(()) })
+    }
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn past_three_text_reminders_a_day_the_rest_go_together_in_one_text(pool: PgPool) {
+    use app::i18n::Locale;
+    use app::notices::model::{Message, TextMessage};
+    world(&pool).await;
+    let member = common::user_id(&pool, "member").await;
+    sqlx::query("INSERT INTO notice_channels (user_id, kind, channel) VALUES ($1, 'study', 'sms')")
+        .bind(member)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let today = app::time::day_of(chrono::Utc::now());
+    let morning = app::time::start_of(today).unwrap() + chrono::Duration::hours(9);
+    let mut c = pool.acquire().await.unwrap();
+    // A sign-in code to the same number is neither held nor counted among the reminders.
+    let code = TextMessage::AccountCode {
+        sign_in: true,
+        minutes: 10,
+    };
+    app::league::founding::store::queue_secret_sms(
+        &mut c,
+        "13900000002",
+        &code,
+        Locale::ZhCn,
+        Some("123456"),
+    )
+    .await
+    .unwrap();
+    for n in 1..=5 {
+        let message = Message::StudyDue {
+            title: format!("必修第{n}课"),
+            due: today.to_string(),
+        };
+        app::notices::flow::beyond_portal(&mut c, &[member], &message, "/study", morning)
+            .await
+            .unwrap();
+    }
+    let held = "SELECT count(*) FROM outbox WHERE digest_day IS NOT NULL";
+    assert_eq!(count(&pool, held).await, 2);
+
+    // Two servers send at once, and again once the evening has come: the code and three
+    // reminders alone, and one text of the other two, each once.
+    let vendor = Vendor::default();
+    let (a, b) = tokio::join!(
+        server::sms::deliver(&pool, &vendor),
+        server::sms::deliver(&pool, &vendor)
+    );
+    let mut sent = a.unwrap() + b.unwrap();
+    sqlx::query("UPDATE outbox SET not_before = now() WHERE sent_at IS NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        server::sms::deliver(&pool, &vendor),
+        server::sms::deliver(&pool, &vendor)
+    );
+    sent += a.unwrap() + b.unwrap();
+    assert_eq!(sent, 5);
+    let texts = vendor.0.lock().unwrap().clone();
+    assert_eq!(texts.len(), 5, "{texts:?}");
+    three_alone_then_together(&texts);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("【青年e家】今日提醒 2 条：")),
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t.contains("123456")), "{texts:?}");
+    let unsent = "SELECT count(*) FROM outbox WHERE sent_at IS NULL OR secret IS NOT NULL";
     assert_eq!(count(&pool, unsent).await, 0);
 }

@@ -1356,6 +1356,9 @@ strings! {
         mail_failed: "未能发送", "Given up";
         mail_waiting: "待发送（已试 {n} 次）", "Waiting (tried {n} times)";
         mail_digest: "今日提醒（{n} 条）", "today's reminders ({n})";
+        sms_digest: "今日提醒 {n} 条：{items}。", "{n} reminders today: {items}.";
+        sms_digest_sep: "；", "; ";
+        sms_digest_more: "另有 {n} 条请在“我的 › 消息”中查看", "{n} more under Me › Messages";
         mail_footer: "你在“我的 › 消息 › 提醒方式”中选择了邮件提醒，可随时更改。", "You chose reminders by e-mail under Me › Messages › How you are reminded; change it there at any time.";
         following_title: "我跟进的", "What I follow";
         following_lead: "最紧迫的在前：逾期事项、待审核记录和申请，再按等待天数。", "Most pressing first: overdue items, records and applications waiting for review, then by days waited.";

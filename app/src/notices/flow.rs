@@ -1,11 +1,14 @@
 //! Reaching members beyond the portal's own list: a reminder just given in the portal goes
 //! also by text message and by e-mail to those who chose that for its kind, a text message
-//! held until the reader's quiet hours end.
+//! held until the reader's quiet hours end; past a few a day by one channel, the rest wait
+//! for one digest in the evening.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use super::model::{DIGEST_AFTER, Message, QuietHours, ReminderKind, TextMessage, digest_at};
+use super::model::{
+    Channel, DIGEST_AFTER, Message, QuietHours, ReminderKind, TextMessage, digest_at,
+};
 use crate::error::AppError;
 use crate::ids::UserId;
 
@@ -25,7 +28,7 @@ pub async fn beyond_portal(
     if users.is_empty() {
         return Ok(());
     }
-    let local = now.with_timezone(&crate::time::shanghai()).naive_local();
+    let shanghai = crate::time::shanghai();
     for r in super::store::readers(conn, users, kind).await? {
         let locale = crate::i18n::Locale::parse(&r.locale).unwrap_or_default();
         if let Some(phone) = &r.phone {
@@ -33,34 +36,37 @@ pub async fn beyond_portal(
                 from: from as u8,
                 to: to as u8,
             });
+            let digest = digest_of(conn, Channel::Sms, phone, now).await?;
+            // Held until the quiet hours end: the message now, or the digest at its hour.
+            let at = digest.map_or(now, |d| d.1);
             let not_before = quiet
-                .and_then(|q| q.delay(local))
-                .and_then(|t| t.and_local_timezone(crate::time::shanghai()).single())
-                .map(|t| t.with_timezone(&Utc));
+                .and_then(|q| q.delay(at.with_timezone(&shanghai).naive_local()))
+                .and_then(|t| t.and_local_timezone(shanghai).single())
+                .map(|t| t.with_timezone(&Utc))
+                .or(digest.map(|d| d.1));
             let text = TextMessage::Reminder {
                 message: Box::new(message.clone()),
             };
-            crate::league::founding::store::queue_sms_at(
-                conn,
-                phone,
-                &text,
-                locale,
-                (None, not_before),
-            )
-            .await?;
+            let when = crate::league::founding::store::SmsTiming {
+                secret: None,
+                not_before,
+                digest_day: digest.map(|d| d.0),
+            };
+            crate::league::founding::store::queue_sms_at(conn, phone, &text, locale, when).await?;
         }
         if let Some(email) = &r.email {
-            let digest = digest_of(conn, email, now).await?;
+            let digest = digest_of(conn, Channel::Email, email, now).await?;
             super::store::queue_mail(conn, email, (message, link), locale, digest).await?;
         }
     }
     Ok(())
 }
 
-/// Past [`DIGEST_AFTER`] e-mails to `to` today (Asia/Shanghai), the next waits for the
-/// day's digest at 20:00: the day and that time. After 20:00 nothing is held.
+/// Past [`DIGEST_AFTER`] reminders to `to` today by `channel` (Asia/Shanghai), the next
+/// waits for the day's digest at 20:00: the day and that time. After 20:00 nothing is held.
 async fn digest_of(
     conn: &mut PgConnection,
+    channel: Channel,
     to: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(chrono::NaiveDate, DateTime<Utc>)>, AppError> {
@@ -74,10 +80,14 @@ async fn digest_of(
         return Ok(None);
     };
     let at = at.with_timezone(&Utc);
-    if now >= at || super::store::mails_since(conn, to, start).await? < DIGEST_AFTER {
+    if now >= at {
         return Ok(None);
     }
-    Ok(Some((day, at)))
+    let sent = match channel {
+        Channel::Sms => crate::league::founding::store::reminders_since(conn, to, start).await?,
+        Channel::Email => super::store::mails_since(conn, to, start).await?,
+    };
+    Ok((sent >= DIGEST_AFTER).then_some((day, at)))
 }
 
 /// Sets how a member is reached. Each channel ticked needs its address: a phone on the

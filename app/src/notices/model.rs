@@ -539,6 +539,28 @@ pub fn mail_text(items: &[(Message, String)], site: Option<&str>, t: &Strings) -
     (subject, body)
 }
 
+/// The most reminders a digest text message words; the rest are counted.
+pub const SMS_DIGEST_LISTS: usize = 4;
+
+/// A day's reminders by text message in one text: the first [`SMS_DIGEST_LISTS`] worded,
+/// the rest counted with where to read them.
+pub fn sms_digest_text(items: &[Message], t: &Strings) -> String {
+    let mut parts: Vec<String> = items
+        .iter()
+        .take(SMS_DIGEST_LISTS)
+        .map(|m| m.render(t))
+        .collect();
+    if items.len() > SMS_DIGEST_LISTS {
+        let more = (items.len() - SMS_DIGEST_LISTS).to_string();
+        parts.push(t.sms_digest_more.replace("{n}", &more));
+    }
+    let text = t
+        .sms_digest
+        .replace("{n}", &items.len().to_string())
+        .replace("{items}", &parts.join(t.sms_digest_sep));
+    format!("{}{text}", t.sms_prefix)
+}
+
 /// What the form of how to be reached holds, each field read: the channels ticked, the
 /// e-mail address and the quiet hours; every field's message when any is wrong.
 #[expect(clippy::type_complexity, reason = "the three parts of one form")]
@@ -624,6 +646,33 @@ mod channel_tests {
         );
         assert!(subject.contains('2'), "{subject}");
         assert!(body.contains("宪法") && body.contains("党章") && body.contains("/study/2"));
+    }
+
+    #[test]
+    fn a_digest_text_words_the_first_four_and_counts_the_rest() {
+        let t = crate::i18n::Locale::default().strings();
+        let due = |n: usize| Message::StudyDue {
+            title: format!("第{n}课"),
+            due: "2026-12-31".into(),
+        };
+        let two = sms_digest_text(&[due(1), due(2)], t);
+        assert!(two.starts_with(t.sms_prefix), "{two}");
+        assert!(
+            two.contains("2 条") && two.contains("第1课") && two.contains("第2课"),
+            "{two}"
+        );
+        let six: Vec<Message> = (1..=6).map(due).collect();
+        let text = sms_digest_text(&six, t);
+        assert!(text.contains("6 条") && text.contains("第4课"), "{text}");
+        assert!(
+            !text.contains("第5课") && text.contains("另有 2 条"),
+            "{text}"
+        );
+        let en = sms_digest_text(&six, crate::i18n::Locale::En.strings());
+        assert!(
+            en.contains("6 reminders today") && en.contains("2 more"),
+            "{en}"
+        );
     }
 
     #[test]

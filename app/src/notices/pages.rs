@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use super::api::{SetNoticePrefs, my_notice_prefs, my_notices, unread_notices};
 use super::model::{Channel, ReminderKind};
-use crate::i18n::use_t;
+use crate::i18n::{Strings, use_t};
 use crate::ui::{
     AppLayout, Empty, ErrorState, Field, FormError, FormOk, Loading, action_done, action_error,
 };
@@ -139,6 +139,28 @@ pub fn NoticesLink() -> impl IntoView {
     }
 }
 
+/// Where a message of an outbox stands, and its badge's class: sent, given up, or waiting
+/// with the tries so far.
+pub fn delivery_state(
+    t: &Strings,
+    sent: bool,
+    failed: bool,
+    attempts: i32,
+) -> (String, &'static str) {
+    if sent {
+        (t.outbox_sent.to_owned(), "badge ok")
+    } else if failed {
+        (t.mail_failed.to_owned(), "badge warn")
+    } else if attempts == 0 {
+        (t.outbox_waiting.to_owned(), "badge")
+    } else {
+        (
+            t.mail_waiting.replace("{n}", &attempts.to_string()),
+            "badge",
+        )
+    }
+}
+
 /// The latest e-mails on the platform's outbox page: sent, waiting (with the tries so far)
 /// or given up with the error.
 #[component]
@@ -153,13 +175,7 @@ pub fn MailOutbox() -> impl IntoView {
                     Err(e) => view! { <ErrorState error=e /> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <Empty text=t.mail_outbox_empty /> }.into_any(),
                     Ok(rows) => rows.into_iter().map(|m| {
-                        let (state, class) = if m.sent {
-                            (t.outbox_sent.to_owned(), "badge ok")
-                        } else if m.failed {
-                            (t.mail_failed.to_owned(), "badge warn")
-                        } else {
-                            (t.mail_waiting.replace("{n}", &m.attempts.to_string()), "badge")
-                        };
+                        let (state, class) = delivery_state(t, m.sent, m.failed, m.attempts);
                         view! {
                             <div class="row" data-testid="mail">
                                 <span>

@@ -104,6 +104,10 @@ pub struct OutboxRow {
     pub recipient: String,
     pub body: String,
     pub sent: bool,
+    /// Given up after its tries.
+    pub failed: bool,
+    /// Tries so far.
+    pub attempts: i32,
     pub error: String,
     pub at: DateTime<Utc>,
 }
@@ -190,6 +194,8 @@ impl From<super::store::OutboxEntry> for OutboxRow {
             recipient: r.recipient,
             body: r.body,
             sent: r.sent_at.is_some(),
+            failed: r.failed_at.is_some(),
+            attempts: r.attempts,
             error: r.error,
             at: r.created_at,
         }

@@ -401,16 +401,19 @@ pub fn OutboxPage() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! { <Empty text=t.outbox_empty /> }.into_any(),
                     Ok(rows) => view! {
                         <section class="card list">
-                            {rows.into_iter().map(|m| view! {
-                                <div class="row">
-                                    <span>
-                                        <strong>{m.recipient}</strong>
-                                        <span class="muted small block">{when(m.at)}</span>
-                                        <span class="small block">{m.body}</span>
-                                        {(!m.error.is_empty()).then(|| view! { <span class="small block error">{m.error}</span> })}
-                                    </span>
-                                    <span class=if m.sent { "badge ok" } else { "badge" }>{if m.sent { t.outbox_sent } else { t.outbox_waiting }}</span>
-                                </div>
+                            {rows.into_iter().map(|m| {
+                                let (state, class) = crate::notices::pages::delivery_state(t, m.sent, m.failed, m.attempts);
+                                view! {
+                                    <div class="row" data-testid="sms">
+                                        <span>
+                                            <strong>{m.recipient}</strong>
+                                            <span class="muted small block">{when(m.at)}</span>
+                                            <span class="small block">{m.body}</span>
+                                            {(!m.error.is_empty()).then(|| view! { <span class="small block error">{m.error}</span> })}
+                                        </span>
+                                        <span class=class>{state}</span>
+                                    </div>
+                                }
                             }).collect_view()}
                         </section>
                     }.into_any(),

@@ -68,6 +68,8 @@ pub struct OutboxEntry {
     pub recipient: String,
     pub body: String,
     pub sent_at: Option<DateTime<Utc>>,
+    pub failed_at: Option<DateTime<Utc>>,
+    pub attempts: i32,
     pub error: String,
     pub created_at: DateTime<Utc>,
 }
@@ -557,48 +559,130 @@ pub async fn queue_secret_sms(
     locale: Locale,
     secret: Option<&str>,
 ) -> Result<(), AppError> {
-    queue_sms_at(conn, to, message, locale, (secret, None)).await
+    let when = SmsTiming {
+        secret,
+        ..SmsTiming::default()
+    };
+    queue_sms_at(conn, to, message, locale, when).await
 }
 
-/// Queues a text message with its secret, if any, not to be sent before `not_before` (a
-/// reader's quiet hours).
+/// When a queued text message goes, and what it carries beside its words.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SmsTiming<'a> {
+    /// A one-time code, put into the text only when it is sent.
+    pub secret: Option<&'a str>,
+    /// Not sent before (a reader's quiet hours, or the digest's hour).
+    pub not_before: Option<DateTime<Utc>>,
+    /// Held for this day's digest to its recipient.
+    pub digest_day: Option<chrono::NaiveDate>,
+}
+
+/// Queues a text message, to be sent as `when` says.
 pub async fn queue_sms_at(
     conn: &mut PgConnection,
     to: &str,
     message: &TextMessage,
     locale: Locale,
-    (secret, not_before): (Option<&str>, Option<DateTime<Utc>>),
+    when: SmsTiming<'_>,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO outbox (channel, recipient, message, locale, secret, not_before)
-         VALUES ('sms', $1, $2, $3, $4, $5)",
+        "INSERT INTO outbox (channel, recipient, message, locale, secret, not_before, digest_day)
+         VALUES ('sms', $1, $2, $3, $4, $5, $6)",
     )
     .bind(to)
     .bind(sqlx::types::Json(message))
     .bind(locale.tag())
-    .bind(secret)
-    .bind(not_before)
+    .bind(when.secret)
+    .bind(when.not_before)
+    .bind(when.digest_day)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// The oldest message not yet sent nor failed, locked for the caller's transaction (others
-/// skip it).
-pub async fn next_unsent(
+/// Reminders queued by text message to `to` since `since` (codes and invitations do not
+/// count toward a day's digest).
+pub async fn reminders_since(
     conn: &mut PgConnection,
-) -> Result<Option<(i64, String, String)>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, recipient, body, message, locale, secret FROM outbox
-         WHERE sent_at IS NULL AND error = '' AND (not_before IS NULL OR not_before <= now())
+    to: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM outbox
+         WHERE recipient = $1 AND created_at >= $2 AND message ? 'Reminder'",
+    )
+    .bind(to)
+    .bind(since)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A text message due to be sent, claimed for the caller's transaction: one message, or a
+/// day's digest of several reminders (`ids`) in one text.
+#[derive(Debug)]
+pub struct SmsDue {
+    pub ids: Vec<i64>,
+    pub to: String,
+    pub text: String,
+    /// Tries so far.
+    pub attempts: i32,
+}
+
+/// The oldest text message due now, locked so that another server skips it. A digest is
+/// claimed by its first message only (so two servers never split one), then all of its
+/// messages, worded as one text.
+pub async fn next_unsent(conn: &mut PgConnection) -> Result<Option<SmsDue>, AppError> {
+    let Some(r) = sqlx::query(
+        "SELECT id, recipient, body, message, locale, secret, attempts, digest_day FROM outbox o
+         WHERE sent_at IS NULL AND failed_at IS NULL AND (not_before IS NULL OR not_before <= now())
+           AND (digest_day IS NULL
+                OR id = (SELECT min(g.id) FROM outbox g
+                         WHERE g.recipient = o.recipient AND g.digest_day = o.digest_day
+                           AND g.sent_at IS NULL AND g.failed_at IS NULL))
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
     )
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| {
-        let secret: Option<String> = r.get("secret");
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let id: i64 = r.try_get("id")?;
+    let to: String = r.try_get("recipient")?;
+    let attempts = r.try_get("attempts")?;
+    let day: Option<chrono::NaiveDate> = r.try_get("digest_day")?;
+    let Some(day) = day else {
+        let secret: Option<String> = r.try_get("secret")?;
         let text = worded(&r).replace("{code}", secret.as_deref().unwrap_or_default());
-        (r.get("id"), r.get("recipient"), text)
+        return Ok(Some(SmsDue {
+            ids: vec![id],
+            to,
+            text,
+            attempts,
+        }));
+    };
+    let rows = sqlx::query(
+        "SELECT id, message FROM outbox
+         WHERE recipient = $1 AND digest_day = $2 AND sent_at IS NULL AND failed_at IS NULL
+         ORDER BY id FOR UPDATE",
+    )
+    .bind(&to)
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut ids, mut reminders) = (vec![], vec![]);
+    for row in rows {
+        ids.push(row.try_get("id")?);
+        let message: Option<sqlx::types::Json<TextMessage>> = row.try_get("message")?;
+        if let Some(sqlx::types::Json(TextMessage::Reminder { message })) = message {
+            reminders.push(*message);
+        }
+    }
+    let locale = Locale::parse(r.try_get("locale")?).unwrap_or_default();
+    Ok(Some(SmsDue {
+        ids,
+        to,
+        text: crate::notices::model::sms_digest_text(&reminders, locale.strings()),
+        attempts,
     }))
 }
 
@@ -613,18 +697,33 @@ fn worded(r: &sqlx::postgres::PgRow) -> String {
     }
 }
 
-/// Records a message as sent, or as failed with why.
-pub async fn mark_delivery(
+/// Records text messages as sent, their secret forgotten.
+pub async fn sms_sent(conn: &mut PgConnection, ids: &[i64]) -> Result<(), AppError> {
+    sqlx::query("UPDATE outbox SET sent_at = now(), error = '', secret = NULL WHERE id = ANY ($1)")
+        .bind(ids)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed try: tried again after `retry_in_secs`, or given up (`None`) and its
+/// secret forgotten.
+pub async fn sms_failed(
     conn: &mut PgConnection,
-    id: i64,
-    error: Option<&String>,
+    ids: &[i64],
+    error: &str,
+    retry_in_secs: Option<i64>,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "UPDATE outbox SET sent_at = CASE WHEN $2::text IS NULL THEN now() END,
-                           error = COALESCE($2, ''), secret = NULL WHERE id = $1",
+        "UPDATE outbox SET attempts = attempts + 1, error = $2,
+             not_before = now() + make_interval(secs => COALESCE($3, 0)::float8),
+             failed_at = CASE WHEN $3::bigint IS NULL THEN now() END,
+             secret = CASE WHEN $3::bigint IS NULL THEN NULL ELSE secret END
+         WHERE id = ANY ($1)",
     )
-    .bind(id)
+    .bind(ids)
     .bind(error)
+    .bind(retry_in_secs)
     .execute(conn)
     .await?;
     Ok(())
@@ -633,8 +732,8 @@ pub async fn mark_delivery(
 /// The latest messages of the outbox, sent or waiting.
 pub async fn outbox(conn: &mut PgConnection, limit: i64) -> Result<Vec<OutboxEntry>, AppError> {
     let rows = sqlx::query(
-        "SELECT recipient, body, message, locale, sent_at, error, created_at FROM outbox
-         ORDER BY id DESC LIMIT $1",
+        "SELECT recipient, body, message, locale, sent_at, failed_at, attempts, error, created_at
+         FROM outbox ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(conn)
@@ -645,6 +744,8 @@ pub async fn outbox(conn: &mut PgConnection, limit: i64) -> Result<Vec<OutboxEnt
             recipient: r.get("recipient"),
             body: worded(r).replace("{code}", "******"),
             sent_at: r.get("sent_at"),
+            failed_at: r.get("failed_at"),
+            attempts: r.get("attempts"),
             error: r.get("error"),
             created_at: r.get("created_at"),
         })
