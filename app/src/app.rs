@@ -176,6 +176,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/study/:item/quiz") view=QuizPage ssr=SsrMode::Async />
                 <Route path=path!("/study/:id") view=ItemPage ssr=SsrMode::Async />
                 <Route path=path!("/points") view=PointsPage ssr=SsrMode::Async />
+                <Route path=path!("/points/rewards") view=crate::points::rewards::pages::RewardsPage ssr=SsrMode::Async />
+                <Route path=path!("/points/rewards/manage") view=crate::points::rewards::pages::ManageRewardsPage ssr=SsrMode::Async />
                 <Route path=path!("/rankings") view=RankingsPage ssr=SsrMode::Async />
                 <Route path=path!("/rankings/ratings") view=RatingsPage ssr=SsrMode::Async />
                 <Route path=path!("/transfers") view=TransfersPage ssr=SsrMode::Async />

@@ -64,6 +64,22 @@ where
     })
 }
 
+/// An enum's word or null, read as [`word`] reads one.
+pub fn word_or_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Word,
+{
+    use serde::de::Error;
+    let text = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(d)?;
+    text.map(|text| {
+        T::from_word(&text).ok_or_else(|| {
+            D::Error::custom(format!("{text:?} is not a {}", std::any::type_name::<T>()))
+        })
+    })
+    .transpose()
+}
+
 text_columns!(
     crate::auth::model::Role,
     crate::orgs::model::Tree,
@@ -94,6 +110,8 @@ text_columns!(
     crate::transfers::inbound::model::InboundKind,
     crate::dues::model::Method,
     crate::dues::model::PaymentState,
+    crate::points::rewards::model::RewardKind,
+    crate::points::rewards::model::RedemptionState,
 );
 
 /// A path is read as `path::text` (the column itself is an `ltree`); it is written by SQL

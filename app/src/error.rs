@@ -38,6 +38,20 @@ pub enum Msg {
     RobotSecretInvalid,
     RobotSecretNotUsed,
     QuietHoursInvalid,
+    RewardTitleTooLong,
+    RewardDescriptionTooLong,
+    RewardCostInvalid,
+    RewardStockInvalid,
+    RewardPerMemberInvalid,
+    /// Outside the reward's window.
+    RewardClosed,
+    RewardOutOfStock,
+    /// The member has redeemed as many of it as one may.
+    RewardLimitReached,
+    /// The member's balance is below the reward's cost.
+    PointsShort,
+    /// The redemption is not in a state that may become the one asked for.
+    RedemptionStepInvalid,
     EmailInvalid,
     /// A channel was chosen without the address it needs (a phone, an e-mail address).
     ChannelNoAddress,
@@ -360,6 +374,16 @@ impl Msg {
             Msg::RobotSecretInvalid => t.msg_robot_secret_invalid,
             Msg::RobotSecretNotUsed => t.msg_robot_secret_not_used,
             Msg::QuietHoursInvalid => t.msg_quiet_hours_invalid,
+            Msg::RewardTitleTooLong => t.msg_reward_title_too_long,
+            Msg::RewardDescriptionTooLong => t.msg_reward_description_too_long,
+            Msg::RewardCostInvalid => t.msg_reward_cost_invalid,
+            Msg::RewardStockInvalid => t.msg_reward_stock_invalid,
+            Msg::RewardPerMemberInvalid => t.msg_reward_per_member_invalid,
+            Msg::RewardClosed => t.msg_reward_closed,
+            Msg::RewardOutOfStock => t.msg_reward_out_of_stock,
+            Msg::RewardLimitReached => t.msg_reward_limit_reached,
+            Msg::PointsShort => t.msg_points_short,
+            Msg::RedemptionStepInvalid => t.msg_redemption_step_invalid,
             Msg::EmailInvalid => t.msg_email_invalid,
             Msg::ChannelNoAddress => t.msg_channel_no_address,
             Msg::CreditCodeInvalid => t.msg_credit_code_invalid,

@@ -148,6 +148,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
         development(&mut tx).await?;
         study_history(&mut tx).await?;
         instructors(&mut tx).await?;
+        rewards(&mut tx).await?;
         tx.commit().await?;
         tracing::info!("demo data already present; invitation codes renewed");
         return Ok(());
@@ -173,6 +174,7 @@ pub async fn load(pool: &PgPool, uploads: &UploadDir) -> Result<(), BoxError> {
     development(&mut tx).await?;
     study_history(&mut tx).await?;
     instructors(&mut tx).await?;
+    rewards(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -666,16 +668,6 @@ async fn overdue_transfer(conn: &mut PgConnection) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// The example question bank (the file shipped for admins to copy), when the bank is empty.
-/// Half a year of organization life, so that calendars, records and the compliance page
-/// have something to show: 前端开发党支部 and every third branch held everything, others
-/// only some items and lately nothing, the rest nothing at all. Present: most of those
-/// expected; the older records accepted. Once (skipped when any meeting exists).
-/// Two months of study before this one by the generated members of the company admin's
-/// company, so that the dashboard,
-/// the boards and the bulletins of past months have figures: on a member's study days
-/// (more of them in some branches than in others) half an hour to an hour of reading and
-/// the daily quiz, its points through the ledger. Added once.
 /// The city's admin follows 星云科技党委 as its instructor (named by the platform admin), so
 /// that 我的 › 我跟进的 has something to show; once, and not again after it was ended.
 async fn instructors(conn: &mut PgConnection) -> Result<(), BoxError> {
@@ -693,6 +685,46 @@ async fn instructors(conn: &mut PgConnection) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// 星云科技党委 offers two rewards for points to its members until the end of next month:
+/// a T-shirt and first choice of the youth hall's meeting room; the demo member signed in on
+/// each of the 30 days before today, so that they have points to spend. Once.
+async fn rewards(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let member: Option<UserId> =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'member'")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let now = chrono::Utc::now();
+    for days in 1..=30 {
+        if let Some(member) = member {
+            app::points::store::award_sign_in(conn, member, now - chrono::Duration::days(days))
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+        }
+    }
+    sqlx::query(
+        "INSERT INTO rewards (org_id, kind, title, description, cost, stock, per_member,
+                              opens_at, closes_at, created_by)
+         SELECT o.id, r.kind, r.title, r.description, r.cost, r.stock, r.per_member,
+                date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai',
+                (date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') + interval '2 months')
+                    AT TIME ZONE 'Asia/Shanghai',
+                (SELECT id FROM users WHERE username = 'orgadmin')
+         FROM orgs o CROSS JOIN (VALUES
+             ('item', '青年e家文化衫', '尺码随机，凭兑换记录到党群服务中心领取', 20, 30, 1),
+             ('priority', '青年之家会议室优先预约', '周末场次优先安排一次', 10, 8, 2)
+         ) AS r (kind, title, description, cost, stock, per_member)
+         WHERE o.name = '星云科技党委'
+           AND NOT EXISTS (SELECT 1 FROM rewards)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Two months of study before this one by the generated members of the company admin's
+/// company, so that the dashboard, the boards and the bulletins of past months have
+/// figures: on a member's study days (more of them in some branches than in others) half an
+/// hour to an hour of reading and the daily quiz, its points through the ledger. Added once.
 async fn study_history(conn: &mut PgConnection) -> Result<(), BoxError> {
     use app::points::model::{PointSource, RuleCode};
     use app::points::store::{NewAward, award};
@@ -769,6 +801,10 @@ async fn study_history(conn: &mut PgConnection) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// Half a year of organization life, so that calendars, records and the compliance page
+/// have something to show: 前端开发党支部 and every third branch held everything, others
+/// only some items and lately nothing, the rest nothing at all. Present: most of those
+/// expected; the older records accepted. Once (skipped when any meeting exists).
 async fn meetings(conn: &mut PgConnection) -> Result<(), BoxError> {
     use chrono::{Datelike, NaiveDate, TimeZone};
     let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM meetings)")
@@ -910,6 +946,7 @@ async fn meetings(conn: &mut PgConnection) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// The example question bank (the file shipped for admins to copy), when the bank is empty.
 async fn questions(conn: &mut PgConnection) -> Result<(), BoxError> {
     let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM questions)")
         .fetch_one(&mut *conn)

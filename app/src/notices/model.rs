@@ -140,6 +140,14 @@ pub enum Message {
     InstructorNamed {
         name: String,
     },
+    /// The reward the reader redeemed is ready for them (or the right is granted).
+    RewardIssued {
+        title: String,
+    },
+    /// The organization cancelled the reader's redemption; its points came back.
+    RewardCancelled {
+        title: String,
+    },
 }
 
 /// A due item of organization life: its kind in its tree and its period.
@@ -187,6 +195,8 @@ impl Message {
             Message::MeetingPlanned { .. } => "meeting_planned",
             Message::StudyDue { .. } => "study_due",
             Message::InstructorNamed { .. } => "instructor_named",
+            Message::RewardIssued { .. } => "reward_issued",
+            Message::RewardCancelled { .. } => "reward_cancelled",
         }
     }
 
@@ -285,6 +295,10 @@ impl Message {
                 .replace("{title}", title)
                 .replace("{due}", due),
             Message::InstructorNamed { name } => t.instructor_notify.replace("{name}", name),
+            Message::RewardIssued { title } => t.reward_issued_notice.replace("{title}", title),
+            Message::RewardCancelled { title } => {
+                t.reward_cancelled_notice.replace("{title}", title)
+            }
         }
     }
 }

@@ -259,6 +259,7 @@ fn OrgDetail(d: OrgDetailView, actions: OrgActions) -> impl IntoView {
             <A href=format!("/orglife/dues?org={}", org.id) attr:class="row link">{t.dues_branch_title}<span aria-hidden="true">"›"</span></A>
             <A href=format!("/orglife/development?org={}", org.id) attr:class="row link">{t.dev_branch_title}<span aria-hidden="true">"›"</span></A>
             <A href=format!("/orglife/robots?org={}", org.id) attr:class="row link">{t.robots_title}<span aria-hidden="true">"›"</span></A>
+            {d.can_administer.then(|| view! { <A href=format!("/points/rewards/manage?org={}", org.id) attr:class="row link">{t.rewards_manage_link}<span aria-hidden="true">"›"</span></A> })}
         </section>
         {(!d.children.is_empty()).then(|| view! {
             <section class="card">

@@ -33,8 +33,9 @@ pub struct PointsView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerView {
     pub id: i64,
-    pub code: RuleCode,
-    pub version: i32,
+    /// The rule that gave or took the points; none for a reward's spending or refund.
+    pub code: Option<RuleCode>,
+    pub version: Option<i32>,
     pub points: i32,
     pub source_kind: PointSource,
     pub source_id: String,

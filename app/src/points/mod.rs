@@ -7,5 +7,6 @@ pub mod api;
 pub mod flow;
 pub mod model;
 pub mod pages;
+pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod store;

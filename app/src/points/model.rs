@@ -26,10 +26,14 @@ pub enum PointSource {
     SignIn,
     /// A week without a sign-in: the run of the job that found it.
     Week,
+    /// Points spent on a reward: the redemption's id.
+    Redemption,
+    /// Points given back when a redemption is cancelled: its id.
+    Refund,
 }
 
 impl PointSource {
-    pub const ALL: [PointSource; 8] = [
+    pub const ALL: [PointSource; 10] = [
         PointSource::StudyItem,
         PointSource::DailyQuiz,
         PointSource::WeeklyQuiz,
@@ -38,6 +42,8 @@ impl PointSource {
         PointSource::Notice,
         PointSource::SignIn,
         PointSource::Week,
+        PointSource::Redemption,
+        PointSource::Refund,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -54,6 +60,8 @@ impl PointSource {
             PointSource::Notice => "notice",
             PointSource::SignIn => "sign_in",
             PointSource::Week => "week",
+            PointSource::Redemption => "redemption",
+            PointSource::Refund => "refund",
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn PointsPage() -> impl IntoView {
                     match page.await {
                         Ok(p) => view! {
                             <Summary v=p.summary />
+                            <a class="card row link" href="/points/rewards" data-testid="rewards-link">{t.rewards_link}<span aria-hidden="true">"›"</span></a>
                             <section class="card">
                                 <h2>{t.points_history}</h2>
                                 <History page=p.ledger />
@@ -148,6 +149,15 @@ fn source_text(r: &LedgerView, t: &Strings) -> String {
     }
 }
 
+/// A ledger row's kind in words: its rule, or a reward's spending or refund.
+fn ledger_label(r: &LedgerView, t: &Strings) -> &'static str {
+    match (r.code, r.source_kind) {
+        (Some(code), _) => code.label(t),
+        (None, PointSource::Refund) => t.rewards_refund,
+        (None, _) => t.rewards_spent,
+    }
+}
+
 #[component]
 fn History(page: LedgerPage) -> impl IntoView {
     let t = use_t();
@@ -161,7 +171,7 @@ fn History(page: LedgerPage) -> impl IntoView {
                 view! {
                     <li class="ledger-row">
                         <div>
-                            <span class="ledger-rule">{r.code.label(t)}</span>
+                            <span class="ledger-rule">{ledger_label(&r, t)}</span>
                             <span class="muted small block">{source_text(&r, t)} " · " {r.at}</span>
                         </div>
                         <span class=format!("ledger-points {sign}")>{format!("{:+}", r.points)}</span>

@@ -305,9 +305,10 @@ fn totals_in_order(keys: &[String], rows: Vec<(String, i32)>) -> [i32; 5] {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct LedgerRow {
     pub id: i64,
-    #[serde(deserialize_with = "crate::columns::word")]
-    pub code: RuleCode,
-    pub version: i32,
+    /// None for points spent on a reward or given back.
+    #[serde(deserialize_with = "crate::columns::word_or_null")]
+    pub code: Option<RuleCode>,
+    pub version: Option<i32>,
     pub points: i32,
     #[serde(deserialize_with = "crate::columns::word")]
     pub source_kind: PointSource,
@@ -379,9 +380,11 @@ pub async fn points_page(
                           WHEN 'special_quiz' THEN (SELECT title FROM quiz_sets WHERE id::text = l.source_id)
                           WHEN 'meeting' THEN (SELECT title FROM meetings WHERE id::text = l.source_id)
                           WHEN 'notice' THEN (SELECT title FROM org_notices WHERE id::text = l.source_id)
+                          WHEN 'redemption' THEN (SELECT w.title FROM redemptions d JOIN rewards w ON w.id = d.reward_id WHERE d.id::text = l.source_id)
+                          WHEN 'refund' THEN (SELECT w.title FROM redemptions d JOIN rewards w ON w.id = d.reward_id WHERE d.id::text = l.source_id)
                       END AS source_title,
                       to_char(l.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS at
-               FROM point_ledger l JOIN point_rules r ON r.id = l.rule_id
+               FROM point_ledger l LEFT JOIN point_rules r ON r.id = l.rule_id
                WHERE l.user_id = $1 AND ($7::bigint IS NULL OR l.id < $7)
                ORDER BY l.id DESC LIMIT $8) x), '[]') AS ledger",
         viewer = crate::auth::store::viewer_json_sql()
