@@ -397,3 +397,88 @@ async fn a_secretary_sees_who_has_not_finished_the_required_items(pool: PgPool) 
         StatusCode::FORBIDDEN
     );
 }
+
+/// Adds `secs` of verified study on the day `days_ago` days before today (Asia/Shanghai).
+async fn studied(pool: &PgPool, user: app::ids::UserId, days_ago: i64, secs: i32) {
+    let day = app::time::day_of(chrono::Utc::now()) - chrono::Duration::days(days_ago);
+    sqlx::query(
+        "INSERT INTO study_time (user_id, day, secs) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, day) DO UPDATE SET secs = EXCLUDED.secs",
+    )
+    .bind(user)
+    .bind(day)
+    .bind(secs)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn the_streak_counts_days_of_ten_minutes_or_the_daily_quiz_and_a_freeze_covers_a_gap(
+    pool: PgPool,
+) {
+    world(&pool).await;
+    let member = common::user_id(&pool, "member").await;
+    let mut c = client(&pool).await;
+    assert_eq!(
+        c.call("my_streak", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    c.sign_in("member", PASSWORD).await;
+    let s = c.call("my_streak", &[]).await.json();
+    assert_eq!(
+        (s["current"].clone(), s["today_done"].clone()),
+        (json!(0), json!(false))
+    );
+
+    // Two days ago and yesterday ten minutes each; today nine: a streak of two, today open.
+    studied(&pool, member, 2, 600).await;
+    studied(&pool, member, 1, 600).await;
+    studied(&pool, member, 0, 540).await;
+    let s = c.call("my_streak", &[]).await.json();
+    assert_eq!(
+        (s["current"].clone(), s["today_done"].clone()),
+        (json!(2), json!(false))
+    );
+    // Today's daily quiz makes three.
+    sqlx::query(
+        "INSERT INTO quiz_attempts (user_id, kind, quiz_key, question_ids, submitted_at, correct, total, points)
+         VALUES ($1, 'daily', 'today', '{}', now(), 3, 5, 1)",
+    )
+    .bind(member)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let s = c.call("my_streak", &[]).await.json();
+    assert_eq!(
+        (s["current"].clone(), s["today_done"].clone()),
+        (json!(3), json!(true))
+    );
+    let page = c.get("/study").await;
+    assert!(page.body.contains("连续学习 3 天"), "{}", page.body);
+    assert!(c.get("/me").await.body.contains("连续学习 3 天"));
+
+    // Seven days before a gap earn a freeze that keeps the run over it: 10 … 4 days ago,
+    // nothing 3 days ago, then 2, 1 and today.
+    for days_ago in 4..=10 {
+        studied(&pool, member, days_ago, 900).await;
+    }
+    let s = c.call("my_streak", &[]).await.json();
+    assert_eq!(
+        (s["current"].clone(), s["freezes"].clone()),
+        (json!(10), json!(0))
+    );
+    assert_eq!(s["longest"], 10);
+    // A stricter rule version from today on asks 30 minutes without the quiz.
+    sqlx::query("INSERT INTO streak_rules VALUES (2, 30, false, 7, 2, $1)")
+        .bind(app::time::day_of(chrono::Utc::now()))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let s = c.call("my_streak", &[]).await.json();
+    assert_eq!(
+        (s["current"].clone(), s["today_done"].clone()),
+        (json!(9), json!(false))
+    );
+    assert_eq!(s["min_minutes"], 30);
+}

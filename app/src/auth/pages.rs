@@ -81,6 +81,7 @@ pub fn MePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <crate::study::streak::components::StreakCard />
             <section class="card">
                 <crate::notices::pages::NoticesLink />
                 <crate::transfers::pages::TransfersLink />

@@ -1357,6 +1357,17 @@ strings! {
         mail_waiting: "待发送（已试 {n} 次）", "Waiting (tried {n} times)";
         mail_digest: "今日提醒（{n} 条）", "today's reminders ({n})";
         sms_digest: "今日提醒 {n} 条：{items}。", "{n} reminders today: {items}.";
+        streak_days: "连续学习 {n} 天", "{n}-day study streak";
+        streak_extra: "最长 {longest} 天 · 补签卡 {freezes}", "longest {longest} · freezes {freezes}";
+        streak_today_done: "今天已打卡，明天继续。", "Today counts. Come back tomorrow.";
+        streak_today_need_or_quiz: "今天学习满 {m} 分钟或完成每日答题即可打卡；连续 {k} 天得 1 张补签卡，可抵漏学的一天。", "Study {m} minutes today or take the daily quiz to keep it; every {k} days in a row earn a freeze that covers a missed day.";
+        streak_today_need: "今天学习满 {m} 分钟即可打卡；连续 {k} 天得 1 张补签卡，可抵漏学的一天。", "Study {m} minutes today to keep it; every {k} days in a row earn a freeze that covers a missed day.";
+        streak_week: "本周", "This week";
+        streak_mark_done: "已打卡", "counted";
+        streak_mark_frozen: "补签卡", "freeze used";
+        streak_mark_missed: "未学习", "missed";
+        streak_mark_open: "今天", "today";
+        streak_mark_coming: "未到", "to come";
         rewards_title: "积分兑换", "Rewards for points";
         rewards_link: "积分兑换：用积分兑换礼品和权益", "Rewards: spend your points on gifts and rights";
         rewards_balance: "可用积分", "Points to spend";

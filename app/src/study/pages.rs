@@ -53,6 +53,7 @@ fn Home(v: StudyHomeView, searching: bool) -> impl IntoView {
                 </span>
             </section>
         })}
+        {(!searching).then(|| view! { <super::streak::components::StreakCard /> })}
         {(!searching).then(|| view! {
             <A href="/study/quiz" attr:class="card quiz-entry">
                 <span class="item-title">{t.quiz_title}</span>
