@@ -84,12 +84,11 @@ pub struct Streak {
 /// the run. Today counts when done and waits while open. Days before the first rule, or
 /// with none in force, end nothing and count for nothing.
 pub fn streak(rules: &[StreakRule], activity: &[DayActivity], today: NaiveDate) -> Streak {
-    let done = |day: NaiveDate| {
-        let a = activity.iter().find(|a| a.day == day);
-        match (rule_on(rules, day), a) {
-            (Some(rule), Some(a)) => counts(rule, a),
-            _ => false,
-        }
+    let by_day: std::collections::HashMap<NaiveDate, &DayActivity> =
+        activity.iter().map(|a| (a.day, a)).collect();
+    let done = |day: NaiveDate| match (rule_on(rules, day), by_day.get(&day)) {
+        (Some(rule), Some(a)) => counts(rule, a),
+        _ => false,
     };
     let first = activity
         .iter()
