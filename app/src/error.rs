@@ -43,6 +43,8 @@ pub enum Msg {
     RewardCostInvalid,
     RewardStockInvalid,
     RewardPerMemberInvalid,
+    /// A reward's last day before today.
+    RewardClosesPast,
     /// Outside the reward's window.
     RewardClosed,
     RewardOutOfStock,
@@ -379,6 +381,7 @@ impl Msg {
             Msg::RewardCostInvalid => t.msg_reward_cost_invalid,
             Msg::RewardStockInvalid => t.msg_reward_stock_invalid,
             Msg::RewardPerMemberInvalid => t.msg_reward_per_member_invalid,
+            Msg::RewardClosesPast => t.msg_reward_closes_past,
             Msg::RewardClosed => t.msg_reward_closed,
             Msg::RewardOutOfStock => t.msg_reward_out_of_stock,
             Msg::RewardLimitReached => t.msg_reward_limit_reached,

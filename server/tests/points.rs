@@ -610,3 +610,57 @@ async fn fifty_redemptions_at_once_of_the_last_five_give_exactly_five(pool: PgPo
     );
     wide.close().await;
 }
+
+#[sqlx::test(migrator = "MIGRATIONS")]
+async fn redemptions_are_listed_a_page_at_a_time_newest_first(pool: PgPool) {
+    let w = world(&pool).await;
+    let committee = w.committee.to_string();
+    let mut admin = common::signed_in(&pool, "orgadmin").await;
+    let fields = offer_fields(
+        &committee,
+        &[("cost", "1"), ("stock", "40"), ("per_member", "40")],
+    );
+    let reward = offer(&mut admin, &fields).await.json().to_string();
+    let mut m = common::signed_in(&pool, "member").await;
+    earned(&pool, common::user_id(&pool, "member").await, 40).await;
+    for _ in 0..35 {
+        let r = m.call("redeem_reward", &[("reward", &reward)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    let first = m.call("my_rewards", &[]).await.json();
+    let page = ids(&first["mine"]);
+    assert_eq!(page.len(), 30);
+    assert!(page.windows(2).all(|p| p[0] > p[1]), "{page:?}");
+    let next = first["next"].to_string();
+    let second = m.call("my_rewards", &[("before", &next)]).await.json();
+    assert_eq!(ids(&second["mine"]).len(), 5);
+    assert_eq!(second["next"], json!(null));
+    assert!(ids(&second["mine"])[0] < *page.last().unwrap());
+
+    let first = admin
+        .call("org_rewards", &[("org", &committee)])
+        .await
+        .json();
+    assert_eq!(ids(&first["redemptions"]).len(), 30);
+    let next = first["next"].to_string();
+    let second = admin
+        .call("org_rewards", &[("org", &committee), ("before", &next)])
+        .await
+        .json();
+    assert_eq!(ids(&second["redemptions"]).len(), 5);
+    let more = admin
+        .get(&format!("/points/rewards/manage?org={committee}"))
+        .await;
+    assert!(
+        more.body.contains(&format!("before={next}")),
+        "{}",
+        more.body
+    );
+}

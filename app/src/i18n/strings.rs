@@ -1417,6 +1417,7 @@ strings! {
         msg_reward_cost_invalid: "所需积分应为 1 到 100000 的整数。", "The cost must be a whole number from 1 to 100,000.";
         msg_reward_stock_invalid: "数量应为 0 到 100000 的整数。", "How many must be a whole number from 0 to 100,000.";
         msg_reward_per_member_invalid: "每人限兑应为 1 到 100 的整数。", "The most per member must be a whole number from 1 to 100.";
+        msg_reward_closes_past: "截止日期不能早于今天。", "The last day cannot be before today.";
         msg_reward_closed: "不在兑换时间内。", "It cannot be redeemed at this time.";
         msg_reward_out_of_stock: "已兑完。", "None are left.";
         msg_reward_limit_reached: "你已达到每人限兑数量。", "You have redeemed as many as one may.";

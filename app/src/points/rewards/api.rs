@@ -50,6 +50,8 @@ pub struct MemberRewardsView {
     pub balance: i64,
     pub offered: Vec<RewardView>,
     pub mine: Vec<RedemptionView>,
+    /// Pass as `before` for the next page of `mine`; `None` on the last page.
+    pub next: Option<i64>,
 }
 
 /// An organization's offers and their redemptions, for its admins.
@@ -59,6 +61,8 @@ pub struct OrgRewardsView {
     pub org: String,
     pub rewards: Vec<RewardView>,
     pub redemptions: Vec<RedemptionView>,
+    /// Pass as `before` for the next page of `redemptions`.
+    pub next: Option<i64>,
 }
 
 #[cfg(feature = "ssr")]
@@ -100,12 +104,12 @@ impl From<super::store::RedemptionRow> for RedemptionView {
 
 #[server(endpoint = "my_rewards")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn my_rewards() -> Result<MemberRewardsView, AppError> {
+pub async fn my_rewards(before: Option<i64>) -> Result<MemberRewardsView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let now = chrono::Utc::now();
-    let m = super::flow::for_member(&mut conn, &actor, now).await?;
+    let m = super::flow::for_member(&mut conn, &actor, before, now).await?;
     Ok(MemberRewardsView {
         balance: m.balance,
         offered: m
@@ -114,6 +118,7 @@ pub async fn my_rewards() -> Result<MemberRewardsView, AppError> {
             .map(|r| RewardView::of(r, now))
             .collect(),
         mine: m.mine.into_iter().map(Into::into).collect(),
+        next: m.next,
     })
 }
 
@@ -146,12 +151,12 @@ pub async fn set_redemption_state(redemption: i64, state: String) -> Result<(), 
 
 #[server(endpoint = "org_rewards")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
-pub async fn org_rewards(org: OrgId) -> Result<OrgRewardsView, AppError> {
+pub async fn org_rewards(org: OrgId, before: Option<i64>) -> Result<OrgRewardsView, AppError> {
     use crate::auth::session;
     let mut conn = session::pool()?.acquire().await?;
     let actor = session::require_actor(&mut conn).await?;
     let now = chrono::Utc::now();
-    let o = super::flow::of_org(&mut conn, &actor, org).await?;
+    let o = super::flow::of_org(&mut conn, &actor, org, before).await?;
     Ok(OrgRewardsView {
         org_id: o.org.id,
         org: o.org.name,
@@ -161,6 +166,7 @@ pub async fn org_rewards(org: OrgId) -> Result<OrgRewardsView, AppError> {
             .map(|r| RewardView::of(r, now))
             .collect(),
         redemptions: o.redemptions.into_iter().map(Into::into).collect(),
+        next: o.next,
     })
 }
 

@@ -11,8 +11,18 @@ use crate::error::{AppError, Msg};
 use crate::ids::OrgId;
 use crate::notices::model::Message;
 
-/// The most rewards and redemptions a page lists.
+/// The most rewards a page lists, and redemptions a page of them (one more is read to
+/// know whether another page follows).
 pub const LISTED: i64 = 100;
+pub const PAGE: i64 = 30;
+
+/// A page of redemptions, newest first, and the id to pass as `before` for the next.
+pub fn paged(mut rows: Vec<RedemptionRow>) -> (Vec<RedemptionRow>, Option<i64>) {
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    (rows, next)
+}
 
 /// Offers a reward from `org`, which the actor administers; its window runs from the start
 /// of its first day to the end of its last (Asia/Shanghai).
@@ -40,17 +50,22 @@ pub struct MemberRewards {
     pub balance: i64,
     pub offered: Vec<RewardRow>,
     pub mine: Vec<RedemptionRow>,
+    pub next: Option<i64>,
 }
 
 pub async fn for_member(
     conn: &mut PgConnection,
     actor: &Actor,
+    before: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<MemberRewards, AppError> {
+    let rows = store::of_member(conn, actor.user_id, before, PAGE + 1).await?;
+    let (mine, next) = paged(rows);
     Ok(MemberRewards {
         balance: store::balance(conn, actor.user_id).await?,
         offered: store::offered_to(conn, actor.user_id, now, LISTED).await?,
-        mine: store::of_member(conn, actor.user_id, LISTED).await?,
+        mine,
+        next,
     })
 }
 
@@ -89,18 +104,23 @@ pub struct OrgRewards {
     pub org: crate::orgs::store::Org,
     pub rewards: Vec<RewardRow>,
     pub redemptions: Vec<RedemptionRow>,
+    pub next: Option<i64>,
 }
 
 pub async fn of_org(
     conn: &mut PgConnection,
     actor: &Actor,
     org: OrgId,
+    before: Option<i64>,
 ) -> Result<OrgRewards, AppError> {
     let found = crate::auth::session::administered_org(conn, actor, org).await?;
+    let rows = store::of_rewards_of(conn, org, before, PAGE + 1).await?;
+    let (redemptions, next) = paged(rows);
     Ok(OrgRewards {
         org: found,
         rewards: store::of_org(conn, org, actor.user_id, LISTED).await?,
-        redemptions: store::of_rewards_of(conn, org, LISTED).await?,
+        redemptions,
+        next,
     })
 }
 

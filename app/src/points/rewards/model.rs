@@ -179,10 +179,12 @@ impl RewardForm {
         ));
         let opens = day(&self.opens, "opens").map_err(|e| errors.push(e)).ok();
         let closes = day(&self.closes, "closes").map_err(|e| errors.push(e)).ok();
-        if let (Some(o), Some(c)) = (opens, closes)
-            && (c < o || c < today)
-        {
-            errors.push(FieldError::new("closes", Msg::WindowInvalid));
+        if let (Some(o), Some(c)) = (opens, closes) {
+            if c < o {
+                errors.push(FieldError::new("closes", Msg::WindowInvalid));
+            } else if c < today {
+                errors.push(FieldError::new("closes", Msg::RewardClosesPast));
+            }
         }
         match (kind, cost, stock, per_member, opens, closes) {
             (Some(kind), Some(cost), Some(stock), Some(per_member), Some(opens), Some(closes))
@@ -294,7 +296,7 @@ mod tests {
         };
         assert_eq!(
             closed.parse(today()).unwrap_err()[0].msg,
-            Msg::WindowInvalid
+            Msg::RewardClosesPast
         );
         let blank = RewardForm {
             opens: "12/01".into(),

@@ -46,8 +46,18 @@ pub fn RewardsPage() -> impl IntoView {
     let t = use_t();
     let redeem = crate::ui::server_action::<RedeemReward>();
     let cancel = crate::ui::server_action::<SetRedemptionState>();
+    let query = use_query_map();
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|s| s.parse::<i64>().ok())
+    };
     let (a, b) = (action_done(redeem), action_done(cancel));
-    let data = Resource::new(move || a.get() + b.get(), |_| my_rewards());
+    let data = Resource::new(
+        move || (before(), a.get() + b.get()),
+        |(before, _)| my_rewards(before),
+    );
     view! {
         <AppLayout title=t.rewards_title back="/points">
             <Suspense fallback=Loading>
@@ -137,6 +147,7 @@ fn MemberRewards(
                     }
                 }).collect_view().into_any()
             }}
+            {v.next.map(|n| view! { <a class="btn block" href=format!("/points/rewards?before={n}")>{t.load_more}</a> })}
         </section>
     }
 }
@@ -174,8 +185,12 @@ pub fn ManageRewardsPage() -> impl IntoView {
     let step = crate::ui::server_action::<SetRedemptionState>();
     let (a, b) = (action_done(offer), action_done(step));
     let data = Resource::new(
-        move || (crate::ui::org_in_query(&query.read()), a.get() + b.get()),
-        |(org, _)| org_rewards(org),
+        move || {
+            let q = query.read();
+            let before = q.get("before").and_then(|s| s.parse::<i64>().ok());
+            (crate::ui::org_in_query(&q), before, a.get() + b.get())
+        },
+        |(org, before, _)| org_rewards(org, before),
     );
     view! {
         <AppLayout title=t.rewards_manage_title back="/me">
@@ -250,6 +265,7 @@ fn OrgRewards(
                     }
                 }).collect_view().into_any()
             }}
+            {v.next.map(|n| view! { <a class="btn block" href=format!("/points/rewards/manage?org={}&before={n}", v.org_id)>{t.load_more}</a> })}
         </section>
         <section class="card">
             <h2>{t.rewards_offer_title}</h2>

@@ -297,32 +297,37 @@ const REDEMPTION_COLUMNS: &str =
     "d.id, d.reward_id, w.title, u.display_name AS name, u.phone, d.cost, d.state, d.created_at
     FROM redemptions d JOIN rewards w ON w.id = d.reward_id JOIN users u ON u.id = d.user_id";
 
-/// A member's redemptions, newest first.
+/// A member's redemptions, newest first, before the one with id `before` if given.
 pub async fn of_member(
     conn: &mut PgConnection,
     user: UserId,
+    before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<RedemptionRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {REDEMPTION_COLUMNS} WHERE d.user_id = $1 ORDER BY d.id DESC LIMIT $2"
+        "SELECT {REDEMPTION_COLUMNS} WHERE d.user_id = $1 AND ($2::bigint IS NULL OR d.id < $2)
+         ORDER BY d.id DESC LIMIT $3"
     ))
     .bind(user)
+    .bind(before)
     .bind(limit)
     .fetch_all(conn)
     .await?)
 }
 
-/// The redemptions of an organization's rewards, waiting ones first, then newest first.
+/// The redemptions of an organization's rewards, newest first, before `before` if given.
 pub async fn of_rewards_of(
     conn: &mut PgConnection,
     org: OrgId,
+    before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<RedemptionRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {REDEMPTION_COLUMNS} WHERE w.org_id = $1
-         ORDER BY d.state IN ('collected', 'cancelled'), d.id DESC LIMIT $2"
+        "SELECT {REDEMPTION_COLUMNS} WHERE w.org_id = $1 AND ($2::bigint IS NULL OR d.id < $2)
+         ORDER BY d.id DESC LIMIT $3"
     ))
     .bind(org)
+    .bind(before)
     .bind(limit)
     .fetch_all(conn)
     .await?)
